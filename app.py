@@ -1,0 +1,206 @@
+"""The Starlette application: GraphQL at /graphql, health probes, the graph opened in the lifespan.
+
+``uvicorn app:app`` serves it with settings from the environment; ``python -m cli serve`` (what
+``make run`` calls) does the same after checking that the graph can be reached.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+import seeds
+from config import Settings
+from graph.connect import open_store
+from graph.errors import GraphUnavailable
+from graph.store import GraphStore
+from schema import schema as default_schema
+from schema.context import Context
+from schema.errors import format_error
+
+log = logging.getLogger("crg.app")
+
+JSON = "application/json"
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+def preferred_media_type(accept: str | None) -> str:
+    """GraphQL over HTTP negotiation: the better of our two types, application/json by default."""
+    best, best_q = JSON, -1.0
+    for position, part in enumerate((accept or "").split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        q = 1.0
+        for param in fields[1:]:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        if media not in {JSON, GRAPHQL_RESPONSE}:
+            continue
+        if q > best_q or (q == best_q and position == 0):
+            best, best_q = media, q
+    return best
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """Strawberry's ASGI view, with our context, error format and media-type negotiation."""
+
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(
+            default_schema, graphql_ide="graphiql" if settings.graphiql else None, **kwargs
+        )
+        self.settings = settings
+
+    async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
+        return Context(request=request, store=request.app.state.store, settings=self.settings)
+
+    async def get_sub_response(self, request: Request) -> Response:  # type: ignore[override]
+        sub = await super().get_sub_response(request)
+        sub.media_type = preferred_media_type(request.headers.get("accept"))
+        return sub
+
+    async def process_result(  # type: ignore[override]
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            response["errors"] = [format_error(e) for e in result.errors]
+        if result.extensions:
+            response["extensions"] = result.extensions
+        if result.data is None and result.errors and not _executed(result):
+            response.pop("data")  # a request error: the document never ran (spec: no data key)
+        return response
+
+    def create_response(  # type: ignore[override]
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        media = sub_response.media_type or JSON
+        response.headers["content-type"] = f"{media}; charset=utf-8"
+        if (
+            media == GRAPHQL_RESPONSE
+            and isinstance(response_data, dict)
+            and "data" not in response_data
+            and response.status_code == 200
+        ):
+            response.status_code = 400
+        return response
+
+
+def _executed(result: ExecutionResult) -> bool:
+    """A result whose errors all came from resolvers did run; parse/validation errors did not."""
+    return any(error.path is not None for error in result.errors or [])
+
+
+class AccessLog:
+    """One structured log line per request, with a request id echoed to the client."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            log.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 2),
+                    "request_id": request_id,
+                },
+            )
+
+
+async def healthz(request: Request) -> Response:
+    """The process is alive; says nothing about the graph (that is /readyz)."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    """Ready when the graph answers; load balancers route traffic only to ready instances."""
+    store: GraphStore | None = getattr(request.app.state, "store", None)
+    if store is None:
+        return JSONResponse({"status": "starting"}, status_code=503)
+    try:
+        await store.ping()
+    except GraphUnavailable:
+        return JSONResponse({"status": "unavailable", "graph": store.dialect.name}, status_code=503)
+    return JSONResponse({"status": "ready", "graph": store.dialect.name})
+
+
+async def index(request: Request) -> Response:
+    return RedirectResponse("/graphql")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = await open_store(settings)
+        try:
+            if settings.load_demo_data:
+                await seeds.load_demo_if_empty(store)
+            app.state.store = store
+            log.info("service ready", extra={"graph": store.description})
+            yield
+        finally:
+            app.state.store = None
+            await store.close()
+
+    graphql = GraphQLView(settings)
+    app = Starlette(
+        middleware=[Middleware(AccessLog)],
+        routes=[
+            Route("/", index),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.store = None
+    app.state.settings = settings
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    # `uvicorn app:app` builds the app on first access, so importing this module stays cheap.
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)

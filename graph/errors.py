@@ -1,0 +1,33 @@
+"""Our own errors for everything that can go wrong in the graph layer.
+
+Driver exceptions never cross this boundary: the API maps these classes to stable GraphQL error
+codes, and their messages are written for the person who will read them (an operator for
+``GraphUnavailable``, a user for ``GraphConflict``). Cypher text stays in the server log.
+"""
+
+from __future__ import annotations
+
+
+class GraphError(Exception):
+    """Base of every error the graph layer raises."""
+
+
+class GraphUnavailable(GraphError):
+    """The store cannot be reached, is starting, or did not answer in time."""
+
+
+class GraphTimeout(GraphUnavailable):
+    """A statement ran past its deadline; the store itself may be fine."""
+
+
+class GraphConflict(GraphError):
+    """A write would break a uniqueness rule (or another invariant the store enforces)."""
+
+
+class GraphQueryError(GraphError):
+    """The store rejected a statement: a bug on our side, never the user's fault."""
+
+    def __init__(self, statement_name: str, detail: str) -> None:
+        super().__init__(f"The graph rejected statement {statement_name}.")
+        self.statement_name = statement_name
+        self.detail = detail

@@ -1,0 +1,181 @@
+"""FalkorDB, embedded (our child process on a Unix socket) or an external server.
+
+FalkorDB runs each query atomically and serializes writes per graph, so one statement is one
+transaction. A statement is retried when the connection failed or the server was still loading
+its append-only file, and when the client's cached schema went stale (the client refreshes it and
+asks again). Every write statement in this project is idempotent (MERGE on ids, or guarded by an
+idempotency key), which is what makes retrying a write safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+import redis.asyncio
+import redis.exceptions
+from falkordb.asyncio import FalkorDB
+from falkordb.exceptions import SchemaVersionMismatchException
+
+from graph.dialect import FALKORDB, RawCommand
+from graph.embedded import EmbeddedFalkorDB
+from graph.errors import GraphConflict, GraphQueryError, GraphTimeout, GraphUnavailable
+from graph.store import GraphStore, Record
+from graph.values import from_falkordb
+
+log = logging.getLogger(__name__)
+
+RETRIES = 3
+RETRY_PAUSE_S = 0.1
+_TRANSIENT = (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    redis.exceptions.BusyLoadingError,
+    ConnectionError,
+    OSError,
+)
+
+
+class FalkorDBStore(GraphStore):
+    def __init__(
+        self,
+        pool: redis.asyncio.ConnectionPool,
+        graph_name: str,
+        where: str,
+        query_timeout_s: float,
+        server: EmbeddedFalkorDB | None = None,
+    ) -> None:
+        super().__init__(FALKORDB, query_timeout_s)
+        self._pool = pool
+        self._db = FalkorDB(connection_pool=pool)
+        self._graph = self._db.select_graph(graph_name)
+        self._graph_name = graph_name
+        self._where = where
+        self.server = server
+
+    @property
+    def description(self) -> str:
+        return self._where
+
+    async def _run(
+        self, name: str, query: str, params: dict[str, Any], *, write: bool
+    ) -> list[Record]:
+        timeout_ms = int(self.query_timeout_s * 1000)
+        run = self._graph.query if write else self._graph.ro_query
+        for attempt in range(1, RETRIES + 1):
+            try:
+                result = await run(query, params, timeout=timeout_ms)
+            except SchemaVersionMismatchException:
+                continue  # the client refreshed its schema; ask again
+            except _TRANSIENT as exc:
+                if attempt == RETRIES:
+                    raise GraphUnavailable(
+                        f"The graph at {self._where} cannot be reached."
+                    ) from exc
+                await asyncio.sleep(RETRY_PAUSE_S * attempt)
+                continue
+            except redis.exceptions.ResponseError as exc:
+                raise _classify(name, str(exc)) from None
+            header = [column[1] if isinstance(column, list | tuple) else column
+                      for column in result.header]  # fmt: skip
+            return [
+                {key: from_falkordb(value) for key, value in zip(header, row, strict=True)}
+                for row in result.result_set
+            ]
+        raise GraphUnavailable(f"The graph at {self._where} kept changing its schema; try again.")
+
+    async def _raw(self, command: RawCommand) -> None:
+        try:
+            await self._db.execute_command("GRAPH.CONSTRAINT", "CREATE", self._graph_name,
+                                           *command.args)  # fmt: skip
+        except redis.exceptions.ResponseError as exc:
+            raise GraphQueryError(command.name, str(exc)) from None
+        except _TRANSIENT as exc:
+            raise GraphUnavailable(f"The graph at {self._where} cannot be reached.") from exc
+
+    async def ping(self) -> None:
+        try:
+            async with asyncio.timeout(2.0):
+                await self._db.connection.ping()
+        except (TimeoutError, *_TRANSIENT) as exc:
+            raise GraphUnavailable(f"The graph at {self._where} does not answer.") from exc
+
+    async def close(self) -> None:
+        try:
+            await self._pool.disconnect()
+        finally:
+            if self.server is not None:
+                self.server.stop()
+
+
+def _classify(name: str, message: str) -> Exception:
+    lowered = message.lower()
+    if "unique constraint violation" in lowered:
+        return GraphConflict("That record already exists.")
+    if "query timed out" in lowered or "timeout" in lowered:
+        return GraphTimeout("The graph did not finish the request in time.")
+    if "loading" in lowered:
+        return GraphUnavailable("The graph is loading its data; try again shortly.")
+    return GraphQueryError(name, message)
+
+
+def _pool(
+    max_connections: int, connect_timeout_s: float, **where: Any
+) -> redis.asyncio.ConnectionPool:
+    return redis.asyncio.BlockingConnectionPool(
+        max_connections=max_connections,
+        timeout=connect_timeout_s,  # waiting for a free connection
+        socket_connect_timeout=connect_timeout_s,
+        decode_responses=True,
+        **where,
+    )
+
+
+async def open_embedded(
+    data_dir: Any, graph_name: str, pool_size: int, connect_timeout_s: float, query_timeout_s: float
+) -> FalkorDBStore:
+    server = EmbeddedFalkorDB(data_dir)
+    server.start()  # on the calling (main) thread: PR_SET_PDEATHSIG follows the spawning thread
+    pool = _pool(
+        pool_size,
+        connect_timeout_s,
+        connection_class=redis.asyncio.UnixDomainSocketConnection,
+        path=str(server.socket_path),
+    )
+    store = FalkorDBStore(
+        pool, graph_name, f"embedded FalkorDB in {server.data_dir}", query_timeout_s, server
+    )
+    try:
+        await store.ping()
+    except GraphUnavailable:
+        await store.close()
+        raise
+    return store
+
+
+async def open_external(
+    uri: str, graph_name: str, pool_size: int, connect_timeout_s: float, query_timeout_s: float
+) -> FalkorDBStore:
+    parts = urlsplit(uri)
+    if not parts.hostname:
+        raise GraphUnavailable(f"GRAPH_URI {uri!r} has no host; write falkordb://host:port.")
+    pool = _pool(
+        pool_size,
+        connect_timeout_s,
+        host=parts.hostname,
+        port=parts.port or 6379,
+        username=parts.username or None,
+        password=parts.password or None,
+    )
+    where = f"falkordb://{parts.hostname}:{parts.port or 6379}"
+    store = FalkorDBStore(pool, graph_name, where, query_timeout_s)
+    try:
+        await store.ping()
+    except GraphUnavailable:
+        await store.close()
+        raise GraphUnavailable(
+            f"Cannot reach FalkorDB at {where} (GRAPH_URI); is the server running?"
+        ) from None
+    return store

@@ -1,0 +1,107 @@
+"""The one async interface the rest of the code uses to talk to the graph.
+
+A repository calls ``read`` or ``write`` with a registered :class:`Statement` and a dict of
+parameters, and gets back a list of records (dicts of plain Python values, see
+``graph.values``). Each call is one managed transaction: one statement, one round trip, with the
+store's deadline and retry policy. ``round_trips`` counts calls, so tests can hold a query's
+cost to a constant (no N+1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import Any
+
+from graph.cypher import Statement
+from graph.dialect import DDL, Dialect, RawCommand
+from graph.errors import GraphError, GraphTimeout
+from graph.values import to_params
+
+Record = dict[str, Any]
+
+log = logging.getLogger(__name__)
+
+
+class GraphStore(ABC):
+    """Engine-neutral access to the graph."""
+
+    dialect: Dialect
+
+    def __init__(self, dialect: Dialect, query_timeout_s: float) -> None:
+        self.dialect = dialect
+        self.query_timeout_s = query_timeout_s
+        self.round_trips = 0
+
+    @property
+    @abstractmethod
+    def description(self) -> str:
+        """Where the graph is, for logs and error messages (never a secret)."""
+
+    async def read(
+        self, statement: Statement, params: Mapping[str, Any] | None = None
+    ) -> list[Record]:
+        return await self._timed(statement, params, write=False)
+
+    async def write(
+        self, statement: Statement, params: Mapping[str, Any] | None = None
+    ) -> list[Record]:
+        return await self._timed(statement, params, write=True)
+
+    async def _timed(
+        self, statement: Statement, params: Mapping[str, Any] | None, *, write: bool
+    ) -> list[Record]:
+        self.round_trips += 1
+        query = statement.render(self.dialect)
+        started = time.perf_counter()
+        try:
+            # The engine enforces query_timeout_s itself; this outer guard also covers a store
+            # that stopped answering at all (a frozen process, a half-open socket).
+            async with asyncio.timeout(self.query_timeout_s + 1.0):
+                return await self._run(statement.name, query, to_params(params), write=write)
+        except TimeoutError:
+            raise GraphTimeout(
+                f"The graph did not answer within {self.query_timeout_s:.1f} s."
+            ) from None
+        except GraphError:
+            raise
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug("cypher", extra={"statement": statement.name, "ms": round(elapsed_ms, 2)})
+
+    @abstractmethod
+    async def _run(
+        self, name: str, query: str, params: dict[str, Any], *, write: bool
+    ) -> list[Record]: ...
+
+    async def apply_ddl(self, step: DDL) -> None:
+        """Run one schema step, treating an "already exists" answer as done."""
+        try:
+            if isinstance(step.step, RawCommand):
+                await self._raw(step.step)
+            else:
+                await self.write(step.step)
+        except GraphError as exc:
+            detail = getattr(exc, "detail", str(exc))
+            if not any(marker in detail for marker in step.tolerate):
+                raise
+
+    async def _raw(self, command: RawCommand) -> None:
+        raise NotImplementedError(f"{type(self).__name__} has no raw command {command.name}.")
+
+    @abstractmethod
+    async def ping(self) -> None:
+        """Raise ``GraphUnavailable`` unless the graph answers a trivial query."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    async def __aenter__(self) -> GraphStore:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

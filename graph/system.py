@@ -1,0 +1,31 @@
+"""Statements about the graph as a whole: is it empty, what is in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.cypher import cypher
+from graph.store import GraphStore
+
+COUNT_NODES = cypher("system.count_nodes", "MATCH (n) RETURN count(n) AS nodes")
+
+COUNT_BY_LABEL = cypher(
+    "system.count_by_label",
+    "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS nodes ORDER BY label",
+)
+
+
+@dataclass(frozen=True)
+class LabelCount:
+    label: str
+    nodes: int
+
+
+async def node_count(store: GraphStore) -> int:
+    rows = await store.read(COUNT_NODES)
+    return int(rows[0]["nodes"]) if rows else 0
+
+
+async def counts_by_label(store: GraphStore) -> list[LabelCount]:
+    rows = await store.read(COUNT_BY_LABEL)
+    return [LabelCount(row["label"], int(row["nodes"])) for row in rows]

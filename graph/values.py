@@ -1,0 +1,101 @@
+"""Plain Python values in and out of the store, the same whichever engine answered.
+
+Out: nodes become dicts of their properties plus ``_labels``, relationships plus ``_type``,
+paths ``{"nodes": [...], "relationships": [...]}``, points ``{"latitude", "longitude"}``
+(rounded to 1e-6 degree, ~0.1 m: FalkorDB keeps them as 32-bit floats), dates ``datetime.date``,
+instants timezone-aware UTC ``datetime.datetime``.
+
+In: dates and datetimes are sent as ISO strings (the FalkorDB client inlines parameters as text,
+where a bare date would not parse); templates wrap them in ``date($d)``/``localdatetime($t)``.
+Non-finite floats are refused, since neither engine round-trips them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import neo4j.graph
+import neo4j.spatial
+import neo4j.time
+from falkordb.edge import Edge as FalkorEdge
+from falkordb.node import Node as FalkorNode
+from falkordb.path import Path as FalkorPath
+
+COORD_DIGITS = 6
+
+
+def to_param(value: Any) -> Any:
+    """Make a parameter value safe and identical for both engines."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("Graph parameters cannot be NaN or infinite.")
+    if isinstance(value, Mapping):
+        return {str(k): to_param(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_param(v) for v in value]
+    return value
+
+
+def to_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {} if not params else {k: to_param(v) for k, v in params.items()}
+
+
+def _point(latitude: float, longitude: float) -> dict[str, float]:
+    return {"latitude": round(latitude, COORD_DIGITS), "longitude": round(longitude, COORD_DIGITS)}
+
+
+def from_neo4j(value: Any) -> Any:
+    if isinstance(value, neo4j.graph.Node):
+        return {**{k: from_neo4j(v) for k, v in value.items()}, "_labels": sorted(value.labels)}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {**{k: from_neo4j(v) for k, v in value.items()}, "_type": value.type}
+    if isinstance(value, neo4j.graph.Path):
+        return {
+            "nodes": [from_neo4j(n) for n in value.nodes],
+            "relationships": [from_neo4j(r) for r in value.relationships],
+        }
+    if isinstance(value, neo4j.spatial.WGS84Point):
+        return _point(value.latitude, value.longitude)
+    if isinstance(value, neo4j.spatial.Point):
+        return list(value)
+    if isinstance(value, neo4j.time.DateTime):
+        native = value.to_native()
+        return native.replace(tzinfo=dt.UTC) if native.tzinfo is None else native
+    if isinstance(value, neo4j.time.Date | neo4j.time.Time | neo4j.time.Duration):
+        return value.to_native() if not isinstance(value, neo4j.time.Duration) else value
+    if isinstance(value, list):
+        return [from_neo4j(v) for v in value]
+    if isinstance(value, dict):
+        return {k: from_neo4j(v) for k, v in value.items()}
+    return value
+
+
+def from_falkordb(value: Any) -> Any:
+    if isinstance(value, FalkorNode):
+        props = {k: from_falkordb(v) for k, v in (value.properties or {}).items()}
+        return {**props, "_labels": sorted(value.labels or [])}
+    if isinstance(value, FalkorEdge):
+        props = {k: from_falkordb(v) for k, v in (value.properties or {}).items()}
+        return {**props, "_type": value.relation}
+    if isinstance(value, FalkorPath):
+        return {
+            "nodes": [from_falkordb(n) for n in value.nodes()],
+            "relationships": [from_falkordb(e) for e in value.edges()],
+        }
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if isinstance(value, Mapping):
+        if set(value) == {"latitude", "longitude"}:
+            return _point(value["latitude"], value["longitude"])
+        return {k: from_falkordb(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_falkordb(v) for v in value]
+    return value

@@ -1,0 +1,1 @@
+"""Resolvers turn GraphQL arguments into calls on ``graph`` repositories; no Cypher here."""

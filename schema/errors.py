@@ -1,0 +1,110 @@
+"""GraphQL errors with stable codes, and the one place that decides what a client may see.
+
+Every error a client receives carries ``extensions.code``. Errors we raise on purpose
+(:class:`ApiError` and its subclasses) keep their message, which is written for the user. Graph
+errors become ``GRAPH_UNAVAILABLE`` or ``CONFLICT``. Anything else is a bug: the client gets a
+generic message and a reference it can quote; the server log gets the traceback under the same
+reference. Cypher, paths and driver messages never reach a client.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from enum import StrEnum
+from typing import Any
+
+from graphql import GraphQLError
+
+from graph.errors import GraphConflict, GraphError, GraphUnavailable
+
+log = logging.getLogger(__name__)
+
+
+class Code(StrEnum):
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    CONFLICT = "CONFLICT"
+    GRAPH_UNAVAILABLE = "GRAPH_UNAVAILABLE"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+class ApiError(Exception):
+    """An error meant for the user: its message says what to do about it."""
+
+    code: Code = Code.BAD_USER_INPUT
+
+    def __init__(self, message: str, **extensions: Any) -> None:
+        super().__init__(message)
+        self.extensions = extensions
+
+
+class BadUserInput(ApiError):
+    code = Code.BAD_USER_INPUT
+
+
+class NotFound(ApiError):
+    code = Code.NOT_FOUND
+
+
+class Forbidden(ApiError):
+    code = Code.FORBIDDEN
+
+
+class Conflict(ApiError):
+    code = Code.CONFLICT
+
+
+def _classify_request_error(error: GraphQLError) -> Code:
+    if error.message.startswith("Syntax Error"):
+        return Code.GRAPHQL_PARSE_FAILED
+    return Code.GRAPHQL_VALIDATION_FAILED
+
+
+def format_error(error: GraphQLError) -> dict[str, Any]:
+    """The client's view of one error, in the GraphQL spec's format plus ``extensions.code``."""
+    original = error.original_error
+    message = error.message
+    extensions: dict[str, Any] = {}
+    if original is None:
+        code = _classify_request_error(error)
+    elif isinstance(original, ApiError):
+        code = original.code
+        extensions.update(original.extensions)
+    elif isinstance(original, GraphUnavailable):
+        code = Code.GRAPH_UNAVAILABLE
+        message = "The graph store is unavailable at the moment; try again shortly."
+    elif isinstance(original, GraphConflict):
+        code = Code.CONFLICT
+        message = str(original)
+    else:
+        reference = uuid.uuid4().hex[:12]
+        code = Code.INTERNAL_SERVER_ERROR
+        message = (
+            f"Something went wrong on our side; quote reference {reference} when reporting it."
+        )
+        log.error(
+            "unexpected error while resolving a field",
+            exc_info=(type(original), original, original.__traceback__),
+            extra={
+                "reference": reference,
+                "path": error.path,
+                "statement": getattr(original, "statement_name", None),
+                "detail": getattr(original, "detail", None)
+                if isinstance(original, GraphError)
+                else None,
+            },
+        )
+    formatted: dict[str, Any] = {"message": message}
+    if error.locations:
+        formatted["locations"] = [
+            {"line": loc.line, "column": loc.column} for loc in error.locations
+        ]
+    if error.path:
+        formatted["path"] = list(error.path)
+    formatted["extensions"] = {**extensions, "code": str(code)}
+    return formatted
