@@ -19,11 +19,12 @@ import redis.exceptions
 from falkordb.asyncio import FalkorDB
 from falkordb.exceptions import SchemaVersionMismatchException
 
+from graph.cypher import Statement
 from graph.dialect import FALKORDB, RawCommand
 from graph.embedded import EmbeddedFalkorDB
 from graph.errors import GraphConflict, GraphQueryError, GraphTimeout, GraphUnavailable
 from graph.store import GraphStore, Record
-from graph.values import from_falkordb
+from graph.values import from_falkordb, to_params
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,14 @@ class FalkorDBStore(GraphStore):
                 for row in result.result_set
             ]
         raise GraphUnavailable(f"The graph at {self._where} kept changing its schema; try again.")
+
+    async def explain(self, statement: Statement, params: dict[str, Any] | None = None) -> str:
+        """The engine's plan for a statement, without running it (for checks and notes)."""
+        try:
+            plan = await self._graph.explain(statement.render(self.dialect), to_params(params))
+        except redis.exceptions.ResponseError as exc:
+            raise _classify(statement.name, str(exc)) from None
+        return str(plan)
 
     async def _raw(self, command: RawCommand) -> None:
         try:

@@ -29,3 +29,28 @@ async def node_count(store: GraphStore) -> int:
 async def counts_by_label(store: GraphStore) -> list[LabelCount]:
     rows = await store.read(COUNT_BY_LABEL)
     return [LabelCount(row["label"], int(row["nodes"])) for row in rows]
+
+
+CLEAR_BATCH = cypher(
+    "system.clear_batch",
+    """
+    MATCH (n)
+    WITH n LIMIT $batch
+    DETACH DELETE n
+    RETURN count(*) AS deleted
+    """,
+)
+
+
+async def clear_graph(store: GraphStore, batch: int = 10_000) -> int:
+    """Delete every node and relationship, in batches so a city-sized graph fits in memory.
+
+    For reloading demo data and for tests; the schema (indexes, constraints) stays.
+    """
+    total = 0
+    while True:
+        rows = await store.write(CLEAR_BATCH, {"batch": batch})
+        deleted = int(rows[0]["deleted"]) if rows else 0
+        total += deleted
+        if deleted < batch:
+            return total

@@ -2,7 +2,7 @@
 
 Out: nodes become dicts of their properties plus ``_labels``, relationships plus ``_type``,
 paths ``{"nodes": [...], "relationships": [...]}``, points ``{"latitude", "longitude"}``
-(rounded to 1e-6 degree, ~0.1 m: FalkorDB keeps them as 32-bit floats), dates ``datetime.date``,
+(rounded to 1e-5 degree, ~1 m: FalkorDB keeps them as 32-bit floats), dates ``datetime.date``,
 instants timezone-aware UTC ``datetime.datetime``.
 
 In: dates and datetimes are sent as ISO strings (the FalkorDB client inlines parameters as text,
@@ -24,7 +24,7 @@ from falkordb.edge import Edge as FalkorEdge
 from falkordb.node import Node as FalkorNode
 from falkordb.path import Path as FalkorPath
 
-COORD_DIGITS = 6
+COORD_DIGITS = 5
 
 
 def to_param(value: Any) -> Any:

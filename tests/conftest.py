@@ -1,0 +1,97 @@
+"""Shared fixtures: one embedded FalkorDB for the session, a clean graph per test.
+
+Graph tests take ``store``, which is parametrized over the engines: the embedded FalkorDB always,
+and a real Neo4j when ``NEO4J_URI`` is set (skipped with the reason otherwise). API tests take
+``client``: the real Starlette app, lifespan included, over HTTP through httpx's ASGI transport.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from starlette.datastructures import Secret
+
+from app import create_app
+from config import Settings
+from graph.connect import open_store
+from graph.store import GraphStore
+from graph.system import clear_graph
+
+NEO4J_URI = os.environ.get("NEO4J_URI")
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("graph")
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path) -> Settings:
+    return Settings(
+        graph_uri="embedded",
+        graph_data_dir=data_dir,
+        graph_name="tests",
+        load_demo_data=False,
+        log_format="text",
+    )
+
+
+@pytest.fixture(scope="session")
+async def falkordb_store(settings: Settings) -> AsyncIterator[GraphStore]:
+    store = await open_store(settings)
+    yield store
+    await store.close()
+
+
+@pytest.fixture(scope="session")
+async def neo4j_store(settings: Settings) -> AsyncIterator[GraphStore]:
+    if not NEO4J_URI:
+        pytest.skip("NEO4J_URI is not set; the Neo4j leg runs only against a real Neo4j server.")
+    neo4j_settings = replace(
+        settings,
+        graph_uri=NEO4J_URI,
+        neo4j_user=os.environ.get("NEO4J_USER", "neo4j"),
+        neo4j_database=os.environ.get("NEO4J_DATABASE", "neo4j"),
+    )
+    neo4j_settings = replace(
+        neo4j_settings, neo4j_password=Secret(os.environ.get("NEO4J_PASSWORD", ""))
+    )
+    store = await open_store(neo4j_settings)
+    yield store
+    await store.close()
+
+
+@pytest.fixture(params=["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def engine(request: pytest.FixtureRequest) -> GraphStore:
+    """The session store of one engine (sync, so it can pick the async fixture by name)."""
+    return request.getfixturevalue(f"{request.param}_store")
+
+
+@pytest.fixture
+async def store(engine: GraphStore) -> GraphStore:
+    """A clean graph on each engine under test."""
+    await clear_graph(engine)
+    engine.round_trips = 0
+    return engine
+
+
+@pytest.fixture
+async def client(
+    settings: Settings, falkordb_store: GraphStore
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app over HTTP, sharing the session's embedded server (the app reuses it)."""
+    await clear_graph(falkordb_store)
+    app = create_app(settings)
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://testserver"
+        ) as http,
+    ):
+        yield http

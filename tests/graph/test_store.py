@@ -1,0 +1,225 @@
+"""The store interface gives the same plain values and errors on every engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from graph.bootstrap import ensure_schema
+from graph.cypher import cypher
+from graph.errors import GraphConflict, GraphQueryError, GraphTimeout
+from graph.search import search
+from graph.store import GraphStore
+from graph.text import search_text
+
+pytestmark = pytest.mark.asyncio
+
+WRITE_COMMUNITY = cypher(
+    "test.write_community",
+    """
+    MERGE (c:Community {id: $id})
+    SET c.name = $name,
+        c.location = point({latitude: $lat, longitude: $lon}),
+        c.founded = date($founded),
+        c.seenAt = localdatetime($seen),
+        c.recordedAt = $$now,
+        c.tags = $tags
+    RETURN c
+    """,
+)
+READ_COMMUNITY = cypher(
+    "test.read_community",
+    "MATCH (c:Community {id: $id}) RETURN c, c.location AS location, c.founded AS founded, "
+    "c.seenAt AS seen, c.recordedAt AS recorded, c.name AS name, c.tags AS tags",
+)
+LINK = cypher(
+    "test.link",
+    """
+    MATCH (a:Community {id: $a}), (b:District {id: $b})
+    MERGE (a)-[r:IN]->(b)
+    SET r.since = $since
+    RETURN r
+    """,
+)
+WRITE_DISTRICT = cypher("test.write_district", "MERGE (d:District {id: $id}) RETURN d.id AS id")
+PATH = cypher(
+    "test.path",
+    "MATCH p = (a:Community {id: $a})-[:IN]->(b:District) RETURN p",
+)
+DISTANCE = cypher(
+    "test.distance",
+    "MATCH (a:Community {id: $a}), (b:Community {id: $b}) "
+    "RETURN $$distance(a.location, b.location) AS metres",
+)
+CREATE_COMMUNITY = cypher(
+    "test.create_community", "CREATE (c:Community {id: $id}) RETURN c.id AS id"
+)
+SLOW = cypher(
+    "test.slow",
+    "UNWIND range(1, 50000000) AS i WITH i WHERE i % 7 = 0 RETURN count(i) AS n",
+)
+BROKEN = cypher(
+    "test.broken", "MATCH (c:Community) RETURN c.name AS name ORDER BY nonexistent_fn(c)"
+)
+WRITE_SEARCHABLE = cypher(
+    "test.write_searchable",
+    """
+    UNWIND $rows AS row
+    MERGE (o:Organization {id: row.id})
+    SET o:Searchable, o.name = row.name, o.search = row.search
+    RETURN count(o) AS n
+    """,
+)
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = 6_371_008.8
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+async def write_community(store: GraphStore, cid: str = "c1", **overrides: object) -> None:
+    params = {
+        "id": cid,
+        "name": "起湾社区",
+        "lat": 22.5238,
+        "lon": 113.412,
+        "founded": dt.date(2016, 3, 1),
+        "seen": dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC),
+        "tags": ["ELDERLY_80_PLUS", "LIVING_ALONE"],
+    }
+    params.update(overrides)
+    await store.write(WRITE_COMMUNITY, params)
+
+
+async def test_a_node_reads_back_as_plain_python_values(store: GraphStore) -> None:
+    await write_community(store)
+    [row] = await store.read(READ_COMMUNITY, {"id": "c1"})
+    assert row["location"] == {"latitude": 22.5238, "longitude": 113.412}
+    assert row["founded"] == dt.date(2016, 3, 1)
+    assert row["seen"] == dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
+    assert isinstance(row["recorded"], dt.datetime)
+    assert row["recorded"].tzinfo is not None
+    assert abs(row["recorded"] - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+    assert row["tags"] == ["ELDERLY_80_PLUS", "LIVING_ALONE"]
+    node = row["c"]
+    assert node["_labels"] == ["Community"]
+    assert node["name"] == "起湾社区"
+    assert node["location"] == row["location"]
+
+
+async def test_a_datetime_in_another_zone_is_stored_as_the_same_instant(store: GraphStore) -> None:
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    await write_community(store, seen=dt.datetime(2024, 5, 6, 15, 8, 9, tzinfo=beijing))
+    [row] = await store.read(READ_COMMUNITY, {"id": "c1"})
+    assert row["seen"] == dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
+
+
+async def test_relationships_and_paths_come_back_as_dicts(store: GraphStore) -> None:
+    await write_community(store)
+    await store.write(WRITE_DISTRICT, {"id": "d1"})
+    [row] = await store.write(LINK, {"a": "c1", "b": "d1", "since": 2016})
+    assert row["r"] == {"since": 2016, "_type": "IN"}
+    [row] = await store.read(PATH, {"a": "c1"})
+    path = row["p"]
+    assert [n["id"] for n in path["nodes"]] == ["c1", "d1"]
+    assert [r["_type"] for r in path["relationships"]] == ["IN"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'quote " and backslash \\ and \\" both',
+        "'single' quotes and `backticks`",
+        "newline\nand tab\t",
+        '"}) MATCH (n) DETACH DELETE n //',
+        "emoji 👵🏻 and zero\u200bwidth and right\u202eto-left",
+        "全角　空格，标点。",
+        "",
+    ],
+)
+async def test_any_string_parameter_round_trips_unchanged(store: GraphStore, text: str) -> None:
+    await write_community(store, name=text)
+    await write_community(store, cid="c2")
+    [row] = await store.read(READ_COMMUNITY, {"id": "c1"})
+    assert row["name"] == text
+    assert len(await store.read(READ_COMMUNITY, {"id": "c2"})) == 1
+
+
+async def test_a_non_finite_number_is_refused_before_reaching_the_graph(store: GraphStore) -> None:
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        await write_community(store, lat=float("nan"))
+    assert await store.read(READ_COMMUNITY, {"id": "c1"}) == []
+
+
+async def test_distance_between_points_is_in_metres_on_every_engine(store: GraphStore) -> None:
+    await write_community(store, "a", lat=22.5238, lon=113.4120)
+    await write_community(store, "b", lat=22.5004, lon=113.4106)
+    [row] = await store.read(DISTANCE, {"a": "a", "b": "b"})
+    expected = haversine_m(22.5238, 113.4120, 22.5004, 113.4106)
+    assert row["metres"] == pytest.approx(expected, rel=0.01)
+
+
+async def test_a_duplicate_id_is_a_conflict_and_writes_nothing(store: GraphStore) -> None:
+    await store.write(CREATE_COMMUNITY, {"id": "dup"})
+    with pytest.raises(GraphConflict):
+        await store.write(CREATE_COMMUNITY, {"id": "dup"})
+    rows = await store.read(
+        cypher("test.count_dup", "MATCH (c:Community {id: $id}) RETURN count(c) AS n"),
+        {"id": "dup"},
+    )
+    assert rows == [{"n": 1}]
+
+
+async def test_a_statement_the_engine_rejects_is_a_query_error_naming_it(store: GraphStore) -> None:
+    with pytest.raises(GraphQueryError) as caught:
+        await store.read(BROKEN)
+    assert caught.value.statement_name == "test.broken"
+    assert "MATCH" not in str(caught.value)  # the message is safe to show; detail holds the rest
+
+
+async def test_a_statement_past_its_deadline_times_out(store: GraphStore) -> None:
+    saved = store.query_timeout_s
+    store.query_timeout_s = 0.2
+    try:
+        with pytest.raises(GraphTimeout):
+            await store.read(SLOW)
+    finally:
+        store.query_timeout_s = saved
+
+
+async def test_every_call_counts_one_round_trip(store: GraphStore) -> None:
+    await write_community(store)
+    await store.read(READ_COMMUNITY, {"id": "c1"})
+    await store.read(READ_COMMUNITY, {"id": "nope"})
+    assert store.round_trips == 3
+
+
+async def test_schema_bootstrap_can_run_again_without_harm(store: GraphStore) -> None:
+    await ensure_schema(store)
+    await ensure_schema(store)
+    await store.write(CREATE_COMMUNITY, {"id": "after"})
+    with pytest.raises(GraphConflict):
+        await store.write(CREATE_COMMUNITY, {"id": "after"})
+
+
+async def test_chinese_names_are_found_by_any_part_typed(store: GraphStore) -> None:
+    names = {
+        "o1": "全民公益园",
+        "o2": "东区衣物银行",
+        "o3": "岐江公园义工队",
+        "o4": "Boai Action 博爱行动",
+    }
+    rows = [{"id": k, "name": v, "search": search_text(v)} for k, v in names.items()]
+    await store.write(WRITE_SEARCHABLE, {"rows": rows})
+    assert [h.id for h in await search(store, "公益园")] == ["o1"]
+    assert [h.id for h in await search(store, "衣物银行")] == ["o2"]
+    assert [h.id for h in await search(store, "boai")] == ["o4"]
+    assert {h.id for h in await search(store, "公")} == {"o1", "o3"}
+    assert await search(store, "公益银行") == []
+    assert await search(store, '") OR 1=1 //') == []
+    assert (await search(store, "博爱"))[0].label == "Organization"

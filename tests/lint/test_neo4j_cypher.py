@@ -1,0 +1,101 @@
+"""Every statement we can send to Neo4j passes Neo4j's own parser and semantic analyser.
+
+The analyser is npm ``@neo4j-cypher/language-support`` (pinned in tools/cypher-lint), given Neo4j
+5's real function and procedure signatures, our label and relationship-type allow-lists. An
+unknown function (FalkorDB's ``distance``), an unknown procedure, a syntax error or a misspelt
+label fails the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from graph.cypher import Statement, dynamic
+from graph.dialect import FALKORDB, NEO4J
+from graph.labels import LABELS, RELATIONSHIP_TYPES
+from graph.schema import SCHEMA
+from tests.statements import project_statements
+
+LINTER = Path(__file__).resolve().parents[2] / "tools" / "cypher-lint"
+UNKNOWN_NAME = ("is not present in the database",)
+
+
+def lint(statements: dict[str, str]) -> dict[str, list[str]]:
+    """Problems per statement name: errors, and warnings about labels/types we do not know."""
+    payload = {
+        "labels": list(LABELS),
+        "relationshipTypes": list(RELATIONSHIP_TYPES),
+        "statements": [{"name": n, "query": q} for n, q in statements.items()],
+    }
+    if not (LINTER / "node_modules").is_dir():
+        pytest.fail("The Cypher linter is not installed: run `make install` (needs Node.js 20+).")
+    done = subprocess.run(
+        ["node", "lint.mjs"],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        cwd=LINTER,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    problems: dict[str, list[str]] = {}
+    for result in json.loads(done.stdout):
+        found = [
+            f"line {d['line']}:{d['column']}: {d['message']}"
+            for d in result["diagnostics"]
+            if d["severity"] == 1
+            or (
+                any(m in d["message"] for m in UNKNOWN_NAME)
+                and d["message"].startswith(("Label ", "Relationship type "))
+            )
+        ]
+        if found:
+            problems[result["name"]] = found
+    return problems
+
+
+def test_every_statement_is_valid_neo4j_5_cypher() -> None:
+    statements = project_statements()
+    names = {s.name for s in statements}
+    # The collector reaches every graph module and the schema DDL, not just what tests imported.
+    assert {"search.nodes", "places.upsert_communities", "system.clear_batch"} <= names
+    assert sum(n.startswith("schema.") for n in names) == len(SCHEMA.indexes) + 1
+    problems = lint({s.name: s.render(NEO4J) for s in statements})
+    assert problems == {}
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("MATCH (v:Volunteer) RETRN v", "Invalid input 'RETRN'"),
+        ("MATCH (a:Community), (b:Community) RETURN distance(a.location, b.location)",
+         "Function distance is not present"),
+        ("CALL db.idx.fulltext.queryNodes('Searchable', $q) YIELD node RETURN node",
+         "Procedure db.idx.fulltext.queryNodes is not present"),
+        ("MATCH (v:Volunter) RETURN v", "Label Volunter is not present"),
+        ("MATCH (v:Volunteer)-[:HAS_SKIL]->(s:Skill) RETURN v", "HAS_SKIL is not present"),
+    ],
+)  # fmt: skip
+def test_the_check_catches_a_broken_statement(template: str, expected: str) -> None:
+    problems = lint({"broken": dynamic("broken", template).render(NEO4J)})
+    assert expected in " ".join(problems.get("broken", []))
+
+
+def test_the_neo4j_spellings_from_the_dialect_pass() -> None:
+    ok = Statement(
+        "ok",
+        "MATCH (a:Community), (b:Community) WHERE a.id = $a AND b.id = $b "
+        "RETURN $$distance(a.location, b.location) AS m, $$now AS at",
+    )
+    search = Statement(
+        "search", "CALL $$fulltext_nodes('Searchable', $q) YIELD node, score RETURN node, score"
+    )
+    assert lint({"ok": ok.render(NEO4J), "search": search.render(NEO4J)}) == {}
+    assert "point.distance" in ok.render(NEO4J)
+    assert "distance(" in ok.render(FALKORDB)
+    assert "point.distance" not in ok.render(FALKORDB)
