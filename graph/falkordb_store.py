@@ -179,12 +179,18 @@ async def open_external(
         password=parts.password or None,
     )
     where = f"falkordb://{parts.hostname}:{parts.port or 6379}"
-    store = FalkorDBStore(pool, graph_name, where, query_timeout_s)
+    unreachable = GraphUnavailable(
+        f"Cannot reach FalkorDB at {where} (GRAPH_URI); check the address and that it runs."
+    )
+    try:
+        # The client probes the server (cluster or not) as it is built, so this can fail too.
+        store = FalkorDBStore(pool, graph_name, where, query_timeout_s)
+    except _TRANSIENT:
+        await pool.disconnect()
+        raise unreachable from None
     try:
         await store.ping()
     except GraphUnavailable:
         await store.close()
-        raise GraphUnavailable(
-            f"Cannot reach FalkorDB at {where} (GRAPH_URI); is the server running?"
-        ) from None
+        raise unreachable from None
     return store

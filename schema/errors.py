@@ -74,6 +74,7 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
         code = _classify_request_error(error)
     elif isinstance(original, ApiError):
         code = original.code
+        message = str(original)
         extensions.update(original.extensions)
     elif isinstance(original, GraphUnavailable):
         code = Code.GRAPH_UNAVAILABLE

@@ -14,8 +14,6 @@ from graph.search import search
 from graph.store import GraphStore
 from graph.text import search_text
 
-pytestmark = pytest.mark.asyncio
-
 WRITE_COMMUNITY = cypher(
     "test.write_community",
     """

@@ -1,0 +1,205 @@
+"""The service as an operator runs it: `python -m cli serve`, a real uvicorn, real signals."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import httpx
+import pytest
+
+from config import Settings
+from graph.connect import open_store
+from graph.embedded import _is_alive
+from graph.places import City, upsert_cities
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_BUDGET_S = 60
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Service:
+    process: subprocess.Popen[bytes]
+    port: int
+    data_dir: Path
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def graph_pid(self) -> int:
+        return int(json.loads((self.data_dir / "server.json").read_text())["pid"])
+
+    def query(self, query: str) -> dict:  # type: ignore[type-arg]
+        response = httpx.post(f"{self.url}/graphql", json={"query": query}, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def label_counts(self) -> dict[str, int]:
+        data = self.query("{ service { labelCounts { label nodes } } }")
+        return {c["label"]: c["nodes"] for c in data["data"]["service"]["labelCounts"]}
+
+    def stop(self, sig: int) -> int:
+        self.process.send_signal(sig)
+        return self.process.wait(timeout=30)
+
+    def logs(self) -> list[dict]:  # type: ignore[type-arg]
+        lines = self.log.read_text().splitlines()
+        return [json.loads(line) for line in lines if line.startswith("{")]
+
+
+def start(data_dir: Path, **env: str) -> Service:
+    port = free_port()
+    environment = {
+        **os.environ,
+        "GRAPH_DATA_DIR": str(data_dir),
+        "PORT": str(port),
+        "LOG_FORMAT": "json",
+        **env,
+    }
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = data_dir.parent / f"service-{port}.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cli", "serve"],
+            cwd=ROOT,
+            env=environment,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    service = Service(process, port, data_dir, log)
+    deadline = time.monotonic() + STARTUP_BUDGET_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the service exited at start-up: {log.read_text()}")
+        try:
+            if httpx.get(f"{service.url}/readyz", timeout=1).status_code == 200:
+                return service
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise AssertionError(f"the service was not ready within {STARTUP_BUDGET_S} s")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path / "graph"
+    record = tmp_path / "graph" / "server.json"
+    if record.exists():  # never leave a server behind, even when a test fails
+        pid = json.loads(record.read_text())["pid"]
+        if _is_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def wait_gone(pid: int, timeout_s: float = 15) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not _is_alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def write_marker(data_dir: Path, city_id: str) -> None:
+    """An acknowledged write from another process, through the server the service owns."""
+
+    async def write() -> None:
+        settings = replace(Settings(), graph_data_dir=data_dir, load_demo_data=False)
+        store = await open_store(settings, bootstrap=False)
+        try:
+            await upsert_cities(store, [City(city_id, "标记市")])
+        finally:
+            await store.close()
+
+    asyncio.run(write())
+
+
+def test_the_run_command_serves_graphql_with_demo_data(data_dir: Path) -> None:
+    started = time.monotonic()
+    service = start(data_dir)
+    try:
+        assert time.monotonic() - started < STARTUP_BUDGET_S
+        assert service.query("{ __typename }") == {"data": {"__typename": "Query"}}
+        page = httpx.get(f"{service.url}/graphql", headers={"accept": "text/html"}, timeout=10)
+        assert "graphiql" in page.text.lower()
+        counts = service.label_counts()
+        assert counts["Community"] >= 15
+        assert counts["City"] == 5
+    finally:
+        service.stop(signal.SIGTERM)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_stopping_leaves_no_graph_server_and_restarting_finds_the_data(
+    data_dir: Path, sig: int
+) -> None:
+    service = start(data_dir)
+    graph_pid = service.graph_pid()
+    write_marker(data_dir, "city-marker")
+    assert service.stop(sig) in {0, -sig}  # uvicorn re-raises the signal after a clean shutdown
+    assert "embedded graph server stopped" in [entry["msg"] for entry in service.logs()]
+    assert wait_gone(graph_pid), "redis-server outlived the service"
+    assert not (data_dir / "server.json").exists()
+
+    again = start(data_dir)
+    try:
+        assert again.label_counts()["City"] == 6
+        assert again.graph_pid() != graph_pid
+        messages = [entry["msg"] for entry in again.logs()]
+        assert "demo data loaded into the empty graph" not in messages
+    finally:
+        again.stop(signal.SIGTERM)
+
+
+def test_after_kill_9_the_graph_server_goes_too_and_a_restart_recovers(data_dir: Path) -> None:
+    service = start(data_dir)
+    graph_pid = service.graph_pid()
+    write_marker(data_dir, "city-before-kill")
+    service.process.kill()
+    service.process.wait(timeout=10)
+    assert wait_gone(graph_pid), "redis-server was orphaned by kill -9"
+
+    again = start(data_dir)
+    try:
+        assert again.label_counts()["City"] == 6
+    finally:
+        again.stop(signal.SIGTERM)
+
+
+@pytest.mark.parametrize(
+    "uri", ["neo4j://127.0.0.1:1", "bolt://127.0.0.1:1", "falkordb://127.0.0.1:1", "mysql://x"]
+)
+def test_an_unreachable_graph_fails_fast_with_a_message_naming_it(tmp_path: Path, uri: str) -> None:
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "serve"],
+        cwd=ROOT,
+        env={**os.environ, "GRAPH_URI": uri, "GRAPH_CONNECT_TIMEOUT_S": "3", "PORT": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert time.monotonic() - started < 20
+    assert uri in done.stderr
+    assert "Traceback" not in done.stderr
