@@ -18,6 +18,7 @@ Differences held here:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -47,8 +48,8 @@ class Dialect:
     macros: Mapping[str, str]
 
     def render(self, template: str) -> str:
-        def replace(match: object) -> str:
-            key = match.group(1)  # type: ignore[attr-defined]
+        def replace(match: re.Match[str]) -> str:
+            key = match.group(1)
             try:
                 return self.macros[key]
             except KeyError:

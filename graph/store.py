@@ -66,8 +66,6 @@ class GraphStore(ABC):
             raise GraphTimeout(
                 f"The graph did not answer within {self.query_timeout_s:.1f} s."
             ) from None
-        except GraphError:
-            raise
         finally:
             elapsed_ms = (time.perf_counter() - started) * 1000
             if log.isEnabledFor(logging.DEBUG):

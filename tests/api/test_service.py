@@ -203,3 +203,24 @@ def test_an_unreachable_graph_fails_fast_with_a_message_naming_it(tmp_path: Path
     assert time.monotonic() - started < 20
     assert uri in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_when_the_graph_dies_requests_fail_fast_with_graph_unavailable(data_dir: Path) -> None:
+    service = start(data_dir)
+    try:
+        os.kill(service.graph_pid(), signal.SIGKILL)
+        assert wait_gone(service.graph_pid())
+        ready = httpx.get(f"{service.url}/readyz", timeout=5)
+        assert ready.status_code == 503
+        started = time.monotonic()
+        response = httpx.post(
+            f"{service.url}/graphql",
+            json={"query": "{ service { labelCounts { label } } }"},
+            timeout=10,
+        )
+        assert time.monotonic() - started < 2
+        [error] = response.json()["errors"]
+        assert error["extensions"]["code"] == "GRAPH_UNAVAILABLE"
+        assert "sock" not in error["message"]
+    finally:
+        service.stop(signal.SIGTERM)
