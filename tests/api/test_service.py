@@ -21,6 +21,7 @@ from config import Settings
 from graph.connect import open_store
 from graph.embedded import _is_alive
 from graph.places import City, upsert_cities
+from tests.processes import wait_gone
 
 pytestmark = pytest.mark.slow
 
@@ -108,15 +109,6 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
         pid = json.loads(record.read_text())["pid"]
         if _is_alive(pid):
             os.kill(pid, signal.SIGKILL)
-
-
-def wait_gone(pid: int, timeout_s: float = 15) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if not _is_alive(pid):
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def write_marker(data_dir: Path, city_id: str) -> None:

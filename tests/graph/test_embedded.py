@@ -8,26 +8,17 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 import redis
 
 from graph.embedded import EmbeddedFalkorDB, _is_alive
+from tests.processes import wait_gone
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def wait_gone(pid: int, timeout_s: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if not _is_alive(pid):
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def write_key(server: EmbeddedFalkorDB, value: str) -> None:
