@@ -95,6 +95,8 @@ class EmbeddedFalkorDB:
     def start(self) -> None:
         """Make sure a server owns the data directory and answers; start one if needed."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        # The append-only file will hold residents' personal data: only the service user may read.
+        self.data_dir.chmod(0o700)
         with self._start_lock():
             record = self._read_record()
             if record and self._adopt(record):

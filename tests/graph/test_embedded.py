@@ -44,6 +44,7 @@ def test_a_started_server_listens_only_on_a_socket_in_its_directory(tmp_path: Pa
     try:
         assert server.owned
         assert server.socket_path.parent == tmp_path / "g"
+        assert (tmp_path / "g").stat().st_mode & 0o777 == 0o700  # the data holds PII
         record = json.loads((tmp_path / "g" / "server.json").read_text())
         assert record["pid"] == server.process.pid  # type: ignore[union-attr]
         client = redis.Redis(unix_socket_path=str(server.socket_path), decode_responses=True)
