@@ -46,6 +46,9 @@ class DDL:
 class Dialect:
     name: str
     macros: Mapping[str, str]
+    # Where constraints are built in the background, the statement that reports their status
+    # (rows of label, properties, status); None where creating one either succeeds or fails.
+    constraint_status: Statement | None = None
 
     def render(self, template: str) -> str:
         def replace(match: re.Match[str]) -> str:
@@ -158,4 +161,8 @@ FALKORDB = FalkorDBDialect(
         "now": "localdatetime()",
         "fulltext_nodes": "db.idx.fulltext.queryNodes",
     },
+    constraint_status=dynamic(
+        "schema.constraint_status",
+        "CALL db.constraints() YIELD label, properties, status RETURN label, properties, status",
+    ),
 )

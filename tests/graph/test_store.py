@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import pytest
 
-from graph.bootstrap import ensure_schema
+from config import Settings
+from graph.bootstrap import SchemaError, ensure_schema
+from graph.connect import open_store
 from graph.cypher import cypher
 from graph.errors import GraphConflict, GraphQueryError, GraphTimeout
 from graph.search import search
@@ -221,3 +224,27 @@ async def test_chinese_names_are_found_by_any_part_typed(store: GraphStore) -> N
     assert await search(store, "公益银行") == []
     assert await search(store, '") OR 1=1 //') == []
     assert (await search(store, "博爱"))[0].label == "Organization"
+
+
+CREATE_TWIN_SKILLS = cypher(
+    "test.create_twin_skills", "CREATE (:Skill {id: 'twin'}), (:Skill {id: 'twin'}) RETURN 1 AS ok"
+)
+
+
+async def test_bootstrap_refuses_a_graph_whose_ids_are_not_unique(
+    falkordb_store: GraphStore, data_dir: Path
+) -> None:
+    """Duplicates that predate a constraint (e.g. an old import) stop the start, loudly."""
+    from graph.falkordb_store import FalkorDBStore  # noqa: PLC0415
+
+    assert isinstance(falkordb_store, FalkorDBStore)
+    scratch = await open_store(
+        Settings(graph_data_dir=data_dir, graph_name="dup-check", load_demo_data=False),
+        bootstrap=False,
+    )
+    try:
+        await scratch.write(CREATE_TWIN_SKILLS)
+        with pytest.raises(SchemaError, match=r"Skill\.id"):
+            await ensure_schema(scratch)
+    finally:
+        await scratch.close()
