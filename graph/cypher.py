@@ -13,7 +13,7 @@ replaces it when the statement is rendered.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ParamSpec
 
@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 MACRO = re.compile(r"\$\$([a-z_]+)")
 
 _REGISTRY: dict[str, Statement] = {}
-_BUILDERS: list[tuple[Callable[..., Statement | list[Statement]], list[Mapping[str, Any]]]] = []
+_BUILDERS: list[
+    tuple[Callable[..., Statement | list[Statement]], Callable[[], Iterable[Mapping[str, Any]]]]
+] = []
 
 P = ParamSpec("P")
 
@@ -60,16 +62,20 @@ def dynamic(name: str, template: str) -> Statement:
 
 def builder(
     *examples: Mapping[str, Any],
+    each: Callable[[], Iterable[Mapping[str, Any]]] | None = None,
 ) -> Callable[[Callable[P, Statement | list[Statement]]], Callable[P, Statement | list[Statement]]]:
     """Mark a function that builds statements; the lint calls it with each example's arguments.
 
     The examples should reach every branch of the builder (each optional clause, each label).
+    ``each`` computes examples when the lint runs, for builders driven by the data model (whose
+    declarations may be imported after the builder).
     """
 
     def register(
         fn: Callable[P, Statement | list[Statement]],
     ) -> Callable[P, Statement | list[Statement]]:
-        _BUILDERS.append((fn, list(examples)))
+        fixed = list(examples)
+        _BUILDERS.append((fn, (lambda: [*fixed, *(each() if each else [])])))
         return fn
 
     return register
@@ -79,6 +85,6 @@ def registered() -> Iterator[Statement]:
     """Every statement the project can send: the fixed ones and each builder's examples."""
     yield from _REGISTRY.values()
     for fn, examples in _BUILDERS:
-        for kwargs in examples:
+        for kwargs in examples():
             built = fn(**kwargs)
             yield from built if isinstance(built, list) else [built]

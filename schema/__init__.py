@@ -2,17 +2,84 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
+from resolvers import entities as resolve
+from schema import organizations, people, places, services, taxonomy
+from schema.organizations import OrganizationsQuery
+from schema.people import PeopleQuery
+from schema.places import PlacesQuery
+from schema.relay import Node
+from schema.services import ServicesQuery
 from schema.system import SystemQuery
+from schema.taxonomy import TaxonomyQuery
+
+# Every entity type, so the schema includes the ones only reachable through `node`.
+ENTITY_TYPES = [
+    places.City,
+    places.District,
+    places.Community,
+    taxonomy.Skill,
+    taxonomy.ServiceCategory,
+    people.Resident,
+    people.Volunteer,
+    people.SocialWorker,
+    people.Expert,
+    organizations.Organization,
+    organizations.Project,
+    organizations.Fund,
+    organizations.ThinkTank,
+    organizations.Resource,
+    organizations.Venue,
+    services.Need,
+    services.Recruitment,
+    services.ServiceRecord,
+    services.Referral,
+]
 
 
-@strawberry.type(description="Everything that can be read. Start from `service` to check the link.")
-class Query(SystemQuery):
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(
+        description="Any entity by its global id (Relay). Null when it does not exist."
+    )
+    async def node(
+        self,
+        info: strawberry.Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id from this API.")],
+    ) -> Node | None:
+        return await resolve.node(info, id)
+
+    @strawberry.field(
+        description="Several entities by global id, in the order asked; null for missing ones."
+    )
+    async def nodes(
+        self,
+        info: strawberry.Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="Up to 100 global ids.")
+        ],
+    ) -> list[Node | None]:
+        return await resolve.nodes(info, ids)
+
+
+@strawberry.type(
+    description="Everything that can be read: start from a list (volunteers, needs, funds…), "
+    "from `node(id:)`, or from `service` to check the link."
+)
+class Query(
+    NodeQuery,
+    PlacesQuery,
+    TaxonomyQuery,
+    PeopleQuery,
+    OrganizationsQuery,
+    ServicesQuery,
+    SystemQuery,
+):
     pass
 
 
@@ -24,7 +91,7 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(**kwargs: Any) -> Schema:
-    return Schema(query=Query, **kwargs)
+    return Schema(query=Query, types=ENTITY_TYPES, **kwargs)
 
 
 schema = build_schema()

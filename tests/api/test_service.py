@@ -20,7 +20,8 @@ import pytest
 from config import Settings
 from graph.connect import open_store
 from graph.embedded import _is_alive
-from graph.places import City, upsert_cities
+from graph.entities import upsert
+from graph.places import City
 from tests.processes import wait_gone
 
 pytestmark = pytest.mark.slow
@@ -118,7 +119,7 @@ def write_marker(data_dir: Path, city_id: str) -> None:
         settings = replace(Settings(), graph_data_dir=data_dir, load_demo_data=False)
         store = await open_store(settings, bootstrap=False)
         try:
-            await upsert_cities(store, [City(city_id, "标记市")])
+            await upsert(store, [City(city_id, "标记市")])
         finally:
             await store.close()
 

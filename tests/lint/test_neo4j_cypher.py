@@ -63,7 +63,7 @@ def test_every_statement_is_valid_neo4j_5_cypher() -> None:
     statements = project_statements()
     names = {s.name for s in statements}
     # The collector reaches every graph module and the schema DDL, not just what tests imported.
-    assert {"search.nodes", "places.upsert_communities", "system.clear_batch"} <= names
+    assert {"search.nodes", "entities.upsert.Community", "system.clear_batch"} <= names
     assert sum(n.startswith("schema.") for n in names) == len(SCHEMA.indexes) + 1
     problems = lint({s.name: s.render(NEO4J) for s in statements})
     assert problems == {}

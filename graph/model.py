@@ -1,0 +1,26 @@
+"""The whole data model in one list: every entity family and relationship the graph holds.
+
+``graph.entities`` builds statements from these declarations; the GraphQL schema mirrors them.
+"""
+
+from __future__ import annotations
+
+from graph import entities, organizations, people, places, services, taxonomy
+
+FAMILIES = (
+    *places.FAMILIES,
+    *taxonomy.FAMILIES,
+    *people.FAMILIES,
+    *organizations.FAMILIES,
+    *services.FAMILIES,
+)
+
+RELS = (
+    *places.RELS,
+    *taxonomy.RELS,
+    *people.RELS,
+    *organizations.RELS,
+    *services.RELS,
+)
+
+entities.register(FAMILIES, RELS)

@@ -1,0 +1,133 @@
+"""Turning list, node and relationship arguments into graph calls, for every entity family."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
+
+from graph import entities
+from graph.entities import Direction, Rel
+from resolvers.paging import window
+from schema.base import TYPES, fill, to_node
+from schema.context import Info
+from schema.errors import BadUserInput
+from schema.relay import MAX_PAGE, Connection, Edge, build_connection, from_global_id
+
+
+def _selects(selections: Iterable[Any], name: str) -> bool:
+    for selection in selections:
+        if isinstance(selection, SelectedField) and selection.name == name:
+            return True
+        if isinstance(selection, FragmentSpread | InlineFragment) and _selects(
+            selection.selections, name
+        ):
+            return True
+    return False
+
+
+def wants(info: Info, name: str) -> bool:
+    """Whether the current field's selection asks for ``name`` (e.g. totalCount)."""
+    return any(_selects(field.selections, name) for field in info.selected_fields)
+
+
+async def list_connection(
+    info: Info,
+    label: str,
+    *,
+    where: Mapping[str, Mapping[str, Any]],
+    sort: str | None,
+    descending: bool,
+    search: str | None,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[Any]:
+    """One page of a root list.
+
+    Counts only when ``totalCount`` is asked for (or ``last`` needs the end of the list).
+    """
+    if sort == "DISTANCE" and "near" not in where:
+        raise BadUserInput("Sorting by DISTANCE needs a `near` filter to measure from.")
+    page = await entities.list_page(
+        info.context.store,
+        label,
+        where=where,
+        sort=sort,
+        descending=descending,
+        search=search,
+        window=window(first, after, last, before),
+        with_total=wants(info, "totalCount"),
+    )
+    return build_connection(
+        Connection,
+        Edge,
+        page.offset,
+        page.total,
+        page.items,
+        lambda cursor, record: {"cursor": cursor, "node": to_node(label, record)},
+        more=page.more,
+    )
+
+
+async def related_connection(
+    info: Info,
+    key: str,
+    rel: Rel,
+    direction: Direction,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    connection_cls: type = Connection,
+    edge_cls: type = Edge,
+) -> Any:
+    """A window of the entities related to ``key``, batched with its siblings' (one round trip)."""
+    child = rel.end if direction == "out" else rel.start
+    page = await info.context.loaders.related(
+        rel, direction, window(first, after, last, before)
+    ).load(key)
+    return build_connection(
+        connection_cls,
+        edge_cls,
+        page.offset,
+        page.total,
+        page.items,
+        lambda cursor, link: {
+            "cursor": cursor,
+            "node": to_node(child, link.node),
+            **_edge_props(edge_cls, link.props),
+        },
+    )
+
+
+def _edge_props(edge_cls: type, props: Mapping[str, Any]) -> dict[str, Any]:
+    if edge_cls is Edge:
+        return {}
+    edge = fill(edge_cls, props, cursor="", node=None)
+    return {k: v for k, v in vars(edge).items() if k not in {"cursor", "node"}}
+
+
+async def related_one(info: Info, key: str, rel: Rel, direction: Direction) -> Any:
+    """The one entity at the other end (a resident's community), or None."""
+    child = rel.end if direction == "out" else rel.start
+    page = await info.context.loaders.related(rel, direction, entities.Window(first=1)).load(key)
+    return to_node(child, page.items[0].node) if page.items else None
+
+
+async def node(info: Info, global_id: str) -> Any:
+    label, key = from_global_id(global_id)
+    if label not in TYPES:
+        return None
+    record = await info.context.loaders.entity(label).load(key)
+    return None if record is None else to_node(label, record)
+
+
+async def nodes(info: Info, global_ids: Sequence[str]) -> list[Any]:
+    if len(global_ids) > MAX_PAGE:
+        raise BadUserInput(f"Ask for at most {MAX_PAGE} ids at once.")
+    return list(await asyncio.gather(*(node(info, gid) for gid in global_ids)))

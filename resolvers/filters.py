@@ -1,0 +1,72 @@
+"""Filter inputs -> graph conditions (``{condition: {param: value}}``), validated on the way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from enum import Enum
+from typing import Any
+
+from schema.errors import BadUserInput
+from schema.inputs import MAX_RADIUS_METERS, NearInput
+from schema.relay import from_global_id
+
+
+class Where:
+    """Collects the conditions of one list query; a None input adds nothing."""
+
+    def __init__(self) -> None:
+        self.conditions: dict[str, dict[str, Any]] = {}
+
+    def value(self, name: str, value: Any) -> Where:
+        if value is not None:
+            if isinstance(value, Enum):
+                value = value.value
+            elif isinstance(value, dt.datetime):
+                value = value.astimezone(dt.UTC) if value.tzinfo else value
+            self.conditions[name] = {name: value}
+        return self
+
+    def values(self, name: str, values: list[Any] | None) -> Where:
+        """Any of several values (an empty list is treated as no filter)."""
+        if values:
+            self.conditions[name] = {name: [v.value if isinstance(v, Enum) else v for v in values]}
+        return self
+
+    def id(self, name: str, global_id: str | None, label: str) -> Where:
+        if global_id is not None:
+            self.conditions[name] = {name: from_global_id(global_id, expect=label)[1]}
+        return self
+
+    def flag(self, name: str, on: bool | None) -> Where:
+        if on:
+            self.conditions[name] = {}
+        return self
+
+    def range(self, low_name: str, low: Any, high_name: str, high: Any, what: str) -> Where:
+        if low is not None and high is not None and low > high:
+            raise BadUserInput(
+                f"The {what} range is empty: its lower bound is above its upper bound."
+            )
+        return self.value(low_name, low).value(high_name, high)
+
+    def near(self, near: NearInput | None) -> Where:
+        if near is None:
+            return self
+        if not (math.isfinite(near.latitude) and -90 <= near.latitude <= 90):
+            raise BadUserInput("`near.latitude` must be between -90 and 90 degrees.")
+        if not (math.isfinite(near.longitude) and -180 <= near.longitude <= 180):
+            raise BadUserInput("`near.longitude` must be between -180 and 180 degrees.")
+        if not 1 <= near.radius_meters <= MAX_RADIUS_METERS:
+            raise BadUserInput(
+                f"`near.radiusMeters` must be between 1 and {MAX_RADIUS_METERS:,} metres."
+            )
+        self.conditions["near"] = {
+            "near_latitude": near.latitude,
+            "near_longitude": near.longitude,
+            "near_radius": near.radius_meters,
+        }
+        return self
+
+    def done(self) -> dict[str, dict[str, Any]]:
+        return self.conditions

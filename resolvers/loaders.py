@@ -1,0 +1,55 @@
+"""Per-request DataLoaders: every nested list or reference in one query level is one round trip.
+
+A request gets a fresh :class:`Loaders` in its context (strawberry's dataloader guide), so
+batches never mix requests and nothing is cached across them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from graph import entities
+from graph.entities import Direction, Page, Rel, Window
+from graph.store import GraphStore
+
+
+class Loaders:
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
+
+    def entity(self, label: str) -> DataLoader[str, Any]:
+        """Records of one family by key (None for a key that does not exist)."""
+        key = ("entity", label)
+        loader = self._loaders.get(key)
+        if loader is None:
+
+            async def load(keys: list[str]) -> list[Any]:
+                found = await entities.get_many(self.store, label, keys)
+                return [found.get(k) for k in keys]
+
+            loader = self._loaders[key] = DataLoader(load_fn=load)
+        return loader
+
+    def related(self, rel: Rel, direction: Direction, window: Window) -> DataLoader[str, Page]:
+        """Windows of related entities per parent key, for one relationship and one window."""
+        key = ("related", rel, direction, window)
+        loader = self._loaders.get(key)
+        if loader is None:
+
+            async def load(keys: list[str]) -> list[Page]:
+                pages = await entities.related_pages(self.store, rel, direction, keys, window)
+                return [pages[k] for k in keys]
+
+            loader = self._loaders[key] = DataLoader(load_fn=load)
+        return loader
+
+    def custom(self, name: Hashable, load: Any) -> DataLoader[Any, Any]:
+        """A loader for a derived value (a fund's balance), created once per request."""
+        loader = self._loaders.get(name)
+        if loader is None:
+            loader = self._loaders[name] = DataLoader(load_fn=load)
+        return loader

@@ -1,0 +1,176 @@
+"""Relationship fields, declared in one line per relationship and direction.
+
+``related(REL, "out", Connection[Lazy["Skill"]], ...)`` gives a paginated field that follows
+``REL`` from this entity, batched across all entities of the same list (one round trip per
+field, whatever the page size). ``one(...)`` gives a single reference (a resident's community).
+
+This module deliberately does not use ``from __future__ import annotations``: the resolvers made
+here carry real type objects, which strawberry reads from ``__annotations__``.
+"""
+
+from typing import Annotated, Any
+
+import strawberry
+
+from graph.entities import Direction, Rel
+from resolvers import entities as resolve
+from schema.enums import SortDirection
+from schema.relay import Connection, Edge
+
+FIRST = Annotated[
+    int | None,
+    strawberry.argument(description="Return the first N items (at most 100; default 20)."),
+]
+AFTER = Annotated[
+    str | None,
+    strawberry.argument(description="Start after this cursor (from pageInfo.endCursor)."),
+]
+LAST = Annotated[
+    int | None, strawberry.argument(description="Return the last N items (at most 100).")
+]
+BEFORE = Annotated[
+    str | None,
+    strawberry.argument(description="End before this cursor (from pageInfo.startCursor)."),
+]
+
+
+def lazy(type_name: str, module: str) -> Any:
+    """A reference to a type declared in another schema module (resolved at schema build)."""
+    return Annotated[type_name, strawberry.lazy(module)]
+
+
+def related(
+    rel: Rel,
+    direction: Direction,
+    returns: Any,
+    description: str,
+    *,
+    connection_cls: type = Connection,
+    edge_cls: type = Edge,
+) -> Any:
+    async def resolver(
+        root: Any,
+        info: strawberry.Info,
+        first: FIRST = None,
+        after: AFTER = None,
+        last: LAST = None,
+        before: BEFORE = None,
+    ) -> Any:
+        return await resolve.related_connection(
+            info,
+            root.key,
+            rel,
+            direction,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            connection_cls=connection_cls,
+            edge_cls=edge_cls,
+        )
+
+    resolver.__annotations__["return"] = returns
+    return strawberry.field(resolver=resolver, description=description)
+
+
+def one(rel: Rel, direction: Direction, returns: Any, description: str) -> Any:
+    async def resolver(root: Any, info: strawberry.Info) -> Any:
+        return await resolve.related_one(info, root.key, rel, direction)
+
+    resolver.__annotations__["return"] = returns
+    return strawberry.field(resolver=resolver, description=description)
+
+
+SEARCH = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Words of the name to look for (Chinese works: 公益园 finds 全民公益园); "
+        "every word must match. Results come best match first unless `sort` is given."
+    ),
+]
+
+
+def root_list(
+    label: str,
+    filter_cls: type,
+    sort_enum: type,
+    where: Any,
+    returns: Any,
+    description: str,
+    *,
+    searchable: bool = True,
+) -> Any:
+    """A root connection of one family with its filter input, sort, direction and paging.
+
+    ``where`` (from ``resolvers``) turns the filter input into the graph's conditions.
+    """
+
+    async def run(
+        info: strawberry.Info,
+        filter: Any,
+        search: str | None,
+        sort: Any,
+        direction: Any,
+        first: int | None,
+        after: str | None,
+        last: int | None,
+        before: str | None,
+    ) -> Any:
+        return await resolve.list_connection(
+            info,
+            label,
+            where=where(filter),
+            sort=None if sort is None else sort.value,
+            descending=direction is not None and direction.value == "DESC",
+            search=search,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+    filter_arg = Annotated[
+        filter_cls | None,
+        strawberry.argument(description="Narrow the list; all given filters apply."),
+    ]
+    sort_arg = Annotated[
+        sort_enum | None, strawberry.argument(description="Order of the list (ties by key).")
+    ]
+    direction_arg = Annotated[
+        SortDirection | None, strawberry.argument(description="ASC (default) or DESC.")
+    ]
+
+    if searchable:
+
+        async def resolver(
+            info: strawberry.Info,
+            filter: Any = None,
+            search: Any = None,
+            sort: Any = None,
+            direction: Any = None,
+            first: FIRST = None,
+            after: AFTER = None,
+            last: LAST = None,
+            before: BEFORE = None,
+        ) -> Any:
+            return await run(info, filter, search, sort, direction, first, after, last, before)
+
+        resolver.__annotations__["search"] = SEARCH
+    else:
+
+        async def resolver(  # type: ignore[misc]
+            info: strawberry.Info,
+            filter: Any = None,
+            sort: Any = None,
+            direction: Any = None,
+            first: FIRST = None,
+            after: AFTER = None,
+            last: LAST = None,
+            before: BEFORE = None,
+        ) -> Any:
+            return await run(info, filter, None, sort, direction, first, after, last, before)
+
+    resolver.__annotations__.update(
+        {"filter": filter_arg, "sort": sort_arg, "direction": direction_arg, "return": returns}
+    )
+    return strawberry.field(resolver=resolver, description=description)

@@ -1,0 +1,155 @@
+"""Edges that carry the properties of the relationship they follow (role, level, amount, date).
+
+Each is generic in the node type, so a volunteer's teams and a team's volunteers share one edge
+shape (``OrganizationMembershipEdge`` / ``VolunteerMembershipEdge``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+import strawberry
+
+from schema.enums import IncubationStage, MemberRole, SignUpStatus, SkillLevel
+from schema.relay import Edge, PageInfo
+
+T = TypeVar("T")
+
+
+EDGES = "The items of this page, with cursors and the relationship's properties."
+PAGE_INFO = "How to get the next or previous page."
+TOTAL = "How many items the whole list holds."
+
+
+@strawberry.type(description="A skill held, with how well (拥有专长 HAS_SKILL).")
+class ProficiencyEdge(Edge[T]):
+    level: SkillLevel | None = strawberry.field(description="Mastery (水平).")
+    certified: bool | None = strawberry.field(description="Holds a certificate for it (持证).")
+
+
+@strawberry.type(description="Membership of a team or organization (成员 MEMBER_OF).")
+class MembershipEdge(Edge[T]):
+    role: MemberRole | None = strawberry.field(description="Role in the team (角色).")
+    since: dt.date | None = strawberry.field(description="Member since (加入日期).")
+
+
+@strawberry.type(description="A hub's support of an organization (孵化 INCUBATED_BY).")
+class IncubationEdge(Edge[T]):
+    stage: IncubationStage | None = strawberry.field(
+        description="How the hub supports it (孵化方式)."
+    )
+    since: dt.date | None = strawberry.field(description="Since when (入园日期).")
+
+
+@strawberry.type(description="A grant from a fund to a project (资助 GRANTED).")
+class GrantEdge(Edge[T]):
+    amount: Decimal | None = strawberry.field(description="Amount in yuan (金额, 元).")
+    date: dt.date | None = strawberry.field(description="Date granted (资助日期).")
+    award: str | None = strawberry.field(description="Award or round name (奖项 / 批次).")
+
+
+@strawberry.type(description="A donation to a fund (捐赠 DONATED).")
+class DonationEdge(Edge[T]):
+    amount: Decimal | None = strawberry.field(description="Amount in yuan (金额, 元).")
+    date: dt.date | None = strawberry.field(description="Date of the donation (捐赠日期).")
+    note: str | None = strawberry.field(description="What it was for (备注).")
+
+
+@strawberry.type(description="A volunteer assigned to a need (指派 ASSIGNED).")
+class AssignmentEdge(Edge[T]):
+    since: dt.datetime | None = strawberry.field(description="Assigned at (指派时间).")
+    by: str | None = strawberry.field(description="Key of who assigned (指派人).")
+
+
+@strawberry.type(description="A volunteer's sign-up to a recruitment (报名 SIGNED_UP).")
+class SignUpEdge(Edge[T]):
+    at: dt.datetime | None = strawberry.field(description="Signed up at (报名时间).")
+    status: SignUpStatus | None = strawberry.field(description="Sign-up status (报名状态).")
+
+
+@strawberry.type(description="A service record verified by a social worker (核实 VERIFIED).")
+class VerificationEdge(Edge[T]):
+    at: dt.datetime | None = strawberry.field(description="Verified at (核实时间).")
+
+
+@strawberry.type(description="A resource allocated to a need (分配 ALLOCATED_TO).")
+class AllocationEdge(Edge[T]):
+    quantity: int | None = strawberry.field(description="How much, in the resource's unit (数量).")
+    at: dt.datetime | None = strawberry.field(description="Allocated at (分配时间).")
+
+
+@strawberry.type(description="A role with a start date (EMPLOYED_BY, CASE_MANAGER_OF, PART_OF).")
+class SinceEdge(Edge[T]):
+    since: dt.date | None = strawberry.field(description="Since when (起始日期).")
+
+
+@strawberry.type(description="A page of skills held, with levels.")
+class ProficiencyConnection(Generic[T]):
+    edges: list[ProficiencyEdge[T]] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int | None = strawberry.field(description=TOTAL)
+
+
+@strawberry.type(description="A page of memberships.")
+class MembershipConnection(Generic[T]):
+    edges: list[MembershipEdge[T]] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int | None = strawberry.field(description=TOTAL)
+
+
+@strawberry.type(description="A page of incubation links.")
+class IncubationConnection(Generic[T]):
+    edges: list[IncubationEdge[T]] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int | None = strawberry.field(description=TOTAL)
+
+
+@strawberry.type(description="A page of grants, with amounts.")
+class GrantConnection(Generic[T]):
+    edges: list[GrantEdge[T]] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int | None = strawberry.field(description=TOTAL)
+
+
+@strawberry.type(description="A page of donations, with amounts.")
+class DonationConnection(Generic[T]):
+    edges: list[DonationEdge[T]] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int | None = strawberry.field(description=TOTAL)
+
+
+@strawberry.type(description="A page of assignments.")
+class AssignmentConnection(Generic[T]):
+    edges: list[AssignmentEdge[T]] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int | None = strawberry.field(description=TOTAL)
+
+
+@strawberry.type(description="A page of sign-ups.")
+class SignUpConnection(Generic[T]):
+    edges: list[SignUpEdge[T]] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int | None = strawberry.field(description=TOTAL)
+
+
+@strawberry.type(description="A page of verifications.")
+class VerificationConnection(Generic[T]):
+    edges: list[VerificationEdge[T]] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int | None = strawberry.field(description=TOTAL)
+
+
+@strawberry.type(description="A page of allocations.")
+class AllocationConnection(Generic[T]):
+    edges: list[AllocationEdge[T]] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int | None = strawberry.field(description=TOTAL)
+
+
+@strawberry.type(description="A page of dated links.")
+class SinceConnection(Generic[T]):
+    edges: list[SinceEdge[T]] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int | None = strawberry.field(description=TOTAL)

@@ -1,0 +1,578 @@
+"""Organizations and what they hold: projects (项目), funds (基金), think tanks (智库), charity
+resources (慈善资源) and venues (场地)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+
+from graph import organizations as graph
+from graph import people as people_graph
+from graph import services as services_graph
+from resolvers import organizations as resolve
+from schema.base import Location, entity, yuan
+from schema.enums import (
+    FundKind,
+    OrganizationKind,
+    ProjectStatus,
+    Rating,
+    Registration,
+    ResourceKind,
+    TeamLevel,
+)
+from schema.fields import lazy, one, related, root_list
+from schema.inputs import NearInput
+from schema.links import (
+    AllocationConnection,
+    AllocationEdge,
+    DonationConnection,
+    DonationEdge,
+    GrantConnection,
+    GrantEdge,
+    IncubationConnection,
+    IncubationEdge,
+    MembershipConnection,
+    MembershipEdge,
+    SinceConnection,
+    SinceEdge,
+)
+from schema.relay import Connection, Node
+
+PLACES = "schema.places"
+PEOPLE = "schema.people"
+TAXONOMY = "schema.taxonomy"
+ORGS = "schema.organizations"
+SERVICES = "schema.services"
+
+
+@entity("Organization")
+@strawberry.type(
+    description="An organization of the network (组织): social work agency, social organization, "
+    "community group, volunteer team (小组 → 大队 → 总队), hub (公益园 / 社工站), enterprise, "
+    "foundation, government office… `kind` tells which."
+)
+class Organization(Node):
+    name: str = strawberry.field(description="Name (名称).")
+    kind: OrganizationKind = strawberry.field(description="What kind of organization (类型).")
+    location: Location = strawberry.field(description="Where it is based (地址坐标).")
+    registration: Registration | None = strawberry.field(description="Legal standing (登记状态).")
+    rating: Rating | None = strawberry.field(description="Evaluation grade (评估等级), 3A–5A.")
+    team_level: TeamLevel | None = strawberry.field(
+        description="For volunteer teams: group, brigade or corps (队伍层级)."
+    )
+    founded_on: dt.date | None = strawberry.field(
+        description="Founded or registered on (成立日期)."
+    )
+    description: str | None = strawberry.field(description="What it does (简介).")
+    phone: str | None = strawberry.field(description="Public contact line (联系电话).")
+
+    parent = one(
+        graph.ORG_PART_OF,
+        "out",
+        lazy("Organization", ORGS) | None,
+        "The organization or team it is part of (上级: 小组 → 大队 → 总队).",
+    )
+    units = related(
+        graph.ORG_PART_OF,
+        "in",
+        Connection[lazy("Organization", ORGS)],
+        "Its sub-teams or branches (下级队伍 / 分支).",
+    )
+    incubators = related(
+        graph.ORG_INCUBATED_BY,
+        "out",
+        IncubationConnection[lazy("Organization", ORGS)],
+        "Hubs that incubated, optimized or introduced it (孵化平台).",
+        connection_cls=IncubationConnection,
+        edge_cls=IncubationEdge,
+    )
+    incubated = related(
+        graph.ORG_INCUBATED_BY,
+        "in",
+        IncubationConnection[lazy("Organization", ORGS)],
+        "For hubs: organizations it incubated, optimized or introduced (孵化 / 协助优化 / 引进).",
+        connection_cls=IncubationConnection,
+        edge_cls=IncubationEdge,
+    )
+    members = related(
+        people_graph.VOLUNTEER_MEMBER_OF,
+        "in",
+        MembershipConnection[lazy("Volunteer", PEOPLE)],
+        "Volunteers in this team, with their role (队员).",
+        connection_cls=MembershipConnection,
+        edge_cls=MembershipEdge,
+    )
+    staff = related(
+        people_graph.WORKER_EMPLOYED_BY,
+        "in",
+        SinceConnection[lazy("SocialWorker", PEOPLE)],
+        "Social workers it employs (社工).",
+        connection_cls=SinceConnection,
+        edge_cls=SinceEdge,
+    )
+    supervisors = related(
+        people_graph.WORKER_SUPERVISES,
+        "in",
+        Connection[lazy("SocialWorker", PEOPLE)],
+        "Social workers supervising this team (督导社工).",
+    )
+    service_areas = related(
+        graph.ORG_SERVES_AREA,
+        "out",
+        Connection[lazy("Community", PLACES)],
+        "Communities it serves (服务社区).",
+    )
+    categories = related(
+        graph.ORG_OF_CATEGORY,
+        "out",
+        Connection[lazy("ServiceCategory", TAXONOMY)],
+        "Categories of service it provides (服务类别).",
+    )
+    projects = related(
+        graph.ORG_RUNS_PROJECT, "out", Connection[lazy("Project", ORGS)], "Projects it runs (项目)."
+    )
+    resources = related(
+        graph.ORG_OFFERS,
+        "out",
+        Connection[lazy("Resource", ORGS)],
+        "Charity resources it offers (慈善资源).",
+    )
+    donations = related(
+        graph.ORG_DONATED,
+        "out",
+        DonationConnection[lazy("Fund", ORGS)],
+        "Its donations to funds, with amounts (捐赠).",
+        connection_cls=DonationConnection,
+        edge_cls=DonationEdge,
+    )
+    managed_funds = related(
+        graph.FUND_MANAGED_BY,
+        "in",
+        Connection[lazy("Fund", ORGS)],
+        "Funds it manages (管理的基金).",
+    )
+    recruitments = related(
+        services_graph.RECRUITMENT_RUN_BY,
+        "out",
+        Connection[lazy("Recruitment", SERVICES)],
+        "Volunteer recruitments it posted (招募).",
+    )
+    referrals_made = related(
+        services_graph.ORG_REFERRED,
+        "out",
+        Connection[lazy("Referral", SERVICES)],
+        "Referrals it sent (转出).",
+    )
+    referrals_received = related(
+        services_graph.REFERRAL_TO,
+        "in",
+        Connection[lazy("Referral", SERVICES)],
+        "Referrals sent to it (转入).",
+    )
+    advisers = related(
+        people_graph.EXPERT_ADVISES_ORGANIZATION,
+        "in",
+        Connection[lazy("Expert", PEOPLE)],
+        "Experts advising it.",
+    )
+
+
+@entity("Project")
+@strawberry.type(
+    description="A service project or brand (项目 / 品牌), e.g. 衣物银行, 候鸟有家, 万事无忧."
+)
+class Project(Node):
+    name: str = strawberry.field(description="Name (名称).")
+    status: ProjectStatus = strawberry.field(description="Where it is (状态).")
+    description: str | None = strawberry.field(description="What it does (简介).")
+    start_date: dt.date | None = strawberry.field(description="Start (开始日期).")
+    end_date: dt.date | None = strawberry.field(description="End (结束日期).")
+    budget: Decimal | None = strawberry.field(description="Budget in yuan (预算, 元).")
+
+    run_by = related(
+        graph.ORG_RUNS_PROJECT,
+        "in",
+        Connection[lazy("Organization", ORGS)],
+        "Organizations running it (实施机构).",
+    )
+    funders = related(
+        graph.FUND_GRANTED,
+        "in",
+        GrantConnection[lazy("Fund", ORGS)],
+        "Funds that granted it money, with amounts and dates (资助方).",
+        connection_cls=GrantConnection,
+        edge_cls=GrantEdge,
+    )
+    categories = related(
+        graph.PROJECT_OF_CATEGORY,
+        "out",
+        Connection[lazy("ServiceCategory", TAXONOMY)],
+        "Service categories (服务类别).",
+    )
+    target_communities = related(
+        graph.PROJECT_TARGETS,
+        "out",
+        Connection[lazy("Community", PLACES)],
+        "Communities it serves (服务社区).",
+    )
+    parent = one(
+        graph.PROJECT_PART_OF,
+        "out",
+        lazy("Project", ORGS) | None,
+        "The project it grew from (母项目).",
+    )
+    sub_projects = related(
+        graph.PROJECT_PART_OF, "in", Connection[lazy("Project", ORGS)], "Sub-projects (子项目)."
+    )
+    advisers = related(
+        people_graph.EXPERT_ADVISES_PROJECT,
+        "in",
+        Connection[lazy("Expert", PEOPLE)],
+        "Experts advising it.",
+    )
+    service_records = related(
+        services_graph.RECORD_PART_OF,
+        "in",
+        Connection[lazy("ServiceRecord", SERVICES)],
+        "Services delivered under it.",
+    )
+    recruitments = related(
+        services_graph.RECRUITMENT_FOR,
+        "in",
+        Connection[lazy("Recruitment", SERVICES)],
+        "Recruitments for it.",
+    )
+
+
+@strawberry.type(description="Money in and out of a fund (元). The balance is derived from them.")
+class FundMoney:
+    donated: Decimal = strawberry.field(description="Total donated into the fund (累计捐入).")
+    granted: Decimal = strawberry.field(description="Total granted out (累计资助).")
+    balance: Decimal = strawberry.field(description="What is left to grant (余额).")
+
+
+@entity("Fund")
+@strawberry.type(
+    description="A fund (基金): community fund (社区基金), seed fund (种子资金), venture "
+    "philanthropy round (公益创投), government purchase (政府购买服务)… Money comes in as "
+    "donations and goes out as grants to projects."
+)
+class Fund(Node):
+    name: str = strawberry.field(description="Name (名称).")
+    kind: FundKind = strawberry.field(description="What kind of fund (类型).")
+    established_on: dt.date | None = strawberry.field(description="Set up on (设立日期).")
+    description: str | None = strawberry.field(description="Purpose (宗旨).")
+
+    @strawberry.field(description="Donated, granted and balance, in yuan.")
+    async def money(self, info: strawberry.Info) -> FundMoney:
+        totals = await resolve.fund_totals(info, self.key)
+        return FundMoney(
+            donated=yuan(totals.donated_fen),  # type: ignore[arg-type]
+            granted=yuan(totals.granted_fen),  # type: ignore[arg-type]
+            balance=yuan(totals.balance_fen),  # type: ignore[arg-type]
+        )
+
+    managed_by = one(
+        graph.FUND_MANAGED_BY, "out", lazy("Organization", ORGS) | None, "Who manages it (管理方)."
+    )
+    grants = related(
+        graph.FUND_GRANTED,
+        "out",
+        GrantConnection[lazy("Project", ORGS)],
+        "Projects it funded, with amounts and dates (资助项目).",
+        connection_cls=GrantConnection,
+        edge_cls=GrantEdge,
+    )
+    donors = related(
+        graph.ORG_DONATED,
+        "in",
+        DonationConnection[lazy("Organization", ORGS)],
+        "Donations received, with amounts (捐赠方).",
+        connection_cls=DonationConnection,
+        edge_cls=DonationEdge,
+    )
+    scope_communities = related(
+        graph.FUND_COVERS_COMMUNITY,
+        "out",
+        Connection[lazy("Community", PLACES)],
+        "Communities in its scope (覆盖社区).",
+    )
+    scope_districts = related(
+        graph.FUND_COVERS_DISTRICT,
+        "out",
+        Connection[lazy("District", PLACES)],
+        "Whole districts in its scope (覆盖街道).",
+    )
+    categories = related(
+        graph.FUND_OF_CATEGORY,
+        "out",
+        Connection[lazy("ServiceCategory", TAXONOMY)],
+        "Service categories it supports (资助领域).",
+    )
+
+
+@entity("ThinkTank")
+@strawberry.type(description="An expert think tank (智库), e.g. 龙洞街道社区治理智库.")
+class ThinkTank(Node):
+    name: str = strawberry.field(description="Name (名称).")
+    founded_on: dt.date | None = strawberry.field(description="Set up on (成立日期).")
+    description: str | None = strawberry.field(description="What it does (简介).")
+
+    managed_by = one(
+        graph.THINK_TANK_MANAGED_BY,
+        "out",
+        lazy("Organization", ORGS) | None,
+        "The station or hub running it (运营方).",
+    )
+    experts = related(
+        people_graph.EXPERT_PART_OF,
+        "in",
+        SinceConnection[lazy("Expert", PEOPLE)],
+        "Its experts (专家).",
+        connection_cls=SinceConnection,
+        edge_cls=SinceEdge,
+    )
+    advises = related(
+        graph.THINK_TANK_ADVISES,
+        "out",
+        Connection[lazy("District", PLACES)],
+        "Districts it advises.",
+    )
+
+
+@entity("Resource")
+@strawberry.type(
+    description="A charity resource on offer (慈善资源): goods, venue time, money or service "
+    "places, from the charity resource library (慈善资源库)."
+)
+class Resource(Node):
+    name: str = strawberry.field(description="Name (名称).")
+    kind: ResourceKind = strawberry.field(description="What it is (类型).")
+    quantity: int = strawberry.field(description="How much was offered, in `unit` (数量).")
+    unit: str = strawberry.field(description="Unit (单位), e.g. 件, 小时, 次.")
+    available_from: dt.date | None = strawberry.field(description="Offered from (起始日期).")
+    available_until: dt.date | None = strawberry.field(description="Offered until (截止日期).")
+    description: str | None = strawberry.field(description="Details (说明).")
+
+    @strawberry.field(description="What is left to allocate (剩余), in `unit`.")
+    async def remaining(self, info: strawberry.Info) -> int:
+        return self.quantity - await resolve.resource_allocated(info, self.key)
+
+    offered_by = related(
+        graph.ORG_OFFERS,
+        "in",
+        Connection[lazy("Organization", ORGS)],
+        "Who offers it (提供方).",
+    )
+    categories = related(
+        graph.RESOURCE_OF_CATEGORY,
+        "out",
+        Connection[lazy("ServiceCategory", TAXONOMY)],
+        "Service categories it helps (服务类别).",
+    )
+    venue = one(
+        graph.RESOURCE_LOCATED_AT,
+        "out",
+        lazy("Venue", ORGS) | None,
+        "Where, for venue time (场地).",
+    )
+    allocations = related(
+        services_graph.RESOURCE_ALLOCATED_TO,
+        "out",
+        AllocationConnection[lazy("Need", SERVICES)],
+        "Needs it was allocated to, with quantities (分配记录).",
+        connection_cls=AllocationConnection,
+        edge_cls=AllocationEdge,
+    )
+
+
+@entity("Venue")
+@strawberry.type(description="A venue (场地): service centre room, square, activity room.")
+class Venue(Node):
+    name: str = strawberry.field(description="Name (名称).")
+    location: Location = strawberry.field(description="Where it is (位置).")
+    area_sqm: int | None = strawberry.field(description="Floor area in m² (面积).")
+    capacity: int | None = strawberry.field(description="People it holds (容纳人数).")
+    description: str | None = strawberry.field(description="Details (说明).")
+
+    community = one(graph.VENUE_IN, "out", lazy("Community", PLACES) | None, "Community it is in.")
+    managed_by = one(
+        graph.VENUE_MANAGED_BY, "out", lazy("Organization", ORGS) | None, "Who runs it (管理方)."
+    )
+
+
+@strawberry.enum(description="Orders for organizations.")
+class OrganizationSort(Enum):
+    NAME = "NAME"
+    RATING = "RATING"
+    FOUNDED_ON = "FOUNDED_ON"
+    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
+
+
+@strawberry.enum(description="Orders for projects.")
+class ProjectSort(Enum):
+    NAME = "NAME"
+    START_DATE = "START_DATE"
+    BUDGET = "BUDGET"
+
+
+@strawberry.enum(description="Orders for funds.")
+class FundSort(Enum):
+    NAME = "NAME"
+    ESTABLISHED_ON = "ESTABLISHED_ON"
+
+
+@strawberry.enum(description="Orders for think tanks.")
+class ThinkTankSort(Enum):
+    NAME = "NAME"
+
+
+@strawberry.enum(description="Orders for resources.")
+class ResourceSort(Enum):
+    NAME = "NAME"
+    QUANTITY = "QUANTITY"
+    AVAILABLE_UNTIL = "AVAILABLE_UNTIL"
+
+
+@strawberry.enum(description="Orders for venues.")
+class VenueSort(Enum):
+    NAME = "NAME"
+    CAPACITY = "CAPACITY"
+    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
+
+
+@strawberry.input(description="Filters for organizations.")
+class OrganizationFilter:
+    kind: list[OrganizationKind] | None = strawberry.field(
+        default=None, description="Any of these kinds."
+    )
+    registration: list[Registration] | None = strawberry.field(
+        default=None, description="Any of these standings."
+    )
+    rating_min: Rating | None = strawberry.field(default=None, description="At least this grade.")
+    incubated_by: strawberry.ID | None = strawberry.field(
+        default=None, description="Incubated, optimized or introduced by this hub."
+    )
+    part_of: strawberry.ID | None = strawberry.field(
+        default=None, description="Under this organization (sub-teams at any depth up to 3)."
+    )
+    community: strawberry.ID | None = strawberry.field(default=None, description="Serves it.")
+    district: strawberry.ID | None = strawberry.field(
+        default=None, description="Serves a community of it."
+    )
+    category: strawberry.ID | None = strawberry.field(
+        default=None, description="Provides this category or a narrower one."
+    )
+    near: NearInput | None = strawberry.field(default=None, description="Based within a radius.")
+
+
+@strawberry.input(description="Filters for projects.")
+class ProjectFilter:
+    status: list[ProjectStatus] | None = strawberry.field(default=None, description="Any of these.")
+    category: strawberry.ID | None = strawberry.field(
+        default=None, description="In this category or a narrower one."
+    )
+    community: strawberry.ID | None = strawberry.field(default=None, description="Targets it.")
+    district: strawberry.ID | None = strawberry.field(
+        default=None, description="Targets a community of it."
+    )
+    run_by: strawberry.ID | None = strawberry.field(default=None, description="Run by it.")
+    funded_by: strawberry.ID | None = strawberry.field(
+        default=None, description="Granted by this fund."
+    )
+
+
+@strawberry.input(description="Filters for funds.")
+class FundFilter:
+    kind: list[FundKind] | None = strawberry.field(default=None, description="Any of these kinds.")
+    community: strawberry.ID | None = strawberry.field(
+        default=None, description="Its scope covers this community (directly or via its district)."
+    )
+    district: strawberry.ID | None = strawberry.field(
+        default=None, description="Its scope covers this district or one of its communities."
+    )
+    category: strawberry.ID | None = strawberry.field(
+        default=None, description="Supports this category (or a broader one that contains it)."
+    )
+    managed_by: strawberry.ID | None = strawberry.field(default=None, description="Managed by it.")
+
+
+@strawberry.input(description="Filters for think tanks (none yet besides search).")
+class ThinkTankFilter:
+    name: str | None = strawberry.field(default=None, description="Unused; reserved.")
+
+
+@strawberry.input(description="Filters for resources.")
+class ResourceFilter:
+    kind: list[ResourceKind] | None = strawberry.field(
+        default=None, description="Any of these kinds."
+    )
+    category: strawberry.ID | None = strawberry.field(
+        default=None, description="Helps this category or a narrower one."
+    )
+    offered_by: strawberry.ID | None = strawberry.field(default=None, description="Offered by it.")
+    available_on: dt.date | None = strawberry.field(default=None, description="On offer that day.")
+
+
+@strawberry.input(description="Filters for venues.")
+class VenueFilter:
+    community: strawberry.ID | None = strawberry.field(default=None, description="In it.")
+    capacity_min: int | None = strawberry.field(
+        default=None, description="Holds at least this many."
+    )
+    near: NearInput | None = strawberry.field(default=None, description="Within a radius.")
+
+
+@strawberry.type
+class OrganizationsQuery:
+    organizations = root_list(
+        "Organization",
+        OrganizationFilter,
+        OrganizationSort,
+        resolve.organization_where,
+        Connection[lazy("Organization", ORGS)],
+        "Organizations of every kind, volunteer teams and hubs included (组织).",
+    )
+    projects = root_list(
+        "Project",
+        ProjectFilter,
+        ProjectSort,
+        resolve.project_where,
+        Connection[lazy("Project", ORGS)],
+        "Service projects and brands (项目).",
+    )
+    funds = root_list(
+        "Fund",
+        FundFilter,
+        FundSort,
+        resolve.fund_where,
+        Connection[lazy("Fund", ORGS)],
+        "Funds (基金 / 公益创投 / 种子资金).",
+    )
+    think_tanks = root_list(
+        "ThinkTank",
+        ThinkTankFilter,
+        ThinkTankSort,
+        resolve.think_tank_where,
+        Connection[lazy("ThinkTank", ORGS)],
+        "Expert think tanks (智库).",
+    )
+    resources = root_list(
+        "Resource",
+        ResourceFilter,
+        ResourceSort,
+        resolve.resource_where,
+        Connection[lazy("Resource", ORGS)],
+        "Charity resources on offer (慈善资源库).",
+    )
+    venues = root_list(
+        "Venue",
+        VenueFilter,
+        VenueSort,
+        resolve.venue_where,
+        Connection[lazy("Venue", ORGS)],
+        "Venues (场地).",
+    )

@@ -1,0 +1,392 @@
+"""People: residents (居民 / 服务对象), volunteers (义工), social workers (社工),
+experts (智库专家).
+
+Fields holding personal information (PII) say so in their description; the access rules decide
+who sees them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+import strawberry
+
+from graph import people as graph
+from graph import services as services_graph
+from resolvers import people as resolve
+from schema.base import Location, entity
+from schema.enums import (
+    ExpertDomain,
+    Gender,
+    Language,
+    Qualification,
+    VolunteerStatus,
+    VulnerabilityTag,
+    WeeklySlot,
+)
+from schema.fields import lazy, one, related, root_list
+from schema.inputs import NearInput
+from schema.links import (
+    AssignmentConnection,
+    AssignmentEdge,
+    MembershipConnection,
+    MembershipEdge,
+    ProficiencyConnection,
+    ProficiencyEdge,
+    SignUpConnection,
+    SignUpEdge,
+    SinceConnection,
+    SinceEdge,
+    VerificationConnection,
+    VerificationEdge,
+)
+from schema.relay import Connection, Node
+
+PLACES = "schema.places"
+PEOPLE = "schema.people"
+TAXONOMY = "schema.taxonomy"
+ORGS = "schema.organizations"
+SERVICES = "schema.services"
+
+PII = " Personal information (PII)."
+
+
+@entity("Resident")
+@strawberry.type(
+    description="A resident on record who may need service (服务对象): an elder living alone, a "
+    "person with a disability, a low-income family… Sensitive personal information."
+)
+class Resident(Node):
+    name: str = strawberry.field(description="Full name (姓名)." + PII)
+    phone: str | None = strawberry.field(description="Phone (电话)." + PII)
+    address: str | None = strawberry.field(description="Home address (住址)." + PII)
+    id_number: str | None = strawberry.field(description="Identity card number (身份证号)." + PII)
+    location: Location = strawberry.field(description="Exact home location (住址坐标)." + PII)
+    birth_year: int | None = strawberry.field(description="Year of birth (出生年份).")
+    gender: Gender | None = strawberry.field(description="Gender (性别).")
+    tags: list[VulnerabilityTag] = strawberry.field(
+        description="Why they may need service (服务对象类别)."
+    )
+    languages: list[Language] = strawberry.field(description="Languages spoken (语言).")
+    consent: bool = strawberry.field(
+        description="Agreed that the service network may hold and share this record (知情同意)."
+    )
+    registered_on: dt.date | None = strawberry.field(description="On record since (建档日期).")
+
+    @strawberry.field(description="Age this year (年龄), from the year of birth.")
+    def age(self) -> int | None:
+        return None if self.birth_year is None else dt.date.today().year - self.birth_year
+
+    community = one(
+        graph.RESIDENT_LIVES_IN,
+        "out",
+        lazy("Community", PLACES) | None,
+        "Where they live (所在社区).",
+    )
+    needs = related(
+        services_graph.RESIDENT_HAS_NEED,
+        "out",
+        Connection[lazy("Need", SERVICES)],
+        "Their needs, newest first by default (需求).",
+    )
+    case_managers = related(
+        graph.WORKER_CASE_MANAGER_OF,
+        "in",
+        SinceConnection[lazy("SocialWorker", PEOPLE)],
+        "Social workers managing their case (个案社工).",
+        connection_cls=SinceConnection,
+        edge_cls=SinceEdge,
+    )
+
+
+@entity("Volunteer")
+@strawberry.type(
+    description="A registered volunteer (义工 / 志愿者), e.g. a 博爱行动义工 with a certificate. "
+    "Star level and verified hours are derived from verified service records."
+)
+class Volunteer(Node):
+    name: str = strawberry.field(description="Full name (姓名)." + PII)
+    phone: str | None = strawberry.field(description="Phone (电话)." + PII)
+    location: Location = strawberry.field(
+        description="Base location they serve from (服务出发地)." + PII
+    )
+    certificate_no: str | None = strawberry.field(
+        description="Volunteer certificate number (义工证编号)."
+    )
+    gender: Gender | None = strawberry.field(description="Gender (性别).")
+    birth_year: int | None = strawberry.field(description="Year of birth (出生年份).")
+    service_radius_meters: int = strawberry.field(
+        description="How far from their base they will go (服务半径, metres)."
+    )
+    availability: list[WeeklySlot] = strawberry.field(
+        description="Weekly slots they are free (可服务时段)."
+    )
+    languages: list[Language] = strawberry.field(description="Languages spoken (语言).")
+    status: VolunteerStatus = strawberry.field(description="Standing (状态).")
+    max_load: int = strawberry.field(
+        description="How many needs they serve at the same time at most (同时服务上限)."
+    )
+    star_level: int = strawberry.field(
+        description="Star level 0–5 (星级义工), awarded on verified hours and quality."
+    )
+    joined_on: dt.date | None = strawberry.field(description="Registered on (注册日期).")
+    verified_minutes: strawberry.Private[int]
+
+    @strawberry.field(description="Hours of service verified by social workers (已核实服务时数).")
+    def verified_hours(self) -> float:
+        return round((self.verified_minutes or 0) / 60, 2)
+
+    skills = related(
+        graph.VOLUNTEER_HAS_SKILL,
+        "out",
+        ProficiencyConnection[lazy("Skill", TAXONOMY)],
+        "Skills, with level and certification (专长).",
+        connection_cls=ProficiencyConnection,
+        edge_cls=ProficiencyEdge,
+    )
+    teams = related(
+        graph.VOLUNTEER_MEMBER_OF,
+        "out",
+        MembershipConnection[lazy("Organization", ORGS)],
+        "Teams and organizations they belong to, with their role (所属队伍).",
+        connection_cls=MembershipConnection,
+        edge_cls=MembershipEdge,
+    )
+    service_areas = related(
+        graph.VOLUNTEER_SERVES_AREA,
+        "out",
+        Connection[lazy("Community", PLACES)],
+        "Communities they serve (服务社区).",
+    )
+    assignments = related(
+        services_graph.VOLUNTEER_ASSIGNED,
+        "out",
+        AssignmentConnection[lazy("Need", SERVICES)],
+        "Needs they are assigned to (指派的需求).",
+        connection_cls=AssignmentConnection,
+        edge_cls=AssignmentEdge,
+    )
+    sign_ups = related(
+        services_graph.VOLUNTEER_SIGNED_UP,
+        "out",
+        SignUpConnection[lazy("Recruitment", SERVICES)],
+        "Recruitments they signed up for (报名).",
+        connection_cls=SignUpConnection,
+        edge_cls=SignUpEdge,
+    )
+    service_records = related(
+        services_graph.VOLUNTEER_PERFORMED,
+        "out",
+        Connection[lazy("ServiceRecord", SERVICES)],
+        "Services they delivered, latest first (服务记录).",
+    )
+
+
+@entity("SocialWorker")
+@strawberry.type(
+    description="A professional social worker (社工) who assesses needs, manages cases, "
+    "supervises volunteers and verifies their hours."
+)
+class SocialWorker(Node):
+    name: str = strawberry.field(description="Full name (姓名).")
+    phone: str | None = strawberry.field(description="Phone (电话)." + PII)
+    qualification: Qualification = strawberry.field(description="Qualification (职业水平).")
+    title: str | None = strawberry.field(description="Post, e.g. 站长, 督导 (职务).")
+
+    employers = related(
+        graph.WORKER_EMPLOYED_BY,
+        "out",
+        SinceConnection[lazy("Organization", ORGS)],
+        "Employing agency (所属机构).",
+        connection_cls=SinceConnection,
+        edge_cls=SinceEdge,
+    )
+    communities = related(
+        graph.WORKER_COVERS,
+        "out",
+        Connection[lazy("Community", PLACES)],
+        "Communities they cover (驻点 / 负责社区).",
+    )
+    caseload = related(
+        graph.WORKER_CASE_MANAGER_OF,
+        "out",
+        SinceConnection[lazy("Resident", PEOPLE)],
+        "Residents whose cases they manage (个案).",
+        connection_cls=SinceConnection,
+        edge_cls=SinceEdge,
+    )
+    supervised_teams = related(
+        graph.WORKER_SUPERVISES,
+        "out",
+        Connection[lazy("Organization", ORGS)],
+        "Volunteer teams they supervise (督导的队伍).",
+    )
+    verified_records = related(
+        services_graph.WORKER_VERIFIED,
+        "out",
+        VerificationConnection[lazy("ServiceRecord", SERVICES)],
+        "Service records they verified (核实的服务记录).",
+        connection_cls=VerificationConnection,
+        edge_cls=VerificationEdge,
+    )
+
+
+@entity("Expert")
+@strawberry.type(description="A think-tank expert (智库专家) advising social work in the area.")
+class Expert(Node):
+    name: str = strawberry.field(description="Full name (姓名).")
+    domains: list[ExpertDomain] = strawberry.field(description="Fields of expertise (专业领域).")
+    title: str | None = strawberry.field(description="Title, e.g. 教授, 律师 (职称).")
+    affiliation: str | None = strawberry.field(description="Where they work (工作单位).")
+    phone: str | None = strawberry.field(description="Phone (电话)." + PII)
+
+    think_tanks = related(
+        graph.EXPERT_PART_OF,
+        "out",
+        SinceConnection[lazy("ThinkTank", ORGS)],
+        "Think tanks they sit on (所属智库).",
+        connection_cls=SinceConnection,
+        edge_cls=SinceEdge,
+    )
+    advised_organizations = related(
+        graph.EXPERT_ADVISES_ORGANIZATION,
+        "out",
+        Connection[lazy("Organization", ORGS)],
+        "Organizations they advise.",
+    )
+    advised_projects = related(
+        graph.EXPERT_ADVISES_PROJECT,
+        "out",
+        Connection[lazy("Project", ORGS)],
+        "Projects they advise.",
+    )
+    advised_communities = related(
+        graph.EXPERT_ADVISES_COMMUNITY,
+        "out",
+        Connection[lazy("Community", PLACES)],
+        "Communities they advise.",
+    )
+
+
+@strawberry.enum(description="Orders for residents.")
+class ResidentSort(Enum):
+    NAME = "NAME"
+    BIRTH_YEAR = strawberry.enum_value("BIRTH_YEAR", description="Oldest first (ASC).")
+    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
+
+
+@strawberry.enum(description="Orders for volunteers.")
+class VolunteerSort(Enum):
+    NAME = "NAME"
+    STAR_LEVEL = "STAR_LEVEL"
+    VERIFIED_HOURS = "VERIFIED_HOURS"
+    JOINED_ON = "JOINED_ON"
+    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
+
+
+@strawberry.enum(description="Orders for social workers and experts.")
+class PersonSort(Enum):
+    NAME = "NAME"
+
+
+@strawberry.input(description="Filters for residents.")
+class ResidentFilter:
+    community: strawberry.ID | None = strawberry.field(default=None, description="Lives in it.")
+    district: strawberry.ID | None = strawberry.field(default=None, description="Lives in it.")
+    tags_any: list[VulnerabilityTag] | None = strawberry.field(
+        default=None, description="Carries at least one of these tags."
+    )
+    tags_all: list[VulnerabilityTag] | None = strawberry.field(
+        default=None, description="Carries all of these tags."
+    )
+    age_min: int | None = strawberry.field(default=None, description="At least this old this year.")
+    age_max: int | None = strawberry.field(default=None, description="At most this old this year.")
+    gender: Gender | None = strawberry.field(default=None, description="Of this gender.")
+    language: Language | None = strawberry.field(default=None, description="Speaks it.")
+    near: NearInput | None = strawberry.field(default=None, description="Home within a radius.")
+
+
+@strawberry.input(description="Filters for volunteers.")
+class VolunteerFilter:
+    skill: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Has this skill or a narrower one (中医义诊 counts for 义诊).",
+    )
+    community: strawberry.ID | None = strawberry.field(default=None, description="Serves it.")
+    district: strawberry.ID | None = strawberry.field(
+        default=None, description="Serves a community of it."
+    )
+    team: strawberry.ID | None = strawberry.field(
+        default=None, description="Member of this team or of a team under it (小组 → 大队 → 总队)."
+    )
+    slot: WeeklySlot | None = strawberry.field(
+        default=None, description="Free in this weekly slot."
+    )
+    star_level_min: int | None = strawberry.field(
+        default=None, description="At least this star level."
+    )
+    star_level_max: int | None = strawberry.field(
+        default=None, description="At most this star level."
+    )
+    status: list[VolunteerStatus] | None = strawberry.field(
+        default=None, description="Any of these."
+    )
+    language: Language | None = strawberry.field(default=None, description="Speaks it.")
+    near: NearInput | None = strawberry.field(default=None, description="Base within a radius.")
+
+
+@strawberry.input(description="Filters for social workers.")
+class SocialWorkerFilter:
+    community: strawberry.ID | None = strawberry.field(default=None, description="Covers it.")
+    district: strawberry.ID | None = strawberry.field(
+        default=None, description="Covers a community of it."
+    )
+    qualification: list[Qualification] | None = strawberry.field(
+        default=None, description="Any of these qualifications."
+    )
+    employer: strawberry.ID | None = strawberry.field(default=None, description="Employed by it.")
+
+
+@strawberry.input(description="Filters for experts.")
+class ExpertFilter:
+    domain: list[ExpertDomain] | None = strawberry.field(
+        default=None, description="Advises on at least one of these fields."
+    )
+    think_tank: strawberry.ID | None = strawberry.field(default=None, description="Sits on it.")
+
+
+@strawberry.type
+class PeopleQuery:
+    residents = root_list(
+        "Resident",
+        ResidentFilter,
+        ResidentSort,
+        resolve.resident_where,
+        Connection[lazy("Resident", PEOPLE)],
+        "Residents on record (服务对象). Sensitive: see the access rules.",
+    )
+    volunteers = root_list(
+        "Volunteer",
+        VolunteerFilter,
+        VolunteerSort,
+        resolve.volunteer_where,
+        Connection[lazy("Volunteer", PEOPLE)],
+        "Registered volunteers (义工).",
+    )
+    social_workers = root_list(
+        "SocialWorker",
+        SocialWorkerFilter,
+        PersonSort,
+        resolve.social_worker_where,
+        Connection[lazy("SocialWorker", PEOPLE)],
+        "Professional social workers (社工).",
+    )
+    experts = root_list(
+        "Expert",
+        ExpertFilter,
+        PersonSort,
+        resolve.expert_where,
+        Connection[lazy("Expert", PEOPLE)],
+        "Think-tank experts (智库专家).",
+    )

@@ -1,0 +1,189 @@
+"""Places: cities (市), districts and streets (区 / 街道 / 镇), communities and villages
+(社区 / 村)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from graph import organizations as org_graph
+from graph import people as people_graph
+from graph import places as graph
+from graph import services as services_graph
+from resolvers import places as resolve
+from schema.base import Location, entity
+from schema.enums import CommunityKind
+from schema.fields import lazy, one, related, root_list
+from schema.inputs import NearInput
+from schema.relay import Connection, Node
+
+PLACES = "schema.places"
+PEOPLE = "schema.people"
+ORGS = "schema.organizations"
+SERVICES = "schema.services"
+
+
+@entity("City")
+@strawberry.type(description="A city (市), e.g. 中山市.")
+class City(Node):
+    name: str = strawberry.field(description="Name (名称).")
+
+    districts = related(
+        graph.DISTRICT_IN_CITY,
+        "in",
+        Connection[lazy("District", PLACES)],
+        "Districts and streets of the city.",
+    )
+
+
+@entity("District")
+@strawberry.type(
+    description="A district, sub-district street or town (区 / 街道 / 镇): the level of the "
+    "civil-affairs office and the social work station."
+)
+class District(Node):
+    name: str = strawberry.field(description="Name (名称), e.g. 东区街道.")
+    level: str | None = strawberry.field(
+        description="Administrative level as written (区 / 街道 / 镇)."
+    )
+
+    city = one(
+        graph.DISTRICT_IN_CITY, "out", lazy("City", PLACES) | None, "The city it belongs to."
+    )
+    communities = related(
+        graph.COMMUNITY_IN_DISTRICT,
+        "in",
+        Connection[lazy("Community", PLACES)],
+        "Its communities and villages.",
+    )
+    funds = related(
+        org_graph.FUND_COVERS_DISTRICT,
+        "in",
+        Connection[lazy("Fund", ORGS)],
+        "Funds whose scope is the whole district (基金覆盖范围).",
+    )
+    think_tanks = related(
+        org_graph.THINK_TANK_ADVISES,
+        "in",
+        Connection[lazy("ThinkTank", ORGS)],
+        "Think tanks advising it.",
+    )
+
+
+@entity("Community")
+@strawberry.type(
+    description="A community (社区) or village (村): the unit where residents live, needs are "
+    "found and volunteers serve nearby (就近原则)."
+)
+class Community(Node):
+    name: str = strawberry.field(description="Name (名称), e.g. 起湾社区.")
+    kind: CommunityKind = strawberry.field(description="Urban community or village.")
+    location: Location = strawberry.field(description="Approximate centre (中心点).")
+    population: int | None = strawberry.field(
+        description="Resident population (常住人口), if known."
+    )
+
+    district = one(
+        graph.COMMUNITY_IN_DISTRICT,
+        "out",
+        lazy("District", PLACES) | None,
+        "The district or street it is in.",
+    )
+    residents = related(
+        people_graph.RESIDENT_LIVES_IN,
+        "in",
+        Connection[lazy("Resident", PEOPLE)],
+        "Residents on record (服务对象).",
+    )
+    volunteers = related(
+        people_graph.VOLUNTEER_SERVES_AREA,
+        "in",
+        Connection[lazy("Volunteer", PEOPLE)],
+        "Volunteers who serve this community (服务区域).",
+    )
+    social_workers = related(
+        people_graph.WORKER_COVERS,
+        "in",
+        Connection[lazy("SocialWorker", PEOPLE)],
+        "Social workers covering it (驻点社工).",
+    )
+    organizations = related(
+        org_graph.ORG_SERVES_AREA,
+        "in",
+        Connection[lazy("Organization", ORGS)],
+        "Organizations serving it.",
+    )
+    projects = related(
+        org_graph.PROJECT_TARGETS, "in", Connection[lazy("Project", ORGS)], "Projects targeting it."
+    )
+    funds = related(
+        org_graph.FUND_COVERS_COMMUNITY,
+        "in",
+        Connection[lazy("Fund", ORGS)],
+        "Funds scoped to this community itself (see also the district's funds).",
+    )
+    venues = related(
+        org_graph.VENUE_IN, "in", Connection[lazy("Venue", ORGS)], "Venues in it (场地)."
+    )
+    recruitments = related(
+        services_graph.RECRUITMENT_IN,
+        "in",
+        Connection[lazy("Recruitment", SERVICES)],
+        "Volunteer recruitments held in it.",
+    )
+
+
+@strawberry.enum(description="Orders for cities and districts.")
+class PlaceSort(Enum):
+    NAME = "NAME"
+
+
+@strawberry.enum(description="Orders for communities.")
+class CommunitySort(Enum):
+    NAME = "NAME"
+    POPULATION = "POPULATION"
+    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
+
+
+@strawberry.input(description="Filters for districts.")
+class DistrictFilter:
+    city: strawberry.ID | None = strawberry.field(default=None, description="In this city.")
+
+
+@strawberry.input(description="Filters for communities.")
+class CommunityFilter:
+    district: strawberry.ID | None = strawberry.field(default=None, description="In this district.")
+    city: strawberry.ID | None = strawberry.field(default=None, description="In this city.")
+    kind: list[CommunityKind] | None = strawberry.field(
+        default=None, description="Any of these kinds."
+    )
+    near: NearInput | None = strawberry.field(default=None, description="Centre within a radius.")
+
+
+@strawberry.input(description="Filters for cities (none yet besides search).")
+class CityFilter:
+    name: str | None = strawberry.field(default=None, description="Exact name, e.g. 中山市.")
+
+
+@strawberry.type
+class PlacesQuery:
+    cities = root_list(
+        "City", CityFilter, PlaceSort, resolve.city_where, Connection[City], "Cities (市)."
+    )
+    districts = root_list(
+        "District",
+        DistrictFilter,
+        PlaceSort,
+        resolve.district_where,
+        Connection[District],
+        "Districts, streets and towns (区 / 街道 / 镇).",
+    )
+    communities = root_list(
+        "Community",
+        CommunityFilter,
+        CommunitySort,
+        resolve.community_where,
+        Connection[Community],
+        "Communities and villages (社区 / 村).",
+    )

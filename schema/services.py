@@ -1,0 +1,349 @@
+"""The work itself: needs (需求), recruitments (招募), service records (服务记录),
+referrals (转介)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+import strawberry
+
+from graph import services as graph
+from resolvers import services as resolve
+from schema.base import entity
+from schema.enums import (
+    NeedSource,
+    NeedStatus,
+    RecruitmentStatus,
+    ReferralStatus,
+    Urgency,
+    WeeklySlot,
+)
+from schema.fields import lazy, one, related, root_list
+from schema.links import (
+    AllocationConnection,
+    AllocationEdge,
+    AssignmentConnection,
+    AssignmentEdge,
+    SignUpConnection,
+    SignUpEdge,
+    VerificationConnection,
+    VerificationEdge,
+)
+from schema.relay import Connection, Node
+
+PLACES = "schema.places"
+PEOPLE = "schema.people"
+TAXONOMY = "schema.taxonomy"
+ORGS = "schema.organizations"
+SERVICES = "schema.services"
+
+
+@entity("Need")
+@strawberry.type(
+    description="One need of a resident (需求), e.g. a weekly visit, a home haircut, help to see "
+    "a doctor. Found by surveys and home visits; matched to volunteers (供需配对)."
+)
+class Need(Node):
+    title: str = strawberry.field(description="Short description (需求概要), e.g. 每周探访.")
+    status: NeedStatus = strawberry.field(description="Where it is (状态).")
+    urgency: Urgency = strawberry.field(description="How urgent (紧急程度).")
+    source: NeedSource | None = strawberry.field(description="How it became known (来源).")
+    description: str | None = strawberry.field(description="Details for the visit (详情).")
+    headcount: int = strawberry.field(
+        description="Volunteers needed at once: 2 for a pair, more for a small team (所需人数)."
+    )
+    slots: list[WeeklySlot] = strawberry.field(description="Weekly slots it recurs in (服务时段).")
+    one_off_at: dt.datetime | None = strawberry.field(
+        description="For a one-off service: when (单次服务时间)."
+    )
+    duration_minutes: int = strawberry.field(description="Length of one service, minutes (时长).")
+    language_required: bool = strawberry.field(
+        description="The volunteer must speak one of the resident's languages (语言要求)."
+    )
+    created_at: dt.datetime | None = strawberry.field(description="Reported at (登记时间).")
+    closed_at: dt.datetime | None = strawberry.field(description="Closed at (结案时间).")
+
+    resident = one(
+        graph.RESIDENT_HAS_NEED,
+        "in",
+        lazy("Resident", PEOPLE) | None,
+        "Whose need it is (服务对象).",
+    )
+    community = one(
+        graph.NEED_IN,
+        "out",
+        lazy("Community", PLACES) | None,
+        "The resident's community (所在社区).",
+    )
+    category = one(
+        graph.NEED_OF_CATEGORY,
+        "out",
+        lazy("ServiceCategory", TAXONOMY) | None,
+        "Category of service (服务类别).",
+    )
+    required_skills = related(
+        graph.NEED_REQUIRES,
+        "out",
+        Connection[lazy("Skill", TAXONOMY)],
+        "Skills it requires; a narrower skill also qualifies (所需专长).",
+    )
+    assignees = related(
+        graph.VOLUNTEER_ASSIGNED,
+        "in",
+        AssignmentConnection[lazy("Volunteer", PEOPLE)],
+        "Volunteers assigned (已指派义工).",
+        connection_cls=AssignmentConnection,
+        edge_cls=AssignmentEdge,
+    )
+    service_records = related(
+        graph.RECORD_FOR,
+        "in",
+        Connection[lazy("ServiceRecord", SERVICES)],
+        "Services delivered for it (服务记录).",
+    )
+    referrals = related(
+        graph.REFERRAL_ABOUT,
+        "in",
+        Connection[lazy("Referral", SERVICES)],
+        "Referrals about it (转介).",
+    )
+    allocations = related(
+        graph.RESOURCE_ALLOCATED_TO,
+        "in",
+        AllocationConnection[lazy("Resource", ORGS)],
+        "Resources allocated to it (分配的资源).",
+        connection_cls=AllocationConnection,
+        edge_cls=AllocationEdge,
+    )
+
+
+@entity("Recruitment")
+@strawberry.type(description="A call for volunteers with a capacity (义工招募).")
+class Recruitment(Node):
+    title: str = strawberry.field(description="Title (标题).")
+    capacity: int = strawberry.field(description="How many volunteers it takes (名额).")
+    status: RecruitmentStatus = strawberry.field(description="Taking sign-ups or not (状态).")
+    starts_at: dt.datetime | None = strawberry.field(description="Starts at (开始时间).")
+    ends_at: dt.datetime | None = strawberry.field(description="Ends at (结束时间).")
+    place: str | None = strawberry.field(description="Where, as written (地点).")
+    description: str | None = strawberry.field(description="What volunteers will do (内容).")
+
+    posted_by = one(
+        graph.RECRUITMENT_RUN_BY,
+        "in",
+        lazy("Organization", ORGS) | None,
+        "Organization that posted it (发布方).",
+    )
+    project = one(graph.RECRUITMENT_FOR, "out", lazy("Project", ORGS) | None, "Project it is for.")
+    community = one(graph.RECRUITMENT_IN, "out", lazy("Community", PLACES) | None, "Where (社区).")
+    venue = one(graph.RECRUITMENT_LOCATED_AT, "out", lazy("Venue", ORGS) | None, "Venue (场地).")
+    required_skills = related(
+        graph.RECRUITMENT_REQUIRES,
+        "out",
+        Connection[lazy("Skill", TAXONOMY)],
+        "Skills wanted (所需专长).",
+    )
+    sign_ups = related(
+        graph.VOLUNTEER_SIGNED_UP,
+        "in",
+        SignUpConnection[lazy("Volunteer", PEOPLE)],
+        "Volunteers who signed up (报名).",
+        connection_cls=SignUpConnection,
+        edge_cls=SignUpEdge,
+    )
+
+
+@entity("ServiceRecord")
+@strawberry.type(
+    description="A delivered service (服务记录): who served, for which need, how long. Verified "
+    "records count toward star levels and the time bank."
+)
+class ServiceRecord(Node):
+    title: str | None = strawberry.field(description="What was done (服务内容).")
+    date: dt.date = strawberry.field(description="Day of service (服务日期).")
+    beneficiaries: int = strawberry.field(description="People served (服务人次).")
+    rating: int | None = strawberry.field(description="Quality rating 1–5 (服务评价).")
+    note: str | None = strawberry.field(description="Notes (备注).")
+    minutes: strawberry.Private[int]
+
+    @strawberry.field(description="Hours of service (服务时数).")
+    def hours(self) -> float:
+        return round((self.minutes or 0) / 60, 2)
+
+    volunteer = one(
+        graph.VOLUNTEER_PERFORMED, "in", lazy("Volunteer", PEOPLE) | None, "Who served (义工)."
+    )
+    need = one(graph.RECORD_FOR, "out", lazy("Need", SERVICES) | None, "The need served (需求).")
+    category = one(
+        graph.RECORD_OF_CATEGORY,
+        "out",
+        lazy("ServiceCategory", TAXONOMY) | None,
+        "Category (服务类别).",
+    )
+    project = one(graph.RECORD_PART_OF, "out", lazy("Project", ORGS) | None, "Project (所属项目).")
+    verifications = related(
+        graph.WORKER_VERIFIED,
+        "in",
+        VerificationConnection[lazy("SocialWorker", PEOPLE)],
+        "Social workers who verified it (核实); empty while unverified.",
+        connection_cls=VerificationConnection,
+        edge_cls=VerificationEdge,
+    )
+
+
+@entity("Referral")
+@strawberry.type(
+    description="A need referred from one organization to another (转介), tracked until the "
+    "receiver reports the outcome (闭环)."
+)
+class Referral(Node):
+    status: ReferralStatus = strawberry.field(description="Where it is (状态).")
+    reason: str | None = strawberry.field(description="Why it was referred (转介原因).")
+    created_at: dt.datetime | None = strawberry.field(description="Sent at (转介时间).")
+    responded_at: dt.datetime | None = strawberry.field(description="Accepted or declined at.")
+    completed_at: dt.datetime | None = strawberry.field(description="Completed at (完成时间).")
+    outcome: str | None = strawberry.field(description="Outcome reported (服务结果).")
+
+    from_organization = one(
+        graph.ORG_REFERRED, "in", lazy("Organization", ORGS) | None, "Who referred (转出方)."
+    )
+    to_organization = one(
+        graph.REFERRAL_TO, "out", lazy("Organization", ORGS) | None, "Who receives it (接收方)."
+    )
+    need = one(graph.REFERRAL_ABOUT, "out", lazy("Need", SERVICES) | None, "The need (需求).")
+
+
+@strawberry.enum(description="Orders for needs.")
+class NeedSort(Enum):
+    CREATED_AT = "CREATED_AT"
+    URGENCY = strawberry.enum_value("URGENCY", description="Use DESC for most urgent first.")
+    TITLE = "TITLE"
+
+
+@strawberry.enum(description="Orders for recruitments.")
+class RecruitmentSort(Enum):
+    STARTS_AT = "STARTS_AT"
+    TITLE = "TITLE"
+    CAPACITY = "CAPACITY"
+
+
+@strawberry.enum(description="Orders for service records.")
+class ServiceRecordSort(Enum):
+    DATE = "DATE"
+    MINUTES = strawberry.enum_value("MINUTES", description="By length of service.")
+
+
+@strawberry.enum(description="Orders for referrals.")
+class ReferralSort(Enum):
+    CREATED_AT = "CREATED_AT"
+
+
+@strawberry.input(description="Filters for needs.")
+class NeedFilter:
+    status: list[NeedStatus] | None = strawberry.field(default=None, description="Any of these.")
+    urgency: list[Urgency] | None = strawberry.field(default=None, description="Any of these.")
+    category: strawberry.ID | None = strawberry.field(
+        default=None, description="In this category or a narrower one."
+    )
+    skill: strawberry.ID | None = strawberry.field(default=None, description="Requires this skill.")
+    community: strawberry.ID | None = strawberry.field(
+        default=None, description="In this community."
+    )
+    district: strawberry.ID | None = strawberry.field(default=None, description="In this district.")
+    resident: strawberry.ID | None = strawberry.field(default=None, description="Of this resident.")
+    slot: WeeklySlot | None = strawberry.field(default=None, description="Recurs in this slot.")
+    created_from: dt.datetime | None = strawberry.field(
+        default=None, description="Reported at or after."
+    )
+    created_to: dt.datetime | None = strawberry.field(default=None, description="Reported before.")
+
+
+@strawberry.input(description="Filters for recruitments.")
+class RecruitmentFilter:
+    status: list[RecruitmentStatus] | None = strawberry.field(
+        default=None, description="Any of these."
+    )
+    community: strawberry.ID | None = strawberry.field(default=None, description="Held in it.")
+    organization: strawberry.ID | None = strawberry.field(default=None, description="Posted by it.")
+    skill: strawberry.ID | None = strawberry.field(
+        default=None, description="A volunteer with this skill qualifies (wanted skill or broader)."
+    )
+    starts_from: dt.datetime | None = strawberry.field(
+        default=None, description="Starting at or after."
+    )
+    starts_to: dt.datetime | None = strawberry.field(default=None, description="Starting before.")
+
+
+@strawberry.input(description="Filters for service records.")
+class ServiceRecordFilter:
+    volunteer: strawberry.ID | None = strawberry.field(
+        default=None, description="By this volunteer."
+    )
+    need: strawberry.ID | None = strawberry.field(default=None, description="For this need.")
+    project: strawberry.ID | None = strawberry.field(
+        default=None, description="Under this project."
+    )
+    category: strawberry.ID | None = strawberry.field(
+        default=None, description="In this category or a narrower one."
+    )
+    community: strawberry.ID | None = strawberry.field(
+        default=None, description="For needs in this community."
+    )
+    verified: bool | None = strawberry.field(
+        default=None, description="true: verified only; false: awaiting verification only."
+    )
+    date_from: dt.date | None = strawberry.field(default=None, description="On or after.")
+    date_to: dt.date | None = strawberry.field(default=None, description="On or before.")
+
+
+@strawberry.input(description="Filters for referrals.")
+class ReferralFilter:
+    status: list[ReferralStatus] | None = strawberry.field(
+        default=None, description="Any of these."
+    )
+    from_organization: strawberry.ID | None = strawberry.field(
+        default=None, description="Sent by it."
+    )
+    to_organization: strawberry.ID | None = strawberry.field(
+        default=None, description="Sent to it."
+    )
+    need: strawberry.ID | None = strawberry.field(default=None, description="About this need.")
+
+
+@strawberry.type
+class ServicesQuery:
+    needs = root_list(
+        "Need",
+        NeedFilter,
+        NeedSort,
+        resolve.need_where,
+        Connection[lazy("Need", SERVICES)],
+        "Needs of residents (需求). Search looks in their titles.",
+    )
+    recruitments = root_list(
+        "Recruitment",
+        RecruitmentFilter,
+        RecruitmentSort,
+        resolve.recruitment_where,
+        Connection[lazy("Recruitment", SERVICES)],
+        "Volunteer recruitments (义工招募).",
+    )
+    service_records = root_list(
+        "ServiceRecord",
+        ServiceRecordFilter,
+        ServiceRecordSort,
+        resolve.service_record_where,
+        Connection[lazy("ServiceRecord", SERVICES)],
+        "Delivered services (服务记录).",
+        searchable=False,
+    )
+    referrals = root_list(
+        "Referral",
+        ReferralFilter,
+        ReferralSort,
+        resolve.referral_where,
+        Connection[lazy("Referral", SERVICES)],
+        "Referrals between organizations (转介).",
+        searchable=False,
+    )

@@ -1,0 +1,151 @@
+"""Skills (专长) and service categories (服务类别): two taxonomies, narrower to broader."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from graph import organizations as org_graph
+from graph import people as people_graph
+from graph import services as services_graph
+from graph import taxonomy as graph
+from resolvers import taxonomy as resolve
+from schema.base import entity
+from schema.fields import lazy, related, root_list
+from schema.links import ProficiencyConnection, ProficiencyEdge
+from schema.relay import Connection, Node
+
+TAXONOMY = "schema.taxonomy"
+PEOPLE = "schema.people"
+ORGS = "schema.organizations"
+SERVICES = "schema.services"
+
+
+@entity("Skill")
+@strawberry.type(
+    description="A skill a volunteer offers (专长), e.g. 理发, 中医义诊. Skills form a taxonomy: "
+    "a narrower skill satisfies a need for a broader one (中医义诊 → 义诊 → 医疗健康)."
+)
+class Skill(Node):
+    name: str = strawberry.field(description="Name (名称).")
+    description: str | None = strawberry.field(description="What it covers (说明).")
+
+    broader = related(
+        graph.SKILL_BROADER,
+        "out",
+        Connection[lazy("Skill", TAXONOMY)],
+        "Broader skills (上级专长).",
+    )
+    narrower = related(
+        graph.SKILL_BROADER,
+        "in",
+        Connection[lazy("Skill", TAXONOMY)],
+        "Narrower skills (下级专长).",
+    )
+    categories = related(
+        graph.SKILL_OF_CATEGORY,
+        "out",
+        Connection[lazy("ServiceCategory", TAXONOMY)],
+        "Service categories the skill serves.",
+    )
+    volunteers = related(
+        people_graph.VOLUNTEER_HAS_SKILL,
+        "in",
+        ProficiencyConnection[lazy("Volunteer", PEOPLE)],
+        "Volunteers holding exactly this skill, with their level (see `volunteers(filter: "
+        "{skill})` for narrower skills too).",
+        connection_cls=ProficiencyConnection,
+        edge_cls=ProficiencyEdge,
+    )
+    needs = related(
+        services_graph.NEED_REQUIRES,
+        "in",
+        Connection[lazy("Need", SERVICES)],
+        "Needs requiring it.",
+    )
+
+
+@entity("ServiceCategory")
+@strawberry.type(
+    description="A category of service (服务类别), e.g. 医疗健康, 探访关怀, 家居清洁. A taxonomy "
+    "like skills."
+)
+class ServiceCategory(Node):
+    name: str = strawberry.field(description="Name (名称).")
+    description: str | None = strawberry.field(description="What it covers (说明).")
+
+    broader = related(
+        graph.CATEGORY_BROADER,
+        "out",
+        Connection[lazy("ServiceCategory", TAXONOMY)],
+        "Broader categories.",
+    )
+    narrower = related(
+        graph.CATEGORY_BROADER,
+        "in",
+        Connection[lazy("ServiceCategory", TAXONOMY)],
+        "Narrower categories.",
+    )
+    skills = related(
+        graph.SKILL_OF_CATEGORY, "in", Connection[lazy("Skill", TAXONOMY)], "Skills serving it."
+    )
+    needs = related(
+        services_graph.NEED_OF_CATEGORY, "in", Connection[lazy("Need", SERVICES)], "Needs of it."
+    )
+    organizations = related(
+        org_graph.ORG_OF_CATEGORY,
+        "in",
+        Connection[lazy("Organization", ORGS)],
+        "Organizations providing it.",
+    )
+    projects = related(
+        org_graph.PROJECT_OF_CATEGORY, "in", Connection[lazy("Project", ORGS)], "Projects in it."
+    )
+    funds = related(
+        org_graph.FUND_OF_CATEGORY, "in", Connection[lazy("Fund", ORGS)], "Funds supporting it."
+    )
+
+
+@strawberry.enum(description="Orders for taxonomy entries.")
+class TaxonomySort(Enum):
+    NAME = "NAME"
+
+
+@strawberry.input(description="Filters for skills.")
+class SkillFilter:
+    under: strawberry.ID | None = strawberry.field(
+        default=None, description="This skill and everything narrower."
+    )
+    top_level: bool | None = strawberry.field(default=None, description="Only the broadest skills.")
+    category: strawberry.ID | None = strawberry.field(
+        default=None, description="Serving this category or a narrower one."
+    )
+
+
+@strawberry.input(description="Filters for service categories.")
+class CategoryFilter:
+    under: strawberry.ID | None = strawberry.field(
+        default=None, description="This category and everything narrower."
+    )
+    top_level: bool | None = strawberry.field(default=None, description="Only the broadest ones.")
+
+
+@strawberry.type
+class TaxonomyQuery:
+    skills = root_list(
+        "Skill",
+        SkillFilter,
+        TaxonomySort,
+        resolve.skill_where,
+        Connection[lazy("Skill", TAXONOMY)],
+        "The skill taxonomy (专长).",
+    )
+    service_categories = root_list(
+        "ServiceCategory",
+        CategoryFilter,
+        TaxonomySort,
+        resolve.category_where,
+        Connection[lazy("ServiceCategory", TAXONOMY)],
+        "The service category taxonomy (服务类别).",
+    )
