@@ -29,6 +29,14 @@ COORD_DIGITS = 5
 
 def to_param(value: Any) -> Any:
     """Make a parameter value safe and identical for both engines."""
+    kind = type(value)
+    # Bulk loads send millions of plain values: settle the common exact types first.
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {str(k): to_param(v) for k, v in value.items()}
+    if kind is list:
+        return [to_param(v) for v in value]
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.UTC).replace(tzinfo=None)

@@ -118,7 +118,18 @@ _PARTS = {
 SLOT_VALUES = [f"{day}_{part}" for day in _DAYS for part in _PARTS]
 
 WeeklySlot = strawberry.enum(
-    Enum("WeeklySlot", {slot: slot for slot in SLOT_VALUES}),  # type: ignore[misc]
+    Enum(  # type: ignore[misc]
+        "WeeklySlot",
+        {
+            f"{day}_{part}": strawberry.enum_value(
+                f"{day}_{part}",
+                description=f"{_DAYS[day][0]} {_PARTS[part][0]} "
+                f"({_DAYS[day][1]}{_PARTS[part][1]}).",
+            )
+            for day in _DAYS
+            for part in _PARTS
+        },
+    ),
     description="A recurring weekly time slot (每周服务时段), e.g. TUE_AM: "
     + "; ".join(f"{p}: {en} ({zh})" for p, (en, zh) in _PARTS.items())
     + ". Days: "

@@ -85,71 +85,61 @@ class SinceEdge(Edge[T]):
     since: dt.date | None = strawberry.field(description="Since when (起始日期).")
 
 
-@strawberry.type(description="A page of skills held, with levels.")
-class ProficiencyConnection(Generic[T]):
-    edges: list[ProficiencyEdge[T]] = strawberry.field(description=EDGES)
+@strawberry.type(description="A page of related items; edges carry the relationship's properties.")
+class LinkConnection(Generic[T]):
     page_info: PageInfo = strawberry.field(description=PAGE_INFO)
     total_count: int | None = strawberry.field(description=TOTAL)
+
+    @strawberry.field(description="The items of this page without cursors (shortcut for edges).")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="A page of skills held, with levels.")
+class ProficiencyConnection(LinkConnection[T]):
+    edges: list[ProficiencyEdge[T]] = strawberry.field(description=EDGES)
 
 
 @strawberry.type(description="A page of memberships.")
-class MembershipConnection(Generic[T]):
+class MembershipConnection(LinkConnection[T]):
     edges: list[MembershipEdge[T]] = strawberry.field(description=EDGES)
-    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
-    total_count: int | None = strawberry.field(description=TOTAL)
 
 
 @strawberry.type(description="A page of incubation links.")
-class IncubationConnection(Generic[T]):
+class IncubationConnection(LinkConnection[T]):
     edges: list[IncubationEdge[T]] = strawberry.field(description=EDGES)
-    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
-    total_count: int | None = strawberry.field(description=TOTAL)
 
 
 @strawberry.type(description="A page of grants, with amounts.")
-class GrantConnection(Generic[T]):
+class GrantConnection(LinkConnection[T]):
     edges: list[GrantEdge[T]] = strawberry.field(description=EDGES)
-    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
-    total_count: int | None = strawberry.field(description=TOTAL)
 
 
 @strawberry.type(description="A page of donations, with amounts.")
-class DonationConnection(Generic[T]):
+class DonationConnection(LinkConnection[T]):
     edges: list[DonationEdge[T]] = strawberry.field(description=EDGES)
-    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
-    total_count: int | None = strawberry.field(description=TOTAL)
 
 
 @strawberry.type(description="A page of assignments.")
-class AssignmentConnection(Generic[T]):
+class AssignmentConnection(LinkConnection[T]):
     edges: list[AssignmentEdge[T]] = strawberry.field(description=EDGES)
-    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
-    total_count: int | None = strawberry.field(description=TOTAL)
 
 
 @strawberry.type(description="A page of sign-ups.")
-class SignUpConnection(Generic[T]):
+class SignUpConnection(LinkConnection[T]):
     edges: list[SignUpEdge[T]] = strawberry.field(description=EDGES)
-    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
-    total_count: int | None = strawberry.field(description=TOTAL)
 
 
 @strawberry.type(description="A page of verifications.")
-class VerificationConnection(Generic[T]):
+class VerificationConnection(LinkConnection[T]):
     edges: list[VerificationEdge[T]] = strawberry.field(description=EDGES)
-    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
-    total_count: int | None = strawberry.field(description=TOTAL)
 
 
 @strawberry.type(description="A page of allocations.")
-class AllocationConnection(Generic[T]):
+class AllocationConnection(LinkConnection[T]):
     edges: list[AllocationEdge[T]] = strawberry.field(description=EDGES)
-    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
-    total_count: int | None = strawberry.field(description=TOTAL)
 
 
 @strawberry.type(description="A page of dated links.")
-class SinceConnection(Generic[T]):
+class SinceConnection(LinkConnection[T]):
     edges: list[SinceEdge[T]] = strawberry.field(description=EDGES)
-    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
-    total_count: int | None = strawberry.field(description=TOTAL)

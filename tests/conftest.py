@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
 from starlette.datastructures import Secret
 
 from app import create_app
@@ -22,6 +23,7 @@ from config import Settings
 from graph.connect import open_store
 from graph.store import GraphStore
 from graph.system import clear_graph
+from seeds import demo
 
 NEO4J_URI = os.environ.get("NEO4J_URI")
 
@@ -95,3 +97,48 @@ async def client(
         ) as http,
     ):
         yield http
+
+
+@pytest.fixture(scope="module")
+async def demo_app(settings: Settings, falkordb_store: GraphStore) -> AsyncIterator[Starlette]:
+    """The app over the demo data set, loaded once per test module (read-only tests only)."""
+    await clear_graph(falkordb_store)
+    await demo.load(falkordb_store)
+    app = create_app(settings)
+    async with LifespanManager(app):
+        yield app  # the app keeps its store in app.state, so no lifespan state is needed
+
+
+@pytest.fixture
+async def demo_client(demo_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=demo_app), base_url="http://testserver"
+    ) as http:
+        yield http
+
+
+class GraphQL:
+    """Posts queries and returns ``data``, failing the test on any error (or returns errors)."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def raw(self, query: str, **variables: object) -> dict:
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def __call__(self, query: str, **variables: object) -> dict:
+        body = await self.raw(query, **variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    async def errors(self, query: str, **variables: object) -> list[dict]:
+        body = await self.raw(query, **variables)
+        assert body.get("errors"), body
+        return body["errors"]
+
+
+@pytest.fixture
+def gql(demo_client: httpx.AsyncClient) -> GraphQL:
+    return GraphQL(demo_client)

@@ -1,0 +1,576 @@
+"""A synthetic city of any size, deterministic for a given seed.
+
+``python -m cli seed city --residents 1000000 --volunteers 100000 …`` builds districts of about
+twenty communities of ~5,000 residents each, the skill and category taxonomies, organizations of
+every kind (a hub per district incubating others, volunteer teams in 小组 → 大队 hierarchies),
+funds with donations and grants, social workers covering communities, residents with vulnerability
+tags in the shares the field reports suggest, their needs, volunteers with skills, availability,
+teams and service records (verified ones giving star levels), and recruitments with sign-ups.
+
+Loading streams: records are generated chunk by chunk and written with batched ``UNWIND … MERGE``
+statements, so memory stays flat whatever the size, and a re-run with the same seed rewrites the
+same graph (idempotent).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from graph import organizations as O  # noqa: N812
+from graph import people as P  # noqa: N812
+from graph import places as PL  # noqa: N812
+from graph import services as S  # noqa: N812
+from graph import taxonomy as T  # noqa: N812
+from graph.entities import Point
+from graph.organizations import Fund, Organization, Project
+from graph.people import Resident, SocialWorker, Volunteer, star_level
+from graph.places import City, Community, District
+from graph.services import Need, Recruitment, ServiceRecord
+from graph.store import GraphStore
+from seeds import synthetic, taxonomy
+from seeds.batch import Batch
+from seeds.demo import NEEDS_BY_TAG, SLOTS, TAG_MIX
+
+UTC = dt.UTC
+RESIDENTS_PER_COMMUNITY = 5_000
+COMMUNITIES_PER_DISTRICT = 20
+CHUNK = 20_000
+# Zhongshan's centre; communities are laid out on a grid around it, ~1.2 km apart.
+ORIGIN = Point(22.52, 113.39)
+SPACING_M = 1_200
+
+
+@dataclass(frozen=True)
+class CitySpec:
+    residents: int = 10_000
+    volunteers: int = 1_000
+    needs: int = 2_000
+    organizations: int | None = None  # default: one per 200 residents, at least 20
+    records_per_volunteer: float = 3.0
+    seed: int = 1
+    name: str = "示范市"
+
+    @property
+    def communities(self) -> int:
+        return max(1, math.ceil(self.residents / RESIDENTS_PER_COMMUNITY))
+
+    @property
+    def districts(self) -> int:
+        return max(1, math.ceil(self.communities / COMMUNITIES_PER_DISTRICT))
+
+    @property
+    def organization_count(self) -> int:
+        return (
+            self.organizations if self.organizations is not None else max(20, self.residents // 200)
+        )
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def stderr_progress() -> Progress:
+    """A one-line progress bar on stderr: stage, done/total, rate."""
+    started: dict[str, float] = {}
+
+    def show(stage: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        begin = started.setdefault(stage, now)
+        rate = done / (now - begin) if now > begin else 0.0
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(
+            f"\r{stage:<16} [{'#' * filled}{'.' * (width - filled)}] "
+            f"{done:>10,}/{total:,}  {rate:,.0f}/s   "
+        )
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+class CityGenerator:
+    def __init__(self, spec: CitySpec, store: GraphStore, progress: Progress | None = None) -> None:
+        self.spec = spec
+        self.store = store
+        self.progress = progress or (lambda *_: None)
+        self.rng = random.Random(spec.seed)
+        self.written: Counter[str] = Counter()
+        self.prefix = f"gen{spec.seed}"
+        self.community_ids: list[str] = []
+        self.centres: list[Point] = []
+        self.district_of: list[int] = []
+        self.teams_by_community: dict[int, list[str]] = {}
+        self.workers_by_community: dict[int, list[str]] = {}
+        self.orgs: list[str] = []
+        self.projects: list[str] = []
+
+    def id(self, kind: str, n: int) -> str:
+        return f"{self.prefix}-{kind}-{n}"
+
+    async def flush(self, batch: Batch) -> None:
+        self.written.update(await batch.flush(self.store))
+
+    async def run(self) -> Counter[str]:
+        await self.places()
+        await self.taxonomies()
+        await self.organizations()
+        await self.workers()
+        await self.residents_and_needs()
+        await self.volunteers()
+        await self.recruitments()
+        return self.written
+
+    async def places(self) -> None:
+        spec, b = self.spec, Batch()
+        city = self.id("city", 1)
+        b.add(City(city, spec.name))
+        side = math.ceil(math.sqrt(spec.communities))
+        for d in range(spec.districts):
+            b.add(District(self.id("district", d), f"第{d + 1}街道", "街道"))
+            b.link(PL.DISTRICT_IN_CITY, self.id("district", d), city)
+        for c in range(spec.communities):
+            row, col = divmod(c, side)
+            centre = Point(
+                round(ORIGIN.latitude + row * SPACING_M / 111_320, 6),
+                round(
+                    ORIGIN.longitude + col * SPACING_M / (111_320 * math.cos(math.radians(22.5))), 6
+                ),
+            )
+            cid = self.id("community", c)
+            district = c // COMMUNITIES_PER_DISTRICT
+            kind = "VILLAGE" if self.rng.random() < 0.15 else "COMMUNITY"
+            b.add(
+                Community(
+                    cid,
+                    f"第{district + 1}街道第{c + 1}{'村' if kind == 'VILLAGE' else '社区'}",
+                    centre,
+                    kind,
+                    RESIDENTS_PER_COMMUNITY,
+                )
+            )
+            b.link(PL.COMMUNITY_IN_DISTRICT, cid, self.id("district", district))
+            self.community_ids.append(cid)
+            self.centres.append(centre)
+            self.district_of.append(district)
+        await self.flush(b)
+        self.progress("places", spec.communities, spec.communities)
+
+    async def taxonomies(self) -> None:
+        b = Batch()
+        b.add(*taxonomy.categories(), *taxonomy.skills())
+        for start, end in taxonomy.category_links():
+            b.link(T.CATEGORY_BROADER, start, end)
+        for start, end in taxonomy.skill_links():
+            b.link(T.SKILL_BROADER, start, end)
+        for start, end in taxonomy.skill_categories():
+            b.link(T.SKILL_OF_CATEGORY, start, end)
+        await self.flush(b)
+
+    async def organizations(self) -> None:
+        spec, rng = self.spec, self.rng
+        total = spec.organization_count
+        categories = [c[0] for c in taxonomy.CATEGORIES]
+        kinds = (
+            ("VOLUNTEER_TEAM", 30),
+            ("COMMUNITY_GROUP", 25),
+            ("SOCIAL_ORGANIZATION", 15),
+            ("SOCIAL_WORK_AGENCY", 8),
+            ("ENTERPRISE", 8),
+            ("RESIDENTS_COMMITTEE", 5),
+            ("CLINIC", 3),
+            ("SCHOOL", 3),
+            ("ELDERCARE_CENTRE", 2),
+            ("FOUNDATION", 1),
+        )
+        names, weights = zip(*kinds, strict=True)
+        b = Batch()
+        hubs = []
+        for d in range(spec.districts):
+            hub = self.id("hub", d)
+            c = d * COMMUNITIES_PER_DISTRICT
+            b.add(
+                Organization(
+                    hub,
+                    f"第{d + 1}街道社工站",
+                    "HUB",
+                    self.centres[c],
+                    registration="REGISTERED",
+                    rating=5,
+                )
+            )
+            b.link(O.ORG_SERVES_AREA, hub, self.community_ids[c])
+            hubs.append(hub)
+            fund = self.id("fund", d)
+            b.add(Fund(fund, f"第{d + 1}街道社区基金", "COMMUNITY_FUND", dt.date(2020, 1, 1)))
+            b.link(O.FUND_MANAGED_BY, fund, hub)
+            b.link(O.FUND_COVERS_DISTRICT, fund, self.id("district", d))
+            for cat in rng.sample(categories, 4):
+                b.link(O.FUND_OF_CATEGORY, fund, cat)
+            venture = self.id("venture", d)
+            b.add(
+                Fund(venture, f"第{d + 1}街道公益创投", "VENTURE_PHILANTHROPY", dt.date(2022, 3, 1))
+            )
+            b.link(O.FUND_MANAGED_BY, venture, hub)
+            b.link(O.FUND_COVERS_DISTRICT, venture, self.id("district", d))
+            for cat in rng.sample(categories, 6):
+                b.link(O.FUND_OF_CATEGORY, venture, cat)
+        brigades: dict[int, str] = {}
+        for n in range(total):
+            oid = self.id("org", n)
+            c = rng.randrange(spec.communities)
+            kind = rng.choices(names, weights)[0]
+            level = None
+            if kind == "VOLUNTEER_TEAM":
+                level = "BRIGADE" if c not in brigades else "GROUP"
+            b.add(
+                Organization(
+                    oid,
+                    f"{self.community_name(c)}{kind_name(kind)}{n + 1}",
+                    kind,
+                    synthetic.near(rng, self.centres[c], 400),
+                    registration=rng.choice(("REGISTERED", "FILED", "FILED", "INFORMAL")),
+                    rating=rng.choice((None, None, None, 3, 4, 5)),
+                    team_level=level,
+                    founded_on=dt.date(rng.randint(2005, 2024), rng.randint(1, 12), 1),
+                    phone=synthetic.phone(rng),
+                )
+            )
+            b.link(O.ORG_SERVES_AREA, oid, self.community_ids[c])
+            b.link(O.ORG_OF_CATEGORY, oid, rng.choice(categories))
+            if kind == "VOLUNTEER_TEAM":
+                if level == "BRIGADE":
+                    brigades[c] = oid
+                else:
+                    b.link(O.ORG_PART_OF, oid, brigades[c])
+                self.teams_by_community.setdefault(c, []).append(oid)
+            if rng.random() < 0.4:
+                b.link(
+                    O.ORG_INCUBATED_BY,
+                    oid,
+                    hubs[self.district_of[c]],
+                    stage=rng.choice(("INCUBATED", "OPTIMIZED", "INTRODUCED")),
+                    since="2021-01-01",
+                )
+            self.orgs.append(oid)
+            if (
+                kind in {"SOCIAL_WORK_AGENCY", "SOCIAL_ORGANIZATION", "COMMUNITY_GROUP"}
+                and rng.random() < 0.6
+            ):
+                pid = self.id("project", n)
+                budget = rng.randrange(5_000, 200_000)
+                b.add(
+                    Project(
+                        pid,
+                        f"{self.community_name(c)}服务项目{n + 1}",
+                        status=rng.choice(("ACTIVE", "ACTIVE", "COMPLETED", "PLANNED")),
+                        start_date=dt.date(rng.randint(2019, 2025), rng.randint(1, 12), 1),
+                        budget_fen=budget * 100,
+                    )
+                )
+                b.link(O.ORG_RUNS_PROJECT, oid, pid, role="LEAD")
+                b.link(O.PROJECT_TARGETS, pid, self.community_ids[c])
+                b.link(O.PROJECT_OF_CATEGORY, pid, rng.choice(categories))
+                fund = self.id(rng.choice(("fund", "venture")), self.district_of[c])
+                b.link(
+                    O.FUND_GRANTED,
+                    fund,
+                    pid,
+                    id=f"grant-{pid}",
+                    amountFen=budget * 50,
+                    date="2024-03-01",
+                    award="年度资助",
+                )
+                self.projects.append(pid)
+            if kind in {"ENTERPRISE", "FOUNDATION"}:
+                fund = self.id("fund", self.district_of[c])
+                b.link(
+                    O.ORG_DONATED,
+                    oid,
+                    fund,
+                    id=f"donation-{oid}",
+                    amountFen=rng.randrange(10_000, 1_000_000) * 100,
+                    date="2024-01-15",
+                )
+            if len(b) >= CHUNK:
+                await self.flush(b)
+                self.progress("organizations", n + 1, total)
+        for d in range(spec.districts):  # government seed money keeps every fund solvent
+            gov = self.id("gov", d)
+            b.add(
+                Organization(
+                    gov,
+                    f"第{d + 1}街道办事处",
+                    "GOVERNMENT",
+                    self.centres[d * COMMUNITIES_PER_DISTRICT],
+                )
+            )
+            for fund in (self.id("fund", d), self.id("venture", d)):
+                b.link(
+                    O.ORG_DONATED,
+                    gov,
+                    fund,
+                    id=f"donation-{gov}-{fund}",
+                    amountFen=50_000_000_00,
+                    date="2024-01-01",
+                )
+        await self.flush(b)
+        self.progress("organizations", total, total)
+
+    def community_name(self, c: int) -> str:
+        return f"第{c + 1}社区"
+
+    async def workers(self) -> None:
+        spec, rng, b = self.spec, self.rng, Batch()
+        total = spec.communities * 2
+        for n in range(total):
+            wid = self.id("worker", n)
+            c = n // 2
+            b.add(
+                SocialWorker(
+                    wid,
+                    synthetic.name(rng),
+                    rng.choice(("ASSISTANT", "ASSISTANT", "INTERMEDIATE", "SENIOR")),
+                    synthetic.phone(rng),
+                )
+            )
+            b.link(P.WORKER_COVERS, wid, self.community_ids[c])
+            hub = self.id("hub", self.district_of[c])
+            b.link(P.WORKER_EMPLOYED_BY, wid, hub, since="2022-01-01")
+            self.workers_by_community.setdefault(c, []).append(wid)
+        await self.flush(b)
+        self.progress("social workers", total, total)
+
+    async def residents_and_needs(self) -> None:
+        spec, rng = self.spec, self.rng
+        tag_sets, weights = zip(*TAG_MIX, strict=True)
+        needs_left = spec.needs
+        b = Batch()
+        year = 2026
+        for n in range(spec.residents):
+            rid = self.id("resident", n)
+            c = n % spec.communities
+            tags = rng.choices(tag_sets, weights)[0]
+            if "ELDERLY_80_PLUS" in tags:
+                birth = rng.randint(year - 100, year - 80)
+            elif "ELDERLY" in tags or "EXTREME_POVERTY" in tags:
+                birth = rng.randint(year - 79, year - 60)
+            elif "CHILD" in tags:
+                birth = rng.randint(year - 14, year - 4)
+            else:
+                birth = rng.randint(year - 59, year - 18)
+            b.add(
+                Resident(
+                    rid,
+                    synthetic.name(rng),
+                    synthetic.near(rng, self.centres[c], 700),
+                    phone=synthetic.phone(rng),
+                    address=f"{rng.randint(1, 60)}栋{rng.randint(101, 3006)}",
+                    id_number=synthetic.id_number(rng, birth),
+                    birth_year=birth,
+                    gender=rng.choice(("FEMALE", "MALE")),
+                    tags=tags,
+                    languages=("CANTONESE",) if birth < 1960 else ("CANTONESE", "MANDARIN"),
+                    consent=rng.random() < 0.95,
+                )
+            )
+            b.link(P.RESIDENT_LIVES_IN, rid, self.community_ids[c])
+            if rng.random() < 0.3:
+                b.link(
+                    P.WORKER_CASE_MANAGER_OF,
+                    rng.choice(self.workers_by_community[c]),
+                    rid,
+                    since="2024-01-01",
+                )
+            # Spread the needs evenly over the residents, as many as asked.
+            due = round((n + 1) * spec.needs / spec.residents) - round(
+                n * spec.needs / spec.residents
+            )
+            for _ in range(min(due, needs_left)):
+                needs_left -= 1
+                self.need(b, spec.needs - needs_left - 1, rid, c, tags)
+            if len(b) >= CHUNK:
+                await self.flush(b)
+                self.progress("residents", n + 1, spec.residents)
+        await self.flush(b)
+        self.progress("residents", spec.residents, spec.residents)
+
+    def need(self, b: Batch, n: int, rid: str, c: int, tags: tuple[str, ...]) -> None:
+        rng = self.rng
+        options = [x for tag in tags for x in NEEDS_BY_TAG.get(tag, [])] or [
+            ("cat-visit", "探访", 1, 1)
+        ]
+        category, title, per_week, headcount = rng.choice(options)
+        nid = self.id("need", n)
+        urgency = rng.choices(("LOW", "NORMAL", "HIGH", "CRITICAL"), (2, 6, 2, 0.3))[0]
+        created = dt.datetime(2025, 1, 1, 9, tzinfo=UTC) + dt.timedelta(
+            minutes=rng.randrange(600 * 24 * 60)
+        )
+        status = rng.choices(
+            ("OPEN", "MATCHED", "IN_SERVICE", "CLOSED", "CANCELLED"), (5, 2, 3, 3, 0.5)
+        )[0]
+        b.add(
+            Need(
+                nid,
+                title,
+                status=status,
+                urgency=urgency,
+                urgency_rank={"LOW": 0, "NORMAL": 1, "HIGH": 2, "CRITICAL": 3}[urgency],
+                source=rng.choice(("SURVEY", "HOME_VISIT", "COMMUNITY_COMMITTEE", "SELF_REPORT")),
+                headcount=headcount,
+                slots=tuple(sorted(rng.sample(SLOTS[:18], per_week))) if per_week else (),
+                one_off_at=None if per_week else created + dt.timedelta(days=rng.randint(3, 20)),
+                duration_minutes=rng.choice((60, 90, 120)),
+                language_required=rng.random() < 0.3,
+                created_at=created,
+            )
+        )
+        b.link(S.RESIDENT_HAS_NEED, rid, nid)
+        b.link(S.NEED_IN, nid, self.community_ids[c])
+        b.link(S.NEED_OF_CATEGORY, nid, category)
+        skill = taxonomy.SKILL_FOR_CATEGORY.get(category)
+        if skill:
+            b.link(S.NEED_REQUIRES, nid, skill)
+
+    async def volunteers(self) -> None:
+        spec, rng = self.spec, self.rng
+        skills = [s[0] for s in taxonomy.SKILLS]
+        categories = [c[0] for c in taxonomy.CATEGORIES]
+        b = Batch()
+        record = 0
+        for n in range(spec.volunteers):
+            vid = self.id("volunteer", n)
+            c = rng.randrange(spec.communities)
+            minutes = 0
+            count = int(spec.records_per_volunteer) + (
+                rng.random() < spec.records_per_volunteer % 1
+            )
+            for _ in range(count):
+                rec = self.id("record", record)
+                record += 1
+                spent = rng.choice((60, 90, 120, 180))
+                day = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(680))
+                b.add(
+                    ServiceRecord(rec, day, spent, rng.randint(1, 4), rng.choice((3, 4, 5, None)))
+                )
+                b.link(S.VOLUNTEER_PERFORMED, vid, rec)
+                b.link(S.RECORD_OF_CATEGORY, rec, rng.choice(categories))
+                if self.projects and rng.random() < 0.3:
+                    b.link(S.RECORD_PART_OF, rec, rng.choice(self.projects))
+                if rng.random() < 0.8:
+                    b.link(
+                        S.WORKER_VERIFIED,
+                        rng.choice(self.workers_by_community[c]),
+                        rec,
+                        at=dt.datetime.combine(day, dt.time(18), UTC),
+                    )
+                    minutes += spent
+            minutes += rng.choice((0, 0, 0, 6_000, 18_000, 36_000, 60_000, 90_000))
+            b.add(
+                Volunteer(
+                    vid,
+                    synthetic.name(rng),
+                    synthetic.near(rng, self.centres[c], 900),
+                    phone=synthetic.phone(rng),
+                    certificate_no=f"V{spec.seed}{n:08d}",
+                    gender=rng.choice(("FEMALE", "FEMALE", "MALE")),
+                    birth_year=rng.randint(1950, 2006),
+                    service_radius_meters=rng.choice((1000, 1500, 2000, 3000, 5000)),
+                    availability=tuple(sorted(rng.sample(SLOTS, rng.randint(2, 6)))),
+                    languages=rng.choice(
+                        (("CANTONESE", "MANDARIN"), ("MANDARIN",), ("CANTONESE",))
+                    ),
+                    status=rng.choices(("ACTIVE", "PAUSED", "LEFT"), (10, 1, 0.5))[0],
+                    max_load=rng.choice((1, 2, 2, 3)),
+                    verified_minutes=minutes,
+                    star_level=star_level(minutes),
+                    joined_on=dt.date(rng.randint(2014, 2025), rng.randint(1, 12), 1),
+                )
+            )
+            b.link(P.VOLUNTEER_SERVES_AREA, vid, self.community_ids[c])
+            if rng.random() < 0.3 and c + 1 < spec.communities:
+                b.link(P.VOLUNTEER_SERVES_AREA, vid, self.community_ids[c + 1])
+            for skill in rng.sample(skills, rng.randint(1, 3)):
+                b.link(
+                    P.VOLUNTEER_HAS_SKILL,
+                    vid,
+                    skill,
+                    level=rng.choice(("BASIC", "SKILLED", "PROFESSIONAL")),
+                    certified=rng.random() < 0.3,
+                )
+            teams = self.teams_by_community.get(c)
+            if teams and rng.random() < 0.7:
+                b.link(
+                    P.VOLUNTEER_MEMBER_OF,
+                    vid,
+                    rng.choice(teams),
+                    role=rng.choices(("MEMBER", "CORE", "LEADER"), (8, 2, 0.3))[0],
+                    since="2023-01-01",
+                )
+            if len(b) >= CHUNK:
+                await self.flush(b)
+                self.progress("volunteers", n + 1, spec.volunteers)
+        await self.flush(b)
+        self.progress("volunteers", spec.volunteers, spec.volunteers)
+
+    async def recruitments(self) -> None:
+        spec, rng, b = self.spec, self.rng, Batch()
+        total = max(1, len(self.orgs) // 10)
+        for n in range(total):
+            rid = self.id("recruitment", n)
+            org = rng.choice(self.orgs)
+            c = rng.randrange(spec.communities)
+            starts = dt.datetime(2026, 12, 1, 1, tzinfo=UTC) + dt.timedelta(days=rng.randrange(60))
+            b.add(
+                Recruitment(
+                    rid,
+                    f"{self.community_name(c)}义工招募{n + 1}",
+                    capacity=rng.choice((5, 10, 20, 50)),
+                    starts_at=starts,
+                    ends_at=starts + dt.timedelta(hours=3),
+                )
+            )
+            b.link(S.RECRUITMENT_RUN_BY, org, rid)
+            b.link(S.RECRUITMENT_IN, rid, self.community_ids[c])
+            for _ in range(rng.randint(0, 4)):
+                b.link(
+                    S.VOLUNTEER_SIGNED_UP,
+                    self.id("volunteer", rng.randrange(spec.volunteers)),
+                    rid,
+                    at=starts - dt.timedelta(days=2),
+                    status="SIGNED_UP",
+                )
+        await self.flush(b)
+        self.progress("recruitments", total, total)
+
+
+_KIND_NAMES = {
+    "VOLUNTEER_TEAM": "义工队",
+    "COMMUNITY_GROUP": "兴趣小组",
+    "SOCIAL_ORGANIZATION": "公益服务中心",
+    "SOCIAL_WORK_AGENCY": "社工服务中心",
+    "ENTERPRISE": "爱心企业",
+    "RESIDENTS_COMMITTEE": "居委会",
+    "CLINIC": "卫生服务站",
+    "SCHOOL": "学校",
+    "ELDERCARE_CENTRE": "居家养老服务中心",
+    "FOUNDATION": "慈善基金会",
+}
+
+
+def kind_name(kind: str) -> str:
+    return _KIND_NAMES[kind]
+
+
+async def generate(
+    store: GraphStore, spec: CitySpec, progress: Progress | None = None
+) -> Counter[str]:
+    """Generate and load a city; returns what was written per label and relationship type."""
+    return await CityGenerator(spec, store, progress).run()
