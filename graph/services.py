@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from graph.entities import Family, Rel
 from graph.filters import narrower_or_same
 
+# Urgency as a number, stored beside the urgency so lists can sort most urgent first.
+URGENCY_RANK = {"LOW": 0, "NORMAL": 1, "HIGH": 2, "CRITICAL": 3}
+
 
 @dataclass(frozen=True)
 class Need:

@@ -157,9 +157,6 @@ class Urgency(Enum):
     CRITICAL = strawberry.enum_value("CRITICAL", description="Today: safety at risk (紧急).")
 
 
-URGENCY_RANK = {"LOW": 0, "NORMAL": 1, "HIGH": 2, "CRITICAL": 3}
-
-
 @strawberry.enum(description="How a need came to be known (需求来源).")
 class NeedSource(Enum):
     SURVEY = strawberry.enum_value(

@@ -15,6 +15,7 @@ import strawberry
 from graph.entities import Direction, Rel
 from resolvers import entities as resolve
 from schema.enums import SortDirection
+from schema.links import EDGE_OF
 from schema.relay import Connection, Edge
 
 FIRST = Annotated[
@@ -46,8 +47,11 @@ def related(
     description: str,
     *,
     connection_cls: type = Connection,
-    edge_cls: type = Edge,
 ) -> Any:
+    """``connection_cls`` is one of ``schema.links``' connections when the edges carry the
+    relationship's properties."""
+    edge_cls = EDGE_OF.get(connection_cls, Edge)
+
     async def resolver(
         root: Any,
         info: strawberry.Info,

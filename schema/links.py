@@ -143,3 +143,18 @@ class AllocationConnection(LinkConnection[T]):
 @strawberry.type(description="A page of dated links.")
 class SinceConnection(LinkConnection[T]):
     edges: list[SinceEdge[T]] = strawberry.field(description=EDGES)
+
+
+# The edge class each connection class pages over (what resolvers instantiate).
+EDGE_OF: dict[type, type] = {
+    ProficiencyConnection: ProficiencyEdge,
+    MembershipConnection: MembershipEdge,
+    IncubationConnection: IncubationEdge,
+    GrantConnection: GrantEdge,
+    DonationConnection: DonationEdge,
+    AssignmentConnection: AssignmentEdge,
+    SignUpConnection: SignUpEdge,
+    VerificationConnection: VerificationEdge,
+    AllocationConnection: AllocationEdge,
+    SinceConnection: SinceEdge,
+}

@@ -27,17 +27,11 @@ from schema.fields import lazy, one, related, root_list
 from schema.inputs import NearInput
 from schema.links import (
     AllocationConnection,
-    AllocationEdge,
     DonationConnection,
-    DonationEdge,
     GrantConnection,
-    GrantEdge,
     IncubationConnection,
-    IncubationEdge,
     MembershipConnection,
-    MembershipEdge,
     SinceConnection,
-    SinceEdge,
 )
 from schema.relay import Connection, Node
 
@@ -87,7 +81,6 @@ class Organization(Node):
         IncubationConnection[lazy("Organization", ORGS)],
         "Hubs that incubated, optimized or introduced it (孵化平台).",
         connection_cls=IncubationConnection,
-        edge_cls=IncubationEdge,
     )
     incubated = related(
         graph.ORG_INCUBATED_BY,
@@ -95,7 +88,6 @@ class Organization(Node):
         IncubationConnection[lazy("Organization", ORGS)],
         "For hubs: organizations it incubated, optimized or introduced (孵化 / 协助优化 / 引进).",
         connection_cls=IncubationConnection,
-        edge_cls=IncubationEdge,
     )
     members = related(
         people_graph.VOLUNTEER_MEMBER_OF,
@@ -103,7 +95,6 @@ class Organization(Node):
         MembershipConnection[lazy("Volunteer", PEOPLE)],
         "Volunteers in this team, with their role (队员).",
         connection_cls=MembershipConnection,
-        edge_cls=MembershipEdge,
     )
     staff = related(
         people_graph.WORKER_EMPLOYED_BY,
@@ -111,7 +102,6 @@ class Organization(Node):
         SinceConnection[lazy("SocialWorker", PEOPLE)],
         "Social workers it employs (社工).",
         connection_cls=SinceConnection,
-        edge_cls=SinceEdge,
     )
     supervisors = related(
         people_graph.WORKER_SUPERVISES,
@@ -146,7 +136,6 @@ class Organization(Node):
         DonationConnection[lazy("Fund", ORGS)],
         "Its donations to funds, with amounts (捐赠).",
         connection_cls=DonationConnection,
-        edge_cls=DonationEdge,
     )
     managed_funds = related(
         graph.FUND_MANAGED_BY,
@@ -204,7 +193,6 @@ class Project(Node):
         GrantConnection[lazy("Fund", ORGS)],
         "Funds that granted it money, with amounts and dates (资助方).",
         connection_cls=GrantConnection,
-        edge_cls=GrantEdge,
     )
     categories = related(
         graph.PROJECT_OF_CATEGORY,
@@ -284,7 +272,6 @@ class Fund(Node):
         GrantConnection[lazy("Project", ORGS)],
         "Projects it funded, with amounts and dates (资助项目).",
         connection_cls=GrantConnection,
-        edge_cls=GrantEdge,
     )
     donors = related(
         graph.ORG_DONATED,
@@ -292,7 +279,6 @@ class Fund(Node):
         DonationConnection[lazy("Organization", ORGS)],
         "Donations received, with amounts (捐赠方).",
         connection_cls=DonationConnection,
-        edge_cls=DonationEdge,
     )
     scope_communities = related(
         graph.FUND_COVERS_COMMUNITY,
@@ -333,7 +319,6 @@ class ThinkTank(Node):
         SinceConnection[lazy("Expert", PEOPLE)],
         "Its experts (专家).",
         connection_cls=SinceConnection,
-        edge_cls=SinceEdge,
     )
     advises = related(
         graph.THINK_TANK_ADVISES,
@@ -385,7 +370,6 @@ class Resource(Node):
         AllocationConnection[lazy("Need", SERVICES)],
         "Needs it was allocated to, with quantities (分配记录).",
         connection_cls=AllocationConnection,
-        edge_cls=AllocationEdge,
     )
 
 

@@ -29,17 +29,11 @@ from schema.fields import lazy, one, related, root_list
 from schema.inputs import NearInput
 from schema.links import (
     AssignmentConnection,
-    AssignmentEdge,
     MembershipConnection,
-    MembershipEdge,
     ProficiencyConnection,
-    ProficiencyEdge,
     SignUpConnection,
-    SignUpEdge,
     SinceConnection,
-    SinceEdge,
     VerificationConnection,
-    VerificationEdge,
 )
 from schema.relay import Connection, Node
 
@@ -96,7 +90,6 @@ class Resident(Node):
         SinceConnection[lazy("SocialWorker", PEOPLE)],
         "Social workers managing their case (个案社工).",
         connection_cls=SinceConnection,
-        edge_cls=SinceEdge,
     )
 
 
@@ -143,7 +136,6 @@ class Volunteer(Node):
         ProficiencyConnection[lazy("Skill", TAXONOMY)],
         "Skills, with level and certification (专长).",
         connection_cls=ProficiencyConnection,
-        edge_cls=ProficiencyEdge,
     )
     teams = related(
         graph.VOLUNTEER_MEMBER_OF,
@@ -151,7 +143,6 @@ class Volunteer(Node):
         MembershipConnection[lazy("Organization", ORGS)],
         "Teams and organizations they belong to, with their role (所属队伍).",
         connection_cls=MembershipConnection,
-        edge_cls=MembershipEdge,
     )
     service_areas = related(
         graph.VOLUNTEER_SERVES_AREA,
@@ -165,7 +156,6 @@ class Volunteer(Node):
         AssignmentConnection[lazy("Need", SERVICES)],
         "Needs they are assigned to (指派的需求).",
         connection_cls=AssignmentConnection,
-        edge_cls=AssignmentEdge,
     )
     sign_ups = related(
         services_graph.VOLUNTEER_SIGNED_UP,
@@ -173,7 +163,6 @@ class Volunteer(Node):
         SignUpConnection[lazy("Recruitment", SERVICES)],
         "Recruitments they signed up for (报名).",
         connection_cls=SignUpConnection,
-        edge_cls=SignUpEdge,
     )
     service_records = related(
         services_graph.VOLUNTEER_PERFORMED,
@@ -200,7 +189,6 @@ class SocialWorker(Node):
         SinceConnection[lazy("Organization", ORGS)],
         "Employing agency (所属机构).",
         connection_cls=SinceConnection,
-        edge_cls=SinceEdge,
     )
     communities = related(
         graph.WORKER_COVERS,
@@ -214,7 +202,6 @@ class SocialWorker(Node):
         SinceConnection[lazy("Resident", PEOPLE)],
         "Residents whose cases they manage (个案).",
         connection_cls=SinceConnection,
-        edge_cls=SinceEdge,
     )
     supervised_teams = related(
         graph.WORKER_SUPERVISES,
@@ -228,7 +215,6 @@ class SocialWorker(Node):
         VerificationConnection[lazy("ServiceRecord", SERVICES)],
         "Service records they verified (核实的服务记录).",
         connection_cls=VerificationConnection,
-        edge_cls=VerificationEdge,
     )
 
 
@@ -247,7 +233,6 @@ class Expert(Node):
         SinceConnection[lazy("ThinkTank", ORGS)],
         "Think tanks they sit on (所属智库).",
         connection_cls=SinceConnection,
-        edge_cls=SinceEdge,
     )
     advised_organizations = related(
         graph.EXPERT_ADVISES_ORGANIZATION,

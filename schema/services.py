@@ -22,13 +22,9 @@ from schema.enums import (
 from schema.fields import lazy, one, related, root_list
 from schema.links import (
     AllocationConnection,
-    AllocationEdge,
     AssignmentConnection,
-    AssignmentEdge,
     SignUpConnection,
-    SignUpEdge,
     VerificationConnection,
-    VerificationEdge,
 )
 from schema.relay import Connection, Node
 
@@ -94,7 +90,6 @@ class Need(Node):
         AssignmentConnection[lazy("Volunteer", PEOPLE)],
         "Volunteers assigned (已指派义工).",
         connection_cls=AssignmentConnection,
-        edge_cls=AssignmentEdge,
     )
     service_records = related(
         graph.RECORD_FOR,
@@ -114,7 +109,6 @@ class Need(Node):
         AllocationConnection[lazy("Resource", ORGS)],
         "Resources allocated to it (分配的资源).",
         connection_cls=AllocationConnection,
-        edge_cls=AllocationEdge,
     )
 
 
@@ -150,7 +144,6 @@ class Recruitment(Node):
         SignUpConnection[lazy("Volunteer", PEOPLE)],
         "Volunteers who signed up (报名).",
         connection_cls=SignUpConnection,
-        edge_cls=SignUpEdge,
     )
 
 
@@ -188,7 +181,6 @@ class ServiceRecord(Node):
         VerificationConnection[lazy("SocialWorker", PEOPLE)],
         "Social workers who verified it (核实); empty while unverified.",
         connection_cls=VerificationConnection,
-        edge_cls=VerificationEdge,
     )
 
 

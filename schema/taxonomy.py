@@ -13,7 +13,7 @@ from graph import taxonomy as graph
 from resolvers import taxonomy as resolve
 from schema.base import entity
 from schema.fields import lazy, related, root_list
-from schema.links import ProficiencyConnection, ProficiencyEdge
+from schema.links import ProficiencyConnection
 from schema.relay import Connection, Node
 
 TAXONOMY = "schema.taxonomy"
@@ -56,7 +56,6 @@ class Skill(Node):
         "Volunteers holding exactly this skill, with their level (see `volunteers(filter: "
         "{skill})` for narrower skills too).",
         connection_cls=ProficiencyConnection,
-        edge_cls=ProficiencyEdge,
     )
     needs = related(
         services_graph.NEED_REQUIRES,

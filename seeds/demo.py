@@ -34,7 +34,7 @@ from graph.entities import Point
 from graph.organizations import Fund, Organization, Project, Resource, ThinkTank, Venue
 from graph.people import Expert, Resident, SocialWorker, Volunteer, star_level
 from graph.places import City, Community, District
-from graph.services import Need, Recruitment, Referral, ServiceRecord
+from graph.services import Recruitment, Referral, ServiceRecord
 from graph.store import GraphStore
 from seeds import synthetic, taxonomy
 from seeds.batch import Batch
@@ -356,11 +356,7 @@ NEEDS_BY_TAG = {
     "NEW_EMPLOYMENT": [("cat-legal", "劳动权益咨询", 0, 1)],
 }
 
-SLOTS = [
-    f"{d}_{p}"
-    for d in ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
-    for p in ("AM", "PM", "EVE")
-]
+SLOTS = synthetic.SLOTS
 
 
 class Demo:
@@ -1146,30 +1142,19 @@ class Demo:
     ) -> None:
         rng = self.rng
         nid = self.next_id("need")
-        urgency = rng.choices(("LOW", "NORMAL", "HIGH", "CRITICAL"), (2, 6, 2, 0.3))[0]
-        created = dt.datetime(2024, 1, 1, 9, tzinfo=UTC) + dt.timedelta(
-            days=rng.randint(0, 600), hours=rng.randint(0, 8)
-        )
-        status = rng.choices(
-            ("OPEN", "MATCHED", "IN_SERVICE", "CLOSED", "CANCELLED"), (5, 2, 3, 3, 0.5)
-        )[0]
         self.b.add(
-            Need(
+            synthetic.need(
+                rng,
                 nid,
                 title,
-                status=status,
-                urgency=urgency,
-                urgency_rank={"LOW": 0, "NORMAL": 1, "HIGH": 2, "CRITICAL": 3}[urgency],
-                source=rng.choice(("SURVEY", "HOME_VISIT", "COMMUNITY_COMMITTEE", "SELF_REPORT")),
-                headcount=headcount,
-                slots=tuple(sorted(rng.sample(SLOTS[:18], per_week))) if per_week else (),
-                one_off_at=None if per_week else created + dt.timedelta(days=rng.randint(3, 20)),
-                duration_minutes=rng.choice((60, 90, 120)),
-                language_required=rng.random() < 0.4,
-                created_at=created,
-                closed_at=created + dt.timedelta(days=rng.randint(10, 90))
-                if status == "CLOSED"
-                else None,
+                per_week,
+                headcount,
+                created=lambda: (
+                    dt.datetime(2024, 1, 1, 9, tzinfo=UTC)
+                    + dt.timedelta(days=rng.randint(0, 600), hours=rng.randint(0, 8))
+                ),
+                language_share=0.4,
+                record_closing=True,
             )
         )
         self.b.link(S.RESIDENT_HAS_NEED, resident, nid)

@@ -32,7 +32,7 @@ from graph.entities import Point
 from graph.organizations import Fund, Organization, Project
 from graph.people import Resident, SocialWorker, Volunteer, star_level
 from graph.places import City, Community, District
-from graph.services import Need, Recruitment, ServiceRecord
+from graph.services import Recruitment, ServiceRecord
 from graph.store import GraphStore
 from seeds import synthetic, taxonomy
 from seeds.batch import Batch
@@ -409,27 +409,19 @@ class CityGenerator:
         ]
         category, title, per_week, headcount = rng.choice(options)
         nid = self.id("need", n)
-        urgency = rng.choices(("LOW", "NORMAL", "HIGH", "CRITICAL"), (2, 6, 2, 0.3))[0]
-        created = dt.datetime(2025, 1, 1, 9, tzinfo=UTC) + dt.timedelta(
-            minutes=rng.randrange(600 * 24 * 60)
-        )
-        status = rng.choices(
-            ("OPEN", "MATCHED", "IN_SERVICE", "CLOSED", "CANCELLED"), (5, 2, 3, 3, 0.5)
-        )[0]
         b.add(
-            Need(
+            synthetic.need(
+                rng,
                 nid,
                 title,
-                status=status,
-                urgency=urgency,
-                urgency_rank={"LOW": 0, "NORMAL": 1, "HIGH": 2, "CRITICAL": 3}[urgency],
-                source=rng.choice(("SURVEY", "HOME_VISIT", "COMMUNITY_COMMITTEE", "SELF_REPORT")),
-                headcount=headcount,
-                slots=tuple(sorted(rng.sample(SLOTS[:18], per_week))) if per_week else (),
-                one_off_at=None if per_week else created + dt.timedelta(days=rng.randint(3, 20)),
-                duration_minutes=rng.choice((60, 90, 120)),
-                language_required=rng.random() < 0.3,
-                created_at=created,
+                per_week,
+                headcount,
+                created=lambda: (
+                    dt.datetime(2025, 1, 1, 9, tzinfo=UTC)
+                    + dt.timedelta(minutes=rng.randrange(600 * 24 * 60))
+                ),
+                language_share=0.3,
+                record_closing=False,
             )
         )
         b.link(S.RESIDENT_HAS_NEED, rid, nid)

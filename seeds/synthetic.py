@@ -7,10 +7,22 @@ never ring anyone. Identity numbers start with region code 99, which no region h
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import random
+from collections.abc import Callable
 
 from graph.entities import Point
+from graph.services import URGENCY_RANK, Need
+
+URGENCIES = ("LOW", "NORMAL", "HIGH", "CRITICAL")
+NEED_STATUSES = ("OPEN", "MATCHED", "IN_SERVICE", "CLOSED", "CANCELLED")
+SLOTS = [
+    f"{d}_{p}"
+    for d in ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+    for p in ("AM", "PM", "EVE")
+]
+DAYTIME_SLOTS = SLOTS[:18]  # needs recur Monday to Saturday
 
 SURNAMES = "陈李黄张梁林刘何吴郑杨罗周谭冯曾郭卢蔡许谢邓彭萧苏潘钟余朱叶徐孙马胡高赵王袁温欧"
 GIVEN = (
@@ -41,3 +53,37 @@ def near(rng: random.Random, centre: Point, radius_m: float) -> Point:
     dlat = (r * math.cos(theta)) / 111_320
     dlon = (r * math.sin(theta)) / (111_320 * math.cos(math.radians(centre.latitude)))
     return Point(round(centre.latitude + dlat, 6), round(centre.longitude + dlon, 6))
+
+
+def need(
+    rng: random.Random,
+    nid: str,
+    title: str,
+    per_week: int,
+    headcount: int,
+    *,
+    created: Callable[[], dt.datetime],
+    language_share: float,
+    record_closing: bool,
+) -> Need:
+    """A need as surveys record them; ``created`` draws its report time (each set has its own)."""
+    urgency = rng.choices(URGENCIES, (2, 6, 2, 0.3))[0]
+    at = created()
+    status = rng.choices(NEED_STATUSES, (5, 2, 3, 3, 0.5))[0]
+    return Need(
+        nid,
+        title,
+        status=status,
+        urgency=urgency,
+        urgency_rank=URGENCY_RANK[urgency],
+        source=rng.choice(("SURVEY", "HOME_VISIT", "COMMUNITY_COMMITTEE", "SELF_REPORT")),
+        headcount=headcount,
+        slots=tuple(sorted(rng.sample(DAYTIME_SLOTS, per_week))) if per_week else (),
+        one_off_at=None if per_week else at + dt.timedelta(days=rng.randint(3, 20)),
+        duration_minutes=rng.choice((60, 90, 120)),
+        language_required=rng.random() < language_share,
+        created_at=at,
+        closed_at=at + dt.timedelta(days=rng.randint(10, 90))
+        if record_closing and status == "CLOSED"
+        else None,
+    )
