@@ -24,6 +24,22 @@ class GraphConflict(GraphError):
     """A write would break a uniqueness rule (or another invariant the store enforces)."""
 
 
+class GraphNotFound(GraphError):
+    """A workflow named an entity that does not exist; the message names it for the user."""
+
+
+class GraphRejected(GraphError):
+    """A workflow rule refused a write (capacity, balance, eligibility, state); nothing changed.
+
+    The message is written for the user; ``details`` carries machine-readable reasons (for
+    example one entry per volunteer that could not be assigned).
+    """
+
+    def __init__(self, message: str, details: list[dict[str, object]] | None = None) -> None:
+        super().__init__(message)
+        self.details = details or []
+
+
 class GraphQueryError(GraphError):
     """The store rejected a statement: a bug on our side, never the user's fault."""
 

@@ -30,6 +30,7 @@ ENTITY_LABELS: Final[tuple[str, ...]] = (
     "Recruitment",
     "ServiceRecord",
     "Referral",
+    "TimeBankEntry",
 )
 
 # Bookkeeping the service itself needs.
@@ -74,6 +75,10 @@ RELATIONSHIP_TYPES: Final[tuple[str, ...]] = (
     "ABOUT",
     "LOCATED_AT",
     "FOR",
+    "HOLDS",
+    "EARNED_BY",
+    "SPENT_ON",
+    "FAMILY_OF",
 )
 
 

@@ -4,13 +4,38 @@ referrals (转介)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from graph.cypher import cypher
 from graph.entities import Family, Rel
 from graph.filters import narrower_or_same
+from graph.store import GraphStore
 
 # Urgency as a number, stored beside the urgency so lists can sort most urgent first.
 URGENCY_RANK = {"LOW": 0, "NORMAL": 1, "HIGH": 2, "CRITICAL": 3}
+
+# Needs still being served: they hold their volunteers' slots and count towards their load.
+ACTIVE_NEED_STATUSES = ("OPEN", "MATCHED", "IN_SERVICE")
+
+# Weekly slots are local time in China: morning before 12:00, afternoon before 18:00, evening.
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+def booking(at: dt.datetime) -> tuple[str, str]:
+    """The weekly slot a one-off appointment falls in, and its dated key.
+
+    A one-off visit on Tuesday 2 December at 09:30 is ``("TUE_AM", "2025-12-02_AM")``: it clashes
+    with a weekly Tuesday-morning commitment and with another one-off that same morning, but not
+    with a one-off on another Tuesday.
+    """
+    local = (
+        at.astimezone(LOCAL_TIME) if at.tzinfo else at.replace(tzinfo=dt.UTC).astimezone(LOCAL_TIME)
+    )
+    period = "AM" if local.hour < 12 else "PM" if local.hour < 18 else "EVE"
+    return f"{WEEKDAYS[local.weekday()]}_{period}", f"{local.date().isoformat()}_{period}"
 
 
 @dataclass(frozen=True)
@@ -25,10 +50,13 @@ class Need:
     headcount: int = 1  # volunteers the service needs at once (pairs, small teams)
     slots: tuple[str, ...] = ()  # weekly slots, e.g. TUE_AM
     one_off_at: dt.datetime | None = None  # or a single appointment
+    one_off_slot: str | None = None  # derived from one_off_at by `booking`
+    one_off_key: str | None = None  # derived from one_off_at by `booking`
     duration_minutes: int = 60
     language_required: bool = False  # the volunteer must speak one of the resident's languages
     created_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
+    closing_note: str | None = None  # why it was closed or cancelled
 
 
 @dataclass(frozen=True)
@@ -63,6 +91,18 @@ class Referral:
     responded_at: dt.datetime | None = None
     completed_at: dt.datetime | None = None
     outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class TimeBankEntry:
+    """One line of a volunteer's time bank (时间银行): credits earned by verified service,
+    debits spent on services for themselves or family. Append-only; the balance is their sum."""
+
+    id: str
+    minutes: int  # positive: earned; negative: spent
+    kind: str  # EARNED / SPENT
+    at: dt.datetime
+    note: str | None = None
 
 
 NEEDS = Family(
@@ -138,7 +178,19 @@ REFERRALS = Family(
     default_sort="CREATED_AT",
 )
 
-FAMILIES = (NEEDS, RECRUITMENTS, SERVICE_RECORDS, REFERRALS)
+TIME_BANK_ENTRIES = Family(
+    "TimeBankEntry",
+    TimeBankEntry,
+    searchable=(),
+    conditions={
+        "volunteer": "(:Volunteer {id: $volunteer})-[:HOLDS]->(n)",
+        "kind": "n.kind IN $kind",
+    },
+    sorts={"AT": "n.at"},
+    default_sort="AT",
+)
+
+FAMILIES = (NEEDS, RECRUITMENTS, SERVICE_RECORDS, REFERRALS, TIME_BANK_ENTRIES)
 
 RESIDENT_HAS_NEED = Rel("HAS_NEED", "Resident", "Need")
 # The resident's community, kept on the need too: open needs can be shown by community without
@@ -146,7 +198,8 @@ RESIDENT_HAS_NEED = Rel("HAS_NEED", "Resident", "Need")
 NEED_IN = Rel("IN", "Need", "Community")
 NEED_OF_CATEGORY = Rel("OF_CATEGORY", "Need", "ServiceCategory")
 NEED_REQUIRES = Rel("REQUIRES", "Need", "Skill")
-VOLUNTEER_ASSIGNED = Rel("ASSIGNED", "Volunteer", "Need", ("since", "by"))
+# `slots`: the weekly slots of the need this volunteer takes (all of them by default).
+VOLUNTEER_ASSIGNED = Rel("ASSIGNED", "Volunteer", "Need", ("since", "by", "slots"))
 RECRUITMENT_RUN_BY = Rel("RUNS", "Organization", "Recruitment")
 RECRUITMENT_FOR = Rel("FOR", "Recruitment", "Project")
 RECRUITMENT_REQUIRES = Rel("REQUIRES", "Recruitment", "Skill")
@@ -161,7 +214,16 @@ WORKER_VERIFIED = Rel("VERIFIED", "SocialWorker", "ServiceRecord", ("at",))
 ORG_REFERRED = Rel("REFERRED", "Organization", "Referral")
 REFERRAL_TO = Rel("TO", "Referral", "Organization")
 REFERRAL_ABOUT = Rel("ABOUT", "Referral", "Need")
-RESOURCE_ALLOCATED_TO = Rel("ALLOCATED_TO", "Resource", "Need", ("quantity", "at"))
+# One relationship per allocation (keyed by its own id): a need may get a resource twice.
+RESOURCE_ALLOCATED_TO = Rel(
+    "ALLOCATED_TO", "Resource", "Need", ("quantity", "at", "by"), keyed=True
+)
+VOLUNTEER_HOLDS = Rel("HOLDS", "Volunteer", "TimeBankEntry")
+ENTRY_EARNED_BY = Rel("EARNED_BY", "TimeBankEntry", "ServiceRecord")
+ENTRY_SPENT_ON = Rel("SPENT_ON", "TimeBankEntry", "Need")
+# Whose needs a volunteer may pay for with time-bank credits: themselves (relation SELF) or
+# family (SPOUSE, PARENT, CHILD, GRANDPARENT, SIBLING, OTHER_FAMILY).
+VOLUNTEER_FAMILY_OF = Rel("FAMILY_OF", "Volunteer", "Resident", ("relation",))
 
 RELS = (
     RESIDENT_HAS_NEED,
@@ -184,4 +246,25 @@ RELS = (
     REFERRAL_TO,
     REFERRAL_ABOUT,
     RESOURCE_ALLOCATED_TO,
+    VOLUNTEER_HOLDS,
+    ENTRY_EARNED_BY,
+    ENTRY_SPENT_ON,
+    VOLUNTEER_FAMILY_OF,
 )
+
+
+TIME_BANK_BALANCES = cypher(
+    "services.time_bank_balances",
+    """
+    UNWIND $keys AS key
+    MATCH (v:Volunteer {id: key})
+    OPTIONAL MATCH (v)-[:HOLDS]->(e:TimeBankEntry)
+    RETURN key, sum(e.minutes) AS minutes
+    """,
+)
+
+
+async def time_bank_balances(store: GraphStore, keys: Sequence[str]) -> dict[str, int]:
+    """Each volunteer's time-bank balance in minutes: the sum of their ledger, never stored."""
+    rows = await store.read(TIME_BANK_BALANCES, {"keys": list(dict.fromkeys(keys))})
+    return {row["key"]: int(row["minutes"] or 0) for row in rows}

@@ -24,6 +24,8 @@ class ServiceCategory:
     id: str
     name: str
     description: str | None = None
+    # Think-tank domains (智库专家领域) that advise on this category and everything below it.
+    expert_domains: tuple[str, ...] = ()
 
 
 SKILLS = Family(

@@ -3,7 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from graph import services as services_graph
 from resolvers.filters import Where
+from schema.context import Info
 from schema.errors import BadUserInput
 
 
@@ -65,3 +67,11 @@ def expert_where(f: Any) -> dict[str, dict[str, Any]]:
     if f is None:
         return {}
     return Where().values("domain", f.domain).id("think_tank", f.think_tank, "ThinkTank").done()
+
+
+async def time_bank_balance(info: Info, key: str) -> int:
+    async def load(keys: list[str]) -> list[int]:
+        found = await services_graph.time_bank_balances(info.context.store, keys)
+        return [found.get(k, 0) for k in keys]
+
+    return int(await info.context.loaders.custom("time_bank", load).load(key))

@@ -65,3 +65,9 @@ def referral_where(f: Any) -> dict[str, dict[str, Any]]:
         .id("need", f.need, "Need")
         .done()
     )
+
+
+def time_bank_entry_where(f: Any) -> dict[str, dict[str, Any]]:
+    if f is None:
+        return {}
+    return Where().id("volunteer", f.volunteer, "Volunteer").values("kind", f.kind).done()

@@ -10,6 +10,7 @@ from strawberry.types import ExecutionContext
 
 from resolvers import entities as resolve
 from schema import organizations, people, places, services, taxonomy
+from schema.matching import MatchingQuery
 from schema.organizations import OrganizationsQuery
 from schema.people import PeopleQuery
 from schema.places import PlacesQuery
@@ -39,6 +40,7 @@ ENTITY_TYPES = [
     services.Recruitment,
     services.ServiceRecord,
     services.Referral,
+    services.TimeBankEntry,
 ]
 
 
@@ -78,6 +80,7 @@ class Query(
     PeopleQuery,
     OrganizationsQuery,
     ServicesQuery,
+    MatchingQuery,
     SystemQuery,
 ):
     pass

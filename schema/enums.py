@@ -396,3 +396,11 @@ class ReferralStatus(Enum):
     ACCEPTED = strawberry.enum_value("ACCEPTED", description="Accepted by the receiver (已接收).")
     DECLINED = strawberry.enum_value("DECLINED", description="Declined by the receiver (已拒绝).")
     COMPLETED = strawberry.enum_value("COMPLETED", description="Served, outcome reported (已完成).")
+
+
+@strawberry.enum(description="A time-bank entry's direction (时间银行记账类型).")
+class TimeBankEntryKind(Enum):
+    EARNED = strawberry.enum_value("EARNED", description="Earned by verified service (存入).")
+    SPENT = strawberry.enum_value(
+        "SPENT", description="Spent on a service for oneself or family (支取)."
+    )

@@ -2,9 +2,9 @@
 
 Every error a client receives carries ``extensions.code``. Errors we raise on purpose
 (:class:`ApiError` and its subclasses) keep their message, which is written for the user. Graph
-errors become ``GRAPH_UNAVAILABLE`` or ``CONFLICT``. Anything else is a bug: the client gets a
-generic message and a reference it can quote; the server log gets the traceback under the same
-reference. Cypher, paths and driver messages never reach a client.
+errors become ``GRAPH_UNAVAILABLE``, ``NOT_FOUND`` or ``CONFLICT``. Anything else is a bug: the
+client gets a generic message and a reference it can quote; the server log gets the traceback
+under the same reference. Cypher, paths and driver messages never reach a client.
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from graph.errors import GraphConflict, GraphError, GraphUnavailable
+from graph.errors import (
+    GraphConflict,
+    GraphError,
+    GraphNotFound,
+    GraphRejected,
+    GraphUnavailable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +88,14 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     elif isinstance(original, GraphConflict):
         code = Code.CONFLICT
         message = str(original)
+    elif isinstance(original, GraphNotFound):
+        code = Code.NOT_FOUND
+        message = str(original)
+    elif isinstance(original, GraphRejected):
+        code = Code.CONFLICT
+        message = str(original)
+        if original.details:
+            extensions["details"] = original.details
     else:
         reference = uuid.uuid4().hex[:12]
         code = Code.INTERNAL_SERVER_ERROR

@@ -130,6 +130,19 @@ class Volunteer(Node):
     def verified_hours(self) -> float:
         return round((self.verified_minutes or 0) / 60, 2)
 
+    @strawberry.field(
+        description="Time-bank balance in hours (时间银行余额): the sum of the ledger, derived."
+    )
+    async def time_bank_hours(self, info: strawberry.Info) -> float:
+        minutes = await resolve.time_bank_balance(info, self.key)
+        return round(minutes / 60, 2)
+
+    time_bank = related(
+        services_graph.VOLUNTEER_HOLDS,
+        "out",
+        Connection[lazy("TimeBankEntry", SERVICES)],
+        "Time-bank ledger, oldest first (时间银行流水).",
+    )
     skills = related(
         graph.VOLUNTEER_HAS_SKILL,
         "out",

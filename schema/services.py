@@ -16,6 +16,7 @@ from schema.enums import (
     NeedStatus,
     RecruitmentStatus,
     ReferralStatus,
+    TimeBankEntryKind,
     Urgency,
     WeeklySlot,
 )
@@ -58,6 +59,7 @@ class Need(Node):
         description="The volunteer must speak one of the resident's languages (语言要求)."
     )
     created_at: dt.datetime | None = strawberry.field(description="Reported at (登记时间).")
+    closing_note: str | None = strawberry.field(description="Why it was closed or cancelled.")
     closed_at: dt.datetime | None = strawberry.field(description="Closed at (结案时间).")
 
     resident = one(
@@ -206,6 +208,50 @@ class Referral(Node):
     need = one(graph.REFERRAL_ABOUT, "out", lazy("Need", SERVICES) | None, "The need (需求).")
 
 
+@entity("TimeBankEntry")
+@strawberry.type(
+    description="One line of a volunteer's time bank (时间银行): hours earned by verified "
+    "service, or spent on services for themselves or family. The ledger is append-only."
+)
+class TimeBankEntry(Node):
+    kind: TimeBankEntryKind = strawberry.field(description="Earned or spent (存入/支取).")
+    at: dt.datetime = strawberry.field(description="When it was booked (记账时间).")
+    note: str | None = strawberry.field(description="Note (备注).")
+    minutes: strawberry.Private[int]
+
+    @strawberry.field(description="Hours: positive when earned, negative when spent (时数).")
+    def hours(self) -> float:
+        return round(self.minutes / 60, 2)
+
+    volunteer = one(
+        graph.VOLUNTEER_HOLDS, "in", lazy("Volunteer", PEOPLE) | None, "Whose ledger (义工)."
+    )
+    earned_by = one(
+        graph.ENTRY_EARNED_BY,
+        "out",
+        lazy("ServiceRecord", SERVICES) | None,
+        "The verified service that earned it.",
+    )
+    spent_on = one(
+        graph.ENTRY_SPENT_ON, "out", lazy("Need", SERVICES) | None, "The need it paid for."
+    )
+
+
+@strawberry.enum(description="Orders for time-bank entries.")
+class TimeBankEntrySort(Enum):
+    AT = "AT"
+
+
+@strawberry.input(description="Filters for time-bank entries.")
+class TimeBankEntryFilter:
+    volunteer: strawberry.ID | None = strawberry.field(
+        default=None, description="In this volunteer's ledger."
+    )
+    kind: list[TimeBankEntryKind] | None = strawberry.field(
+        default=None, description="Any of these."
+    )
+
+
 @strawberry.enum(description="Orders for needs.")
 class NeedSort(Enum):
     CREATED_AT = "CREATED_AT"
@@ -328,6 +374,15 @@ class ServicesQuery:
         resolve.service_record_where,
         Connection[lazy("ServiceRecord", SERVICES)],
         "Delivered services (服务记录).",
+        searchable=False,
+    )
+    time_bank_entries = root_list(
+        "TimeBankEntry",
+        TimeBankEntryFilter,
+        TimeBankEntrySort,
+        resolve.time_bank_entry_where,
+        Connection[lazy("TimeBankEntry", SERVICES)],
+        "Time-bank ledger entries (时间银行流水).",
         searchable=False,
     )
     referrals = root_list(

@@ -1338,9 +1338,191 @@ class Demo:
                 S.RESOURCE_ALLOCATED_TO,
                 "resource-zs-clothes",
                 nid,
+                id=f"allocation-{nid}",
                 quantity=20,
                 at=dt.datetime(2025, 1, 10, tzinfo=UTC),
+                by="worker-0001",
             )
+
+    def scenarios(self) -> None:
+        """Named people for the stories the reports tell, so tests and demos can point at them.
+
+        Around 起湾社区 (东区): 林婆婆, 85, living alone and speaking only Cantonese, with a weekly
+        Tuesday-morning visit, a Cantonese chat on Thursday afternoons and a home clinic for
+        which a pair of volunteers is needed; and the volunteers who are, or are not, able to
+        serve her, each for one reason.
+        """
+        b = self.b
+        home = CENTRE["community-zs-qiwan"]
+
+        def at(north_m: float, east_m: float) -> Point:
+            return Point(
+                round(home.latitude + north_m / 111_320, 6),
+                round(home.longitude + east_m / 104_000, 6),
+            )
+
+        elder = "resident-zs-lin"
+        b.add(
+            Resident(
+                elder,
+                "林婆婆",
+                at(0, 0),
+                phone="10012345678",
+                address="起湾社区 3栋 502",
+                id_number="99000019410315002X",
+                birth_year=1941,
+                gender="FEMALE",
+                tags=("ELDERLY_80_PLUS", "LIVING_ALONE"),
+                languages=("CANTONESE",),
+                consent=True,
+                registered_on=dt.date(2016, 3, 1),
+            )
+        )
+        b.link(P.RESIDENT_LIVES_IN, elder, "community-zs-qiwan")
+        worker = self.workers_by_community["community-zs-qiwan"][0]
+        b.link(P.WORKER_CASE_MANAGER_OF, worker, elder, since="2016-03-01")
+        created = dt.datetime(2026, 11, 2, 9, tzinfo=UTC)
+        for nid, title, cat, skill, slots, headcount, language, status in (
+            ("need-zs-lin-visit", "每周上门探访", "cat-visit", "skill-visit",
+             ("TUE_AM",), 1, False, "OPEN"),
+            ("need-zs-lin-chat", "粤语陪伴聊天", "cat-visit", "skill-visit",
+             ("THU_PM",), 1, True, "OPEN"),
+            ("need-zs-lin-clinic", "上门义诊", "cat-clinic", "skill-clinic",
+             ("WED_AM",), 2, False, "OPEN"),
+            ("need-zs-lin-haircut", "上门义剪", "cat-haircut", "skill-haircut",
+             ("SAT_AM",), 1, False, "CLOSED"),
+        ):  # fmt: skip
+            b.add(
+                S.Need(
+                    nid,
+                    title,
+                    status=status,
+                    urgency="HIGH" if nid == "need-zs-lin-visit" else "NORMAL",
+                    urgency_rank=S.URGENCY_RANK["HIGH" if nid == "need-zs-lin-visit" else "NORMAL"],
+                    source="HOME_VISIT",
+                    headcount=headcount,
+                    slots=slots,
+                    duration_minutes=60,
+                    language_required=language,
+                    created_at=created,
+                )
+            )
+            b.link(S.RESIDENT_HAS_NEED, elder, nid)
+            b.link(S.NEED_IN, nid, "community-zs-qiwan")
+            b.link(S.NEED_OF_CATEGORY, nid, cat)
+            b.link(S.NEED_REQUIRES, nid, skill)
+        # Two other residents' needs that keep some volunteers busy.
+        for rid, nid, slots in (
+            ("resident-zs-neighbour-1", "need-zs-neighbour-visit", ("TUE_AM",)),
+            ("resident-zs-neighbour-2", "need-zs-neighbour-shopping", ("WED_PM",)),
+        ):
+            b.add(
+                Resident(
+                    rid,
+                    synthetic.name(self.rng),
+                    at(150, -120),
+                    phone=synthetic.phone(self.rng),
+                    address="起湾社区 5栋 201",
+                    id_number=synthetic.id_number(self.rng, 1946),
+                    birth_year=1946,
+                    tags=("ELDERLY",),
+                    languages=("CANTONESE", "MANDARIN"),
+                    consent=True,
+                )
+            )
+            b.link(P.RESIDENT_LIVES_IN, rid, "community-zs-qiwan")
+            b.add(S.Need(nid, "邻居探访", status="MATCHED", slots=slots, created_at=created))
+            b.link(S.RESIDENT_HAS_NEED, rid, nid)
+            b.link(S.NEED_IN, nid, "community-zs-qiwan")
+            b.link(S.NEED_OF_CATEGORY, nid, "cat-visit")
+            b.link(S.NEED_REQUIRES, nid, "skill-visit")
+        # (id, name, metres north, metres east, radius, slots, languages, skills, status, max
+        # load, teams): each volunteer is in or out for one reason.
+        people = (
+            ("volunteer-zs-near", "何姨", 300, 0, 2000, ("TUE_AM", "THU_PM"),
+             ("CANTONESE", "MANDARIN"), ("skill-visit",), "ACTIVE", 2, ("team-zs-linshe",)),
+            ("volunteer-zs-regular", "陈叔", 0, 900, 1500, ("TUE_AM", "SAT_AM"),
+             ("CANTONESE",), ("skill-chat", "skill-haircut"), "ACTIVE", 2, ("team-zs-linshe",)),
+            ("volunteer-zs-far", "远方", 3500, 0, 1000, ("TUE_AM",),
+             ("CANTONESE",), ("skill-visit",), "ACTIVE", 2, ()),
+            ("volunteer-zs-busy", "忙碌", 200, 100, 2000, ("TUE_AM",),
+             ("CANTONESE",), ("skill-visit",), "ACTIVE", 3, ()),
+            ("volunteer-zs-loaded", "满载", 250, -100, 2000, ("TUE_AM", "WED_PM"),
+             ("CANTONESE",), ("skill-visit",), "ACTIVE", 1, ()),
+            ("volunteer-zs-paused", "暂停", 100, 100, 2000, ("TUE_AM",),
+             ("CANTONESE",), ("skill-visit",), "PAUSED", 2, ()),
+            ("volunteer-zs-mandarin", "普通话", 200, 200, 2000, ("THU_PM",),
+             ("MANDARIN",), ("skill-chat",), "ACTIVE", 2, ()),
+            ("volunteer-zs-tcm", "中医李", 400, 300, 3000, ("WED_AM",),
+             ("CANTONESE", "MANDARIN"), ("skill-tcm-clinic",), "ACTIVE", 2,
+             ("team-zs-mantianxin",)),
+            ("volunteer-zs-doctor", "医生王", 500, -300, 3000, ("WED_AM",),
+             ("MANDARIN",), ("skill-clinic",), "ACTIVE", 2, ("team-zs-mantianxin",)),
+        )  # fmt: skip
+        # Their verified service records below, plus hours carried over from the paper ledger.
+        VERIFIED = {"volunteer-zs-near": 130 * 60, "volunteer-zs-regular": 60}  # noqa: N806
+        for vid, name, north, east, radius, slots, langs, skills, status, load, teams in people:
+            b.add(
+                Volunteer(
+                    vid,
+                    name,
+                    at(north, east),
+                    phone=synthetic.phone(self.rng),
+                    service_radius_meters=radius,
+                    availability=slots,
+                    languages=langs,
+                    status=status,
+                    max_load=load,
+                    verified_minutes=VERIFIED.get(vid, 0),
+                    star_level=star_level(VERIFIED.get(vid, 0)),
+                    joined_on=dt.date(2018, 5, 1),
+                )
+            )
+            b.link(P.VOLUNTEER_SERVES_AREA, vid, "community-zs-qiwan")
+            for skill in skills:
+                b.link(P.VOLUNTEER_HAS_SKILL, vid, skill, level="SKILLED", certified=False)
+            for team in teams:
+                b.link(P.VOLUNTEER_MEMBER_OF, vid, team, role="MEMBER", since="2018-05-01")
+        since = dt.datetime(2026, 11, 3, 9, tzinfo=UTC)
+        b.link(S.VOLUNTEER_ASSIGNED, "volunteer-zs-busy", "need-zs-neighbour-visit",
+               since=since, by=worker, slots=["TUE_AM"])  # fmt: skip
+        b.link(S.VOLUNTEER_ASSIGNED, "volunteer-zs-loaded", "need-zs-neighbour-shopping",
+               since=since, by=worker, slots=["WED_PM"])  # fmt: skip
+        # 陈叔 cut 林婆婆's hair last year: continuity. 何姨 has 30 verified hours of visits.
+        for rec, vid, need, cat, day, minutes in (
+            ("record-zs-lin-haircut", "volunteer-zs-regular", "need-zs-lin-haircut",
+             "cat-haircut", dt.date(2025, 10, 11), 60),
+            ("record-zs-near-visits", "volunteer-zs-near", "need-zs-neighbour-visit",
+             "cat-visit", dt.date(2025, 12, 1), 30 * 60),
+        ):  # fmt: skip
+            b.add(ServiceRecord(rec, day, minutes, 1, 5, title="上门服务"))
+            b.link(S.VOLUNTEER_PERFORMED, vid, rec)
+            b.link(S.RECORD_FOR, rec, need)
+            b.link(S.RECORD_OF_CATEGORY, rec, cat)
+            verified_at = dt.datetime.combine(day, dt.time(18), UTC)
+            b.link(S.WORKER_VERIFIED, worker, rec, at=verified_at)
+            credit = f"credit-{rec}"
+            b.add(S.TimeBankEntry(credit, minutes, "EARNED", verified_at))
+            b.link(S.VOLUNTEER_HOLDS, vid, credit)
+            b.link(S.ENTRY_EARNED_BY, credit, rec)
+        # A care pack on offer for visits to elders (慰问包), from the eldercare centre.
+        b.add(
+            Resource(
+                "resource-zs-care-packs",
+                "长者慰问包",
+                "GOODS",
+                40,
+                "份",
+                available_from=dt.date(2026, 1, 1),
+                available_until=dt.date(2027, 12, 31),
+                description="米、油、日用品，探访时带给独居长者。",
+            )
+        )
+        b.link(O.ORG_OFFERS, "org-zs-east-eldercare", "resource-zs-care-packs")
+        b.link(O.RESOURCE_OF_CATEGORY, "resource-zs-care-packs", "cat-care")
+        # 何姨's mother lives nearby; 何姨 may spend time-bank credits on her care.
+        b.link(S.VOLUNTEER_FAMILY_OF, "volunteer-zs-near", "resident-zs-neighbour-1",
+               relation="PARENT")  # fmt: skip
 
 
 def build() -> Batch:
@@ -1354,6 +1536,7 @@ def build() -> Batch:
     demo.jinan()
     demo.people()
     demo.workflows()
+    demo.scenarios()
     return demo.b
 
 

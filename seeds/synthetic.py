@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable
 
 from graph.entities import Point
-from graph.services import URGENCY_RANK, Need
+from graph.services import URGENCY_RANK, Need, booking
 
 URGENCIES = ("LOW", "NORMAL", "HIGH", "CRITICAL")
 NEED_STATUSES = ("OPEN", "MATCHED", "IN_SERVICE", "CLOSED", "CANCELLED")
@@ -70,6 +70,8 @@ def need(
     urgency = rng.choices(URGENCIES, (2, 6, 2, 0.3))[0]
     at = created()
     status = rng.choices(NEED_STATUSES, (5, 2, 3, 3, 0.5))[0]
+    one_off_at = None if per_week else at + dt.timedelta(days=rng.randint(3, 20))
+    one_off_slot, one_off_key = booking(one_off_at) if one_off_at else (None, None)
     return Need(
         nid,
         title,
@@ -79,7 +81,9 @@ def need(
         source=rng.choice(("SURVEY", "HOME_VISIT", "COMMUNITY_COMMITTEE", "SELF_REPORT")),
         headcount=headcount,
         slots=tuple(sorted(rng.sample(DAYTIME_SLOTS, per_week))) if per_week else (),
-        one_off_at=None if per_week else at + dt.timedelta(days=rng.randint(3, 20)),
+        one_off_at=one_off_at,
+        one_off_slot=one_off_slot,
+        one_off_key=one_off_key,
         duration_minutes=rng.choice((60, 90, 120)),
         language_required=rng.random() < language_share,
         created_at=at,

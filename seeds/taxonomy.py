@@ -73,8 +73,25 @@ SKILLS: list[tuple[str, str, str | None, str]] = [
 ]
 
 
+# Which think-tank domains advise on each top-level category (and so on its narrower ones).
+EXPERT_DOMAINS = {
+    "cat-health": ("CULTURAL_ELDERCARE", "CASEWORK"),
+    "cat-care": ("CASEWORK", "CULTURAL_ELDERCARE", "COMMUNITY_VOLUNTEERING"),
+    "cat-daily": ("COMMUNITY_VOLUNTEERING", "CULTURAL_ELDERCARE"),
+    "cat-mental": ("PSYCHOLOGICAL_COUNSELLING", "CASEWORK"),
+    "cat-education": ("ADVENTURE_EDUCATION", "CASEWORK"),
+    "cat-rights": ("LEGAL_AFFAIRS", "CASEWORK"),
+    "cat-integration": ("COMMUNITY_GOVERNANCE", "SERVICE_PLANNING"),
+    "cat-environment": ("COMMUNITY_GOVERNANCE", "PROPERTY_MANAGEMENT"),
+    "cat-relief": ("CASEWORK", "PUBLIC_POLICY", "SERVICE_PLANNING"),
+}
+
+
 def categories() -> list[ServiceCategory]:
-    return [ServiceCategory(cid, name) for cid, name, _, _ in ((*c, None) for c in CATEGORIES)]
+    return [
+        ServiceCategory(cid, name, expert_domains=EXPERT_DOMAINS.get(cid, ()))
+        for cid, name, _ in CATEGORIES
+    ]
 
 
 def skills() -> list[Skill]:

@@ -1,0 +1,313 @@
+"""Resource linking: arguments checked, graph answers turned into candidates with reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from graph import linking, matching
+from graph.taxonomy import Skill
+from schema.base import to_node, yuan
+from schema.context import Info
+from schema.enums import WeeklySlot
+from schema.errors import BadUserInput
+from schema.relay import from_global_id
+
+
+async def entity(info: Info, label: str, key: str) -> Any:
+    record = await info.context.loaders.entity(label).load(key)
+    return None if record is None else to_node(label, record)
+
+
+async def entities(info: Info, label: str, keys: Sequence[str]) -> list[Any]:
+    records = await info.context.loaders.entity(label).load_many(list(keys))
+    return [to_node(label, r) for r in records if r is not None]
+
+
+def _radius(radius_meters: int | None) -> int | None:
+    if radius_meters is not None and not 1 <= radius_meters <= matching.MAX_RADIUS_METERS:
+        raise BadUserInput(
+            f"`radiusMeters` must be between 1 and {matching.MAX_RADIUS_METERS} metres."
+        )
+    return radius_meters
+
+
+async def who_can_serve(
+    info: Info, need_id: str, radius_meters: int | None, slot: WeeklySlot | None, first: int
+) -> Any:
+    from schema.matching import Matching  # noqa: PLC0415 - the schema module imports this one
+
+    _, need = from_global_id(need_id, expect="Need")
+    if not 1 <= first <= matching.POOL:
+        raise BadUserInput(f"`first` must be between 1 and {matching.POOL}.")
+    result = await matching.who_can_serve(
+        info.context.store,
+        need,
+        radius_meters=_radius(radius_meters),
+        slot=slot.value if slot else None,
+        first=first,
+    )
+    return _matching(Matching, result)
+
+
+def _matching(cls: type, result: matching.Matching) -> Any:
+    from schema import matching as types  # noqa: PLC0415
+
+    proposal = result.proposal
+    return cls(
+        need_key=result.context.need,
+        radius_meters=result.radius_meters,
+        slots=[WeeklySlot(s) for s in result.slots],
+        headcount=result.context.headcount,
+        candidates=[_candidate(types, result.context, c) for c in result.candidates],
+        proposal=types.TeamProposal(
+            team_key=proposal.team,
+            members=[
+                types.ProposedMember(
+                    volunteer_key=m.volunteer, slots=[WeeklySlot(s) for s in m.slots]
+                )
+                for m in proposal.members
+            ],
+            complete=proposal.complete,
+            shortfall=[
+                types.SlotShortfall(slot=WeeklySlot(s), missing=n)
+                for s, n in proposal.shortfall.items()
+            ],
+        ),
+    )
+
+
+def _skill(key: str, name: str) -> Any:
+    return to_node("Skill", Skill(key, name))
+
+
+def _candidate(types: Any, context: matching.NeedContext, c: matching.Candidate) -> Any:
+    reason = types.Reason
+    kind = types.ReasonKind
+    reasons = []
+    for m in c.matches:
+        if context.required_from_category:
+            reasons.append(
+                reason(
+                    kind=kind.CATEGORY_SKILL,
+                    message=f"Has {m.skill_name}, a skill of the need's category "
+                    f"{context.category_name}.",
+                    points=None,
+                )
+            )
+        elif m.direct:
+            reasons.append(
+                reason(
+                    kind=kind.SKILL, message=f"Has the required skill {m.skill_name}.", points=None
+                )
+            )
+        else:
+            reasons.append(
+                reason(
+                    kind=kind.NARROWER_SKILL,
+                    message=f"Has {m.skill_name}, a narrower skill than the required "
+                    f"{m.required_name}.",
+                    points=None,
+                )
+            )
+    points = c.points
+    if c.served_before or c.serves_resident:
+        what = (
+            f"has served this resident before ({c.served_before} service records)"
+            if c.served_before
+            else "already serves another of this resident's needs"
+        )
+        reasons.append(
+            reason(
+                kind=kind.CONTINUITY, message=f"Continuity: {what}.", points=points["continuity"]
+            )
+        )
+    reasons.append(
+        reason(
+            kind=kind.DISTANCE,
+            message=f"{round(c.distance_meters)} m from the resident's home, within their own "
+            "service radius.",
+            points=points["distance"],
+        )
+    )
+    if c.category_minutes:
+        reasons.append(
+            reason(
+                kind=kind.EXPERIENCE,
+                message=f"{round(c.category_minutes / 60, 1)} verified hours in "
+                f"{context.category_name}.",
+                points=points["experience"],
+            )
+        )
+    if c.star_level:
+        reasons.append(
+            reason(
+                kind=kind.STAR_LEVEL,
+                message=f"{c.star_level}-star volunteer.",
+                points=points["star"],
+            )
+        )
+    reasons.append(
+        reason(
+            kind=kind.AVAILABILITY,
+            message=f"Free in {', '.join(c.free_slots)}.",
+            points=points["coverage"],
+        )
+    )
+    if context.language_required:
+        reasons.append(
+            reason(
+                kind=kind.LANGUAGE, message="Speaks one of the resident's languages.", points=None
+            )
+        )
+    return types.Candidate(
+        volunteer_key=c.volunteer,
+        team_keys=c.teams,
+        distance_meters=round(c.distance_meters),
+        score=c.score,
+        free_slots=[WeeklySlot(s) for s in c.free_slots],
+        matched_skills=[
+            types.SkillMatch(
+                skill=_skill(m.skill, m.skill_name),
+                required=_skill(m.required, m.required_name),
+                direct=m.direct,
+            )
+            for m in c.matches
+        ],
+        reasons=reasons,
+    )
+
+
+async def link_resources(info: Info, need_id: str, radius_meters: int | None) -> Any:
+    from schema import matching as types  # noqa: PLC0415
+
+    _, need = from_global_id(need_id, expect="Need")
+    links = await linking.link_resources(
+        info.context.store, need, radius_meters=_radius(radius_meters)
+    )
+    context = links.matching.context
+    reason, kind = types.Reason, types.ReasonKind
+    return types.ResourceLinks(
+        need_key=need,
+        volunteers=_matching(types.Matching, links.matching),
+        social_workers=[
+            types.LinkedSocialWorker(
+                key=w.id,
+                reasons=[
+                    reason(
+                        kind=kind.COVERS_COMMUNITY,
+                        points=None,
+                        message=f"Covers {context.community_name}.",
+                    ),
+                    *(
+                        [
+                            reason(
+                                kind=kind.CASE_MANAGER,
+                                points=None,
+                                message="The resident's case manager.",
+                            )
+                        ]
+                        if w.case_manager
+                        else []
+                    ),
+                ],
+            )
+            for w in links.social_workers
+        ],
+        organizations=[
+            types.LinkedOrganization(
+                key=o.id,
+                distance_meters=round(o.distance_meters),
+                reasons=[
+                    reason(
+                        kind=kind.CATEGORY,
+                        points=None,
+                        message=f"Provides {', '.join(o.categories)}.",
+                    ),
+                    reason(
+                        kind=kind.DISTANCE,
+                        points=None,
+                        message=f"{round(o.distance_meters)} m away.",
+                    ),
+                    *(
+                        [
+                            reason(
+                                kind=kind.SERVES_COMMUNITY,
+                                points=None,
+                                message=f"Serves {context.community_name}.",
+                            )
+                        ]
+                        if o.serves_community
+                        else []
+                    ),
+                ],
+            )
+            for o in links.organizations
+        ],
+        funds=[
+            types.LinkedFund(
+                key=f.id,
+                balance=yuan(f.balance_fen),
+                reasons=[
+                    reason(kind=kind.SCOPE, points=None, message=f"Covers {', '.join(f.scopes)}."),
+                    reason(
+                        kind=kind.CATEGORY,
+                        points=None,
+                        message=f"Supports {', '.join(f.categories)}.",
+                    ),
+                    reason(
+                        kind=kind.BALANCE,
+                        points=None,
+                        message=f"{yuan(f.balance_fen)} yuan left to grant.",
+                    ),
+                ],
+            )
+            for f in links.funds
+        ],
+        experts=[
+            types.LinkedExpert(
+                key=e.id,
+                reasons=[
+                    reason(
+                        kind=kind.DOMAIN, points=None, message=f"Expert in {', '.join(e.domains)}."
+                    ),
+                    *(
+                        [
+                            reason(
+                                kind=kind.ADVISES_AREA,
+                                points=None,
+                                message=f"{', '.join(e.think_tanks)} advises this district.",
+                            )
+                        ]
+                        if e.advises_area
+                        else []
+                    ),
+                ],
+            )
+            for e in links.experts
+        ],
+        resources=[
+            types.LinkedResource(
+                key=r.id,
+                remaining=r.remaining,
+                distance_meters=round(r.distance_meters),
+                reasons=[
+                    reason(kind=kind.CATEGORY, points=None, message=f"For {r.category}."),
+                    reason(
+                        kind=kind.REMAINING,
+                        points=None,
+                        message=f"{r.remaining} left"
+                        + (f", offered by {r.offered_by}" if r.offered_by else "")
+                        + (f" at {r.venue}" if r.venue else "")
+                        + ".",
+                    ),
+                    reason(
+                        kind=kind.DISTANCE,
+                        points=None,
+                        message=f"{round(r.distance_meters)} m away.",
+                    ),
+                ],
+            )
+            for r in links.resources
+        ],
+    )

@@ -1,0 +1,284 @@
+"""Resource linking (资源链接): who can serve a need, and everything else that can help it.
+
+The rules and the score are in ``graph/matching.py`` and docs/MATCHING.md; these types show
+them: each candidate and each linked item carries its reasons, and a candidate's reasons carry
+the points they added to its score.
+
+No ``from __future__ import annotations`` here: the lazy references to other modules' types are
+quoted names inside ``Annotated``, which strawberry resolves itself.
+"""
+
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from resolvers import matching as resolve
+from schema.enums import WeeklySlot
+
+PEOPLE = "schema.people"
+ORGS = "schema.organizations"
+SERVICES = "schema.services"
+TAXONOMY = "schema.taxonomy"
+
+
+@strawberry.enum(description="Why something was offered for a need.")
+class ReasonKind(Enum):
+    SKILL = strawberry.enum_value("SKILL", description="Has the skill the need requires.")
+    NARROWER_SKILL = strawberry.enum_value(
+        "NARROWER_SKILL", description="Has a narrower skill (中医义诊 for 义诊)."
+    )
+    CATEGORY_SKILL = strawberry.enum_value(
+        "CATEGORY_SKILL", description="Has a skill of the need's category (no skill was named)."
+    )
+    DISTANCE = strawberry.enum_value("DISTANCE", description="How near (就近原则).")
+    AVAILABILITY = strawberry.enum_value("AVAILABILITY", description="Free in the need's slots.")
+    CONTINUITY = strawberry.enum_value(
+        "CONTINUITY", description="Already serves, or has served, this resident."
+    )
+    EXPERIENCE = strawberry.enum_value(
+        "EXPERIENCE", description="Verified hours in the need's category."
+    )
+    STAR_LEVEL = strawberry.enum_value("STAR_LEVEL", description="Star level (星级).")
+    LANGUAGE = strawberry.enum_value("LANGUAGE", description="Speaks the resident's language.")
+    CASE_MANAGER = strawberry.enum_value(
+        "CASE_MANAGER", description="The resident's case manager (个案负责社工)."
+    )
+    COVERS_COMMUNITY = strawberry.enum_value(
+        "COVERS_COMMUNITY", description="Covers the resident's community."
+    )
+    CATEGORY = strawberry.enum_value("CATEGORY", description="Works in the need's category.")
+    SERVES_COMMUNITY = strawberry.enum_value(
+        "SERVES_COMMUNITY", description="Serves the resident's community."
+    )
+    SCOPE = strawberry.enum_value("SCOPE", description="Its scope covers the community.")
+    BALANCE = strawberry.enum_value("BALANCE", description="Has money left.")
+    DOMAIN = strawberry.enum_value("DOMAIN", description="Expert in a relevant domain.")
+    ADVISES_AREA = strawberry.enum_value(
+        "ADVISES_AREA", description="Their think tank advises this district."
+    )
+    REMAINING = strawberry.enum_value("REMAINING", description="Some of it is still on offer.")
+
+
+@strawberry.type(description="One reason an item is offered.")
+class Reason:
+    kind: ReasonKind = strawberry.field(description="What kind of reason.")
+    message: str = strawberry.field(description="The reason in words.")
+    points: float | None = strawberry.field(
+        description="Points it added to a volunteer's score (null where nothing is scored)."
+    )
+
+
+@strawberry.type(description="How a volunteer's skill meets what the need requires.")
+class SkillMatch:
+    skill: Annotated["Skill", strawberry.lazy(TAXONOMY)] = strawberry.field(  # noqa: F821
+        description="The volunteer's skill."
+    )
+    required: Annotated["Skill", strawberry.lazy(TAXONOMY)] = strawberry.field(  # noqa: F821
+        description="The skill the need requires (or a skill of its category)."
+    )
+    direct: bool = strawberry.field(description="False when a narrower skill satisfies it.")
+
+
+@strawberry.type(description="A volunteer able to serve a need, with why and how well.")
+class Candidate:
+    volunteer_key: strawberry.Private[str]
+    team_keys: strawberry.Private[tuple[str, ...]]
+    distance_meters: int = strawberry.field(description="From their base to the resident's home.")
+    score: float = strawberry.field(description="Ranking score, 0–100 (docs/MATCHING.md).")
+    free_slots: list[WeeklySlot] = strawberry.field(
+        description="The need's slots they are free in."
+    )
+    matched_skills: list[SkillMatch] = strawberry.field(description="Skills that qualify them.")
+    reasons: list[Reason] = strawberry.field(description="Why they are offered, with points.")
+
+    @strawberry.field(description="The volunteer.")
+    async def volunteer(
+        self, info: strawberry.Info
+    ) -> Annotated["Volunteer", strawberry.lazy(PEOPLE)]:  # noqa: F821
+        return await resolve.entity(info, "Volunteer", self.volunteer_key)
+
+    @strawberry.field(description="Teams they belong to (义工队).")
+    async def teams(
+        self, info: strawberry.Info
+    ) -> list[Annotated["Organization", strawberry.lazy(ORGS)]]:  # noqa: F821
+        return await resolve.entities(info, "Organization", self.team_keys)
+
+
+@strawberry.type(description="A volunteer in a proposal and the slots they would take.")
+class ProposedMember:
+    volunteer_key: strawberry.Private[str]
+    slots: list[WeeklySlot] = strawberry.field(description="Slots they would take.")
+
+    @strawberry.field(description="The volunteer.")
+    async def volunteer(
+        self, info: strawberry.Info
+    ) -> Annotated["Volunteer", strawberry.lazy(PEOPLE)]:  # noqa: F821
+        return await resolve.entity(info, "Volunteer", self.volunteer_key)
+
+
+@strawberry.type(description="How many volunteers a slot still lacks.")
+class SlotShortfall:
+    slot: WeeklySlot = strawberry.field(description="The slot.")
+    missing: int = strawberry.field(description="Volunteers still needed in it.")
+
+
+@strawberry.type(
+    description="Volunteers who together cover every slot of the need with its headcount, "
+    "members of one team when a team can (一人缺席不断服务)."
+)
+class TeamProposal:
+    team_key: strawberry.Private[str | None]
+    members: list[ProposedMember] = strawberry.field(description="Who, and which slots.")
+    complete: bool = strawberry.field(description="Every slot has its headcount.")
+    shortfall: list[SlotShortfall] = strawberry.field(description="What is still missing.")
+
+    @strawberry.field(description="The team all members belong to, if one team covers it.")
+    async def team(
+        self, info: strawberry.Info
+    ) -> Annotated["Organization", strawberry.lazy(ORGS)] | None:  # noqa: F821
+        if self.team_key is None:
+            return None
+        return await resolve.entity(info, "Organization", self.team_key)
+
+
+@strawberry.type(description="Volunteers able to serve a need, ranked (供需配对).")
+class Matching:
+    need_key: strawberry.Private[str]
+    radius_meters: int = strawberry.field(description="The radius searched, metres.")
+    slots: list[WeeklySlot] = strawberry.field(description="The slots to be covered.")
+    headcount: int = strawberry.field(description="Volunteers needed in each slot.")
+    candidates: list[Candidate] = strawberry.field(description="Eligible volunteers, best first.")
+    proposal: TeamProposal = strawberry.field(description="A set covering the whole need.")
+
+    @strawberry.field(description="The need.")
+    async def need(self, info: strawberry.Info) -> Annotated["Need", strawberry.lazy(SERVICES)]:  # noqa: F821
+        return await resolve.entity(info, "Need", self.need_key)
+
+
+@strawberry.type(description="A social worker for the need, and why.")
+class LinkedSocialWorker:
+    key: strawberry.Private[str]
+    reasons: list[Reason] = strawberry.field(description="Why they are linked.")
+
+    @strawberry.field(description="The social worker.")
+    async def social_worker(
+        self, info: strawberry.Info
+    ) -> Annotated["SocialWorker", strawberry.lazy(PEOPLE)]:  # noqa: F821
+        return await resolve.entity(info, "SocialWorker", self.key)
+
+
+@strawberry.type(description="An organization providing the need's category nearby, and why.")
+class LinkedOrganization:
+    key: strawberry.Private[str]
+    distance_meters: int = strawberry.field(description="From the resident's home.")
+    reasons: list[Reason] = strawberry.field(description="Why it is linked.")
+
+    @strawberry.field(description="The organization.")
+    async def organization(
+        self, info: strawberry.Info
+    ) -> Annotated["Organization", strawberry.lazy(ORGS)]:  # noqa: F821
+        return await resolve.entity(info, "Organization", self.key)
+
+
+@strawberry.type(description="A fund that can pay for the need, and why.")
+class LinkedFund:
+    key: strawberry.Private[str]
+    balance: Decimal = strawberry.field(description="Money left to grant, yuan (余额).")
+    reasons: list[Reason] = strawberry.field(description="Why it is linked.")
+
+    @strawberry.field(description="The fund.")
+    async def fund(self, info: strawberry.Info) -> Annotated["Fund", strawberry.lazy(ORGS)]:  # noqa: F821
+        return await resolve.entity(info, "Fund", self.key)
+
+
+@strawberry.type(description="A think-tank expert for the need's domain, and why.")
+class LinkedExpert:
+    key: strawberry.Private[str]
+    reasons: list[Reason] = strawberry.field(description="Why they are linked.")
+
+    @strawberry.field(description="The expert.")
+    async def expert(self, info: strawberry.Info) -> Annotated["Expert", strawberry.lazy(PEOPLE)]:  # noqa: F821
+        return await resolve.entity(info, "Expert", self.key)
+
+
+@strawberry.type(description="A charity resource on offer that fits the need, and why.")
+class LinkedResource:
+    key: strawberry.Private[str]
+    remaining: int = strawberry.field(description="Still on offer, in its unit.")
+    distance_meters: int = strawberry.field(description="From the resident's home.")
+    reasons: list[Reason] = strawberry.field(description="Why it is linked.")
+
+    @strawberry.field(description="The resource.")
+    async def resource(self, info: strawberry.Info) -> Annotated["Resource", strawberry.lazy(ORGS)]:  # noqa: F821
+        return await resolve.entity(info, "Resource", self.key)
+
+
+@strawberry.type(description="Everything that can help one need (资源链接, 五社联动).")
+class ResourceLinks:
+    need_key: strawberry.Private[str]
+    volunteers: Matching = strawberry.field(description="Volunteer candidates (义工).")
+    social_workers: list[LinkedSocialWorker] = strawberry.field(
+        description="Social workers covering the community (社工)."
+    )
+    organizations: list[LinkedOrganization] = strawberry.field(
+        description="Organizations providing the category nearby (社会组织)."
+    )
+    funds: list[LinkedFund] = strawberry.field(
+        description="Funds covering the community and category, with money left (社区基金)."
+    )
+    experts: list[LinkedExpert] = strawberry.field(
+        description="Think-tank experts in the domain (智库)."
+    )
+    resources: list[LinkedResource] = strawberry.field(
+        description="Goods, venue time and service slots on offer (慈善资源)."
+    )
+
+    @strawberry.field(description="The need.")
+    async def need(self, info: strawberry.Info) -> Annotated["Need", strawberry.lazy(SERVICES)]:  # noqa: F821
+        return await resolve.entity(info, "Need", self.need_key)
+
+
+@strawberry.type
+class MatchingQuery:
+    @strawberry.field(
+        description="Volunteers able to serve a need, ranked with distance, score and reasons; "
+        "and a proposal covering pairs and teams (谁能就近服务).",
+    )
+    async def who_can_serve(
+        self,
+        info: strawberry.Info,
+        need_id: Annotated[strawberry.ID, strawberry.argument(description="The need.")],
+        radius_meters: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Search radius from the resident's home, metres (default 5000, "
+                "at most 50000). Each volunteer's own service radius applies too."
+            ),
+        ] = None,
+        slot: Annotated[
+            WeeklySlot | None,
+            strawberry.argument(description="Match for this slot instead of the need's own."),
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="How many candidates (1–50).")] = 10,
+    ) -> Matching:
+        return await resolve.who_can_serve(info, need_id, radius_meters, slot, first)
+
+    @strawberry.field(
+        description="Everything that can help a need, each item with its reasons: volunteers, "
+        "social workers, organizations, funds, experts and resources (资源链接)."
+    )
+    async def link_resources(
+        self,
+        info: strawberry.Info,
+        need_id: Annotated[strawberry.ID, strawberry.argument(description="The need.")],
+        radius_meters: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Volunteer search radius, metres (default 5000); organizations "
+                "and resources are looked for within at least 10 km."
+            ),
+        ] = None,
+    ) -> ResourceLinks:
+        return await resolve.link_resources(info, need_id, radius_meters)
