@@ -414,13 +414,14 @@ VERIFY_SERVICE = cypher(
         WHEN c IS NOT NULL AND covers IS NULL THEN 'NOT_COVERING'
         ELSE NULL
     END AS problem
-    WITH seen, rec, v, w, CASE WHEN problem IS NULL AND verified > 0
-                               THEN 'ALREADY_VERIFIED' ELSE problem END AS problem
+    WITH seen, rec, v, w, coalesce(v.verifiedMinutes, 0) + coalesce(rec.minutes, 0) AS total,
+         CASE WHEN problem IS NULL AND verified > 0 THEN 'ALREADY_VERIFIED' ELSE problem END
+         AS problem
     {
         when_ok(
             "CREATE (w)-[:VERIFIED {at: $at}]->(rec) "
-            "SET v.verifiedMinutes = coalesce(v.verifiedMinutes, 0) + rec.minutes "
-            "SET v.starLevel = size([t IN $thresholds WHERE v.verifiedMinutes >= t * 60]) "
+            "SET v.verifiedMinutes = total, "
+            "v.starLevel = size([t IN $thresholds WHERE total >= t * 60]) "
             "CREATE (e:TimeBankEntry {id: $entry, minutes: rec.minutes, kind: 'EARNED', at: $at}) "
             "CREATE (v)-[:HOLDS]->(e) CREATE (e)-[:EARNED_BY]->(rec) " + remember("$record")
         )

@@ -18,6 +18,7 @@ from schema.relay import Node
 from schema.services import ServicesQuery
 from schema.system import SystemQuery
 from schema.taxonomy import TaxonomyQuery
+from schema.workflows import Mutation
 
 # Every entity type, so the schema includes the ones only reachable through `node`.
 ENTITY_TYPES = [
@@ -94,7 +95,7 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(**kwargs: Any) -> Schema:
-    return Schema(query=Query, types=ENTITY_TYPES, **kwargs)
+    return Schema(query=Query, mutation=Mutation, types=ENTITY_TYPES, **kwargs)
 
 
 schema = build_schema()

@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
-from schema.enums import IncubationStage, MemberRole, SignUpStatus, SkillLevel
+from schema.enums import IncubationStage, MemberRole, SignUpStatus, SkillLevel, WeeklySlot
 from schema.relay import Edge, PageInfo
 
 T = TypeVar("T")
@@ -61,6 +61,9 @@ class DonationEdge(Edge[T]):
 class AssignmentEdge(Edge[T]):
     since: dt.datetime | None = strawberry.field(description="Assigned at (指派时间).")
     by: str | None = strawberry.field(description="Key of who assigned (指派人).")
+    slots: list[WeeklySlot] | None = strawberry.field(
+        description="The need's slots this volunteer takes (null: all of them)."
+    )
 
 
 @strawberry.type(description="A volunteer's sign-up to a recruitment (报名 SIGNED_UP).")

@@ -1,0 +1,455 @@
+"""Mutations: arguments checked and turned into workflow steps on the graph.
+
+Checks that need no graph (lengths, ranges, one of slots or a one-off time, amounts) happen here
+and answer ``BAD_USER_INPUT`` before the graph is touched; everything that depends on the graph's
+state is checked inside the step's own statement (``graph/workflows.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from graph import workflows
+from graph.entities import camel, node_rows, to_props
+from graph.organizations import RESOURCES, Resource
+from graph.services import (
+    LOCAL_TIME,
+    URGENCY_RANK,
+    Need,
+    Recruitment,
+    ServiceRecord,
+    booking,
+)
+from graph.text import search_text
+from graph.workflows import Request, new_id
+from schema.base import to_node
+from schema.context import Info
+from schema.errors import BadUserInput
+from schema.relay import from_global_id
+
+MAX_TEXT = 200
+MAX_NOTE = 2_000
+MAX_YUAN = Decimal(100_000_000)
+
+
+async def entity(info: Info, label: str, key: str) -> Any:
+    record = await info.context.loaders.entity(label).load(key)
+    return None if record is None else to_node(label, record)
+
+
+def _key(value: str | None) -> str | None:
+    if value is not None and not 1 <= len(value) <= 200:
+        raise BadUserInput("`idempotencyKey` must be 1–200 characters (a UUID is ideal).")
+    return value
+
+
+def _request(operation: str, key: str | None, **inputs: Any) -> Request:
+    return Request(operation, inputs, _key(key))
+
+
+def _id(value: str, label: str, name: str) -> str:
+    return from_global_id(value, expect=label)[1] if value else _missing(name)
+
+
+def _ids(values: Sequence[str], label: str) -> list[str]:
+    return [from_global_id(v, expect=label)[1] for v in values]
+
+
+def _missing(name: str) -> str:
+    raise BadUserInput(f"`{name}` is required.")
+
+
+def _text(value: str | None, name: str, *, required: bool = False, limit: int = MAX_TEXT) -> Any:
+    if value is None:
+        if required:
+            raise BadUserInput(f"`{name}` is required.")
+        return None
+    value = value.strip()
+    if (required and not value) or len(value) > limit:
+        raise BadUserInput(f"`{name}` must be 1–{limit} characters.")
+    return value or None
+
+
+def _range(value: int | None, name: str, low: int, high: int) -> None:
+    if value is not None and not low <= value <= high:
+        raise BadUserInput(f"`{name}` must be between {low} and {high}.")
+
+
+def _aware(value: dt.datetime, name: str) -> dt.datetime:
+    if value.tzinfo is None:
+        raise BadUserInput(f"`{name}` needs a time zone, e.g. 2026-12-01T09:30:00+08:00.")
+    return value
+
+
+def _schedule(slots: Sequence[Any] | None, one_off_at: dt.datetime | None) -> dict[str, Any]:
+    if slots and one_off_at:
+        raise BadUserInput("Give either weekly `slots` or a `oneOffAt` time, not both.")
+    if one_off_at is not None:
+        at = _aware(one_off_at, "oneOffAt")
+        if at < dt.datetime.now(dt.UTC) - dt.timedelta(hours=1):
+            raise BadUserInput("`oneOffAt` is in the past; a need is for service still to come.")
+        slot, key = booking(at)
+        return {"slots": (), "one_off_at": at, "one_off_slot": slot, "one_off_key": key}
+    if slots is not None:
+        if not slots:
+            raise BadUserInput("Give at least one weekly slot, or a `oneOffAt` time.")
+        return {
+            "slots": tuple(dict.fromkeys(s.value for s in slots)),
+            "one_off_at": None,
+            "one_off_slot": None,
+            "one_off_key": None,
+        }
+    return {}
+
+
+def _hours(value: Decimal, name: str, high: int) -> int:
+    try:
+        minutes = int((value * 60).to_integral_value())
+    except (InvalidOperation, ValueError):
+        raise BadUserInput(f"`{name}` must be a number of hours.") from None
+    if not 0 < value <= high or minutes < 1:
+        raise BadUserInput(f"`{name}` must be more than 0 and at most {high} hours.")
+    return minutes
+
+
+def _fen(amount: Decimal) -> int:
+    if not amount.is_finite() or not Decimal("0.01") <= amount <= MAX_YUAN:
+        raise BadUserInput("`amount` must be between 0.01 and 100000000 yuan.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise BadUserInput("`amount` has at most two decimals (fen).")
+    return int(amount * 100)
+
+
+def _payload(cls_name: str, done: workflows.Done) -> Any:
+    from schema import workflows as types  # noqa: PLC0415 - the schema module imports this one
+
+    return getattr(types, cls_name)(key=done.result, replayed=done.replayed)
+
+
+# --- needs ---------------------------------------------------------------------------------
+
+
+async def report_need(info: Info, data: Any, key: str | None) -> Any:
+    resident = _id(data.resident_id, "Resident", "residentId")
+    category = _id(data.category_id, "ServiceCategory", "categoryId")
+    skills = _ids(data.skill_ids, "Skill")
+    title = _text(data.title, "title", required=True)
+    description = _text(data.description, "description", limit=MAX_NOTE)
+    _range(data.headcount, "headcount", 1, 20)
+    _range(data.duration_minutes, "durationMinutes", 15, 720)
+    schedule = _schedule(data.slots or None, data.one_off_at)
+    if not schedule:
+        raise BadUserInput("Give weekly `slots` or a `oneOffAt` time.")
+    request = _request(
+        "reportNeed", key, resident=resident, category=category, skills=skills, title=title,
+        description=description, urgency=data.urgency.value, schedule=schedule,
+        headcount=data.headcount, duration=data.duration_minutes,
+        language=data.language_required,
+    )  # fmt: skip
+    need = Need(
+        id=new_id("need"),
+        title=title,
+        urgency=data.urgency.value,
+        urgency_rank=URGENCY_RANK[data.urgency.value],
+        source=data.source.value if data.source else None,
+        description=description,
+        headcount=data.headcount,
+        duration_minutes=data.duration_minutes,
+        language_required=data.language_required,
+        created_at=workflows.now(),
+        **schedule,
+    )
+    done = await workflows.report_need(
+        info.context.store, request, need, resident=resident, category=category, skills=skills
+    )
+    return _payload("NeedPayload", done)
+
+
+async def update_need(info: Info, need_id: str, data: Any, key: str | None) -> Any:
+    need = _id(need_id, "Need", "id")
+    changes: dict[str, Any] = {}
+    if data.title is not None:
+        changes["title"] = _text(data.title, "title", required=True)
+    if data.description is not None:
+        changes["description"] = _text(data.description, "description", limit=MAX_NOTE)
+    if data.urgency is not None:
+        changes["urgency"] = data.urgency.value
+        changes["urgency_rank"] = URGENCY_RANK[data.urgency.value]
+    _range(data.headcount, "headcount", 1, 20)
+    _range(data.duration_minutes, "durationMinutes", 15, 720)
+    for name in ("headcount", "duration_minutes", "language_required"):
+        if getattr(data, name) is not None:
+            changes[name] = getattr(data, name)
+    changes.update(_schedule(data.slots, data.one_off_at))
+    if not changes:
+        raise BadUserInput("Nothing to change: give at least one field.")
+    props = {camel(k): list(v) if isinstance(v, tuple) else v for k, v in changes.items()}
+    search = search_text(changes["title"]) if "title" in changes else None
+    request = _request("updateNeed", key, need=need, changes=changes)
+    done = await workflows.update_need(info.context.store, request, need, props, search)
+    return _payload("NeedPayload", done)
+
+
+async def set_need_status(
+    info: Info, need_id: str, status: str, note: str | None, key: str | None
+) -> Any:
+    need = _id(need_id, "Need", "id")
+    note = _text(note, "reason", limit=MAX_NOTE)
+    request = _request(f"setNeedStatus:{status}", key, need=need, note=note)
+    done = await workflows.set_need_status(info.context.store, request, need, status, note)
+    return _payload("NeedPayload", done)
+
+
+async def assign(info: Info, need_id: str, volunteers: Sequence[Any], key: str | None) -> Any:
+    need = _id(need_id, "Need", "needId")
+    if not 1 <= len(volunteers) <= 20:
+        raise BadUserInput("Assign 1–20 volunteers at once.")
+    items = [
+        {
+            "id": from_global_id(v.volunteer_id, expect="Volunteer")[1],
+            "slots": None if v.slots is None else list(dict.fromkeys(s.value for s in v.slots)),
+        }
+        for v in volunteers
+    ]
+    if len({item["id"] for item in items}) < len(items):
+        raise BadUserInput("A volunteer is listed twice.")
+    if any(item["slots"] == [] for item in items):
+        raise BadUserInput("`slots`, when given, must name at least one slot.")
+    request = _request("assignVolunteers", key, need=need, items=items)
+    done = await workflows.assign(info.context.store, request, need, items)
+    return _payload("NeedPayload", done)
+
+
+async def unassign(info: Info, need_id: str, volunteer_id: str, key: str | None) -> Any:
+    need = _id(need_id, "Need", "needId")
+    volunteer = _id(volunteer_id, "Volunteer", "volunteerId")
+    request = _request("unassignVolunteer", key, need=need, volunteer=volunteer)
+    done = await workflows.unassign(info.context.store, request, need, volunteer)
+    return _payload("NeedPayload", done)
+
+
+# --- recruitments --------------------------------------------------------------------------
+
+
+async def post_recruitment(info: Info, data: Any, key: str | None) -> Any:
+    organization = _id(data.organization_id, "Organization", "organizationId")
+    community = _id(data.community_id, "Community", "communityId") if data.community_id else None
+    venue = _id(data.venue_id, "Venue", "venueId") if data.venue_id else None
+    project = _id(data.project_id, "Project", "projectId") if data.project_id else None
+    skills = _ids(data.skill_ids, "Skill")
+    title = _text(data.title, "title", required=True)
+    _range(data.capacity, "capacity", 1, 10_000)
+    starts, ends = _aware(data.starts_at, "startsAt"), _aware(data.ends_at, "endsAt")
+    if ends <= starts:
+        raise BadUserInput("`endsAt` must be after `startsAt`.")
+    recruitment = Recruitment(
+        id=new_id("recruitment"),
+        title=title,
+        capacity=data.capacity,
+        starts_at=starts,
+        ends_at=ends,
+        place=_text(data.place, "place"),
+        description=_text(data.description, "description", limit=MAX_NOTE),
+    )
+    request = _request(
+        "postRecruitment", key, organization=organization, community=community, venue=venue,
+        project=project, skills=skills, title=title, capacity=data.capacity, starts=starts,
+        ends=ends, place=recruitment.place, description=recruitment.description,
+    )  # fmt: skip
+    done = await workflows.post_recruitment(
+        info.context.store, request, recruitment, organization=organization,
+        community=community, venue=venue, project=project, skills=skills,
+    )  # fmt: skip
+    return _payload("RecruitmentPayload", done)
+
+
+async def sign_up(
+    info: Info, recruitment_id: str, volunteer_id: str, joining: bool, key: str | None
+) -> Any:
+    recruitment = _id(recruitment_id, "Recruitment", "recruitmentId")
+    volunteer = _id(volunteer_id, "Volunteer", "volunteerId")
+    operation = "signUp" if joining else "withdrawSignUp"
+    request = _request(operation, key, recruitment=recruitment, volunteer=volunteer)
+    step = workflows.sign_up if joining else workflows.withdraw
+    done = await step(info.context.store, request, recruitment, volunteer)
+    return _payload("RecruitmentPayload", done)
+
+
+# --- service records and the time bank ---------------------------------------------------
+
+
+async def record_service(info: Info, data: Any, key: str | None) -> Any:
+    volunteer = _id(data.volunteer_id, "Volunteer", "volunteerId")
+    need = _id(data.need_id, "Need", "needId") if data.need_id else None
+    category = _id(data.category_id, "ServiceCategory", "categoryId") if data.category_id else None
+    project = _id(data.project_id, "Project", "projectId") if data.project_id else None
+    minutes = _hours(data.hours, "hours", 24)
+    today = dt.datetime.now(LOCAL_TIME).date()
+    if not today - dt.timedelta(days=366) <= data.date <= today:
+        raise BadUserInput("`date` must be within the last year and not in the future.")
+    _range(data.beneficiaries, "beneficiaries", 1, 10_000)
+    _range(data.rating, "rating", 1, 5)
+    record = ServiceRecord(
+        id=new_id("record"),
+        date=data.date,
+        minutes=minutes,
+        beneficiaries=data.beneficiaries,
+        rating=data.rating,
+        note=_text(data.note, "note", limit=MAX_NOTE),
+    )
+    props = to_props(record)
+    request = _request(
+        "recordService", key, volunteer=volunteer, need=need, category=category,
+        project=project, props=props,
+    )  # fmt: skip
+    done = await workflows.record_service(
+        info.context.store, request, record.id, props, volunteer=volunteer, need=need,
+        category=category, project=project,
+    )  # fmt: skip
+    return _payload("ServiceRecordPayload", done)
+
+
+async def verify_service(info: Info, record_id: str, worker_id: str, key: str | None) -> Any:
+    record = _id(record_id, "ServiceRecord", "recordId")
+    worker = _id(worker_id, "SocialWorker", "socialWorkerId")
+    request = _request("verifyService", key, record=record, worker=worker)
+    done = await workflows.verify_service(info.context.store, request, record, worker)
+    return _payload("ServiceRecordPayload", done)
+
+
+async def spend_credits(
+    info: Info, volunteer_id: str, need_id: str, hours: Decimal, note: str | None, key: str | None
+) -> Any:
+    volunteer = _id(volunteer_id, "Volunteer", "volunteerId")
+    need = _id(need_id, "Need", "needId")
+    minutes = _hours(hours, "hours", 1_000)
+    note = _text(note, "note", limit=MAX_NOTE)
+    request = _request("spendTimeCredits", key, volunteer=volunteer, need=need, minutes=minutes)
+    done = await workflows.spend_credits(
+        info.context.store, request, volunteer=volunteer, need=need, minutes=minutes, note=note
+    )
+    return _payload("TimeBankEntryPayload", done)
+
+
+# --- resources -----------------------------------------------------------------------------
+
+
+async def offer_resource(info: Info, data: Any, key: str | None) -> Any:
+    organization = _id(data.organization_id, "Organization", "organizationId")
+    venue = _id(data.venue_id, "Venue", "venueId") if data.venue_id else None
+    categories = _ids(data.category_ids, "ServiceCategory")
+    if not categories:
+        raise BadUserInput("Name at least one service category the resource serves.")
+    name = _text(data.name, "name", required=True)
+    unit = _text(data.unit, "unit", required=True, limit=20)
+    _range(data.quantity, "quantity", 1, 100_000_000)
+    if data.available_from and data.available_until and data.available_until < data.available_from:
+        raise BadUserInput("`availableUntil` must not be before `availableFrom`.")
+    resource = Resource(
+        id=new_id("resource"),
+        name=name,
+        kind=data.kind.value,
+        quantity=data.quantity,
+        unit=unit,
+        available_from=data.available_from,
+        available_until=data.available_until,
+        description=_text(data.description, "description", limit=MAX_NOTE),
+    )
+    row = node_rows(RESOURCES, [resource])[0]
+    request = _request(
+        "offerResource", key, organization=organization, venue=venue, categories=categories,
+        props=row["props"],
+    )  # fmt: skip
+    done = await workflows.offer_resource(
+        info.context.store, request, resource.id, row["props"], row["search"],
+        organization=organization, venue=venue, categories=categories,
+    )  # fmt: skip
+    return _payload("ResourcePayload", done)
+
+
+async def allocate(
+    info: Info, resource_id: str, need_id: str, quantity: int, key: str | None
+) -> Any:
+    resource = _id(resource_id, "Resource", "resourceId")
+    need = _id(need_id, "Need", "needId")
+    _range(quantity, "quantity", 1, 100_000_000)
+    request = _request("allocateResource", key, resource=resource, need=need, quantity=quantity)
+    done = await workflows.allocate_resource(
+        info.context.store, request, resource=resource, need=need, quantity=quantity,
+        today=dt.datetime.now(LOCAL_TIME).date(),
+    )  # fmt: skip
+    return _payload("ResourcePayload", done)
+
+
+# --- referrals -----------------------------------------------------------------------------
+
+
+async def refer(
+    info: Info, need_id: str, source_id: str, target_id: str, reason: str | None, key: str | None
+) -> Any:
+    need = _id(need_id, "Need", "needId")
+    source = _id(source_id, "Organization", "fromOrganizationId")
+    target = _id(target_id, "Organization", "toOrganizationId")
+    reason = _text(reason, "reason", limit=MAX_NOTE)
+    request = _request("referNeed", key, need=need, source=source, target=target, reason=reason)
+    done = await workflows.refer(
+        info.context.store, request, need=need, source=source, target=target, reason=reason
+    )
+    return _payload("ReferralPayload", done)
+
+
+async def answer_referral(
+    info: Info, referral_id: str, status: str, outcome: str | None, key: str | None
+) -> Any:
+    referral = _id(referral_id, "Referral", "id")
+    outcome = _text(outcome, "outcome", required=status == "COMPLETED", limit=MAX_NOTE)
+    request = _request(f"answerReferral:{status}", key, referral=referral, outcome=outcome)
+    done = await workflows.answer_referral(
+        info.context.store, request, referral=referral, status=status, outcome=outcome
+    )
+    return _payload("ReferralPayload", done)
+
+
+# --- money ---------------------------------------------------------------------------------
+
+
+def _date(value: dt.date) -> dt.date:
+    today = dt.datetime.now(LOCAL_TIME).date()
+    if not dt.date(2000, 1, 1) <= value <= today + dt.timedelta(days=1):
+        raise BadUserInput("`date` must be between 2000-01-01 and today.")
+    return value
+
+
+async def donate(
+    info: Info, fund_id: str, donor_id: str, amount: Decimal, date: dt.date, note: str | None,
+    key: str | None,
+) -> Any:  # fmt: skip
+    fund = _id(fund_id, "Fund", "fundId")
+    donor = _id(donor_id, "Organization", "donorId")
+    fen = _fen(amount)
+    note = _text(note, "note", limit=MAX_NOTE)
+    request = _request("donate", key, fund=fund, donor=donor, fen=fen, date=date, note=note)
+    done = await workflows.donate(
+        info.context.store, request, fund=fund, donor=donor, amount_fen=fen, date=_date(date),
+        note=note,
+    )  # fmt: skip
+    return _payload("FundPayload", done)
+
+
+async def grant(
+    info: Info, fund_id: str, project_id: str, amount: Decimal, date: dt.date,
+    award: str | None, key: str | None,
+) -> Any:  # fmt: skip
+    fund = _id(fund_id, "Fund", "fundId")
+    project = _id(project_id, "Project", "projectId")
+    fen = _fen(amount)
+    award = _text(award, "award")
+    request = _request("grant", key, fund=fund, project=project, fen=fen, date=date, award=award)
+    done = await workflows.grant(
+        info.context.store, request, fund=fund, project=project, amount_fen=fen,
+        date=_date(date), award=award,
+    )  # fmt: skip
+    return _payload("FundPayload", done)

@@ -1,0 +1,455 @@
+"""The service workflows over HTTP, as a social worker runs them on the demo data.
+
+Each test starts from a freshly loaded demo graph, so what one workflow writes cannot leak into
+another test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from graph.cypher import dynamic
+from graph.store import GraphStore
+from graph.system import clear_graph
+from schema.relay import from_global_id
+from schema.relay import to_global_id as gid
+from seeds import demo
+from tests.conftest import GraphQL
+
+LIN_VISIT = gid("Need", "need-zs-lin-visit")
+NEAR = gid("Volunteer", "volunteer-zs-near")
+REGULAR = gid("Volunteer", "volunteer-zs-regular")
+WORKER = gid("SocialWorker", "worker-0001")
+
+CHECKSUM = dynamic(
+    "tests.checksum",
+    "MATCH (n) OPTIONAL MATCH (n)-[r]->() "
+    "RETURN count(DISTINCT n) AS nodes, count(r) AS rels, "
+    "collect(DISTINCT properties(n)) AS props",
+)
+
+
+@pytest.fixture(autouse=True)
+async def fresh_demo(demo_app: Any, falkordb_store: GraphStore) -> AsyncIterator[None]:
+    await clear_graph(falkordb_store)
+    await demo.load(falkordb_store)
+    yield
+
+
+async def snapshot(store: GraphStore) -> tuple[int, int, str]:
+    (row,) = await store.read(CHECKSUM)
+    return row["nodes"], row["rels"], repr(sorted(map(repr, row["props"])))
+
+
+ASSIGN = """
+mutation ($need: ID!, $volunteers: [AssignmentInput!]!, $key: String) {
+  assignVolunteers(needId: $need, volunteers: $volunteers, idempotencyKey: $key) {
+    replayed need { status assignees(first: 5) { nodes { key } } }
+  }
+}
+"""
+
+
+async def test_report_match_assign_serve_and_verify_feeds_star_level_and_time_bank(
+    gql: GraphQL,
+) -> None:
+    reported = await gql(
+        """
+        mutation ($input: ReportNeedInput!) {
+          reportNeed(input: $input) { need { id key status slots resident { key } } }
+        }
+        """,
+        input={
+            "residentId": gid("Resident", "resident-zs-lin"),
+            "categoryId": gid("ServiceCategory", "cat-visit"),
+            "skillIds": [gid("Skill", "skill-visit")],
+            "title": "周二上门探访",
+            "slots": ["TUE_AM"],
+        },
+    )
+    need = reported["reportNeed"]["need"]
+    assert need["status"] == "OPEN" and need["resident"]["key"] == "resident-zs-lin"
+    matched = await gql(
+        "query ($n: ID!) { whoCanServe(needId: $n) { candidates { volunteer { id } } } }",
+        n=need["id"],
+    )
+    first = matched["whoCanServe"]["candidates"][0]["volunteer"]["id"]
+    assigned = await gql(ASSIGN, need=need["id"], volunteers=[{"volunteerId": first}])
+    assert assigned["assignVolunteers"]["need"]["status"] == "MATCHED"
+    recorded = await gql(
+        """
+        mutation ($input: RecordServiceInput!) {
+          recordService(input: $input) { serviceRecord { id minutes: hours } }
+        }
+        """,
+        input={
+            "volunteerId": first,
+            "needId": need["id"],
+            "date": dt.date.today().isoformat(),
+            "hours": "1.5",
+        },
+    )
+    record = recorded["recordService"]["serviceRecord"]["id"]
+    before = await gql(
+        "query ($v: ID!) { node(id: $v) { ... on Volunteer { verifiedHours timeBankHours } } }",
+        v=first,
+    )
+    await gql(
+        "mutation ($r: ID!, $w: ID!) { verifyService(recordId: $r, socialWorkerId: $w) "
+        "{ serviceRecord { key } } }",
+        r=record,
+        w=WORKER,
+    )
+    after = await gql(
+        "query ($v: ID!) { node(id: $v) { ... on Volunteer { verifiedHours timeBankHours "
+        "timeBank(first: 20) { nodes { kind hours } } } } }",
+        v=first,
+    )
+    volunteer = after["node"]
+    assert volunteer["verifiedHours"] == before["node"]["verifiedHours"] + 1.5
+    assert volunteer["timeBankHours"] == before["node"]["timeBankHours"] + 1.5
+    assert volunteer["timeBankHours"] == sum(e["hours"] for e in volunteer["timeBank"]["nodes"])
+
+
+async def test_a_volunteer_reaches_a_star_when_verified_hours_cross_the_threshold(
+    gql: GraphQL, falkordb_store: GraphStore
+) -> None:
+    # 陈叔 has 1 verified hour; 99 more reach the first star (100 h).
+    await gql(ASSIGN, need=LIN_VISIT, volunteers=[{"volunteerId": REGULAR}])
+    for i in range(5):
+        done = await gql(
+            "mutation ($input: RecordServiceInput!) { recordService(input: $input) "
+            "{ serviceRecord { id } } }",
+            input={
+                "volunteerId": REGULAR,
+                "needId": LIN_VISIT,
+                "date": (dt.date.today() - dt.timedelta(days=i)).isoformat(),
+                "hours": "19.8",
+            },
+        )
+        await gql(
+            "mutation ($r: ID!, $w: ID!) { verifyService(recordId: $r, socialWorkerId: $w) "
+            "{ serviceRecord { key } } }",
+            r=done["recordService"]["serviceRecord"]["id"],
+            w=WORKER,
+        )
+    star = await gql(
+        "query ($v: ID!) { node(id: $v) { ... on Volunteer { starLevel verifiedHours } } }",
+        v=REGULAR,
+    )
+    assert star["node"] == {"starLevel": 1, "verifiedHours": 100.0}
+
+
+async def test_an_ineligible_assignment_is_refused_whole_and_changes_nothing(
+    gql: GraphQL, falkordb_store: GraphStore
+) -> None:
+    before = await snapshot(falkordb_store)
+    errors = await gql.errors(
+        ASSIGN,
+        need=LIN_VISIT,
+        volunteers=[
+            {"volunteerId": NEAR},
+            {"volunteerId": gid("Volunteer", "volunteer-zs-busy")},
+            {"volunteerId": gid("Volunteer", "volunteer-zs-far")},
+        ],
+    )
+    (error,) = errors
+    assert error["extensions"]["code"] == "CONFLICT"
+    reasons = {d["volunteerId"]: d["reason"] for d in error["extensions"]["details"]}
+    assert reasons == {"volunteer-zs-busy": "BUSY", "volunteer-zs-far": "OUT_OF_RANGE"}
+    assert await snapshot(falkordb_store) == before
+
+
+async def test_a_need_never_gets_more_volunteers_than_it_asked_for_even_concurrently(
+    gql: GraphQL,
+) -> None:
+    # The clinic needs 2 on Wednesday morning; 2 eligible volunteers plus retries race for it.
+    volunteers = ["volunteer-zs-tcm", "volunteer-zs-doctor"]
+    need = gid("Need", "need-zs-lin-clinic")
+    results = await asyncio.gather(
+        *(
+            gql.raw(ASSIGN, need=need, volunteers=[{"volunteerId": gid("Volunteer", v)}])
+            for v in volunteers * 5
+        )
+    )
+    ok = [r for r in results if not r.get("errors")]
+    assert len(ok) == 2
+    assert all(
+        r["errors"][0]["extensions"]["code"] == "CONFLICT" for r in results if r.get("errors")
+    )
+    final = await gql(
+        "query ($n: ID!) { node(id: $n) { ... on Need { assignees(first: 10) { totalCount } } } }",
+        n=need,
+    )
+    assert final["node"]["assignees"]["totalCount"] == 2
+
+
+SIGN_UP = """
+mutation ($r: ID!, $v: ID!, $key: String) {
+  signUp(recruitmentId: $r, volunteerId: $v, idempotencyKey: $key) {
+    replayed recruitment { status capacity }
+  }
+}
+"""
+
+
+async def test_fifty_simultaneous_sign_ups_for_ten_places_leave_exactly_ten(
+    gql: GraphQL, falkordb_store: GraphStore
+) -> None:
+    posted = await gql(
+        """
+        mutation ($input: PostRecruitmentInput!) {
+          postRecruitment(input: $input) { recruitment { id status } }
+        }
+        """,
+        input={
+            "organizationId": gid("Organization", "org-zs-east-hub"),
+            "title": "周末衣物分拣",
+            "capacity": 10,
+            "startsAt": "2027-01-09T09:00:00+08:00",
+            "endsAt": "2027-01-09T12:00:00+08:00",
+        },
+    )
+    recruitment = posted["postRecruitment"]["recruitment"]["id"]
+    rows = await falkordb_store.read(
+        dynamic("tests.active", "MATCH (v:Volunteer {status: 'ACTIVE'}) RETURN v.id AS id LIMIT 50")
+    )
+    assert len(rows) == 50
+    results = await asyncio.gather(
+        *(gql.raw(SIGN_UP, r=recruitment, v=gid("Volunteer", row["id"])) for row in rows)
+    )
+    accepted = [r for r in results if not r.get("errors")]
+    refused = [r for r in results if r.get("errors")]
+    assert len(accepted) == 10 and len(refused) == 40
+    assert {r["errors"][0]["message"] for r in refused} == {
+        "That recruitment is full; every place is taken."
+    }
+    (count,) = await falkordb_store.read(
+        dynamic(
+            "tests.signed",
+            "MATCH (:Volunteer)-[s:SIGNED_UP {status: 'SIGNED_UP'}]->(r:Recruitment {id: $r}) "
+            "RETURN count(s) AS n, r.status AS status",
+        ),
+        {"r": recruitment.split(":")[-1] if ":" in recruitment else _key(recruitment)},
+    )
+    assert count == {"n": 10, "status": "FULL"}
+
+
+def _key(global_id: str) -> str:
+    return from_global_id(global_id)[1]
+
+
+GRANT = """
+mutation ($f: ID!, $p: ID!, $amount: Decimal!, $key: String) {
+  grant(fundId: $f, projectId: $p, amount: $amount, date: "2026-11-20", idempotencyKey: $key) {
+    replayed fund { money { donated granted balance } }
+  }
+}
+"""
+
+
+async def test_twenty_simultaneous_grants_can_never_overdraw_a_fund(gql: GraphQL) -> None:
+    fund = gid("Fund", "fund-zs-east-seed")
+    project = gid("Project", "project-zs-clothes-bank")
+    money = await gql(
+        "query ($f: ID!) { node(id: $f) { ... on Fund { money { balance } } } }", f=fund
+    )
+    balance = float(money["node"]["money"]["balance"])  # 210000.00
+    share = balance / 8  # only 8 of 20 grants fit
+    results = await asyncio.gather(
+        *(gql.raw(GRANT, f=fund, p=project, amount=f"{share:.2f}") for _ in range(20))
+    )
+    ok = [r for r in results if not r.get("errors")]
+    assert len(ok) == 8
+    after = await gql(
+        "query ($f: ID!) { node(id: $f) { ... on Fund { money { balance } } } }", f=fund
+    )
+    assert float(after["node"]["money"]["balance"]) >= 0
+    assert float(after["node"]["money"]["balance"]) == pytest.approx(balance - 8 * round(share, 2))
+
+
+async def test_a_retried_mutation_with_the_same_key_acts_once(
+    gql: GraphQL, falkordb_store: GraphStore
+) -> None:
+    fund = gid("Fund", "fund-zs-east-seed")
+    project = gid("Project", "project-zs-clothes-bank")
+    first = await gql(GRANT, f=fund, p=project, amount="1000.00", key="grant-2026-11-20-a")
+    again = await gql(GRANT, f=fund, p=project, amount="1000.00", key="grant-2026-11-20-a")
+    assert first["grant"]["replayed"] is False and again["grant"]["replayed"] is True
+    assert first["grant"]["fund"]["money"] == again["grant"]["fund"]["money"]
+    errors = await gql.errors(GRANT, f=fund, p=project, amount="2000.00", key="grant-2026-11-20-a")
+    assert errors[0]["extensions"]["code"] == "CONFLICT"
+    assert "different request" in errors[0]["message"]
+    # Concurrent retries of one sign-up: one acts, the others replay it.
+    results = await asyncio.gather(
+        *(
+            gql.raw(SIGN_UP, r=gid("Recruitment", "recruitment-02"), v=NEAR, key="signup-near-02")
+            for _ in range(5)
+        )
+    )
+    assert [r["data"]["signUp"]["replayed"] for r in results].count(False) == 1
+
+
+SPEND = """
+mutation ($v: ID!, $n: ID!, $h: Decimal!) {
+  spendTimeCredits(volunteerId: $v, needId: $n, hours: $h) { entry { kind hours } }
+}
+"""
+
+
+async def test_time_bank_credits_pay_for_family_only_and_never_go_below_zero(
+    gql: GraphQL,
+) -> None:
+    mother = gid("Need", "need-zs-neighbour-visit")  # 何姨's mother's need
+    balance = await gql(
+        "query ($v: ID!) { node(id: $v) { ... on Volunteer { timeBankHours } } }", v=NEAR
+    )
+    assert balance["node"]["timeBankHours"] == 30.0
+    spent = await gql(SPEND, v=NEAR, n=mother, h="20")
+    assert spent["spendTimeCredits"]["entry"] == {"kind": "SPENT", "hours": -20.0}
+    errors = await gql.errors(SPEND, v=NEAR, n=mother, h="10.5")
+    assert errors[0]["extensions"]["code"] == "CONFLICT" and "600 minutes" in errors[0]["message"]
+    errors = await gql.errors(SPEND, v=NEAR, n=LIN_VISIT, h="1")
+    assert errors[0]["extensions"]["code"] == "CONFLICT" and "family" in errors[0]["message"]
+    ledger = await gql(
+        "query ($v: ID!) { node(id: $v) { ... on Volunteer { timeBankHours "
+        "timeBank(first: 50) { nodes { hours } } } } }",
+        v=NEAR,
+    )
+    entries = [e["hours"] for e in ledger["node"]["timeBank"]["nodes"]]
+    assert ledger["node"]["timeBankHours"] == sum(entries) == 10.0
+
+
+async def test_resources_are_never_allocated_beyond_what_is_left(gql: GraphQL) -> None:
+    allocate = """
+    mutation ($r: ID!, $n: ID!, $q: Int!) {
+      allocateResource(resourceId: $r, needId: $n, quantity: $q) { resource { remaining } }
+    }
+    """
+    packs = gid("Resource", "resource-zs-care-packs")
+    done = await gql(allocate, r=packs, n=LIN_VISIT, q=30)
+    assert done["allocateResource"]["resource"]["remaining"] == 10
+    errors = await gql.errors(allocate, r=packs, n=LIN_VISIT, q=11)
+    assert errors[0]["extensions"]["code"] == "CONFLICT" and "Only 10" in errors[0]["message"]
+
+
+async def test_a_referral_goes_round_the_loop_and_the_referrer_sees_the_outcome(
+    gql: GraphQL,
+) -> None:
+    referred = await gql(
+        """
+        mutation ($n: ID!, $from: ID!, $to: ID!) {
+          referNeed(needId: $n, fromOrganizationId: $from, toOrganizationId: $to,
+                    reason: "需要长者照护") { referral { id status } }
+        }
+        """,
+        n=LIN_VISIT,
+        **{
+            "from": gid("Organization", "org-zs-lianhe"),
+            "to": gid("Organization", "org-zs-east-eldercare"),
+        },
+    )
+    referral = referred["referNeed"]["referral"]["id"]
+    errors = await gql.errors(
+        'mutation ($id: ID!) { completeReferral(id: $id, outcome: "x") { referral { status } } }',
+        id=referral,
+    )
+    assert errors[0]["extensions"]["code"] == "CONFLICT"
+    await gql(
+        "mutation ($id: ID!) { acceptReferral(id: $id) { referral { status } } }", id=referral
+    )
+    await gql(
+        'mutation ($id: ID!) { completeReferral(id: $id, outcome: "已安排每周探访") '
+        "{ referral { status } } }",
+        id=referral,
+    )
+    seen = await gql(
+        "query ($o: ID!) { node(id: $o) { ... on Organization { referralsMade(first: 10) "
+        "{ nodes { key status outcome } } } } }",
+        o=gid("Organization", "org-zs-lianhe"),
+    )
+    mine = [r for r in seen["node"]["referralsMade"]["nodes"] if r["key"] == _key(referral)]
+    assert mine == [{"key": _key(referral), "status": "COMPLETED", "outcome": "已安排每周探访"}]
+
+
+@pytest.mark.parametrize(
+    ("mutation", "variables", "code"),
+    [
+        (
+            "mutation ($input: ReportNeedInput!) { reportNeed(input: $input) { need { id } } }",
+            {
+                "input": {
+                    "residentId": gid("Resident", "resident-zs-lin"),
+                    "categoryId": gid("ServiceCategory", "cat-visit"),
+                    "title": " ",
+                }
+            },
+            "BAD_USER_INPUT",
+        ),
+        (
+            "mutation ($input: ReportNeedInput!) { reportNeed(input: $input) { need { id } } }",
+            {
+                "input": {
+                    "residentId": gid("Resident", "nobody"),
+                    "categoryId": gid("ServiceCategory", "cat-visit"),
+                    "title": "探访",
+                    "slots": ["MON_AM"],
+                }
+            },
+            "NOT_FOUND",
+        ),
+        (
+            "mutation ($input: ReportNeedInput!) { reportNeed(input: $input) { need { id } } }",
+            {
+                "input": {
+                    "residentId": gid("Resident", "resident-zs-lin"),
+                    "categoryId": gid("ServiceCategory", "cat-visit"),
+                    "title": "探访",
+                    "slots": ["MON_AM"],
+                    "oneOffAt": "2027-01-01T09:00:00+08:00",
+                }
+            },
+            "BAD_USER_INPUT",
+        ),
+        (
+            'mutation { grant(fundId: "'
+            + gid("Fund", "fund-zs-east-seed")
+            + '", projectId: "'
+            + gid("Project", "project-zs-clothes-bank")
+            + '", amount: "-5", date: "2026-11-01") '
+            "{ fund { id } } }",
+            {},
+            "BAD_USER_INPUT",
+        ),
+        (
+            "mutation ($input: RecordServiceInput!) { recordService(input: $input) "
+            "{ serviceRecord { id } } }",
+            {
+                "input": {
+                    "volunteerId": NEAR,
+                    "needId": LIN_VISIT,
+                    "date": "2026-11-20",
+                    "hours": "1",
+                }
+            },
+            "CONFLICT",  # not assigned to that need
+        ),
+        (
+            "mutation ($id: ID!) { cancelNeed(id: $id) { need { id } } }",
+            {"id": gid("Need", "need-zs-lin-haircut")},
+            "CONFLICT",  # already closed
+        ),
+    ],
+)
+async def test_bad_workflow_input_gets_a_clear_error_and_changes_nothing(
+    gql: GraphQL, falkordb_store: GraphStore, mutation: str, variables: dict[str, Any], code: str
+) -> None:
+    before = await snapshot(falkordb_store)
+    errors = await gql.errors(mutation, **variables)
+    assert errors[0]["extensions"]["code"] == code, errors
+    assert await snapshot(falkordb_store) == before
