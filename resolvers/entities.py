@@ -119,12 +119,23 @@ async def related_one(info: Info, key: str, rel: Rel, direction: Direction) -> A
     return to_node(child, page.items[0].node) if page.items else None
 
 
+async def entity(info: Info, label: str, key: str) -> Any:
+    """The GraphQL object for one entity by label and key (batched), or None if it is gone."""
+    record = await info.context.loaders.entity(label).load(key)
+    return None if record is None else to_node(label, record)
+
+
+async def entity_list(info: Info, label: str, keys: Sequence[str]) -> list[Any]:
+    """Several entities of one label, in order, skipping any that are gone (one batch)."""
+    records = await info.context.loaders.entity(label).load_many(list(keys))
+    return [to_node(label, r) for r in records if r is not None]
+
+
 async def node(info: Info, global_id: str) -> Any:
     label, key = from_global_id(global_id)
     if label not in TYPES:
         return None
-    record = await info.context.loaders.entity(label).load(key)
-    return None if record is None else to_node(label, record)
+    return await entity(info, label, key)
 
 
 async def nodes(info: Info, global_ids: Sequence[str]) -> list[Any]:

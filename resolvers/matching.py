@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from graph import linking, matching
 from graph.taxonomy import Skill
+from resolvers.entities import entity, entity_list  # noqa: F401 - the schema's loaders
 from schema.base import to_node, yuan
 from schema.context import Info
 from schema.enums import WeeklySlot
 from schema.errors import BadUserInput
 from schema.relay import from_global_id
-
-
-async def entity(info: Info, label: str, key: str) -> Any:
-    record = await info.context.loaders.entity(label).load(key)
-    return None if record is None else to_node(label, record)
-
-
-async def entities(info: Info, label: str, keys: Sequence[str]) -> list[Any]:
-    records = await info.context.loaders.entity(label).load_many(list(keys))
-    return [to_node(label, r) for r in records if r is not None]
 
 
 def _radius(radius_meters: int | None) -> int | None:

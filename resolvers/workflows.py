@@ -25,7 +25,7 @@ from graph.services import (
 )
 from graph.text import search_text
 from graph.workflows import Request, new_id
-from schema.base import to_node
+from resolvers.entities import entity  # noqa: F401 - the schema's payload loader
 from schema.context import Info
 from schema.errors import BadUserInput
 from schema.relay import from_global_id
@@ -33,11 +33,6 @@ from schema.relay import from_global_id
 MAX_TEXT = 200
 MAX_NOTE = 2_000
 MAX_YUAN = Decimal(100_000_000)
-
-
-async def entity(info: Info, label: str, key: str) -> Any:
-    record = await info.context.loaders.entity(label).load(key)
-    return None if record is None else to_node(label, record)
 
 
 def _key(value: str | None) -> str | None:

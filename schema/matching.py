@@ -103,7 +103,7 @@ class Candidate:
     async def teams(
         self, info: strawberry.Info
     ) -> list[Annotated["Organization", strawberry.lazy(ORGS)]]:  # noqa: F821
-        return await resolve.entities(info, "Organization", self.team_keys)
+        return await resolve.entity_list(info, "Organization", self.team_keys)
 
 
 @strawberry.type(description="A volunteer in a proposal and the slots they would take.")
