@@ -24,7 +24,9 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 import seeds
+from auth import ANONYMOUS
 from config import Settings
+from gate import Gate
 from graph.connect import open_store
 from graph.errors import GraphUnavailable
 from graph.store import GraphStore
@@ -63,12 +65,20 @@ class GraphQLView(GraphQL[Context, None]):
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__(
-            default_schema, graphql_ide="graphiql" if settings.graphiql else None, **kwargs
+            default_schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=True,
+            **kwargs,
         )
         self.settings = settings
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
-        return Context(request=request, store=request.app.state.store, settings=self.settings)
+        return Context(
+            request=request,
+            store=request.app.state.store,
+            settings=self.settings,
+            viewer=getattr(request.state, "viewer", ANONYMOUS),
+        )
 
     async def get_sub_response(self, request: Request) -> Response:  # type: ignore[override]
         sub = await super().get_sub_response(request)
@@ -121,6 +131,7 @@ class AccessLog:
         started = time.perf_counter()
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
         status = 500
 
         async def send_with_id(message: Message) -> None:
@@ -177,6 +188,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.load_demo_data:
                 await seeds.load_demo_if_empty(store)
             app.state.store = store
+            if settings.signs_with_development_secret:
+                log.warning(
+                    "tokens are signed with the public development secret; set AUTH_SECRET "
+                    "(or APP_ENV=production) before real data goes in"
+                )
             log.info("service ready", extra={"graph": store.description})
             yield
         finally:
@@ -190,7 +206,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/", index),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", Gate(graphql, settings), methods=["GET", "POST"]),
         ],
         lifespan=lifespan,
     )

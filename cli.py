@@ -1,5 +1,6 @@
 """Command line: ``python -m cli serve`` runs the service; ``python -m cli seed demo|city``
-loads data.
+loads data; ``python -m cli token --role ROLE --id ID`` mints a bearer token (``--demo``: one for
+each persona of the demo data, docs/ACCESS.md).
 
 Before uvicorn starts, ``serve`` checks that the configured graph can be reached, so a wrong
 ``GRAPH_URI`` ends in one clear line naming it instead of a stack trace.
@@ -15,6 +16,7 @@ import time
 import uvicorn
 
 import logs
+from auth import Role, TokenError, mint
 from config import ConfigError, Settings
 from graph.connect import open_store
 from graph.errors import GraphError
@@ -49,6 +51,26 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> dict[str, int]:
         await store.close()
 
 
+def _token(settings: Settings, args: argparse.Namespace) -> int:
+    from seeds.personas import PERSONAS  # noqa: PLC0415
+
+    try:
+        if args.demo:
+            for persona in PERSONAS:
+                minted = mint(settings, persona.role, persona.subject, ttl_s=args.ttl)
+                print(f"# {persona.role.value} {persona.subject}: {persona.description}")
+                print(f"export TOKEN_{persona.name.upper()}={minted}")
+            return 0
+        if args.role is None:
+            print("error: give --role (and --id), or --demo", file=sys.stderr)
+            return 2
+        print(mint(settings, Role(args.role), args.subject, ttl_s=args.ttl))
+    except TokenError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _count(text: str) -> int:
     value = int(text.replace("_", "").replace(",", ""))
     if value < 0:
@@ -78,6 +100,16 @@ def main(argv: list[str] | None = None) -> int:
         "--records-per-volunteer", type=float, default=3.0, help="city: service records each"
     )
     seed.add_argument("--seed", type=int, default=1, help="city: random seed")
+    token = sub.add_parser(
+        "token",
+        help="mint a signed bearer token (AUTH_SECRET or AUTH_PRIVATE_KEY_FILE from the env)",
+    )
+    token.add_argument("--role", choices=[r.value for r in Role if r is not Role.ANONYMOUS])
+    token.add_argument("--id", dest="subject", help="the subject's graph id (or account name)")
+    token.add_argument("--ttl", type=int, default=None, help="lifetime in seconds")
+    token.add_argument(
+        "--demo", action="store_true", help="print a token for each persona of the demo data"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -101,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
                 lifespan="on",
                 timeout_graceful_shutdown=10,
             )
+        elif args.command == "token":
+            return _token(settings, args)
         elif args.command == "seed":
             started = time.perf_counter()
             counts = asyncio.run(_seed(settings, args))

@@ -1,8 +1,10 @@
 """Settings, read once from the environment.
 
 Every knob has a default that gives a working service on a laptop: the embedded graph in
-``./data/graph``, the demo data loaded when the graph is empty, GraphiQL on. Production sets
-``GRAPH_URI`` (Neo4j/Aura) and turns the conveniences off.
+``./data/graph``, the demo data loaded when the graph is empty, GraphiQL and introspection on,
+tokens signed with a development secret. ``APP_ENV=production`` turns the conveniences off and
+refuses to start without a real signing key; production also sets ``GRAPH_URI`` (Neo4j/Aura).
+The limits every request is held to (docs/ACCESS.md) are settings too.
 """
 
 from __future__ import annotations
@@ -16,6 +18,12 @@ from starlette.datastructures import Secret
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+
+
+# Signs the demo's tokens when AUTH_SECRET is unset outside production. Public on purpose: anyone
+# can mint a token for it, which is what a demo needs and why production refuses it.
+DEVELOPMENT_SECRET = "crg-development-secret-do-not-use-in-production"  # noqa: S105
+ALGORITHMS = {"HS256", "HS384", "HS512", "RS256", "ES256"}
 
 
 class ConfigError(ValueError):
@@ -47,6 +55,29 @@ def _number(env: Mapping[str, str], name: str, default: float, minimum: float) -
     return value
 
 
+def _read_key(env: Mapping[str, str], name: str) -> Secret:
+    path = env.get(name, "")
+    if not path:
+        return Secret("")
+    try:
+        return Secret(Path(path).read_text())
+    except OSError:
+        raise ConfigError(f"{name} names {path!r}, which cannot be read.") from None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask for (docs/ACCESS.md "Limits"); refused before the graph is read."""
+
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 3_000
+    max_cost: int = 100_000
+    max_body_bytes: int = 256 * 1024
+    rate_per_minute: int = 600
+    rate_burst: int = 60
+
+
 @dataclass(frozen=True)
 class Settings:
     graph_uri: str = "embedded"
@@ -63,7 +94,21 @@ class Settings:
     log_level: str = "info"
     log_format: str = "json"
     graphiql: bool = True
+    introspection: bool = True
     load_demo_data: bool = True
+    production: bool = False
+    auth_algorithm: str = "HS256"
+    auth_secret: Secret = field(default_factory=lambda: Secret(DEVELOPMENT_SECRET))
+    auth_public_key: Secret = field(default_factory=lambda: Secret(""))
+    auth_private_key: Secret = field(default_factory=lambda: Secret(""))
+    auth_issuer: str = "community-resource-graph"
+    auth_audience: str = "community-resource-graph"
+    token_ttl_s: int = 8 * 3600
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def signs_with_development_secret(self) -> bool:
+        return self.auth_algorithm.startswith("HS") and str(self.auth_secret) == DEVELOPMENT_SECRET
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -74,6 +119,31 @@ class Settings:
         graph_name = env.get("GRAPH_NAME", "crg")
         if not graph_name.replace("_", "").replace("-", "").isalnum():
             raise ConfigError("GRAPH_NAME may hold only letters, digits, '-' and '_'.")
+        app_env = env.get("APP_ENV", "development").strip().lower()
+        if app_env not in {"development", "production"}:
+            raise ConfigError(f"APP_ENV must be development or production, not {app_env!r}.")
+        production = app_env == "production"
+        algorithm = env.get("AUTH_ALGORITHM", "HS256").strip().upper()
+        if algorithm not in ALGORITHMS:
+            raise ConfigError(f"AUTH_ALGORITHM must be one of {', '.join(sorted(ALGORITHMS))}.")
+        secret = env.get("AUTH_SECRET", "")
+        public_key = _read_key(env, "AUTH_PUBLIC_KEY_FILE")
+        if algorithm.startswith("HS"):
+            if production and not secret:
+                raise ConfigError("APP_ENV=production needs AUTH_SECRET (32+ random characters).")
+            if secret and len(secret) < 32:
+                raise ConfigError("AUTH_SECRET must be at least 32 characters long.")
+        elif not str(public_key):
+            raise ConfigError(f"AUTH_ALGORITHM={algorithm} needs AUTH_PUBLIC_KEY_FILE.")
+        limits = Limits(
+            max_depth=int(_number(env, "MAX_QUERY_DEPTH", Limits.max_depth, 2)),
+            max_aliases=int(_number(env, "MAX_QUERY_ALIASES", Limits.max_aliases, 0)),
+            max_tokens=int(_number(env, "MAX_QUERY_TOKENS", Limits.max_tokens, 50)),
+            max_cost=int(_number(env, "MAX_QUERY_COST", Limits.max_cost, 10)),
+            max_body_bytes=int(_number(env, "MAX_BODY_BYTES", Limits.max_body_bytes, 1024)),
+            rate_per_minute=int(_number(env, "RATE_LIMIT_PER_MINUTE", Limits.rate_per_minute, 0)),
+            rate_burst=int(_number(env, "RATE_LIMIT_BURST", Limits.rate_burst, 1)),
+        )
         return cls(
             graph_uri=env.get("GRAPH_URI", "embedded").strip() or "embedded",
             graph_data_dir=Path(env.get("GRAPH_DATA_DIR", "data/graph")),
@@ -88,6 +158,16 @@ class Settings:
             port=int(_number(env, "PORT", 8000, 0)),
             log_level=env.get("LOG_LEVEL", "info").lower(),
             log_format=log_format,
-            graphiql=_bool(env, "GRAPHIQL", True),
-            load_demo_data=_bool(env, "LOAD_DEMO_DATA", True),
+            graphiql=_bool(env, "GRAPHIQL", not production),
+            introspection=_bool(env, "INTROSPECTION", not production),
+            load_demo_data=_bool(env, "LOAD_DEMO_DATA", not production),
+            production=production,
+            auth_algorithm=algorithm,
+            auth_secret=Secret(secret or DEVELOPMENT_SECRET),
+            auth_public_key=public_key,
+            auth_private_key=_read_key(env, "AUTH_PRIVATE_KEY_FILE"),
+            auth_issuer=env.get("AUTH_ISSUER", "community-resource-graph"),
+            auth_audience=env.get("AUTH_AUDIENCE", "community-resource-graph"),
+            token_ttl_s=int(_number(env, "TOKEN_TTL_S", 8 * 3600, 60)),
+            limits=limits,
         )

@@ -187,6 +187,17 @@ def to_props(record: Any) -> dict[str, Any]:
     return props
 
 
+# The rows a viewer may see (``policy.RowScope``): any family's list can be narrowed by it, as
+# the condition named ``_scope`` (parameters ``scope_ids``, ``scope_statuses``). A family without
+# a ``status`` property matches on ids only (``null IN [...]`` is never true).
+SCOPE = "_scope"
+SCOPE_CONDITION = "n.id IN $scope_ids OR n.status IN $scope_statuses"
+
+
+def scope_params(ids: Iterable[str], statuses: Iterable[str] = ()) -> dict[str, list[str]]:
+    return {"scope_ids": sorted(ids), "scope_statuses": sorted(statuses)}
+
+
 # --- writes --------------------------------------------------------------------------------
 
 
@@ -380,18 +391,19 @@ def _first_name(family: Family) -> str:
 
 def _related_examples() -> Iterable[Mapping[str, Any]]:
     for rel in _rels():
-        yield {"rel": rel, "direction": "out"}
-        yield {"rel": rel, "direction": "in"}
+        for scoped in (False, True):
+            yield {"rel": rel, "direction": "out", "scoped": scoped}
+            yield {"rel": rel, "direction": "in", "scoped": scoped}
 
 
 @builder(each=_related_examples)
 @functools.cache
-def related_statement(rel: Rel, direction: Direction) -> Statement:
+def related_statement(rel: Rel, direction: Direction, *, scoped: bool = False) -> Statement:
     """A window of the entities related to each of a batch of parents, in one round trip.
 
     ``out`` follows the relationship from its start (a volunteer's skills), ``in`` against it
     (a skill's volunteers). The window arithmetic runs in Cypher so that ``last`` works without
-    a second query for the total.
+    a second query for the total. ``scoped`` keeps only the children a viewer may see.
     """
     parent, child = (rel.start, rel.end) if direction == "out" else (rel.end, rel.start)
     family = _family(child)
@@ -404,6 +416,7 @@ def related_statement(rel: Rel, direction: Direction) -> Statement:
     text = f"""
     UNWIND $keys AS key
     MATCH (p:{allowed_label(parent)} {{id: key}}){arrow}(n:{allowed_label(child)})
+    {f"WHERE {SCOPE_CONDITION}" if scoped else ""}
     WITH key, n, r ORDER BY {order}, n.id
     WITH key, collect({{n: n, r: r}}) AS items
     WITH key, items, size(items) AS total
@@ -417,7 +430,7 @@ def related_statement(rel: Rel, direction: Direction) -> Statement:
     RETURN key, total, lo AS offset,
            [x IN items[lo..hi] | {{node: properties(x.n), rel: properties(x.r)}}] AS page
     """
-    return dynamic(f"entities.related.{rel.name}/{direction}", text)
+    return dynamic(f"entities.related.{rel.name}/{direction}{'/scoped' if scoped else ''}", text)
 
 
 async def get_many(store: GraphStore, label: str, ids: Sequence[str]) -> dict[str, Any]:
@@ -470,14 +483,21 @@ async def list_page(
 
 
 async def related_pages(
-    store: GraphStore, rel: Rel, direction: Direction, keys: Sequence[str], window: Window
+    store: GraphStore,
+    rel: Rel,
+    direction: Direction,
+    keys: Sequence[str],
+    window: Window,
+    scope: Mapping[str, Any] | None = None,
 ) -> dict[str, Page]:
-    """For each parent key, a window of its related entities with the relationship properties."""
+    """For each parent key, a window of its related entities with the relationship properties
+    (only those admitted by ``scope``, from :func:`scope_params`, when given)."""
     child = rel.end if direction == "out" else rel.start
     family = _family(child)
     rows = await store.read(
-        related_statement(rel, direction),
+        related_statement(rel, direction, scoped=scope is not None),
         {
+            **(scope or {}),
             "keys": list(dict.fromkeys(keys)),
             "start": window.start,
             "stop": window.stop,
@@ -500,7 +520,10 @@ _RELS: dict[str, Rel] = {}
 
 
 def register(families: Iterable[Family], rels: Iterable[Rel]) -> None:
-    for family in families:
+    for declared in families:
+        family = dataclasses.replace(
+            declared, conditions={**declared.conditions, SCOPE: SCOPE_CONDITION}
+        )
         _FAMILIES[family.label] = family
         _BY_RECORD[family.record] = family
     for rel in rels:

@@ -31,6 +31,7 @@ ENTITY_LABELS: Final[tuple[str, ...]] = (
     "ServiceRecord",
     "Referral",
     "TimeBankEntry",
+    "AuditEntry",
 )
 
 # Bookkeeping the service itself needs.

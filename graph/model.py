@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from graph import entities, organizations, people, places, services, taxonomy
+from graph import audit, entities, organizations, people, places, services, taxonomy
 
 FAMILIES = (
     *places.FAMILIES,
@@ -13,6 +13,7 @@ FAMILIES = (
     *people.FAMILIES,
     *organizations.FAMILIES,
     *services.FAMILIES,
+    *audit.FAMILIES,
 )
 
 RELS = (
@@ -21,6 +22,7 @@ RELS = (
     *people.RELS,
     *organizations.RELS,
     *services.RELS,
+    *audit.RELS,
 )
 
 entities.register(FAMILIES, RELS)

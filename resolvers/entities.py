@@ -1,4 +1,11 @@
-"""Turning list, node and relationship arguments into graph calls, for every entity family."""
+"""Turning list, node and relationship arguments into graph calls, for every entity family.
+
+Every entity object the API returns is made here, so this is where the viewer's row scope
+(``policy.row_scope``) applies on every path: a list or nested connection holds only the rows the
+viewer may see (the scope is part of the Cypher, so pages and counts stay exact); a direct
+reference (``node(id:)``, a need's resident) to a row they may not see is null with a FORBIDDEN
+error that says why.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +16,12 @@ from typing import Any
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from graph import entities
-from graph.entities import Direction, Rel
+from graph.entities import SCOPE, Direction, Rel, scope_params
+from policy import RowScope
 from resolvers.paging import window
 from schema.base import TYPES, fill, to_node
 from schema.context import Info
-from schema.errors import BadUserInput
+from schema.errors import BadUserInput, Forbidden
 from schema.relay import MAX_PAGE, Connection, Edge, build_connection, from_global_id
 
 
@@ -52,6 +60,11 @@ async def list_connection(
     """
     if sort == "DISTANCE" and "near" not in where:
         raise BadUserInput("Sorting by DISTANCE needs a `near` filter to measure from.")
+    scope = await info.context.access.rows(label)
+    if scope is not None:
+        if scope.closed:
+            raise Forbidden(scope.reason)
+        where = {**where, SCOPE: scope_params(scope.ids, scope.statuses)}
     page = await entities.list_page(
         info.context.store,
         label,
@@ -88,8 +101,9 @@ async def related_connection(
 ) -> Any:
     """A window of the entities related to ``key``, batched with its siblings' (one round trip)."""
     child = rel.end if direction == "out" else rel.start
+    scope = await info.context.access.rows(child)
     page = await info.context.loaders.related(
-        rel, direction, window(first, after, last, before)
+        rel, direction, window(first, after, last, before), scope
     ).load(key)
     return build_connection(
         connection_cls,
@@ -116,19 +130,38 @@ async def related_one(info: Info, key: str, rel: Rel, direction: Direction) -> A
     """The one entity at the other end (a resident's community), or None."""
     child = rel.end if direction == "out" else rel.start
     page = await info.context.loaders.related(rel, direction, entities.Window(first=1)).load(key)
-    return to_node(child, page.items[0].node) if page.items else None
+    if not page.items:
+        return None
+    record = page.items[0].node
+    _check_row(await info.context.access.rows(child), record)
+    return to_node(child, record)
+
+
+def _admitted(scope: RowScope | None, record: Any) -> bool:
+    return scope is None or scope.admits(record.id, getattr(record, "status", None))
+
+
+def _check_row(scope: RowScope | None, record: Any) -> None:
+    if not _admitted(scope, record):
+        raise Forbidden(scope.reason if scope else "")
 
 
 async def entity(info: Info, label: str, key: str) -> Any:
-    """The GraphQL object for one entity by label and key (batched), or None if it is gone."""
+    """The GraphQL object for one entity by label and key (batched), or None if it is gone;
+    FORBIDDEN when the viewer may not see it."""
     record = await info.context.loaders.entity(label).load(key)
-    return None if record is None else to_node(label, record)
+    if record is None:
+        return None
+    _check_row(await info.context.access.rows(label), record)
+    return to_node(label, record)
 
 
 async def entity_list(info: Info, label: str, keys: Sequence[str]) -> list[Any]:
-    """Several entities of one label, in order, skipping any that are gone (one batch)."""
+    """Several entities of one label, in order, skipping any that are gone or that the viewer
+    may not see (one batch)."""
     records = await info.context.loaders.entity(label).load_many(list(keys))
-    return [to_node(label, r) for r in records if r is not None]
+    scope = await info.context.access.rows(label)
+    return [to_node(label, r) for r in records if r is not None and _admitted(scope, r)]
 
 
 async def node(info: Info, global_id: str) -> Any:

@@ -11,9 +11,10 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from graph import entities
+from graph import access, entities
 from graph.entities import Direction, Page, Rel, Window
 from graph.store import GraphStore
+from policy import RowScope
 
 
 class Loaders:
@@ -34,15 +35,34 @@ class Loaders:
             loader = self._loaders[key] = DataLoader(load_fn=load)
         return loader
 
-    def related(self, rel: Rel, direction: Direction, window: Window) -> DataLoader[str, Page]:
-        """Windows of related entities per parent key, for one relationship and one window."""
-        key = ("related", rel, direction, window)
+    def related(
+        self, rel: Rel, direction: Direction, window: Window, scope: RowScope | None = None
+    ) -> DataLoader[str, Page]:
+        """Windows of related entities per parent key, for one relationship and one window,
+        holding only the rows ``scope`` admits."""
+        key = ("related", rel, direction, window, scope)
+        loader = self._loaders.get(key)
+        if loader is None:
+            params = None if scope is None else entities.scope_params(scope.ids, scope.statuses)
+
+            async def load(keys: list[str]) -> list[Page]:
+                pages = await entities.related_pages(
+                    self.store, rel, direction, keys, window, params
+                )
+                return [pages[k] for k in keys]
+
+            loader = self._loaders[key] = DataLoader(load_fn=load)
+        return loader
+
+    def communities(self, label: str) -> DataLoader[str, frozenset[str]]:
+        """The communities each entity of ``label`` is in (for a social worker's view)."""
+        key = ("communities", label)
         loader = self._loaders.get(key)
         if loader is None:
 
-            async def load(keys: list[str]) -> list[Page]:
-                pages = await entities.related_pages(self.store, rel, direction, keys, window)
-                return [pages[k] for k in keys]
+            async def load(keys: list[str]) -> list[frozenset[str]]:
+                found = await access.communities_of(self.store, label, keys)
+                return [found[k] for k in keys]
 
             loader = self._loaders[key] = DataLoader(load_fn=load)
         return loader

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from auth import Role
 from graph import workflows
 from graph.entities import camel, node_rows, to_props
 from graph.organizations import RESOURCES, Resource
@@ -41,8 +42,9 @@ def _key(value: str | None) -> str | None:
     return value
 
 
-def _request(operation: str, key: str | None, **inputs: Any) -> Request:
-    return Request(operation, inputs, _key(key))
+def _request(info: Info, operation: str, key: str | None, **inputs: Any) -> Request:
+    """The workflow step's request, recorded as done by the caller of the token."""
+    return Request(operation, inputs, _key(key), by=info.context.viewer.actor)
 
 
 def _id(value: str, label: str, name: str) -> str:
@@ -139,6 +141,7 @@ async def report_need(info: Info, data: Any, key: str | None) -> Any:
     if not schedule:
         raise BadUserInput("Give weekly `slots` or a `oneOffAt` time.")
     request = _request(
+        info,
         "reportNeed", key, resident=resident, category=category, skills=skills, title=title,
         description=description, urgency=data.urgency.value, schedule=schedule,
         headcount=data.headcount, duration=data.duration_minutes,
@@ -183,7 +186,7 @@ async def update_need(info: Info, need_id: str, data: Any, key: str | None) -> A
         raise BadUserInput("Nothing to change: give at least one field.")
     props = {camel(k): list(v) if isinstance(v, tuple) else v for k, v in changes.items()}
     search = search_text(changes["title"]) if "title" in changes else None
-    request = _request("updateNeed", key, need=need, changes=changes)
+    request = _request(info, "updateNeed", key, need=need, changes=changes)
     done = await workflows.update_need(info.context.store, request, need, props, search)
     return _payload("NeedPayload", done)
 
@@ -193,7 +196,7 @@ async def set_need_status(
 ) -> Any:
     need = _id(need_id, "Need", "id")
     note = _text(note, "reason", limit=MAX_NOTE)
-    request = _request(f"setNeedStatus:{status}", key, need=need, note=note)
+    request = _request(info, f"setNeedStatus:{status}", key, need=need, note=note)
     done = await workflows.set_need_status(info.context.store, request, need, status, note)
     return _payload("NeedPayload", done)
 
@@ -213,7 +216,7 @@ async def assign(info: Info, need_id: str, volunteers: Sequence[Any], key: str |
         raise BadUserInput("A volunteer is listed twice.")
     if any(item["slots"] == [] for item in items):
         raise BadUserInput("`slots`, when given, must name at least one slot.")
-    request = _request("assignVolunteers", key, need=need, items=items)
+    request = _request(info, "assignVolunteers", key, need=need, items=items)
     done = await workflows.assign(info.context.store, request, need, items)
     return _payload("NeedPayload", done)
 
@@ -221,7 +224,7 @@ async def assign(info: Info, need_id: str, volunteers: Sequence[Any], key: str |
 async def unassign(info: Info, need_id: str, volunteer_id: str, key: str | None) -> Any:
     need = _id(need_id, "Need", "needId")
     volunteer = _id(volunteer_id, "Volunteer", "volunteerId")
-    request = _request("unassignVolunteer", key, need=need, volunteer=volunteer)
+    request = _request(info, "unassignVolunteer", key, need=need, volunteer=volunteer)
     done = await workflows.unassign(info.context.store, request, need, volunteer)
     return _payload("NeedPayload", done)
 
@@ -250,6 +253,7 @@ async def post_recruitment(info: Info, data: Any, key: str | None) -> Any:
         description=_text(data.description, "description", limit=MAX_NOTE),
     )
     request = _request(
+        info,
         "postRecruitment", key, organization=organization, community=community, venue=venue,
         project=project, skills=skills, title=title, capacity=data.capacity, starts=starts,
         ends=ends, place=recruitment.place, description=recruitment.description,
@@ -267,7 +271,7 @@ async def sign_up(
     recruitment = _id(recruitment_id, "Recruitment", "recruitmentId")
     volunteer = _id(volunteer_id, "Volunteer", "volunteerId")
     operation = "signUp" if joining else "withdrawSignUp"
-    request = _request(operation, key, recruitment=recruitment, volunteer=volunteer)
+    request = _request(info, operation, key, recruitment=recruitment, volunteer=volunteer)
     step = workflows.sign_up if joining else workflows.withdraw
     done = await step(info.context.store, request, recruitment, volunteer)
     return _payload("RecruitmentPayload", done)
@@ -297,6 +301,7 @@ async def record_service(info: Info, data: Any, key: str | None) -> Any:
     )
     props = to_props(record)
     request = _request(
+        info,
         "recordService", key, volunteer=volunteer, need=need, category=category,
         project=project, props=props,
     )  # fmt: skip
@@ -307,10 +312,21 @@ async def record_service(info: Info, data: Any, key: str | None) -> Any:
     return _payload("ServiceRecordPayload", done)
 
 
-async def verify_service(info: Info, record_id: str, worker_id: str, key: str | None) -> Any:
+def _verifier(info: Info, worker_id: str | None) -> str:
+    """A social worker verifies as themself; an admin names the verifying worker."""
+    viewer = info.context.viewer
+    named = None if worker_id is None else _id(worker_id, "SocialWorker", "socialWorkerId")
+    if viewer.role is Role.SOCIAL_WORKER:
+        if named is not None and named != viewer.subject:
+            raise BadUserInput("A social worker verifies as themself; leave out `socialWorkerId`.")
+        return str(viewer.subject)
+    return named or _missing("socialWorkerId")
+
+
+async def verify_service(info: Info, record_id: str, worker_id: str | None, key: str | None) -> Any:
     record = _id(record_id, "ServiceRecord", "recordId")
-    worker = _id(worker_id, "SocialWorker", "socialWorkerId")
-    request = _request("verifyService", key, record=record, worker=worker)
+    worker = _verifier(info, worker_id)
+    request = _request(info, "verifyService", key, record=record, worker=worker)
     done = await workflows.verify_service(info.context.store, request, record, worker)
     return _payload("ServiceRecordPayload", done)
 
@@ -322,7 +338,9 @@ async def spend_credits(
     need = _id(need_id, "Need", "needId")
     minutes = _hours(hours, "hours", 1_000)
     note = _text(note, "note", limit=MAX_NOTE)
-    request = _request("spendTimeCredits", key, volunteer=volunteer, need=need, minutes=minutes)
+    request = _request(
+        info, "spendTimeCredits", key, volunteer=volunteer, need=need, minutes=minutes
+    )
     done = await workflows.spend_credits(
         info.context.store, request, volunteer=volunteer, need=need, minutes=minutes, note=note
     )
@@ -355,6 +373,7 @@ async def offer_resource(info: Info, data: Any, key: str | None) -> Any:
     )
     row = node_rows(RESOURCES, [resource])[0]
     request = _request(
+        info,
         "offerResource", key, organization=organization, venue=venue, categories=categories,
         props=row["props"],
     )  # fmt: skip
@@ -371,7 +390,9 @@ async def allocate(
     resource = _id(resource_id, "Resource", "resourceId")
     need = _id(need_id, "Need", "needId")
     _range(quantity, "quantity", 1, 100_000_000)
-    request = _request("allocateResource", key, resource=resource, need=need, quantity=quantity)
+    request = _request(
+        info, "allocateResource", key, resource=resource, need=need, quantity=quantity
+    )
     done = await workflows.allocate_resource(
         info.context.store, request, resource=resource, need=need, quantity=quantity,
         today=dt.datetime.now(LOCAL_TIME).date(),
@@ -389,7 +410,9 @@ async def refer(
     source = _id(source_id, "Organization", "fromOrganizationId")
     target = _id(target_id, "Organization", "toOrganizationId")
     reason = _text(reason, "reason", limit=MAX_NOTE)
-    request = _request("referNeed", key, need=need, source=source, target=target, reason=reason)
+    request = _request(
+        info, "referNeed", key, need=need, source=source, target=target, reason=reason
+    )
     done = await workflows.refer(
         info.context.store, request, need=need, source=source, target=target, reason=reason
     )
@@ -401,7 +424,7 @@ async def answer_referral(
 ) -> Any:
     referral = _id(referral_id, "Referral", "id")
     outcome = _text(outcome, "outcome", required=status == "COMPLETED", limit=MAX_NOTE)
-    request = _request(f"answerReferral:{status}", key, referral=referral, outcome=outcome)
+    request = _request(info, f"answerReferral:{status}", key, referral=referral, outcome=outcome)
     done = await workflows.answer_referral(
         info.context.store, request, referral=referral, status=status, outcome=outcome
     )
@@ -426,7 +449,7 @@ async def donate(
     donor = _id(donor_id, "Organization", "donorId")
     fen = _fen(amount)
     note = _text(note, "note", limit=MAX_NOTE)
-    request = _request("donate", key, fund=fund, donor=donor, fen=fen, date=date, note=note)
+    request = _request(info, "donate", key, fund=fund, donor=donor, fen=fen, date=date, note=note)
     done = await workflows.donate(
         info.context.store, request, fund=fund, donor=donor, amount_fen=fen, date=_date(date),
         note=note,
@@ -442,7 +465,9 @@ async def grant(
     project = _id(project_id, "Project", "projectId")
     fen = _fen(amount)
     award = _text(award, "award")
-    request = _request("grant", key, fund=fund, project=project, fen=fen, date=date, award=award)
+    request = _request(
+        info, "grant", key, fund=fund, project=project, fen=fen, date=date, award=award
+    )
     done = await workflows.grant(
         info.context.store, request, fund=fund, project=project, amount_fen=fen,
         date=_date(date), award=award,

@@ -9,10 +9,13 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
 from resolvers import entities as resolve
-from schema import organizations, people, places, services, taxonomy
+from schema import audit, organizations, people, places, services, taxonomy
+from schema.audit import AuditQuery, AuditTrail
+from schema.limits import RequestLimits
 from schema.matching import MatchingQuery
 from schema.organizations import OrganizationsQuery
 from schema.people import PeopleQuery
+from schema.permissions import protect
 from schema.places import PlacesQuery
 from schema.relay import Node
 from schema.services import ServicesQuery
@@ -42,7 +45,10 @@ ENTITY_TYPES = [
     services.ServiceRecord,
     services.Referral,
     services.TimeBankEntry,
+    audit.AuditEntry,
 ]
+
+protect(ENTITY_TYPES)
 
 
 @strawberry.type
@@ -82,6 +88,7 @@ class Query(
     OrganizationsQuery,
     ServicesQuery,
     MatchingQuery,
+    AuditQuery,
     SystemQuery,
 ):
     pass
@@ -95,7 +102,15 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(**kwargs: Any) -> Schema:
-    return Schema(query=Query, mutation=Mutation, types=ENTITY_TYPES, **kwargs)
+    """The schema with the request limits and the audit trail (each reads its settings from
+    the request's context, so one schema serves apps with different limits)."""
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        types=ENTITY_TYPES,
+        extensions=[RequestLimits, AuditTrail],
+        **kwargs,
+    )
 
 
 schema = build_schema()

@@ -1,7 +1,8 @@
 """The per-request context every resolver receives.
 
-Built fresh for each request by the HTTP view: it carries the shared store and settings, and the
-request's own DataLoaders (so batching never leaks data between requests).
+Built fresh for each request by the HTTP view: it carries the shared store and settings, the
+viewer (from the bearer token), and the request's own DataLoaders and access bookkeeping (so
+neither batching nor access decisions ever leak between requests).
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from strawberry.types import Info as StrawberryInfo
 
+from auth import ANONYMOUS, Viewer
 from config import Settings
 from graph.store import GraphStore
 
 if TYPE_CHECKING:
+    from resolvers.access import Access
     from resolvers.loaders import Loaders
 
 
@@ -24,12 +27,16 @@ class Context:
     request: Request
     store: GraphStore
     settings: Settings
+    viewer: Viewer = ANONYMOUS
     loaders: Loaders = field(init=False)
+    access: Access = field(init=False)
 
     def __post_init__(self) -> None:
-        from resolvers.loaders import Loaders  # noqa: PLC0415 - resolvers import schema types
+        from resolvers.access import Access  # noqa: PLC0415 - resolvers import schema types
+        from resolvers.loaders import Loaders  # noqa: PLC0415
 
         self.loaders = Loaders(self.store)
+        self.access = Access(self.viewer, self.store, self.loaders)
 
 
 Info = StrawberryInfo[Context, None]

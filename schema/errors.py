@@ -36,6 +36,9 @@ class Code(StrEnum):
     GRAPH_UNAVAILABLE = "GRAPH_UNAVAILABLE"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    RATE_LIMITED = "RATE_LIMITED"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -66,9 +69,35 @@ class Conflict(ApiError):
 
 
 def _classify_request_error(error: GraphQLError) -> Code:
+    declared = (error.extensions or {}).get("code")
+    if declared in Code.__members__:
+        return Code(declared)
+    if error.message.startswith("Syntax Error") and "tokens" in error.message:
+        return Code.QUERY_TOO_COMPLEX
     if error.message.startswith("Syntax Error"):
         return Code.GRAPHQL_PARSE_FAILED
     return Code.GRAPHQL_VALIDATION_FAILED
+
+
+_GRAPH_CODES: tuple[tuple[type[Exception], Code], ...] = (
+    (GraphUnavailable, Code.GRAPH_UNAVAILABLE),
+    (GraphConflict, Code.CONFLICT),
+    (GraphNotFound, Code.NOT_FOUND),
+    (GraphRejected, Code.CONFLICT),
+)
+
+
+def error_code(error: GraphQLError) -> Code:
+    """The ``extensions.code`` a client receives for ``error``."""
+    original = error.original_error
+    if original is None:
+        return _classify_request_error(error)
+    if isinstance(original, ApiError):
+        return original.code
+    for kind, code in _GRAPH_CODES:
+        if isinstance(original, kind):
+            return code
+    return Code.INTERNAL_SERVER_ERROR
 
 
 def format_error(error: GraphQLError) -> dict[str, Any]:
@@ -78,6 +107,7 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     extensions: dict[str, Any] = {}
     if original is None:
         code = _classify_request_error(error)
+        extensions.update({k: v for k, v in (error.extensions or {}).items() if k != "code"})
     elif isinstance(original, ApiError):
         code = original.code
         message = str(original)

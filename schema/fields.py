@@ -8,11 +8,12 @@ This module deliberately does not use ``from __future__ import annotations``: th
 here carry real type objects, which strawberry reads from ``__annotations__``.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import strawberry
 
 from graph.entities import Direction, Rel
+from policy import PUBLIC_FAMILIES
 from resolvers import entities as resolve
 from schema.enums import SortDirection
 from schema.links import EDGE_OF
@@ -106,8 +107,11 @@ def root_list(
 ) -> Any:
     """A root connection of one family with its filter input, sort, direction and paging.
 
-    ``where`` (from ``resolvers``) turns the filter input into the graph's conditions.
+    ``where`` (from ``resolvers``) turns the filter input into the graph's conditions. Lists of
+    families that are not public are nullable: closed to a viewer, they are null with FORBIDDEN.
     """
+    if label not in PUBLIC_FAMILIES:
+        returns = Optional[returns]  # noqa: UP045 - `returns` is a runtime type expression
 
     async def run(
         info: strawberry.Info,

@@ -14,8 +14,10 @@ from typing import Annotated
 
 import strawberry
 
+from auth import Role
 from resolvers import matching as resolve
 from schema.enums import WeeklySlot
+from schema.permissions import roles
 
 PEOPLE = "schema.people"
 ORGS = "schema.organizations"
@@ -240,9 +242,13 @@ class ResourceLinks:
         return await resolve.entity(info, "Need", self.need_key)
 
 
+MATCHING_ROLES = "Matching volunteers and resources to a need is social workers' work."
+
+
 @strawberry.type
 class MatchingQuery:
     @strawberry.field(
+        extensions=roles(Role.SOCIAL_WORKER, reason=MATCHING_ROLES),
         description="Volunteers able to serve a need, ranked with distance, score and reasons; "
         "and a proposal covering pairs and teams (谁能就近服务).",
     )
@@ -266,8 +272,9 @@ class MatchingQuery:
         return await resolve.who_can_serve(info, need_id, radius_meters, slot, first)
 
     @strawberry.field(
+        extensions=roles(Role.SOCIAL_WORKER, reason=MATCHING_ROLES),
         description="Everything that can help a need, each item with its reasons: volunteers, "
-        "social workers, organizations, funds, experts and resources (资源链接)."
+        "social workers, organizations, funds, experts and resources (资源链接).",
     )
     async def link_resources(
         self,

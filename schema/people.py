@@ -12,6 +12,7 @@ from enum import Enum
 
 import strawberry
 
+import policy
 from graph import people as graph
 from graph import services as services_graph
 from resolvers import people as resolve
@@ -52,25 +53,44 @@ PII = " Personal information (PII)."
     "person with a disability, a low-income family… Sensitive personal information."
 )
 class Resident(Node):
-    name: str = strawberry.field(description="Full name (姓名)." + PII)
+    name: str | None = strawberry.field(description="Full name (姓名)." + PII)
     phone: str | None = strawberry.field(description="Phone (电话)." + PII)
     address: str | None = strawberry.field(description="Home address (住址)." + PII)
     id_number: str | None = strawberry.field(description="Identity card number (身份证号)." + PII)
-    location: Location = strawberry.field(description="Exact home location (住址坐标)." + PII)
-    birth_year: int | None = strawberry.field(description="Year of birth (出生年份).")
+    location: Location | None = strawberry.field(
+        description="Exact home location (住址坐标)." + PII
+    )
+    birth_year: int | None = strawberry.field(description="Year of birth (出生年份)." + PII)
     gender: Gender | None = strawberry.field(description="Gender (性别).")
-    tags: list[VulnerabilityTag] = strawberry.field(
+    tags: list[VulnerabilityTag] | None = strawberry.field(
         description="Why they may need service (服务对象类别)."
     )
     languages: list[Language] = strawberry.field(description="Languages spoken (语言).")
-    consent: bool = strawberry.field(
+    consent: bool | None = strawberry.field(
         description="Agreed that the service network may hold and share this record (知情同意)."
     )
     registered_on: dt.date | None = strawberry.field(description="On record since (建档日期).")
 
-    @strawberry.field(description="Age this year (年龄), from the year of birth.")
+    @strawberry.field(description="Age this year (年龄), from the year of birth." + PII)
     def age(self) -> int | None:
         return None if self.birth_year is None else dt.date.today().year - self.birth_year
+
+    @strawberry.field(
+        description="Age band (年龄段): 80-89, 90+… — what de-identified views show instead of "
+        "the age."
+    )
+    def age_band(self) -> str | None:
+        return policy.age_band(self.birth_year)
+
+    @strawberry.field(
+        description="The centre of the ~500 m grid cell of their home (大致位置): enough for a "
+        "map of need, not enough to find the door."
+    )
+    def approximate_location(self) -> Location | None:
+        if self.location is None:
+            return None
+        latitude, longitude = policy.coarse(self.location.latitude, self.location.longitude)
+        return Location(latitude=latitude, longitude=longitude)
 
     community = one(
         graph.RESIDENT_LIVES_IN,
@@ -99,16 +119,16 @@ class Resident(Node):
     "Star level and verified hours are derived from verified service records."
 )
 class Volunteer(Node):
-    name: str = strawberry.field(description="Full name (姓名)." + PII)
+    name: str = strawberry.field(description="Full name (姓名), shown on their public profile.")
     phone: str | None = strawberry.field(description="Phone (电话)." + PII)
-    location: Location = strawberry.field(
+    location: Location | None = strawberry.field(
         description="Base location they serve from (服务出发地)." + PII
     )
     certificate_no: str | None = strawberry.field(
         description="Volunteer certificate number (义工证编号)."
     )
     gender: Gender | None = strawberry.field(description="Gender (性别).")
-    birth_year: int | None = strawberry.field(description="Year of birth (出生年份).")
+    birth_year: int | None = strawberry.field(description="Year of birth (出生年份)." + PII)
     service_radius_meters: int = strawberry.field(
         description="How far from their base they will go (服务半径, metres)."
     )
@@ -133,7 +153,7 @@ class Volunteer(Node):
     @strawberry.field(
         description="Time-bank balance in hours (时间银行余额): the sum of the ledger, derived."
     )
-    async def time_bank_hours(self, info: strawberry.Info) -> float:
+    async def time_bank_hours(self, info: strawberry.Info) -> float | None:
         minutes = await resolve.time_bank_balance(info, self.key)
         return round(minutes / 60, 2)
 

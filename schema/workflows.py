@@ -16,8 +16,10 @@ from typing import Annotated, Any
 
 import strawberry
 
+from policy import Act
 from resolvers import workflows as resolve
 from schema.enums import NeedSource, ResourceKind, Urgency, WeeklySlot
+from schema.permissions import may
 
 SERVICES = "schema.services"
 ORGS = "schema.organizations"
@@ -168,7 +170,10 @@ class OfferResourceInput:
 
 @strawberry.type(description="Workflow steps (each atomic; see the type descriptions).")
 class Mutation:
-    @strawberry.mutation(description="Report a need for a resident (登记需求).")
+    @strawberry.mutation(
+        extensions=may(Act.CASEWORK, "Resident", "input.resident_id"),
+        description="Report a need for a resident (登记需求).",
+    )
     async def report_need(
         self,
         info: strawberry.Info,
@@ -177,7 +182,10 @@ class Mutation:
     ) -> NeedPayload:  # type: ignore[valid-type]
         return await resolve.report_need(info, input, idempotency_key)
 
-    @strawberry.mutation(description="Change a need that is still being served.")
+    @strawberry.mutation(
+        extensions=may(Act.CASEWORK, "Need", "id"),
+        description="Change a need that is still being served.",
+    )
     async def update_need(
         self,
         info: strawberry.Info,
@@ -187,7 +195,10 @@ class Mutation:
     ) -> NeedPayload:  # type: ignore[valid-type]
         return await resolve.update_need(info, id, input, idempotency_key)
 
-    @strawberry.mutation(description="Cancel a need (取消); its volunteers are freed.")
+    @strawberry.mutation(
+        extensions=may(Act.CASEWORK, "Need", "id"),
+        description="Cancel a need (取消); its volunteers are freed.",
+    )
     async def cancel_need(
         self,
         info: strawberry.Info,
@@ -197,7 +208,10 @@ class Mutation:
     ) -> NeedPayload:  # type: ignore[valid-type]
         return await resolve.set_need_status(info, id, "CANCELLED", reason, idempotency_key)
 
-    @strawberry.mutation(description="Close a need that has been met (结案).")
+    @strawberry.mutation(
+        extensions=may(Act.CASEWORK, "Need", "id"),
+        description="Close a need that has been met (结案).",
+    )
     async def close_need(
         self,
         info: strawberry.Info,
@@ -208,9 +222,10 @@ class Mutation:
         return await resolve.set_need_status(info, id, "CLOSED", note, idempotency_key)
 
     @strawberry.mutation(
+        extensions=may(Act.CASEWORK, "Need", "need_id"),
         description="Assign volunteers to a need (派单). Eligibility is checked again at write "
         "time; a volunteer is never double-booked in a slot and a need never gets more "
-        "volunteers than its headcount in a slot. All or none are assigned."
+        "volunteers than its headcount in a slot. All or none are assigned.",
     )
     async def assign_volunteers(
         self,
@@ -223,7 +238,10 @@ class Mutation:
     ) -> NeedPayload:  # type: ignore[valid-type]
         return await resolve.assign(info, need_id, volunteers, idempotency_key)
 
-    @strawberry.mutation(description="Take a volunteer off a need.")
+    @strawberry.mutation(
+        extensions=may(Act.VOLUNTEER_SELF, "Need", "need_id", volunteer="volunteer_id"),
+        description="Take a volunteer off a need.",
+    )
     async def unassign_volunteer(
         self,
         info: strawberry.Info,
@@ -233,7 +251,10 @@ class Mutation:
     ) -> NeedPayload:  # type: ignore[valid-type]
         return await resolve.unassign(info, need_id, volunteer_id, idempotency_key)
 
-    @strawberry.mutation(description="Post a recruitment with a capacity (发布招募).")
+    @strawberry.mutation(
+        extensions=may(Act.ORGANIZATION, organization="input.organization_id"),
+        description="Post a recruitment with a capacity (发布招募).",
+    )
     async def post_recruitment(
         self,
         info: strawberry.Info,
@@ -242,7 +263,12 @@ class Mutation:
     ) -> RecruitmentPayload:  # type: ignore[valid-type]
         return await resolve.post_recruitment(info, input, idempotency_key)
 
-    @strawberry.mutation(description="Sign a volunteer up; never beyond the capacity (报名).")
+    @strawberry.mutation(
+        extensions=may(
+            Act.VOLUNTEER_SELF, "Recruitment", "recruitment_id", volunteer="volunteer_id"
+        ),
+        description="Sign a volunteer up; never beyond the capacity (报名).",
+    )
     async def sign_up(
         self,
         info: strawberry.Info,
@@ -252,7 +278,12 @@ class Mutation:
     ) -> RecruitmentPayload:  # type: ignore[valid-type]
         return await resolve.sign_up(info, recruitment_id, volunteer_id, True, idempotency_key)
 
-    @strawberry.mutation(description="Withdraw a sign-up; the place opens again (取消报名).")
+    @strawberry.mutation(
+        extensions=may(
+            Act.VOLUNTEER_SELF, "Recruitment", "recruitment_id", volunteer="volunteer_id"
+        ),
+        description="Withdraw a sign-up; the place opens again (取消报名).",
+    )
     async def withdraw_sign_up(
         self,
         info: strawberry.Info,
@@ -262,7 +293,10 @@ class Mutation:
     ) -> RecruitmentPayload:  # type: ignore[valid-type]
         return await resolve.sign_up(info, recruitment_id, volunteer_id, False, idempotency_key)
 
-    @strawberry.mutation(description="Record a service delivered, awaiting verification.")
+    @strawberry.mutation(
+        extensions=may(Act.VOLUNTEER_SELF, "Need", "input.need_id", volunteer="input.volunteer_id"),
+        description="Record a service delivered, awaiting verification.",
+    )
     async def record_service(
         self,
         info: strawberry.Info,
@@ -272,24 +306,28 @@ class Mutation:
         return await resolve.record_service(info, input, idempotency_key)
 
     @strawberry.mutation(
+        extensions=may(Act.CASEWORK, "ServiceRecord", "record_id"),
         description="Verify a service record (核实): its hours count towards the volunteer's "
-        "star level and are credited to their time bank."
+        "star level and are credited to their time bank.",
     )
     async def verify_service(
         self,
         info: strawberry.Info,
         record_id: Annotated[strawberry.ID, strawberry.argument(description="The record.")],
         social_worker_id: Annotated[
-            strawberry.ID,
-            strawberry.argument(description="The verifying social worker (covers the community)."),
-        ],
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The verifying social worker; a social worker's own token names them."
+            ),
+        ] = None,
         idempotency_key: KEY = None,
     ) -> ServiceRecordPayload:  # type: ignore[valid-type]
         return await resolve.verify_service(info, record_id, social_worker_id, idempotency_key)
 
     @strawberry.mutation(
+        extensions=may(Act.VOLUNTEER_SELF, "Need", "need_id", volunteer="volunteer_id"),
         description="Spend time-bank hours on a need of the volunteer or their family (支取); "
-        "never below zero."
+        "never below zero.",
     )
     async def spend_time_credits(
         self,
@@ -305,7 +343,8 @@ class Mutation:
         )
 
     @strawberry.mutation(
-        description="Offer a resource to the charity resource library (慈善资源库)."
+        extensions=may(Act.ORGANIZATION, organization="input.organization_id"),
+        description="Offer a resource to the charity resource library (慈善资源库).",
     )
     async def offer_resource(
         self,
@@ -316,7 +355,8 @@ class Mutation:
         return await resolve.offer_resource(info, input, idempotency_key)
 
     @strawberry.mutation(
-        description="Allocate part of a resource to a need; never more than is left."
+        extensions=may(Act.OWNER, "Resource", "resource_id", need="need_id"),
+        description="Allocate part of a resource to a need; never more than is left.",
     )
     async def allocate_resource(
         self,
@@ -328,7 +368,12 @@ class Mutation:
     ) -> ResourcePayload:  # type: ignore[valid-type]
         return await resolve.allocate(info, resource_id, need_id, quantity, idempotency_key)
 
-    @strawberry.mutation(description="Refer a need to another organization (转介).")
+    @strawberry.mutation(
+        extensions=may(
+            Act.REFERRER, "Need", "need_id", organization="from_organization_id", need="need_id"
+        ),
+        description="Refer a need to another organization (转介).",
+    )
     async def refer_need(
         self,
         info: strawberry.Info,
@@ -346,7 +391,10 @@ class Mutation:
             info, need_id, from_organization_id, to_organization_id, reason, idempotency_key
         )
 
-    @strawberry.mutation(description="Accept a referral (接收). Only a PENDING one.")
+    @strawberry.mutation(
+        extensions=may(Act.REFERRAL_RECEIVER, "Referral", "id"),
+        description="Accept a referral (接收). Only a PENDING one.",
+    )
     async def accept_referral(
         self,
         info: strawberry.Info,
@@ -356,7 +404,10 @@ class Mutation:
     ) -> ReferralPayload:  # type: ignore[valid-type]
         return await resolve.answer_referral(info, id, "ACCEPTED", note, idempotency_key)
 
-    @strawberry.mutation(description="Decline a referral (退回). Only a PENDING one.")
+    @strawberry.mutation(
+        extensions=may(Act.REFERRAL_RECEIVER, "Referral", "id"),
+        description="Decline a referral (退回). Only a PENDING one.",
+    )
     async def decline_referral(
         self,
         info: strawberry.Info,
@@ -367,8 +418,9 @@ class Mutation:
         return await resolve.answer_referral(info, id, "DECLINED", note, idempotency_key)
 
     @strawberry.mutation(
+        extensions=may(Act.REFERRAL_RECEIVER, "Referral", "id"),
         description="Complete an accepted referral with its outcome; the referring organization "
-        "sees it (闭环)."
+        "sees it (闭环).",
     )
     async def complete_referral(
         self,
@@ -379,7 +431,10 @@ class Mutation:
     ) -> ReferralPayload:  # type: ignore[valid-type]
         return await resolve.answer_referral(info, id, "COMPLETED", outcome, idempotency_key)
 
-    @strawberry.mutation(description="Record a donation to a fund (捐赠).")
+    @strawberry.mutation(
+        extensions=may(Act.FUNDS, "Fund", "fund_id"),
+        description="Record a donation to a fund (捐赠).",
+    )
     async def donate(
         self,
         info: strawberry.Info,
@@ -395,7 +450,8 @@ class Mutation:
         return await resolve.donate(info, fund_id, donor_id, amount, date, note, idempotency_key)
 
     @strawberry.mutation(
-        description="Grant money from a fund to a project; never beyond its balance."
+        extensions=may(Act.FUNDS, "Fund", "fund_id"),
+        description="Grant money from a fund to a project; never beyond its balance.",
     )
     async def grant(
         self,

@@ -2,7 +2,8 @@
 
 Graph tests take ``store``, which is parametrized over the engines: the embedded FalkorDB always,
 and a real Neo4j when ``NEO4J_URI`` is set (skipped with the reason otherwise). API tests take
-``client``: the real Starlette app, lifespan included, over HTTP through httpx's ASGI transport.
+``client``: the real Starlette app, lifespan included, over HTTP through httpx's ASGI transport,
+signed in as an administrator (access tests sign in as each persona with ``bearer``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from starlette.applications import Starlette
 from starlette.datastructures import Secret
 
 from app import create_app
-from config import Settings
+from auth import Role, mint
+from config import Limits, Settings
 from graph.connect import open_store
 from graph.store import GraphStore
 from graph.system import clear_graph
@@ -41,6 +43,8 @@ def settings(data_dir: Path) -> Settings:
         graph_name="tests",
         load_demo_data=False,
         log_format="text",
+        # Scenario tests fire bursts on purpose; the limiter has its own tests.
+        limits=Limits(rate_per_minute=0),
     )
 
 
@@ -83,6 +87,11 @@ async def store(engine: GraphStore) -> GraphStore:
     return engine
 
 
+def bearer(settings: Settings, role: Role, subject: str | None = None) -> dict[str, str]:
+    """The Authorization header of a fresh token for ``role``."""
+    return {"Authorization": f"Bearer {mint(settings, role, subject)}"}
+
+
 @pytest.fixture
 async def client(
     settings: Settings, falkordb_store: GraphStore
@@ -93,7 +102,9 @@ async def client(
     async with (
         LifespanManager(app) as manager,
         httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url="http://testserver"
+            transport=httpx.ASGITransport(app=manager.app),
+            base_url="http://testserver",
+            headers=bearer(settings, Role.ADMIN, "admin-tests"),
         ) as http,
     ):
         yield http
@@ -110,9 +121,11 @@ async def demo_app(settings: Settings, falkordb_store: GraphStore) -> AsyncItera
 
 
 @pytest.fixture
-async def demo_client(demo_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+async def demo_client(demo_app: Starlette, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=demo_app), base_url="http://testserver"
+        transport=httpx.ASGITransport(app=demo_app),
+        base_url="http://testserver",
+        headers=bearer(settings, Role.ADMIN, "admin-tests"),
     ) as http:
         yield http
 

@@ -15,7 +15,7 @@ import pytest
 
 from graph.cypher import dynamic
 from graph.store import GraphStore
-from graph.system import clear_graph
+from graph.system import checksum, clear_graph
 from schema.relay import from_global_id
 from schema.relay import to_global_id as gid
 from seeds import demo
@@ -26,14 +26,6 @@ NEAR = gid("Volunteer", "volunteer-zs-near")
 REGULAR = gid("Volunteer", "volunteer-zs-regular")
 WORKER = gid("SocialWorker", "worker-0001")
 
-CHECKSUM = dynamic(
-    "tests.checksum",
-    "MATCH (n) OPTIONAL MATCH (n)-[r]->() "
-    "RETURN count(DISTINCT n) AS nodes, count(r) AS rels, "
-    "collect(DISTINCT properties(n)) AS props",
-)
-
-
 @pytest.fixture(autouse=True)
 async def fresh_demo(demo_app: Any, falkordb_store: GraphStore) -> AsyncIterator[None]:
     await clear_graph(falkordb_store)
@@ -42,8 +34,7 @@ async def fresh_demo(demo_app: Any, falkordb_store: GraphStore) -> AsyncIterator
 
 
 async def snapshot(store: GraphStore) -> tuple[int, int, str]:
-    (row,) = await store.read(CHECKSUM)
-    return row["nodes"], row["rels"], repr(sorted(map(repr, row["props"])))
+    return await checksum(store)
 
 
 ASSIGN = """

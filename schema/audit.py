@@ -1,0 +1,170 @@
+"""The audit log as the API shows it (admins only), and the extension that writes it.
+
+:class:`AuditTrail` runs around every operation: when it ends, what the request's
+``resolvers.access.Access`` noted — residents whose PII was read, mutations attempted and how
+they ended — becomes append-only ``AuditEntry`` nodes, one write per request. If that write fails
+the response is withheld (GRAPH_UNAVAILABLE): PII is never handed out unrecorded.
+"""
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
+
+from auth import Viewer
+from graph import audit as graph
+from graph.errors import GraphError, GraphUnavailable
+from resolvers.access import Access
+from resolvers.filters import Where
+from schema.base import entity
+from schema.errors import error_code
+from schema.fields import root_list
+from schema.relay import Connection, Node
+
+log = logging.getLogger(__name__)
+
+
+class GraphAuditUnavailable(GraphUnavailable):
+    """The audit log could not be written, so the answer is withheld."""
+
+
+@strawberry.enum(description="What an audit entry records.")
+class AuditAction(Enum):
+    READ_PII = strawberry.enum_value("READ_PII", description="Residents' PII was read.")
+    MUTATION = strawberry.enum_value("MUTATION", description="A change was attempted.")
+
+
+@entity("AuditEntry")
+@strawberry.type(
+    description="One line of the append-only audit log (审计日志): a request that read residents' "
+    "personal information, or a change attempted. Admins only."
+)
+class AuditEntry(Node):
+    at: dt.datetime = strawberry.field(description="When.")
+    actor: str = strawberry.field(description="Who: role and subject, e.g. volunteer:v-1.")
+    role: str = strawberry.field(description="The caller's role.")
+    action: AuditAction = strawberry.field(description="What kind of access.")
+    operation: str = strawberry.field(
+        description="The mutation, or the query's operation name (`anonymous` if unnamed)."
+    )
+    entity_ids: list[str] = strawberry.field(
+        description="Graph ids involved: residents read, or what the mutation named."
+    )
+    fields: list[str] = strawberry.field(
+        description="PII fields read, or the mutation's argument names (never their values)."
+    )
+    outcome: str = strawberry.field(description="OK, or the error code it ended with.")
+    request_id: str | None = strawberry.field(description="The request's X-Request-Id.")
+
+
+@strawberry.enum(description="Order of the audit log.")
+class AuditEntrySort(Enum):
+    AT = "AT"
+
+
+@strawberry.input(description="Narrow the audit log.")
+class AuditEntryFilter:
+    actor: str | None = strawberry.field(default=None, description="Exactly this actor.")
+    action: list[AuditAction] | None = strawberry.field(default=None, description="Any of these.")
+    entity: str | None = strawberry.field(
+        default=None, description="Involving this graph id (an entity's `key`)."
+    )
+    at_from: dt.datetime | None = strawberry.field(default=None, description="At or after.")
+    at_to: dt.datetime | None = strawberry.field(default=None, description="Before.")
+
+
+def audit_where(f: Any) -> dict[str, dict[str, Any]]:
+    if f is None:
+        return {}
+    return (
+        Where()
+        .value("actor", f.actor)
+        .values("action", f.action)
+        .value("entity", f.entity)
+        .range("at_from", f.at_from, "at_to", f.at_to, "time")
+        .done()
+    )
+
+
+@strawberry.type
+class AuditQuery:
+    audit_log = root_list(
+        "AuditEntry",
+        AuditEntryFilter,
+        AuditEntrySort,
+        audit_where,
+        Connection[Annotated["AuditEntry", strawberry.lazy("schema.audit")]],
+        "The audit log, oldest first unless sorted DESC (admins only).",
+        searchable=False,
+    )
+
+
+def entries(
+    viewer: Viewer,
+    access: Access,
+    operation: str,
+    errors: list[GraphQLError],
+    request_id: str | None,
+) -> list[graph.AuditEntry]:
+    """The audit entries for what one request did."""
+    at = dt.datetime.now(dt.UTC)
+    made: list[graph.AuditEntry] = []
+
+    def entry(action: str, name: str, ids: list[str], fields: list[str], outcome: str) -> None:
+        made.append(
+            graph.AuditEntry(
+                id=f"audit-{uuid.uuid4().hex}",
+                at=at,
+                actor=viewer.actor,
+                role=viewer.role.value,
+                action=action,
+                operation=name,
+                entity_ids=tuple(ids),
+                fields=tuple(fields),
+                outcome=outcome,
+                request_id=request_id,
+            )
+        )
+
+    if access.pii_read:
+        fields = sorted(set().union(*access.pii_read.values()))
+        entry("READ_PII", operation, sorted(access.pii_read), fields, "OK")
+    for response_key, trail in access.mutations.items():
+        failed = [e for e in errors if e.path and e.path[0] == response_key]
+        outcome = "FORBIDDEN" if trail.denied else (error_code(failed[0]) if failed else "OK")
+        entry("MUTATION", trail.operation, trail.ids, trail.arguments, outcome)
+    return made
+
+
+class AuditTrail(SchemaExtension):
+    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+        yield
+        context = self.execution_context.context
+        access: Access | None = getattr(context, "access", None)
+        if access is None or not (access.pii_read or access.mutations):
+            return
+        result = self.execution_context.result
+        errors = list(getattr(result, "errors", None) or [])
+        request = context.request
+        made = entries(
+            context.viewer,
+            access,
+            self.execution_context.operation_name or "anonymous",
+            errors,
+            getattr(request.state, "request_id", None),
+        )
+        try:
+            await graph.append(context.store, made)
+        except GraphError:
+            log.exception("could not write the audit log; withholding the response")
+            self.execution_context.result = ExecutionResult(
+                data=None,
+                errors=[GraphQLError("audit", original_error=GraphAuditUnavailable())],
+            )

@@ -1,0 +1,155 @@
+"""Permission classes: where the schema asks ``policy`` before a field is read or a change made.
+
+- :class:`Protected` guards each field listed in ``policy.FIELD_VIEWS``; :func:`protect` attaches
+  it to every such field of every entity type when the schema is built, so a field can't be
+  declared and forgotten (a guard test checks the table against the schema).
+- :class:`MayAct` guards each mutation: it reads what the mutation acts on (the need's community,
+  the resource's owner…) and asks ``policy.decide``; every attempt, allowed or not, is noted
+  for the audit log.
+- :class:`Roles` limits a root field to some roles (the matching queries).
+
+Denials raise ``Forbidden`` with the policy's reason, so the field is null and the error says
+why, with ``extensions.code`` FORBIDDEN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from strawberry.extensions.field_extension import FieldExtension
+from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.types.base import StrawberryOptional
+
+import policy
+from auth import Role
+from graph import access as graph_access
+from policy import Act, Target
+from resolvers.access import MutationTrail
+from schema.errors import Forbidden
+from schema.relay import from_global_id
+
+
+class Protected(BasePermission):
+    """One protected field of one family: readable only in the views the policy lists."""
+
+    def __init__(self, label: str, field_name: str) -> None:
+        self.label = label
+        self.field_name = field_name
+
+    async def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        access = info.context.access
+        seen_as = await access.view(self.label, source.key)
+        if not policy.may_read(self.label, self.field_name, seen_as):
+            raise Forbidden(policy.field_denial(self.label, self.field_name, seen_as))
+        access.read(self.label, source.key, self.field_name)
+        return True
+
+
+def protect(types: Iterable[type]) -> None:
+    """Attach :class:`Protected` to every field ``policy.FIELD_VIEWS`` names, on ``types``."""
+    for cls in types:
+        definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+        label = definition.name
+        protected = policy.FIELD_VIEWS.get(label, {})
+        for field in definition.fields:
+            name = field.graphql_name or _camel(field.python_name)
+            if name not in protected:
+                continue
+            if not isinstance(field.type, StrawberryOptional):
+                raise TypeError(f"{label}.{name} is protected, so it must be nullable.")
+            if not any(isinstance(e, PermissionExtension) for e in field.extensions):
+                field.extensions.append(
+                    PermissionExtension([Protected(label, name)], use_directives=False)
+                )
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+class Roles(BasePermission):
+    """A root field only some roles may use."""
+
+    def __init__(self, *roles: Role, reason: str) -> None:
+        self.roles = frozenset(roles) | {Role.ADMIN}
+        self.reason = reason
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        if info.context.viewer.role not in self.roles:
+            raise Forbidden(self.reason)
+        return True
+
+
+def roles(*allowed: Role, reason: str) -> list[FieldExtension]:
+    return [PermissionExtension([Roles(*allowed, reason=reason)], use_directives=False)]
+
+
+def _argument(kwargs: dict[str, Any], path: str | None) -> Any:
+    """``"input.resident"`` -> ``kwargs["input"].resident``."""
+    if path is None:
+        return None
+    head, _, rest = path.partition(".")
+    value = kwargs.get(head)
+    return getattr(value, rest, None) if rest and value is not None else value
+
+
+def _key(kwargs: dict[str, Any], path: str | None, label: str) -> str | None:
+    value = _argument(kwargs, path)
+    return None if not value else from_global_id(value, expect=label)[1]
+
+
+class MayAct(BasePermission):
+    """A mutation's rule: ``act`` on the entity of label ``on`` named by the argument at
+    ``on_arg``; ``volunteer``/``organization``/``need`` name the arguments the rule compares with
+    the caller."""
+
+    def __init__(
+        self,
+        act: Act,
+        on: str | None = None,
+        on_arg: str | None = None,
+        *,
+        volunteer: str | None = None,
+        organization: str | None = None,
+        need: str | None = None,
+    ) -> None:
+        self.act, self.on, self.on_arg = act, on, on_arg
+        self.volunteer, self.organization, self.need = volunteer, organization, need
+
+    async def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        access = info.context.access
+        trail = MutationTrail(info.field_name, arguments=sorted(kwargs))
+        access.mutations[info.path.key] = trail
+        target_key = _key(kwargs, self.on_arg, self.on) if self.on else None
+        volunteer = _key(kwargs, self.volunteer, "Volunteer")
+        organization = _key(kwargs, self.organization, "Organization")
+        need = _key(kwargs, self.need, "Need")
+        trail.ids = [k for k in (target_key, volunteer, organization, need) if k]
+        communities: frozenset[str] = frozenset()
+        owners: frozenset[str] = frozenset()
+        if self.on and target_key and info.context.viewer.role is not Role.ADMIN:
+            found = await graph_access.target(info.context.store, self.on, target_key)
+            if found is not None:
+                communities, owners = found
+        target = Target(communities, owners, volunteer, organization, need)
+        decision = policy.decide(info.context.viewer, await access.grants(), self.act, target)
+        if not decision.allowed:
+            trail.denied = True
+            raise Forbidden(decision.reason)
+        return True
+
+
+def may(
+    act: Act,
+    on: str | None = None,
+    on_arg: str | None = None,
+    *,
+    volunteer: str | None = None,
+    organization: str | None = None,
+    need: str | None = None,
+) -> list[FieldExtension]:
+    """The extensions list for a mutation guarded by :class:`MayAct`."""
+    permission = MayAct(act, on, on_arg, volunteer=volunteer, organization=organization, need=need)
+    return [PermissionExtension([permission], use_directives=False)]
