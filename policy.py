@@ -233,6 +233,45 @@ def field_denial(label: str, field_name: str, seen_as: View) -> str:
     return f"{label}.{field_name} is personal information you may not read."
 
 
+# --- queries over personal information ---------------------------------------------------
+
+# Searching residents by name, filtering them by exact place or age, or ordering them by name, age
+# or distance are questions about PII even when no PII field is selected: each answer is an
+# oracle (a 1-metre `near` finds a door). Such queries only run over rows whose PII the viewer
+# may read.
+PII_QUERIES: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
+    "Resident": (
+        frozenset({"near", "born_from", "born_to"}),
+        frozenset({"BIRTH_YEAR", "DISTANCE"}),
+    ),
+}
+
+
+def asks_about_pii(label: str, filters: frozenset[str], sort: str | None, search: bool) -> bool:
+    if label not in PII_QUERIES:
+        return False
+    pii_filters, pii_sorts = PII_QUERIES[label]
+    return search or not filters.isdisjoint(pii_filters) or sort in pii_sorts
+
+
+def pii_query(viewer: Viewer, label: str) -> tuple[Decision, str | None]:
+    """May the viewer ask a PII question of ``label``; if so, the social worker whose covered
+    communities the rows must be in (``None``: no narrowing beyond the row scope)."""
+    role = viewer.role
+    if role is Role.ADMIN or role in {Role.VOLUNTEER, Role.PARTNER}:
+        return ALLOW, None  # a volunteer's or partner's rows are already only visit rows
+    if role is Role.SOCIAL_WORKER:
+        return ALLOW, viewer.subject
+    return (
+        Decision(
+            False,
+            f"Searching {label.lower()}s by name, exact place or age needs access to their "
+            "personal information; filter by community, district or tag instead.",
+        ),
+        None,
+    )
+
+
 # --- de-identification --------------------------------------------------------------------
 
 GRID_DEGREES = 0.005  # ~550 m north-south, ~500 m east-west at Zhongshan's latitude (22.5° N)

@@ -27,13 +27,15 @@ WORKER_GRANTS = cypher(
 )
 
 # Only active needs: a volunteer sees a resident while assigned, not after the need is closed.
+# Each comprehension names its own variables: FalkorDB returns nothing from a comprehension that
+# reuses a variable name of an earlier one in the same RETURN.
 VOLUNTEER_GRANTS = cypher(
     "access.grants.volunteer",
     """
     MATCH (v:Volunteer {id: $subject})
     RETURN [(v)-[:ASSIGNED]->(n:Need) WHERE n.status IN $active | n.id] AS needs,
-           [(v)-[:ASSIGNED]->(n:Need)<-[:HAS_NEED]-(r:Resident)
-              WHERE n.status IN $active | r.id] AS residents,
+           [(v)-[:ASSIGNED]->(n2:Need)<-[:HAS_NEED]-(r:Resident)
+              WHERE n2.status IN $active | r.id] AS residents,
            [(v)-[:PERFORMED]->(s:ServiceRecord) | s.id] AS records,
            [(v)-[:HOLDS]->(e:TimeBankEntry) | e.id] AS entries
     """,
@@ -45,15 +47,15 @@ PARTNER_GRANTS = cypher(
     "access.grants.partner",
     """
     MATCH (o:Organization {id: $subject})
-    RETURN [(o)-[:REFERRED]->(f:Referral) | f.id] AS sent,
-           [(f:Referral)-[:TO]->(o) | f.id] AS received,
-           [(o)-[:REFERRED]->(:Referral)-[:ABOUT]->(n:Need) | n.id] AS sent_needs,
-           [(o)<-[:TO]-(f:Referral)-[:ABOUT]->(n:Need)
-              WHERE f.status <> 'DECLINED' | n.id] AS received_needs,
-           [(o)<-[:TO]-(f:Referral)-[:ABOUT]->(n:Need)
-              WHERE f.status = 'ACCEPTED' | n.id] AS visit_needs,
-           [(o)<-[:TO]-(f:Referral)-[:ABOUT]->(:Need)<-[:HAS_NEED]-(r:Resident)
-              WHERE f.status = 'ACCEPTED' | r.id] AS residents,
+    RETURN [(o)-[:REFERRED]->(f1:Referral) | f1.id] AS sent,
+           [(f2:Referral)-[:TO]->(o) | f2.id] AS received,
+           [(o)-[:REFERRED]->(:Referral)-[:ABOUT]->(n3:Need) | n3.id] AS sent_needs,
+           [(o)<-[:TO]-(f4:Referral)-[:ABOUT]->(n4:Need)
+              WHERE f4.status <> 'DECLINED' | n4.id] AS received_needs,
+           [(o)<-[:TO]-(f5:Referral)-[:ABOUT]->(n5:Need)
+              WHERE f5.status = 'ACCEPTED' | n5.id] AS visit_needs,
+           [(o)<-[:TO]-(f6:Referral)-[:ABOUT]->(:Need)<-[:HAS_NEED]-(r6:Resident)
+              WHERE f6.status = 'ACCEPTED' | r6.id] AS residents,
            [(v:Volunteer)-[:MEMBER_OF]->(o) | v.id] AS members
     """,
 )

@@ -336,9 +336,11 @@ def list_statement(
     where = _where(family, conditions, search=search)
     direction = " DESC" if descending else ""
     if search:
+        # `MATCH (n)` re-binds the yielded node: FalkorDB rejects a relationship pattern in a
+        # WHERE that follows the procedure's WITH directly ("Type mismatch: expected Null").
         head = (
             "CALL $$fulltext_nodes('Searchable', $query) YIELD node, score\n"
-            f"WITH node AS n, score {where}"
+            f"WITH node AS n, score MATCH (n) {where}"
         )
         order = (
             f"{family.sorts[sort]}{direction}, n.id"
@@ -373,9 +375,11 @@ def count_statement(label: str, conditions: tuple[str, ...], *, search: bool = F
     family = _family(label)
     where = _where(family, conditions, search=search)
     if search:
+        # `MATCH (n)` re-binds the yielded node: FalkorDB rejects a relationship pattern in a
+        # WHERE that follows the procedure's WITH directly ("Type mismatch: expected Null").
         head = (
             "CALL $$fulltext_nodes('Searchable', $query) YIELD node, score\n"
-            f"WITH node AS n, score {where}"
+            f"WITH node AS n, score MATCH (n) {where}"
         )
     else:
         head = f"MATCH (n:{allowed_label(label)}) {where}"

@@ -75,6 +75,8 @@ RESIDENTS = Family(
     conditions={
         "community": "(n)-[:LIVES_IN]->(:Community {id: $community})",
         "district": "(n)-[:LIVES_IN]->(:Community)-[:IN]->(:District {id: $district})",
+        # In a community a social worker covers (the access rules narrow PII queries to them).
+        "covered_by": "(n)-[:LIVES_IN]->(:Community)<-[:COVERS]-(:SocialWorker {id: $covered_by})",
         "tags_any": "any(t IN n.tags WHERE t IN $tags_any)",
         "tags_all": "all(t IN $tags_all WHERE t IN n.tags)",
         "born_from": "n.birthYear >= $born_from",

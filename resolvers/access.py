@@ -42,6 +42,9 @@ class Access:
             self._grants = asyncio.ensure_future(self._read_grants())
         return await self._grants
 
+    def forget_grants(self) -> None:
+        self._grants = None
+
     async def _read_grants(self) -> Grants:
         found = await graph.grants(self.store, self.viewer.role.value, self.viewer.subject)
         return Grants(**found)

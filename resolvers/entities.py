@@ -15,6 +15,7 @@ from typing import Any
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
+import policy
 from graph import entities
 from graph.entities import SCOPE, Direction, Rel, scope_params
 from policy import RowScope
@@ -60,11 +61,18 @@ async def list_connection(
     """
     if sort == "DISTANCE" and "near" not in where:
         raise BadUserInput("Sorting by DISTANCE needs a `near` filter to measure from.")
-    scope = await info.context.access.rows(label)
+    access = info.context.access
+    scope = await access.rows(label)
     if scope is not None:
         if scope.closed:
             raise Forbidden(scope.reason)
         where = {**where, SCOPE: scope_params(scope.ids, scope.statuses)}
+    if policy.asks_about_pii(label, frozenset(where), sort, search is not None):
+        decision, covering = policy.pii_query(access.viewer, label)
+        if not decision.allowed:
+            raise Forbidden(decision.reason)
+        if covering is not None:
+            where = {**where, "covered_by": {"covered_by": covering}}
     page = await entities.list_page(
         info.context.store,
         label,

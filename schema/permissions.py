@@ -141,6 +141,16 @@ class MayAct(BasePermission):
         return True
 
 
+class FreshGrants(FieldExtension):
+    """After a change, the viewer's grants are read again: a volunteer's new service record
+    is theirs to see in the payload of the very mutation that made it."""
+
+    async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        result = await next_(source, info, **kwargs)
+        info.context.access.forget_grants()
+        return result
+
+
 def may(
     act: Act,
     on: str | None = None,
@@ -152,4 +162,4 @@ def may(
 ) -> list[FieldExtension]:
     """The extensions list for a mutation guarded by :class:`MayAct`."""
     permission = MayAct(act, on, on_arg, volunteer=volunteer, organization=organization, need=need)
-    return [PermissionExtension([permission], use_directives=False)]
+    return [PermissionExtension([permission], use_directives=False), FreshGrants()]

@@ -26,6 +26,7 @@ NEAR = gid("Volunteer", "volunteer-zs-near")
 REGULAR = gid("Volunteer", "volunteer-zs-regular")
 WORKER = gid("SocialWorker", "worker-0001")
 
+
 @pytest.fixture(autouse=True)
 async def fresh_demo(demo_app: Any, falkordb_store: GraphStore) -> AsyncIterator[None]:
     await clear_graph(falkordb_store)
