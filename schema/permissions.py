@@ -24,6 +24,7 @@ from strawberry.types.base import StrawberryOptional
 import policy
 from auth import Role
 from graph import access as graph_access
+from graph.entities import camel
 from policy import Act, Target
 from resolvers.access import MutationTrail
 from schema.errors import Forbidden
@@ -53,7 +54,7 @@ def protect(types: Iterable[type]) -> None:
         label = definition.name
         protected = policy.FIELD_VIEWS.get(label, {})
         for field in definition.fields:
-            name = field.graphql_name or _camel(field.python_name)
+            name = field.graphql_name or camel(field.python_name)
             if name not in protected:
                 continue
             if not isinstance(field.type, StrawberryOptional):
@@ -62,11 +63,6 @@ def protect(types: Iterable[type]) -> None:
                 field.extensions.append(
                     PermissionExtension([Protected(label, name)], use_directives=False)
                 )
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 class Roles(BasePermission):

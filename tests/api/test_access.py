@@ -103,8 +103,8 @@ async def as_persona(
         yield http
 
 
-def _residents_in(data: Any, key: str) -> list[dict[str, Any]]:
-    """Every resident object with ``key`` anywhere in a response's data."""
+def _objects_with_key(data: Any, key: str) -> list[dict[str, Any]]:
+    """Every object with this ``key`` anywhere in a response's data."""
     found: list[dict[str, Any]] = []
 
     def walk(value: Any) -> None:
@@ -182,7 +182,7 @@ async def test_each_resident_pii_field_is_visible_only_where_the_table_says(
     body = response.json()
     errors = body.get("errors") or []
     assert {e["extensions"]["code"] for e in errors} <= {"FORBIDDEN"}, errors
-    found = _residents_in(body.get("data"), resident)
+    found = _objects_with_key(body.get("data"), resident)
     name = facts[resident]["name"]
 
     matcher_only = path == "linkResources" and persona not in MATCHERS
@@ -275,7 +275,7 @@ async def test_volunteer_contact_details_are_visible_only_where_the_table_says(
     assert response.status_code == 200, response.text
     body = response.json()
     errors = body.get("errors") or []
-    found = _residents_in(body.get("data"), volunteer)
+    found = _objects_with_key(body.get("data"), volunteer)
     if view == "CLOSED" or (path == "whoCanServe" and persona not in MATCHERS):
         assert found == []
         if path != "team":
