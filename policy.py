@@ -308,6 +308,7 @@ class Act(StrEnum):
     VOLUNTEER_SELF = "volunteer_self"  # the volunteer themself, or a covering social worker
     ORGANIZATION = "organization"  # a partner acting for its own organization
     OWNER = "owner"  # the partner owning the resource, for a need referred to it
+    KEEPER = "keeper"  # the partner offering the resource (changing what it offers)
     REFERRAL_RECEIVER = "referral_receiver"  # the partner a referral was sent to
     REFERRER = "referrer"  # a covering social worker, or a partner referring a need it holds
     FUNDS = "funds"  # the organization managing the fund
@@ -358,6 +359,10 @@ def decide(viewer: Viewer, grants: Grants, act: Act, target: Target) -> Decision
         Act.OWNER: (
             partner and subject in target.organizations and target.need in grants.needs,
             "A partner may allocate only its own resources, to needs referred to it.",
+        ),
+        Act.KEEPER: (
+            partner and subject in target.organizations,
+            "A partner may change only its own organization's resources.",
         ),
         Act.REFERRAL_RECEIVER: (
             partner and subject in target.organizations,

@@ -522,6 +522,38 @@ ALLOCATE_RESOURCE = cypher(
     """,
 )
 
+UPDATE_RESOURCE = cypher(
+    "workflows.update_resource",
+    f"""
+    {SEEN}
+    OPTIONAL MATCH (res:Resource {{id: $resource}})
+    {lock("res")}
+    WITH seen, res
+    OPTIONAL MATCH (res)-[a:ALLOCATED_TO]->()
+    WITH seen, res, coalesce(sum(a.quantity), 0) AS allocated
+    WITH seen, res, allocated,
+         coalesce($props.availableFrom, res.availableFrom) AS availableFrom,
+         coalesce($props.availableUntil, res.availableUntil) AS availableUntil
+    WITH seen, res, allocated, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN res IS NULL THEN 'RESOURCE_NOT_FOUND'
+        WHEN $props.quantity IS NOT NULL AND $props.quantity < allocated
+            THEN 'BELOW_ALLOCATED'
+        WHEN availableFrom IS NOT NULL AND availableUntil IS NOT NULL
+             AND availableUntil < availableFrom THEN 'WINDOW_INVERTED'
+    END AS problem
+    {
+        when_ok(
+            "SET res += $props "
+            "FOREACH (t IN CASE WHEN $search IS NULL THEN [] ELSE [$search] END | "
+            "SET res.search = t) " + remember("$resource")
+        )
+    }
+    {unlock("res")}
+    RETURN {OUTCOME}, allocated
+    """,
+)
+
 # --- referrals -----------------------------------------------------------------------------
 
 REFER = cypher(
@@ -1103,6 +1135,34 @@ async def allocate_resource(
             "NO_LONGER_AVAILABLE": _refused("That resource is no longer available."),
             "NOT_ENOUGH_LEFT": lambda row: GraphRejected(
                 f"Only {int(row['remaining'])} of that resource are left."
+            ),
+        },
+    )
+
+
+async def update_resource(
+    store: GraphStore,
+    request: Request,
+    resource: str,
+    props: Mapping[str, Any],
+    search: str | None,
+) -> Done:
+    """Change what a resource offers; never below what is already allocated, and its window
+    (merged with the stored one) never ends before it starts."""
+    return await perform(
+        store,
+        UPDATE_RESOURCE,
+        {"resource": resource, "props": dict(props), "search": search},
+        request,
+        resource,
+        {
+            "RESOURCE_NOT_FOUND": _missing("resource", resource),
+            "BELOW_ALLOCATED": lambda row: GraphRejected(
+                f"{int(row['allocated'])} of it are already allocated; the quantity cannot be "
+                "lower than that."
+            ),
+            "WINDOW_INVERTED": _refused(
+                "`availableUntil` would be before `availableFrom`; change both together."
             ),
         },
     )

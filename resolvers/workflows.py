@@ -384,6 +384,28 @@ async def offer_resource(info: Info, data: Any, key: str | None) -> Any:
     return _payload("ResourcePayload", done)
 
 
+async def update_resource(info: Info, resource_id: str, data: Any, key: str | None) -> Any:
+    resource = _id(resource_id, "Resource", "id")
+    changes: dict[str, Any] = {}
+    if data.name is not None:
+        changes["name"] = _text(data.name, "name", required=True)
+    if data.description is not None:
+        changes["description"] = _text(data.description, "description", limit=MAX_NOTE)
+    _range(data.quantity, "quantity", 1, 100_000_000)
+    for name in ("quantity", "available_from", "available_until"):
+        if getattr(data, name) is not None:
+            changes[name] = getattr(data, name)
+    if data.available_from and data.available_until and data.available_until < data.available_from:
+        raise BadUserInput("`availableUntil` must not be before `availableFrom`.")
+    if not changes:
+        raise BadUserInput("Nothing to change: give at least one field.")
+    props = {camel(k): v for k, v in changes.items()}
+    search = search_text(changes["name"]) if "name" in changes else None
+    request = _request(info, "updateResource", key, resource=resource, changes=changes)
+    done = await workflows.update_resource(info.context.store, request, resource, props, search)
+    return _payload("ResourcePayload", done)
+
+
 async def allocate(
     info: Info, resource_id: str, need_id: str, quantity: int, key: str | None
 ) -> Any:

@@ -168,6 +168,22 @@ class OfferResourceInput:
     description: str | None = strawberry.field(default=None, description="Details.")
 
 
+@strawberry.input(
+    description="What changes about an offered resource; fields left out keep their value."
+)
+class UpdateResourceInput:
+    name: str | None = strawberry.field(default=None, description="Name, 1–200 characters.")
+    quantity: int | None = strawberry.field(
+        default=None,
+        description="Total offered, 1–100000000; never below what is already allocated.",
+    )
+    available_from: dt.date | None = strawberry.field(default=None, description="From.")
+    available_until: dt.date | None = strawberry.field(
+        default=None, description="Until; a past date withdraws what is left."
+    )
+    description: str | None = strawberry.field(default=None, description="Details.")
+
+
 @strawberry.type(description="Workflow steps (each atomic; see the type descriptions).")
 class Mutation:
     @strawberry.mutation(
@@ -353,6 +369,19 @@ class Mutation:
         idempotency_key: KEY = None,
     ) -> ResourcePayload:  # type: ignore[valid-type]
         return await resolve.offer_resource(info, input, idempotency_key)
+
+    @strawberry.mutation(
+        extensions=may(Act.KEEPER, "Resource", "id"),
+        description="Update a resource's availability or quantity (its offering organization).",
+    )
+    async def update_resource(
+        self,
+        info: strawberry.Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The resource.")],
+        input: Annotated[UpdateResourceInput, strawberry.argument(description="What changes.")],
+        idempotency_key: KEY = None,
+    ) -> ResourcePayload:  # type: ignore[valid-type]
+        return await resolve.update_resource(info, id, input, idempotency_key)
 
     @strawberry.mutation(
         extensions=may(Act.OWNER, "Resource", "resource_id", need="need_id"),

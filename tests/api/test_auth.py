@@ -77,6 +77,18 @@ async def test_a_partner_registers_its_resource_and_links_it_only_to_needs_refer
     )
     assert error["extensions"]["code"] == "FORBIDDEN"
     assert await checksum(falkordb_store) == before
+    # It updates what its own resource offers, and nobody else's.
+    update = (
+        "mutation ($r: ID!, $q: Int!) { updateResource(id: $r, input: {quantity: $q}) "
+        "{ resource { quantity remaining } } }"
+    )
+    done = await partner(update, r=resource, q=20)
+    assert done["updateResource"]["resource"] == {"quantity": 20, "remaining": 19}
+    before = await checksum(falkordb_store)
+    (error,) = await partner.errors(update, r=gid("Resource", "resource-zs-clothes"), q=1)
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert "own organization's resources" in error["message"]
+    assert await checksum(falkordb_store) == before
 
 
 async def test_a_partner_cannot_act_for_another_organization(

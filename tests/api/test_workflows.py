@@ -330,6 +330,40 @@ async def test_resources_are_never_allocated_beyond_what_is_left(gql: GraphQL) -
     assert errors[0]["extensions"]["code"] == "CONFLICT" and "Only 10" in errors[0]["message"]
 
 
+UPDATE_RESOURCE = """
+mutation ($r: ID!, $input: UpdateResourceInput!) {
+  updateResource(id: $r, input: $input) {
+    resource { quantity remaining availableFrom availableUntil }
+  }
+}
+"""
+
+
+async def test_a_resource_can_shrink_to_what_is_allocated_but_not_below(
+    gql: GraphQL, falkordb_store: GraphStore
+) -> None:
+    packs = gid("Resource", "resource-zs-care-packs")
+    await gql(
+        "mutation ($r: ID!, $n: ID!) { allocateResource(resourceId: $r, needId: $n, quantity: 30)"
+        " { resource { id } } }",
+        r=packs,
+        n=LIN_VISIT,
+    )
+    done = await gql(UPDATE_RESOURCE, r=packs, input={"quantity": 35})
+    assert done["updateResource"]["resource"]["quantity"] == 35
+    assert done["updateResource"]["resource"]["remaining"] == 5
+    errors = await gql.errors(UPDATE_RESOURCE, r=packs, input={"quantity": 29})
+    assert errors[0]["extensions"]["code"] == "CONFLICT" and "30 of it" in errors[0]["message"]
+    # The new end would fall before the stored start.
+    await gql(UPDATE_RESOURCE, r=packs, input={"availableFrom": "2026-12-01"})
+    before = await checksum(falkordb_store)
+    errors = await gql.errors(UPDATE_RESOURCE, r=packs, input={"availableUntil": "2026-11-30"})
+    assert errors[0]["extensions"]["code"] == "CONFLICT"
+    errors = await gql.errors(UPDATE_RESOURCE, r=packs, input={})
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert await checksum(falkordb_store) == before
+
+
 async def test_a_referral_goes_round_the_loop_and_the_referrer_sees_the_outcome(
     gql: GraphQL,
 ) -> None:
