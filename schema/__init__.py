@@ -13,6 +13,7 @@ from schema import audit, organizations, people, places, services, taxonomy
 from schema.audit import AuditQuery, AuditTrail
 from schema.limits import RequestLimits
 from schema.matching import MatchingQuery
+from schema.network import NetworkQuery
 from schema.organizations import OrganizationsQuery
 from schema.people import PeopleQuery
 from schema.permissions import protect
@@ -88,6 +89,7 @@ class Query(
     OrganizationsQuery,
     ServicesQuery,
     MatchingQuery,
+    NetworkQuery,
     AuditQuery,
     SystemQuery,
 ):

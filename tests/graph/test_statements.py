@@ -18,7 +18,7 @@ from tests.statements import project_statements
 
 STATEMENTS = [s for s in project_statements() if not s.name.startswith("schema.")]
 PARAM = re.compile(r"(?<!\$)\$([A-Za-z_][A-Za-z0-9_]*)")
-COUNTS = {"limit", "batch", "first", "skip", "offset"}
+COUNTS = {"limit", "batch", "first", "skip", "offset", "cap"}
 
 
 def placeholder_params(statement: Statement) -> dict[str, object]:

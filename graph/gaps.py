@@ -1,0 +1,358 @@
+"""Where the network is thin: needs and vulnerable residents with too few volunteers in reach.
+
+Counting eligible volunteers one need at a time (``graph.matching``) costs one statement per need;
+a district has tens of thousands. So a gap survey reads three things once — the subjects in scope,
+the skill taxonomy, and the active volunteers within reach of any subject (through the point
+index) — and counts in memory, with the matching rules that do not depend on other assignments:
+a skill that satisfies the need (directly, through the skill taxonomy, or of its category), base
+within the volunteer's own radius and the asked radius, free in one of the need's slots, under
+the load limit, a common language when the need asks for one. What it leaves out, on purpose:
+slot-level clashes with the volunteer's other assignments (``whoCanServe`` checks those for one
+need). Distances are great-circle (haversine, R = 6,378,140 m as on both engines).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from graph.cypher import cypher
+from graph.filters import MAX_TAXONOMY_DEPTH
+from graph.services import ACTIVE_NEED_STATUSES
+from graph.store import GraphStore
+
+EARTH_RADIUS_M = 6_378_140.0
+MAX_SUBJECTS = 50_000
+
+CATEGORIES_UNDER = cypher(
+    "gaps.categories_under",
+    f"""
+    MATCH (x:ServiceCategory)-[:BROADER*0..{MAX_TAXONOMY_DEPTH}]->
+          (:ServiceCategory {{id: $category}})
+    RETURN collect(DISTINCT x.id) AS categories
+    """,
+)
+
+TAXONOMY = cypher(
+    "gaps.taxonomy",
+    f"""
+    MATCH (s:Skill)
+    OPTIONAL MATCH (s)-[:BROADER*0..{MAX_TAXONOMY_DEPTH}]->(up:Skill)
+    WITH s, collect(DISTINCT up.id) AS up
+    OPTIONAL MATCH (s)-[:BROADER*0..{MAX_TAXONOMY_DEPTH}]->(:Skill)-[:OF_CATEGORY]->
+          (:ServiceCategory)-[:BROADER*0..{MAX_TAXONOMY_DEPTH}]->(c:ServiceCategory)
+    RETURN s.id AS skill, up, collect(DISTINCT c.id) AS categories
+    """,
+)
+
+# Active needs in scope, where they are (the resident's home, else the community's centre).
+NEEDS = cypher(
+    "gaps.needs",
+    """
+    MATCH (need:Need)-[:IN]->(c:Community)
+    WHERE need.status IN $active
+      AND ($community IS NULL OR c.id = $community)
+      AND ($district IS NULL OR (c)-[:IN]->(:District {id: $district}))
+    MATCH (need)-[:OF_CATEGORY]->(cat:ServiceCategory)
+    WHERE $categories IS NULL OR cat.id IN $categories
+    OPTIONAL MATCH (r:Resident)-[:HAS_NEED]->(need)
+    OPTIONAL MATCH (need)-[:REQUIRES]->(req:Skill)
+    WITH need, c, cat, r, collect(req.id) AS required
+    RETURN need.id AS key, c.id AS community, c.name AS communityName, cat.id AS category,
+           cat.name AS categoryName, coalesce(r.location, c.location) AS location,
+           CASE WHEN need.oneOffSlot IS NULL THEN coalesce(need.slots, [])
+                ELSE [need.oneOffSlot] END AS slots,
+           coalesce(need.languageRequired, false) AS languageRequired,
+           coalesce(r.languages, []) AS languages, required
+    ORDER BY key
+    LIMIT $cap
+    """,
+)
+
+# Residents in scope with one of the tags (or any tag), and where they live.
+RESIDENTS = cypher(
+    "gaps.residents",
+    """
+    MATCH (r:Resident)-[:LIVES_IN]->(c:Community)
+    WHERE ($community IS NULL OR c.id = $community)
+      AND ($district IS NULL OR (c)-[:IN]->(:District {id: $district}))
+      AND CASE WHEN $tags IS NULL THEN size(coalesce(r.tags, [])) > 0
+               ELSE any(t IN coalesce(r.tags, []) WHERE t IN $tags) END
+    RETURN r.id AS key, c.id AS community, c.name AS communityName,
+           coalesce(r.location, c.location) AS location, coalesce(r.languages, []) AS languages
+    ORDER BY key
+    LIMIT $cap
+    """,
+)
+
+VOLUNTEERS = cypher(
+    "gaps.volunteers",
+    """
+    MATCH (v:Volunteer)
+    WHERE $$distance(v.location, point({latitude: $latitude, longitude: $longitude})) <= $reach
+      AND v.status = 'ACTIVE'
+    OPTIONAL MATCH (v)-[:ASSIGNED]->(other:Need)
+    WHERE other.status IN $active
+    WITH v, count(other) AS load
+    WHERE load < coalesce(v.maxLoad, 1)
+    RETURN v.id AS key, v.location AS location, v.serviceRadiusMeters AS radius,
+           coalesce(v.availability, []) AS availability, coalesce(v.languages, []) AS languages,
+           [(v)-[:HAS_SKILL]->(s:Skill) | s.id] AS skills
+    """,
+)
+
+CATEGORY_NAME = cypher(
+    "gaps.category_name",
+    "MATCH (c:ServiceCategory {id: $category}) RETURN c.name AS name",
+)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A need or a resident whose reach is surveyed."""
+
+    key: str
+    community: str
+    community_name: str
+    category: str
+    category_name: str
+    latitude: float
+    longitude: float
+    slots: tuple[str, ...] = ()  # empty: any time (residents)
+    languages: tuple[str, ...] = ()
+    language_required: bool = False
+    required: tuple[str, ...] = ()  # skills; empty: any skill of the category
+
+
+@dataclass(frozen=True)
+class Supply:
+    key: str
+    latitude: float
+    longitude: float
+    radius: int
+    availability: frozenset[str]
+    languages: frozenset[str]
+    skills: tuple[str, ...]
+
+
+@dataclass
+class GapGroup:
+    community: str
+    community_name: str
+    category: str
+    category_name: str
+    subjects: int = 0
+    short: int = 0  # fewer than the minimum
+    uncovered: int = 0  # nobody at all
+    candidates: list[int] = field(default_factory=list)
+    short_keys: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Survey:
+    groups: list[GapGroup]
+    subjects: int
+    truncated: bool
+
+
+def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    up: Mapping[str, frozenset[str]]  # skill -> itself and its broader skills
+    categories: Mapping[str, frozenset[str]]  # skill -> categories it counts for (and broader)
+
+    def satisfying(self, required: tuple[str, ...], category: str) -> frozenset[str]:
+        """The skills a volunteer may have to serve a subject (as in ``graph.matching``)."""
+        if required:
+            wanted = set(required)
+            return frozenset(s for s, up in self.up.items() if not up.isdisjoint(wanted))
+        return frozenset(s for s, cats in self.categories.items() if category in cats)
+
+
+async def taxonomy(store: GraphStore) -> Taxonomy:
+    rows = await store.read(TAXONOMY)
+    return Taxonomy(
+        {r["skill"]: frozenset(r["up"] or ()) for r in rows},
+        {r["skill"]: frozenset(r["categories"] or ()) for r in rows},
+    )
+
+
+async def categories_under(store: GraphStore, category: str) -> list[str]:
+    rows = await store.read(CATEGORIES_UNDER, {"category": category})
+    return list(rows[0]["categories"]) if rows else []
+
+
+def _point(value: Mapping[str, float] | None) -> tuple[float, float] | None:
+    return None if value is None else (float(value["latitude"]), float(value["longitude"]))
+
+
+async def need_subjects(
+    store: GraphStore, *, district: str | None, community: str | None, category: str | None
+) -> tuple[list[Subject], bool]:
+    categories = await categories_under(store, category) if category else None
+    rows = await store.read(
+        NEEDS,
+        {
+            "district": district,
+            "community": community,
+            "categories": categories,
+            "active": list(ACTIVE_NEED_STATUSES),
+            "cap": MAX_SUBJECTS + 1,
+        },
+    )
+    subjects = []
+    for row in rows[:MAX_SUBJECTS]:
+        where = _point(row["location"])
+        if where is None:
+            continue
+        subjects.append(
+            Subject(
+                row["key"],
+                row["community"],
+                row["communityName"],
+                row["category"],
+                row["categoryName"],
+                *where,
+                slots=tuple(row["slots"]),
+                languages=tuple(row["languages"]),
+                language_required=bool(row["languageRequired"]),
+                required=tuple(row["required"]),
+            )
+        )
+    return subjects, len(rows) > MAX_SUBJECTS
+
+
+async def resident_subjects(
+    store: GraphStore,
+    *,
+    district: str | None,
+    community: str | None,
+    category: str,
+    tags: Sequence[str] | None,
+) -> tuple[list[Subject], bool]:
+    named = await store.read(CATEGORY_NAME, {"category": category})
+    category_name = named[0]["name"] if named else category
+    rows = await store.read(
+        RESIDENTS,
+        {
+            "district": district,
+            "community": community,
+            "tags": list(tags) if tags else None,
+            "cap": MAX_SUBJECTS + 1,
+        },
+    )
+    subjects = []
+    for row in rows[:MAX_SUBJECTS]:
+        where = _point(row["location"])
+        if where is None:
+            continue
+        subjects.append(
+            Subject(
+                row["key"],
+                row["community"],
+                row["communityName"],
+                category,
+                category_name,
+                *where,
+                languages=tuple(row["languages"]),
+            )
+        )
+    return subjects, len(rows) > MAX_SUBJECTS
+
+
+async def supply(store: GraphStore, subjects: Sequence[Subject], radius: int) -> list[Supply]:
+    """Active volunteers under their load limit within ``radius`` of any subject (one read:
+    a circle round the subjects' centre that holds every subject's circle)."""
+    if not subjects:
+        return []
+    lat = sum(s.latitude for s in subjects) / len(subjects)
+    lon = sum(s.longitude for s in subjects) / len(subjects)
+    spread = max(haversine(lat, lon, s.latitude, s.longitude) for s in subjects)
+    rows = await store.read(
+        VOLUNTEERS,
+        {
+            "latitude": lat,
+            "longitude": lon,
+            "reach": spread + radius + 1,
+            "active": list(ACTIVE_NEED_STATUSES),
+        },
+    )
+    found = []
+    for row in rows:
+        where = _point(row["location"])
+        if where is None:
+            continue
+        found.append(
+            Supply(
+                row["key"],
+                *where,
+                radius=int(row["radius"] or 0),
+                availability=frozenset(row["availability"]),
+                languages=frozenset(row["languages"]),
+                skills=tuple(row["skills"] or ()),
+            )
+        )
+    return found
+
+
+def survey(
+    subjects: Iterable[Subject],
+    volunteers: Sequence[Supply],
+    tax: Taxonomy,
+    *,
+    radius: int,
+    min_candidates: int,
+    truncated: bool = False,
+    keep_keys: int = 20,
+) -> Survey:
+    """Count each subject's eligible volunteers and group by community and category."""
+    by_skill: dict[str, list[int]] = defaultdict(list)
+    for i, v in enumerate(volunteers):
+        for skill in set(v.skills):
+            by_skill[skill].append(i)
+    pools: dict[tuple[tuple[str, ...], str], frozenset[int]] = {}
+    groups: dict[tuple[str, str], GapGroup] = {}
+    total = 0
+    for s in subjects:
+        total += 1
+        pool_key = (s.required, s.category)
+        pool = pools.get(pool_key)
+        if pool is None:
+            skills = tax.satisfying(s.required, s.category)
+            pool = pools[pool_key] = frozenset(i for k in skills for i in by_skill.get(k, ()))
+        count = 0
+        for i in pool:
+            v = volunteers[i]
+            if s.slots and v.availability.isdisjoint(s.slots):
+                continue
+            if s.language_required and v.languages.isdisjoint(s.languages):
+                continue
+            if haversine(s.latitude, s.longitude, v.latitude, v.longitude) > min(radius, v.radius):
+                continue
+            count += 1
+        group = groups.get((s.community, s.category))
+        if group is None:
+            group = groups[(s.community, s.category)] = GapGroup(
+                s.community, s.community_name, s.category, s.category_name
+            )
+        group.subjects += 1
+        group.candidates.append(count)
+        if count < min_candidates:
+            group.short += 1
+            if len(group.short_keys) < keep_keys:
+                group.short_keys.append(s.key)
+        if count == 0:
+            group.uncovered += 1
+    ordered = sorted(
+        groups.values(),
+        key=lambda g: (-g.short / g.subjects, -g.short, g.community, g.category),
+    )
+    return Survey(ordered, total, truncated)

@@ -1,0 +1,545 @@
+"""The network as analysts see it: subgraphs, connections, collaboration, money, gaps, figures.
+
+Every answer here is bounded (depth, node and edge caps) and says when a bound cut it
+(``truncated``). Nodes carry a display name; a resident's is their name only for viewers who may
+read it (admins, the social worker covering them), otherwise "服务对象 · <age band>". The full
+entity behind a node is one field away (``entity``), read under the usual field rules.
+
+No ``from __future__ import annotations`` here: strawberry resolves the lazy types itself.
+"""
+
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from auth import Role
+from graph.collaboration import Tie
+from graph.labels import RELATIONSHIP_TYPES
+from graph.network import NETWORK_LABELS
+from resolvers import network as resolve
+from schema.enums import FundKind, VulnerabilityTag
+from schema.permissions import roles
+from schema.relay import Node
+
+PLACES = "schema.places"
+TAXONOMY = "schema.taxonomy"
+SERVICES = "schema.services"
+ORGS = "schema.organizations"
+
+LABEL_TEXT = {
+    "City": "市",
+    "District": "区 / 街道 / 镇",
+    "Community": "社区 / 村",
+    "Resident": "服务对象 (a resident)",
+    "Need": "需求 (a need)",
+    "Skill": "专长 (a skill)",
+    "ServiceCategory": "服务类别 (a service category)",
+    "Volunteer": "义工 (a volunteer)",
+    "SocialWorker": "社工 (a social worker)",
+    "Organization": "组织 (an organization)",
+    "Project": "项目 (a project)",
+    "Fund": "基金 (a fund)",
+    "Expert": "智库专家 (an expert)",
+    "ThinkTank": "智库 (a think tank)",
+    "Resource": "慈善资源 (a charity resource)",
+    "Venue": "场地 (a venue)",
+    "Recruitment": "招募 (a recruitment)",
+    "ServiceRecord": "服务记录 (a service record)",
+    "Referral": "转介 (a referral)",
+    "TimeBankEntry": "时间银行记录 (a time-bank entry)",
+}
+TYPE_TEXT = {
+    "IN": "Is in a place (community in district, need in community…).",
+    "LIVES_IN": "A resident lives in a community.",
+    "HAS_NEED": "A resident has a need.",
+    "REQUIRES": "Requires a skill.",
+    "OF_CATEGORY": "Is of a service category.",
+    "BROADER": "A narrower skill or category points to its broader one.",
+    "HAS_SKILL": "A volunteer has a skill.",
+    "SERVES_AREA": "Serves a community.",
+    "MEMBER_OF": "A volunteer belongs to a team or organization.",
+    "COVERS": "Covers a community (social worker) or a scope (fund).",
+    "CASE_MANAGER_OF": "A social worker manages a resident's case.",
+    "SUPERVISES": "A social worker supervises an organization.",
+    "EMPLOYED_BY": "A social worker works for an organization.",
+    "INCUBATED_BY": "An organization was incubated, introduced or optimized by a hub.",
+    "PART_OF": "Is part of (team of a corps, sub-project, record of a project, expert of a think "
+    "tank).",
+    "RUNS": "An organization runs a project or recruitment.",
+    "TARGETS": "A project works in a community.",
+    "GRANTED": "A fund granted money to a project.",
+    "DONATED": "An organization donated money to a fund.",
+    "MANAGED_BY": "Is managed by an organization.",
+    "ADVISES": "An expert or think tank advises.",
+    "OFFERS": "An organization offers a resource.",
+    "ALLOCATED_TO": "A resource was allocated to a need.",
+    "ASSIGNED": "A volunteer is assigned to a need.",
+    "SIGNED_UP": "A volunteer signed up for a recruitment.",
+    "PERFORMED": "A volunteer performed a service record.",
+    "VERIFIED": "A social worker verified a service record.",
+    "REFERRED": "An organization referred a need.",
+    "TO": "A referral went to an organization.",
+    "ABOUT": "A referral is about a need.",
+    "LOCATED_AT": "Takes place at a venue.",
+    "FOR": "A record or recruitment is for a need or project.",
+    "HOLDS": "A volunteer holds a time-bank entry.",
+    "EARNED_BY": "A time-bank entry was earned by a service record.",
+    "SPENT_ON": "A time-bank entry was spent on a need.",
+    "FAMILY_OF": "A volunteer is family of a resident.",
+}
+
+NetworkLabel = strawberry.enum(
+    Enum(
+        "NetworkLabel",
+        {x: strawberry.enum_value(x, description=LABEL_TEXT[x]) for x in NETWORK_LABELS},
+    ),
+    description="The kinds of entity a network answer can hold (graph labels).",
+)
+RelationshipType = strawberry.enum(
+    Enum(
+        "RelationshipType",
+        {t: strawberry.enum_value(t, description=TYPE_TEXT[t]) for t in RELATIONSHIP_TYPES},
+    ),
+    description="The kinds of link between entities (docs/DATA_MODEL.md).",
+)
+TIE_TEXT = {
+    Tie.SHARED_PROJECT: "Both run the same project (联合项目).",
+    Tie.REFERRAL: "One referred needs to the other (转介); source is the referrer.",
+    Tie.SHARED_VOLUNTEERS: "Volunteers belong to both.",
+    Tie.INCUBATION: "One was incubated, introduced or optimized by the other (孵化); source is "
+    "the incubated.",
+    Tie.FUNDING: "A fund one manages granted to a project the other runs; source is the funder.",
+    Tie.TEAM: "A team or branch is part of the other (总队/大队/小组); source is the part.",
+}
+TieKind = strawberry.enum(
+    Enum("TieKind", {t.value: strawberry.enum_value(t.value, description=d)
+                     for t, d in TIE_TEXT.items()}),
+    description="A kind of working tie between two organizations.",
+)  # fmt: skip
+
+
+@strawberry.enum(description="What a gap survey counts.")
+class GapSubject(Enum):
+    NEEDS = strawberry.enum_value("NEEDS", description="Active needs (开放、已匹配、服务中).")
+    RESIDENTS = strawberry.enum_value(
+        "RESIDENTS", description="Residents with a vulnerability tag (the service they may need)."
+    )
+
+
+@strawberry.enum(description="A step money takes.")
+class FlowKind(Enum):
+    DONATION = strawberry.enum_value("DONATION", description="A donor into a fund (捐赠).")
+    GRANT = strawberry.enum_value("GRANT", description="A fund to a project (资助).")
+    RUN = strawberry.enum_value("RUN", description="A project to the organization running it.")
+    TARGET = strawberry.enum_value(
+        "TARGET",
+        description="A project to a community it works in; a project working in several "
+        "communities shares its money equally among them.",
+    )
+
+
+@strawberry.type(description="One entity in a network answer.")
+class NetworkNode:
+    id: strawberry.ID = strawberry.field(description="Global id (usable with `node(id:)`).")
+    key: str = strawberry.field(description="The graph id.")
+    label: NetworkLabel = strawberry.field(description="What kind of entity.")  # type: ignore[valid-type]
+    name: str | None = strawberry.field(
+        description="Display name; a resident's name only where you may read it."
+    )
+    name_withheld: bool = strawberry.field(
+        description="True when `name` stands in for a name you may not read."
+    )
+
+    @strawberry.field(description="The entity itself, under the usual field rules.")
+    async def entity(self, info: strawberry.Info) -> Node | None:
+        return await resolve.entity(info, self.label.value, self.key)
+
+
+@strawberry.type(description="One relationship in a network answer.")
+class NetworkEdge:
+    type: RelationshipType = strawberry.field(description="Relationship type.")  # type: ignore[valid-type]
+    source: strawberry.ID = strawberry.field(description="Global id of the start node.")
+    target: strawberry.ID = strawberry.field(description="Global id of the end node.")
+    properties: JSON = strawberry.field(
+        description="The relationship's properties (amounts in fen, dates as ISO text)."
+    )
+
+
+@strawberry.type(description="A bounded piece of the graph.")
+class Subgraph:
+    nodes: list[NetworkNode] = strawberry.field(description="The entities.")
+    edges: list[NetworkEdge] = strawberry.field(description="The links among them.")
+    truncated: bool = strawberry.field(
+        description="True when a limit cut the answer: there is more beyond it."
+    )
+
+
+@strawberry.type(description="How two entities are linked: one shortest path.")
+class NetworkPath:
+    found: bool = strawberry.field(description="Whether a path was found within `maxDepth`.")
+    length: int | None = strawberry.field(description="Hops on the path.")
+    nodes: list[NetworkNode] = strawberry.field(description="The path's entities, in order.")
+    edges: list[NetworkEdge] = strawberry.field(description="The path's links, in order.")
+    truncated: bool = strawberry.field(
+        description="True when the search hit its frontier cap: a path may exist that it did "
+        "not reach."
+    )
+
+
+@strawberry.type(description="An organization in the collaboration graph, with its centrality.")
+class Collaborator:
+    node: NetworkNode = strawberry.field(description="The organization.")
+    kind: str = strawberry.field(description="Organization kind.")
+    degree: int = strawberry.field(description="Organizations it works with.")
+    weight: int = strawberry.field(description="Ties of all kinds, counted with their weight.")
+    betweenness: float = strawberry.field(
+        description="Normalized betweenness centrality (0–1): how much it bridges others."
+    )
+    rank: int = strawberry.field(description="1 for the most central (betweenness, then degree).")
+
+
+@strawberry.type(description="A working tie between two organizations.")
+class CollaborationTie:
+    kind: TieKind = strawberry.field(description="What ties them.")  # type: ignore[valid-type]
+    source: strawberry.ID = strawberry.field(
+        description="Global id of one organization (the referrer, the incubated, the funder…)."
+    )
+    target: strawberry.ID = strawberry.field(description="Global id of the other.")
+    weight: int = strawberry.field(
+        description="How many: shared projects, referrals, shared volunteers, grants…"
+    )
+
+
+@strawberry.type(description="Which organizations work together (协作网络), hubs first.")
+class Collaboration:
+    organizations: list[Collaborator] = strawberry.field(
+        description="Every organization in scope, most central first; the isolated last."
+    )
+    ties: list[CollaborationTie] = strawberry.field(description="The ties.")
+    isolated: int = strawberry.field(description="Organizations with no tie at all.")
+    approximate: bool = strawberry.field(
+        description="Betweenness estimated from a sample of sources (large scopes)."
+    )
+    truncated: bool = strawberry.field(description="More organizations than the limit.")
+
+
+@strawberry.type(description="Money moving one step.")
+class Flow:
+    kind: FlowKind = strawberry.field(description="Which step.")
+    source: NetworkNode = strawberry.field(description="Where it came from.")
+    target: NetworkNode = strawberry.field(description="Where it went.")
+    amount: Decimal = strawberry.field(description="Yuan (元).")
+    count: int = strawberry.field(description="Donations or grants it adds up.")
+
+
+@strawberry.type(description="Where funds' money came from and went (资金流向).")
+class FundFlows:
+    funds: list[NetworkNode] = strawberry.field(description="The funds traced.")
+    flows: list[Flow] = strawberry.field(description="Every step, donors to communities.")
+    donated: Decimal = strawberry.field(description="Total donated into them, yuan.")
+    granted: Decimal = strawberry.field(description="Total granted out, yuan.")
+    truncated: bool = strawberry.field(description="More funds matched than the limit.")
+
+
+@strawberry.type(description="An organization a hub incubated, introduced or helped optimize.")
+class Incubation:
+    node: NetworkNode = strawberry.field(description="The organization.")
+    parent: strawberry.ID = strawberry.field(description="Global id of its incubator.")
+    stage: str | None = strawberry.field(
+        description="INCUBATED (孵化), INTRODUCED (引进), OPTIMIZED (协助优化), GRADUATED."
+    )
+    since: str | None = strawberry.field(description="Since (ISO date).")
+    depth: int = strawberry.field(description="1 for the hub's own; 2 for theirs…")
+
+
+@strawberry.type(description="Subjects of one community and category, and how many are short.")
+class GapGroup:
+    community_key: strawberry.Private[str]
+    category_key: strawberry.Private[str]
+    short_keys: strawberry.Private[list[str]]
+    community_name: str = strawberry.field(description="Community name.")
+    category_name: str = strawberry.field(description="Service category name.")
+    subjects: int = strawberry.field(description="Needs (or residents) surveyed.")
+    short: int = strawberry.field(description="Of those, with fewer than `minCandidates`.")
+    uncovered: int = strawberry.field(description="Of those, with nobody in reach at all.")
+    median_candidates: float = strawberry.field(description="Median eligible volunteers each.")
+
+    @strawberry.field(description="The community.")
+    async def community(
+        self, info: strawberry.Info
+    ) -> Annotated["Community", strawberry.lazy(PLACES)] | None:  # noqa: F821
+        return await resolve.entity(info, "Community", self.community_key)
+
+    @strawberry.field(description="The category.")
+    async def category(
+        self, info: strawberry.Info
+    ) -> Annotated["ServiceCategory", strawberry.lazy(TAXONOMY)] | None:  # noqa: F821
+        return await resolve.entity(info, "ServiceCategory", self.category_key)
+
+    @strawberry.field(description="Up to 20 of the short needs (empty for residents).")
+    async def short_needs(
+        self, info: strawberry.Info
+    ) -> list[Annotated["Need", strawberry.lazy(SERVICES)]]:  # noqa: F821
+        return await resolve.entity_list(info, "Need", self.short_keys)
+
+
+@strawberry.type(description="Where the network is thin (服务缺口).")
+class CoverageGaps:
+    groups: list[GapGroup] = strawberry.field(
+        description="By community and category, the largest share short first."
+    )
+    subjects: int = strawberry.field(description="Needs (or residents) surveyed.")
+    short: int = strawberry.field(description="Of those, short of volunteers.")
+    volunteers_considered: int = strawberry.field(
+        description="Active volunteers under their load limit within reach of any subject."
+    )
+    radius_meters: int = strawberry.field(description="The radius used.")
+    min_candidates: int = strawberry.field(description="The minimum used.")
+    truncated: bool = strawberry.field(description="More subjects than one survey takes (50000).")
+
+
+@strawberry.type(description="A count under a key.")
+class KeyCount:
+    key: str = strawberry.field(description="The key (a tag, a star level, a status).")
+    count: int = strawberry.field(description="How many.")
+
+
+@strawberry.type(description="Hours served in one month and category.")
+class MonthHours:
+    month: str = strawberry.field(description="YYYY-MM.")
+    category_key: str = strawberry.field(description="Service category id.")
+    category_name: str = strawberry.field(description="Service category.")
+    hours: float = strawberry.field(description="Hours recorded.")
+    verified_hours: float = strawberry.field(description="Of those, verified (核实).")
+    records: int = strawberry.field(description="Service records.")
+
+
+@strawberry.type(description="Weekly volunteer-slots offered against those needed, per category.")
+class SupplyDemand:
+    category_key: str = strawberry.field(description="Top-level service category id.")
+    category_name: str = strawberry.field(description="Top-level service category.")
+    supply_slots: int = strawberry.field(
+        description="Active volunteers' weekly slots whose skills serve it."
+    )
+    volunteers: int = strawberry.field(description="Those volunteers.")
+    demand_slots: int = strawberry.field(
+        description="Active needs' weekly volunteer-slots (headcount × slots)."
+    )
+    needs: int = strawberry.field(description="Those needs.")
+
+
+@strawberry.type(description="Money granted to projects working in the scope.")
+class Granted:
+    amount: Decimal = strawberry.field(description="Yuan (元).")
+    grants: int = strawberry.field(description="Grants.")
+    projects: int = strawberry.field(description="Projects.")
+
+
+@strawberry.type(description="Figures for a community, a district or everywhere (统计).")
+class Statistics:
+    district_key: strawberry.Private[str | None]
+    community_key: strawberry.Private[str | None]
+    communities: strawberry.Private[list[str] | None]
+
+    @strawberry.field(description="Residents living there.")
+    async def residents(self, info: strawberry.Info) -> int:
+        return await resolve.stat(info, self, "residents")
+
+    @strawberry.field(description="Residents by vulnerability tag.")
+    async def residents_by_tag(self, info: strawberry.Info) -> list[KeyCount]:
+        return await resolve.stat(info, self, "residents_by_tag")
+
+    @strawberry.field(description="Volunteers serving there, by star level (0–5).")
+    async def volunteers_by_star(self, info: strawberry.Info) -> list[KeyCount]:
+        return await resolve.stat(info, self, "volunteers_by_star")
+
+    @strawberry.field(description="Hours served by month and category.")
+    async def hours_by_month(self, info: strawberry.Info) -> list[MonthHours]:
+        return await resolve.stat(info, self, "hours")
+
+    @strawberry.field(description="Needs by status (open, matched, in service, closed…).")
+    async def needs_by_status(self, info: strawberry.Info) -> list[KeyCount]:
+        return await resolve.stat(info, self, "needs_by_status")
+
+    @strawberry.field(
+        description="Median days from a need's report to its first service record (null "
+        "when no need there has been served yet)."
+    )
+    async def median_days_to_first_service(self, info: strawberry.Info) -> float | None:
+        return (await resolve.stat(info, self, "days_to_first_service"))[0]
+
+    @strawberry.field(description="Money granted to projects working there.")
+    async def granted(self, info: strawberry.Info) -> Granted:
+        return await resolve.stat(info, self, "granted")
+
+    @strawberry.field(
+        description="Supply against demand per top-level category, the largest shortfall first."
+    )
+    async def supply_demand(self, info: strawberry.Info) -> list[SupplyDemand]:
+        return await resolve.stat(info, self, "balance")
+
+
+ANALYSIS = "Network analysis is for analysts, social workers and administrators."
+ANALYSTS = (Role.ANALYST, Role.SOCIAL_WORKER)
+
+
+@strawberry.type
+class NetworkQuery:
+    @strawberry.field(
+        extensions=roles(*ANALYSTS, reason=ANALYSIS),
+        description="The entities within `depth` hops of one, and the links the walk crossed "
+        "(bounded). Places and taxonomy nodes are shown but not walked through unless the walk "
+        "starts at one.",
+    )
+    async def neighborhood(
+        self,
+        info: strawberry.Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Where to start.")],
+        depth: Annotated[int, strawberry.argument(description="Hops, 1–4.")] = 1,
+        labels: Annotated[
+            list[NetworkLabel] | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only these kinds of entity (default: all)."),
+        ] = None,
+        relationship_types: Annotated[
+            list[RelationshipType] | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only these links (default: all)."),
+        ] = None,
+        limit: Annotated[
+            int, strawberry.argument(description="At most this many nodes, 1–500.")
+        ] = 100,
+    ) -> Subgraph:
+        return await resolve.neighborhood(info, id, depth, labels, relationship_types, limit)
+
+    @strawberry.field(
+        extensions=roles(*ANALYSTS, reason=ANALYSIS),
+        description="How two entities are linked: one shortest path (e.g. a donor to the "
+        "residents its money reached). By default it follows working links only, not shared "
+        "categories, skills or districts.",
+    )
+    async def shortest_connection(
+        self,
+        info: strawberry.Info,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from", description="Start.")],
+        to: Annotated[strawberry.ID, strawberry.argument(description="End.")],
+        max_depth: Annotated[int, strawberry.argument(description="Hops, 1–8.")] = 6,
+        relationship_types: Annotated[
+            list[RelationshipType] | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Links it may follow (default: working links)."),
+        ] = None,
+    ) -> NetworkPath:
+        return await resolve.shortest_connection(info, from_, to, max_depth, relationship_types)
+
+    @strawberry.field(
+        extensions=roles(*ANALYSTS, reason=ANALYSIS),
+        description="Which organizations work together — shared projects, referrals, shared "
+        "volunteers, incubation, funding, teams — with degree and betweenness centrality to "
+        "find the hubs and the isolated.",
+    )
+    async def collaboration(
+        self,
+        info: strawberry.Info,
+        district_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Organizations serving this district (default: all)."),
+        ] = None,
+        kinds: Annotated[
+            list[TieKind] | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Kinds of tie (default: all)."),
+        ] = None,
+        limit: Annotated[
+            int, strawberry.argument(description="At most this many organizations, 1–5000.")
+        ] = 1000,
+    ) -> Collaboration:
+        return await resolve.collaboration(info, district_id, kinds, limit)
+
+    @strawberry.field(
+        extensions=roles(*ANALYSTS, reason=ANALYSIS),
+        description="Donors → funds → projects → organizations → communities, with amounts.",
+    )
+    async def fund_flows(
+        self,
+        info: strawberry.Info,
+        fund_ids: Annotated[
+            list[strawberry.ID] | None, strawberry.argument(description="These funds.")
+        ] = None,
+        district_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Funds covering this district or its communities."),
+        ] = None,
+        kind: Annotated[
+            FundKind | None,
+            strawberry.argument(description="Funds of this kind."),
+        ] = None,
+    ) -> FundFlows:
+        return await resolve.fund_flows(info, fund_ids, district_id, kind)
+
+    @strawberry.field(
+        extensions=roles(*ANALYSTS, reason=ANALYSIS),
+        description="The organizations a hub incubated, introduced or helped optimize, and "
+        "theirs in turn (孵化树).",
+    )
+    async def incubation_tree(
+        self,
+        info: strawberry.Info,
+        hub_id: Annotated[strawberry.ID, strawberry.argument(description="The hub.")],
+        depth: Annotated[int, strawberry.argument(description="Levels, 1–5.")] = 3,
+    ) -> list[Incubation]:
+        return await resolve.incubation_tree(info, hub_id, depth)
+
+    @strawberry.field(
+        extensions=roles(*ANALYSTS, reason=ANALYSIS),
+        description="Needs (or vulnerable residents) with fewer than `minCandidates` eligible "
+        "volunteers in reach, by community and category (docs/ANALYSIS.md has the rules).",
+    )
+    async def coverage_gaps(
+        self,
+        info: strawberry.Info,
+        district_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="A district…")
+        ] = None,
+        community_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="…or one community.")
+        ] = None,
+        category_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="A service category (and its narrower ones); required for RESIDENTS."
+            ),
+        ] = None,
+        subject: Annotated[
+            GapSubject, strawberry.argument(description="Needs or residents.")
+        ] = GapSubject.NEEDS,
+        tags: Annotated[
+            list[VulnerabilityTag] | None,
+            strawberry.argument(description="RESIDENTS: with one of these tags (default: any)."),
+        ] = None,
+        radius_meters: Annotated[
+            int, strawberry.argument(description="Reach, metres (1–50000).")
+        ] = 3000,
+        min_candidates: Annotated[
+            int, strawberry.argument(description="Fewer eligible volunteers than this is short.")
+        ] = 2,
+    ) -> CoverageGaps:
+        return await resolve.coverage_gaps(
+            info, district_id, community_id, category_id, subject.value,
+            [t.value for t in tags or ()], radius_meters, min_candidates,
+        )  # fmt: skip
+
+    @strawberry.field(
+        extensions=roles(*ANALYSTS, reason=ANALYSIS),
+        description="Figures for a district, a community, or everywhere when neither is given.",
+    )
+    async def statistics(
+        self,
+        info: strawberry.Info,
+        district_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="A district…")
+        ] = None,
+        community_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="…or one community.")
+        ] = None,
+    ) -> Statistics:
+        return await resolve.statistics(info, district_id, community_id)

@@ -1,0 +1,339 @@
+"""Analysts explore the network on the demo data: gaps, money, collaboration, neighbourhoods.
+
+Expectations come from the demo data's own declarations (the 南区 awards, the 东区 hub's teams)
+or from other API answers (whoCanServe, the needs list), never from the code under test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from auth import Role
+from config import Settings
+from schema.relay import to_global_id as gid
+from seeds.demo import EAST_TEAMS, SOUTH_AWARDS
+from tests.conftest import GraphQL, bearer
+
+EAST = gid("District", "district-zs-east")
+SOUTH = gid("District", "district-zs-south")
+VISIT = gid("ServiceCategory", "cat-visit")
+HUB = "org-zs-east-hub"
+
+
+@pytest.fixture
+async def analyst(demo_app: Starlette, settings: Settings) -> AsyncIterator[GraphQL]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=demo_app),
+        base_url="http://testserver",
+        headers=bearer(settings, Role.ANALYST, "analyst-zs-bureau"),
+    ) as http:
+        yield GraphQL(http)
+
+
+GAPS = """
+query ($district: ID, $category: ID, $subject: GapSubject = NEEDS, $min: Int = 2) {
+  coverageGaps(districtId: $district, categoryId: $category, subject: $subject,
+               radiusMeters: 3000, minCandidates: $min) {
+    subjects short volunteersConsidered truncated
+    groups { communityName categoryName subjects short uncovered medianCandidates
+             community { key } category { key } shortNeeds { id key } }
+  }
+}
+"""
+
+
+async def test_east_district_visits_list_the_communities_short_of_visiting_volunteers(
+    analyst: GraphQL, gql: GraphQL
+) -> None:
+    found = (await analyst(GAPS, district=EAST, category=VISIT))["coverageGaps"]
+    # Every active 探访 need of 东区 is surveyed once (the needs list says how many there are).
+    listed = await gql(
+        """query ($d: ID!, $c: ID!) { needs(first: 100, filter: {district: $d, category: $c,
+             status: [OPEN, MATCHED, IN_SERVICE]}) { totalCount } }""",
+        d=EAST,
+        c=VISIT,
+    )
+    assert found["subjects"] == listed["needs"]["totalCount"] > 0
+    assert sum(g["subjects"] for g in found["groups"]) == found["subjects"]
+    east = {
+        c["key"]
+        for c in (await gql('{ communities(first: 100, filter: {district: "' + EAST + '"}) '
+                            "{ nodes { key } } }"))["communities"]["nodes"]
+    }  # fmt: skip
+    short = [g for g in found["groups"] if g["short"] > 0]
+    assert short, "the demo's 东区 has visits nobody near can take"
+    assert {g["community"]["key"] for g in found["groups"]} <= east
+    assert all(g["categoryName"] == "入户探访" for g in found["groups"])
+    # Largest share short first.
+    shares = [g["short"] / g["subjects"] for g in found["groups"]]
+    assert shares == sorted(shares, reverse=True)
+    # A need the survey calls short is short for whoCanServe too (which also checks clashes).
+    for group in short[:3]:
+        for need in group["shortNeeds"][:2]:
+            served = await gql(
+                "query ($n: ID!) { whoCanServe(needId: $n, radiusMeters: 3000, first: 50) "
+                "{ candidates { volunteer { key } } } }",
+                n=need["id"],
+            )
+            assert len(served["whoCanServe"]["candidates"]) < 2
+
+
+async def test_residents_gaps_count_people_without_naming_them(analyst: GraphQL) -> None:
+    body = await analyst.raw(GAPS, district=EAST, category=VISIT, subject="RESIDENTS", min=3)
+    assert "errors" not in body
+    found = body["data"]["coverageGaps"]
+    assert found["subjects"] > 0
+    assert all(g["shortNeeds"] == [] for g in found["groups"])
+    (error,) = await analyst.errors(GAPS, district=EAST, subject="RESIDENTS")
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "categoryId" in error["message"]
+
+
+FLOWS = """
+query ($district: ID, $kind: FundKind) {
+  fundFlows(districtId: $district, kind: $kind) {
+    funds { key name } donated granted truncated
+    flows { kind amount count source { key label name } target { key label name } }
+  }
+}
+"""
+
+
+async def test_the_south_venture_rounds_money_is_traced_to_projects_and_communities(
+    analyst: GraphQL,
+) -> None:
+    found = (await analyst(FLOWS, district=SOUTH, kind="VENTURE_PHILANTHROPY"))["fundFlows"]
+    assert [f["key"] for f in found["funds"]] == ["fund-zs-south-venture"]
+    awards = {
+        pid: (oid, community, amount) for pid, _, oid, _, community, _, amount in SOUTH_AWARDS
+    }
+    grants = {f["target"]["key"]: Decimal(f["amount"]) for f in found["flows"]
+              if f["kind"] == "GRANT"}  # fmt: skip
+    assert grants == {pid: Decimal(amount) for pid, (_, _, amount) in awards.items()}
+    assert Decimal(found["granted"]) == sum(Decimal(a) for _, _, a in awards.values())
+    runs = {(f["source"]["key"], f["target"]["key"]) for f in found["flows"] if f["kind"] == "RUN"}
+    assert runs == {(pid, oid) for pid, (oid, _, _) in awards.items()}
+    # Every yuan granted reaches a community.
+    reached: dict[str, Decimal] = {}
+    for f in found["flows"]:
+        if f["kind"] == "TARGET":
+            reached[f["target"]["key"]] = reached.get(f["target"]["key"], 0) + Decimal(f["amount"])
+    assert sum(reached.values()) == Decimal(found["granted"])
+    assert set(reached) == {community for _, community, _ in awards.values()}
+    donors = [f for f in found["flows"] if f["kind"] == "DONATION"]
+    assert sum(Decimal(f["amount"]) for f in donors) == Decimal(found["donated"]) > 0
+
+
+COLLAB = """
+query ($district: ID, $kinds: [TieKind!]) {
+  collaboration(districtId: $district, kinds: $kinds) {
+    isolated approximate truncated
+    organizations { rank degree weight betweenness kind node { key name } }
+    ties { kind source target weight }
+  }
+}
+"""
+
+
+async def test_the_collaboration_graph_ranks_the_east_hub_most_central(analyst: GraphQL) -> None:
+    found = (await analyst(COLLAB, district=EAST))["collaboration"]
+    first = found["organizations"][0]
+    assert first["node"]["key"] == HUB and first["rank"] == 1
+    assert first["betweenness"] == max(o["betweenness"] for o in found["organizations"])
+    # The hub's incubated teams are tied to it.
+    incubated = {
+        t["source"] for t in found["ties"] if t["kind"] == "INCUBATION" and t["target"] == gid(
+            "Organization", HUB)
+    }  # fmt: skip
+    assert {gid("Organization", tid) for tid, _, _ in EAST_TEAMS} <= incubated
+    # The isolated are counted and ranked last.
+    degrees = [o["degree"] for o in found["organizations"]]
+    assert found["isolated"] == degrees.count(0)
+    assert degrees[len(degrees) - found["isolated"] :] == [0] * found["isolated"]
+    # Only referrals asked for: nothing else comes back.
+    only = (await analyst(COLLAB, district=EAST, kinds=["REFERRAL"]))["collaboration"]
+    assert {t["kind"] for t in only["ties"]} <= {"REFERRAL"}
+
+
+async def test_the_hubs_incubation_tree_lists_what_it_incubated_and_introduced(
+    analyst: GraphQL,
+) -> None:
+    found = await analyst(
+        "query ($hub: ID!) { incubationTree(hubId: $hub) { stage since depth parent "
+        "node { key name } } }",
+        hub=gid("Organization", HUB),
+    )
+    tree = {i["node"]["key"]: i for i in found["incubationTree"]}
+    assert {tid for tid, _, _ in EAST_TEAMS} <= set(tree)
+    assert tree["org-zs-lianhe"]["stage"] == "INTRODUCED"
+    assert tree["org-zs-clothes-bank"]["stage"] == "INCUBATED"
+    assert {i["depth"] for i in tree.values()} == {1}
+
+
+HOOD = """
+query ($id: ID!, $depth: Int = 1, $limit: Int = 100, $labels: [NetworkLabel!]) {
+  neighborhood(id: $id, depth: $depth, limit: $limit, labels: $labels) {
+    truncated nodes { id key label name nameWithheld } edges { type source target properties }
+  }
+}
+"""
+
+
+async def test_a_neighbourhood_holds_the_entity_its_links_and_nothing_dangling(
+    analyst: GraphQL, gql: GraphQL
+) -> None:
+    hub = gid("Organization", HUB)
+    found = (await analyst(HOOD, id=hub))["neighborhood"]
+    ids = {n["id"] for n in found["nodes"]}
+    assert hub in ids and not found["truncated"]
+    assert all(e["source"] in ids and e["target"] in ids for e in found["edges"])
+    assert all(hub in (e["source"], e["target"]) for e in found["edges"])
+    # The hub's incubated organizations, as the organization itself lists them.
+    listed = await gql(
+        "query ($id: ID!) { node(id: $id) { ... on Organization { incubated(first: 100) "
+        "{ totalCount } } } }",
+        id=hub,
+    )
+    incubated = [e for e in found["edges"] if e["type"] == "INCUBATED_BY"]
+    assert len(incubated) == listed["node"]["incubated"]["totalCount"]
+    cut = (await analyst(HOOD, id=hub, depth=2, limit=5))["neighborhood"]
+    assert len(cut["nodes"]) == 5 and cut["truncated"]
+
+
+async def test_an_analyst_walking_into_residents_sees_age_bands_not_names(
+    analyst: GraphQL, gql: GraphQL, demo_client: httpx.AsyncClient
+) -> None:
+    qiwan = gid("Community", "community-zs-qiwan")
+    body = await analyst.raw(HOOD, id=qiwan, labels=["Resident", "Community"])
+    residents = [n for n in body["data"]["neighborhood"]["nodes"] if n["label"] == "Resident"]
+    assert residents and all(n["nameWithheld"] for n in residents)
+    assert all(n["name"].startswith("服务对象") for n in residents)
+    assert "林婆婆" not in str(body)
+    admin = (await gql(HOOD, id=qiwan, labels=["Resident", "Community"]))["neighborhood"]
+    assert "林婆婆" in {n["name"] for n in admin["nodes"]}
+
+
+CONNECT = """
+query ($from: ID!, $to: ID!, $types: [RelationshipType!], $max: Int = 6) {
+  shortestConnection(from: $from, to: $to, relationshipTypes: $types, maxDepth: $max) {
+    found length truncated nodes { key label name nameWithheld } edges { type source target }
+  }
+}
+"""
+
+
+async def test_a_donor_is_connected_to_the_project_its_money_paid_for(analyst: GraphQL) -> None:
+    found = (
+        await analyst(
+            CONNECT,
+            **{"from": gid("Organization", "org-zs-vanke")},
+            to=gid("Project", "project-zs-clothes-bank"),
+            types=["DONATED", "GRANTED"],
+        )
+    )["shortestConnection"]
+    assert found["found"] and found["length"] == 2
+    assert [n["key"] for n in found["nodes"]] == [
+        "org-zs-vanke",
+        "fund-zs-east-seed",
+        "project-zs-clothes-bank",
+    ]
+    assert [e["type"] for e in found["edges"]] == ["DONATED", "GRANTED"]
+    # Too short a reach finds nothing, and says so.
+    none = (
+        await analyst(
+            CONNECT,
+            **{"from": gid("Organization", "org-zs-vanke")},
+            to=gid("Project", "project-zs-clothes-bank"),
+            types=["DONATED", "GRANTED"],
+            max=1,
+        )
+    )["shortestConnection"]
+    assert not none["found"] and none["nodes"] == []
+
+
+async def test_a_path_to_a_resident_does_not_leak_her_name(analyst: GraphQL) -> None:
+    body = await analyst.raw(
+        CONNECT,
+        **{"from": gid("Organization", "org-zs-east-eldercare")},
+        to=gid("Resident", "resident-zs-lin"),
+    )
+    found = body["data"]["shortestConnection"]
+    assert found["found"] and found["nodes"][-1]["nameWithheld"]
+    assert "林婆婆" not in str(body)
+
+
+STATS = """
+query ($district: ID, $community: ID) {
+  statistics(districtId: $district, communityId: $community) {
+    residents residentsByTag { key count } volunteersByStar { key count }
+    hoursByMonth { month categoryKey hours verifiedHours records }
+    needsByStatus { key count } medianDaysToFirstService
+    granted { amount grants projects }
+    supplyDemand { categoryKey supplySlots volunteers demandSlots needs }
+  }
+}
+"""
+
+
+async def test_district_figures_agree_with_the_lists_they_summarize(
+    analyst: GraphQL, gql: GraphQL
+) -> None:
+    found = (await analyst(STATS, district=EAST))["statistics"]
+    needs = await gql(
+        "query ($d: ID!) { needs(first: 1, filter: {district: $d}) { totalCount } }", d=EAST
+    )
+    assert sum(s["count"] for s in found["needsByStatus"]) == needs["needs"]["totalCount"]
+    residents = await gql(
+        "query ($d: ID!) { residents(first: 1, filter: {district: $d}) { totalCount } }", d=EAST
+    )
+    assert found["residents"] == residents["residents"]["totalCount"]
+    tagged = await gql(
+        "query ($d: ID!) { residents(first: 1, filter: {district: $d, "
+        "tagsAny: [ELDERLY_80_PLUS]}) { totalCount } }",
+        d=EAST,
+    )
+    by_tag = {t["key"]: t["count"] for t in found["residentsByTag"]}
+    assert by_tag["ELDERLY_80_PLUS"] == tagged["residents"]["totalCount"]
+    assert all(0 <= int(s["key"]) <= 5 for s in found["volunteersByStar"])
+    assert all(h["verifiedHours"] <= h["hours"] for h in found["hoursByMonth"])
+    assert found["medianDaysToFirstService"] is not None
+    # 南区's money: the sixteen awards of its venture round.
+    south = (await analyst(STATS, district=SOUTH))["statistics"]
+    assert Decimal(south["granted"]["amount"]) >= sum(Decimal(a[-1]) for a in SOUTH_AWARDS)
+    assert south["granted"]["grants"] >= len(SOUTH_AWARDS)
+
+
+async def test_network_queries_are_for_analysts_social_workers_and_admins(
+    demo_app: Starlette, settings: Settings
+) -> None:
+    for role, subject in ((None, None), (Role.VOLUNTEER, "volunteer-zs-busy"),
+                          (Role.PARTNER, "org-hz-xinling")):  # fmt: skip
+        headers = bearer(settings, role, subject) if role else {}
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=demo_app),
+            base_url="http://testserver",
+            headers=headers,
+        ) as http:
+            body = await GraphQL(http).raw(STATS, district=EAST)
+        assert body["data"] is None or body["data"].get("statistics") is None
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_bad_network_arguments_get_clear_errors(analyst: GraphQL) -> None:
+    hub = gid("Organization", HUB)
+    (error,) = await analyst.errors(HOOD, id=hub, depth=9)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "depth" in error["message"]
+    (error,) = await analyst.errors(HOOD, id=hub, limit=0)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    (error,) = await analyst.errors(HOOD, id=gid("Organization", "org-nowhere"))
+    assert error["extensions"]["code"] == "NOT_FOUND"
+    (error,) = await analyst.errors(HOOD, id="not-an-id")
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    (error,) = await analyst.errors(STATS, district=EAST, community=gid("Community", "x"))
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    (error,) = await analyst.errors(STATS, district=gid("District", "district-nowhere"))
+    assert error["extensions"]["code"] == "NOT_FOUND"
