@@ -26,6 +26,7 @@ from strawberry.types import ExecutionResult
 import seeds
 from auth import ANONYMOUS
 from config import Settings
+from downloads import export_graph
 from gate import Gate
 from graph.connect import open_store
 from graph.errors import GraphUnavailable
@@ -207,6 +208,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", Gate(graphql, settings), methods=["GET", "POST"]),
+            Route("/export/{file}", export_graph),
         ],
         lifespan=lifespan,
     )

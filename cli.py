@@ -1,6 +1,7 @@
 """Command line: ``python -m cli serve`` runs the service; ``python -m cli seed demo|city``
 loads data; ``python -m cli token --role ROLE --id ID`` mints a bearer token (``--demo``: one for
-each persona of the demo data, docs/ACCESS.md).
+each persona of the demo data, docs/ACCESS.md); ``python -m cli export-graph`` writes the
+de-identified graph as GraphML or CSV (docs/ANALYSIS.md).
 
 Before uvicorn starts, ``serve`` checks that the configured graph can be reached, so a wrong
 ``GRAPH_URI`` ends in one clear line naming it instead of a stack trace.
@@ -12,6 +13,7 @@ import argparse
 import asyncio
 import sys
 import time
+from pathlib import Path
 
 import uvicorn
 
@@ -71,6 +73,31 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _export(settings: Settings, args: argparse.Namespace) -> dict[str, int]:
+    """Write the de-identified graph (or a subgraph) to ``args.out`` as GraphML or CSV."""
+    import exports  # noqa: PLC0415
+    from graph import network  # noqa: PLC0415
+    from schema.relay import from_global_id  # noqa: PLC0415
+
+    store = await open_store(settings)
+    try:
+        if args.root:
+            label, key = from_global_id(args.root, expect=network.NETWORK_LABELS)
+            found = await network.nodes(store, [(label, key)])
+            if not found:
+                raise GraphError(f"There is no {label.lower()} with id {key}.")
+            data = await exports.around(store, found[0], depth=args.depth, limit=args.limit)
+        else:
+            data = await exports.whole(store)
+    finally:
+        await store.close()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, content in exports.files(data, args.format):
+        (args.out / name).write_bytes(content)
+        print(f"wrote {args.out / name}", file=sys.stderr)
+    return {"nodes": len(data.nodes), "edges": len(data.edges)}
+
+
 def _count(text: str) -> int:
     value = int(text.replace("_", "").replace(",", ""))
     if value < 0:
@@ -110,6 +137,15 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument(
         "--demo", action="store_true", help="print a token for each persona of the demo data"
     )
+    export = sub.add_parser(
+        "export-graph",
+        help="write the de-identified graph (or a subgraph) as GraphML or CSV node/edge lists",
+    )
+    export.add_argument("--format", choices=["graphml", "csv"], default="graphml")
+    export.add_argument("--out", type=Path, default=Path("export"), help="output directory")
+    export.add_argument("--root", help="a global id: export only around this entity")
+    export.add_argument("--depth", type=int, default=2, help="with --root: hops (1-4)")
+    export.add_argument("--limit", type=int, default=500, help="with --root: nodes (1-500)")
     args = parser.parse_args(argv)
 
     try:
@@ -143,6 +179,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.dataset} loaded in {elapsed:.1f} s: {nodes:,} nodes")
             for name, value in sorted(counts.items()):
                 print(f"  {name:<16} {value:>12,}")
+        elif args.command == "export-graph":
+            if not 1 <= args.depth <= 4 or not 1 <= args.limit <= 500:
+                print("error: --depth must be 1-4 and --limit 1-500", file=sys.stderr)
+                return 2
+            written = asyncio.run(_export(settings, args))
+            print(f"exported {written['nodes']:,} nodes and {written['edges']:,} edges")
     except GraphError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

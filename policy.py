@@ -378,3 +378,38 @@ def decide(viewer: Viewer, grants: Grants, act: Act, target: Target) -> Decision
         ),
     }[act]
     return ALLOW if allowed else Decision(False, reason)
+
+
+# --- exports for analysis -----------------------------------------------------------------
+
+# Families whose records are about residents: exported as their de-identified view. Everything
+# else is exported as its public face. Exports are the same for every role that may ask.
+ABOUT_RESIDENTS = frozenset({"Resident", "Need", "ServiceRecord", "Referral"})
+# Stored properties that never leave the service: the search text holds names' characters.
+INTERNAL_PROPS = frozenset({"search"})
+
+
+def export_view(label: str) -> View:
+    return View.DEIDENTIFIED if label in ABOUT_RESIDENTS else View.PUBLIC
+
+
+def deidentified(label: str, props: Mapping[str, object]) -> dict[str, object]:
+    """A node's stored properties as an analysis export may carry them: protected fields the
+    export view may not read are dropped; a resident's home becomes its ~500 m grid cell and
+    their birth year an age band."""
+    seen_as = export_view(label)
+    out: dict[str, object] = {}
+    for name, value in props.items():
+        if name in INTERNAL_PROPS or name.startswith("_"):
+            continue
+        if not may_read(label, name, seen_as):
+            continue
+        out[name] = value
+    if label == "Resident":
+        location = props.get("location")
+        if isinstance(location, Mapping):
+            lat, lon = coarse(float(location["latitude"]), float(location["longitude"]))
+            out["approximateLocation"] = {"latitude": lat, "longitude": lon}
+        birth_year = props.get("birthYear")
+        out["ageBand"] = age_band(birth_year if isinstance(birth_year, int) else None)
+    return out
