@@ -23,6 +23,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+import explorer
 import seeds
 from auth import ANONYMOUS
 from config import Settings
@@ -209,6 +210,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/graphql", Gate(graphql, settings), methods=["GET", "POST"]),
             Route("/export/{file}", export_graph),
+            *explorer.routes(),
         ],
         lifespan=lifespan,
     )

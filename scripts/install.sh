@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the service and its tests need into the working tree: a virtualenv with the
-# Python packages, and Neo4j's Cypher linter (pinned in tools/cypher-lint/package-lock.json).
+# Python packages, Neo4j's Cypher linter (pinned in tools/cypher-lint/package-lock.json), and
+# Debian's Chromium + ChromeDriver for the explorer page's browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-python3}
@@ -9,6 +10,18 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+# Debian's Chromium and ChromeDriver drive the explorer page's browser tests.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
+   || [ ! -d /usr/share/fonts/opentype/noto ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get install -y -q chromium chromium-driver fonts-noto-cjk >/dev/null || {
+      apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver fonts-noto-cjk >/dev/null; }
+  else
+    echo "install: the browser tests need Debian's chromium and chromium-driver (apt-get install" \
+         "chromium chromium-driver)." >&2
+    exit 1
+  fi
+fi
 if command -v npm >/dev/null 2>&1; then
   (cd tools/cypher-lint && npm ci --silent --no-audit --no-fund)
 else

@@ -1,0 +1,184 @@
+"""The explorer page in real headless Chromium (Debian's), against a live uvicorn on the demo data.
+
+Screenshots of each step are kept in ``artifacts/screenshots/`` (ignored by git, kept by CI).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+from starlette.applications import Starlette
+
+from auth import Role
+from config import Settings
+from schema.relay import to_global_id as gid
+from tests.conftest import bearer
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+EAST = gid("District", "district-zs-east")
+VISIT = gid("ServiceCategory", "cat-visit")
+WAIT_S = 30
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+async def live(demo_app: Starlette, settings: Settings) -> AsyncIterator[str]:
+    """``python -m cli serve`` on a free port, over the demo graph the module loaded."""
+    port = _free_port()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "GRAPH_DATA_DIR": str(settings.graph_data_dir),
+        "GRAPH_NAME": settings.graph_name,
+        "LOAD_DEMO_DATA": "true",  # already loaded: only turns the demo conveniences on
+        "LOG_LEVEL": "WARNING",
+    }
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    log = (SHOTS.parent / "explorer-server.log").open("wb")
+    server = subprocess.Popen(  # noqa: ASYNC220 - started once per module
+        [sys.executable, "-m", "cli", "serve"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=log,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as http:
+            for _ in range(200):
+                try:
+                    if (await http.get(f"{base}/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+            else:
+                pytest.fail("the service did not become ready; see artifacts/explorer-server.log")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    assert Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists(), (
+        "Debian's chromium and chromium-driver are missing; scripts/install.sh installs them."
+    )
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--window-size=1500,1000",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _wait_for(driver: webdriver.Chrome, attribute: str) -> str:
+    WebDriverWait(driver, WAIT_S).until(
+        lambda d: d.find_element(By.TAG_NAME, "body").get_attribute(f"data-{attribute}")
+    )
+    return driver.find_element(By.TAG_NAME, "body").get_attribute(f"data-{attribute}") or ""
+
+
+async def _analyst_answer(base: str, settings: Settings, query: str, **variables: object) -> dict:
+    headers = bearer(settings, Role.ANALYST, "analyst-zs-bureau")
+    async with httpx.AsyncClient(headers=headers) as http:
+        response = await http.post(f"{base}/graphql", json={"query": query, "variables": variables})
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def test_the_explorer_finds_an_organization_and_draws_its_network_and_the_gaps(
+    live: str, browser: webdriver.Chrome, settings: Settings
+) -> None:
+    browser.get(f"{live}/explore/?district={EAST}&category={VISIT}")
+    _wait_for(browser, "ready")
+    browser.save_screenshot(str(SHOTS / "explorer-1-loaded.png"))
+    demo = browser.find_element(By.ID, "demo-token")
+    assert demo.is_displayed()
+    demo.click()
+
+    # The gap chart and the map, for 东区 and 探访.
+    groups = int(_wait_for(browser, "gap-groups"))
+    gaps = await _analyst_answer(
+        live, settings,
+        "query ($d: ID!, $c: ID) { coverageGaps(districtId: $d, categoryId: $c) "
+        "{ groups { short } } communities(first: 100, filter: {district: $d}) { totalCount } }",
+        d=EAST, c=VISIT,
+    )  # fmt: skip
+    assert groups == len(gaps["coverageGaps"]["groups"]) > 0
+    assert int(_wait_for(browser, "gap-bars")) == min(20, groups)
+    rows = browser.find_elements(By.CSS_SELECTOR, "#gap-table tbody tr")
+    assert len(rows) == groups
+    assert int(_wait_for(browser, "map-points")) == gaps["communities"]["totalCount"]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#map g.community")) == int(
+        _wait_for(browser, "map-points")
+    )
+    assert int(_wait_for(browser, "supply-bars")) > 0
+    browser.save_screenshot(str(SHOTS / "explorer-2-gaps.png"))
+
+    # Search an organization, open its neighbourhood.
+    box = browser.find_element(By.ID, "search")
+    box.send_keys("全民公益园")
+    browser.find_element(By.CSS_SELECTOR, "#search-form button").click()
+    WebDriverWait(browser, WAIT_S).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#results li"))
+    first = browser.find_elements(By.CSS_SELECTOR, "#results li")[0]
+    assert "全民公益园" in first.text
+    hub = first.get_attribute("data-id")
+    first.click()
+    drawn = int(_wait_for(browser, "network-nodes"))
+    hood = await _analyst_answer(
+        live, settings,
+        "query ($id: ID!) { neighborhood(id: $id, depth: 1, limit: 150) "
+        "{ nodes { id } edges { type } } }",
+        id=hub,
+    )  # fmt: skip
+    assert drawn == len(hood["neighborhood"]["nodes"]) > 5
+    assert int(_wait_for(browser, "network-edges")) == len(hood["neighborhood"]["edges"])
+    canvases = browser.find_elements(By.CSS_SELECTOR, "#network canvas")
+    assert canvases, "cytoscape drew nothing"
+    await asyncio.sleep(0.3)  # let the layout paint before the screenshot
+    browser.save_screenshot(str(SHOTS / "explorer-3-network.png"))
+    status = browser.find_element(By.ID, "status").text
+    assert status == "", status
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert severe == [], severe
+
+
+async def test_without_a_token_the_page_says_what_to_do_and_shows_no_data(
+    live: str, browser: webdriver.Chrome
+) -> None:
+    browser.get(f"{live}/explore/")
+    browser.execute_script("localStorage.clear()")
+    browser.get(f"{live}/explore/")
+    _wait_for(browser, "ready")
+    assert "token" in browser.find_element(By.ID, "status").text.lower()
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-network-nodes") is None
