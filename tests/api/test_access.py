@@ -2,7 +2,8 @@
 
 For each persona and each resident of the table, every PII field is asked for through every
 path that can reach a resident — the root list, full-text search, ``node(id:)``, a need's
-resident, a community's residents, ``linkResources``' need — and must be visible exactly where
+resident, a community's residents, ``linkResources``' need, the analysts' ``neighborhood`` walk
+(display names included) — and must be visible exactly where
 the table says: a value where the view includes the field; else null with a FORBIDDEN error, or
 the row left out of a list. The same walk covers volunteers' contact details. Expectations are
 written out here, not derived from ``policy``, so the test checks the rules rather than repeating
@@ -152,6 +153,15 @@ def _query(path: str, key: str, facts: dict[str, Any]) -> tuple[str, dict[str, A
             f"{{ nodes {{ {fields} }} }} }} }} }}",
             {"c": community},
         )
+    if path == "network":
+        # The walk from the resident's community: the network node has no `key`, so the only
+        # object found by key is the entity behind it, read under the field rules.
+        return (
+            "query ($c: ID!) { neighborhood(id: $c, labels: [Community, Resident], limit: 500) "
+            f"{{ nodes {{ id name nameWithheld entity {{ ... on Resident {{ {fields} }} }} }} }} "
+            "}",
+            {"c": community},
+        )
     return (
         "query ($id: ID!) { linkResources(needId: $id) "
         f"{{ need {{ resident {{ {fields} }} }} }} }}",
@@ -159,7 +169,8 @@ def _query(path: str, key: str, facts: dict[str, Any]) -> tuple[str, dict[str, A
     )
 
 
-PATHS = ("list", "search", "node", "need", "community", "linkResources")
+PATHS = ("list", "search", "node", "need", "community", "linkResources", "network")
+NETWORKERS = {"admin", "social_worker", "outside_worker", "analyst"}  # may run network queries
 # Paths that name one resident: hiding them answers FORBIDDEN; lists just leave them out.
 DIRECT = {"node", "need", "linkResources"}
 
@@ -185,13 +196,15 @@ async def test_each_resident_pii_field_is_visible_only_where_the_table_says(
     found = _objects_with_key(body.get("data"), resident)
     name = facts[resident]["name"]
 
-    matcher_only = path == "linkResources" and persona not in MATCHERS
+    matcher_only = (path == "linkResources" and persona not in MATCHERS) or (
+        path == "network" and persona not in NETWORKERS
+    )
     # Search asks about names: only rows whose name the viewer may read are searched.
     searched_away = path == "search" and view == "DEID"
     if view in {"NONE", "CLOSED"} or matcher_only or searched_away:
         assert found == [], f"{persona} reached {resident} through {path}"
         assert name not in json.dumps(body, ensure_ascii=False)
-        if path in DIRECT or (view == "CLOSED" and path in {"list", "search"}):
+        if path in DIRECT or matcher_only or (view == "CLOSED" and path in {"list", "search"}):
             assert errors, f"{persona} got no FORBIDDEN for {resident} through {path}"
         if searched_away and persona == "analyst":
             assert errors  # analysts may not search residents by name at all
