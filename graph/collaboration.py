@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from graph.cypher import cypher
+from graph.cypher import Statement, cypher
 from graph.store import GraphStore
 
 # An organization is in a district's scope when it serves one of its communities.
@@ -43,7 +43,7 @@ ORGANIZATIONS = cypher(
     """,
 )
 
-TIES: Mapping[Tie, object] = {
+TIES: Mapping[Tie, Statement] = {
     Tie.SHARED_PROJECT: cypher(
         "collaboration.shared_project",
         f"""
@@ -122,7 +122,7 @@ async def organizations(store: GraphStore, district: str | None, cap: int) -> li
 async def ties(store: GraphStore, district: str | None, kinds: Sequence[Tie]) -> list[TieRow]:
     found: list[TieRow] = []
     for kind in kinds:
-        rows = await store.read(TIES[kind], {"district": district})  # type: ignore[arg-type]
+        rows = await store.read(TIES[kind], {"district": district})
         found.extend(TieRow(kind, row["a"], row["b"], int(row["weight"])) for row in rows)
     return found
 

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from graph import network
 from graph.cypher import Statement, builder, dynamic
 from graph.entities import Rel
 from graph.labels import label as allowed_label
@@ -74,23 +75,10 @@ def rels_statement(rel: Rel) -> Statement:
     )
 
 
-@builder(each=lambda: ({"label": x} for x in NETWORK_LABELS))
-@functools.cache
-def some_nodes_statement(label: str) -> Statement:
-    """Named nodes of one family with all their properties (a subgraph's)."""
-    return dynamic(
-        f"export.some_nodes.{label}",
-        f"""
-        UNWIND $keys AS key
-        MATCH (n:{allowed_label(label)} {{id: key}})
-        RETURN n.id AS key, properties(n) AS props
-        """,
-    )
-
-
 async def some_nodes(store: GraphStore, label: str, keys: list[str]) -> list[NodeRow]:
-    rows = await store.read(some_nodes_statement(label), {"keys": keys})
-    return [NodeRow(row["key"], label, row["props"] or {}) for row in rows]
+    return [
+        NodeRow(key, label, props) for key, props in await network.properties(store, label, keys)
+    ]
 
 
 async def nodes(store: GraphStore, label: str, batch: int = BATCH) -> AsyncIterator[NodeRow]:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.cypher import cypher
 from graph.filters import MAX_TAXONOMY_DEPTH
@@ -194,6 +195,20 @@ def _point(value: Mapping[str, float] | None) -> tuple[float, float] | None:
     return None if value is None else (float(value["latitude"]), float(value["longitude"]))
 
 
+def _subjects(
+    rows: Sequence[Mapping[str, Any]],
+    make: Callable[[Mapping[str, Any], tuple[float, float]], Subject],
+) -> tuple[list[Subject], bool]:
+    """Subjects from rows read with ``cap = MAX_SUBJECTS + 1`` (the extra row tells a cut);
+    a subject with no known place cannot be surveyed and is skipped."""
+    subjects = []
+    for row in rows[:MAX_SUBJECTS]:
+        where = _point(row["location"])
+        if where is not None:
+            subjects.append(make(row, where))
+    return subjects, len(rows) > MAX_SUBJECTS
+
+
 async def need_subjects(
     store: GraphStore, *, district: str | None, community: str | None, category: str | None
 ) -> tuple[list[Subject], bool]:
@@ -208,26 +223,21 @@ async def need_subjects(
             "cap": MAX_SUBJECTS + 1,
         },
     )
-    subjects = []
-    for row in rows[:MAX_SUBJECTS]:
-        where = _point(row["location"])
-        if where is None:
-            continue
-        subjects.append(
-            Subject(
-                row["key"],
-                row["community"],
-                row["communityName"],
-                row["category"],
-                row["categoryName"],
-                *where,
-                slots=tuple(row["slots"]),
-                languages=tuple(row["languages"]),
-                language_required=bool(row["languageRequired"]),
-                required=tuple(row["required"]),
-            )
-        )
-    return subjects, len(rows) > MAX_SUBJECTS
+    return _subjects(
+        rows,
+        lambda row, where: Subject(
+            row["key"],
+            row["community"],
+            row["communityName"],
+            row["category"],
+            row["categoryName"],
+            *where,
+            slots=tuple(row["slots"]),
+            languages=tuple(row["languages"]),
+            language_required=bool(row["languageRequired"]),
+            required=tuple(row["required"]),
+        ),
+    )
 
 
 async def resident_subjects(
@@ -249,23 +259,18 @@ async def resident_subjects(
             "cap": MAX_SUBJECTS + 1,
         },
     )
-    subjects = []
-    for row in rows[:MAX_SUBJECTS]:
-        where = _point(row["location"])
-        if where is None:
-            continue
-        subjects.append(
-            Subject(
-                row["key"],
-                row["community"],
-                row["communityName"],
-                category,
-                category_name,
-                *where,
-                languages=tuple(row["languages"]),
-            )
-        )
-    return subjects, len(rows) > MAX_SUBJECTS
+    return _subjects(
+        rows,
+        lambda row, where: Subject(
+            row["key"],
+            row["community"],
+            row["communityName"],
+            category,
+            category_name,
+            *where,
+            languages=tuple(row["languages"]),
+        ),
+    )
 
 
 async def supply(store: GraphStore, subjects: Sequence[Subject], radius: int) -> list[Supply]:

@@ -89,15 +89,23 @@ def neighbours_statement(label: str) -> Statement:
 @builder(each=lambda: ({"label": x} for x in NETWORK_LABELS))
 @functools.cache
 def nodes_statement(label: str) -> Statement:
-    """A batch of nodes of one family as network nodes."""
+    """A batch of nodes of one family, with all their properties."""
     return dynamic(
         f"network.nodes.{label}",
         f"""
         UNWIND $keys AS key
         MATCH (b:{allowed_label(label)} {{id: key}})
-        RETURN b.id AS key, coalesce(b.name, b.title, b.id) AS name, b.birthYear AS birthYear
+        RETURN b.id AS key, properties(b) AS props
         """,
     )
+
+
+async def properties(
+    store: GraphStore, label: str, keys: Sequence[str]
+) -> list[tuple[str, Mapping[str, Any]]]:
+    """``(key, stored properties)`` of the nodes of ``label`` that exist among ``keys``."""
+    rows = await store.read(nodes_statement(label), {"keys": list(keys)})
+    return [(row["key"], row["props"] or {}) for row in rows]
 
 
 async def nodes(store: GraphStore, refs: Iterable[tuple[str, str]]) -> list[NetNode]:
@@ -106,13 +114,14 @@ async def nodes(store: GraphStore, refs: Iterable[tuple[str, str]]) -> list[NetN
     by_label: dict[str, list[str]] = defaultdict(list)
     for label, key in wanted:
         by_label[label].append(key)
-    found: dict[tuple[str, str], NetNode] = {}
     results = await asyncio.gather(
-        *(store.read(nodes_statement(label), {"keys": keys}) for label, keys in by_label.items())
+        *(properties(store, label, keys) for label, keys in by_label.items())
     )
+    found: dict[tuple[str, str], NetNode] = {}
     for label, rows in zip(by_label, results, strict=True):
-        for row in rows:
-            found[(label, row["key"])] = NetNode(row["key"], label, row["name"], row["birthYear"])
+        for key, props in rows:
+            name = props.get("name") or props.get("title") or key
+            found[(label, key)] = NetNode(key, label, name, props.get("birthYear"))
     return [found[ref] for ref in wanted if ref in found]
 
 
