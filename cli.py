@@ -1,7 +1,8 @@
 """Command line: ``python -m cli serve`` runs the service; ``python -m cli seed demo|city``
 loads data; ``python -m cli token --role ROLE --id ID`` mints a bearer token (``--demo``: one for
 each persona of the demo data, docs/ACCESS.md); ``python -m cli export-graph`` writes the
-de-identified graph as GraphML or CSV (docs/ANALYSIS.md).
+de-identified graph as GraphML or CSV (docs/ANALYSIS.md); ``python -m cli backup FILE`` and
+``python -m cli restore FILE`` save and load everything as versioned JSON Lines (docs/BACKUP.md).
 
 Before uvicorn starts, ``serve`` checks that the configured graph can be reached, so a wrong
 ``GRAPH_URI`` ends in one clear line naming it instead of a stack trace.
@@ -22,6 +23,8 @@ from auth import Role, TokenError, mint
 from config import ConfigError, Settings
 from graph.connect import open_store
 from graph.errors import GraphError
+from graph.network import NetNode
+from graph.store import GraphStore
 
 
 async def _check_graph(settings: Settings) -> None:
@@ -73,20 +76,62 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _export(settings: Settings, args: argparse.Namespace) -> dict[str, int]:
-    """Write the de-identified graph (or a subgraph) to ``args.out`` as GraphML or CSV."""
-    import exports  # noqa: PLC0415
+async def _root(store: GraphStore, global_id: str | None) -> NetNode | None:
+    """The network node a ``--root`` global id names (None without one)."""
     from graph import network  # noqa: PLC0415
     from schema.relay import from_global_id  # noqa: PLC0415
 
+    if not global_id:
+        return None
+    label, key = from_global_id(global_id, expect=network.NETWORK_LABELS)
+    found = await network.nodes(store, [(label, key)])
+    if not found:
+        raise GraphError(f"There is no {label.lower()} with id {key}.")
+    return found[0]
+
+
+async def _backup(settings: Settings, args: argparse.Namespace) -> str:
+    from graph import backup  # noqa: PLC0415
+
     store = await open_store(settings)
     try:
-        if args.root:
-            label, key = from_global_id(args.root, expect=network.NETWORK_LABELS)
-            found = await network.nodes(store, [(label, key)])
-            if not found:
-                raise GraphError(f"There is no {label.lower()} with id {key}.")
-            data = await exports.around(store, found[0], depth=args.depth, limit=args.limit)
+        root = await _root(store, args.root)
+        counts = await backup.save(store, args.file, root=root, depth=args.depth, limit=args.limit)
+    finally:
+        await store.close()
+    return f"saved {counts.nodes:,} nodes and {counts.relationships:,} relationships to {args.file}"
+
+
+async def _restore(settings: Settings, args: argparse.Namespace) -> str:
+    from graph import backup  # noqa: PLC0415
+    from graph.system import clear_graph, node_count  # noqa: PLC0415
+
+    backup.check(args.file)  # before the graph is touched: a bad file changes nothing
+    store = await open_store(settings)
+    try:
+        present = await node_count(store)
+        if present and not (args.reset or args.merge):
+            raise GraphError(
+                f"The graph already holds {present:,} nodes; add --reset to replace them with "
+                "the backup, or --merge to add the backup to them."
+            )
+        if args.reset:
+            await clear_graph(store)
+        counts = await backup.restore(store, args.file)
+    finally:
+        await store.close()
+    return f"restored {counts.nodes:,} nodes and {counts.relationships:,} relationships"
+
+
+async def _export(settings: Settings, args: argparse.Namespace) -> dict[str, int]:
+    """Write the de-identified graph (or a subgraph) to ``args.out`` as GraphML or CSV."""
+    import exports  # noqa: PLC0415
+
+    store = await open_store(settings)
+    try:
+        root = await _root(store, args.root)
+        if root is not None:
+            data = await exports.around(store, root, depth=args.depth, limit=args.limit)
         else:
             data = await exports.whole(store)
     finally:
@@ -105,7 +150,7 @@ def _count(text: str) -> int:
     return value
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cli", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="run the API with uvicorn (settings from the environment)")
@@ -146,7 +191,31 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--root", help="a global id: export only around this entity")
     export.add_argument("--depth", type=int, default=2, help="with --root: hops (1-4)")
     export.add_argument("--limit", type=int, default=500, help="with --root: nodes (1-500)")
-    args = parser.parse_args(argv)
+    save = sub.add_parser(
+        "backup",
+        aliases=["export"],
+        help="save the whole graph (or a subgraph), personal data included, as JSON Lines",
+        description="A versioned JSON Lines file (FILE.gz: compressed), readable by its owner "
+        "only. `restore` loads it into any backend (docs/BACKUP.md).",
+    )
+    save.add_argument("file", type=Path, help="where to write (e.g. backup.jsonl.gz)")
+    save.add_argument("--root", help="a global id: save only around this entity")
+    save.add_argument("--depth", type=int, default=2, help="with --root: hops (1-4)")
+    save.add_argument("--limit", type=int, default=500, help="with --root: nodes (1-500)")
+    load = sub.add_parser(
+        "restore",
+        aliases=["import"],
+        help="load a backup into the configured graph (checked whole before anything is written)",
+    )
+    load.add_argument("file", type=Path, help="a file written by `backup`")
+    mode = load.add_mutually_exclusive_group()
+    mode.add_argument("--reset", action="store_true", help="empty the graph first")
+    mode.add_argument("--merge", action="store_true", help="add to a graph that is not empty")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
 
     try:
         settings = Settings.from_env()
@@ -179,6 +248,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.dataset} loaded in {elapsed:.1f} s: {nodes:,} nodes")
             for name, value in sorted(counts.items()):
                 print(f"  {name:<16} {value:>12,}")
+        elif args.command in {"backup", "export"}:
+            if not 1 <= args.depth <= 4 or not 1 <= args.limit <= 500:
+                print("error: --depth must be 1-4 and --limit 1-500", file=sys.stderr)
+                return 2
+            print(asyncio.run(_backup(settings, args)))
+        elif args.command in {"restore", "import"}:
+            print(asyncio.run(_restore(settings, args)))
         elif args.command == "export-graph":
             if not 1 <= args.depth <= 4 or not 1 <= args.limit <= 500:
                 print("error: --depth must be 1-4 and --limit 1-500", file=sys.stderr)

@@ -555,6 +555,11 @@ def _family(label: str) -> Family:
         raise ValueError(f"{label!r} is not a registered entity family.") from None
 
 
+def family_named(label: str) -> Family:
+    """The declaration of the family labelled ``label`` (``ValueError`` for anything else)."""
+    return _family(label)
+
+
 def family_of(record_type: type) -> Family:
     if not _BY_RECORD:
         _families()
