@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format clean bench
 
 $(STAMP): pyproject.toml tools/cypher-lint/package-lock.json scripts/install.sh
 	./scripts/install.sh
@@ -19,6 +19,13 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The benchmark of docs/BENCHMARKS.md: loads each tier (the city takes ~4 min), drives it over
+# HTTP, then writes the tables and the chart. TIERS="demo district" for a shorter run.
+TIERS ?= demo district city
+bench: $(STAMP)
+	for tier in $(TIERS); do $(BIN)/python -m bench.run --tier $$tier || exit 1; done
+	$(BIN)/python -m bench.report
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -10,7 +10,9 @@ stale token learns it instead of seeing less data without knowing why.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -102,8 +104,32 @@ def mint(
     return jwt.encode(claims, _signing_key(settings), algorithm=settings.auth_algorithm)
 
 
+# Tokens already verified, so a client's every request does not pay for the signature again
+# (a tenth of a node lookup's time, py-spy). Keyed by everything the verdict depends on; an entry
+# holds only until the token's own expiry.
+_VERIFIED: OrderedDict[tuple[str, ...], tuple[Viewer, float]] = OrderedDict()
+VERIFIED_CACHE = 10_000
+LEEWAY_S = 30
+
+
 def verify(settings: Settings, token: str) -> Viewer:
     """The viewer a presented token stands for, or :class:`TokenError`."""
+    key = (
+        token, settings.auth_algorithm, str(settings.auth_secret), str(settings.auth_public_key),
+        settings.auth_issuer, settings.auth_audience,
+    )  # fmt: skip
+    known = _VERIFIED.get(key)
+    if known is not None and time.time() <= known[1]:
+        _VERIFIED.move_to_end(key)
+        return known[0]
+    viewer, expires = _verify(settings, token)
+    _VERIFIED[key] = (viewer, expires)
+    while len(_VERIFIED) > VERIFIED_CACHE:
+        _VERIFIED.popitem(last=False)
+    return viewer
+
+
+def _verify(settings: Settings, token: str) -> tuple[Viewer, float]:
     try:
         claims = jwt.decode(
             token,
@@ -112,7 +138,7 @@ def verify(settings: Settings, token: str) -> Viewer:
             audience=settings.auth_audience,
             issuer=settings.auth_issuer,
             options={"require": ["exp", "iat", "sub", "iss", "aud"]},
-            leeway=30,
+            leeway=LEEWAY_S,
         )
     except jwt.ExpiredSignatureError:
         raise TokenError("The token has expired; sign in again for a new one.") from None
@@ -137,7 +163,7 @@ def verify(settings: Settings, token: str) -> Viewer:
     subject = claims["sub"]
     if not isinstance(subject, str) or not 1 <= len(subject) <= 200:
         raise TokenError("The token's subject is not a valid id.")
-    return Viewer(role, subject, claims.get("jti"))
+    return Viewer(role, subject, claims.get("jti")), float(claims["exp"]) + LEEWAY_S
 
 
 def from_header(settings: Settings, authorization: str | None) -> Viewer:

@@ -6,12 +6,13 @@ from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import ParserCache
 from strawberry.types import ExecutionContext
 
 from resolvers import entities as resolve
 from schema import audit, organizations, people, places, services, taxonomy
 from schema.audit import AuditQuery, AuditTrail
-from schema.limits import RequestLimits
+from schema.limits import VALIDATION_CACHE, RequestLimits
 from schema.matching import MatchingQuery
 from schema.network import NetworkQuery
 from schema.organizations import OrganizationsQuery
@@ -110,7 +111,7 @@ def build_schema(**kwargs: Any) -> Schema:
         query=Query,
         mutation=Mutation,
         types=ENTITY_TYPES,
-        extensions=[RequestLimits, AuditTrail],
+        extensions=[lambda: ParserCache(maxsize=VALIDATION_CACHE), RequestLimits, AuditTrail],
         **kwargs,
     )
 

@@ -1,7 +1,7 @@
 """What one GraphQL document may ask for, checked before anything runs.
 
-:class:`RequestLimits` adds one validation rule per operation, which walks the operation once
-(fragments expanded) and refuses it when it is
+:class:`RequestLimits` walks each operation once beside the standard validation (fragments
+expanded) and refuses it when it is
 
 - too deep (nesting of selections beyond ``max_depth``),
 - too wide (more than ``max_aliases`` aliased fields), or
@@ -16,10 +16,13 @@ Variables are known here, so ``first: $n`` is costed at its value.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -31,10 +34,9 @@ from graphql import (
     ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
-    ValidationRule,
     VariableNode,
     get_named_type,
+    validate,
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
@@ -43,6 +45,8 @@ from config import Limits
 from schema.relay import DEFAULT_PAGE, MAX_PAGE
 
 TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+# Distinct query texts whose parse and standard validation are kept (clients send a few dozen).
+VALIDATION_CACHE = 512
 # Fields that do real work in the graph beyond a lookup: costed as a page of items.
 HEAVY_FIELDS = frozenset({"whoCanServe", "linkResources"})
 
@@ -136,66 +140,87 @@ def _variable_name(node: Any) -> str | None:
     return node.name.value if isinstance(node, VariableNode) else None
 
 
-def budget_rule(limits: Limits, variables: Mapping[str, Any]) -> type[ValidationRule]:
-    class Budget(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            context: ValidationContext = self.context
-            schema = context.schema
-            root = schema.get_root_type(node.operation)
-            if root is None:
-                return
-            fragments = {
-                d.name.value: d
-                for d in context.document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            walk = _Walk(schema, fragments, variables or {})
-            cost = walk.cost(node.selection_set, root, 1)
-            if walk.depth > limits.max_depth:
-                self.report_error(
-                    refusal(
-                        f"The query nests {walk.depth} levels deep; at most {limits.max_depth} "
-                        "are allowed. Fetch deeper data with a second query from the ids you got.",
-                        "depth",
-                        limits.max_depth,
-                        walk.depth,
-                    )
+def budget_errors(
+    limits: Limits, schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any]
+) -> list[GraphQLError]:
+    """Depth, aliases and cost of each operation in ``document``, against ``limits``."""
+    errors: list[GraphQLError] = []
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    for node in document.definitions:
+        if not isinstance(node, OperationDefinitionNode):
+            continue
+        root = schema.get_root_type(node.operation)
+        if root is None:
+            continue
+        walk = _Walk(schema, fragments, variables or {})
+        cost = walk.cost(node.selection_set, root, 1)
+        if walk.depth > limits.max_depth:
+            errors.append(
+                refusal(
+                    f"The query nests {walk.depth} levels deep; at most {limits.max_depth} "
+                    "are allowed. Fetch deeper data with a second query from the ids you got.",
+                    "depth",
+                    limits.max_depth,
+                    walk.depth,
                 )
-            if walk.aliases > limits.max_aliases:
-                self.report_error(
-                    refusal(
-                        f"The query uses {walk.aliases} aliases; at most {limits.max_aliases} "
-                        "are allowed in one request.",
-                        "aliases",
-                        limits.max_aliases,
-                        walk.aliases,
-                    )
+            )
+        if walk.aliases > limits.max_aliases:
+            errors.append(
+                refusal(
+                    f"The query uses {walk.aliases} aliases; at most {limits.max_aliases} "
+                    "are allowed in one request.",
+                    "aliases",
+                    limits.max_aliases,
+                    walk.aliases,
                 )
-            if cost > limits.max_cost:
-                self.report_error(
-                    refusal(
-                        f"The query could return about {cost:,} items and fields; the budget "
-                        f"is {limits.max_cost:,}. Ask for smaller pages (`first`) or fewer "
-                        "nested lists.",
-                        "cost",
-                        limits.max_cost,
-                        cost,
-                    )
+            )
+        if cost > limits.max_cost:
+            errors.append(
+                refusal(
+                    f"The query could return about {cost:,} items and fields; the budget "
+                    f"is {limits.max_cost:,}. Ask for smaller pages (`first`) or fewer "
+                    "nested lists.",
+                    "cost",
+                    limits.max_cost,
+                    cost,
                 )
+            )
+    return errors
 
-    return Budget
+
+@functools.lru_cache(maxsize=VALIDATION_CACHE)
+def _validated(
+    schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
+) -> list[GraphQLError]:
+    return validate(schema, document, rules)
 
 
 class RequestLimits(SchemaExtension):
-    """Reads the limits from the request's settings, so each app enforces its own."""
+    """Reads the limits from the request's settings, so each app enforces its own.
+
+    The standard validation of a document does not depend on the request, so its answer is kept
+    per document (the parser cache hands the same document object back for the same text):
+    validating took half of a node lookup's time (py-spy, docs/BENCHMARKS.md). The budget depends
+    on the variables (``first: $n``), so it is walked on every request; it is one cheap pass.
+    """
 
     def on_operation(self) -> Iterator[None]:
         ctx = self.execution_context
+        ctx.parse_options["max_tokens"] = ctx.context.settings.limits.max_tokens
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
         settings = ctx.context.settings
-        limits: Limits = settings.limits
-        ctx.parse_options["max_tokens"] = limits.max_tokens
-        rules = [budget_rule(limits, ctx.variables or {})]
+        rules = tuple(ctx.validation_rules)
         if not settings.introspection:
-            rules.append(NoSchemaIntrospectionCustomRule)
-        ctx.validation_rules = (*ctx.validation_rules, *rules)
+            rules = (*rules, NoSchemaIntrospectionCustomRule)
+        document = ctx.graphql_document
+        assert document is not None
+        schema = ctx.schema._schema
+        errors = [*_validated(schema, document, rules)]
+        errors += budget_errors(settings.limits, schema, document, ctx.variables or {})
+        ctx.pre_execution_errors = errors
         yield

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+import bench
 import graph
 from graph.cypher import Statement, registered
 from graph.dialect import NEO4J
@@ -12,13 +13,14 @@ from graph.schema import SCHEMA
 
 
 def project_statements() -> list[Statement]:
-    """All registered statements of the ``graph`` package plus the Neo4j schema DDL.
+    """All registered statements of the ``graph`` and ``bench`` packages plus the Neo4j DDL.
 
     Importing every module registers its constants; test modules' own statements are left out
     (they are checked by running them).
     """
-    for module in pkgutil.walk_packages(graph.__path__, prefix="graph."):
-        importlib.import_module(module.name)
+    for package in (graph, bench):
+        for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
+            importlib.import_module(module.name)
     statements = {s.name: s for s in registered() if not s.name.startswith("test.")}
     for step in NEO4J.schema_ddl(SCHEMA):
         assert isinstance(step.step, Statement)

@@ -1,0 +1,157 @@
+"""The naive baseline: the nested volunteer list as a quick strawberry + driver app would serve it.
+
+Every field resolves itself with its own store call: one for the page of volunteers, then per
+volunteer one for its skills, one per skill for the skill's name, one for its teams, one per team
+for the team's name, and one for its last five service records (with one per record for its
+category). That is what batching (``resolvers/loaders.py``) and related-page statements replace.
+Served by ``uvicorn bench.naive:app`` against the same graph (``GRAPH_DATA_DIR``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import strawberry
+from starlette.applications import Starlette
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from config import Settings
+from graph.connect import open_store
+from graph.cypher import cypher
+from graph.store import GraphStore
+
+VOLUNTEERS = cypher(
+    "bench.naive.volunteers",
+    """
+    MATCH (v:Volunteer)-[:SERVES_AREA]->(:Community {id: $community})
+    RETURN v.id AS id, v.name AS name, v.starLevel AS starLevel
+    ORDER BY name, id LIMIT $first
+    """,
+)
+SKILL_LINKS = cypher(
+    "bench.naive.skill_links",
+    "MATCH (:Volunteer {id: $id})-[h:HAS_SKILL]->(s:Skill) RETURN s.id AS id, h.level AS level",
+)
+TEAM_LINKS = cypher(
+    "bench.naive.team_links",
+    "MATCH (:Volunteer {id: $id})-[m:MEMBER_OF]->(o:Organization) "
+    "RETURN o.id AS id, m.role AS role",
+)
+RECORDS = cypher(
+    "bench.naive.records",
+    """
+    MATCH (:Volunteer {id: $id})-[:PERFORMED]->(r:ServiceRecord)
+    RETURN r.id AS id, r.date AS date, r.hours AS hours
+    ORDER BY date DESC LIMIT $first
+    """,
+)
+RECORD_CATEGORY = cypher(
+    "bench.naive.record_category",
+    "MATCH (:ServiceRecord {id: $id})-[:OF_CATEGORY]->(c:ServiceCategory) RETURN c.name AS name",
+)
+SKILL = cypher("bench.naive.skill", "MATCH (s:Skill {id: $id}) RETURN s.name AS name")
+ORGANIZATION = cypher(
+    "bench.naive.organization", "MATCH (o:Organization {id: $id}) RETURN o.name AS name"
+)
+
+
+def _store(info: strawberry.Info) -> GraphStore:
+    return info.context["request"].app.state.store
+
+
+async def _name(info: strawberry.Info, statement: Any, key: str) -> str | None:
+    rows = await _store(info).read(statement, {"id": key})
+    return rows[0]["name"] if rows else None
+
+
+@strawberry.type
+class SkillOf:
+    id: strawberry.Private[str]
+    level: str | None
+
+    @strawberry.field
+    async def name(self, info: strawberry.Info) -> str | None:
+        return await _name(info, SKILL, self.id)
+
+
+@strawberry.type
+class TeamOf:
+    id: strawberry.Private[str]
+    role: str | None
+
+    @strawberry.field
+    async def name(self, info: strawberry.Info) -> str | None:
+        return await _name(info, ORGANIZATION, self.id)
+
+
+@strawberry.type
+class Record:
+    id: strawberry.Private[str]
+    date: str | None
+    hours: float | None
+
+    @strawberry.field
+    async def category(self, info: strawberry.Info) -> str | None:
+        return await _name(info, RECORD_CATEGORY, self.id)
+
+
+@strawberry.type
+class Volunteer:
+    id: str
+    name: str
+    star_level: int | None
+
+    @strawberry.field
+    async def skills(self, info: strawberry.Info) -> list[SkillOf]:
+        rows = await _store(info).read(SKILL_LINKS, {"id": self.id})
+        return [SkillOf(id=r["id"], level=r["level"]) for r in rows]
+
+    @strawberry.field
+    async def teams(self, info: strawberry.Info) -> list[TeamOf]:
+        rows = await _store(info).read(TEAM_LINKS, {"id": self.id})
+        return [TeamOf(id=r["id"], role=r["role"]) for r in rows]
+
+    @strawberry.field
+    async def service_records(self, info: strawberry.Info, first: int = 5) -> list[Record]:
+        rows = await _store(info).read(RECORDS, {"id": self.id, "first": first})
+        return [Record(id=r["id"], date=r["date"], hours=r["hours"]) for r in rows]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def volunteers(
+        self, info: strawberry.Info, community: str, first: int = 50
+    ) -> list[Volunteer]:
+        rows = await _store(info).read(VOLUNTEERS, {"community": community, "first": first})
+        return [Volunteer(id=r["id"], name=r["name"], star_level=r["starLevel"]) for r in rows]
+
+
+QUERY = """
+query ($c: String!) {
+  volunteers(community: $c, first: 50) {
+    id name starLevel
+    skills { level name }
+    teams { role name }
+    serviceRecords(first: 5) { date hours category }
+  }
+}
+"""
+
+
+@asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    app.state.store = await open_store(Settings.from_env(), bootstrap=False)
+    try:
+        yield
+    finally:
+        await app.state.store.close()
+
+
+app = Starlette(
+    routes=[Route("/graphql", GraphQL(strawberry.Schema(Query)), methods=["POST"])],
+    lifespan=_lifespan,
+)
