@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -190,13 +192,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.load_demo_data:
                 await seeds.load_demo_if_empty(store)
             app.state.store = store
+            watcher = asyncio.create_task(store.watch(), name="graph-watch")
             if settings.signs_with_development_secret:
                 log.warning(
                     "tokens are signed with the public development secret; set AUTH_SECRET "
                     "(or APP_ENV=production) before real data goes in"
                 )
             log.info("service ready", extra={"graph": store.description})
-            yield
+            try:
+                yield
+            finally:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
         finally:
             app.state.store = None
             await store.close()

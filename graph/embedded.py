@@ -14,6 +14,7 @@ is stale and is cleared. Start-up is serialized by an ``flock`` so two processes
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
 import ctypes
@@ -195,7 +196,44 @@ class EmbeddedFalkorDB:
         finally:
             client.close()
 
-    def _spawn(self) -> None:
+    @property
+    def died(self) -> bool:
+        """The server this process uses has exited (killed, crashed): it should be revived."""
+        if self.owned and self.process is not None:
+            return self.process.poll() is not None
+        pid = self.pid
+        return pid is None or not (_is_alive(pid) and _is_redis(pid))
+
+    async def revive(self) -> None:
+        """Start the server again after it died, without blocking the event loop meanwhile.
+
+        Called on the thread that started it first (the event loop's), so ``PR_SET_PDEATHSIG``
+        still ties the new server to this process. If another process has already started a new
+        one (the service, while this is a loader), that one is used. Requests fail fast with
+        GRAPH_UNAVAILABLE while the new server replays its append-only file.
+        """
+        if not self.died:
+            return
+        with self._start_lock():
+            record = self._read_record()
+            ours = self.process.pid if self.process is not None else None
+            pid = int(record["pid"]) if record else None  # type: ignore[call-overload]
+            if pid is not None and pid != ours and _is_alive(pid) and _is_redis(pid):
+                self.process, self.owned = None, False  # another process's new server: use it
+                return
+            log.error("the embedded graph server died; restarting it")
+            self._clear_record()
+            self._launch()
+        deadline = time.monotonic() + max(self.startup_timeout_s, 600.0)
+        while not await asyncio.to_thread(self._answers, self.socket_path):
+            if self.died or time.monotonic() > deadline:
+                log.error("the embedded graph server did not come back; will try again")
+                return
+            await asyncio.sleep(0.05)
+        self._write_record()
+        log.warning("embedded graph server restarted", extra={"pid": self.pid})
+
+    def _launch(self) -> None:
         self.socket_path.unlink(missing_ok=True)
         log_file = self.data_dir / "falkordb.log"
         args = [
@@ -223,7 +261,13 @@ class EmbeddedFalkorDB:
             preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, async-signal-safe enough
         )
         self.owned = True
+        atexit.unregister(self.stop)
         atexit.register(self.stop)
+
+    def _spawn(self) -> None:
+        self._launch()
+        log_file = self.data_dir / "falkordb.log"
+        assert self.process is not None
         deadline = time.monotonic() + self.startup_timeout_s
         while not self._answers(self.socket_path):
             if self.process.poll() is not None:
@@ -239,14 +283,18 @@ class EmbeddedFalkorDB:
                     f"{self.startup_timeout_s:.0f} s (log: {log_file})."
                 )
             time.sleep(0.05)
-        record = {"pid": self.process.pid, "socket": str(self.socket_path), "owner": os.getpid()}
-        tmp = self.data_dir / f".{RECORD}.tmp"
-        tmp.write_text(json.dumps(record))
-        tmp.replace(self.data_dir / RECORD)
+        self._write_record()
         log.info(
             "embedded graph server ready",
             extra={"pid": self.process.pid, "socket": str(self.socket_path)},
         )
+
+    def _write_record(self) -> None:
+        assert self.process is not None
+        record = {"pid": self.process.pid, "socket": str(self.socket_path), "owner": os.getpid()}
+        tmp = self.data_dir / f".{RECORD}.tmp"
+        tmp.write_text(json.dumps(record))
+        tmp.replace(self.data_dir / RECORD)
 
     def _last_log_line(self) -> str:
         try:

@@ -23,7 +23,7 @@ from graph.cypher import Statement
 from graph.dialect import FALKORDB, RawCommand
 from graph.embedded import EmbeddedFalkorDB
 from graph.errors import GraphConflict, GraphQueryError, GraphTimeout, GraphUnavailable
-from graph.store import GraphStore, Record
+from graph.store import PING_TIMEOUT_S, GraphStore, Record
 from graph.values import from_falkordb, to_params
 
 log = logging.getLogger(__name__)
@@ -106,10 +106,14 @@ class FalkorDBStore(GraphStore):
 
     async def ping(self) -> None:
         try:
-            async with asyncio.timeout(2.0):
+            async with asyncio.timeout(PING_TIMEOUT_S):
                 await self._db.connection.ping()
         except (TimeoutError, *_TRANSIENT) as exc:
             raise GraphUnavailable(f"The graph at {self._where} does not answer.") from exc
+
+    async def heal(self) -> None:
+        if self.server is not None and self.server.died:
+            await self.server.revive()
 
     async def close(self) -> None:
         try:

@@ -15,7 +15,7 @@ import neo4j.exceptions as nx
 
 from graph.dialect import NEO4J
 from graph.errors import GraphConflict, GraphQueryError, GraphTimeout, GraphUnavailable
-from graph.store import GraphStore, Record
+from graph.store import PING_TIMEOUT_S, GraphStore, Record
 from graph.values import from_neo4j
 
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
@@ -61,7 +61,7 @@ class Neo4jStore(GraphStore):
 
     async def ping(self) -> None:
         try:
-            async with asyncio.timeout(2.0):
+            async with asyncio.timeout(PING_TIMEOUT_S):
                 await self._driver.verify_connectivity()
         except (TimeoutError, nx.Neo4jError, nx.DriverError, OSError) as exc:
             raise GraphUnavailable(f"Neo4j at {self._uri} does not answer.") from exc

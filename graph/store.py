@@ -18,12 +18,15 @@ from typing import Any
 
 from graph.cypher import Statement
 from graph.dialect import DDL, Dialect, RawCommand
-from graph.errors import GraphError, GraphTimeout
+from graph.errors import GraphError, GraphTimeout, GraphUnavailable
 from graph.values import to_params
 
 Record = dict[str, Any]
 
 log = logging.getLogger(__name__)
+
+WATCH_INTERVAL_S = 0.5
+PING_TIMEOUT_S = 1.0
 
 
 class GraphStore(ABC):
@@ -35,6 +38,9 @@ class GraphStore(ABC):
         self.dialect = dialect
         self.query_timeout_s = query_timeout_s
         self.round_trips = 0
+        # Set by :meth:`watch` while the graph does not answer: calls fail at once instead of
+        # each waiting out its own timeout against a store that is down or frozen.
+        self.down = False
 
     @property
     @abstractmethod
@@ -55,6 +61,11 @@ class GraphStore(ABC):
         self, statement: Statement, params: Mapping[str, Any] | None, *, write: bool
     ) -> list[Record]:
         self.round_trips += 1
+        if self.down:
+            raise GraphUnavailable(
+                "The graph is not answering right now; the service keeps checking and recovers "
+                "by itself. Try again in a few seconds."
+            )
         query = statement.render(self.dialect)
         started = time.perf_counter()
         try:
@@ -93,7 +104,31 @@ class GraphStore(ABC):
 
     @abstractmethod
     async def ping(self) -> None:
-        """Raise ``GraphUnavailable`` unless the graph answers a trivial query."""
+        """Raise ``GraphUnavailable`` unless the graph answers a trivial query (within 1 s)."""
+
+    async def heal(self) -> None:  # noqa: B027 - most stores have nothing to repair
+        """Repair what this store can repair itself (the embedded one restarts its server)."""
+
+    async def watch(self, interval_s: float = WATCH_INTERVAL_S) -> None:
+        """Ping the graph for as long as the service runs; mark it down while it does not
+        answer (so requests fail fast) and let the store heal itself. Runs as a task from the
+        app's lifespan; cancelled at shutdown."""
+        while True:
+            try:
+                await self.ping()
+            except GraphUnavailable:
+                if not self.down:
+                    log.error("the graph stopped answering", extra={"graph": self.description})
+                self.down = True
+                try:
+                    await self.heal()
+                except GraphError:
+                    log.exception("the graph could not be restarted; will try again")
+            else:
+                if self.down:
+                    log.warning("the graph answers again", extra={"graph": self.description})
+                self.down = False
+            await asyncio.sleep(interval_s)
 
     @abstractmethod
     async def close(self) -> None: ...
