@@ -105,7 +105,9 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     original = error.original_error
     message = error.message
     extensions: dict[str, Any] = {}
-    if original is None:
+    if original is None or (error.path is None and isinstance(original, GraphQLError)):
+        # A request error (the document never ran): unparsable, invalid, or variables that do
+        # not fit their types, e.g. an unknown enum value (coercion keeps its inner error).
         code = _classify_request_error(error)
         extensions.update({k: v for k, v in (error.extensions or {}).items() if k != "code"})
     elif isinstance(original, ApiError):
