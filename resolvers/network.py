@@ -8,6 +8,7 @@ of that resident lets them read it (and that read is audited like any other).
 from __future__ import annotations
 
 import asyncio
+import functools
 import statistics as stats
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -358,14 +359,14 @@ async def coverage_gaps(
             store, district=district, community=community, category=category
         )
     supply = await gaps.supply(store, subjects, radius_meters)
-    survey = gaps.survey(
-        subjects,
-        supply,
-        await gaps.taxonomy(store),
-        radius=radius_meters,
-        min_candidates=min_candidates,
-        truncated=truncated,
-    )
+    taxonomy = await gaps.taxonomy(store)
+    # CPU work on tens of thousands of subjects: off the event loop, so other requests go on.
+    survey = await asyncio.to_thread(
+        functools.partial(
+            gaps.survey, subjects, supply, taxonomy, radius=radius_meters,
+            min_candidates=min_candidates, truncated=truncated,
+        )
+    )  # fmt: skip
     types = _types()
     return types.CoverageGaps(
         groups=[
