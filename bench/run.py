@@ -34,6 +34,7 @@ from bench.load import percentile, rss_mb
 from bench.naive import QUERY as NAIVE_QUERY
 from config import Settings
 from graph.connect import open_store
+from graph.errors import GraphQueryError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -190,6 +191,8 @@ async def sample(data: Path) -> list[ops.Operation]:
     store = await open_store(Settings.from_env(_env(data)), bootstrap=False)
     try:
         return await ops.operations(store)
+    except GraphQueryError as exc:
+        sys.exit(f"sampling arguments failed: {exc} ({exc.detail})")
     finally:
         await store.close()
 
