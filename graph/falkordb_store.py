@@ -55,6 +55,14 @@ class FalkorDBStore(GraphStore):
         self._graph_name = graph_name
         self._where = where
         self.server = server
+        # The health ping has a connection of its own: under load every pooled connection can
+        # be busy, and a ping queued behind them would report a healthy graph as down.
+        self._probe = redis.asyncio.Redis(
+            connection_pool=redis.asyncio.ConnectionPool(
+                connection_class=pool.connection_class, max_connections=1,
+                **pool.connection_kwargs,
+            )
+        )  # fmt: skip
 
     @property
     def description(self) -> str:
@@ -107,7 +115,7 @@ class FalkorDBStore(GraphStore):
     async def ping(self) -> None:
         try:
             async with asyncio.timeout(PING_TIMEOUT_S):
-                await self._db.connection.ping()
+                await self._probe.ping()
         except (TimeoutError, *_TRANSIENT) as exc:
             raise GraphUnavailable(f"The graph at {self._where} does not answer.") from exc
 
@@ -117,6 +125,7 @@ class FalkorDBStore(GraphStore):
 
     async def close(self) -> None:
         try:
+            await self._probe.aclose()
             await self._pool.disconnect()
         finally:
             if self.server is not None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bench.crash import crash_cycles
+
+pytestmark = pytest.mark.slow
 
 
 async def test_no_acknowledged_write_is_lost_and_no_invariant_breaks_over_twenty_kills(

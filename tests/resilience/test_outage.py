@@ -19,6 +19,8 @@ from bench.crash import Service, _settings
 QUERY = "{ needs(first: 1) { totalCount } }"
 FAST_S = 2.0
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 async def service(tmp_path: Path) -> AsyncIterator[tuple[Service, httpx.AsyncClient]]:
