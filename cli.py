@@ -150,6 +150,12 @@ def _count(text: str) -> int:
     return value
 
 
+def _subgraph_arguments(parser: argparse.ArgumentParser, verb: str) -> None:
+    parser.add_argument("--root", help=f"a global id: {verb} only around this entity")
+    parser.add_argument("--depth", type=int, default=2, help="with --root: hops (1-4)")
+    parser.add_argument("--limit", type=int, default=500, help="with --root: nodes (1-500)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cli", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -188,9 +194,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--format", choices=["graphml", "csv"], default="graphml")
     export.add_argument("--out", type=Path, default=Path("export"), help="output directory")
-    export.add_argument("--root", help="a global id: export only around this entity")
-    export.add_argument("--depth", type=int, default=2, help="with --root: hops (1-4)")
-    export.add_argument("--limit", type=int, default=500, help="with --root: nodes (1-500)")
+    _subgraph_arguments(export, "export")
     save = sub.add_parser(
         "backup",
         aliases=["export"],
@@ -199,9 +203,7 @@ def _parser() -> argparse.ArgumentParser:
         "only. `restore` loads it into any backend (docs/BACKUP.md).",
     )
     save.add_argument("file", type=Path, help="where to write (e.g. backup.jsonl.gz)")
-    save.add_argument("--root", help="a global id: save only around this entity")
-    save.add_argument("--depth", type=int, default=2, help="with --root: hops (1-4)")
-    save.add_argument("--limit", type=int, default=500, help="with --root: nodes (1-500)")
+    _subgraph_arguments(save, "save")
     load = sub.add_parser(
         "restore",
         aliases=["import"],

@@ -126,6 +126,7 @@ class FalkorDBStore(GraphStore):
     async def close(self) -> None:
         try:
             await self._probe.aclose()
+            await self._probe.connection_pool.disconnect()
             await self._pool.disconnect()
         finally:
             if self.server is not None:

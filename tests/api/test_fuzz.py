@@ -121,6 +121,21 @@ QUERIES = sorted(
 MUTATIONS = sorted(GRAPHQL.mutation_type.fields.items())
 
 
+def _examples(field: GraphQLField, budget: int) -> list[dict[str, Any]]:
+    """``budget`` argument sets for ``field``, the same on every run (derandomized)."""
+    strategy = st.fixed_dictionaries({a: values(t.type) for a, t in field.args.items()})
+    drawn: list[dict[str, Any]] = []
+
+    @settings(max_examples=budget, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(strategy)
+    def collect(arguments: dict[str, Any]) -> None:
+        drawn.append(arguments)
+
+    collect()
+    return drawn
+
+
 def _check(response: httpx.Response, sent: dict[str, Any] | None = None) -> dict[str, Any]:
     assert response.status_code != 500, response.text[:500]
     body = response.json()
@@ -144,17 +159,7 @@ async def test_a_query_fed_hostile_arguments_fails_cleanly(
     demo_client: httpx.AsyncClient, name: str, field: GraphQLField
 ) -> None:
     document = operation("query", name, field)
-    strategy = st.fixed_dictionaries({a: values(t.type) for a, t in field.args.items()})
-    sent: list[dict[str, Any]] = []
-
-    @settings(max_examples=12, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))  # fmt: skip
-    @given(strategy)
-    def collect(arguments: dict[str, Any]) -> None:
-        sent.append(arguments)
-
-    collect()
-    for arguments in sent:
+    for arguments in _examples(field, 12):
         await _post(demo_client, document, arguments)
 
 
@@ -163,17 +168,7 @@ async def test_a_mutation_fed_hostile_arguments_changes_nothing_when_it_fails(
     demo_client: httpx.AsyncClient, falkordb_store: GraphStore, name: str, field: GraphQLField
 ) -> None:
     document = operation("mutation", name, field)
-    strategy = st.fixed_dictionaries({a: values(t.type) for a, t in field.args.items()})
-    sent: list[dict[str, Any]] = []
-
-    @settings(max_examples=15, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))  # fmt: skip
-    @given(strategy)
-    def collect(arguments: dict[str, Any]) -> None:
-        sent.append(arguments)
-
-    collect()
-    for arguments in sent:
+    for arguments in _examples(field, 15):
         before = await checksum(falkordb_store)
         body = await _post(demo_client, document, arguments)
         if body.get("errors") and not (body.get("data") or {}).get(name):

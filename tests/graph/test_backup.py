@@ -13,19 +13,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from app import create_app
-from auth import Role
 from config import Settings
 from graph import backup, network
 from graph.connect import open_store
 from graph.cypher import dynamic
 from graph.store import GraphStore
-from graph.system import checksum, clear_graph
+from graph.system import checksum
 from schema.relay import to_global_id as gid
 from seeds import demo
-from tests.conftest import bearer
 
 ROOT = Path(__file__).resolve().parents[2]
 # Counted here, independently of the backup's paging over families and declared relationships.
@@ -47,26 +43,16 @@ mutation ($f: ID!, $p: ID!, $key: String) {
 
 
 @pytest.fixture
-async def source(falkordb_store: GraphStore, settings: Settings) -> GraphStore:
+async def source(client: httpx.AsyncClient, falkordb_store: GraphStore) -> GraphStore:
     """The demo graph after one audited, idempotent grant (audit entries and keys included)."""
-    await clear_graph(falkordb_store)
-    await demo.load(falkordb_store)
-    app = create_app(settings)
-    async with (
-        LifespanManager(app) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app),
-            base_url="http://testserver",
-            headers=bearer(settings, Role.ADMIN, "admin-tests"),
-        ) as http,
-    ):
-        variables = {
-            "f": gid("Fund", "fund-zs-east-seed"),
-            "p": gid("Project", "project-zs-clothes-bank"),
-            "key": "backup-test-grant",
-        }
-        answer = (await http.post("/graphql", json={"query": GRANT, "variables": variables})).json()
-        assert answer == {"data": {"grant": {"replayed": False}}}, answer
+    await demo.load(falkordb_store)  # `client` (an administrator) started on an empty graph
+    variables = {
+        "f": gid("Fund", "fund-zs-east-seed"),
+        "p": gid("Project", "project-zs-clothes-bank"),
+        "key": "backup-test-grant",
+    }
+    answer = (await client.post("/graphql", json={"query": GRANT, "variables": variables})).json()
+    assert answer == {"data": {"grant": {"replayed": False}}}, answer
     return falkordb_store
 
 
