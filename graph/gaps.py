@@ -13,6 +13,7 @@ need). Distances are great-circle (haversine, R = 6,378,140 m as on both engines
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from graph.cypher import cypher
+from graph.cypher import Statement, builder, cypher, dynamic
 from graph.filters import MAX_TAXONOMY_DEPTH
 from graph.services import ACTIVE_NEED_STATUSES
 from graph.store import GraphStore
@@ -50,14 +51,28 @@ TAXONOMY = cypher(
     """,
 )
 
-# Active needs in scope, where they are (the resident's home, else the community's centre).
-NEEDS = cypher(
-    "gaps.needs",
-    """
-    MATCH (need:Need)-[:IN]->(c:Community)
+# Where a survey starts: from the community or the district its id index finds, not by testing
+# every need or resident of the city against the scope (36 s -> see docs/BENCHMARKS.md).
+SCOPES = {
+    "community": "(c:Community {id: $community})",
+    "district": "(:District {id: $district})<-[:IN]-(c:Community)",
+    "everywhere": "(c:Community)",
+}
+
+
+def _scope(district: str | None, community: str | None) -> str:
+    return "community" if community else "district" if district else "everywhere"
+
+
+@builder(each=lambda: ({"scope": x} for x in SCOPES))
+@functools.cache
+def needs_statement(scope: str) -> Statement:
+    """Active needs in scope, where they are (the resident's home, else the community's centre)."""
+    return dynamic(
+        f"gaps.needs.{scope}",
+        f"""
+    MATCH {SCOPES[scope]}<-[:IN]-(need:Need)
     WHERE need.status IN $active
-      AND ($community IS NULL OR c.id = $community)
-      AND ($district IS NULL OR (c)-[:IN]->(:District {id: $district}))
     MATCH (need)-[:OF_CATEGORY]->(cat:ServiceCategory)
     WHERE $categories IS NULL OR cat.id IN $categories
     OPTIONAL MATCH (r:Resident)-[:HAS_NEED]->(need)
@@ -72,23 +87,26 @@ NEEDS = cypher(
     ORDER BY key
     LIMIT $cap
     """,
-)
+    )
 
-# Residents in scope with one of the tags (or any tag), and where they live.
-RESIDENTS = cypher(
-    "gaps.residents",
-    """
-    MATCH (r:Resident)-[:LIVES_IN]->(c:Community)
-    WHERE ($community IS NULL OR c.id = $community)
-      AND ($district IS NULL OR (c)-[:IN]->(:District {id: $district}))
-      AND CASE WHEN $tags IS NULL THEN size(coalesce(r.tags, [])) > 0
+
+@builder(each=lambda: ({"scope": x} for x in SCOPES))
+@functools.cache
+def residents_statement(scope: str) -> Statement:
+    """Residents in scope with one of the tags (or any tag), and where they live."""
+    return dynamic(
+        f"gaps.residents.{scope}",
+        f"""
+    MATCH {SCOPES[scope]}<-[:LIVES_IN]-(r:Resident)
+    WHERE CASE WHEN $tags IS NULL THEN size(coalesce(r.tags, [])) > 0
                ELSE any(t IN coalesce(r.tags, []) WHERE t IN $tags) END
     RETURN r.id AS key, c.id AS community, c.name AS communityName,
            coalesce(r.location, c.location) AS location, coalesce(r.languages, []) AS languages
     ORDER BY key
     LIMIT $cap
     """,
-)
+    )
+
 
 VOLUNTEERS = cypher(
     "gaps.volunteers",
@@ -216,7 +234,7 @@ async def need_subjects(
 ) -> tuple[list[Subject], bool]:
     categories = await categories_under(store, category) if category else None
     rows = await store.read(
-        NEEDS,
+        needs_statement(_scope(district, community)),
         {
             "district": district,
             "community": community,
@@ -253,7 +271,7 @@ async def resident_subjects(
     named = await store.read(CATEGORY_NAME, {"category": category})
     category_name = named[0]["name"] if named else category
     rows = await store.read(
-        RESIDENTS,
+        residents_statement(_scope(district, community)),
         {
             "district": district,
             "community": community,
