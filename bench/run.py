@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         for op in operations:
             if op.write or not op.variables:
                 continue
-            for level in levels:
+            for level in levels[:1] if op.solo else levels:
                 plan["runs"].append({
                     "name": op.name, "mix": [op.mix_item()], "concurrency": level,
                     "duration": args.duration,
