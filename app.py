@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
 import uuid
@@ -198,6 +199,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     "tokens are signed with the public development secret; set AUTH_SECRET "
                     "(or APP_ENV=production) before real data goes in"
                 )
+            # Everything built so far (schema, settings, modules) lives as long as the process:
+            # keep it out of the cyclic collector's full passes, which otherwise walk it all and
+            # stall requests (the ~100 ms p99 steps under concurrent load, docs/BENCHMARKS.md).
+            gc.collect()
+            gc.freeze()
             log.info("service ready", extra={"graph": store.description})
             try:
                 yield
