@@ -63,12 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     data = (args.data / args.tier).resolve()
     data.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
+    previous = data / "bench-load.json"
+    if not (previous.exists() and json.loads(previous.read_text())["tier"] == args.tier):
+        load(args.tier, data, seed=1)
     api = Service("app:app", data)
     try:
         api.wait("/readyz")
-        previous = data / "bench-load.json"
-        if not (previous.exists() and json.loads(previous.read_text())["tier"] == args.tier):
-            load(args.tier, data, seed=1)
         operations = {op.name: op for op in asyncio.run(sample(data))}
         mix = [operations[n].mix_item(w) for n, w in ops.MIX_WEIGHTS.items()
                if operations[n].variables]  # fmt: skip

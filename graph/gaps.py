@@ -328,9 +328,9 @@ async def supply(store: GraphStore, subjects: Sequence[Subject], radius: int) ->
     return found
 
 
-# Subjects whose distances to one pool of volunteers are computed at once (a block of
-# CHUNK x pool distances: 64 x 20,000 floats is 10 MB per temporary array).
-CHUNK = 64
+# Subjects whose distances to one pool of volunteers are computed at once (a block of CHUNK x
+# pool distances: 16 x 57,000 floats is 7 MB per temporary array; 64 put the API over 400 MiB).
+CHUNK = 16
 
 
 class _Bits:
