@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -72,26 +73,34 @@ def _coerce(field_type: Any, value: Any) -> Any:
     return value
 
 
-def fill(cls: type[T], source: Any, **extra: Any) -> T:
-    """Instantiate ``cls`` from a record or a mapping of stored (camelCase) properties."""
+@functools.cache
+def _plan(cls: type) -> tuple[tuple[str, str, str, Any, bool], ...]:
+    """Per GraphQL class, once: each stored field's name, where its value is read from, its type
+    and whether it is money (fen stored, yuan shown). Building this per object was a sixth of a
+    nested list's time (py-spy, docs/BENCHMARKS.md)."""
     definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
     types_by_name = {f.python_name: f.type for f in definition.fields}
-    kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    plan = []
+    for f in dataclasses.fields(cls):
         if not f.init:  # resolver fields
             continue
-        name = f.name
+        field_type = types_by_name.get(f.name)
+        base = field_type.of_type if isinstance(field_type, StrawberryOptional) else field_type
+        lookup = f"{f.name}_fen" if base is Decimal else f.name
+        plan.append((f.name, lookup, camel(lookup), field_type, base is Decimal))
+    return tuple(plan)
+
+
+def fill(cls: type[T], source: Any, **extra: Any) -> T:
+    """Instantiate ``cls`` from a record or a mapping of stored (camelCase) properties."""
+    mapping = isinstance(source, Mapping)
+    kwargs: dict[str, Any] = {}
+    for name, lookup, stored, field_type, money in _plan(cls):
         if name in extra:
             kwargs[name] = extra[name]
             continue
-        field_type = types_by_name.get(name)
-        base = field_type.of_type if isinstance(field_type, StrawberryOptional) else field_type
-        lookup = f"{name}_fen" if base is Decimal else name
-        if isinstance(source, Mapping):
-            raw = source.get(camel(lookup))
-        else:
-            raw = getattr(source, lookup, None)
-        if base is Decimal:
+        raw = source.get(stored) if mapping else getattr(source, lookup, None)
+        if money:
             kwargs[name] = yuan(raw)
         elif field_type is None:  # a private field
             kwargs[name] = raw
