@@ -33,16 +33,17 @@ async def _check_graph(settings: Settings) -> None:
 
 
 async def _seed(settings: Settings, args: argparse.Namespace) -> dict[str, int]:
-    from graph.system import clear_graph  # noqa: PLC0415
     from seeds import demo, generate  # noqa: PLC0415
 
     store = await open_store(settings)
     try:
         if args.reset:
-            removed = await clear_graph(store)
+            removed = await store.reset()
             print(f"cleared the graph ({removed:,} nodes)", file=sys.stderr)
         if args.dataset == "demo":
-            return await demo.load(store)
+            counts = await demo.load(store)
+            await store.compact()
+            return counts
         spec = generate.CitySpec(
             residents=args.residents,
             volunteers=args.volunteers,
@@ -51,7 +52,9 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> dict[str, int]:
             records_per_volunteer=args.records_per_volunteer,
             seed=args.seed,
         )
-        return dict(await generate.generate(store, spec, generate.stderr_progress()))
+        counts = dict(await generate.generate(store, spec, generate.stderr_progress()))
+        await store.compact()
+        return counts
     finally:
         await store.close()
 
@@ -104,7 +107,7 @@ async def _backup(settings: Settings, args: argparse.Namespace) -> str:
 
 async def _restore(settings: Settings, args: argparse.Namespace) -> str:
     from graph import backup  # noqa: PLC0415
-    from graph.system import clear_graph, node_count  # noqa: PLC0415
+    from graph.system import node_count  # noqa: PLC0415
 
     backup.check(args.file)  # before the graph is touched: a bad file changes nothing
     store = await open_store(settings)
@@ -116,8 +119,9 @@ async def _restore(settings: Settings, args: argparse.Namespace) -> str:
                 "the backup, or --merge to add the backup to them."
             )
         if args.reset:
-            await clear_graph(store)
+            await store.reset()
         counts = await backup.restore(store, args.file)
+        await store.compact()
     finally:
         await store.close()
     return f"restored {counts.nodes:,} nodes and {counts.relationships:,} relationships"

@@ -106,6 +106,16 @@ class GraphStore(ABC):
     async def ping(self) -> None:
         """Raise ``GraphUnavailable`` unless the graph answers a trivial query (within 1 s)."""
 
+    async def reset(self) -> int:
+        """Empty the graph for a reload (``seed --reset``, ``restore --reset``); the schema
+        (indexes, constraints) is there afterwards. Returns how many nodes were removed."""
+        from graph.system import clear_graph  # noqa: PLC0415 - system builds on this module
+
+        return await clear_graph(self)
+
+    async def compact(self) -> None:  # noqa: B027 - only the embedded engine keeps a log
+        """After a bulk load: make the store's own files quick to reopen."""
+
     async def heal(self) -> None:  # noqa: B027 - most stores have nothing to repair
         """Repair what this store can repair itself (the embedded one restarts its server)."""
 

@@ -17,5 +17,6 @@ async def load_demo_if_empty(store: GraphStore) -> bool:
     from seeds import demo  # noqa: PLC0415 - only needed on a first start
 
     counts = await demo.load(store)
+    await store.compact()  # the next start loads a snapshot instead of replaying the load
     log.info("demo data loaded into the empty graph", extra=counts)
     return True

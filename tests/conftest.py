@@ -100,7 +100,7 @@ async def client(
     await clear_graph(falkordb_store)
     app = create_app(settings)
     async with (
-        LifespanManager(app) as manager,
+        LifespanManager(app, startup_timeout=30) as manager,
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app),
             base_url="http://testserver",
@@ -116,7 +116,7 @@ async def demo_app(settings: Settings, falkordb_store: GraphStore) -> AsyncItera
     await clear_graph(falkordb_store)
     await demo.load(falkordb_store)
     app = create_app(settings)
-    async with LifespanManager(app):
+    async with LifespanManager(app, startup_timeout=30):
         yield app  # the app keeps its store in app.state, so no lifespan state is needed
 
 
