@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import subprocess
@@ -87,6 +88,9 @@ class PeakWatcher(threading.Thread):
 
 
 def load(tier: str, data: Path, seed: int) -> dict[str, Any]:
+    """Load the tier from nothing: the tier's directory is the benchmark's own scratch space."""
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
     args = [sys.executable, "-m", "cli", "seed", *TIERS[tier], "--reset"]
     if tier != "demo":
         args += ["--seed", str(seed)]
