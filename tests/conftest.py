@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -92,12 +93,9 @@ def bearer(settings: Settings, role: Role, subject: str | None = None) -> dict[s
     return {"Authorization": f"Bearer {mint(settings, role, subject)}"}
 
 
-@pytest.fixture
-async def client(
-    settings: Settings, falkordb_store: GraphStore
-) -> AsyncIterator[httpx.AsyncClient]:
-    """The app over HTTP, sharing the session's embedded server (the app reuses it)."""
-    await clear_graph(falkordb_store)
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A fresh app (lifespan run) over HTTP as an administrator, sharing the session's server."""
     app = create_app(settings)
     async with (
         LifespanManager(app, startup_timeout=30) as manager,
@@ -107,6 +105,16 @@ async def client(
             headers=bearer(settings, Role.ADMIN, "admin-tests"),
         ) as http,
     ):
+        yield http
+
+
+@pytest.fixture
+async def client(
+    settings: Settings, falkordb_store: GraphStore
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app over HTTP, sharing the session's embedded server (the app reuses it)."""
+    await clear_graph(falkordb_store)
+    async with serving(settings) as http:
         yield http
 
 

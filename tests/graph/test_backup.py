@@ -11,7 +11,6 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from config import Settings
@@ -19,9 +18,10 @@ from graph import backup, network
 from graph.connect import open_store
 from graph.cypher import dynamic
 from graph.store import GraphStore
-from graph.system import checksum
+from graph.system import checksum, clear_graph
 from schema.relay import to_global_id as gid
 from seeds import demo
+from tests.conftest import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 # Counted here, independently of the backup's paging over families and declared relationships.
@@ -43,16 +43,21 @@ mutation ($f: ID!, $p: ID!, $key: String) {
 
 
 @pytest.fixture
-async def source(client: httpx.AsyncClient, falkordb_store: GraphStore) -> GraphStore:
-    """The demo graph after one audited, idempotent grant (audit entries and keys included)."""
-    await demo.load(falkordb_store)  # `client` (an administrator) started on an empty graph
+async def source(falkordb_store: GraphStore, settings: Settings) -> GraphStore:
+    """The demo graph after one audited, idempotent grant (audit entries and keys included).
+
+    The app is started and stopped here, inside the fixture: a graph-test module's fixtures
+    may be finalized on another event loop than the one an app's lifespan runs on."""
+    await clear_graph(falkordb_store)
+    await demo.load(falkordb_store)
     variables = {
         "f": gid("Fund", "fund-zs-east-seed"),
         "p": gid("Project", "project-zs-clothes-bank"),
         "key": "backup-test-grant",
     }
-    answer = (await client.post("/graphql", json={"query": GRANT, "variables": variables})).json()
-    assert answer == {"data": {"grant": {"replayed": False}}}, answer
+    async with serving(settings) as http:
+        posted = await http.post("/graphql", json={"query": GRANT, "variables": variables})
+    assert posted.json() == {"data": {"grant": {"replayed": False}}}, posted.text
     return falkordb_store
 
 
