@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint format clean bench
 
-$(STAMP): pyproject.toml tools/cypher-lint/package-lock.json scripts/install.sh
+$(STAMP): pyproject.toml tools/cypher-lint/package-lock.json scripts/install.sh \
+		tools/neo4j-server/pom.xml tools/neo4j-server/src/main/java/crg/Neo4jServer.java
 	./scripts/install.sh
 	touch $(STAMP)
 

@@ -37,10 +37,11 @@ class Neo4jStore(GraphStore):
     async def _run(
         self, name: str, query: str, params: dict[str, Any], *, write: bool
     ) -> list[Record]:
-        timed = neo4j.Query(query, timeout=self.query_timeout_s)  # type: ignore[arg-type]
-
+        # The server ends the transaction at the deadline (a managed transaction's timeout is set
+        # on its unit of work; a Query object only carries one for auto-commit runs).
+        @neo4j.unit_of_work(timeout=self.query_timeout_s)
         async def work(tx: neo4j.AsyncManagedTransaction) -> list[Record]:
-            result = await tx.run(timed, params)
+            result = await tx.run(query, params)
             return [{k: from_neo4j(v) for k, v in record.items()} async for record in result]
 
         try:
@@ -93,7 +94,11 @@ async def open_neo4j(
         raise GraphUnavailable(f"GRAPH_URI {uri!r} is not a usable Neo4j address: {exc}") from None
     try:
         async with asyncio.timeout(connect_timeout_s):
-            await driver.verify_connectivity(database=database)
+            # A first read on the configured database checks address, credentials and database
+            # at once (verify_connectivity's database argument is a preview feature).
+            await driver.execute_query(
+                "RETURN 1", database_=database, routing_=neo4j.RoutingControl.READ
+            )
     except nx.AuthError:
         await driver.close()
         raise GraphUnavailable(

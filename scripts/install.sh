@@ -22,6 +22,18 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
     exit 1
   fi
 fi
+# The local Neo4j 5.26 (tools/neo4j-server) that the tests and `make run-neo4j` start: Neo4j's
+# embedded database from Maven Central with its Bolt connector, built once into target/.
+if command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then
+  if [ ! -f tools/neo4j-server/target/neo4j-server.jar ] \
+     || [ tools/neo4j-server/pom.xml -nt tools/neo4j-server/target/neo4j-server.jar ] \
+     || [ tools/neo4j-server/src/main/java/crg/Neo4jServer.java -nt tools/neo4j-server/target/neo4j-server.jar ]; then
+    mvn -q -B -f tools/neo4j-server/pom.xml package
+  fi
+else
+  echo "install: the local Neo4j needs Java 17+ and Maven (apt-get install openjdk-17-jdk-headless maven)." >&2
+  exit 1
+fi
 if command -v npm >/dev/null 2>&1; then
   (cd tools/cypher-lint && npm ci --silent --no-audit --no-fund)
 else

@@ -9,7 +9,7 @@ signed in as an administrator (access tests sign in as each persona with ``beare
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +23,9 @@ from starlette.datastructures import Secret
 from app import create_app
 from auth import Role, mint
 from config import Limits, Settings
+from graph import local_neo4j
 from graph.connect import open_store
+from graph.local_neo4j import LocalNeo4j
 from graph.store import GraphStore
 from graph.system import clear_graph
 from seeds import demo
@@ -57,18 +59,39 @@ async def falkordb_store(settings: Settings) -> AsyncIterator[GraphStore]:
 
 
 @pytest.fixture(scope="session")
-async def neo4j_store(settings: Settings) -> AsyncIterator[GraphStore]:
-    if not NEO4J_URI:
-        pytest.skip("NEO4J_URI is not set; the Neo4j leg runs only against a real Neo4j server.")
-    neo4j_settings = replace(
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j | None]:
+    """The session's own Neo4j 5 (tools/neo4j-server), unless NEO4J_URI names another one."""
+    if NEO4J_URI:
+        yield None
+        return
+    server = LocalNeo4j(tmp_path_factory.mktemp("neo4j"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings(settings: Settings, neo4j_server: LocalNeo4j | None) -> Settings:
+    """The test settings pointed at the session's Neo4j (or at NEO4J_URI's scratch database)."""
+    if neo4j_server is None:
+        return replace(
+            settings,
+            graph_uri=str(NEO4J_URI),
+            neo4j_user=os.environ.get("NEO4J_USER", "neo4j"),
+            neo4j_password=Secret(os.environ.get("NEO4J_PASSWORD", "")),
+            neo4j_database=os.environ.get("NEO4J_DATABASE", "neo4j"),
+        )
+    return replace(
         settings,
-        graph_uri=NEO4J_URI,
-        neo4j_user=os.environ.get("NEO4J_USER", "neo4j"),
-        neo4j_database=os.environ.get("NEO4J_DATABASE", "neo4j"),
+        graph_uri=neo4j_server.uri,
+        neo4j_user=local_neo4j.USER,
+        neo4j_password=Secret(neo4j_server.password),
+        neo4j_database=local_neo4j.DATABASE,
     )
-    neo4j_settings = replace(
-        neo4j_settings, neo4j_password=Secret(os.environ.get("NEO4J_PASSWORD", ""))
-    )
+
+
+@pytest.fixture(scope="session")
+async def neo4j_store(neo4j_settings: Settings) -> AsyncIterator[GraphStore]:
     store = await open_store(neo4j_settings)
     yield store
     await store.close()
