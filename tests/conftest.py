@@ -1,9 +1,11 @@
-"""Shared fixtures: one embedded FalkorDB for the session, a clean graph per test.
+"""Shared fixtures: the two engines under test, a clean graph per test, the app over HTTP.
 
-Graph tests take ``store``, which is parametrized over the engines: the embedded FalkorDB always,
-and a real Neo4j when ``NEO4J_URI`` is set (skipped with the reason otherwise). API tests take
-``client``: the real Starlette app, lifespan included, over HTTP through httpx's ASGI transport,
-signed in as an administrator (access tests sign in as each persona with ``bearer``).
+Every test that reaches the graph runs on both engines: the session parameter ``engine`` is the
+embedded FalkorDB and a real Neo4j 5 (the session starts its own from tools/neo4j-server, or
+uses the scratch database ``NEO4J_URI`` names). Graph tests take ``store``, a clean graph of the
+engine under test; API tests take ``client``: the real Starlette app, lifespan included, over HTTP
+through httpx's ASGI transport, signed in as an administrator (access tests sign in as each
+persona with ``bearer``).
 """
 
 from __future__ import annotations
@@ -97,18 +99,45 @@ async def neo4j_store(neo4j_settings: Settings) -> AsyncIterator[GraphStore]:
     await store.close()
 
 
-@pytest.fixture(params=["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def engine(request: pytest.FixtureRequest) -> GraphStore:
-    """The session store of one engine (sync, so it can pick the async fixture by name)."""
-    return request.getfixturevalue(f"{request.param}_store")
+ENGINES = ["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine under test: every test that reaches the graph runs once on each."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def engine_settings(engine: str, request: pytest.FixtureRequest) -> Settings:
+    """The settings that point a service at the engine under test."""
+    return request.getfixturevalue("settings" if engine == "falkordb" else "neo4j_settings")
+
+
+@pytest.fixture(scope="session")
+def engine_store(engine: str, request: pytest.FixtureRequest) -> GraphStore:
+    """The session store of the engine under test (sync, so it can pick the fixture by name)."""
+    return request.getfixturevalue(f"{engine}_store")
 
 
 @pytest.fixture
-async def store(engine: GraphStore) -> GraphStore:
+async def store(engine_store: GraphStore) -> GraphStore:
     """A clean graph on each engine under test."""
-    await clear_graph(engine)
-    engine.round_trips = 0
-    return engine
+    await clear_graph(engine_store)
+    engine_store.round_trips = 0
+    return engine_store
+
+
+def graph_env(settings: Settings) -> dict[str, str]:
+    """The environment that points a ``python -m cli`` child process at the same graph."""
+    return {
+        "GRAPH_URI": settings.graph_uri,
+        "GRAPH_DATA_DIR": str(settings.graph_data_dir),
+        "GRAPH_NAME": settings.graph_name,
+        "NEO4J_USER": settings.neo4j_user,
+        "NEO4J_PASSWORD": str(settings.neo4j_password),
+        "NEO4J_DATABASE": settings.neo4j_database,
+    }
 
 
 def bearer(settings: Settings, role: Role, subject: str | None = None) -> dict[str, str]:
@@ -133,20 +162,20 @@ async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def client(
-    settings: Settings, falkordb_store: GraphStore
+    engine_settings: Settings, engine_store: GraphStore
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """The app over HTTP, sharing the session's embedded server (the app reuses it)."""
-    await clear_graph(falkordb_store)
-    async with serving(settings) as http:
+    """The app over HTTP on an empty graph of the engine under test."""
+    await clear_graph(engine_store)
+    async with serving(engine_settings) as http:
         yield http
 
 
 @pytest.fixture(scope="module")
-async def demo_app(settings: Settings, falkordb_store: GraphStore) -> AsyncIterator[Starlette]:
+async def demo_app(engine_settings: Settings, engine_store: GraphStore) -> AsyncIterator[Starlette]:
     """The app over the demo data set, loaded once per test module (read-only tests only)."""
-    await clear_graph(falkordb_store)
-    await demo.load(falkordb_store)
-    app = create_app(settings)
+    await clear_graph(engine_store)
+    await demo.load(engine_store)
+    app = create_app(engine_settings)
     async with LifespanManager(app, startup_timeout=30):
         yield app  # the app keeps its store in app.state, so no lifespan state is needed
 

@@ -27,9 +27,9 @@ XINLING, ZHIYUAN = "org-hz-xinling", "org-zs-zhiyuan"
 
 
 @pytest.fixture(autouse=True)
-async def fresh_demo(demo_app: Any, falkordb_store: GraphStore) -> AsyncIterator[None]:
-    await clear_graph(falkordb_store)
-    await demo.load(falkordb_store)
+async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
+    await clear_graph(engine_store)
+    await demo.load(engine_store)
     yield
 
 
@@ -60,14 +60,14 @@ mutation ($r: ID!, $n: ID!) {
 
 
 async def test_a_partner_registers_its_resource_and_links_it_only_to_needs_referred_to_it(
-    partner: GraphQL, falkordb_store: GraphStore
+    partner: GraphQL, engine_store: GraphStore
 ) -> None:
     offered = await partner(OFFER, org=gid("Organization", XINLING))
     resource = offered["offerResource"]["resource"]["id"]
     # referral-01 (accepted) is about need-0003: the partner may link its resource to it.
     done = await partner(ALLOCATE, r=resource, n=gid("Need", "need-0003"))
     assert done["allocateResource"]["resource"]["remaining"] == 9
-    before = await checksum(falkordb_store)
+    before = await checksum(engine_store)
     # 林婆婆's visit was never referred to it.
     (error,) = await partner.errors(ALLOCATE, r=resource, n=gid("Need", "need-zs-lin-visit"))
     assert error["extensions"]["code"] == "FORBIDDEN"
@@ -76,7 +76,7 @@ async def test_a_partner_registers_its_resource_and_links_it_only_to_needs_refer
         ALLOCATE, r=gid("Resource", "resource-zs-clothes"), n=gid("Need", "need-0003")
     )
     assert error["extensions"]["code"] == "FORBIDDEN"
-    assert await checksum(falkordb_store) == before
+    assert await checksum(engine_store) == before
     # It updates what its own resource offers, and nobody else's.
     update = (
         "mutation ($r: ID!, $q: Int!) { updateResource(id: $r, input: {quantity: $q}) "
@@ -84,17 +84,17 @@ async def test_a_partner_registers_its_resource_and_links_it_only_to_needs_refer
     )
     done = await partner(update, r=resource, q=20)
     assert done["updateResource"]["resource"] == {"quantity": 20, "remaining": 19}
-    before = await checksum(falkordb_store)
+    before = await checksum(engine_store)
     (error,) = await partner.errors(update, r=gid("Resource", "resource-zs-clothes"), q=1)
     assert error["extensions"]["code"] == "FORBIDDEN"
     assert "own organization's resources" in error["message"]
-    assert await checksum(falkordb_store) == before
+    assert await checksum(engine_store) == before
 
 
 async def test_a_partner_cannot_act_for_another_organization(
-    partner: GraphQL, falkordb_store: GraphStore
+    partner: GraphQL, engine_store: GraphStore
 ) -> None:
-    before = await checksum(falkordb_store)
+    before = await checksum(engine_store)
     (error,) = await partner.errors(OFFER, org=gid("Organization", ZHIYUAN))
     assert error["extensions"]["code"] == "FORBIDDEN"
     assert "own organization" in error["message"]
@@ -104,7 +104,7 @@ async def test_a_partner_cannot_act_for_another_organization(
         id=gid("Referral", "referral-02"),
     )
     assert error["extensions"]["code"] == "FORBIDDEN"
-    assert await checksum(falkordb_store) == before
+    assert await checksum(engine_store) == before
 
 
 async def test_a_partner_reads_only_its_own_referrals_and_a_pending_ones_minimum(
@@ -216,9 +216,9 @@ async def test_without_a_token_the_public_view_is_served(demo_app: Starlette) ->
 
 
 @pytest.fixture
-async def limited(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def limited(engine_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     tight = replace(
-        settings,
+        engine_settings,
         introspection=False,
         limits=Limits(
             max_depth=6,
@@ -261,15 +261,15 @@ async def limited(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     ],
 )
 async def test_an_oversized_query_is_refused_before_the_graph_is_read(
-    limited: httpx.AsyncClient, falkordb_store: GraphStore, query: str, limit: str
+    limited: httpx.AsyncClient, engine_store: GraphStore, query: str, limit: str
 ) -> None:
-    falkordb_store.round_trips = 0
+    engine_store.round_trips = 0
     response = await limited.post("/graphql", json={"query": query})
     errors = response.json()["errors"]
     assert {e["extensions"]["code"] for e in errors} == {"QUERY_TOO_COMPLEX"}
     assert limit in {e["extensions"]["limit"] for e in errors}
     assert "data" not in response.json()
-    assert falkordb_store.round_trips == 0
+    assert engine_store.round_trips == 0
 
 
 async def test_too_many_tokens_a_big_body_and_batches_are_refused(

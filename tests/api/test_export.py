@@ -19,7 +19,7 @@ from graph.cypher import dynamic
 from graph.network import NETWORK_LABELS
 from graph.store import GraphStore
 from schema.relay import to_global_id as gid
-from tests.conftest import GraphQL, bearer
+from tests.conftest import GraphQL, bearer, graph_env
 
 ROOT = Path(__file__).resolve().parents[2]
 # Counted here, independently of the export's paging: nodes of the network families and the
@@ -56,16 +56,15 @@ def _client(app: Starlette, headers: dict[str, str]) -> httpx.AsyncClient:
 
 
 async def test_the_whole_graph_exports_as_graphml_with_every_node_and_edge(
-    demo_app: Starlette, falkordb_store: GraphStore, tmp_path: Path
+    demo_app: Starlette, engine_store: GraphStore, tmp_path: Path
 ) -> None:
     labels = {"labels": list(NETWORK_LABELS)}
-    nodes = (await falkordb_store.read(COUNT_NODES, labels))[0]["n"]
-    edges = (await falkordb_store.read(COUNT_EDGES, labels))[0]["n"]
+    nodes = (await engine_store.read(COUNT_NODES, labels))[0]["n"]
+    edges = (await engine_store.read(COUNT_EDGES, labels))[0]["n"]
     settings: Settings = demo_app.state.settings
     env = {
         "PATH": "/usr/bin:/bin",
-        "GRAPH_DATA_DIR": str(settings.graph_data_dir),
-        "GRAPH_NAME": settings.graph_name,
+        **graph_env(settings),
         "LOAD_DEMO_DATA": "false",
     }
     # The CLI adopts the session's running graph server (and leaves it running).

@@ -165,14 +165,14 @@ async def test_a_query_fed_hostile_arguments_fails_cleanly(
 
 @pytest.mark.parametrize(("name", "field"), MUTATIONS, ids=[n for n, _ in MUTATIONS])
 async def test_a_mutation_fed_hostile_arguments_changes_nothing_when_it_fails(
-    demo_client: httpx.AsyncClient, falkordb_store: GraphStore, name: str, field: GraphQLField
+    demo_client: httpx.AsyncClient, engine_store: GraphStore, name: str, field: GraphQLField
 ) -> None:
     document = operation("mutation", name, field)
     for arguments in _examples(field, 15):
-        before = await checksum(falkordb_store)
+        before = await checksum(engine_store)
         body = await _post(demo_client, document, arguments)
         if body.get("errors") and not (body.get("data") or {}).get(name):
-            assert await checksum(falkordb_store) == before, (name, arguments, body["errors"])
+            assert await checksum(engine_store) == before, (name, arguments, body["errors"])
 
 
 async def test_a_request_over_the_body_limit_is_refused_with_its_code(

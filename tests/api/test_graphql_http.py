@@ -27,10 +27,10 @@ async def test_typename_answers_over_post(client: httpx.AsyncClient) -> None:
     assert response.json() == {"data": {"__typename": "Query"}}
 
 
-async def test_a_query_answers_over_get(client: httpx.AsyncClient) -> None:
+async def test_a_query_answers_over_get(client: httpx.AsyncClient, engine: str) -> None:
     response = await client.get("/graphql", params={"query": "{ service { graphEngine } }"})
     assert response.status_code == 200
-    assert response.json() == {"data": {"service": {"graphEngine": "falkordb"}}}
+    assert response.json() == {"data": {"service": {"graphEngine": engine}}}
 
 
 async def test_graphql_response_json_is_served_when_asked_for(client: httpx.AsyncClient) -> None:
@@ -73,11 +73,11 @@ async def test_a_browser_gets_graphiql(client: httpx.AsyncClient) -> None:
     assert "graphiql" in response.text.lower()
 
 
-async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
+async def test_health_and_readiness(client: httpx.AsyncClient, engine: str) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "graph": "falkordb"}
+    assert ready.json() == {"status": "ready", "graph": engine}
 
 
 async def test_every_response_carries_a_request_id(client: httpx.AsyncClient) -> None:

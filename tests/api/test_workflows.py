@@ -28,9 +28,9 @@ WORKER = gid("SocialWorker", "worker-0001")
 
 
 @pytest.fixture(autouse=True)
-async def fresh_demo(demo_app: Any, falkordb_store: GraphStore) -> AsyncIterator[None]:
-    await clear_graph(falkordb_store)
-    await demo.load(falkordb_store)
+async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
+    await clear_graph(engine_store)
+    await demo.load(engine_store)
     yield
 
 
@@ -109,7 +109,7 @@ async def test_report_match_assign_serve_and_verify_feeds_star_level_and_time_ba
 
 
 async def test_a_volunteer_reaches_a_star_when_verified_hours_cross_the_threshold(
-    gql: GraphQL, falkordb_store: GraphStore
+    gql: GraphQL, engine_store: GraphStore
 ) -> None:
     # 陈叔 has 1 verified hour; 99 more reach the first star (100 h).
     await gql(ASSIGN, need=LIN_VISIT, volunteers=[{"volunteerId": REGULAR}])
@@ -138,9 +138,9 @@ async def test_a_volunteer_reaches_a_star_when_verified_hours_cross_the_threshol
 
 
 async def test_an_ineligible_assignment_is_refused_whole_and_changes_nothing(
-    gql: GraphQL, falkordb_store: GraphStore
+    gql: GraphQL, engine_store: GraphStore
 ) -> None:
-    before = await snapshot(falkordb_store)
+    before = await snapshot(engine_store)
     errors = await gql.errors(
         ASSIGN,
         need=LIN_VISIT,
@@ -154,7 +154,7 @@ async def test_an_ineligible_assignment_is_refused_whole_and_changes_nothing(
     assert error["extensions"]["code"] == "CONFLICT"
     reasons = {d["volunteerId"]: d["reason"] for d in error["extensions"]["details"]}
     assert reasons == {"volunteer-zs-busy": "BUSY", "volunteer-zs-far": "OUT_OF_RANGE"}
-    assert await snapshot(falkordb_store) == before
+    assert await snapshot(engine_store) == before
 
 
 async def test_a_need_never_gets_more_volunteers_than_it_asked_for_even_concurrently(
@@ -191,7 +191,7 @@ mutation ($r: ID!, $v: ID!, $key: String) {
 
 
 async def test_fifty_simultaneous_sign_ups_for_ten_places_leave_exactly_ten(
-    gql: GraphQL, falkordb_store: GraphStore
+    gql: GraphQL, engine_store: GraphStore
 ) -> None:
     posted = await gql(
         """
@@ -208,7 +208,7 @@ async def test_fifty_simultaneous_sign_ups_for_ten_places_leave_exactly_ten(
         },
     )
     recruitment = posted["postRecruitment"]["recruitment"]["id"]
-    rows = await falkordb_store.read(
+    rows = await engine_store.read(
         dynamic("tests.active", "MATCH (v:Volunteer {status: 'ACTIVE'}) RETURN v.id AS id LIMIT 50")
     )
     assert len(rows) == 50
@@ -221,7 +221,7 @@ async def test_fifty_simultaneous_sign_ups_for_ten_places_leave_exactly_ten(
     assert {r["errors"][0]["message"] for r in refused} == {
         "That recruitment is full; every place is taken."
     }
-    (count,) = await falkordb_store.read(
+    (count,) = await engine_store.read(
         dynamic(
             "tests.signed",
             "MATCH (:Volunteer)-[s:SIGNED_UP {status: 'SIGNED_UP'}]->(r:Recruitment {id: $r}) "
@@ -266,7 +266,7 @@ async def test_twenty_simultaneous_grants_can_never_overdraw_a_fund(gql: GraphQL
 
 
 async def test_a_retried_mutation_with_the_same_key_acts_once(
-    gql: GraphQL, falkordb_store: GraphStore
+    gql: GraphQL, engine_store: GraphStore
 ) -> None:
     fund = gid("Fund", "fund-zs-east-seed")
     project = gid("Project", "project-zs-clothes-bank")
@@ -340,7 +340,7 @@ mutation ($r: ID!, $input: UpdateResourceInput!) {
 
 
 async def test_a_resource_can_shrink_to_what_is_allocated_but_not_below(
-    gql: GraphQL, falkordb_store: GraphStore
+    gql: GraphQL, engine_store: GraphStore
 ) -> None:
     packs = gid("Resource", "resource-zs-care-packs")
     await gql(
@@ -356,12 +356,12 @@ async def test_a_resource_can_shrink_to_what_is_allocated_but_not_below(
     assert errors[0]["extensions"]["code"] == "CONFLICT" and "30 of it" in errors[0]["message"]
     # The new end would fall before the stored start.
     await gql(UPDATE_RESOURCE, r=packs, input={"availableFrom": "2026-12-01"})
-    before = await checksum(falkordb_store)
+    before = await checksum(engine_store)
     errors = await gql.errors(UPDATE_RESOURCE, r=packs, input={"availableUntil": "2026-11-30"})
     assert errors[0]["extensions"]["code"] == "CONFLICT"
     errors = await gql.errors(UPDATE_RESOURCE, r=packs, input={})
     assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
-    assert await checksum(falkordb_store) == before
+    assert await checksum(engine_store) == before
 
 
 async def test_a_referral_goes_round_the_loop_and_the_referrer_sees_the_outcome(
@@ -473,9 +473,9 @@ async def test_a_referral_goes_round_the_loop_and_the_referrer_sees_the_outcome(
     ],
 )
 async def test_bad_workflow_input_gets_a_clear_error_and_changes_nothing(
-    gql: GraphQL, falkordb_store: GraphStore, mutation: str, variables: dict[str, Any], code: str
+    gql: GraphQL, engine_store: GraphStore, mutation: str, variables: dict[str, Any], code: str
 ) -> None:
-    before = await snapshot(falkordb_store)
+    before = await snapshot(engine_store)
     errors = await gql.errors(mutation, **variables)
     assert errors[0]["extensions"]["code"] == code, errors
-    assert await snapshot(falkordb_store) == before
+    assert await snapshot(engine_store) == before
