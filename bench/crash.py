@@ -23,16 +23,19 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import httpx
+from starlette.datastructures import Secret
 
 from auth import Role, mint
 from config import Settings
+from graph import local_neo4j
 from graph.connect import open_store
 from graph.cypher import cypher
+from graph.local_neo4j import LocalNeo4j, Memory
 from graph.store import GraphStore
 from schema.relay import to_global_id as gid
 
@@ -177,16 +180,33 @@ def _free_port() -> int:
 
 
 class Service:
-    def __init__(self, data: Path) -> None:
+    """``python -m cli serve`` on the embedded graph in ``data``, or on a local Neo4j."""
+
+    def __init__(self, data: Path, neo4j: LocalNeo4j | None = None) -> None:
         self.data = data
+        self.neo4j = neo4j
         self.port = _free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
+    def settings(self) -> Settings:
+        """What a process of ours needs to reach the same graph (and sign its tokens)."""
+        settings = Settings(graph_data_dir=self.data, load_demo_data=False, log_format="text",
+                            log_level="error")  # fmt: skip
+        if self.neo4j is None:
+            return settings
+        return replace(settings, graph_uri=self.neo4j.uri, neo4j_user=local_neo4j.USER,
+                       neo4j_password=Secret(self.neo4j.password))  # fmt: skip
+
+    @property
     def env(self) -> dict[str, str]:
+        graph = {} if self.neo4j is None else {
+            "GRAPH_URI": self.neo4j.uri, "NEO4J_USER": local_neo4j.USER,
+            "NEO4J_PASSWORD": self.neo4j.password, "NEO4J_DATABASE": local_neo4j.DATABASE,
+        }  # fmt: skip
         return {
             **os.environ, "GRAPH_DATA_DIR": str(self.data), "PORT": str(self.port),
-            "LOAD_DEMO_DATA": "true", "RATE_LIMIT_PER_MINUTE": "0", "LOG_LEVEL": "error",
+            "LOAD_DEMO_DATA": "true", "RATE_LIMIT_PER_MINUTE": "0", "LOG_LEVEL": "error", **graph,
         }  # fmt: skip
 
     def start(self) -> None:
@@ -211,6 +231,8 @@ class Service:
         raise RuntimeError(f"the service was not ready within {timeout_s:.0f} s")
 
     def graph_pid(self) -> int | None:
+        if self.neo4j is not None:
+            return self.neo4j.pid
         try:
             return int(json.loads((self.data / "server.json").read_text())["pid"])
         except (OSError, ValueError, KeyError):
@@ -218,7 +240,9 @@ class Service:
 
     def kill(self, victim: str) -> None:
         graph = self.graph_pid()
-        if victim in {"graph", "both"} and graph:
+        if victim in {"graph", "both"} and self.neo4j is not None:
+            self.neo4j.kill()
+        elif victim in {"graph", "both"} and graph:
             os.kill(graph, signal.SIGKILL)
         if victim in {"api", "both"} and self.process is not None:
             self.process.kill()
@@ -331,18 +355,13 @@ class Writers:
         raise RuntimeError(f"{len(self.pending)} writes were never answered")
 
 
-async def _sample(data: Path) -> dict[str, Any]:
-    store = await open_store(_settings(data), bootstrap=False)
+async def _sample(settings: Settings) -> dict[str, Any]:
+    store = await open_store(settings, bootstrap=False)
     try:
         (row,) = await store.read(SAMPLE)
     finally:
         await store.close()
     return row
-
-
-def _settings(data: Path) -> Settings:
-    return Settings(graph_data_dir=data, load_demo_data=False, log_format="text",
-                    log_level="error")  # fmt: skip
 
 
 async def verify(store: GraphStore, ledger: Ledger) -> dict[str, Any]:
@@ -360,17 +379,25 @@ async def verify(store: GraphStore, ledger: Ledger) -> dict[str, Any]:
     return {"acknowledged": ledger.acknowledged, "lost": lost, "broken": broken}
 
 
-async def crash_cycles(workdir: Path, cycles: int, seed: int = 1) -> dict[str, Any]:
+async def crash_cycles(
+    workdir: Path, cycles: int, seed: int = 1, engine: str = "falkordb"
+) -> dict[str, Any]:
+    """On Neo4j the graph victim is the Neo4j server, restarted here as its operator would
+    (systemd, Aura); the embedded FalkorDB is restarted by the service itself."""
     rng = random.Random(seed)
     data = workdir / "graph"
-    service = Service(data)
+    neo4j = None
+    if engine == "neo4j":
+        neo4j = LocalNeo4j(workdir / "neo4j", memory=Memory(heap_mb=768, pagecache_mb=256))
+        neo4j.start()
+    service = Service(data, neo4j)
     ledger = Ledger()
-    service.start()
     started = time.monotonic()
     try:
+        service.start()
         await service.ready()
-        sample = await _sample(data)
-        token = mint(_settings(data), Role.ADMIN, "admin-crash-test", ttl_s=24 * 3600)
+        sample = await _sample(service.settings)
+        token = mint(service.settings, Role.ADMIN, "admin-crash-test", ttl_s=24 * 3600)
         writers = Writers(service.port, token, sample, ledger, rng)
         recovery: list[float] = []
         for _ in range(cycles):
@@ -380,18 +407,23 @@ async def crash_cycles(workdir: Path, cycles: int, seed: int = 1) -> dict[str, A
             ledger.kills[victim] = ledger.kills.get(victim, 0) + 1
             if victim != "graph":
                 service.start()
+            if victim != "api" and neo4j is not None:
+                neo4j.start()
             recovery.append(await service.ready())
             await writers.resend()
-        store = await open_store(_settings(data), bootstrap=False)
+        store = await open_store(service.settings, bootstrap=False)
         try:
             report = await verify(store, ledger)
         finally:
             await store.close()
     finally:
         service.stop()
+        if neo4j is not None:
+            neo4j.stop()
     recovery.sort()
     return {
-        **report, "cycles": cycles, "kills": ledger.kills, "refused": ledger.refused,
+        **report, "engine": engine, "cycles": cycles, "kills": ledger.kills,
+        "refused": ledger.refused,
         "needs": len(ledger.needs), "records": len(ledger.records),
         "sign_ups": len(ledger.sign_ups), "verifications_and_grants": len(ledger.keys),
         "recovery_p50_s": round(recovery[len(recovery) // 2], 2) if recovery else None,
@@ -406,9 +438,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.crash", description=__doc__)
     parser.add_argument("--cycles", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--engine", choices=["falkordb", "neo4j"], default="falkordb")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="crg-crash-") as tmp:
-        report = asyncio.run(crash_cycles(Path(tmp), args.cycles, args.seed))
+        report = asyncio.run(crash_cycles(Path(tmp), args.cycles, args.seed, args.engine))
     print(json.dumps(report, indent=1, ensure_ascii=False))
     return 0 if report["lost"] == 0 and not report["broken"] else 1
 

@@ -1,13 +1,16 @@
 """Neo4j 5 / Aura through the official async driver.
 
-Each call is a managed transaction (``execute_read``/``execute_write``), so the driver retries
-transient failures (leader switches, deadlocks) within ``max_transaction_retry_time``; that budget
-is kept below the request deadline so a client never waits on retries it cannot see.
+Each call is one transaction in a session of the right access mode (reads go to readers when the
+``neo4j://`` routing scheme is used, as on Aura and clusters), with the deadline set on the server
+and our own retry policy for deadlocks and lost servers (see ``Neo4jStore._run``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import random
+import time
 from typing import Any
 
 import neo4j
@@ -17,6 +20,12 @@ from graph.dialect import NEO4J
 from graph.errors import GraphConflict, GraphQueryError, GraphTimeout, GraphUnavailable
 from graph.store import PING_TIMEOUT_S, GraphStore, Record
 from graph.values import from_neo4j
+
+log = logging.getLogger(__name__)
+
+FIRST_RETRY_DELAY_S = 0.01
+MAX_RETRY_DELAY_S = 0.5
+UNAVAILABLE_RETRY_S = 1.0
 
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 
@@ -37,28 +46,52 @@ class Neo4jStore(GraphStore):
     async def _run(
         self, name: str, query: str, params: dict[str, Any], *, write: bool
     ) -> list[Record]:
-        # The server ends the transaction at the deadline (a managed transaction's timeout is set
-        # on its unit of work; a Query object only carries one for auto-commit runs).
-        @neo4j.unit_of_work(timeout=self.query_timeout_s)
-        async def work(tx: neo4j.AsyncManagedTransaction) -> list[Record]:
-            result = await tx.run(query, params)
-            return [{k: from_neo4j(v) for k, v in record.items()} async for record in result]
+        """One transaction, retried here rather than by the driver.
 
-        try:
-            async with self._driver.session(database=self._database) as session:
-                if write:
-                    return await session.execute_write(work)
-                return await session.execute_read(work)
-        except nx.ConstraintError:
-            raise GraphConflict("That record already exists.") from None
-        except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
-            raise GraphUnavailable(f"Neo4j at {self._uri} cannot be reached.") from exc
-        except nx.ClientError as exc:
-            if exc.code and "TransactionTimedOut" in exc.code:
-                raise GraphTimeout("The graph did not finish the request in time.") from None
-            raise GraphQueryError(name, f"{exc.code}: {exc.message}") from None
-        except nx.Neo4jError as exc:
-            raise GraphUnavailable(f"Neo4j at {self._uri} failed: {exc.code}.") from exc
+        A deadlock or lock timeout (Neo4j runs writers in parallel) is retried at once with a
+        short jittered backoff for up to most of the deadline; a lost server is tried again only
+        within ``UNAVAILABLE_RETRY_S``, so requests fail fast while the watch reports the graph
+        down. (The driver's managed retries start at one second and wait out a dead server.)"""
+        started = time.monotonic()
+        delay = FIRST_RETRY_DELAY_S
+        while True:
+            try:
+                return await self._attempt(query, params, write=write)
+            except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
+                if self.down or time.monotonic() - started + delay > UNAVAILABLE_RETRY_S:
+                    raise GraphUnavailable(f"Neo4j at {self._uri} cannot be reached.") from exc
+            except nx.TransientError as exc:
+                budget = self.query_timeout_s * 0.8  # the outer guard is the deadline + 1 s
+                if not exc.is_retryable() or time.monotonic() - started + delay > budget:
+                    raise self._error(name, exc) from None
+                log.debug(
+                    "retrying a transient failure", extra={"statement": name, "code": exc.code}
+                )
+                self.retries += 1
+            except nx.Neo4jError as exc:
+                raise self._error(name, exc) from None
+            await asyncio.sleep(delay * (0.5 + random.random()))  # noqa: S311 - jitter only
+            delay = min(delay * 2, MAX_RETRY_DELAY_S)
+
+    async def _attempt(self, query: str, params: dict[str, Any], *, write: bool) -> list[Record]:
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        async with self._driver.session(database=self._database, default_access_mode=mode) as s:  # noqa: SIM117 - the transaction needs the session
+            # The server ends the transaction at the deadline; leaving the block commits it, or
+            # rolls it back when anything was raised.
+            async with await s.begin_transaction(timeout=self.query_timeout_s) as tx:
+                result = await tx.run(query, params)
+                return [{k: from_neo4j(v) for k, v in r.items()} async for r in result]
+
+    def _error(self, name: str, exc: nx.Neo4jError) -> Exception:
+        """Our error for one of Neo4j's (never its text to a client: it names our Cypher)."""
+        if isinstance(exc, nx.ConstraintError):
+            return GraphConflict("That record already exists.")
+        code = exc.code or ""
+        if "TransactionTimedOut" in code or "TransactionTimedOutClientConfiguration" in code:
+            return GraphTimeout("The graph did not finish the request in time.")
+        if isinstance(exc, nx.ClientError):
+            return GraphQueryError(name, f"{code}: {exc.message}")
+        return GraphUnavailable(f"Neo4j at {self._uri} failed: {code}.")
 
     async def ping(self) -> None:
         try:
@@ -88,7 +121,6 @@ async def open_neo4j(
             max_connection_pool_size=pool_size,
             connection_timeout=connect_timeout_s,
             connection_acquisition_timeout=connect_timeout_s,
-            max_transaction_retry_time=max(query_timeout_s / 2, 1.0),
         )
     except (ValueError, nx.ConfigurationError) as exc:
         raise GraphUnavailable(f"GRAPH_URI {uri!r} is not a usable Neo4j address: {exc}") from None

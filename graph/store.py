@@ -38,6 +38,9 @@ class GraphStore(ABC):
         self.dialect = dialect
         self.query_timeout_s = query_timeout_s
         self.round_trips = 0
+        # Transactions the store ran again after a deadlock or lock timeout (Neo4j only:
+        # FalkorDB runs one writer at a time). Tests read it to know the race really happened.
+        self.retries = 0
         # Set by :meth:`watch` while the graph does not answer: calls fail at once instead of
         # each waiting out its own timeout against a store that is down or frozen.
         self.down = False
