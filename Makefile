@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format clean bench
+.PHONY: install run run-neo4j test lint format clean bench
 
 $(STAMP): pyproject.toml tools/cypher-lint/package-lock.json scripts/install.sh \
 		tools/neo4j-server/pom.xml tools/neo4j-server/src/main/java/crg/Neo4jServer.java
@@ -15,6 +15,11 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python -m cli serve
+
+# The same service on a local Neo4j 5.26 (tools/neo4j-server, data in data/neo4j, Bolt on
+# 127.0.0.1:7687); Neo4j stops with the service.
+run-neo4j: $(STAMP)
+	$(BIN)/python -m cli serve --local-neo4j data/neo4j
 
 test: $(STAMP)
 	$(BIN)/ruff check .

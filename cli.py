@@ -1,4 +1,5 @@
-"""Command line: ``python -m cli serve`` runs the service; ``python -m cli seed demo|city``
+"""Command line: ``python -m cli serve`` runs the service (``--local-neo4j DIR``: on a Neo4j
+5 it starts and stops itself); ``python -m cli seed demo|city``
 loads data; ``python -m cli token --role ROLE --id ID`` mints a bearer token (``--demo``: one for
 each persona of the demo data, docs/ACCESS.md); ``python -m cli export-graph`` writes the
 de-identified graph as GraphML or CSV (docs/ANALYSIS.md); ``python -m cli backup FILE`` and
@@ -14,15 +15,19 @@ import argparse
 import asyncio
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import uvicorn
+from starlette.datastructures import Secret
 
 import logs
 from auth import Role, TokenError, mint
 from config import ConfigError, Settings
+from graph import local_neo4j
 from graph.connect import open_store
 from graph.errors import GraphError
+from graph.local_neo4j import LocalNeo4j
 from graph.network import NetNode
 from graph.store import GraphStore
 
@@ -160,10 +165,60 @@ def _subgraph_arguments(parser: argparse.ArgumentParser, verb: str) -> None:
     parser.add_argument("--limit", type=int, default=500, help="with --root: nodes (1-500)")
 
 
+def _serve(settings: Settings) -> None:
+    if settings.graph_uri != "embedded":
+        asyncio.run(_check_graph(settings))
+    from app import create_app  # noqa: PLC0415
+
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        lifespan="on",
+        timeout_graceful_shutdown=10,
+    )
+
+
+def _serve_on_local_neo4j(settings: Settings, home: Path, port: int) -> int:
+    """Neo4j without installing it: the launcher's server, started here and stopped with us."""
+    server = LocalNeo4j(home, port=port)
+    print(f"starting Neo4j 5 (data in {home}) ...", flush=True)
+    try:
+        server.start()
+        print(
+            f"Neo4j answers at {server.uri} as {local_neo4j.USER} "
+            f"(password in {home / 'password'})",
+            flush=True,
+        )
+        _serve(
+            replace(
+                settings,
+                graph_uri=server.uri,
+                neo4j_user=local_neo4j.USER,
+                neo4j_password=Secret(server.password),
+                neo4j_database=local_neo4j.DATABASE,
+            )
+        )
+    finally:
+        server.stop()
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cli", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="run the API with uvicorn (settings from the environment)")
+    serve = sub.add_parser("serve", help="run the API with uvicorn (settings from the environment)")
+    serve.add_argument(
+        "--local-neo4j",
+        type=Path,
+        metavar="DIR",
+        help="start a local Neo4j 5 (tools/neo4j-server) with its data in DIR and serve from it; "
+        "it stops with the service (`make run-neo4j`: data/neo4j)",
+    )
+    serve.add_argument(
+        "--neo4j-port", type=int, default=7687, help="with --local-neo4j: its Bolt port"
+    )
     seed = sub.add_parser(
         "seed",
         help="load seed data into the configured graph (idempotent: MERGE on ids)",
@@ -232,18 +287,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "serve":
-            if settings.graph_uri != "embedded":
-                asyncio.run(_check_graph(settings))
-            from app import create_app  # noqa: PLC0415
-
-            uvicorn.run(
-                create_app(settings),
-                host=settings.host,
-                port=settings.port,
-                log_config=None,
-                lifespan="on",
-                timeout_graceful_shutdown=10,
-            )
+            if args.local_neo4j:
+                return _serve_on_local_neo4j(settings, args.local_neo4j, args.neo4j_port)
+            _serve(settings)
         elif args.command == "token":
             return _token(settings, args)
         elif args.command == "seed":

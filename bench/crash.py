@@ -405,10 +405,10 @@ async def crash_cycles(
             await writers.run(rng.uniform(0.2, 1.2))
             service.kill(victim)
             ledger.kills[victim] = ledger.kills.get(victim, 0) + 1
+            if victim != "api" and neo4j is not None:
+                neo4j.start()  # first: the service will not start without its graph
             if victim != "graph":
                 service.start()
-            if victim != "api" and neo4j is not None:
-                neo4j.start()
             recovery.append(await service.ready())
             await writers.resend()
         store = await open_store(service.settings, bootstrap=False)

@@ -121,6 +121,9 @@ async def open_neo4j(
             max_connection_pool_size=pool_size,
             connection_timeout=connect_timeout_s,
             connection_acquisition_timeout=connect_timeout_s,
+            # Neo4j's advice (a label not in the graph yet, a cartesian product) is for authors:
+            # our statements are linted by Neo4j's analyser; at run time it only floods the log.
+            notifications_min_severity="OFF",
         )
     except (ValueError, nx.ConfigurationError) as exc:
         raise GraphUnavailable(f"GRAPH_URI {uri!r} is not a usable Neo4j address: {exc}") from None

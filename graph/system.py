@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from graph.cypher import cypher
@@ -72,4 +73,8 @@ async def checksum(store: GraphStore) -> tuple[int, int, str]:
     """Node count, relationship count and every node's properties, comparable across reads:
     equal before and after a failed change proves the change left nothing behind."""
     (row,) = await store.read(CHECKSUM)
-    return int(row["nodes"]), int(row["rels"]), repr(sorted(map(repr, row["props"])))
+    # Keys sorted: the engines list a node's properties in different orders.
+    props = sorted(
+        json.dumps(p, sort_keys=True, default=str, ensure_ascii=False) for p in row["props"]
+    )
+    return int(row["nodes"]), int(row["rels"]), repr(props)

@@ -21,7 +21,7 @@ from graph.store import GraphStore
 from graph.system import checksum, clear_graph
 from schema.relay import to_global_id as gid
 from seeds import demo
-from tests.conftest import serving
+from tests.conftest import graph_env, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 # Counted here, independently of the backup's paging over families and declared relationships.
@@ -42,14 +42,13 @@ mutation ($f: ID!, $p: ID!, $key: String) {
 """
 
 
-@pytest.fixture
-async def source(falkordb_store: GraphStore, settings: Settings) -> GraphStore:
+async def demo_after_a_grant(store: GraphStore, settings: Settings) -> GraphStore:
     """The demo graph after one audited, idempotent grant (audit entries and keys included).
 
-    The app is started and stopped here, inside the fixture: a graph-test module's fixtures
+    The app is started and stopped here, not in a fixture: a graph-test module's fixtures
     may be finalized on another event loop than the one an app's lifespan runs on."""
-    await clear_graph(falkordb_store)
-    await demo.load(falkordb_store)
+    await clear_graph(store)
+    await demo.load(store)
     variables = {
         "f": gid("Fund", "fund-zs-east-seed"),
         "p": gid("Project", "project-zs-clothes-bank"),
@@ -58,7 +57,12 @@ async def source(falkordb_store: GraphStore, settings: Settings) -> GraphStore:
     async with serving(settings) as http:
         posted = await http.post("/graphql", json={"query": GRANT, "variables": variables})
     assert posted.json() == {"data": {"grant": {"replayed": False}}}, posted.text
-    return falkordb_store
+    return store
+
+
+@pytest.fixture
+async def source(engine_store: GraphStore, engine_settings: Settings) -> GraphStore:
+    return await demo_after_a_grant(engine_store, engine_settings)
 
 
 @pytest.fixture
@@ -120,6 +124,31 @@ async def test_a_subgraph_backup_holds_the_neighbourhood_and_the_relationships_a
     assert (await fresh.read(LIN)) == (await source.read(LIN))
 
 
+@pytest.mark.neo4j
+async def test_the_move_up_to_neo4j_and_back_again_is_exact(
+    falkordb_store: GraphStore,
+    settings: Settings,
+    neo4j_store: GraphStore,
+    fresh: GraphStore,
+    tmp_path: Path,
+) -> None:
+    """Embedded FalkorDB -> file -> Neo4j -> file -> a fresh FalkorDB -> file: the three files
+    are the same after their headers, and so are the counts and a resident's whole record."""
+    embedded = await demo_after_a_grant(falkordb_store, settings)
+    await clear_graph(neo4j_store)
+
+    await backup.save(embedded, tmp_path / "embedded.jsonl")
+    await backup.restore(neo4j_store, tmp_path / "embedded.jsonl")
+    await backup.save(neo4j_store, tmp_path / "neo4j.jsonl")
+    await backup.restore(fresh, tmp_path / "neo4j.jsonl")
+    await backup.save(fresh, tmp_path / "back.jsonl")
+
+    assert _body(tmp_path / "neo4j.jsonl") == _body(tmp_path / "embedded.jsonl")
+    assert _body(tmp_path / "back.jsonl") == _body(tmp_path / "embedded.jsonl")
+    assert await _count(neo4j_store) == await _count(embedded) == await _count(fresh)
+    assert (await neo4j_store.read(LIN)) == (await embedded.read(LIN)) == (await fresh.read(LIN))
+
+
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
@@ -149,12 +178,11 @@ async def test_a_damaged_backup_is_refused_and_the_graph_is_left_as_it_was(
 
 
 async def test_the_cli_restores_only_into_an_empty_graph_unless_told_to_reset(
-    source: GraphStore, settings: Settings, tmp_path: Path
+    source: GraphStore, engine_settings: Settings, tmp_path: Path
 ) -> None:
     env = {
         "PATH": "/usr/bin:/bin",
-        "GRAPH_DATA_DIR": str(settings.graph_data_dir),
-        "GRAPH_NAME": settings.graph_name,
+        **graph_env(engine_settings),
         "LOAD_DEMO_DATA": "false",
         "LOG_LEVEL": "warning",
     }
