@@ -209,18 +209,25 @@ class Service:
             "LOAD_DEMO_DATA": "true", "RATE_LIMIT_PER_MINUTE": "0", "LOG_LEVEL": "error", **graph,
         }  # fmt: skip
 
+    @property
+    def log(self) -> Path:
+        return self.data.parent / "service.log"
+
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "cli", "serve"], cwd=ROOT, env=self.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "cli", "serve"], cwd=ROOT, env=self.env,
+                stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
 
     async def ready(self, timeout_s: float = 120) -> float:
         started = time.monotonic()
         async with httpx.AsyncClient() as http:
             while time.monotonic() - started < timeout_s:
                 if self.process is not None and self.process.poll() is not None:
-                    raise RuntimeError(f"the service exited with {self.process.returncode}")
+                    tail = self.log.read_text(errors="replace")[-1500:]
+                    raise RuntimeError(f"the service exited with {self.process.returncode}: {tail}")
                 try:
                     answer = await http.get(f"http://127.0.0.1:{self.port}/readyz", timeout=2)
                     if answer.status_code == 200:

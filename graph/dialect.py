@@ -4,8 +4,9 @@ Repositories write one Cypher template; a dialect renders its ``$$macros`` and p
 schema DDL. Nothing outside this module (and the two store modules) asks which engine is running.
 
 Differences held here:
-- distance between two points: ``point.distance`` (Neo4j) vs ``distance`` (FalkorDB), both metres
-  on WGS-84 points;
+- distance between two points: ``point.distance`` (Neo4j) vs the haversine written out on
+  FalkorDB (its ``distance`` is single precision), the same metres on both; ``$$within(a, b, r)``
+  for radius filters, which keeps FalkorDB's point index as a prefilter;
 - the current time: FalkorDB has ``localdatetime()`` but no ``datetime()``; instants are stored as
   UTC local datetimes on both engines;
 - full-text: Neo4j's ``db.index.fulltext.queryNodes`` (Lucene syntax, OR by default) vs
@@ -18,7 +19,6 @@ Differences held here:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -43,22 +43,42 @@ class DDL:
 
 
 @dataclass(frozen=True)
+class Formula:
+    """A macro called with arguments: ``$$name(a, b)`` becomes ``template`` with ``{0}``, ``{1}``
+    replaced by the (rendered) arguments, for when an engine needs an expression, not a name."""
+
+    template: str
+
+
+@dataclass(frozen=True)
 class Dialect:
     name: str
-    macros: Mapping[str, str]
+    macros: Mapping[str, str | Formula]
     # Where constraints are built in the background, the statement that reports their status
     # (rows of label, properties, status); None where creating one either succeeds or fails.
     constraint_status: Statement | None = None
 
     def render(self, template: str) -> str:
-        def replace(match: re.Match[str]) -> str:
+        out: list[str] = []
+        at = 0
+        for match in MACRO.finditer(template):
+            if match.start() < at:
+                continue  # inside the arguments of a formula already rendered
             key = match.group(1)
             try:
-                return self.macros[key]
+                macro = self.macros[key]
             except KeyError:
                 raise ValueError(f"Unknown Cypher macro $${key} for {self.name}.") from None
-
-        return MACRO.sub(replace, template)
+            out.append(template[at : match.start()])
+            if isinstance(macro, str):
+                out.append(macro)
+                at = match.end()
+                continue
+            close, arguments = _arguments(template, match.end(), key)
+            out.append(macro.template.format(*(self.render(a) for a in arguments)))
+            at = close + 1
+        out.append(template[at:])
+        return "".join(out)
 
     def fulltext_query(self, terms: Sequence[str]) -> str:
         """Join pre-tokenized terms so that every term must match."""
@@ -66,6 +86,27 @@ class Dialect:
 
     def schema_ddl(self, schema: GraphSchema) -> list[DDL]:
         raise NotImplementedError
+
+
+def _arguments(text: str, start: int, key: str) -> tuple[int, list[str]]:
+    """The top-level arguments of the call opening at ``start``, and where it closes (our
+    templates put no parentheses or commas inside string literals of a macro's arguments)."""
+    if text[start : start + 1] != "(":
+        raise ValueError(f"Cypher macro $${key} must be called with arguments.")
+    depth, begin, found = 0, start + 1, []
+    for i in range(start, len(text)):
+        char = text[i]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                found.append(text[begin:i].strip())
+                return i, found
+        elif char == "," and depth == 1:
+            found.append(text[begin:i].strip())
+            begin = i + 1
+    raise ValueError(f"Cypher macro $${key} has no closing parenthesis.")
 
 
 class Neo4jDialect(Dialect):
@@ -145,10 +186,32 @@ class FalkorDBDialect(Dialect):
         return steps
 
 
+# Neo4j's point.distance: haversine in double precision on R = 6,378,140 m. FalkorDB's own
+# distance() works in single precision on its 32-bit points and errs by up to a metre at city
+# scale, so its $$distance is the same haversine written out, on the coordinates as they were
+# written (rounded to 1e-5 degree by graph.values, which undoes the 32-bit storage): both engines
+# then give the same metres to within float rounding. $$within keeps FalkorDB's point index as a
+# prefilter (its distance() is within a metre of the exact one) and decides on the exact value.
+_COORD = "(round({0}.{1} * 100000.0) / 100000.0)"
+
+
+def _exact_haversine(a: str, b: str) -> str:
+    lat_a, lat_b = _COORD.format(a, "latitude"), _COORD.format(b, "latitude")
+    lon_a, lon_b = _COORD.format(a, "longitude"), _COORD.format(b, "longitude")
+    h = (
+        f"sin(radians({lat_b} - {lat_a}) / 2) ^ 2 + cos(radians({lat_a})) * cos(radians({lat_b}))"
+        f" * sin(radians({lon_b} - {lon_a}) / 2) ^ 2"
+    )
+    return f"(6378140.0 * 2 * asin(sqrt({h})))"
+
+
+_EXACT = _exact_haversine("{0}", "{1}")  # a Formula template: no braces but the two slots
+
 NEO4J = Neo4jDialect(
     name="neo4j",
     macros={
         "distance": "point.distance",
+        "within": Formula("point.distance({0}, {1}) <= {2}"),
         "now": "localdatetime({timezone: 'UTC'})",
         "fulltext_nodes": "db.index.fulltext.queryNodes",
     },
@@ -157,7 +220,8 @@ NEO4J = Neo4jDialect(
 FALKORDB = FalkorDBDialect(
     name="falkordb",
     macros={
-        "distance": "distance",
+        "distance": Formula(_EXACT),
+        "within": Formula(f"(distance({{0}}, {{1}}) <= {{2}} + 1.0 AND {_EXACT} <= {{2}})"),
         "now": "localdatetime()",
         "fulltext_nodes": "db.idx.fulltext.queryNodes",
     },

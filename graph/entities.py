@@ -32,6 +32,7 @@ from graph.labels import label as allowed_label
 from graph.labels import relationship_type
 from graph.store import GraphStore
 from graph.text import query_terms, search_text
+from graph.values import COORD_DIGITS
 
 Direction = Literal["out", "in"]
 
@@ -246,7 +247,10 @@ def node_rows(family: Family, records: Iterable[Any]) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"id": record.id, "props": to_props(record)}
         if family.located:
             location: Point = record.location
-            row["latitude"], row["longitude"] = location.latitude, location.longitude
+            # Stored to 1e-5 degree on both engines (graph.values): the same coordinates, and so
+            # the same distances, whichever engine holds them.
+            row["latitude"] = round(location.latitude, COORD_DIGITS)
+            row["longitude"] = round(location.longitude, COORD_DIGITS)
         if family.searchable:
             row["search"] = search_text(*(getattr(record, name) for name in family.searchable))
         rows.append(row)

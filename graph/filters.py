@@ -6,7 +6,10 @@ from __future__ import annotations
 NEAR_DISTANCE = (
     "$$distance(n.location, point({latitude: $near_latitude, longitude: $near_longitude}))"
 )
-NEAR = f"{NEAR_DISTANCE} <= $near_radius"
+NEAR = (
+    "$$within(n.location, point({latitude: $near_latitude, longitude: $near_longitude}), "
+    "$near_radius)"
+)
 
 # Taxonomy-aware: the node is the given taxonomy entry or narrower (BROADER points upwards).
 MAX_TAXONOMY_DEPTH = 6

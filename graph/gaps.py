@@ -112,7 +112,7 @@ VOLUNTEERS = cypher(
     "gaps.volunteers",
     """
     MATCH (v:Volunteer)
-    WHERE $$distance(v.location, point({latitude: $latitude, longitude: $longitude})) <= $reach
+    WHERE $$within(v.location, point({latitude: $latitude, longitude: $longitude}), $reach)
       AND v.status = 'ACTIVE'
     OPTIONAL MATCH (v)-[:ASSIGNED]->(other:Need)
     WHERE other.status IN $active

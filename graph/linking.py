@@ -48,7 +48,7 @@ ORGANIZATIONS = cypher(
     MATCH {COVERING_CATEGORY}
     WITH collect(covering) AS covering
     MATCH (o:Organization)
-    WHERE $$distance(o.location, point({{latitude: $latitude, longitude: $longitude}})) <= $radius
+    WHERE $$within(o.location, point({{latitude: $latitude, longitude: $longitude}}), $radius)
     MATCH (o)-[:OF_CATEGORY]->(cat:ServiceCategory)
     WHERE cat IN covering
     OPTIONAL MATCH (o)-[served:SERVES_AREA]->(:Community {{id: $community}})

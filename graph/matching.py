@@ -75,7 +75,7 @@ CANDIDATES = cypher(
     "matching.candidates",
     f"""
     MATCH (v:Volunteer)
-    WHERE $$distance(v.location, point({{latitude: $latitude, longitude: $longitude}})) <= $radius
+    WHERE $$within(v.location, point({{latitude: $latitude, longitude: $longitude}}), $radius)
       AND v.status = 'ACTIVE'
       AND $$distance(v.location, point({{latitude: $latitude, longitude: $longitude}}))
           <= v.serviceRadiusMeters

@@ -5,7 +5,9 @@ paths ``{"nodes": [...], "relationships": [...]}``, points ``{"latitude", "longi
 (rounded to 1e-5 degree, ~1 m: FalkorDB keeps them as 32-bit floats), dates ``datetime.date``,
 instants timezone-aware UTC ``datetime.datetime``.
 
-In: dates and datetimes are sent as ISO strings (the FalkorDB client inlines parameters as text,
+In: points are rounded to 1e-5 degree too, so both engines hold the same coordinates (Neo4j the
+rounded double, FalkorDB its 32-bit float, which rounding recovers: the dialect's distance does).
+Dates and datetimes are sent as ISO strings (the FalkorDB client inlines parameters as text,
 where a bare date would not parse); templates wrap them in ``date($d)``/``localdatetime($t)``.
 Non-finite floats are refused, since neither engine round-trips them.
 """
@@ -34,6 +36,8 @@ def to_param(value: Any) -> Any:
     if kind is str or kind is int or kind is bool or value is None:
         return value
     if kind is dict:
+        if len(value) == 2 and "latitude" in value and "longitude" in value:
+            return _point(float(value["latitude"]), float(value["longitude"]))
         return {str(k): to_param(v) for k, v in value.items()}
     if kind is list:
         return [to_param(v) for v in value]

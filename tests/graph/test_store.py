@@ -77,7 +77,7 @@ WRITE_SEARCHABLE = cypher(
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6_371_008.8
+    r = 6_378_140.0  # the radius of Neo4j's haversine, which FalkorDB's $$distance repeats
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
@@ -163,7 +163,13 @@ async def test_distance_between_points_is_in_metres_on_every_engine(store: Graph
     await write_community(store, "b", lat=22.5004, lon=113.4106)
     [row] = await store.read(DISTANCE, {"a": "a", "b": "b"})
     expected = haversine_m(22.5238, 113.4120, 22.5004, 113.4106)
-    assert row["metres"] == pytest.approx(expected, rel=0.01)
+    # The same metres on both engines, though FalkorDB keeps points in single precision.
+    assert row["metres"] == pytest.approx(expected, abs=1e-6)
+    await write_community(store, "far", lat=36.6512, lon=117.1201)  # Jinan, ~1,600 km away
+    [row] = await store.read(DISTANCE, {"a": "a", "b": "far"})
+    assert row["metres"] == pytest.approx(
+        haversine_m(22.5238, 113.4120, 36.6512, 117.1201), abs=1e-6
+    )
 
 
 async def test_a_duplicate_id_is_a_conflict_and_writes_nothing(store: GraphStore) -> None:
