@@ -4,7 +4,8 @@ Every field resolves itself with its own store call: one for the page of volunte
 volunteer one for its skills, one per skill for the skill's name, one for its teams, one per team
 for the team's name, and one for its last five service records (with one per record for its
 category). That is what batching (``resolvers/loaders.py``) and related-page statements replace.
-Served by ``uvicorn bench.naive:app`` against the same graph (``GRAPH_DATA_DIR``).
+Served by ``uvicorn bench.naive:app`` against the same graph (``GRAPH_URI``, ``GRAPH_DATA_DIR``;
+over Bolt for Neo4j).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ RECORDS = cypher(
     "bench.naive.records",
     """
     MATCH (:Volunteer {id: $id})-[:PERFORMED]->(r:ServiceRecord)
-    RETURN r.id AS id, r.date AS date, r.hours AS hours
+    RETURN r.id AS id, r.date AS date, r.minutes AS minutes
     ORDER BY date DESC LIMIT $first
     """,
 )
@@ -117,7 +118,10 @@ class Volunteer:
     @strawberry.field
     async def service_records(self, info: strawberry.Info, first: int = 5) -> list[Record]:
         rows = await _store(info).read(RECORDS, {"id": self.id, "first": first})
-        return [Record(id=r["id"], date=r["date"], hours=r["hours"]) for r in rows]
+        return [
+            Record(id=r["id"], date=r["date"], hours=round((r["minutes"] or 0) / 60, 2))
+            for r in rows
+        ]
 
 
 @strawberry.type
