@@ -2,23 +2,34 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# What each target needs, installed once (scripts/install.sh): the service's packages for `run`,
+# plus the local Neo4j for `run-neo4j`, everything (tests, linters, browser, Neo4j) for `test`.
+SERVICE := $(VENV)/.service
+NEO4J := tools/neo4j-server/target/neo4j-server.jar
 STAMP := $(VENV)/.installed
 
 .PHONY: install run run-neo4j test lint format clean bench
 
-$(STAMP): pyproject.toml tools/cypher-lint/package-lock.json scripts/install.sh \
-		tools/neo4j-server/pom.xml tools/neo4j-server/src/main/java/crg/Neo4jServer.java
-	./scripts/install.sh
+$(SERVICE): pyproject.toml scripts/install.sh
+	./scripts/install.sh service
+	touch $(SERVICE)
+
+$(NEO4J): $(SERVICE) tools/neo4j-server/pom.xml tools/neo4j-server/src/main/java/crg/Neo4jServer.java
+	./scripts/install.sh neo4j
+	touch $(NEO4J)
+
+$(STAMP): $(SERVICE) $(NEO4J) tools/cypher-lint/package-lock.json
+	./scripts/install.sh all
 	touch $(STAMP)
 
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(SERVICE)
 	$(BIN)/python -m cli serve
 
 # The same service on a local Neo4j 5.26 (tools/neo4j-server, data in data/neo4j, Bolt on
 # 127.0.0.1:7687); Neo4j stops with the service.
-run-neo4j: $(STAMP)
+run-neo4j: $(NEO4J)
 	$(BIN)/python -m cli serve --local-neo4j data/neo4j
 
 test: $(STAMP)
@@ -45,4 +56,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) tools/cypher-lint/node_modules
+	rm -rf $(VENV) tools/cypher-lint/node_modules tools/neo4j-server/target
