@@ -18,7 +18,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -35,7 +34,7 @@ from config import Settings
 from graph import local_neo4j
 from graph.connect import open_store
 from graph.cypher import cypher
-from graph.local_neo4j import LocalNeo4j, Memory
+from graph.local_neo4j import LocalNeo4j, Memory, free_port
 from graph.store import GraphStore
 from schema.relay import to_global_id as gid
 
@@ -173,19 +172,13 @@ class Ledger:
         return len(self.needs) + len(self.records) + len(self.sign_ups) + len(self.keys)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Service:
     """``python -m cli serve`` on the embedded graph in ``data``, or on a local Neo4j."""
 
     def __init__(self, data: Path, neo4j: LocalNeo4j | None = None) -> None:
         self.data = data
         self.neo4j = neo4j
-        self.port = _free_port()
+        self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property

@@ -24,7 +24,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -42,7 +41,7 @@ from config import Settings
 from graph import local_neo4j
 from graph.connect import open_store
 from graph.errors import GraphQueryError
-from graph.local_neo4j import LocalNeo4j, Memory
+from graph.local_neo4j import LocalNeo4j, Memory, free_port
 from graph.system import node_count
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,12 +59,6 @@ ENGINES = ("falkordb", "neo4j")
 # result; --neo4j-heap-mb and --neo4j-pagecache-mb change them.
 NEO4J_HEAP_MB = 2048
 NEO4J_PAGECACHE_MB = 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _falkordb_pid(data: Path) -> int | None:
@@ -235,7 +228,7 @@ class Service:
     """A uvicorn process serving ``target`` on a free port."""
 
     def __init__(self, target: str, env: dict[str, str]) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port",
              str(self.port), "--log-level", "warning", "--no-access-log"],

@@ -42,7 +42,7 @@ MAX_SOCKET_PATH = 100
 RECORD = "server.json"
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+def die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
@@ -261,7 +261,7 @@ class EmbeddedFalkorDB:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # a terminal's Ctrl-C reaches us, and we stop it in order
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, async-signal-safe enough
+            preexec_fn=die_with_parent,  # noqa: PLW1509 - only prctl, async-signal-safe enough
         )
         self.owned = True
         atexit.unregister(self.stop)

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.embedded import _die_with_parent
+from graph.embedded import die_with_parent
 from graph.errors import GraphUnavailable
 
 LAUNCHER = Path(__file__).resolve().parent.parent / "tools" / "neo4j-server"
@@ -44,7 +44,7 @@ class Memory:
 
 
 def free_port() -> int:
-    """A TCP port on loopback nobody listens on now."""
+    """A TCP port on loopback nobody listens on now (for the servers tests and benchmarks start)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -133,7 +133,7 @@ class LocalNeo4j:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
-                preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, no locks involved
+                preexec_fn=die_with_parent,  # noqa: PLW1509 - only prctl, no locks involved
             )
         self._wait_ready()
 

@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from config import Settings
 from graph.connect import open_store
 from graph.embedded import _is_alive
 from graph.entities import upsert
+from graph.local_neo4j import free_port
 from graph.places import City
 from tests.processes import wait_gone
 
@@ -29,12 +29,6 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_BUDGET_S = 120  # a local Neo4j starts its JVM first
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

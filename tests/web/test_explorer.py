@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -23,6 +22,7 @@ from starlette.applications import Starlette
 
 from auth import Role
 from config import Settings
+from graph.local_neo4j import free_port
 from schema.relay import to_global_id as gid
 from tests.conftest import bearer
 
@@ -34,16 +34,10 @@ VISIT = gid("ServiceCategory", "cat-visit")
 WAIT_S = 30
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 async def live(demo_app: Starlette, settings: Settings) -> AsyncIterator[str]:
     """``python -m cli serve`` on a free port, over the demo graph the module loaded."""
-    port = _free_port()
+    port = free_port()
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PORT": str(port),
