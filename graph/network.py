@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,7 @@ class NetNode:
     label: str
     name: str | None  # the display name (a resident's is personal: the caller decides)
     birth_year: int | None = None  # residents only, for an age band when the name is withheld
+    shown: str | None = None  # the property the display name is ("name", "title"; None: the id)
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,23 @@ class NetEdge:
     source: str  # key of the start node (the relationship's direction)
     target: str
     props: Mapping[str, Any] = field(default_factory=dict)
+    source_label: str = ""
+    target_label: str = ""
+
+    def end(self, label: str) -> str | None:
+        """The key of the end of family ``label`` (``None`` when neither end is one)."""
+        if self.source_label == label:
+            return self.source
+        return self.target if self.target_label == label else None
 
     @property
     def ident(self) -> tuple[str, str, str, Any]:
         return (self.type, self.source, self.target, self.props.get("id"))
+
+
+# Which of one hop's edges the viewer may see (parallel flags); the caller applies the rules
+# (``policy.shows_tie``). A walk never crosses an edge it leaves out.
+Admit = Callable[[Sequence[NetEdge]], Awaitable[Sequence[bool]]]
 
 
 @dataclass
@@ -81,7 +95,9 @@ def neighbours_statement(label: str) -> Statement:
         RETURN a.id AS origin, type(r) AS type, startNode(r) = a AS outgoing,
                properties(r) AS props, b.id AS key,
                [x IN labels(b) WHERE x IN $labels][0] AS label,
-               coalesce(b.name, b.title, b.id) AS name, b.birthYear AS birthYear
+               coalesce(b.name, b.title, b.id) AS name, b.birthYear AS birthYear,
+               CASE WHEN b.name IS NOT NULL THEN 'name'
+                    WHEN b.title IS NOT NULL THEN 'title' END AS shown
         """,
     )
 
@@ -120,8 +136,9 @@ async def nodes(store: GraphStore, refs: Iterable[tuple[str, str]]) -> list[NetN
     found: dict[tuple[str, str], NetNode] = {}
     for label, rows in zip(by_label, results, strict=True):
         for key, props in rows:
-            name = props.get("name") or props.get("title") or key
-            found[(label, key)] = NetNode(key, label, name, props.get("birthYear"))
+            shown = next((p for p in ("name", "title") if props.get(p) is not None), None)
+            name = props[shown] if shown else key
+            found[(label, key)] = NetNode(key, label, name, props.get("birthYear"), shown)
     return [found[ref] for ref in wanted if ref in found]
 
 
@@ -141,11 +158,15 @@ async def hop(
     types: Sequence[str],
     labels: Sequence[str],
     cap: int,
+    admit: Admit | None = None,
 ) -> Hop:
-    """The relationships of ``frontier`` (each label's batch at most ``cap`` edges)."""
+    """The relationships of ``frontier`` (each label's batch at most ``cap`` edges) that
+    ``admit`` lets through."""
     by_label: dict[str, list[str]] = defaultdict(list)
+    origin_label: dict[str, str] = {}
     for node in frontier:
         by_label[node.label].append(node.key)
+        origin_label[node.key] = node.label
     params = {"types": list(types), "labels": list(labels), "cap": cap + 1}
     results = await asyncio.gather(
         *(
@@ -159,13 +180,17 @@ async def hop(
     for rows in results:
         cut = cut or len(rows) > cap
         for row in rows[:cap]:
-            reached = NetNode(row["key"], row["label"], row["name"], row["birthYear"])
-            source, target = (
-                (row["origin"], row["key"]) if row["outgoing"] else (row["key"], row["origin"])
-            )
+            reached = NetNode(row["key"], row["label"], row["name"], row["birthYear"], row["shown"])
+            ends = [(row["origin"], origin_label[row["origin"]]), (row["key"], row["label"])]
+            (source, source_label), (target, target_label) = ends if row["outgoing"] else ends[::-1]
             props = {k: v for k, v in (row["props"] or {}).items() if k not in HIDDEN_EDGE_PROPS}
-            edges.append((reached, NetEdge(row["type"], source, target, props)))
+            edge = NetEdge(row["type"], source, target, props, source_label, target_label)
+            edges.append((reached, edge))
             origins.append(row["origin"])
+    if admit is not None and edges:
+        flags = await admit([edge for _, edge in edges])
+        kept = [i for i, ok in enumerate(flags) if ok]
+        edges, origins = [edges[i] for i in kept], [origins[i] for i in kept]
     return Hop(edges, origins, cut)
 
 
@@ -181,9 +206,10 @@ async def neighbourhood(
     labels: Sequence[str],
     types: Sequence[str],
     limit: int,
+    admit: Admit | None = None,
 ) -> Subgraph:
     """The nodes within ``depth`` hops of ``root`` (at most ``limit`` of them) and the edges
-    among them that the walk crossed."""
+    among them that the walk crossed (only those ``admit`` lets through)."""
     seen: dict[str, NetNode] = {root.key: root}
     edges: dict[tuple[str, str, str, Any], NetEdge] = {}
     frontier = [root]
@@ -192,7 +218,7 @@ async def neighbourhood(
         expandable = [n for n in frontier if _expands(n, root)]
         if not expandable:
             break
-        found = await hop(store, expandable, types=types, labels=labels, cap=limit * 4)
+        found = await hop(store, expandable, types=types, labels=labels, cap=limit * 4, admit=admit)
         truncated = truncated or found.cut
         nxt: list[NetNode] = []
         for reached, edge in found.edges:
@@ -216,10 +242,11 @@ async def shortest_connection(
     types: Sequence[str],
     labels: Sequence[str],
     frontier_cap: int = 2_000,
+    admit: Admit | None = None,
 ) -> tuple[list[NetNode], list[NetEdge], bool]:
     """One shortest path from ``start`` to ``goal`` (nodes and edges in order), searched from
-    both ends at once; ``([], [], truncated)`` when there is none within ``max_depth`` hops.
-    Reference nodes are passed through only at the ends."""
+    both ends at once over the edges ``admit`` lets through; ``([], [], truncated)`` when there
+    is none within ``max_depth`` hops. Reference nodes are passed through only at the ends."""
     if start.key == goal.key:
         return [start], [], False
     # For each side: node key -> (previous node key, edge), and the node objects.
@@ -235,7 +262,9 @@ async def shortest_connection(
         side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
         ends = (start, goal)
         expandable = [n for n in frontiers[side] if n.label not in REFERENCE_LABELS or n in ends]
-        found = await hop(store, expandable, types=types, labels=labels, cap=frontier_cap)
+        found = await hop(
+            store, expandable, types=types, labels=labels, cap=frontier_cap, admit=admit
+        )
         truncated = truncated or found.cut
         hops += 1
         nxt: list[NetNode] = []
