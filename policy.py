@@ -434,6 +434,13 @@ def shows_tie(rel_type: str, resident_view: View) -> bool:
     return rel_type not in PERSONAL_TIES or resident_view in IDENTIFYING
 
 
+def tie_denial(rel_type: str) -> str:
+    return (
+        f"A {rel_type} link ties a resident to someone named: it is personal information, and "
+        "your view of this resident is de-identified."
+    )
+
+
 # Every stored property of the families about residents is declared once: protected
 # (FIELD_VIEWS), free text (prose someone typed: it may name anyone, and nothing can check what it
 # holds), or plain (ids, vocabulary values, dates, numbers, flags). Analysis answers (exports,

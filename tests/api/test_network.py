@@ -420,6 +420,17 @@ async def test_credits_spent_on_family_are_not_an_edge_an_analyst_can_follow(
         assert not (await analyst(CONNECT, **ledger))["shortestConnection"]["found"]
         admin = (await gql(HOOD, id=entry))["neighborhood"]
         assert _ties(admin, "SPENT_ON") == [(entry, MOTHERS_VISIT)]
+        # Nor through the entry itself in the ordinary API.
+        ledger_line = (
+            "query ($id: ID!) { node(id: $id) { ... on TimeBankEntry { volunteer { key } "
+            "spentOn { key } } } }"
+        )
+        body = await analyst.raw(ledger_line, id=entry)
+        assert body["data"]["node"] == {"volunteer": {"key": "volunteer-zs-near"}, "spentOn": None}
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+        assert (await gql(ledger_line, id=entry))["node"]["spentOn"] == {
+            "key": "need-zs-neighbour-visit"
+        }
         assert (await gql(CONNECT, **ledger))["shortestConnection"]["length"] == 2
     finally:  # the module's demo data is shared: put it back as it was
         await clear_graph(engine_store)
