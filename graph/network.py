@@ -69,9 +69,20 @@ class NetEdge:
         return (self.type, self.source, self.target, self.props.get("id"))
 
 
-# Which of one hop's edges the viewer may see (parallel flags); the caller applies the rules
-# (``policy.shows_tie``). A walk never crosses an edge it leaves out.
-Admit = Callable[[Sequence[NetEdge]], Awaitable[Sequence[bool]]]
+@dataclass(frozen=True)
+class Withheld:
+    """Edges a viewer may not see: of ``types``, those ``admit`` refuses (parallel flags; the
+    caller applies the rules, ``policy.shows_tie``). They are read apart from the other edges and
+    refused before any limit counts them, so neither a walk nor its ``truncated`` flag says that
+    a hidden one exists, and no walk or path crosses one."""
+
+    types: frozenset[str]
+    admit: Callable[[Sequence[NetEdge]], Awaitable[Sequence[bool]]]
+
+
+# Edges of withheld types read per label batch before ``admit`` sorts them (personal ties are a
+# handful per node); beyond it some visible ones may be missed, never a hidden one shown.
+WITHHELD_READ = 10_000
 
 
 @dataclass
@@ -158,40 +169,58 @@ async def hop(
     types: Sequence[str],
     labels: Sequence[str],
     cap: int,
-    admit: Admit | None = None,
+    withheld: Withheld | None = None,
 ) -> Hop:
-    """The relationships of ``frontier`` (each label's batch at most ``cap`` edges) that
-    ``admit`` lets through."""
+    """The relationships of ``frontier`` (each label's batch at most ``cap`` edges of the open
+    types, and at most ``cap`` of the ``withheld`` types that its ``admit`` lets through)."""
     by_label: dict[str, list[str]] = defaultdict(list)
     origin_label: dict[str, str] = {}
     for node in frontier:
         by_label[node.label].append(node.key)
         origin_label[node.key] = node.label
-    params = {"types": list(types), "labels": list(labels), "cap": cap + 1}
+    checked = [t for t in types if withheld is not None and t in withheld.types]
+    open_types = [t for t in types if t not in checked]
+    reads = [(open_types, cap + 1, False)] if open_types else []
+    reads += [(checked, WITHHELD_READ, True)] if checked else []
+    batches = [
+        (ts, limit, screened, label, keys)
+        for ts, limit, screened in reads
+        for label, keys in by_label.items()
+    ]
     results = await asyncio.gather(
         *(
-            store.read(neighbours_statement(label), {**params, "keys": keys})
-            for label, keys in by_label.items()
+            store.read(
+                neighbours_statement(label),
+                {"types": ts, "labels": list(labels), "cap": limit, "keys": keys},
+            )
+            for ts, limit, _, label, keys in batches
         )
     )
-    edges: list[tuple[NetNode, NetEdge]] = []
-    origins: list[str] = []
+    found: list[tuple[NetNode, NetEdge, str]] = []
     cut = False
-    for rows in results:
-        cut = cut or len(rows) > cap
-        for row in rows[:cap]:
-            reached = NetNode(row["key"], row["label"], row["name"], row["birthYear"], row["shown"])
-            ends = [(row["origin"], origin_label[row["origin"]]), (row["key"], row["label"])]
-            (source, source_label), (target, target_label) = ends if row["outgoing"] else ends[::-1]
-            props = {k: v for k, v in (row["props"] or {}).items() if k not in HIDDEN_EDGE_PROPS}
-            edge = NetEdge(row["type"], source, target, props, source_label, target_label)
-            edges.append((reached, edge))
-            origins.append(row["origin"])
-    if admit is not None and edges:
-        flags = await admit([edge for _, edge in edges])
-        kept = [i for i, ok in enumerate(flags) if ok]
-        edges, origins = [edges[i] for i in kept], [origins[i] for i in kept]
-    return Hop(edges, origins, cut)
+    for (_, _, screened, _, _), rows in zip(batches, results, strict=True):
+        batch = [_edge_row(row, origin_label) for row in rows]
+        if screened and withheld is not None and batch:
+            flags = await withheld.admit([edge for _, edge, _ in batch])
+            batch = [item for item, ok in zip(batch, flags, strict=True) if ok]
+        cut = cut or len(batch) > cap
+        found.extend(batch[:cap])
+    return Hop([(n, e) for n, e, _ in found], [origin for _, _, origin in found], cut)
+
+
+def _edge_row(
+    row: Mapping[str, Any], origin_label: Mapping[str, str]
+) -> tuple[NetNode, NetEdge, str]:
+    """The node reached, the edge, and the frontier key it was reached from."""
+    reached = NetNode(row["key"], row["label"], row["name"], row["birthYear"], row["shown"])
+    ends = [(row["origin"], origin_label[row["origin"]]), (row["key"], row["label"])]
+    (source, source_label), (target, target_label) = ends if row["outgoing"] else ends[::-1]
+    props = {k: v for k, v in (row["props"] or {}).items() if k not in HIDDEN_EDGE_PROPS}
+    return (
+        reached,
+        NetEdge(row["type"], source, target, props, source_label, target_label),
+        row["origin"],
+    )
 
 
 def _expands(node: NetNode, root: NetNode) -> bool:
@@ -206,10 +235,10 @@ async def neighbourhood(
     labels: Sequence[str],
     types: Sequence[str],
     limit: int,
-    admit: Admit | None = None,
+    withheld: Withheld | None = None,
 ) -> Subgraph:
     """The nodes within ``depth`` hops of ``root`` (at most ``limit`` of them) and the edges
-    among them that the walk crossed (only those ``admit`` lets through)."""
+    among them that the walk crossed (none that ``withheld`` refuses)."""
     seen: dict[str, NetNode] = {root.key: root}
     edges: dict[tuple[str, str, str, Any], NetEdge] = {}
     frontier = [root]
@@ -218,7 +247,9 @@ async def neighbourhood(
         expandable = [n for n in frontier if _expands(n, root)]
         if not expandable:
             break
-        found = await hop(store, expandable, types=types, labels=labels, cap=limit * 4, admit=admit)
+        found = await hop(
+            store, expandable, types=types, labels=labels, cap=limit * 4, withheld=withheld
+        )
         truncated = truncated or found.cut
         nxt: list[NetNode] = []
         for reached, edge in found.edges:
@@ -242,11 +273,12 @@ async def shortest_connection(
     types: Sequence[str],
     labels: Sequence[str],
     frontier_cap: int = 2_000,
-    admit: Admit | None = None,
+    withheld: Withheld | None = None,
 ) -> tuple[list[NetNode], list[NetEdge], bool]:
     """One shortest path from ``start`` to ``goal`` (nodes and edges in order), searched from
-    both ends at once over the edges ``admit`` lets through; ``([], [], truncated)`` when there
-    is none within ``max_depth`` hops. Reference nodes are passed through only at the ends."""
+    both ends at once over the edges ``withheld`` does not refuse; ``([], [], truncated)`` when
+    there is none within ``max_depth`` hops. Reference nodes are passed through only at the
+    ends."""
     if start.key == goal.key:
         return [start], [], False
     # For each side: node key -> (previous node key, edge), and the node objects.
@@ -263,7 +295,7 @@ async def shortest_connection(
         ends = (start, goal)
         expandable = [n for n in frontiers[side] if n.label not in REFERENCE_LABELS or n in ends]
         found = await hop(
-            store, expandable, types=types, labels=labels, cap=frontier_cap, admit=admit
+            store, expandable, types=types, labels=labels, cap=frontier_cap, withheld=withheld
         )
         truncated = truncated or found.cut
         hops += 1

@@ -4,7 +4,7 @@ Every node of every answer passes through :func:`_present`: a row the viewer may
 out (with its edges), and a resident's display name is their name only where the viewer's view
 of that resident lets them read it (and that read is audited like any other); a need's or a
 record's title is free text about a resident and is shown on the same terms
-(``policy.in_analysis``). Every walk goes through :func:`_admit`: an edge that is a personal fact
+(``policy.in_analysis``). Every walk goes through :func:`_withheld`: an edge that is a personal fact
 about a resident (``policy.PERSONAL_TIES``: family) is left out unless the viewer's view of that
 resident is identifying, and no walk or path crosses it.
 """
@@ -25,7 +25,7 @@ from graph import collaboration as collab
 from graph import gaps, network
 from graph import statistics as figures
 from graph.labels import RELATIONSHIP_TYPES
-from graph.network import Admit, NetEdge, NetNode
+from graph.network import NetEdge, NetNode, Withheld
 from resolvers.entities import entity, entity_list  # noqa: F401 - the schema's loaders
 from schema.base import yuan
 from schema.context import Info
@@ -62,7 +62,7 @@ async def _visible(info: Info, nodes: Iterable[NetNode]) -> dict[str, NetNode]:
     return {n.key: n for n in nodes if scopes[n.label] is None or scopes[n.label].admits(n.key)}
 
 
-def _admit(info: Info) -> Admit:
+def _withheld(info: Info) -> Withheld:
     """The viewer's edge rule for walks: a personal tie only where their view of its resident
     end is identifying (``policy.shows_tie``)."""
     access = info.context.access
@@ -81,7 +81,7 @@ def _admit(info: Info) -> Admit:
             for e, end in zip(edges, ends, strict=True)
         ]
 
-    return admit
+    return Withheld(frozenset(policy.PERSONAL_TIES), admit)
 
 
 async def _present(info: Info, nodes: Sequence[NetNode]) -> list[Any]:
@@ -162,7 +162,7 @@ async def neighborhood(
         labels=wanted,
         types=_names(relationship_types, RELATIONSHIP_TYPES),
         limit=limit,
-        admit=_admit(info),
+        withheld=_withheld(info),
     )
     return await _subgraph(info, sub.nodes, sub.edges, sub.truncated, _types().Subgraph)
 
@@ -197,7 +197,7 @@ async def shortest_connection(
         max_depth=max_depth,
         types=types,
         labels=network.NETWORK_LABELS,
-        admit=_admit(info),
+        withheld=_withheld(info),
     )
     cls = _types().NetworkPath
     visible = await _visible(info, path)
