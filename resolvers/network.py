@@ -12,6 +12,7 @@ resident is identifying, and no walk or path crosses it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import statistics as stats
 from collections import Counter
@@ -365,6 +366,24 @@ def _scope(district_id: str | None, community_id: str | None) -> tuple[str | Non
     return _key(district_id, "District"), _key(community_id, "Community")
 
 
+async def _placed(info: Info, label: str, subjects: Sequence[gaps.Subject]) -> list[gaps.Subject]:
+    """Subjects where the viewer may place them: at the resident's home (a need's place is its
+    resident's) only where their view may read it, else at the centre of its ~500 m cell, as
+    ``approximateLocation`` shows it. Otherwise ``radiusMeters`` (1 m steps) and the counts it
+    changes would measure the distance from a door to each volunteer in reach."""
+    access = info.context.access
+    grants = await access.grants()
+    out = []
+    for s in subjects:
+        seen_as = policy.view(access.viewer, grants, label, s.key, frozenset({s.community}))
+        if policy.may_read("Resident", "location", seen_as):
+            out.append(s)
+        else:
+            latitude, longitude = policy.coarse(s.latitude, s.longitude)
+            out.append(dataclasses.replace(s, latitude=latitude, longitude=longitude))
+    return out
+
+
 async def coverage_gaps(
     info: Info,
     district_id: str | None,
@@ -392,6 +411,7 @@ async def coverage_gaps(
         subjects, truncated = await gaps.need_subjects(
             store, district=district, community=community, category=category
         )
+    subjects = await _placed(info, "Resident" if subject == "RESIDENTS" else "Need", subjects)
     supply = await gaps.supply(store, subjects, radius_meters)
     taxonomy = await gaps.taxonomy(store)
     # CPU work on tens of thousands of subjects: off the event loop, so other requests go on.

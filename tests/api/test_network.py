@@ -15,10 +15,18 @@ from starlette.applications import Starlette
 
 from auth import Role
 from config import Settings
+from graph import people as P  # noqa: N812 - the demo data's short aliases
+from graph import taxonomy as T  # noqa: N812
+from graph.cypher import dynamic
+from graph.entities import Point
+from graph.people import Resident, Volunteer
+from graph.places import Community
 from graph.store import GraphStore
 from graph.system import clear_graph
+from graph.taxonomy import ServiceCategory, Skill
 from schema.relay import to_global_id as gid
 from seeds import demo
+from seeds.batch import Batch
 from seeds.demo import EAST_TEAMS, SOUTH_AWARDS
 from tests.conftest import GraphQL, bearer
 
@@ -447,3 +455,51 @@ async def test_need_titles_written_about_a_resident_are_not_an_analysts_node_nam
     titles = {n["name"] for n in (await gql(HOOD, id=lin))["neighborhood"]["nodes"]
               if n["label"] == "Need"}  # fmt: skip
     assert "每周上门探访" in titles
+
+
+# A resident of a one-street test community, ~230 m from the centre of her ~500 m grid cell,
+# and a volunteer ~300 m from her door but ~530 m from that centre.
+DOOR = Point(22.5210, 113.3910)  # the cell's centre is (22.5225, 113.3925)
+VOLUNTEER_BASE = Point(22.5190, 113.3890)
+FORGET = dynamic(
+    "test.network.forget",
+    "MATCH (n) WHERE n.id IN $ids DETACH DELETE n",
+)
+
+
+@pytest.fixture
+async def one_door(demo_app: Starlette, engine_store: GraphStore) -> AsyncIterator[str]:
+    """A community holding one tagged resident and one volunteer in reach, beside the demo."""
+    batch = Batch()
+    batch.add(
+        Community("community-t-door", "试验社区", DOOR),
+        ServiceCategory("cat-t-door", "试验服务"),
+        Skill("skill-t-door", "试验专长"),
+        Resident("resident-t-door", "试验居民", DOOR, tags=("LIVING_ALONE",)),
+        Volunteer("volunteer-t-door", "试验义工", VOLUNTEER_BASE, service_radius_meters=2_000,
+                  availability=("MON_AM",)),
+    )  # fmt: skip
+    batch.link(T.SKILL_OF_CATEGORY, "skill-t-door", "cat-t-door")
+    batch.link(P.RESIDENT_LIVES_IN, "resident-t-door", "community-t-door")
+    batch.link(P.VOLUNTEER_HAS_SKILL, "volunteer-t-door", "skill-t-door", level=3, certified=True)
+    await batch.flush(engine_store)
+    yield gid("Community", "community-t-door")
+    ids = ["community-t-door", "cat-t-door", "skill-t-door", "resident-t-door", "volunteer-t-door"]
+    await engine_store.write(FORGET, {"ids": ids})
+
+
+async def test_a_gap_survey_measures_an_analysts_residents_from_their_cell_not_their_door(
+    analyst: GraphQL, gql: GraphQL, one_door: str
+) -> None:
+    survey = """query ($c: ID!, $cat: ID!, $r: Int!) { coverageGaps(communityId: $c,
+        subject: RESIDENTS, categoryId: $cat, radiusMeters: $r, minCandidates: 1)
+        { groups { subjects uncovered } } }"""
+    at = {"c": one_door, "cat": gid("ServiceCategory", "cat-t-door")}
+    # 400 m reaches her from the volunteer's base: the administrator's survey, from her door.
+    admin = (await gql(survey, **at, r=400))["coverageGaps"]["groups"]
+    assert admin == [{"subjects": 1, "uncovered": 0}]
+    # The analyst's is from her cell's centre: 400 m does not reach, 600 m does. Stepping the
+    # radius metre by metre tells the analyst nothing finer than the cell she can already see.
+    for radius, uncovered in ((400, 1), (600, 0)):
+        found = (await analyst(survey, **at, r=radius))["coverageGaps"]["groups"]
+        assert found == [{"subjects": 1, "uncovered": uncovered}]
