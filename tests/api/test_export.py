@@ -233,3 +233,6 @@ def test_every_relationship_touching_residents_is_declared_personal_or_not() -> 
     assert {"FAMILY_OF", "SPENT_ON"} <= personal
     for kind, end in policy.PERSONAL_TIES.items():
         assert any(rel.type == kind and end in {rel.start, rel.end} for rel in RELS)
+    # Their properties are dates, counts, vocabulary and who recorded them: no free text.
+    props = {p for rel in RELS if {rel.start, rel.end} & policy.ABOUT_RESIDENTS for p in rel.props}
+    assert props <= {"since", "by", "slots", "at", "quantity", "relation"}
