@@ -22,6 +22,7 @@ from typing import Any
 from graph.cypher import Statement, builder, dynamic
 from graph.labels import ENTITY_LABELS, RELATIONSHIP_TYPES
 from graph.labels import label as allowed_label
+from graph.model import RELS
 from graph.store import GraphStore
 
 # Families a walk may pass; the audit log is not part of the network.
@@ -83,6 +84,12 @@ class Withheld:
 # Edges of withheld types read per label batch before ``admit`` sorts them (personal ties are a
 # handful per node); beyond it some visible ones may be missed, never a hidden one shown.
 WITHHELD_READ = 10_000
+# The families at either end of each relationship type: a frontier family at neither end of a
+# withheld type costs no read for it.
+ENDS: Mapping[str, frozenset[str]] = {
+    t: frozenset(x for rel in RELS if rel.type == t for x in (rel.start, rel.end))
+    for t in RELATIONSHIP_TYPES
+}
 
 
 @dataclass
@@ -186,6 +193,7 @@ async def hop(
         (ts, limit, screened, label, keys)
         for ts, limit, screened in reads
         for label, keys in by_label.items()
+        if not screened or any(label in ENDS[t] for t in ts)
     ]
     results = await asyncio.gather(
         *(
