@@ -1,8 +1,10 @@
 """The graph for analysis tools: GraphML (Gephi, NetworkX, yEd) and CSV node/edge lists.
 
 Always de-identified (``policy.deidentified``): residents carry no name, phone, address, exact
-place or birth year — an age band and a ~500 m grid cell instead — and nobody's phone or home
-base leaves. The whole graph is exported by the CLI (``python -m cli export-graph``); the HTTP
+place or birth year — an age band and a ~500 m grid cell instead — records about them no free
+text, and nobody's phone or home base leaves. Relationships that are personal facts about a
+resident (``policy.PERSONAL_TIES``: family) are not exported, and a neighbourhood export does not
+walk through them. The whole graph is exported by the CLI (``python -m cli export-graph``); the HTTP
 endpoint (``/export/…``) exports a bounded subgraph around one entity, for analysts.
 
 Property values become text where the formats need it: points split into ``latitude`` /
@@ -27,6 +29,9 @@ from graph.store import GraphStore
 
 FORMAT_VERSION = "1"
 EDGE_HIDDEN = network.HIDDEN_EDGE_PROPS | {"id"}
+# What an export walks and carries: every relationship but the personal ties.
+EXPORTED_RELS = tuple(rel for rel in export.NETWORK_RELS if policy.exported_tie(rel.type))
+EXPORTED_TYPES = tuple(t for t in RELATIONSHIP_TYPES if policy.exported_tie(t))
 
 
 @dataclass(frozen=True)
@@ -77,14 +82,14 @@ async def whole(store: GraphStore) -> Export:
     """Every node of the network families and every declared relationship between them."""
     nodes = [_clean(row) for label in network.NETWORK_LABELS
              async for row in export.nodes(store, label)]  # fmt: skip
-    edges = [_edge(row) async for row in export.edges(store)]
+    edges = [_edge(row) async for row in export.edges(store, EXPORTED_RELS)]
     return Export(nodes, edges)
 
 
 async def around(store: GraphStore, root: network.NetNode, *, depth: int, limit: int) -> Export:
     """The neighbourhood ``network.neighbourhood`` finds, with the nodes' properties."""
     sub = await network.neighbourhood(
-        store, root, depth=depth, labels=network.NETWORK_LABELS, types=RELATIONSHIP_TYPES,
+        store, root, depth=depth, labels=network.NETWORK_LABELS, types=EXPORTED_TYPES,
         limit=limit,
     )  # fmt: skip
     by_label: dict[str, list[str]] = {}

@@ -380,11 +380,123 @@ def decide(viewer: Viewer, grants: Grants, act: Act, target: Target) -> Decision
     return ALLOW if allowed else Decision(False, reason)
 
 
+# --- what identifies a resident besides their fields --------------------------------------
+
+# The views that know who a resident is (they may read the name). A relationship or free text
+# that would identify a resident reaches a viewer only through one of these.
+IDENTIFYING: frozenset[View] = FIELD_VIEWS["Resident"]["name"]
+
+# Families whose records are about a resident (a need, what was done for it, a referral of it,
+# time-bank hours spent on it): their relationships and their text are declared below.
+ABOUT_RESIDENTS = frozenset({"Resident", "Need", "ServiceRecord", "Referral", "TimeBankEntry"})
+
+# Relationships that are personal facts about a resident, each with the family at its resident
+# end. A viewer whose view of that end is not identifying gets no such edge in any network answer
+# or export, and no walk or path crosses one (the named end is not de-identified instead: a
+# volunteer's name and id are public, so the edge itself is the leak).
+PERSONAL_TIES: Mapping[str, str] = {
+    # Kinship (relation SELF: the volunteer is the resident). Family is known outside the
+    # service: "何姨's mother" is one person, whatever her node shows.
+    "FAMILY_OF": "Resident",
+    # Credits pay only for the holder's or their family's needs (graph.workflows.SPEND_CREDITS),
+    # so volunteer -HOLDS-> entry -SPENT_ON-> need says FAMILY_OF one hop further on.
+    "SPENT_ON": "Need",
+}
+
+# Every other relationship touching a family about residents, and why it does not identify one
+# (a guard test fails on a relationship of the model declared in neither mapping).
+SERVICE_TIES: Mapping[str, str] = {
+    "LIVES_IN": "the resident's community: the de-identified view's own place",
+    "HAS_NEED": "a resident's own need; nobody else is named",
+    "IN": "a need's community, the same as its resident's",
+    "OF_CATEGORY": "vocabulary",
+    "REQUIRES": "vocabulary",
+    "CASE_MANAGER_OF": "a social worker's caseload in the communities they cover: no narrower "
+    "than the resident's community",
+    "ASSIGNED": "a volunteer's work: the service pairs strangers within the volunteer's service "
+    "area, so it says what the volunteer does, not whom the resident knows",
+    "PERFORMED": "a volunteer's work (see ASSIGNED)",
+    "VERIFIED": "a social worker's work on a record",
+    "HOLDS": "a volunteer's own ledger",
+    "EARNED_BY": "hours earned by the holder's own service (see ASSIGNED)",
+    "FOR": "one record of the service to another",
+    "ABOUT": "one record of the service to another",
+    "PART_OF": "a record to the public project it was part of",
+    "REFERRED": "between organizations",
+    "TO": "between organizations",
+    "ALLOCATED_TO": "an organization's resource to a need",
+}
+
+
+def shows_tie(rel_type: str, resident_view: View) -> bool:
+    """Whether an edge of ``rel_type`` may be shown to a viewer whose view of its resident end
+    (:data:`PERSONAL_TIES`) is ``resident_view``."""
+    return rel_type not in PERSONAL_TIES or resident_view in IDENTIFYING
+
+
+def tie_denial(rel_type: str) -> str:
+    return (
+        f"A {rel_type} link ties a resident to someone named: it is personal information, and "
+        "your view of this resident is de-identified."
+    )
+
+
+# Every stored property of the families about residents is declared once: protected
+# (FIELD_VIEWS), free text (prose someone typed: it may name anyone, and nothing can check what it
+# holds), or plain (ids, vocabulary values, dates, numbers, flags). Analysis answers (exports,
+# network node names) carry free text only to identifying views and nothing undeclared; a guard
+# test fails on a stored property declared nowhere. Free text without a FIELD_VIEWS rule (a need's
+# title: volunteers choose open needs by it) is read with its row in the API.
+FREE_TEXT: Mapping[str, frozenset[str]] = {
+    "Resident": frozenset({"address"}),
+    "Need": frozenset({"title", "description", "closingNote"}),
+    "ServiceRecord": frozenset({"title", "note"}),
+    "Referral": frozenset({"reason", "outcome"}),
+    "TimeBankEntry": frozenset({"note"}),
+}
+PLAIN: Mapping[str, frozenset[str]] = {
+    "Resident": frozenset({"id", "gender", "languages"}),
+    "Need": frozenset(
+        {
+            "id",
+            "status",
+            "urgency",
+            "urgencyRank",
+            "source",
+            "headcount",
+            "slots",
+            "oneOffAt",
+            "oneOffSlot",
+            "oneOffKey",
+            "durationMinutes",
+            "languageRequired",
+            "createdAt",
+            "closedAt",
+        }
+    ),
+    "ServiceRecord": frozenset({"id", "date", "minutes", "beneficiaries", "rating"}),
+    "Referral": frozenset({"id", "status", "createdAt", "respondedAt", "completedAt"}),
+    "TimeBankEntry": frozenset({"id", "minutes", "kind", "at"}),
+}
+
+
+def in_analysis(label: str, field_name: str, seen_as: View) -> bool:
+    """Whether an analysis answer (an export, a network node's name) may carry a stored property
+    of an entity seen as ``seen_as``: a field the view may read and, for the families about
+    residents, a declared one, free text only where the view knows who the resident is."""
+    if not may_read(label, field_name, seen_as):
+        return False
+    if label not in ABOUT_RESIDENTS:
+        return True
+    if field_name in FREE_TEXT.get(label, ()):
+        return seen_as in IDENTIFYING
+    return field_name in PLAIN.get(label, ()) or field_name in FIELD_VIEWS.get(label, {})
+
+
 # --- exports for analysis -----------------------------------------------------------------
 
-# Families whose records are about residents: exported as their de-identified view. Everything
-# else is exported as its public face. Exports are the same for every role that may ask.
-ABOUT_RESIDENTS = frozenset({"Resident", "Need", "ServiceRecord", "Referral"})
+# Records about residents (ABOUT_RESIDENTS) are exported as their de-identified view, everything
+# else as its public face. Exports are the same for every role that may ask.
 # Stored properties that never leave the service: the search text holds names' characters.
 INTERNAL_PROPS = frozenset({"search"})
 
@@ -393,16 +505,22 @@ def export_view(label: str) -> View:
     return View.DEIDENTIFIED if label in ABOUT_RESIDENTS else View.PUBLIC
 
 
+def exported_tie(rel_type: str) -> bool:
+    """Whether an export carries relationships of ``rel_type`` (personal ties never)."""
+    end = PERSONAL_TIES.get(rel_type)
+    return end is None or shows_tie(rel_type, export_view(end))
+
+
 def deidentified(label: str, props: Mapping[str, object]) -> dict[str, object]:
-    """A node's stored properties as an analysis export may carry them: protected fields the
-    export view may not read are dropped; a resident's home becomes its ~500 m grid cell and
-    their birth year an age band."""
+    """A node's stored properties as an analysis export may carry them (:func:`in_analysis`:
+    no protected field the export view may not read, no free text or undeclared property about a
+    resident); a resident's home becomes its ~500 m grid cell and their birth year an age band."""
     seen_as = export_view(label)
     out: dict[str, object] = {}
     for name, value in props.items():
         if name in INTERNAL_PROPS or name.startswith("_"):
             continue
-        if not may_read(label, name, seen_as):
+        if not in_analysis(label, name, seen_as):
             continue
         out[name] = value
     if label == "Resident":

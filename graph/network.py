@@ -15,13 +15,14 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.cypher import Statement, builder, dynamic
 from graph.labels import ENTITY_LABELS, RELATIONSHIP_TYPES
 from graph.labels import label as allowed_label
+from graph.model import RELS
 from graph.store import GraphStore
 
 # Families a walk may pass; the audit log is not part of the network.
@@ -46,6 +47,7 @@ class NetNode:
     label: str
     name: str | None  # the display name (a resident's is personal: the caller decides)
     birth_year: int | None = None  # residents only, for an age band when the name is withheld
+    shown: str | None = None  # the property the display name is ("name", "title"; None: the id)
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,40 @@ class NetEdge:
     source: str  # key of the start node (the relationship's direction)
     target: str
     props: Mapping[str, Any] = field(default_factory=dict)
+    source_label: str = ""
+    target_label: str = ""
+
+    def end(self, label: str) -> str | None:
+        """The key of the end of family ``label`` (``None`` when neither end is one)."""
+        if self.source_label == label:
+            return self.source
+        return self.target if self.target_label == label else None
 
     @property
     def ident(self) -> tuple[str, str, str, Any]:
         return (self.type, self.source, self.target, self.props.get("id"))
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """Edges a viewer may not see: of ``types``, those ``admit`` refuses (parallel flags; the
+    caller applies the rules, ``policy.shows_tie``). They are read apart from the other edges and
+    refused before any limit counts them, so neither a walk nor its ``truncated`` flag says that
+    a hidden one exists, and no walk or path crosses one."""
+
+    types: frozenset[str]
+    admit: Callable[[Sequence[NetEdge]], Awaitable[Sequence[bool]]]
+
+
+# Edges of withheld types read per label batch before ``admit`` sorts them (personal ties are a
+# handful per node); beyond it some visible ones may be missed, never a hidden one shown.
+WITHHELD_READ = 10_000
+# The families at either end of each relationship type: a frontier family at neither end of a
+# withheld type costs no read for it.
+ENDS: Mapping[str, frozenset[str]] = {
+    t: frozenset(x for rel in RELS if rel.type == t for x in (rel.start, rel.end))
+    for t in RELATIONSHIP_TYPES
+}
 
 
 @dataclass
@@ -81,7 +113,9 @@ def neighbours_statement(label: str) -> Statement:
         RETURN a.id AS origin, type(r) AS type, startNode(r) = a AS outgoing,
                properties(r) AS props, b.id AS key,
                [x IN labels(b) WHERE x IN $labels][0] AS label,
-               coalesce(b.name, b.title, b.id) AS name, b.birthYear AS birthYear
+               coalesce(b.name, b.title, b.id) AS name, b.birthYear AS birthYear,
+               CASE WHEN b.name IS NOT NULL THEN 'name'
+                    WHEN b.title IS NOT NULL THEN 'title' END AS shown
         """,
     )
 
@@ -120,8 +154,9 @@ async def nodes(store: GraphStore, refs: Iterable[tuple[str, str]]) -> list[NetN
     found: dict[tuple[str, str], NetNode] = {}
     for label, rows in zip(by_label, results, strict=True):
         for key, props in rows:
-            name = props.get("name") or props.get("title") or key
-            found[(label, key)] = NetNode(key, label, name, props.get("birthYear"))
+            shown = next((p for p in ("name", "title") if props.get(p) is not None), None)
+            name = props[shown] if shown else key
+            found[(label, key)] = NetNode(key, label, name, props.get("birthYear"), shown)
     return [found[ref] for ref in wanted if ref in found]
 
 
@@ -141,32 +176,59 @@ async def hop(
     types: Sequence[str],
     labels: Sequence[str],
     cap: int,
+    withheld: Withheld | None = None,
 ) -> Hop:
-    """The relationships of ``frontier`` (each label's batch at most ``cap`` edges)."""
+    """The relationships of ``frontier`` (each label's batch at most ``cap`` edges of the open
+    types, and at most ``cap`` of the ``withheld`` types that its ``admit`` lets through)."""
     by_label: dict[str, list[str]] = defaultdict(list)
+    origin_label: dict[str, str] = {}
     for node in frontier:
         by_label[node.label].append(node.key)
-    params = {"types": list(types), "labels": list(labels), "cap": cap + 1}
+        origin_label[node.key] = node.label
+    checked = [t for t in types if withheld is not None and t in withheld.types]
+    open_types = [t for t in types if t not in checked]
+    reads = [(open_types, cap + 1, False)] if open_types else []
+    reads += [(checked, WITHHELD_READ, True)] if checked else []
+    batches = [
+        (ts, limit, screened, label, keys)
+        for ts, limit, screened in reads
+        for label, keys in by_label.items()
+        if not screened or any(label in ENDS[t] for t in ts)
+    ]
     results = await asyncio.gather(
         *(
-            store.read(neighbours_statement(label), {**params, "keys": keys})
-            for label, keys in by_label.items()
+            store.read(
+                neighbours_statement(label),
+                {"types": ts, "labels": list(labels), "cap": limit, "keys": keys},
+            )
+            for ts, limit, _, label, keys in batches
         )
     )
-    edges: list[tuple[NetNode, NetEdge]] = []
-    origins: list[str] = []
+    found: list[tuple[NetNode, NetEdge, str]] = []
     cut = False
-    for rows in results:
-        cut = cut or len(rows) > cap
-        for row in rows[:cap]:
-            reached = NetNode(row["key"], row["label"], row["name"], row["birthYear"])
-            source, target = (
-                (row["origin"], row["key"]) if row["outgoing"] else (row["key"], row["origin"])
-            )
-            props = {k: v for k, v in (row["props"] or {}).items() if k not in HIDDEN_EDGE_PROPS}
-            edges.append((reached, NetEdge(row["type"], source, target, props)))
-            origins.append(row["origin"])
-    return Hop(edges, origins, cut)
+    for (_, _, screened, _, _), rows in zip(batches, results, strict=True):
+        batch = [_edge_row(row, origin_label) for row in rows]
+        if screened and withheld is not None and batch:
+            flags = await withheld.admit([edge for _, edge, _ in batch])
+            batch = [item for item, ok in zip(batch, flags, strict=True) if ok]
+        cut = cut or len(batch) > cap
+        found.extend(batch[:cap])
+    return Hop([(n, e) for n, e, _ in found], [origin for _, _, origin in found], cut)
+
+
+def _edge_row(
+    row: Mapping[str, Any], origin_label: Mapping[str, str]
+) -> tuple[NetNode, NetEdge, str]:
+    """The node reached, the edge, and the frontier key it was reached from."""
+    reached = NetNode(row["key"], row["label"], row["name"], row["birthYear"], row["shown"])
+    ends = [(row["origin"], origin_label[row["origin"]]), (row["key"], row["label"])]
+    (source, source_label), (target, target_label) = ends if row["outgoing"] else ends[::-1]
+    props = {k: v for k, v in (row["props"] or {}).items() if k not in HIDDEN_EDGE_PROPS}
+    return (
+        reached,
+        NetEdge(row["type"], source, target, props, source_label, target_label),
+        row["origin"],
+    )
 
 
 def _expands(node: NetNode, root: NetNode) -> bool:
@@ -181,9 +243,10 @@ async def neighbourhood(
     labels: Sequence[str],
     types: Sequence[str],
     limit: int,
+    withheld: Withheld | None = None,
 ) -> Subgraph:
     """The nodes within ``depth`` hops of ``root`` (at most ``limit`` of them) and the edges
-    among them that the walk crossed."""
+    among them that the walk crossed (none that ``withheld`` refuses)."""
     seen: dict[str, NetNode] = {root.key: root}
     edges: dict[tuple[str, str, str, Any], NetEdge] = {}
     frontier = [root]
@@ -192,7 +255,9 @@ async def neighbourhood(
         expandable = [n for n in frontier if _expands(n, root)]
         if not expandable:
             break
-        found = await hop(store, expandable, types=types, labels=labels, cap=limit * 4)
+        found = await hop(
+            store, expandable, types=types, labels=labels, cap=limit * 4, withheld=withheld
+        )
         truncated = truncated or found.cut
         nxt: list[NetNode] = []
         for reached, edge in found.edges:
@@ -216,10 +281,12 @@ async def shortest_connection(
     types: Sequence[str],
     labels: Sequence[str],
     frontier_cap: int = 2_000,
+    withheld: Withheld | None = None,
 ) -> tuple[list[NetNode], list[NetEdge], bool]:
     """One shortest path from ``start`` to ``goal`` (nodes and edges in order), searched from
-    both ends at once; ``([], [], truncated)`` when there is none within ``max_depth`` hops.
-    Reference nodes are passed through only at the ends."""
+    both ends at once over the edges ``withheld`` does not refuse; ``([], [], truncated)`` when
+    there is none within ``max_depth`` hops. Reference nodes are passed through only at the
+    ends."""
     if start.key == goal.key:
         return [start], [], False
     # For each side: node key -> (previous node key, edge), and the node objects.
@@ -235,7 +302,9 @@ async def shortest_connection(
         side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
         ends = (start, goal)
         expandable = [n for n in frontiers[side] if n.label not in REFERENCE_LABELS or n in ends]
-        found = await hop(store, expandable, types=types, labels=labels, cap=frontier_cap)
+        found = await hop(
+            store, expandable, types=types, labels=labels, cap=frontier_cap, withheld=withheld
+        )
         truncated = truncated or found.cut
         hops += 1
         nxt: list[NetNode] = []

@@ -142,6 +142,12 @@ async def related_one(info: Info, key: str, rel: Rel, direction: Direction) -> A
         return None
     record = page.items[0].node
     _check_row(await info.context.access.rows(child), record)
+    if (end := policy.PERSONAL_TIES.get(rel.type)) is not None:
+        # A personal tie (a time-bank entry spent on a need: family) only for a viewer who may
+        # know who the resident at its resident end is.
+        resident = record.id if child == end else key
+        if not policy.shows_tie(rel.type, await info.context.access.view(end, resident)):
+            raise Forbidden(policy.tie_denial(rel.type))
     return to_node(child, record)
 
 

@@ -2,12 +2,17 @@
 
 Every node of every answer passes through :func:`_present`: a row the viewer may not see is left
 out (with its edges), and a resident's display name is their name only where the viewer's view
-of that resident lets them read it (and that read is audited like any other).
+of that resident lets them read it (and that read is audited like any other); a need's or a
+record's title is free text about a resident and is shown on the same terms
+(``policy.in_analysis``). Every walk goes through :func:`_withheld`: an edge that is a personal fact
+about a resident (``policy.PERSONAL_TIES``: family) is left out unless the viewer's view of that
+resident is identifying, and no walk or path crosses it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import statistics as stats
 from collections import Counter
@@ -21,7 +26,7 @@ from graph import collaboration as collab
 from graph import gaps, network
 from graph import statistics as figures
 from graph.labels import RELATIONSHIP_TYPES
-from graph.network import NetEdge, NetNode
+from graph.network import NetEdge, NetNode, Withheld
 from resolvers.entities import entity, entity_list  # noqa: F401 - the schema's loaders
 from schema.base import yuan
 from schema.context import Info
@@ -58,22 +63,50 @@ async def _visible(info: Info, nodes: Iterable[NetNode]) -> dict[str, NetNode]:
     return {n.key: n for n in nodes if scopes[n.label] is None or scopes[n.label].admits(n.key)}
 
 
-async def _present(info: Info, nodes: Sequence[NetNode]) -> list[Any]:
-    """NetworkNode objects, residents' names withheld where the viewer may not read them."""
+def _withheld(info: Info) -> Withheld:
+    """The viewer's edge rule for walks: a personal tie only where their view of its resident
+    end is identifying (``policy.shows_tie``)."""
     access = info.context.access
-    residents = [n for n in nodes if n.label == "Resident"]
-    views = await asyncio.gather(*(access.view("Resident", n.key) for n in residents))
-    seen_as = {n.key: v for n, v in zip(residents, views, strict=True)}
+
+    async def admit(edges: Sequence[NetEdge]) -> list[bool]:
+        # For each personal tie, its resident end (label, key); None for every other edge.
+        ends: list[tuple[str, str | None] | None] = []
+        for e in edges:
+            label = policy.PERSONAL_TIES.get(e.type)
+            ends.append(None if label is None else (label, e.end(label)))
+        wanted = [end for end in dict.fromkeys(ends) if end is not None and end[1] is not None]
+        found = await asyncio.gather(*(access.view(label, key) for label, key in wanted if key))
+        views = dict(zip(wanted, found, strict=True))
+        return [
+            end is None or (end in views and policy.shows_tie(e.type, views[end]))
+            for e, end in zip(edges, ends, strict=True)
+        ]
+
+    return Withheld(frozenset(policy.PERSONAL_TIES), admit)
+
+
+async def _present(info: Info, nodes: Sequence[NetNode]) -> list[Any]:
+    """NetworkNode objects, residents' names and the free text of records about them withheld
+    where the viewer may not read them (``policy.in_analysis``)."""
+    access = info.context.access
+    # Records about residents whose display name is one of their properties (not their id).
+    about = [n for n in nodes if n.label in policy.ABOUT_RESIDENTS and n.name != n.key]
+    views = await asyncio.gather(*(access.view(n.label, n.key) for n in about))
+    seen_as = {(n.label, n.key): v for n, v in zip(about, views, strict=True)}
     node_type = _types().NetworkNode
     out = []
     for n in nodes:
         name, withheld = n.name, False
-        if n.label == "Resident":
-            if policy.may_read("Resident", "name", seen_as[n.key]):
-                access.read("Resident", n.key, "name")
-            else:
-                band = policy.age_band(n.birth_year)
-                name, withheld = (f"{RESIDENT} · {band}" if band else RESIDENT), True
+        view = seen_as.get((n.label, n.key))
+        if view is None:
+            pass  # a public entity, or a record shown by its id
+        elif policy.in_analysis(n.label, n.shown or "name", view):
+            access.read(n.label, n.key, n.shown or "name")
+        elif n.label == "Resident":
+            band = policy.age_band(n.birth_year)
+            name, withheld = (f"{RESIDENT} · {band}" if band else RESIDENT), True
+        else:
+            name, withheld = n.key, True
         out.append(
             node_type(
                 id=to_global_id(n.label, n.key),
@@ -130,6 +163,7 @@ async def neighborhood(
         labels=wanted,
         types=_names(relationship_types, RELATIONSHIP_TYPES),
         limit=limit,
+        withheld=_withheld(info),
     )
     return await _subgraph(info, sub.nodes, sub.edges, sub.truncated, _types().Subgraph)
 
@@ -164,6 +198,7 @@ async def shortest_connection(
         max_depth=max_depth,
         types=types,
         labels=network.NETWORK_LABELS,
+        withheld=_withheld(info),
     )
     cls = _types().NetworkPath
     visible = await _visible(info, path)
@@ -331,6 +366,24 @@ def _scope(district_id: str | None, community_id: str | None) -> tuple[str | Non
     return _key(district_id, "District"), _key(community_id, "Community")
 
 
+async def _placed(info: Info, label: str, subjects: Sequence[gaps.Subject]) -> list[gaps.Subject]:
+    """Subjects where the viewer may place them: at the resident's home (a need's place is its
+    resident's) only where their view may read it, else at the centre of its ~500 m cell, as
+    ``approximateLocation`` shows it. Otherwise ``radiusMeters`` (1 m steps) and the counts it
+    changes would measure the distance from a door to each volunteer in reach."""
+    access = info.context.access
+    grants = await access.grants()
+    out = []
+    for s in subjects:
+        seen_as = policy.view(access.viewer, grants, label, s.key, frozenset({s.community}))
+        if policy.may_read("Resident", "location", seen_as):
+            out.append(s)
+        else:
+            latitude, longitude = policy.coarse(s.latitude, s.longitude)
+            out.append(dataclasses.replace(s, latitude=latitude, longitude=longitude))
+    return out
+
+
 async def coverage_gaps(
     info: Info,
     district_id: str | None,
@@ -358,6 +411,7 @@ async def coverage_gaps(
         subjects, truncated = await gaps.need_subjects(
             store, district=district, community=community, category=category
         )
+    subjects = await _placed(info, "Resident" if subject == "RESIDENTS" else "Need", subjects)
     supply = await gaps.supply(store, subjects, radius_meters)
     taxonomy = await gaps.taxonomy(store)
     # CPU work on tens of thousands of subjects: off the event loop, so other requests go on.

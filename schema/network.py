@@ -87,8 +87,10 @@ TYPE_TEXT = {
     "FOR": "A record or recruitment is for a need or project.",
     "HOLDS": "A volunteer holds a time-bank entry.",
     "EARNED_BY": "A time-bank entry was earned by a service record.",
-    "SPENT_ON": "A time-bank entry was spent on a need.",
-    "FAMILY_OF": "A volunteer is family of a resident.",
+    "SPENT_ON": "A time-bank entry was spent on a need (only family may be paid for): shown only "
+    "to viewers who may know who the need's resident is.",
+    "FAMILY_OF": "A volunteer is family of a resident: shown only to viewers who may know who the "
+    "resident is; walks and paths do not cross it for anyone else.",
 }
 
 NetworkLabel = strawberry.enum(
@@ -147,7 +149,8 @@ class NetworkNode:
     key: str = strawberry.field(description="The graph id.")
     label: NetworkLabel = strawberry.field(description="What kind of entity.")  # type: ignore[valid-type]
     name: str | None = strawberry.field(
-        description="Display name; a resident's name only where you may read it."
+        description="Display name; a resident's name, or a need's or record's title, only where "
+        "you may read it (otherwise an age band or the id)."
     )
     name_withheld: bool = strawberry.field(
         description="True when `name` stands in for a name you may not read."

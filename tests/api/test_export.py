@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import httpx
@@ -13,9 +15,12 @@ import networkx as nx
 import pytest
 from starlette.applications import Starlette
 
+import policy
 from auth import Role
 from config import Settings
+from graph import entities
 from graph.cypher import dynamic
+from graph.model import RELS
 from graph.network import NETWORK_LABELS
 from graph.store import GraphStore
 from schema.relay import to_global_id as gid
@@ -23,7 +28,7 @@ from tests.conftest import GraphQL, bearer, graph_env
 
 ROOT = Path(__file__).resolve().parents[2]
 # Counted here, independently of the export's paging: nodes of the network families and the
-# relationships between two of them.
+# relationships between two of them, but for the family ties no export carries.
 COUNT_NODES = dynamic(
     "test.export.nodes",
     "MATCH (n) WHERE any(x IN labels(n) WHERE x IN $labels) RETURN count(n) AS n",
@@ -31,17 +36,24 @@ COUNT_NODES = dynamic(
 COUNT_EDGES = dynamic(
     "test.export.edges",
     "MATCH (a)-[r]->(b) WHERE any(x IN labels(a) WHERE x IN $labels) "
-    "AND any(x IN labels(b) WHERE x IN $labels) RETURN count(r) AS n",
+    "AND any(x IN labels(b) WHERE x IN $labels) AND NOT type(r) IN $personal "
+    "RETURN count(r) AS n",
 )
+PERSONAL = ["FAMILY_OF", "SPENT_ON"]  # a volunteer's family; credits only family may spend
 PII_NAME = "林婆婆"
-# Attributes no node of the family may carry in an export.
+# Attributes no node of the family may carry in an export: PII, and free text about residents.
 WITHHELD = {
     "Resident": {"name", "phone", "address", "idNumber", "birthYear", "latitude", "search"},
     "Volunteer": {"phone", "latitude", "birthYear", "search"},
     "SocialWorker": {"phone"},
     "Expert": {"phone"},
-    "Need": {"description", "closingNote"},
+    "Need": {"title", "description", "closingNote", "search"},
+    "ServiceRecord": {"title", "note"},
+    "Referral": {"reason", "outcome"},
+    "TimeBankEntry": {"note"},
 }
+# 何姨 (volunteer-zs-near) is a resident's daughter: the demo's one family tie.
+HE_YI, MOTHER = "volunteer-zs-near", "resident-zs-neighbour-1"
 
 
 def _assert_deidentified(graph: nx.MultiDiGraph) -> None:
@@ -60,7 +72,7 @@ async def test_the_whole_graph_exports_as_graphml_with_every_node_and_edge(
 ) -> None:
     labels = {"labels": list(NETWORK_LABELS)}
     nodes = (await engine_store.read(COUNT_NODES, labels))[0]["n"]
-    edges = (await engine_store.read(COUNT_EDGES, labels))[0]["n"]
+    edges = (await engine_store.read(COUNT_EDGES, {**labels, "personal": PERSONAL}))[0]["n"]
     settings: Settings = demo_app.state.settings
     env = {
         "PATH": "/usr/bin:/bin",
@@ -79,6 +91,8 @@ async def test_the_whole_graph_exports_as_graphml_with_every_node_and_edge(
     assert graph.number_of_edges() == edges
     assert PII_NAME not in (tmp_path / "graph.graphml").read_text()
     _assert_deidentified(graph)
+    assert not graph.has_edge(HE_YI, MOTHER)
+    assert not {t for _, _, t in graph.edges(data="type")} & set(PERSONAL)
     resident = graph.nodes["resident-zs-lin"]
     assert resident["entity"] == "Resident" and resident["label"].startswith("服务对象")
     assert "approximateLatitude" in resident and "latitude" not in resident
@@ -134,3 +148,91 @@ async def test_bad_export_requests_get_clear_errors(
         response = await http.get("/export/graph.graphml", params=params)
     assert response.status_code == status
     assert response.json()["errors"][0]["extensions"]["code"] == code
+
+
+async def test_an_export_around_a_volunteer_carries_no_family_tie_to_a_resident(
+    demo_app: Starlette, settings: Settings
+) -> None:
+    root = {"root": gid("Volunteer", HE_YI), "depth": 1}
+    for role in (Role.ANALYST, Role.ADMIN):  # exports are the same for every role
+        async with _client(demo_app, bearer(settings, role, "someone")) as http:
+            response = await http.get("/export/graph.graphml", params=root)
+            graph = nx.read_graphml(io.BytesIO(response.content))
+            # The mother is not even a node: at one hop from her daughter only the tie reaches her.
+            assert HE_YI in graph and MOTHER not in graph
+            assert "FAMILY_OF" not in {t for _, _, t in graph.edges(data="type")}
+            edges = (await http.get("/export/edges.csv", params=root)).text
+            assert "FAMILY_OF" not in edges and MOTHER not in edges and "PARENT" not in edges
+
+
+async def test_exported_needs_and_records_carry_no_free_text(
+    demo_app: Starlette, settings: Settings
+) -> None:
+    lin = {"root": gid("Resident", "resident-zs-lin"), "depth": 2}
+    async with _client(demo_app, bearer(settings, Role.ANALYST, "analyst-zs-bureau")) as http:
+        response = await http.get("/export/graph.graphml", params=lin)
+    graph = nx.read_graphml(io.BytesIO(response.content))
+    needs = [key for key, entity in graph.nodes(data="entity") if entity == "Need"]
+    assert "need-zs-lin-visit" in needs
+    _assert_deidentified(graph)
+    # Her weekly visit's title (每周上门探访) is neither a property nor the label Gephi shows.
+    assert all(graph.nodes[key]["label"] == key for key in needs)
+    assert "每周上门探访" not in response.text
+
+
+# --- the guard: everything stored about residents is declared --------------------------------
+
+ABOUT = sorted(policy.ABOUT_RESIDENTS)
+
+
+def _declared(label: str) -> set[str]:
+    return (
+        set(policy.FIELD_VIEWS.get(label, {}))
+        | policy.FREE_TEXT.get(label, frozenset())
+        | policy.PLAIN.get(label, frozenset())
+    )
+
+
+@pytest.mark.parametrize("label", ABOUT)
+def test_every_property_of_a_record_about_residents_is_declared_once(label: str) -> None:
+    record = entities.family_named(label).record
+    stored = {entities.camel(f.name) for f in dataclasses.fields(record)}
+    assert stored <= _declared(label), f"declare {sorted(stored - _declared(label))} in policy"
+    plain = policy.PLAIN.get(label, frozenset())
+    assert not plain & policy.FREE_TEXT.get(label, frozenset())
+    assert not plain & set(policy.FIELD_VIEWS.get(label, {}))
+    # The strings declared plain are ids and vocabulary (a short, fixed form): declaring another
+    # one plain is a decision this list makes visible.
+    hints = typing.get_type_hints(record)
+    strings = {entities.camel(f.name) for f in dataclasses.fields(record)
+               if "str" in str(hints[f.name])}  # fmt: skip
+    assert strings & plain <= {"id", "gender", "languages", "status", "urgency", "source",
+                               "slots", "oneOffSlot", "oneOffKey", "kind"}  # fmt: skip
+
+
+FREE_TEXT_SEEN = dynamic(
+    "test.export.free_text",
+    "MATCH (n) WHERE any(x IN labels(n) WHERE x IN $labels) "
+    "UNWIND keys(n) AS k RETURN DISTINCT [x IN labels(n) WHERE x IN $labels][0] AS label, k",
+)
+
+
+async def test_every_property_stored_about_residents_in_the_demo_is_declared(
+    demo_app: Starlette, engine_store: GraphStore
+) -> None:
+    rows = await engine_store.read(FREE_TEXT_SEEN, {"labels": ABOUT})
+    undeclared = {(r["label"], r["k"]) for r in rows
+                  if r["k"] not in _declared(r["label"]) | policy.INTERNAL_PROPS}  # fmt: skip
+    assert not undeclared
+
+
+def test_every_relationship_touching_residents_is_declared_personal_or_not() -> None:
+    touching = {rel.type for rel in RELS if {rel.start, rel.end} & policy.ABOUT_RESIDENTS}
+    personal, service = set(policy.PERSONAL_TIES), set(policy.SERVICE_TIES)
+    assert touching == personal | service and not personal & service
+    assert {"FAMILY_OF", "SPENT_ON"} <= personal
+    for kind, end in policy.PERSONAL_TIES.items():
+        assert any(rel.type == kind and end in {rel.start, rel.end} for rel in RELS)
+    # Their properties are dates, counts, vocabulary and who recorded them: no free text.
+    props = {p for rel in RELS if {rel.start, rel.end} & policy.ABOUT_RESIDENTS for p in rel.props}
+    assert props <= {"since", "by", "slots", "at", "quantity", "relation"}

@@ -15,7 +15,18 @@ from starlette.applications import Starlette
 
 from auth import Role
 from config import Settings
+from graph import people as P  # noqa: N812 - the demo data's short aliases
+from graph import taxonomy as T  # noqa: N812
+from graph.cypher import dynamic
+from graph.entities import Point
+from graph.people import Resident, Volunteer
+from graph.places import Community
+from graph.store import GraphStore
+from graph.system import clear_graph
+from graph.taxonomy import ServiceCategory, Skill
 from schema.relay import to_global_id as gid
+from seeds import demo
+from seeds.batch import Batch
 from seeds.demo import EAST_TEAMS, SOUTH_AWARDS
 from tests.conftest import GraphQL, bearer
 
@@ -337,3 +348,158 @@ async def test_bad_network_arguments_get_clear_errors(analyst: GraphQL) -> None:
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     (error,) = await analyst.errors(STATS, district=gid("District", "district-nowhere"))
     assert error["extensions"]["code"] == "NOT_FOUND"
+
+
+# --- personal ties and free text about residents --------------------------------------------
+
+# 何姨 (a volunteer, named in public) is the daughter of a resident of 起湾 (FAMILY_OF, relation
+# PARENT); she has also served her mother's weekly visit (PERFORMED -> record -> FOR -> need).
+HE_YI = gid("Volunteer", "volunteer-zs-near")
+MOTHER = gid("Resident", "resident-zs-neighbour-1")
+MOTHERS_VISIT = gid("Need", "need-zs-neighbour-visit")
+COVERING_WORKER = "worker-0001"  # covers 起湾
+
+
+def _as(demo_app: Starlette, settings: Settings, role: Role, subject: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=demo_app),
+        base_url="http://testserver",
+        headers=bearer(settings, role, subject),
+    )
+
+
+def _ties(found: dict, kind: str) -> list[tuple[str, str]]:
+    return [(e["source"], e["target"]) for e in found["edges"] if e["type"] == kind]
+
+
+async def test_an_analyst_does_not_see_that_a_named_volunteer_is_a_residents_family(
+    analyst: GraphQL, gql: GraphQL, demo_app: Starlette, settings: Settings
+) -> None:
+    body = await analyst.raw(HOOD, id=HE_YI)
+    found = body["data"]["neighborhood"]
+    assert not _ties(found, "FAMILY_OF") and "PARENT" not in str(body)
+    # Her mother is not reached through the tie either: nothing at one hop says she exists.
+    assert MOTHER not in {n["id"] for n in found["nodes"]}
+    # Asking for the tie by name finds nothing beyond the volunteer herself.
+    only = await analyst(
+        "query ($id: ID!) { neighborhood(id: $id, relationshipTypes: [FAMILY_OF]) "
+        "{ nodes { id } edges { type } } }",
+        id=HE_YI,
+    )
+    assert only["neighborhood"] == {"nodes": [{"id": HE_YI}], "edges": []}
+    # An administrator, and the social worker covering the mother's community, see it.
+    assert _ties((await gql(HOOD, id=HE_YI))["neighborhood"], "FAMILY_OF") == [(HE_YI, MOTHER)]
+    async with _as(demo_app, settings, Role.SOCIAL_WORKER, COVERING_WORKER) as http:
+        seen = (await GraphQL(http)(HOOD, id=HE_YI))["neighborhood"]
+    assert _ties(seen, "FAMILY_OF") == [(HE_YI, MOTHER)]
+
+
+async def test_the_shortest_connection_does_not_run_through_a_hidden_family_tie(
+    analyst: GraphQL, gql: GraphQL
+) -> None:
+    both = {"from": HE_YI, "to": MOTHER}
+    admin = (await gql(CONNECT, **both))["shortestConnection"]
+    assert admin["length"] == 1 and [e["type"] for e in admin["edges"]] == ["FAMILY_OF"]
+    # The analyst's path is one any neighbour in 起湾 has: nothing says "family".
+    found = (await analyst(CONNECT, **both))["shortestConnection"]
+    assert found["found"] and found["length"] == 2
+    assert [e["type"] for e in found["edges"]] == ["SERVES_AREA", "LIVES_IN"]
+    assert found["nodes"][-1]["nameWithheld"]
+    # Over the family tie alone there is no path at all for the analyst.
+    alone = (await analyst(CONNECT, **both, types=["FAMILY_OF"]))["shortestConnection"]
+    assert alone == {"found": False, "length": None, "truncated": False, "nodes": [], "edges": []}
+
+
+async def test_credits_spent_on_family_are_not_an_edge_an_analyst_can_follow(
+    analyst: GraphQL, gql: GraphQL, demo_app: Starlette, engine_store: GraphStore
+) -> None:
+    # Time-bank credits pay only for family: an entry spent on the mother's need says FAMILY_OF.
+    spent = await gql(
+        "mutation ($v: ID!, $n: ID!) { spendTimeCredits(volunteerId: $v, needId: $n, hours: 2) "
+        "{ entry { key } } }",
+        v=HE_YI,
+        n=MOTHERS_VISIT,
+    )
+    entry = gid("TimeBankEntry", spent["spendTimeCredits"]["entry"]["key"])
+    try:
+        hood = (await analyst(HOOD, id=entry))["neighborhood"]
+        assert _ties(hood, "HOLDS") == [(HE_YI, entry)] and not _ties(hood, "SPENT_ON")
+        ledger = {"from": HE_YI, "to": MOTHERS_VISIT, "types": ["HOLDS", "SPENT_ON"]}
+        assert not (await analyst(CONNECT, **ledger))["shortestConnection"]["found"]
+        admin = (await gql(HOOD, id=entry))["neighborhood"]
+        assert _ties(admin, "SPENT_ON") == [(entry, MOTHERS_VISIT)]
+        # Nor through the entry itself in the ordinary API.
+        ledger_line = (
+            "query ($id: ID!) { node(id: $id) { ... on TimeBankEntry { volunteer { key } "
+            "spentOn { key } } } }"
+        )
+        body = await analyst.raw(ledger_line, id=entry)
+        assert body["data"]["node"] == {"volunteer": {"key": "volunteer-zs-near"}, "spentOn": None}
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+        assert (await gql(ledger_line, id=entry))["node"]["spentOn"] == {
+            "key": "need-zs-neighbour-visit"
+        }
+        assert (await gql(CONNECT, **ledger))["shortestConnection"]["length"] == 2
+    finally:  # the module's demo data is shared: put it back as it was
+        await clear_graph(engine_store)
+        await demo.load(engine_store)
+
+
+async def test_need_titles_written_about_a_resident_are_not_an_analysts_node_names(
+    analyst: GraphQL, gql: GraphQL
+) -> None:
+    lin = gid("Resident", "resident-zs-lin")
+    needs = [n for n in (await analyst(HOOD, id=lin))["neighborhood"]["nodes"]
+             if n["label"] == "Need"]  # fmt: skip
+    assert needs and all(n["nameWithheld"] and n["name"] == n["key"] for n in needs)
+    titles = {n["name"] for n in (await gql(HOOD, id=lin))["neighborhood"]["nodes"]
+              if n["label"] == "Need"}  # fmt: skip
+    assert "每周上门探访" in titles
+
+
+# A resident of a one-street test community, ~230 m from the centre of her ~500 m grid cell,
+# and a volunteer ~300 m from her door but ~530 m from that centre.
+DOOR = Point(22.5210, 113.3910)  # the cell's centre is (22.5225, 113.3925)
+VOLUNTEER_BASE = Point(22.5190, 113.3890)
+FORGET = dynamic(
+    "test.network.forget",
+    "MATCH (n) WHERE n.id IN $ids DETACH DELETE n",
+)
+
+
+@pytest.fixture
+async def one_door(demo_app: Starlette, engine_store: GraphStore) -> AsyncIterator[str]:
+    """A community holding one tagged resident and one volunteer in reach, beside the demo."""
+    batch = Batch()
+    batch.add(
+        Community("community-t-door", "试验社区", DOOR),
+        ServiceCategory("cat-t-door", "试验服务"),
+        Skill("skill-t-door", "试验专长"),
+        Resident("resident-t-door", "试验居民", DOOR, tags=("LIVING_ALONE",)),
+        Volunteer("volunteer-t-door", "试验义工", VOLUNTEER_BASE, service_radius_meters=2_000,
+                  availability=("MON_AM",)),
+    )  # fmt: skip
+    batch.link(T.SKILL_OF_CATEGORY, "skill-t-door", "cat-t-door")
+    batch.link(P.RESIDENT_LIVES_IN, "resident-t-door", "community-t-door")
+    batch.link(P.VOLUNTEER_HAS_SKILL, "volunteer-t-door", "skill-t-door", level=3, certified=True)
+    await batch.flush(engine_store)
+    yield gid("Community", "community-t-door")
+    ids = ["community-t-door", "cat-t-door", "skill-t-door", "resident-t-door", "volunteer-t-door"]
+    await engine_store.write(FORGET, {"ids": ids})
+
+
+async def test_a_gap_survey_measures_an_analysts_residents_from_their_cell_not_their_door(
+    analyst: GraphQL, gql: GraphQL, one_door: str
+) -> None:
+    survey = """query ($c: ID!, $cat: ID!, $r: Int!) { coverageGaps(communityId: $c,
+        subject: RESIDENTS, categoryId: $cat, radiusMeters: $r, minCandidates: 1)
+        { groups { subjects uncovered } } }"""
+    at = {"c": one_door, "cat": gid("ServiceCategory", "cat-t-door")}
+    # 400 m reaches her from the volunteer's base: the administrator's survey, from her door.
+    admin = (await gql(survey, **at, r=400))["coverageGaps"]["groups"]
+    assert admin == [{"subjects": 1, "uncovered": 0}]
+    # The analyst's is from her cell's centre: 400 m does not reach, 600 m does. Stepping the
+    # radius metre by metre tells the analyst nothing finer than the cell she can already see.
+    for radius, uncovered in ((400, 1), (600, 0)):
+        found = (await analyst(survey, **at, r=radius))["coverageGaps"]["groups"]
+        assert found == [{"subjects": 1, "uncovered": uncovered}]
