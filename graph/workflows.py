@@ -695,6 +695,16 @@ class Request:
     by: str | None = None  # the acting person's id, recorded where the workflow keeps it
 
     @property
+    def stored_key(self) -> str | None:
+        """The key as the graph keeps it: the caller's key *of this actor*. Keys are chosen by
+        clients, so two actors may pick the same one; scoped, they are two requests, and a replay
+        only ever answers the actor who made the first. (Keys stored before keys were scoped are
+        the bare key: never matched again, so they can replay to no one.)"""
+        if self.key is None:
+            return None
+        return json.dumps([self.by, self.key], ensure_ascii=False, separators=(",", ":"))
+
+    @property
     def fingerprint(self) -> str:
         canonical = json.dumps(
             {"operation": self.operation, "inputs": self.inputs}, sort_keys=True, default=str
@@ -730,7 +740,7 @@ async def perform(
     """Run one guarded statement; raise the user-facing error for its problem, if any."""
     full = {
         **params,
-        "key": request.key,
+        "key": request.stored_key,
         "operation": request.operation,
         "fingerprint": request.fingerprint,
         "at": params.get("at") or now(),
@@ -744,7 +754,7 @@ async def perform(
         # constraint on the key let one through. Answer as its retry.
         if request.key is None:
             raise
-        rows = await store.read(KEY_LOOKUP, {"key": request.key})
+        rows = await store.read(KEY_LOOKUP, {"key": request.stored_key})
     row = rows[0]
     problem = row["problem"]
     if problem == "REPLAY":
