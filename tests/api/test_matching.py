@@ -8,21 +8,18 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
-from starlette.applications import Starlette
 
 from auth import Role
-from config import Settings
 from graph.cypher import dynamic
 from graph.store import GraphStore
 from graph.system import clear_graph
 from schema.relay import to_global_id
 from seeds import demo
-from tests.conftest import GraphQL, bearer
+from tests.conftest import GraphQL, SignIn
 
 WHO = """
 query ($need: ID!, $radius: Int, $slot: WeeklySlot, $first: Int = 10) {
@@ -189,31 +186,6 @@ async def test_link_resources_brings_the_five_parts_together_with_reasons(gql: G
 
 # --- who may match, and how exactly they may measure ------------------------------------------
 
-Viewer = Callable[[Role, str], Awaitable[GraphQL]]
-
-
-@pytest.fixture
-async def signed_in(demo_app: Starlette, settings: Settings) -> AsyncIterator[Viewer]:
-    """GraphQL clients signed in as anyone, on the module's demo app."""
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=demo_app), base_url="http://testserver"
-    ) as http:
-
-        async def as_viewer(role: Role, subject: str) -> GraphQL:
-            client = httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=demo_app),
-                base_url="http://testserver",
-                headers=bearer(settings, role, subject),
-            )
-            opened.append(client)
-            return GraphQL(client)
-
-        opened: list[httpx.AsyncClient] = [http]
-        yield as_viewer
-        for client in opened[1:]:
-            await client.aclose()
-
-
 MATCH_ANY = """
 query ($need: ID!) {
   whoCanServe(needId: $need) { candidates { volunteer { key } } }
@@ -239,7 +211,7 @@ REFUSED = [
 @pytest.mark.parametrize(("role", "subject", "key"), REFUSED)
 @pytest.mark.parametrize("query", [MATCH_ANY, LINK_ANY], ids=["whoCanServe", "linkResources"])
 async def test_only_those_entrusted_with_a_need_may_match_for_it(
-    signed_in: Viewer, role: Role, subject: str, key: str, query: str
+    signed_in: SignIn, role: Role, subject: str, key: str, query: str
 ) -> None:
     viewer = await signed_in(role, subject)
     body = await viewer.raw(query, need=need(key))
@@ -258,7 +230,7 @@ async def test_only_those_entrusted_with_a_need_may_match_for_it(
 )
 @pytest.mark.parametrize("query", [MATCH_ANY, LINK_ANY], ids=["whoCanServe", "linkResources"])
 async def test_the_covering_worker_and_a_partner_that_accepted_the_referral_may_match(
-    signed_in: Viewer, role: Role, subject: str, key: str, query: str
+    signed_in: SignIn, role: Role, subject: str, key: str, query: str
 ) -> None:
     viewer = await signed_in(role, subject)
     await viewer(query, need=need(key))  # no error
@@ -330,7 +302,7 @@ async def _place(store: GraphStore, volunteer: str, point: tuple[float, float]) 
 
 
 async def test_a_base_the_viewer_may_not_read_is_given_as_a_band_not_metres(
-    gql: GraphQL, signed_in: Viewer, restore_demo: GraphStore
+    gql: GraphQL, signed_in: SignIn, restore_demo: GraphStore
 ) -> None:
     nearer, farther = await _two_bases_in_one_cell(gql, restore_demo)
     await _place(restore_demo, NEAR, nearer)
@@ -358,7 +330,7 @@ async def test_a_base_the_viewer_may_not_read_is_given_as_a_band_not_metres(
 
 
 async def test_moving_hidden_bases_within_their_cell_changes_no_answer_at_any_radius(
-    gql: GraphQL, signed_in: Viewer, restore_demo: GraphStore
+    gql: GraphQL, signed_in: SignIn, restore_demo: GraphStore
 ) -> None:
     """Trilateration needs answers that change with the exact base: here, swapping two
     volunteers' bases within one cell changes nothing the worker sees — not the bands, not the
