@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 import policy
@@ -66,12 +67,18 @@ async def _measure(
             cell = Point(*policy.coarse(where.latitude, where.longitude))
             return dataclasses.replace(context, location=cell), BANDED, False
     nearby = await matching.nearby(store, context, radius_meters)
-    views = await asyncio.gather(*(access.view("Volunteer", key) for key in nearby))
+    return context, await precision(info, nearby), True
+
+
+async def precision(info: Info, volunteers: Sequence[str]) -> matching.Precision:
+    """How exactly the viewer may measure these volunteers' bases (policy's distance rule)."""
+    access = info.context.access
+    views = await asyncio.gather(*(access.view("Volunteer", key) for key in volunteers))
     readable = [policy.point_readable("Volunteer", seen) for seen in views]
-    exact = frozenset(key for key, ok in zip(nearby, readable, strict=True) if ok)
-    if len(exact) == len(nearby):
-        return context, matching.EXACT, True
-    return context, dataclasses.replace(BANDED, exact=exact), True
+    exact = frozenset(key for key, ok in zip(volunteers, readable, strict=True) if ok)
+    if len(exact) == len(set(volunteers)):
+        return matching.EXACT
+    return dataclasses.replace(BANDED, exact=exact)
 
 
 async def who_can_serve(

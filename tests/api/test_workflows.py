@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
+import math
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -573,3 +575,68 @@ async def test_the_same_idempotency_key_from_another_actor_runs_their_own_change
     assert again["grant"]["fund"]["money"] == theirs["grant"]["fund"]["money"]
     errors = await first.errors(GRANT, f=fund, p=project, amount="5.00", key="grant-1")
     assert errors[0]["extensions"]["code"] == "CONFLICT"
+
+
+ELSEWHERE = dynamic(
+    "tests.workflows.elsewhere",
+    """
+    MATCH (v:Volunteer {id: $volunteer})
+    SET v.location = point({latitude: $latitude, longitude: $longitude}),
+        v.serviceRadiusMeters = $radius
+    WITH v
+    OPTIONAL MATCH (v)-[s:SERVES_AREA]->()
+    DELETE s
+    WITH DISTINCT v
+    MATCH (c:Community {id: 'community-zs-chaqiao'})
+    MERGE (v)-[:SERVES_AREA]->(c)
+    """,
+)
+UNASSIGN = """
+mutation ($need: ID!, $v: ID!) { unassignVolunteer(needId: $need, volunteerId: $v) { replayed } }
+"""
+
+
+def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6_378_140 * 2 * math.asin(math.sqrt(h))
+
+
+async def test_an_assignment_refused_as_out_of_range_says_nothing_finer_than_the_cell(
+    gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    """何姨 now serves only 槎桥, so worker-0001 (林婆婆's 起湾) may not read her base. Her base
+    is put at either end of one ~500 m cell ~2 km from 林婆婆, with a service radius between the
+    two: the administrator's "out of range" tells the two apart; the worker's answer may not."""
+    found = await gql(
+        "query ($r: ID!) { node(id: $r) { ... on Resident { location { latitude longitude } } } }",
+        r=gid("Resident", "resident-zs-lin"),
+    )
+    home = (found["node"]["location"]["latitude"], found["node"]["location"]["longitude"])
+    grid = 0.005  # the ~500 m cells of docs/ACCESS.md
+    centre = (
+        math.floor((home[0] + 0.018) / grid) * grid + grid / 2,
+        math.floor(home[1] / grid) * grid + grid / 2,
+    )
+    nearer, farther = (centre[0] - 0.0008, centre[1]), (centre[0] + 0.0008, centre[1])
+    radius = round(_metres(home, centre)) + 30  # the cell's centre is in range, `farther` not
+    assert _metres(home, nearer) < radius < _metres(home, farther)
+    worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
+    outcomes = {}
+    for where in (nearer, farther):
+        await engine_store.write(
+            ELSEWHERE,
+            {"volunteer": "volunteer-zs-near", "latitude": where[0], "longitude": where[1],
+             "radius": radius},
+        )  # fmt: skip
+        body = await worker.raw(ASSIGN, need=LIN_VISIT, volunteers=[{"volunteerId": NEAR}])
+        outcomes[where] = json.dumps(body.get("errors"))
+        if not body.get("errors"):
+            await worker(UNASSIGN, need=LIN_VISIT, v=NEAR)
+    assert outcomes[nearer] == outcomes[farther] == "null"
+    # The administrator may read her base: measured exactly, `farther` is out of range.
+    errors = await gql.errors(ASSIGN, need=LIN_VISIT, volunteers=[{"volunteerId": NEAR}])
+    assert "service radius" in errors[0]["message"]
