@@ -91,20 +91,23 @@ async def who_can_serve(
         raise BadUserInput(f"`first` must be between 1 and {matching.POOL}.")
     radius = _radius(radius_meters)
     await _entrusted(info, need)
-    context, precision, _ = await _measure(info, need, radius or matching.DEFAULT_RADIUS_METERS)
+    context, measured, home_exact = await _measure(
+        info, need, radius or matching.DEFAULT_RADIUS_METERS
+    )
     result = await matching.who_can_serve(
         info.context.store,
         need,
         radius_meters=radius,
         slot=slot.value if slot else None,
         first=first,
-        precision=precision,
+        precision=measured,
         context=context,
     )
-    return _matching(Matching, result)
+    return _matching(Matching, result, BASE_WITHHELD if home_exact else HOME_WITHHELD)
 
 
-def _matching(cls: type, result: matching.Matching) -> Any:
+def _matching(cls: type, result: matching.Matching, withheld: str) -> Any:
+    """The schema's Matching; ``withheld`` says why a candidate's metres are not given."""
     from schema import matching as types  # noqa: PLC0415
 
     proposal = result.proposal
@@ -113,7 +116,7 @@ def _matching(cls: type, result: matching.Matching) -> Any:
         radius_meters=result.radius_meters,
         slots=[WeeklySlot(s) for s in result.slots],
         headcount=result.context.headcount,
-        candidates=[_candidate(types, result.context, c) for c in result.candidates],
+        candidates=[_candidate(types, result.context, c, withheld) for c in result.candidates],
         proposal=types.TeamProposal(
             team_key=proposal.team,
             members=[
@@ -158,7 +161,9 @@ def _skill(key: str, name: str) -> Any:
     return to_node("Skill", Skill(key, name))
 
 
-def _candidate(types: Any, context: matching.NeedContext, c: matching.Candidate) -> Any:
+def _candidate(
+    types: Any, context: matching.NeedContext, c: matching.Candidate, withheld: str
+) -> Any:
     reason = types.Reason
     kind = types.ReasonKind
     reasons = []
@@ -240,7 +245,7 @@ def _candidate(types: Any, context: matching.NeedContext, c: matching.Candidate)
     return types.Candidate(
         volunteer_key=c.volunteer,
         team_keys=c.teams,
-        distance=_distance(types, c.distance_meters, c.exact, BASE_WITHHELD),
+        distance=_distance(types, c.distance_meters, c.exact, withheld),
         score=c.score,
         free_slots=[WeeklySlot(s) for s in c.free_slots],
         matched_skills=[
@@ -261,11 +266,11 @@ async def link_resources(info: Info, need_id: str, radius_meters: int | None) ->
     _, need = from_global_id(need_id, expect="Need")
     radius = _radius(radius_meters)
     await _entrusted(info, need)
-    context, precision, home_exact = await _measure(
+    context, measured, home_exact = await _measure(
         info, need, radius or matching.DEFAULT_RADIUS_METERS
     )
     links = await linking.link_resources(
-        info.context.store, need, radius_meters=radius, precision=precision, context=context
+        info.context.store, need, radius_meters=radius, precision=measured, context=context
     )
     organizations, resources = links.organizations, links.resources
     if not home_exact:  # measured from the home's cell: ordered by band, then by id
@@ -287,7 +292,9 @@ async def link_resources(info: Info, need_id: str, radius_meters: int | None) ->
     reason, kind = types.Reason, types.ReasonKind
     return types.ResourceLinks(
         need_key=need,
-        volunteers=_matching(types.Matching, links.matching),
+        volunteers=_matching(
+            types.Matching, links.matching, BASE_WITHHELD if home_exact else HOME_WITHHELD
+        ),
         social_workers=[
             types.LinkedSocialWorker(
                 key=w.id,
