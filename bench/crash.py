@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 from starlette.datastructures import Secret
 
-from auth import Role, mint
+from auth import Role, Viewer, mint
 from config import Settings
 from graph import local_neo4j
 from graph.connect import open_store
@@ -147,11 +147,11 @@ HAS_SIGN_UP = cypher(
 HAS_KEY = cypher(
     "bench.crash.keys", "UNWIND $keys AS k MATCH (i:IdempotencyKey {key: k}) RETURN i.key AS key"
 )
-ACTOR = "admin:admin-crash-test"  # who the writers are: keys are stored per actor
+WRITER = Viewer(Role.ADMIN, "admin-crash-test")  # keys are stored per actor: the writers' own
 
 
 def stored_key(key: str) -> str | None:
-    return Request("", {}, key, by=ACTOR).stored_key
+    return Request("", {}, key, by=WRITER.actor).stored_key
 
 
 INVARIANTS = {
@@ -408,7 +408,7 @@ async def crash_cycles(
         service.start()
         await service.ready()
         sample = await _sample(service.settings)
-        token = mint(service.settings, Role.ADMIN, ACTOR.split(":")[1], ttl_s=24 * 3600)
+        token = mint(service.settings, WRITER.role, WRITER.subject, ttl_s=24 * 3600)
         writers = Writers(service.port, token, sample, ledger, rng)
         recovery: list[float] = []
         for _ in range(cycles):
