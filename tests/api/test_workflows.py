@@ -640,3 +640,22 @@ async def test_an_assignment_refused_as_out_of_range_says_nothing_finer_than_the
     # The administrator may read her base: measured exactly, `farther` is out of range.
     errors = await gql.errors(ASSIGN, need=LIN_VISIT, volunteers=[{"volunteerId": NEAR}])
     assert "service radius" in errors[0]["message"]
+
+
+LEGACY_KEY = dynamic(
+    "tests.workflows.legacy_key",
+    "CREATE (:IdempotencyKey {key: 'grant-legacy', operation: 'grant', fingerprint: 'f', "
+    "result: 'fund-zs-east-seed', at: localdatetime()})",
+)
+
+
+async def test_a_key_stored_before_keys_were_per_actor_answers_no_one(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    """A bare key from before cannot be told apart by actor: it is never matched again, so
+    nobody gets its answer or its refusal; the request runs as a new one."""
+    await engine_store.write(LEGACY_KEY)
+    fund = gid("Fund", "fund-zs-east-seed")
+    project = gid("Project", "project-zs-clothes-bank")
+    done = await gql(GRANT, f=fund, p=project, amount="10.00", key="grant-legacy")
+    assert done["grant"]["replayed"] is False
