@@ -42,6 +42,7 @@ class Grants:
     records: frozenset[str] = frozenset()  # a volunteer's own service records
     entries: frozenset[str] = frozenset()  # a volunteer's own time-bank entries
     members: frozenset[str] = frozenset()  # volunteers in a partner's organization
+    employers: frozenset[str] = frozenset()  # organizations employing a social worker
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,61 @@ def age_band(birth_year: int | None, today: dt.date | None = None) -> str | None
     return f"{low}-{low + 9}"
 
 
+# --- distances ----------------------------------------------------------------------------
+
+# A distance measured from a known place says where the other end is: three exact distances from
+# homes a viewer knows trilaterate a volunteer's base to a metre. So a distance is exact only when
+# the viewer may read both ends: a protected point is its family's ``location`` in FIELD_VIEWS (a
+# resident's home, a volunteer's base); every other place (communities, organizations, venues,
+# resources) is public. A protected end the viewer may not read enters an answer only as the
+# centre of its ~500 m cell (:func:`coarse`), and the distance is shown only as a band of
+# :data:`DISTANCE_BANDS`: whatever the viewer asks, from whichever places, the answers depend on
+# that cell alone, and say no more than the cell a de-identified view shows anyway.
+LOCATION_FIELD = "location"
+# Upper edges of the bands, metres; the last band is open. The first is the ~500 m of the grid
+# (a nearer band would resolve within a cell); then doubling widths up to 5 km, where an annulus
+# holds a town's worth of homes; beyond 5 km nearness no longer decides a match (就近).
+DISTANCE_BANDS: tuple[int, ...] = (500, 1_000, 2_000, 5_000)
+
+
+def point_readable(label: str, seen_as: View) -> bool:
+    """May a viewer who sees an entity of ``label`` as ``seen_as`` read where it is?"""
+    return may_read(label, LOCATION_FIELD, seen_as)
+
+
+@dataclass(frozen=True)
+class DistanceBand:
+    at_least: int  # metres
+    under: int | None  # metres; None for the last, open band
+
+    @property
+    def representative(self) -> int:
+        """The one distance every point of the band is scored and ordered as: its middle (the
+        open band: its lower edge)."""
+        return self.at_least if self.under is None else (self.at_least + self.under) // 2
+
+    @property
+    def label(self) -> str:
+        def km(m: int) -> str:
+            return f"{m} m" if m < 1_000 else f"{m / 1_000:g} km"
+
+        if self.under is None:
+            return f"more than {km(self.at_least)}"
+        if self.at_least == 0:
+            return f"less than {km(self.under)}"
+        return f"{km(self.at_least)}–{km(self.under)}"
+
+
+BANDS: tuple[DistanceBand, ...] = tuple(
+    DistanceBand(low, high)
+    for low, high in zip((0, *DISTANCE_BANDS), (*DISTANCE_BANDS, None), strict=True)
+)
+
+
+def distance_band(meters: float) -> DistanceBand:
+    return BANDS[sum(1 for edge in DISTANCE_BANDS if edge <= meters)]
+
+
 # --- mutations ----------------------------------------------------------------------------
 
 
@@ -310,7 +366,8 @@ class Act(StrEnum):
     OWNER = "owner"  # the partner owning the resource, for a need referred to it
     KEEPER = "keeper"  # the partner offering the resource (changing what it offers)
     REFERRAL_RECEIVER = "referral_receiver"  # the partner a referral was sent to
-    REFERRER = "referrer"  # a covering social worker, or a partner referring a need it holds
+    REFERRER = "referrer"  # a covering social worker for their employer, or a partner forwarding
+    # a need whose referral to it it has accepted
     FUNDS = "funds"  # the organization managing the fund
 
 
@@ -332,6 +389,16 @@ class Target:
     volunteer: str | None = None  # the volunteer acted for
     organization: str | None = None  # the organization the caller says it acts for
     need: str | None = None  # the need a partner links a resource to or refers
+
+
+# A referral sends a resident's need, and once accepted their record, to another organization:
+# only someone already entrusted with the need may send it on, and only in their own name (a
+# referral "from" an organization is that organization's act, and shows as its collaboration).
+_REFERRER_RULE = (
+    "Refer a need from your own organization: as a social worker covering its community, from "
+    "the organization that employs you; as a partner, only a need whose referral to you you have "
+    "accepted."
+)
 
 
 def decide(viewer: Viewer, grants: Grants, act: Act, target: Target) -> Decision:
@@ -369,8 +436,9 @@ def decide(viewer: Viewer, grants: Grants, act: Act, target: Target) -> Decision
             "Only the organization a referral was sent to may answer it.",
         ),
         Act.REFERRER: (
-            covers or (partner and target.organization == subject and target.need in grants.needs),
-            "Refer from your own organization a need you hold, or as a covering social worker.",
+            (covers and target.organization in grants.employers)
+            or (partner and target.organization == subject and target.need in grants.visit_needs),
+            _REFERRER_RULE,
         ),
         Act.FUNDS: (
             partner and subject in target.organizations,
@@ -491,6 +559,35 @@ def in_analysis(label: str, field_name: str, seen_as: View) -> bool:
     if field_name in FREE_TEXT.get(label, ()):
         return seen_as in IDENTIFYING
     return field_name in PLAIN.get(label, ()) or field_name in FIELD_VIEWS.get(label, {})
+
+
+def may_match(viewer: Viewer, grants: Grants, need: str, communities: frozenset[str]) -> Decision:
+    """Whether ``viewer`` may ask who can serve a need, or what can help it (``whoCanServe``,
+    ``linkResources``): the answers are measured from the resident's home and name who could
+    come to it, so they are casework on that need, for the people entrusted with it: an
+    administrator, a social worker covering the need's community (``communities``), or a partner
+    that has accepted the need's referral."""
+    role = viewer.role
+    if role is Role.ADMIN:
+        return ALLOW
+    if role is Role.SOCIAL_WORKER and not communities.isdisjoint(grants.communities):
+        return ALLOW
+    if role is Role.PARTNER and need in grants.visit_needs:
+        return ALLOW
+    return Decision(
+        False,
+        {
+            Role.ANONYMOUS: "Sign in to match volunteers and resources to a need.",
+            Role.SOCIAL_WORKER: "You may match volunteers and resources only to needs in the "
+            "communities you cover.",
+            Role.PARTNER: "A partner may match volunteers and resources to a need only once it "
+            "has accepted the need's referral.",
+        }.get(
+            role,
+            "Matching volunteers and resources to a need is the work of the social workers "
+            "covering its community and of partners that have accepted its referral.",
+        ),
+    )
 
 
 # --- exports for analysis -----------------------------------------------------------------

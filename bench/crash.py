@@ -29,13 +29,14 @@ from typing import Any
 import httpx
 from starlette.datastructures import Secret
 
-from auth import Role, mint
+from auth import Role, Viewer, mint
 from config import Settings
 from graph import local_neo4j
 from graph.connect import open_store
 from graph.cypher import cypher
 from graph.local_neo4j import LocalNeo4j, Memory, free_port
 from graph.store import GraphStore
+from graph.workflows import Request
 from schema.relay import to_global_id as gid
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,6 +147,13 @@ HAS_SIGN_UP = cypher(
 HAS_KEY = cypher(
     "bench.crash.keys", "UNWIND $keys AS k MATCH (i:IdempotencyKey {key: k}) RETURN i.key AS key"
 )
+WRITER = Viewer(Role.ADMIN, "admin-crash-test")  # keys are stored per actor: the writers' own
+
+
+def stored_key(key: str) -> str | None:
+    return Request("", {}, key, by=WRITER.actor).stored_key
+
+
 INVARIANTS = {
     "recruitments over capacity": OVER_CAPACITY,
     "funds overdrawn": OVERDRAWN,
@@ -370,7 +378,10 @@ async def verify(store: GraphStore, ledger: Ledger) -> dict[str, Any]:
     found_records = {r["id"] for r in await store.read(HAS_RECORD, {"ids": sorted(ledger.records)})}
     pairs = [list(p) for p in sorted(ledger.sign_ups)]
     found_pairs = {tuple(r["pair"]) for r in await store.read(HAS_SIGN_UP, {"pairs": pairs})}
-    found_keys = {r["key"] for r in await store.read(HAS_KEY, {"keys": sorted(ledger.keys)})}
+    stored = {stored_key(k): k for k in ledger.keys}
+    found_keys = {
+        stored[r["key"]] for r in await store.read(HAS_KEY, {"keys": sorted(stored, key=str)})
+    }
     lost = (
         len(ledger.needs - found_needs) + len(ledger.records - found_records)
         + len(ledger.sign_ups - found_pairs) + len(ledger.keys - found_keys)
@@ -397,7 +408,7 @@ async def crash_cycles(
         service.start()
         await service.ready()
         sample = await _sample(service.settings)
-        token = mint(service.settings, Role.ADMIN, "admin-crash-test", ttl_s=24 * 3600)
+        token = mint(service.settings, WRITER.role, WRITER.subject, ttl_s=24 * 3600)
         writers = Writers(service.port, token, sample, ledger, rng)
         recovery: list[float] = []
         for _ in range(cycles):

@@ -1,10 +1,10 @@
 """The facts the access rules (``policy``) depend on, read from the graph.
 
 Once per request, :func:`grants` reads what the viewer's role makes relevant: a social worker's
-covered communities; a volunteer's active assignments and own records; a partner's referrals and
-members. :func:`communities_of` reads, for a batch of entities, the communities they are in (a
-resident's home, a need's community, a record's need's community, the communities a volunteer
-serves), which decides a social worker's view of them.
+covered communities and employers; a volunteer's active assignments and own records; a
+partner's referrals and members. :func:`communities_of` reads, for a batch of entities, the
+communities they are in (a resident's home, a need's community, a record's need's community, the
+communities a volunteer serves), which decides a social worker's view of them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ WORKER_GRANTS = cypher(
     "access.grants.social_worker",
     """
     MATCH (w:SocialWorker {id: $subject})
-    RETURN [(w)-[:COVERS]->(c:Community) | c.id] AS communities
+    RETURN [(w)-[:COVERS]->(c:Community) | c.id] AS communities,
+           [(w)-[:EMPLOYED_BY]->(o:Organization) | o.id] AS employers
     """,
 )
 
@@ -71,7 +72,12 @@ async def grants(store: GraphStore, role: str, subject: str | None) -> dict[str,
         return {}
     if role == "social_worker":
         rows = await store.read(WORKER_GRANTS, {"subject": subject})
-        return {"communities": _ids(rows[0], "communities")} if rows else {}
+        if not rows:
+            return {}
+        return {
+            "communities": _ids(rows[0], "communities"),
+            "employers": _ids(rows[0], "employers"),
+        }
     if role == "volunteer":
         rows = await store.read(
             VOLUNTEER_GRANTS, {"subject": subject, "active": list(ACTIVE_NEED_STATUSES)}

@@ -178,8 +178,12 @@ async def link_resources(
     radius_meters: int | None = None,
     today: dt.date | None = None,
     limit: int = LIMIT,
+    precision: matching.Precision = matching.EXACT,
+    context: matching.NeedContext | None = None,
 ) -> Links:
-    context = await matching.need_context(store, need)
+    """Everything that can help ``need``; ``context`` when the caller has read it already (and
+    placed its home as the viewer may know it), ``precision`` for the volunteers' bases."""
+    context = context or await matching.need_context(store, need)
     radius = radius_meters or matching.DEFAULT_RADIUS_METERS
     where = context.location
     params = {
@@ -194,7 +198,12 @@ async def link_resources(
     wide = {**params, "radius": max(radius, ORGANIZATION_RADIUS_METERS) if where else -1}
     pool, workers, orgs, funds, experts, resources = await asyncio.gather(
         matching.candidates(
-            store, context, radius_meters=radius, slots=context.slots, limit=matching.POOL
+            store,
+            context,
+            radius_meters=radius,
+            slots=context.slots,
+            limit=matching.POOL,
+            precision=precision,
         )
         if context.active
         else _nothing(),

@@ -16,7 +16,9 @@ A volunteer is **eligible** for a need when all of these hold (docs/MATCHING.md 
 **Score** (0–100): continuity 40 (has served this resident before, or serves another of their
 needs) + distance 30 × (1 − distance ÷ reach) + experience 15 × min(1, verified hours in the
 need's category ÷ 20) + star level 10 × stars ÷ 5 + slot coverage 5 × (free slots ÷ slots asked).
-Ties go to the nearer volunteer. The weights are below; the statement computes every term, so
+Ties go to the nearer volunteer. A base the viewer may not read counts only through its ~500 m
+cell and the band of that cell's distance (:class:`Precision`, the policy's distance rule), in
+eligibility, score and order alike. The weights are below; the statement computes every term, so
 the reasons shown with a candidate are exactly what ranked them.
 
 The resident's home is read first and sent as a point parameter: FalkorDB only uses the point
@@ -25,6 +27,7 @@ index for a distance to a constant point, not to a node matched earlier in the s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -71,32 +74,53 @@ NEED_CONTEXT = cypher(
     """,
 )
 
+# Active volunteers whose base may be within `$reach` of the point: the bases a matching may
+# measure, so the caller can ask which of them the viewer may measure exactly.
+NEARBY = cypher(
+    "matching.nearby",
+    """
+    MATCH (v:Volunteer)
+    WHERE $$within(v.location, point({latitude: $latitude, longitude: $longitude}), $reach)
+      AND v.status = 'ACTIVE'
+    RETURN v.id AS volunteer
+    """,
+)
+
+# A base the viewer may not read is measured from the centre of its grid cell (`$grid` degrees)
+# and ranked by the representative of that distance's band (`$band_edges`, `$band_reps`), so
+# nothing below — eligibility, score, order, the pool's cut — depends on more than the cell.
 CANDIDATES = cypher(
     "matching.candidates",
     f"""
     MATCH (v:Volunteer)
-    WHERE $$within(v.location, point({{latitude: $latitude, longitude: $longitude}}), $radius)
+    WHERE $$within(v.location, point({{latitude: $latitude, longitude: $longitude}}), $reach)
       AND v.status = 'ACTIVE'
-      AND $$distance(v.location, point({{latitude: $latitude, longitude: $longitude}}))
-          <= v.serviceRadiusMeters
       AND any(s IN $wanted WHERE s IN v.availability)
       AND (NOT $language_required OR any(l IN v.languages WHERE l IN $languages))
-    WITH v, $$distance(v.location, point({{latitude: $latitude, longitude: $longitude}}))
+    WITH v, $exact_all OR v.id IN $exact AS exact,
+         point({{latitude: $latitude, longitude: $longitude}}) AS home,
+         point({{latitude: floor(v.location.latitude / $grid) * $grid + $grid / 2.0,
+                longitude: floor(v.location.longitude / $grid) * $grid + $grid / 2.0}}) AS cell
+    WITH v, exact, CASE WHEN exact THEN $$distance(v.location, home)
+                        ELSE $$distance(cell, home) END AS measured
+    WHERE measured <= $radius AND measured <= v.serviceRadiusMeters
+    WITH v, exact, CASE WHEN exact THEN measured
+                        ELSE $band_reps[size([e IN $band_edges WHERE e <= measured])] END
          AS distance
     MATCH (v)-[:HAS_SKILL]->(s:Skill)-[:BROADER*0..{MAX_TAXONOMY_DEPTH}]->(t:Skill)
     WHERE t.id IN $required
-    WITH v, distance,
+    WITH v, exact, distance,
          collect(DISTINCT {{skill: s.id, skillName: s.name, required: t.id, requiredName: t.name}})
          AS matches
     OPTIONAL MATCH (v)-[a:ASSIGNED]->(other:Need)
     WHERE other.status IN $active
     OPTIONAL MATCH (other)<-[:HAS_NEED]-(who:Resident)
-    WITH v, distance, matches,
+    WITH v, exact, distance, matches,
          collect(CASE WHEN other IS NULL THEN NULL ELSE
                  {{slots: coalesce(a.slots, other.slots, []), oneOffSlot: other.oneOffSlot,
                    oneOffKey: other.oneOffKey, sameResident: who.id = $resident,
                    thisNeed: other.id = $need}} END) AS others
-    WITH v, distance, matches, others,
+    WITH v, exact, distance, matches, others,
          [s IN $wanted WHERE s IN v.availability AND none(o IN others WHERE s IN o.slots
              OR (o.oneOffSlot = s AND ($one_off_key IS NULL OR o.oneOffKey = $one_off_key)))]
          AS free
@@ -107,19 +131,19 @@ CANDIDATES = cypher(
       AND none(o IN others WHERE o.thisNeed)
     OPTIONAL MATCH (v)-[:PERFORMED]->(done:ServiceRecord)-[:FOR]->(:Need)
           <-[:HAS_NEED]-(:Resident {{id: $resident}})
-    WITH v, distance, matches, others, free, count(done) AS servedBefore
+    WITH v, exact, distance, matches, others, free, count(done) AS servedBefore
     OPTIONAL MATCH (v)-[:PERFORMED]->(rec:ServiceRecord)-[:OF_CATEGORY]->(:ServiceCategory)
           -[:BROADER*0..{MAX_TAXONOMY_DEPTH}]->(:ServiceCategory {{id: $category}})
     WHERE (:SocialWorker)-[:VERIFIED]->(rec)
-    WITH v, distance, matches, free, servedBefore,
+    WITH v, exact, distance, matches, free, servedBefore,
          any(o IN others WHERE o.sameResident) AS servesResident,
          coalesce(sum(rec.minutes), 0) AS categoryMinutes
     OPTIONAL MATCH (v)-[:MEMBER_OF]->(team:Organization)
-    WITH v, distance, matches, free, servedBefore, servesResident, categoryMinutes,
+    WITH v, exact, distance, matches, free, servedBefore, servesResident, categoryMinutes,
          collect(team.id) AS teams,
          CASE WHEN v.serviceRadiusMeters < $radius THEN v.serviceRadiusMeters ELSE $radius END
          AS reach
-    WITH v, distance, matches, free, servedBefore, servesResident, categoryMinutes, teams,
+    WITH v, exact, distance, matches, free, servedBefore, servesResident, categoryMinutes, teams,
          CASE WHEN servedBefore > 0 OR servesResident THEN $w_continuity ELSE 0.0 END
          AS continuityPoints,
          CASE WHEN reach > 0 THEN $w_distance * (1.0 - toFloat(distance) / reach) ELSE 0.0 END
@@ -129,17 +153,39 @@ CANDIDATES = cypher(
          AS experiencePoints,
          $w_star * toFloat(coalesce(v.starLevel, 0)) / 5.0 AS starPoints,
          $w_coverage * toFloat(size(free)) / size($wanted) AS coveragePoints
-    WITH v, distance, matches, free, servedBefore, servesResident, categoryMinutes, teams,
+    WITH v, exact, distance, matches, free, servedBefore, servesResident, categoryMinutes, teams,
          continuityPoints, distancePoints, experiencePoints, starPoints, coveragePoints,
          continuityPoints + distancePoints + experiencePoints + starPoints + coveragePoints
          AS score
-    RETURN v.id AS volunteer, distance, matches, free, servedBefore, servesResident,
+    RETURN v.id AS volunteer, exact, distance, matches, free, servedBefore, servesResident,
            categoryMinutes, teams, coalesce(v.starLevel, 0) AS starLevel, continuityPoints,
            distancePoints, experiencePoints, starPoints, coveragePoints, score
     ORDER BY score DESC, distance ASC, volunteer ASC
     LIMIT $limit
     """,
 )
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How exactly a matching may measure volunteers' bases, for one viewer (the policy's
+    distance rule, docs/ACCESS.md): the bases in ``exact`` (every base when it is None) exactly;
+    any other only from the centre of its ``grid``-degree cell, ranked as the representative
+    (``band_reps``) of the band (upper edges ``band_edges``) that distance falls in."""
+
+    exact: frozenset[str] | None = None
+    grid: float = 0.005
+    band_edges: tuple[int, ...] = ()
+    band_reps: tuple[int, ...] = (0,)
+
+    @property
+    def slack_meters(self) -> int:
+        """How much farther than the asked radius a base may be when its cell's centre is
+        within it: half a cell's diagonal (a degree of longitude is at most one of latitude)."""
+        return 0 if self.exact is None else math.ceil(self.grid * 111_320 * math.sqrt(2) / 2) + 1
+
+
+EXACT = Precision()
 
 
 @dataclass(frozen=True)
@@ -182,7 +228,8 @@ class SkillMatch:
 @dataclass(frozen=True)
 class Candidate:
     volunteer: str
-    distance_meters: float
+    distance_meters: float  # exact, or the representative of its band when not `exact`
+    exact: bool
     score: float
     points: dict[str, float]  # the score's terms, keyed like WEIGHTS
     matches: tuple[SkillMatch, ...]
@@ -248,6 +295,22 @@ async def need_context(store: GraphStore, need: str) -> NeedContext:
     )
 
 
+async def nearby(store: GraphStore, context: NeedContext, radius_meters: int) -> list[str]:
+    """Active volunteers whose base a matching within ``radius_meters`` might measure (with the
+    slack of a cell, for bases measured by their cell)."""
+    if context.location is None:
+        return []
+    rows = await store.read(
+        NEARBY,
+        {
+            "latitude": context.location.latitude,
+            "longitude": context.location.longitude,
+            "reach": radius_meters + Precision(frozenset()).slack_meters,
+        },
+    )
+    return [row["volunteer"] for row in rows]
+
+
 async def candidates(
     store: GraphStore,
     context: NeedContext,
@@ -255,6 +318,7 @@ async def candidates(
     radius_meters: int,
     slots: Sequence[str],
     limit: int,
+    precision: Precision = EXACT,
 ) -> list[Candidate]:
     """Eligible volunteers, best first (see the module docstring for the rules)."""
     if context.location is None or not slots or not context.required:
@@ -262,6 +326,12 @@ async def candidates(
     rows = await store.read(
         CANDIDATES,
         {
+            "reach": radius_meters + precision.slack_meters,
+            "exact_all": precision.exact is None,
+            "exact": sorted(precision.exact or ()),
+            "grid": precision.grid,
+            "band_edges": list(precision.band_edges),
+            "band_reps": list(precision.band_reps),
             "need": context.need,
             "resident": context.resident,
             "latitude": context.location.latitude,
@@ -283,6 +353,7 @@ async def candidates(
         Candidate(
             volunteer=row["volunteer"],
             distance_meters=float(row["distance"]),
+            exact=bool(row["exact"]),
             score=round(float(row["score"]), 2),
             points={name: round(float(row[f"{name}Points"]), 2) for name in WEIGHTS},
             matches=tuple(
@@ -330,7 +401,7 @@ def _fill(
     needed = dict.fromkeys(slots, headcount)
     members: list[ProposedMember] = []
     total = 0.0
-    for candidate in sorted(pool, key=lambda c: (-c.score, c.distance_meters)):
+    for candidate in sorted(pool, key=lambda c: (-c.score, c.distance_meters, c.volunteer)):
         taken = tuple(s for s in candidate.free_slots if needed.get(s, 0) > 0)
         if not taken:
             continue
@@ -351,8 +422,11 @@ async def who_can_serve(
     radius_meters: int | None = None,
     slot: str | None = None,
     first: int = 10,
+    precision: Precision = EXACT,
+    context: NeedContext | None = None,
 ) -> Matching:
-    context = await need_context(store, need)
+    """Who can serve ``need``; ``context`` when the caller has read it already."""
+    context = context or await need_context(store, need)
     if not context.active:
         raise GraphRejected(
             f"Need {need} is {context.status}; only needs still being served are matched."
@@ -360,7 +434,12 @@ async def who_can_serve(
     radius = radius_meters or DEFAULT_RADIUS_METERS
     slots = (slot,) if slot else context.slots
     pool = await candidates(
-        store, context, radius_meters=radius, slots=slots, limit=max(first, POOL)
+        store,
+        context,
+        radius_meters=radius,
+        slots=slots,
+        limit=max(first, POOL),
+        precision=precision,
     )
     proposal = propose(pool, slots, context.headcount)
     return Matching(context, radius, slots, tuple(pool[:first]), proposal)

@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from graph import matching
 from graph.cypher import cypher
 from graph.entities import node_rows
 from graph.errors import GraphConflict, GraphNotFound, GraphRejected
@@ -193,14 +194,22 @@ ASSIGN = cypher(
          [o IN assigned WHERE o.id <> need.id] AS others,
          any(o IN assigned WHERE o.id = need.id) AS already
     WITH seen, need, r, wanted, taken, item, v, skillMatches, others, already,
-         {FREE_SLOTS} AS free
+         {FREE_SLOTS} AS free,
+         CASE WHEN v.location IS NULL THEN NULL
+              ELSE point({{latitude: floor(v.location.latitude / $grid) * $grid + $grid / 2.0,
+                          longitude: floor(v.location.longitude / $grid) * $grid + $grid / 2.0}})
+         END AS cell
+    // A base the caller may not read is measured from its cell, as whoCanServe measures it.
+    WITH seen, need, r, wanted, taken, item, v, skillMatches, others, already, free,
+         CASE WHEN v IS NULL OR r IS NULL THEN NULL
+              WHEN $exact_all OR v.id IN $exact THEN $$distance(v.location, r.location)
+              ELSE $$distance(cell, r.location) END AS measured
     WITH seen, need, wanted, taken, item, v, free, coalesce(item.slots, free) AS slots, CASE
         WHEN v IS NULL THEN 'NOT_FOUND'
         WHEN already THEN 'ALREADY_ASSIGNED'
         WHEN v.status <> 'ACTIVE' THEN 'INACTIVE'
         WHEN skillMatches = 0 THEN 'NO_MATCHING_SKILL'
-        WHEN r IS NULL OR $$distance(v.location, r.location) > v.serviceRadiusMeters
-            THEN 'OUT_OF_RANGE'
+        WHEN measured IS NULL OR measured > v.serviceRadiusMeters THEN 'OUT_OF_RANGE'
         WHEN coalesce(need.languageRequired, false)
              AND none(l IN coalesce(v.languages, []) WHERE l IN coalesce(r.languages, []))
             THEN 'NO_COMMON_LANGUAGE'
@@ -695,6 +704,16 @@ class Request:
     by: str | None = None  # the acting person's id, recorded where the workflow keeps it
 
     @property
+    def stored_key(self) -> str | None:
+        """The key as the graph keeps it: the caller's key *of this actor*. Keys are chosen by
+        clients, so two actors may pick the same one; scoped, they are two requests, and a replay
+        only ever answers the actor who made the first. (Keys stored before keys were scoped are
+        the bare key: never matched again, so they can replay to no one.)"""
+        if self.key is None:
+            return None
+        return json.dumps([self.by, self.key], ensure_ascii=False, separators=(",", ":"))
+
+    @property
     def fingerprint(self) -> str:
         canonical = json.dumps(
             {"operation": self.operation, "inputs": self.inputs}, sort_keys=True, default=str
@@ -730,7 +749,7 @@ async def perform(
     """Run one guarded statement; raise the user-facing error for its problem, if any."""
     full = {
         **params,
-        "key": request.key,
+        "key": request.stored_key,
         "operation": request.operation,
         "fingerprint": request.fingerprint,
         "at": params.get("at") or now(),
@@ -744,7 +763,7 @@ async def perform(
         # constraint on the key let one through. Answer as its retry.
         if request.key is None:
             raise
-        rows = await store.read(KEY_LOOKUP, {"key": request.key})
+        rows = await store.read(KEY_LOOKUP, {"key": request.stored_key})
     row = rows[0]
     problem = row["problem"]
     if problem == "REPLAY":
@@ -874,14 +893,25 @@ def _not_eligible(row: Record) -> Exception:
 
 
 async def assign(
-    store: GraphStore, request: Request, need: str, items: Sequence[Mapping[str, Any]]
+    store: GraphStore,
+    request: Request,
+    need: str,
+    items: Sequence[Mapping[str, Any]],
+    precision: matching.Precision = matching.EXACT,
 ) -> Done:
+    """Assign volunteers; "within their own radius" measured with the caller's ``precision``."""
     # Lock volunteers in one order, so two assignments cannot wait on each other (Neo4j).
     ordered = sorted(items, key=lambda item: item["id"])
     return await perform(
         store,
         ASSIGN,
-        {"need": need, "items": [dict(item) for item in ordered]},
+        {
+            "need": need,
+            "items": [dict(item) for item in ordered],
+            "exact_all": precision.exact is None,
+            "exact": sorted(precision.exact or ()),
+            "grid": precision.grid,
+        },
         request,
         need,
         {

@@ -26,6 +26,7 @@ from graph.services import (
 )
 from graph.text import search_text
 from graph.workflows import Request, new_id
+from resolvers import matching
 from resolvers.entities import entity  # noqa: F401 - the schema's payload loader
 from schema.context import Info
 from schema.errors import BadUserInput
@@ -217,7 +218,10 @@ async def assign(info: Info, need_id: str, volunteers: Sequence[Any], key: str |
     if any(item["slots"] == [] for item in items):
         raise BadUserInput("`slots`, when given, must name at least one slot.")
     request = _request(info, "assignVolunteers", key, need=need, items=items)
-    done = await workflows.assign(info.context.store, request, need, items)
+    # "Out of range" is measured as whoCanServe measures for this viewer: a base they may not
+    # read only by its cell, or the refusal would be an exact-distance oracle.
+    measured = await matching.precision(info, [item["id"] for item in items])
+    done = await workflows.assign(info.context.store, request, need, items, measured)
     return _payload("NeedPayload", done)
 
 

@@ -8,16 +8,17 @@ No ``from __future__ import annotations`` here: the lazy references to other mod
 quoted names inside ``Annotated``, which strawberry resolves itself.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
 import strawberry
 
-from auth import Role
+import policy
 from resolvers import matching as resolve
 from schema.enums import WeeklySlot
-from schema.permissions import roles
+from schema.errors import Forbidden
 
 PEOPLE = "schema.people"
 ORGS = "schema.organizations"
@@ -72,6 +73,48 @@ class Reason:
     )
 
 
+@strawberry.type(description="A band of distances (docs/ACCESS.md, distances).")
+class DistanceBand:
+    at_least_meters: int = strawberry.field(description="Its lower edge, metres.")
+    under_meters: int | None = strawberry.field(
+        description="Its upper edge, metres (null: the open band beyond the last edge)."
+    )
+
+    @strawberry.field(description="The band in words, e.g. 500 m–1 km.")
+    def label(self) -> str:
+        return policy.DistanceBand(self.at_least_meters, self.under_meters).label
+
+
+@dataclass(frozen=True)
+class Distance:
+    """A distance as the viewer may know it: ``meters`` when they may read both ends, else only
+    its ``band`` (and why the metres are ``withheld``)."""
+
+    meters: int | None
+    withheld: str | None
+    band: DistanceBand
+
+
+@strawberry.type
+class Measured:
+    """A distance from the resident's home, exact only where the viewer may read both ends."""
+
+    distance: strawberry.Private[Distance]
+
+    @strawberry.field(
+        description="Metres from the resident's home; null (FORBIDDEN) when you may not read "
+        "one of the two ends — then only `distanceBand` is given."
+    )
+    def distance_meters(self) -> int | None:
+        if self.distance.meters is None:
+            raise Forbidden(self.distance.withheld or "The exact distance is withheld.")
+        return self.distance.meters
+
+    @strawberry.field(description="The band the distance falls in (always given).")
+    def distance_band(self) -> DistanceBand:
+        return self.distance.band
+
+
 @strawberry.type(description="How a volunteer's skill meets what the need requires.")
 class SkillMatch:
     skill: Annotated["Skill", strawberry.lazy(TAXONOMY)] = strawberry.field(  # noqa: F821
@@ -84,10 +127,9 @@ class SkillMatch:
 
 
 @strawberry.type(description="A volunteer able to serve a need, with why and how well.")
-class Candidate:
+class Candidate(Measured):
     volunteer_key: strawberry.Private[str]
     team_keys: strawberry.Private[tuple[str, ...]]
-    distance_meters: int = strawberry.field(description="From their base to the resident's home.")
     score: float = strawberry.field(description="Ranking score, 0–100 (docs/MATCHING.md).")
     free_slots: list[WeeklySlot] = strawberry.field(
         description="The need's slots they are free in."
@@ -172,9 +214,8 @@ class LinkedSocialWorker:
 
 
 @strawberry.type(description="An organization providing the need's category nearby, and why.")
-class LinkedOrganization:
+class LinkedOrganization(Measured):
     key: strawberry.Private[str]
-    distance_meters: int = strawberry.field(description="From the resident's home.")
     reasons: list[Reason] = strawberry.field(description="Why it is linked.")
 
     @strawberry.field(description="The organization.")
@@ -206,10 +247,9 @@ class LinkedExpert:
 
 
 @strawberry.type(description="A charity resource on offer that fits the need, and why.")
-class LinkedResource:
+class LinkedResource(Measured):
     key: strawberry.Private[str]
     remaining: int = strawberry.field(description="Still on offer, in its unit.")
-    distance_meters: int = strawberry.field(description="From the resident's home.")
     reasons: list[Reason] = strawberry.field(description="Why it is linked.")
 
     @strawberry.field(description="The resource.")
@@ -242,15 +282,12 @@ class ResourceLinks:
         return await resolve.entity(info, "Need", self.need_key)
 
 
-MATCHING_ROLES = "Matching volunteers and resources to a need is social workers' work."
-
-
 @strawberry.type
 class MatchingQuery:
     @strawberry.field(
-        extensions=roles(Role.SOCIAL_WORKER, reason=MATCHING_ROLES),
         description="Volunteers able to serve a need, ranked with distance, score and reasons; "
-        "and a proposal covering pairs and teams (谁能就近服务).",
+        "and a proposal covering pairs and teams (谁能就近服务). For administrators, the social "
+        "workers covering the need's community and a partner that accepted its referral.",
     )
     async def who_can_serve(
         self,
@@ -272,9 +309,9 @@ class MatchingQuery:
         return await resolve.who_can_serve(info, need_id, radius_meters, slot, first)
 
     @strawberry.field(
-        extensions=roles(Role.SOCIAL_WORKER, reason=MATCHING_ROLES),
         description="Everything that can help a need, each item with its reasons: volunteers, "
-        "social workers, organizations, funds, experts and resources (资源链接).",
+        "social workers, organizations, funds, experts and resources (资源链接). For the same "
+        "viewers as `whoCanServe`.",
     )
     async def link_resources(
         self,

@@ -11,7 +11,7 @@ persona with ``bearer``).
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -215,3 +215,26 @@ class GraphQL:
 @pytest.fixture
 def gql(demo_client: httpx.AsyncClient) -> GraphQL:
     return GraphQL(demo_client)
+
+
+SignIn = Callable[[Role, str], Awaitable[GraphQL]]
+
+
+@pytest.fixture
+async def signed_in(demo_app: Starlette, settings: Settings) -> AsyncIterator[SignIn]:
+    """``await signed_in(role, subject)``: a GraphQL client on the demo app signed in as anyone
+    (for tests where several people act)."""
+    opened: list[httpx.AsyncClient] = []
+
+    async def sign_in(role: Role, subject: str) -> GraphQL:
+        http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=demo_app),
+            base_url="http://testserver",
+            headers=bearer(settings, role, subject),
+        )
+        opened.append(http)
+        return GraphQL(http)
+
+    yield sign_in
+    for http in opened:
+        await http.aclose()

@@ -6,10 +6,20 @@ able to serve her, each for one reason.
 
 from __future__ import annotations
 
+import json
+import math
+from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
+
+from auth import Role
+from graph.cypher import dynamic
+from graph.store import GraphStore
+from graph.system import clear_graph
 from schema.relay import to_global_id
-from tests.conftest import GraphQL
+from seeds import demo
+from tests.conftest import GraphQL, SignIn
 
 WHO = """
 query ($need: ID!, $radius: Int, $slot: WeeklySlot, $first: Int = 10) {
@@ -172,3 +182,175 @@ async def test_link_resources_brings_the_five_parts_together_with_reasons(gql: G
     )
     (packs,) = [r for r in links["resources"] if r["resource"]["key"] == "resource-zs-care-packs"]
     assert packs["remaining"] == 40
+
+
+# --- who may match, and how exactly they may measure ------------------------------------------
+
+MATCH_ANY = """
+query ($need: ID!) {
+  whoCanServe(needId: $need) { candidates { volunteer { key } } }
+}
+"""
+LINK_ANY = """
+query ($need: ID!) {
+  linkResources(needId: $need) { organizations { organization { key } } }
+}
+"""
+
+# need-zs-lin-visit: 林婆婆 in 起湾 (Zhongshan); need-0003 was referred to 新铃 and accepted,
+# need-0025 referred to 新铃 and still pending (seeds/demo.py).
+REFUSED = [
+    pytest.param(Role.SOCIAL_WORKER, "worker-0014", "need-zs-lin-visit", id="outside-worker"),
+    pytest.param(Role.VOLUNTEER, "volunteer-zs-busy", "need-zs-lin-visit", id="volunteer"),
+    pytest.param(Role.ANALYST, "analyst-zs-bureau", "need-zs-lin-visit", id="analyst"),
+    pytest.param(Role.PARTNER, "org-hz-xinling", "need-0025", id="partner-pending"),
+    pytest.param(Role.PARTNER, "org-hz-xinling", "need-zs-lin-visit", id="partner-unreferred"),
+]
+
+
+@pytest.mark.parametrize(("role", "subject", "key"), REFUSED)
+@pytest.mark.parametrize("query", [MATCH_ANY, LINK_ANY], ids=["whoCanServe", "linkResources"])
+async def test_only_those_entrusted_with_a_need_may_match_for_it(
+    signed_in: SignIn, role: Role, subject: str, key: str, query: str
+) -> None:
+    viewer = await signed_in(role, subject)
+    body = await viewer.raw(query, need=need(key))
+    assert body["data"] is None
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert error["message"].endswith(".") and "match" in error["message"].lower()
+
+
+@pytest.mark.parametrize(
+    ("role", "subject", "key"),
+    [
+        pytest.param(Role.SOCIAL_WORKER, "worker-0001", "need-zs-lin-visit", id="covering-worker"),
+        pytest.param(Role.PARTNER, "org-hz-xinling", "need-0003", id="partner-accepted"),
+    ],
+)
+@pytest.mark.parametrize("query", [MATCH_ANY, LINK_ANY], ids=["whoCanServe", "linkResources"])
+async def test_the_covering_worker_and_a_partner_that_accepted_the_referral_may_match(
+    signed_in: SignIn, role: Role, subject: str, key: str, query: str
+) -> None:
+    viewer = await signed_in(role, subject)
+    await viewer(query, need=need(key))  # no error
+
+
+MEASURED = """
+query ($need: ID!, $radius: Int) {
+  whoCanServe(needId: $need, radiusMeters: $radius, first: 50) {
+    candidates {
+      volunteer { key }
+      distanceMeters distanceBand { atLeastMeters underMeters label } score
+      reasons { kind message points }
+    }
+    proposal { members { volunteer { key } slots } }
+  }
+}
+"""
+NEAR, REGULAR = "volunteer-zs-near", "volunteer-zs-regular"
+GRID = 0.005  # degrees: the ~500 m cells of docs/ACCESS.md
+
+
+@pytest.fixture
+async def restore_demo(engine_store: GraphStore) -> AsyncIterator[GraphStore]:
+    """For tests that move volunteers: the module's demo data is loaded again afterwards."""
+    yield engine_store
+    await clear_graph(engine_store)
+    await demo.load(engine_store)
+
+
+MOVE = dynamic(
+    "tests.matching.move",
+    """
+    MATCH (v:Volunteer {id: $volunteer})
+    SET v.location = point({latitude: $latitude, longitude: $longitude}),
+        v.serviceRadiusMeters = 3000
+    """,
+)
+ELSEWHERE = dynamic(
+    "tests.matching.elsewhere",
+    """
+    MATCH (v:Volunteer) WHERE v.id IN $volunteers
+    OPTIONAL MATCH (v)-[s:SERVES_AREA]->()
+    DELETE s
+    WITH DISTINCT v
+    MATCH (c:Community {id: 'community-zs-chaqiao'})
+    CREATE (v)-[:SERVES_AREA]->(c)
+    """,
+)
+
+
+async def _two_bases_in_one_cell(
+    gql: GraphQL, store: GraphStore
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """何姨 and 陈叔 now serve only 槎桥 (not covered by worker-0001, who covers 林婆婆's 起湾),
+    and two points ~170 m apart in one ~500 m cell some 700 m north of 林婆婆's home."""
+    home = await gql(
+        "query ($r: ID!) { node(id: $r) { ... on Resident { location { latitude longitude } } } }",
+        r=to_global_id("Resident", "resident-zs-lin"),
+    )
+    lat, lon = home["node"]["location"]["latitude"], home["node"]["location"]["longitude"]
+    cell_lat = math.floor((lat + 0.0065) / GRID) * GRID + GRID / 2
+    cell_lon = math.floor(lon / GRID) * GRID + GRID / 2
+    await store.write(ELSEWHERE, {"volunteers": [NEAR, REGULAR]})
+    return (cell_lat - 0.0008, cell_lon), (cell_lat + 0.0008, cell_lon)
+
+
+async def _place(store: GraphStore, volunteer: str, point: tuple[float, float]) -> None:
+    await store.write(MOVE, {"volunteer": volunteer, "latitude": point[0], "longitude": point[1]})
+
+
+async def test_a_base_the_viewer_may_not_read_is_given_as_a_band_not_metres(
+    gql: GraphQL, signed_in: SignIn, restore_demo: GraphStore
+) -> None:
+    nearer, farther = await _two_bases_in_one_cell(gql, restore_demo)
+    await _place(restore_demo, NEAR, nearer)
+    await _place(restore_demo, REGULAR, farther)
+    worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
+    body = await worker.raw(MEASURED, need=need("need-zs-lin-visit"))
+    exact = {
+        c["volunteer"]["key"]: c["distanceMeters"]
+        for c in (await gql(MEASURED, need=need("need-zs-lin-visit")))["whoCanServe"]["candidates"]
+    }
+    candidates = {c["volunteer"]["key"]: c for c in body["data"]["whoCanServe"]["candidates"]}
+    assert set(candidates) == {NEAR, REGULAR} == set(exact)
+    for key, c in candidates.items():
+        assert c["distanceMeters"] is None
+        assert c["distanceBand"]["atLeastMeters"] < c["distanceBand"]["underMeters"]
+        (distance,) = [r for r in c["reasons"] if r["kind"] == "DISTANCE"]
+        assert str(exact[key]) not in distance["message"]
+        assert c["distanceBand"]["label"] in distance["message"]
+    withheld = [e for e in body["errors"] if e["path"][-1] == "distanceMeters"]
+    assert len(withheld) == 2
+    assert {e["extensions"]["code"] for e in withheld} == {"FORBIDDEN"}
+    assert "Volunteer.location" in withheld[0]["message"]
+    # The administrator may read both ends: metres.
+    assert exact[NEAR] < exact[REGULAR]
+
+
+async def test_moving_hidden_bases_within_their_cell_changes_no_answer_at_any_radius(
+    gql: GraphQL, signed_in: SignIn, restore_demo: GraphStore
+) -> None:
+    """Trilateration needs answers that change with the exact base: here, swapping two
+    volunteers' bases within one cell changes nothing the worker sees — not the bands, not the
+    scores, not the order, not who is offered at any radius — while the administrator sees the
+    swap."""
+    nearer, farther = await _two_bases_in_one_cell(gql, restore_demo)
+    worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
+    radii = [None, *range(300, 1_600, 100)]
+
+    async def answers(viewer: GraphQL) -> list[str]:
+        return [
+            json.dumps(await viewer.raw(MEASURED, need=need("need-zs-lin-visit"), radius=r))
+            for r in radii
+        ]
+
+    await _place(restore_demo, NEAR, nearer)
+    await _place(restore_demo, REGULAR, farther)
+    before, admin_before = await answers(worker), await answers(gql)
+    await _place(restore_demo, NEAR, farther)
+    await _place(restore_demo, REGULAR, nearer)
+    after, admin_after = await answers(worker), await answers(gql)
+    assert before == after
+    assert admin_before != admin_after

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
+import math
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
+from auth import Role
 from graph.cypher import dynamic
 from graph.store import GraphStore
 from graph.system import checksum, clear_graph
 from schema.relay import from_global_id
 from schema.relay import to_global_id as gid
 from seeds import demo
-from tests.conftest import GraphQL
+from tests.conftest import GraphQL, SignIn
 
 LIN_VISIT = gid("Need", "need-zs-lin-visit")
 NEAR = gid("Volunteer", "volunteer-zs-near")
@@ -479,3 +482,180 @@ async def test_bad_workflow_input_gets_a_clear_error_and_changes_nothing(
     errors = await gql.errors(mutation, **variables)
     assert errors[0]["extensions"]["code"] == code, errors
     assert await snapshot(engine_store) == before
+
+
+REFER = """
+mutation ($n: ID!, $from: ID!, $to: ID!) {
+  referNeed(needId: $n, fromOrganizationId: $from, toOrganizationId: $to) {
+    referral { id status }
+  }
+}
+"""
+XINLING, LIANHE = gid("Organization", "org-hz-xinling"), gid("Organization", "org-zs-lianhe")
+ELDERCARE = gid("Organization", "org-zs-east-eldercare")
+ACCEPTED_NEED = gid("Need", "need-0003")  # referred by 联合 to 新铃, accepted (seeds/demo.py)
+PENDING_NEED = gid("Need", "need-0025")  # referred by 联合 to 新铃, still pending
+SEEN_BY_RECEIVER = """
+query ($n: ID!, $r: ID!) {
+  need: node(id: $n) { ... on Need { key description } }
+  resident: node(id: $r) { ... on Resident { key name phone } }
+}
+"""
+
+
+async def _refused(viewer: GraphQL, store: GraphStore, query: str, **variables: Any) -> str:
+    """The FORBIDDEN message of a refused change, which must leave the graph as it was."""
+    before = await snapshot(store)
+    errors = await viewer.errors(query, **variables)
+    assert errors[0]["extensions"]["code"] == "FORBIDDEN", errors
+    assert await snapshot(store) == before
+    return errors[0]["message"]
+
+
+async def test_only_the_receiver_of_an_accepted_referral_may_forward_it(
+    signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    xinling = await signed_in(Role.PARTNER, "org-hz-xinling")
+    # Still pending: 新铃 has only been asked, and may not pass the resident on.
+    message = await _refused(
+        xinling, engine_store, REFER, n=PENDING_NEED, **{"from": XINLING, "to": ELDERCARE}
+    )
+    assert "accepted" in message
+    # 联合 sent need-0003 but did not receive it: it may not send it on as a partner either.
+    lianhe = await signed_in(Role.PARTNER, "org-zs-lianhe")
+    await _refused(
+        lianhe, engine_store, REFER, n=ACCEPTED_NEED, **{"from": LIANHE, "to": ELDERCARE}
+    )
+    # Accepted: 新铃 forwards it; the new receiver sees the resident only once it accepts.
+    forwarded = await xinling(REFER, n=ACCEPTED_NEED, **{"from": XINLING, "to": ELDERCARE})
+    referral = forwarded["referNeed"]["referral"]["id"]
+    eldercare = await signed_in(Role.PARTNER, "org-zs-east-eldercare")
+    resident = gid("Resident", "resident-0002")
+    pending = await eldercare.raw(SEEN_BY_RECEIVER, n=ACCEPTED_NEED, r=resident)
+    assert pending["data"]["need"] == {"key": "need-0003", "description": None}
+    assert pending["data"]["resident"] is None
+    assert {e["extensions"]["code"] for e in pending["errors"]} == {"FORBIDDEN"}
+    assert {tuple(e["path"]) for e in pending["errors"]} == {("need", "description"), ("resident",)}
+    await eldercare(
+        "mutation ($id: ID!) { acceptReferral(id: $id) { referral { status } } }", id=referral
+    )
+    accepted = await eldercare(SEEN_BY_RECEIVER, n=ACCEPTED_NEED, r=resident)
+    assert accepted["resident"]["name"] and accepted["resident"]["phone"]  # what a visit needs
+
+
+async def test_a_social_worker_refers_only_from_the_organization_that_employs_them(
+    signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")  # employed by 联合, covers 起湾
+    message = await _refused(
+        worker, engine_store, REFER, n=LIN_VISIT, **{"from": XINLING, "to": ELDERCARE}
+    )
+    assert "employs you" in message
+    done = await worker(REFER, n=LIN_VISIT, **{"from": LIANHE, "to": ELDERCARE})
+    assert done["referNeed"]["referral"]["status"] == "PENDING"
+    # Covering the community is still required, whoever employs them.
+    outside = await signed_in(Role.SOCIAL_WORKER, "worker-0014")
+    await _refused(outside, engine_store, REFER, n=LIN_VISIT, **{"from": LIANHE, "to": XINLING})
+
+
+async def test_the_same_idempotency_key_from_another_actor_runs_their_own_change(
+    signed_in: SignIn,
+) -> None:
+    fund = gid("Fund", "fund-zs-east-seed")
+    project = gid("Project", "project-zs-clothes-bank")
+    first, second = await signed_in(Role.ADMIN, "admin-a"), await signed_in(Role.ADMIN, "admin-b")
+    mine = await first(GRANT, f=fund, p=project, amount="1000.00", key="grant-1")
+    theirs = await second(GRANT, f=fund, p=project, amount="1000.00", key="grant-1")
+    assert mine["grant"]["replayed"] is False and theirs["grant"]["replayed"] is False
+    balance = float(mine["grant"]["fund"]["money"]["balance"])
+    assert float(theirs["grant"]["fund"]["money"]["balance"]) == balance - 1000
+    # Each actor's retry replays their own request, and only theirs.
+    again = await second(GRANT, f=fund, p=project, amount="1000.00", key="grant-1")
+    assert again["grant"]["replayed"] is True
+    assert again["grant"]["fund"]["money"] == theirs["grant"]["fund"]["money"]
+    errors = await first.errors(GRANT, f=fund, p=project, amount="5.00", key="grant-1")
+    assert errors[0]["extensions"]["code"] == "CONFLICT"
+
+
+ELSEWHERE = dynamic(
+    "tests.workflows.elsewhere",
+    """
+    MATCH (v:Volunteer {id: $volunteer})
+    SET v.location = point({latitude: $latitude, longitude: $longitude}),
+        v.serviceRadiusMeters = $radius
+    WITH v
+    OPTIONAL MATCH (v)-[s:SERVES_AREA]->()
+    DELETE s
+    WITH DISTINCT v
+    MATCH (c:Community {id: 'community-zs-chaqiao'})
+    MERGE (v)-[:SERVES_AREA]->(c)
+    """,
+)
+UNASSIGN = """
+mutation ($need: ID!, $v: ID!) { unassignVolunteer(needId: $need, volunteerId: $v) { replayed } }
+"""
+
+
+def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6_378_140 * 2 * math.asin(math.sqrt(h))
+
+
+async def test_an_assignment_refused_as_out_of_range_says_nothing_finer_than_the_cell(
+    gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    """何姨 now serves only 槎桥, so worker-0001 (林婆婆's 起湾) may not read her base. Her base
+    is put at either end of one ~500 m cell ~2 km from 林婆婆, with a service radius between the
+    two: the administrator's "out of range" tells the two apart; the worker's answer may not."""
+    found = await gql(
+        "query ($r: ID!) { node(id: $r) { ... on Resident { location { latitude longitude } } } }",
+        r=gid("Resident", "resident-zs-lin"),
+    )
+    home = (found["node"]["location"]["latitude"], found["node"]["location"]["longitude"])
+    grid = 0.005  # the ~500 m cells of docs/ACCESS.md
+    centre = (
+        math.floor((home[0] + 0.018) / grid) * grid + grid / 2,
+        math.floor(home[1] / grid) * grid + grid / 2,
+    )
+    nearer, farther = (centre[0] - 0.0008, centre[1]), (centre[0] + 0.0008, centre[1])
+    radius = round(_metres(home, centre)) + 30  # the cell's centre is in range, `farther` not
+    assert _metres(home, nearer) < radius < _metres(home, farther)
+    worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
+    outcomes = {}
+    for where in (nearer, farther):
+        await engine_store.write(
+            ELSEWHERE,
+            {"volunteer": "volunteer-zs-near", "latitude": where[0], "longitude": where[1],
+             "radius": radius},
+        )  # fmt: skip
+        body = await worker.raw(ASSIGN, need=LIN_VISIT, volunteers=[{"volunteerId": NEAR}])
+        outcomes[where] = json.dumps(body.get("errors"))
+        if not body.get("errors"):
+            await worker(UNASSIGN, need=LIN_VISIT, v=NEAR)
+    assert outcomes[nearer] == outcomes[farther] == "null"
+    # The administrator may read her base: measured exactly, `farther` is out of range.
+    errors = await gql.errors(ASSIGN, need=LIN_VISIT, volunteers=[{"volunteerId": NEAR}])
+    assert "service radius" in errors[0]["message"]
+
+
+LEGACY_KEY = dynamic(
+    "tests.workflows.legacy_key",
+    "CREATE (:IdempotencyKey {key: 'grant-legacy', operation: 'grant', fingerprint: 'f', "
+    "result: 'fund-zs-east-seed', at: localdatetime()})",
+)
+
+
+async def test_a_key_stored_before_keys_were_per_actor_answers_no_one(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    """A bare key from before cannot be told apart by actor: it is never matched again, so
+    nobody gets its answer or its refusal; the request runs as a new one."""
+    await engine_store.write(LEGACY_KEY)
+    fund = gid("Fund", "fund-zs-east-seed")
+    project = gid("Project", "project-zs-clothes-bank")
+    done = await gql(GRANT, f=fund, p=project, amount="10.00", key="grant-legacy")
+    assert done["grant"]["replayed"] is False
