@@ -85,8 +85,9 @@ CONNECTION_FRONTIER = 2_000
 MAX_FUNDS = 200
 INCUBATION_LEVEL = 1_000
 # A coverage survey reads every subject of its scope and every volunteer within reach of one (up
-# to 50,000 subjects): it is costed as a whole request's default work budget, one per request.
-SURVEY_ROWS = 25_000
+# to 50,000 subjects): most of a request's default work budget, leaving room for the figures the
+# explorer's dashboard asks for beside it (static/explore: coverageGaps + statistics).
+SURVEY_ROWS = 20_000
 SURVEY_GROUPS = 1_000
 # One figure of `statistics` aggregates its scope (every resident of a district, or everywhere).
 FIGURE_ROWS = 2_000

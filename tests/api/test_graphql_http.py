@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import httpx
 import pytest
-from graphql import GraphQLError
+from graphql import GraphQLError, parse
 
 from app import GRAPHQL_RESPONSE, preferred_media_type
+from config import Limits
 from graph.errors import GraphQueryError, GraphUnavailable
 from graph.store import GraphStore
+from schema import schema
 from schema.errors import NotFound, format_error
+from schema.limits import budget
 from schema.relay import to_global_id
 
 JSON_HEADERS = {"content-type": "application/json"}
@@ -185,3 +191,18 @@ async def test_the_heaviest_neighbourhoods_one_request_may_ask_for_are_admitted(
     """Nine of the deepest walks fit the work budget (9 × 2,584 ≤ 25,000): they run."""
     body = (await post(client, _neighbourhoods(9, depth=4, limit=500))).json()
     assert all(e["extensions"]["code"] == "NOT_FOUND" for e in body["errors"])  # empty graph
+
+
+def test_the_explorers_own_queries_fit_the_budget() -> None:
+    """The explorer's dashboard asks for a coverage survey and figures in one request: the
+    work and item budgets leave room for every query it sends (static/explore/explore.js)."""
+    script = (Path(__file__).parents[2] / "static" / "explore" / "explore.js").read_text()
+    queries = [
+        (name, text)
+        for name, text in re.findall(r"const (\w+) = `([^`]*)`;", script)
+        if text.lstrip().startswith(("{", "query", "mutation")) and "${" not in text
+    ]
+    assert any("coverageGaps" in query for _, query in queries)
+    for name, query in queries:
+        errors, _ = budget(Limits(), schema._schema, parse(query), {})
+        assert not errors, (name, [e.message for e in errors])
