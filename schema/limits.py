@@ -44,6 +44,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     GraphQLNamedType,
+    GraphQLNonNull,
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
@@ -298,7 +299,7 @@ def _is_entity(kind: Any) -> bool:
 
 
 def _nullable(kind: Any) -> Any:
-    return getattr(kind, "of_type", kind) if type(kind).__name__ == "GraphQLNonNull" else kind
+    return kind.of_type if isinstance(kind, GraphQLNonNull) else kind
 
 
 def _variable_name(node: Any) -> str | None:
@@ -396,6 +397,7 @@ class FairUse:
     statements share. One per app (:func:`fair_use`); all of it runs on the app's event loop."""
 
     def __init__(self, settings: Settings, store: GraphStore) -> None:
+        self.store = store
         self.per_viewer = settings.limits.heavy_per_viewer
         self.total = settings.limits.heavy_total
         self.running: Counter[str] = Counter()
@@ -446,7 +448,6 @@ def fair_use(context: Any) -> FairUse:
     current = getattr(state, "fair_use", None)
     if current is None or current.store is not context.store:
         current = FairUse(context.settings, context.store)
-        current.store = context.store
         state.fair_use = current
     return current
 
