@@ -20,11 +20,11 @@ import pytest
 
 from auth import Role, mint
 from bench.crash import Service
-from config import Limits
+from config import Limits, Settings
 from graph.errors import GraphTimeout
 from graph.local_neo4j import LocalNeo4j, Memory
 from graph.store import GraphStore, Lane, running_in
-from schema.limits import NETWORK_WORK
+from schema.limits import NETWORK_WORK, FairUse
 from schema.relay import to_global_id as gid
 from tests.graph.test_store import SLOW
 
@@ -138,3 +138,26 @@ async def test_a_heavy_lane_ends_its_statements_at_its_own_shorter_deadline(
     assert store.query_timeout_s > lane.timeout_s
     with running_in(lane), pytest.raises(GraphTimeout):
         await store.read(SLOW)
+
+
+async def test_the_process_runs_at_most_heavy_total_analyses_whoever_asks(
+    store: GraphStore,
+) -> None:
+    """Two per viewer, three in all: the fourth viewer waits for anyone to finish."""
+    settings = Settings(limits=Limits(heavy_per_viewer=2, heavy_total=3))
+    lanes = FairUse(settings, store)
+    assert lanes.admit("analyst:a") is None
+    assert lanes.admit("analyst:a") is None
+    mine = lanes.admit("analyst:a")
+    assert mine is not None and mine.extensions["limit"] == "heavyPerViewer"
+    assert lanes.admit("analyst:b") is None
+    everyone = lanes.admit("analyst:c")
+    assert everyone is not None
+    assert everyone.extensions == {
+        "code": "RATE_LIMITED", "limit": "heavyTotal", "allowed": 3,
+        "retryAfter": everyone.extensions["retryAfter"],
+    }  # fmt: skip
+    assert everyone.extensions["retryAfter"] > 0
+    lanes.release("analyst:a")
+    assert lanes.admit("analyst:c") is None
+    assert lanes.lane.timeout_s == settings.graph_heavy_timeout_s < settings.graph_query_timeout_s
