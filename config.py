@@ -76,6 +76,11 @@ class Limits:
     max_body_bytes: int = 256 * 1024
     rate_per_minute: int = 600
     rate_burst: int = 60
+    # Network analysis (schema/limits.py): graph rows one request may visit, and how many heavy
+    # operations run at once per viewer and in the whole process.
+    max_work: int = 25_000
+    heavy_per_viewer: int = 2
+    heavy_total: int = 4
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,10 @@ class Settings:
     neo4j_database: str = "neo4j"
     graph_connect_timeout_s: float = 10.0
     graph_query_timeout_s: float = 10.0
+    # Heavy statements (network analysis) end sooner, and hold at most this many graph threads
+    # (0: the engine's threads but one).
+    graph_heavy_timeout_s: float = 5.0
+    graph_heavy_slots: int = 0
     graph_pool_size: int = 16
     host: str = "127.0.0.1"
     port: int = 8000
@@ -143,6 +152,11 @@ class Settings:
             max_body_bytes=int(_number(env, "MAX_BODY_BYTES", Limits.max_body_bytes, 1024)),
             rate_per_minute=int(_number(env, "RATE_LIMIT_PER_MINUTE", Limits.rate_per_minute, 0)),
             rate_burst=int(_number(env, "RATE_LIMIT_BURST", Limits.rate_burst, 1)),
+            max_work=int(_number(env, "MAX_QUERY_WORK", Limits.max_work, 1)),
+            heavy_per_viewer=int(
+                _number(env, "HEAVY_QUERIES_PER_VIEWER", Limits.heavy_per_viewer, 1)
+            ),
+            heavy_total=int(_number(env, "HEAVY_QUERIES_TOTAL", Limits.heavy_total, 1)),
         )
         return cls(
             graph_uri=env.get("GRAPH_URI", "embedded").strip() or "embedded",
@@ -153,6 +167,8 @@ class Settings:
             neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
             graph_connect_timeout_s=_number(env, "GRAPH_CONNECT_TIMEOUT_S", 10.0, 0.1),
             graph_query_timeout_s=_number(env, "GRAPH_QUERY_TIMEOUT_S", 10.0, 0.1),
+            graph_heavy_timeout_s=_number(env, "GRAPH_HEAVY_QUERY_TIMEOUT_S", 5.0, 0.1),
+            graph_heavy_slots=int(_number(env, "GRAPH_HEAVY_SLOTS", 0, 0)),
             graph_pool_size=int(_number(env, "GRAPH_POOL_SIZE", 16, 1)),
             host=env.get("HOST", "127.0.0.1"),
             port=int(_number(env, "PORT", 8000, 0)),

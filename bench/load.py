@@ -10,11 +10,17 @@ error when it is not HTTP 200 or carries a GraphQL error, except the refusals a 
 design (a full recruitment: ``CONFLICT``), which are counted apart. The API's and the graph
 server's memory are read from /proc at the end of each run. The result holds ``prime`` and
 ``runs``.
+
+A run may have a ``background``: other requests kept going, with their own token, from before
+its warm-up to the end of its measurement (one analyst's heaviest network queries while the
+measured viewer reads); their answers are counted apart (answered, refused with
+``RATE_LIMITED``, errors), not in the run's latencies.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import sys
@@ -105,6 +111,11 @@ async def one_run(plan: dict[str, Any], run: dict[str, Any], seed: int) -> dict[
             await connection.close()
 
     concurrency = run["concurrency"]
+    finished = asyncio.Event()
+    background = run.get("background")
+    behind = (
+        asyncio.create_task(keep_going(plan, background, finished, seed)) if background else None
+    )
     # Warm up (connections, caches, the engine's plan cache), then measure.
     stop_at = time.monotonic() + run.get("warmup", 2.0)
     await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -113,8 +124,11 @@ async def one_run(plan: dict[str, Any], run: dict[str, Any], seed: int) -> dict[
     stop_at = started + run["duration"]
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     wall = time.monotonic() - started
+    finished.set()
     latencies.sort()
+    extra = {"background": await behind} if behind is not None else {}
     return {
+        **extra,
         "name": run["name"],
         "concurrency": concurrency,
         "requests": len(latencies),
@@ -130,6 +144,53 @@ async def one_run(plan: dict[str, Any], run: dict[str, Any], seed: int) -> dict[
         "api_mb": rss_mb(plan.get("pids", {}).get("api")),
         "graph_mb": rss_mb(plan.get("pids", {}).get("graph")),
     }
+
+
+async def keep_going(
+    plan: dict[str, Any], background: dict[str, Any], finished: asyncio.Event, seed: int
+) -> dict[str, Any]:
+    """A run's background load, until ``finished``: counts of its answers by outcome."""
+    headers = {"Authorization": f"Bearer {background['token']}"}
+    mix = Mix(background["mix"], seed + 1000)
+    counts = {"answered": 0, "refused": 0, "errors": 0}
+    seconds: list[float] = []
+    examples: list[str] = []
+
+    async def worker() -> None:
+        connection = Connection(plan["host"], plan["port"], headers)
+        try:
+            while not finished.is_set():
+                _, payload = mix.next()
+                started = time.perf_counter()
+                try:
+                    status, body = await connection.post("/graphql", payload)
+                    answer = json.loads(body) if body else {}
+                except (OSError, ValueError, asyncio.IncompleteReadError) as exc:
+                    status, answer = 0, {"errors": [{"message": repr(exc)}]}
+                problems = answer.get("errors") if isinstance(answer, dict) else None
+                codes = {(e.get("extensions") or {}).get("code") for e in problems or []}
+                if status == 200 and not problems:
+                    counts["answered"] += 1
+                    seconds.append(time.perf_counter() - started)
+                elif status == 200 and codes == {"RATE_LIMITED"}:
+                    counts["refused"] += 1
+                    # The refusal says when to come back; a polite client waits that long.
+                    wait = max((e.get("extensions") or {}).get("retryAfter", 1) for e in problems)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(finished.wait(), wait)
+                else:
+                    counts["errors"] += 1
+                    if len(examples) < 3:
+                        examples.append(f"HTTP {status} {json.dumps(problems)[:300]}")
+        finally:
+            await connection.close()
+
+    await asyncio.gather(*(worker() for _ in range(background["concurrency"])))
+    seconds.sort()
+    return {
+        **counts, "concurrency": background["concurrency"], "error_examples": examples,
+        "answer_p50_s": round(seconds[len(seconds) // 2], 2) if seconds else None,
+    }  # fmt: skip
 
 
 async def prime_one(

@@ -9,10 +9,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from config import Limits
 from graph import entities, gaps, linking, matching
 from graph.cypher import cypher
 from graph.services import ACTIVE_NEED_STATUSES
 from graph.store import GraphStore
+from schema.limits import NETWORK_WORK
 from schema.relay import to_global_id as gid
 
 NODE = """query ($id: ID!) { node(id: $id) { id ... on Volunteer { name starLevel status } } }"""
@@ -84,6 +86,7 @@ SKILL_AREAS = cypher(
     """,
 )
 DISTRICTS = cypher("bench.sample.districts", "MATCH (d:District) RETURN d.id AS id")
+COMMUNITIES = cypher("bench.sample.communities", "MATCH (c:Community) RETURN c.id AS id")
 CATEGORIES = cypher("bench.sample.categories", "MATCH (c:ServiceCategory) RETURN c.id AS id")
 RECRUITMENTS = cypher(
     "bench.sample.recruitments",
@@ -179,6 +182,28 @@ async def operations(store: GraphStore, seed: int = 7, size: int = 300) -> list[
                    for v in sampled_volunteers] if recruitments else [],
                   write=True, fresh=("key",)),
     ]  # fmt: skip
+
+
+def heaviest_analysis(limits: Limits, hubs: list[str]) -> str:
+    """The heaviest network request the limits allow: as many of the deepest neighbourhoods
+    (depth 4, 500 nodes) as one request's work budget admits, each an alias, from ``hubs``
+    (global ids) in turn."""
+    deepest = {"depth": 4, "limit": 500}
+    runs = limits.max_work // NETWORK_WORK[("Query", "neighborhood")](deepest).rows
+    return "{ " + " ".join(
+        f'n{i}: neighborhood(id: "{hubs[i % len(hubs)]}", depth: 4, limit: 500) '
+        "{ nodes { id name } edges { type source target } }"
+        for i in range(runs)
+    ) + " }"  # fmt: skip
+
+
+async def hubs(store: GraphStore, count: int = 6) -> list[str]:
+    """Districts and communities to start analyses from: they reach far within four hops."""
+    districts = sorted(r["id"] for r in await store.read(DISTRICTS))
+    communities = sorted(r["id"] for r in await store.read(COMMUNITIES))
+    return [gid("District", d) for d in districts[: count // 2]] + [
+        gid("Community", c) for c in communities[: count - min(len(districts), count // 2)]
+    ]
 
 
 # The mixed run: a station's interactive day, writes (sign-ups, service records) at 10 %.

@@ -192,6 +192,55 @@ def tier_section(tier: str, results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _fair_use_results() -> list[dict[str, Any]]:
+    found = []
+    for tier in TIER_ORDER:
+        for engine in ENGINE_ORDER:
+            path = _path(tier, engine).with_name(f"{_path(tier, engine).stem}-fair-use.json")
+            if path.exists():
+                found.append(json.loads(path.read_text()))
+    return found
+
+
+def fair_use_section(results: list[dict[str, Any]]) -> str:
+    """Simple reads alone and beside one analyst's heaviest network requests
+    (``python -m bench.run --scenario fair-use``)."""
+    first = results[0]["analysis"]
+    lines = [
+        "### simple reads while one analyst runs the heaviest network queries",
+        "",
+        f"Node lookups (an administrator's token) at each concurrency, first alone, then while "
+        f"one analyst keeps {first['streams']} of the heaviest network requests the limits allow "
+        f"in flight: as many depth-4, 500-node neighbourhoods as one request's work budget "
+        f"admits ({_fmt(first['max_work'], 0)} rows), each an alias, from district and community "
+        f"hubs. The analyst may run {first['heavy_per_viewer']} at once; the excess is refused "
+        "(RATE_LIMITED) and waits the `retryAfter` it is given before asking again.",
+        "",
+    ]
+    for result in results:
+        lines += [
+            f"{_engine(result)}, {result['tier']}: {result['load']['summary']}. Run "
+            f"{result['date']}, {_fmt(result['settings']['duration_s'])} s per measurement.",
+            "",
+        ]
+    lines += [
+        "| tier | engine | c | reads | req/s | p50 ms | p95 ms | p99 ms | errors | analyst "
+        "answered | refused | analyst errors | analysis p50 s |",
+        "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        for run in result["runs"]:
+            behind = run.get("background") or {}
+            lines.append(
+                f"| {result['tier']} | {_engine(result)} | {run['concurrency']} | {run['name']} "
+                f"| {_fmt(run['throughput'])} | {_fmt(run['p50'], 2)} | {_fmt(run['p95'], 2)} "
+                f"| {_fmt(run['p99'], 2)} | {run['errors']} "
+                f"| {behind.get('answered', '–')} | {behind.get('refused', '–')} "
+                f"| {behind.get('errors', '–')} | {_fmt(behind.get('answer_p50_s'), 2)} |"
+            )
+    return "\n".join(lines)
+
+
 def chart(results: list[dict[str, Any]]) -> None:
     import matplotlib  # noqa: PLC0415 - only the report needs it
 
@@ -248,6 +297,9 @@ def main() -> int:
         of_tier = [r for r in results if r["tier"] == tier]
         if of_tier:
             sections.append(tier_section(tier, of_tier))
+    fair = _fair_use_results()
+    if fair:
+        sections.append(fair_use_section(fair))
     body = "\n\n".join([header, *sections, "![latency by tier and engine](benchmarks.png)"])
     text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
     if BEGIN not in text:

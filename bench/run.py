@@ -13,6 +13,11 @@
 4. Measures the floors in this process: the same repository call straight on the store.
 5. Writes ``bench/results/<tier>.json`` (FalkorDB) or ``bench/results/<tier>-neo4j.json``;
    ``python -m bench.report`` turns the results into docs/BENCHMARKS.md and its chart.
+
+``--scenario fair-use`` runs only the fair-use scenario instead: node lookups at each
+concurrency, alone and then while one analyst keeps ``heavy_per_viewer + 1`` of the heaviest
+network requests the limits allow in flight (:func:`bench.ops.heaviest_analysis`), written to
+``bench/results/<tier>[-neo4j]-fair-use.json``.
 """
 
 from __future__ import annotations
@@ -368,10 +373,83 @@ def _plan(
     return plan
 
 
+def _fair_use_plan(
+    args: argparse.Namespace,
+    operations: list[ops.Operation],
+    settings: Settings,
+    hubs: list[str],
+    api: Service,
+    graph_pid: int | None,
+) -> dict[str, Any]:
+    """Node lookups at each level, alone, then beside one analyst's heaviest requests."""
+    levels = [int(x) for x in args.concurrency.split(",")]
+    node = next(op for op in operations if op.name == "node").mix_item()
+    heavy = {"name": "analysis", "query": ops.heaviest_analysis(settings.limits, hubs),
+             "variables": []}  # fmt: skip
+    analyst = mint(settings, Role.ANALYST, "analyst-bench", ttl_s=6 * 3600)
+    background = {"mix": [heavy], "concurrency": settings.limits.heavy_per_viewer + 1,
+                  "token": analyst}  # fmt: skip
+    runs: list[dict[str, Any]] = []
+    for level in levels:
+        runs.append({"name": "node", "mix": [node], "concurrency": level,
+                     "duration": args.duration})  # fmt: skip
+        runs.append({"name": "node, analyst busy", "mix": [node], "concurrency": level,
+                     "duration": args.duration, "background": background})  # fmt: skip
+    return {
+        "host": "127.0.0.1", "port": api.port,
+        "token": mint(settings, Role.ADMIN, "admin-bench", ttl_s=6 * 3600),
+        "pids": {"api": api.process.pid, "graph": graph_pid}, "runs": runs,
+        "prime": {"items": [node], "concurrency": 2, "cap_s": args.prime_cap},
+    }  # fmt: skip
+
+
+def fair_use(args: argparse.Namespace, graph: Graph, loaded: dict[str, Any], stem: str) -> None:
+    """The fair-use scenario alone (see the module's note); its own result file."""
+    api = Service("app:app", graph.env())
+    try:
+        api_start_s = api.wait("/readyz")
+        settings = graph.settings()
+        operations = asyncio.run(sample(settings))
+        hubs = asyncio.run(_hubs(settings))
+        plan = _fair_use_plan(args, operations, settings, hubs, api, graph.pid())
+        driven = drive(plan, args.out / f"{stem}-fair-use.runs.json")
+    finally:
+        api.stop()
+    limits = settings.limits
+    result = {
+        "tier": args.tier, "engine": args.engine, "graph": graph.describe(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": _machine(),
+        "load": loaded, "api_start_s": round(api_start_s, 1), "runs": driven["runs"],
+        "prime": driven["prime"],
+        "analysis": {"query": plan["runs"][1]["background"]["mix"][0]["query"],
+                     "streams": limits.heavy_per_viewer + 1, "max_work": limits.max_work,
+                     "heavy_per_viewer": limits.heavy_per_viewer,
+                     "heavy_total": limits.heavy_total,
+                     "heavy_timeout_s": settings.graph_heavy_timeout_s},
+        "settings": {"duration_s": args.duration, "concurrency": args.concurrency},
+    }  # fmt: skip
+    path = args.out / f"{stem}-fair-use.json"
+    path.write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    print(f"wrote {path}", file=sys.stderr)
+
+
+async def _hubs(settings: Settings) -> list[str]:
+    store = await open_store(settings, bootstrap=False)
+    try:
+        return await ops.hubs(store)
+    finally:
+        await store.close()
+
+
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--tier", choices=list(TIERS), required=True)
     parser.add_argument("--engine", choices=ENGINES, default="falkordb")
+    parser.add_argument(
+        "--scenario", choices=("all", "fair-use"), default="all",
+        help="all: every operation (the tables); fair-use: simple reads beside one analyst's "
+        "heaviest network queries, alone",
+    )  # fmt: skip
     parser.add_argument("--reuse", action="store_true", help="keep a tier an earlier run loaded")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measured run")
     parser.add_argument("--concurrency", default="1,4,16", help="comma-separated levels")
@@ -415,6 +493,9 @@ def main(argv: list[str] | None = None) -> int:
         graph_start_s = graph.start()
         if graph_start_s is not None:
             print(f"{args.tier}: Neo4j ready in {graph_start_s:.1f} s", file=sys.stderr)
+        if args.scenario == "fair-use":
+            fair_use(args, graph, loaded, stem)
+            return 0
         env = graph.env()
         api = Service("app:app", env)
         services.append(api)

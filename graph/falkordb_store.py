@@ -56,11 +56,14 @@ class FalkorDBStore(GraphStore):
         self._where = where
         self.server = server
         # The health ping has a connection of its own: under load every pooled connection can
-        # be busy, and a ping queued behind them would report a healthy graph as down.
+        # be busy, and a ping queued behind them would report a healthy graph as down. Pings
+        # wait for it in turn: the watch and /readyz ping at the same time (a non-blocking
+        # pool of one refused the second, and the watch then marked a healthy graph down for
+        # every request while /readyz was polled).
         self._probe = redis.asyncio.Redis(
-            connection_pool=redis.asyncio.ConnectionPool(
+            connection_pool=redis.asyncio.BlockingConnectionPool(
                 connection_class=pool.connection_class, max_connections=1,
-                **pool.connection_kwargs,
+                timeout=PING_TIMEOUT_S, **pool.connection_kwargs,
             )
         )  # fmt: skip
 
@@ -69,9 +72,9 @@ class FalkorDBStore(GraphStore):
         return self._where
 
     async def _run(
-        self, name: str, query: str, params: dict[str, Any], *, write: bool
+        self, name: str, query: str, params: dict[str, Any], *, write: bool, timeout_s: float
     ) -> list[Record]:
-        timeout_ms = int(self.query_timeout_s * 1000)
+        timeout_ms = int(timeout_s * 1000)
         run = self._graph.query if write else self._graph.ro_query
         for attempt in range(1, RETRIES + 1):
             try:
@@ -94,6 +97,15 @@ class FalkorDBStore(GraphStore):
                 for row in result.result_set
             ]
         raise GraphUnavailable(f"The graph at {self._where} kept changing its schema; try again.")
+
+    async def read_thread_count(self) -> None:
+        """How many queries the server runs at once (its THREAD_COUNT, one per core by default);
+        the count from the machine stays when the server will not say."""
+        try:
+            answer = await self._db.execute_command("GRAPH.CONFIG", "GET", "THREAD_COUNT")
+            self.threads = int(answer[1])
+        except (redis.exceptions.ResponseError, *_TRANSIENT, IndexError, TypeError, ValueError):
+            log.warning("FalkorDB did not report its THREAD_COUNT", extra={"graph": self._where})
 
     async def explain(self, statement: Statement, params: dict[str, Any] | None = None) -> str:
         """The engine's plan for a statement, without running it (for checks and notes)."""
@@ -219,6 +231,7 @@ async def open_embedded(
     except GraphUnavailable:
         await store.close()
         raise
+    await store.read_thread_count()
     return store
 
 
@@ -251,4 +264,5 @@ async def open_external(
     except GraphUnavailable:
         await store.close()
         raise unreachable from None
+    await store.read_thread_count()
     return store

@@ -44,7 +44,7 @@ class Neo4jStore(GraphStore):
         return f"Neo4j at {self._uri} (database {self._database})"
 
     async def _run(
-        self, name: str, query: str, params: dict[str, Any], *, write: bool
+        self, name: str, query: str, params: dict[str, Any], *, write: bool, timeout_s: float
     ) -> list[Record]:
         """One transaction, retried here rather than by the driver.
 
@@ -56,12 +56,12 @@ class Neo4jStore(GraphStore):
         delay = FIRST_RETRY_DELAY_S
         while True:
             try:
-                return await self._attempt(query, params, write=write)
+                return await self._attempt(query, params, write=write, timeout_s=timeout_s)
             except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
                 if self.down or time.monotonic() - started + delay > UNAVAILABLE_RETRY_S:
                     raise GraphUnavailable(f"Neo4j at {self._uri} cannot be reached.") from exc
             except nx.TransientError as exc:
-                budget = self.query_timeout_s * 0.8  # the outer guard is the deadline + 1 s
+                budget = timeout_s * 0.8  # the outer guard is the deadline + 1 s
                 if not exc.is_retryable() or time.monotonic() - started + delay > budget:
                     raise self._error(name, exc) from None
                 log.debug(
@@ -73,12 +73,14 @@ class Neo4jStore(GraphStore):
             await asyncio.sleep(delay * (0.5 + random.random()))  # noqa: S311 - jitter only
             delay = min(delay * 2, MAX_RETRY_DELAY_S)
 
-    async def _attempt(self, query: str, params: dict[str, Any], *, write: bool) -> list[Record]:
+    async def _attempt(
+        self, query: str, params: dict[str, Any], *, write: bool, timeout_s: float
+    ) -> list[Record]:
         mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
         async with self._driver.session(database=self._database, default_access_mode=mode) as s:  # noqa: SIM117 - the transaction needs the session
             # The server ends the transaction at the deadline; leaving the block commits it, or
             # rolls it back when anything was raised.
-            async with await s.begin_transaction(timeout=self.query_timeout_s) as tx:
+            async with await s.begin_transaction(timeout=timeout_s) as tx:
                 result = await tx.run(query, params)
                 return [{k: from_neo4j(v) for k, v in r.items()} async for r in result]
 

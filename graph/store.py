@@ -5,15 +5,25 @@ parameters, and gets back a list of records (dicts of plain Python values, see
 ``graph.values``). Each call is one managed transaction: one statement, one round trip, with the
 store's deadline and retry policy. ``round_trips`` counts calls, so tests can hold a query's
 cost to a constant (no N+1).
+
+Heavy work (network analysis) runs in a :class:`Lane`: code that calls ``read`` inside
+``running_in(lane)`` waits for one of the lane's slots before it takes a connection, and its
+statements get the lane's shorter deadline. The lane is carried by a context variable, so the
+repositories stay as they are and every statement of a heavy request is covered, however many
+it sends at once; the API sizes the lane below the engine's thread count (schema/limits.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from graph.cypher import Statement
@@ -27,6 +37,28 @@ log = logging.getLogger(__name__)
 
 WATCH_INTERVAL_S = 0.5
 PING_TIMEOUT_S = 1.0
+
+
+@dataclass(frozen=True)
+class Lane:
+    """Where heavy statements run: at most as many at once as ``slots`` allows (waiting before
+    they take a connection), each within ``timeout_s``."""
+
+    timeout_s: float
+    slots: asyncio.Semaphore
+
+
+_LANE: ContextVar[Lane | None] = ContextVar("graph_lane", default=None)
+
+
+@contextlib.contextmanager
+def running_in(lane: Lane) -> Iterator[None]:
+    """Statements sent from inside the block (and from tasks it starts) run in ``lane``."""
+    token = _LANE.set(lane)
+    try:
+        yield
+    finally:
+        _LANE.reset(token)
 
 
 class GraphStore(ABC):
@@ -44,6 +76,9 @@ class GraphStore(ABC):
         # Set by :meth:`watch` while the graph does not answer: calls fail at once instead of
         # each waiting out its own timeout against a store that is down or frozen.
         self.down = False
+        # Statements the engine runs at the same time (its worker threads); FalkorDB's stores
+        # read the server's THREAD_COUNT. Sizes the heavy lane.
+        self.threads = os.cpu_count() or 2
 
     @property
     @abstractmethod
@@ -69,17 +104,27 @@ class GraphStore(ABC):
                 "The graph is not answering right now; the service keeps checking and recovers "
                 "by itself. Try again in a few seconds."
             )
+        lane = _LANE.get()
+        if lane is None:
+            return await self._deadline(statement, params, write, self.query_timeout_s)
+        async with lane.slots:
+            timeout_s = min(self.query_timeout_s, lane.timeout_s)
+            return await self._deadline(statement, params, write, timeout_s)
+
+    async def _deadline(
+        self, statement: Statement, params: Mapping[str, Any] | None, write: bool, timeout_s: float
+    ) -> list[Record]:
         query = statement.render(self.dialect)
         started = time.perf_counter()
         try:
-            # The engine enforces query_timeout_s itself; this outer guard also covers a store
+            # The engine enforces the deadline itself; this outer guard also covers a store
             # that stopped answering at all (a frozen process, a half-open socket).
-            async with asyncio.timeout(self.query_timeout_s + 1.0):
-                return await self._run(statement.name, query, to_params(params), write=write)
+            async with asyncio.timeout(timeout_s + 1.0):
+                return await self._run(
+                    statement.name, query, to_params(params), write=write, timeout_s=timeout_s
+                )
         except TimeoutError:
-            raise GraphTimeout(
-                f"The graph did not answer within {self.query_timeout_s:.1f} s."
-            ) from None
+            raise GraphTimeout(f"The graph did not answer within {timeout_s:.1f} s.") from None
         finally:
             elapsed_ms = (time.perf_counter() - started) * 1000
             if log.isEnabledFor(logging.DEBUG):
@@ -87,8 +132,9 @@ class GraphStore(ABC):
 
     @abstractmethod
     async def _run(
-        self, name: str, query: str, params: dict[str, Any], *, write: bool
-    ) -> list[Record]: ...
+        self, name: str, query: str, params: dict[str, Any], *, write: bool, timeout_s: float
+    ) -> list[Record]:
+        """One statement, ended by the engine at ``timeout_s``."""
 
     async def apply_ddl(self, step: DDL) -> None:
         """Run one schema step, treating an "already exists" answer as done."""

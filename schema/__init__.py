@@ -12,6 +12,7 @@ from strawberry.types import ExecutionContext
 from resolvers import entities as resolve
 from schema import audit, organizations, people, places, services, taxonomy
 from schema.audit import AuditQuery, AuditTrail
+from schema.base import SCALARS
 from schema.limits import VALIDATION_CACHE, RequestLimits
 from schema.matching import MatchingQuery
 from schema.network import NetworkQuery
@@ -112,6 +113,7 @@ def build_schema(**kwargs: Any) -> Schema:
         mutation=Mutation,
         types=ENTITY_TYPES,
         extensions=[lambda: ParserCache(maxsize=VALIDATION_CACHE), RequestLimits, AuditTrail],
+        scalar_overrides=SCALARS,
         **kwargs,
     )
 

@@ -68,7 +68,19 @@ class Conflict(ApiError):
     code = Code.CONFLICT
 
 
+def _cause(error: GraphQLError) -> ApiError | None:
+    """The error of ours behind a request error, if any: a scalar's parser refused a value, and
+    graphql-core wrapped it once (a literal) or twice (a variable, with its name and path)."""
+    cause: BaseException | None = error.original_error
+    while isinstance(cause, GraphQLError):
+        cause = cause.original_error
+    return cause if isinstance(cause, ApiError) else None
+
+
 def _classify_request_error(error: GraphQLError) -> Code:
+    cause = _cause(error)
+    if cause is not None:
+        return cause.code
     declared = (error.extensions or {}).get("code")
     if declared in Code.__members__:
         return Code(declared)
@@ -90,7 +102,7 @@ _GRAPH_CODES: tuple[tuple[type[Exception], Code], ...] = (
 def error_code(error: GraphQLError) -> Code:
     """The ``extensions.code`` a client receives for ``error``."""
     original = error.original_error
-    if original is None:
+    if original is None or (error.path is None and isinstance(original, GraphQLError)):
         return _classify_request_error(error)
     if isinstance(original, ApiError):
         return original.code
@@ -108,8 +120,15 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     if original is None or (error.path is None and isinstance(original, GraphQLError)):
         # A request error (the document never ran): unparsable, invalid, or variables that do
         # not fit their types, e.g. an unknown enum value (coercion keeps its inner error).
+        # A variable's value our parser refused keeps graphql-core's message, which names the
+        # variable and the path inside it before ours.
         code = _classify_request_error(error)
         extensions.update({k: v for k, v in (error.extensions or {}).items() if k != "code"})
+    elif isinstance(original, ApiError) and error.path is None:
+        # Raised while the request was read (a scalar's parser: a date out of range): graphql-core's
+        # message holds ours with the literal it was found in.
+        code = original.code
+        extensions.update(original.extensions)
     elif isinstance(original, ApiError):
         code = original.code
         message = str(original)

@@ -16,6 +16,7 @@ The budget is fixed (``derandomize``: the same examples on every run, so CI is r
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -184,3 +185,140 @@ async def test_a_request_over_the_body_limit_is_refused_with_its_code(
     )
     assert response.status_code == 413
     assert _check(response)["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+# --- temporal inputs at the ends of the calendar --------------------------------------------------
+
+TEMPORAL = {"Date", "DateTime"}
+
+
+def temporal_paths(kind: GraphQLInputType, path: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Where a Date or DateTime sits inside a value of ``kind``: the field names leading to it
+    (a list's items are its own path: each item is checked alike)."""
+    named = get_named_type(kind)
+    if isinstance(named, GraphQLScalarType):
+        return [path] if named.name in TEMPORAL else []
+    if isinstance(named, GraphQLInputObjectType) and len(path) < 4:
+        return [
+            p for name, f in named.fields.items() for p in temporal_paths(f.type, (*path, name))
+        ]
+    return []
+
+
+def _is_list(kind: GraphQLInputType) -> bool:
+    return isinstance(kind.of_type if isinstance(kind, GraphQLNonNull) else kind, GraphQLList)
+
+
+# Every temporal argument of every query and mutation, found in the schema: a new argument or
+# input field is covered without touching this test.
+TEMPORAL_INPUTS = sorted(
+    (kind, name, path)
+    for kind, fields in (("query", QUERIES), ("mutation", MUTATIONS))
+    for name, field in fields
+    for argument, spec in field.args.items()
+    for path in temporal_paths(spec.type, (argument,))
+)
+CALENDAR_ENDS = ["0001-01-01T00:00:00", "0001-01-01T13:59:59", "1969-12-31T23:59:59",
+                 "1970-01-01T00:00:00", "2037-12-31T23:59:59", "2038-01-01T00:00:00",
+                 "9999-12-31T10:00:00", "9999-12-31T23:59:59"]  # fmt: skip
+OFFSETS = ["", "Z", "+00:00", "+14:00", "-12:00", "+08:00", "+00:01", "-00:01", "-14:00"]
+EARLIEST_UTC = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+LATEST_UTC = dt.datetime(2037, 12, 31, 23, 59, 59, 999_999, tzinfo=dt.UTC)
+
+
+def _in_range(scalar: str, text: str) -> bool:
+    """What the service must accept, worked out here on its own: the UTC instant (or the day)
+    inside 1970-01-01..2037-12-31, the span both engines store and compare correctly."""
+    if scalar == "Date":
+        return EARLIEST_UTC.date() <= dt.date.fromisoformat(text) <= LATEST_UTC.date()
+    local = dt.datetime.fromisoformat(text[:19]).replace(tzinfo=dt.UTC)
+    offset = text[19:]
+    if offset in ("", "Z"):
+        return EARLIEST_UTC <= local <= LATEST_UTC
+    sign = 1 if offset[0] == "+" else -1
+    shift = dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])) * sign
+    # Compare without computing an instant that may lie outside Python's calendar.
+    return EARLIEST_UTC + shift <= local <= LATEST_UTC + shift
+
+
+def _calendar_ends(scalar: str) -> st.SearchStrategy[str]:
+    if scalar == "Date":
+        return st.sampled_from(sorted({t[:10] for t in CALENDAR_ENDS}))
+    return st.builds(lambda t, o: t + o, st.sampled_from(CALENDAR_ENDS), st.sampled_from(OFFSETS))
+
+
+def _nest(value: Any, path: tuple[str, ...], kind: GraphQLInputType) -> Any:
+    """``value`` at ``path`` inside an argument of ``kind`` (inside a list when it is one)."""
+    if not path:
+        return [value] if _is_list(kind) else value
+    named = get_named_type(kind)
+    assert isinstance(named, GraphQLInputObjectType)
+    inner = named.fields[path[0]].type
+    nested = {path[0]: _nest(value, path[1:], inner)}
+    return [nested] if _is_list(kind) else nested
+
+
+def _temporal_examples(field: GraphQLField, path: tuple[str, ...], budget: int) -> list[Any]:
+    argument, *inside = path
+    scalar = get_named_type(_field_type(field, path)).name
+    strategy = st.tuples(
+        _calendar_ends(scalar),
+        st.fixed_dictionaries({a: values(t.type) for a, t in field.args.items() if a != argument}),
+    )
+    drawn: list[Any] = []
+
+    @settings(max_examples=budget, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(strategy)
+    def collect(example: Any) -> None:
+        drawn.append(example)
+
+    collect()
+    return [(scalar, text, {**others, argument: _nest(text, tuple(inside),
+                                                       field.args[argument].type)})
+            for text, others in drawn]  # fmt: skip
+
+
+def _field_type(field: GraphQLField, path: tuple[str, ...]) -> GraphQLInputType:
+    kind: Any = field.args[path[0]].type
+    for name in path[1:]:
+        kind = get_named_type(kind).fields[name].type
+    return kind
+
+
+def test_every_temporal_argument_is_found_in_the_schema() -> None:
+    """The list the next test walks is read from the schema, filters and mutations alike."""
+    kinds = {kind for kind, _, _ in TEMPORAL_INPUTS}
+    assert kinds == {"query", "mutation"}, TEMPORAL_INPUTS
+    assert any(len(path) > 1 for _, _, path in TEMPORAL_INPUTS)  # inside filter/input objects
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "path"),
+    TEMPORAL_INPUTS,
+    ids=[f"{n}.{'.'.join(p)}" for _, n, p in TEMPORAL_INPUTS],
+)
+async def test_a_date_at_the_ends_of_the_calendar_with_any_offset_is_refused_by_name(
+    demo_client: httpx.AsyncClient, engine_store: GraphStore, kind: str, name: str,
+    path: tuple[str, ...],
+) -> None:  # fmt: skip
+    """0001-01-01T00:00:00+14:00 is in year 0 in UTC, 9999-12-31T23:59:59-14:00 in year 10000:
+    outside 1970..2037 (UTC) a temporal input is BAD_USER_INPUT naming the variable and the path
+    to the value, and nothing changes; inside it, nothing fails on our side."""
+    field = dict(QUERIES if kind == "query" else MUTATIONS)[name]
+    document = operation(kind, name, field)
+    for scalar, text, variables in _temporal_examples(field, path, 10):
+        before = await checksum(engine_store) if kind == "mutation" else None
+        body = await _post(demo_client, document, variables)
+        if _in_range(scalar, text):
+            continue
+        named = [
+            e for e in body.get("errors", [])
+            if e["extensions"]["code"] == "BAD_USER_INPUT" and f"${path[0]}" in e["message"]
+            and "".join(f".{p}" for p in path[1:]) in e["message"]
+            and "1970-01-01 and 2037-12-31" in e["message"]
+        ]  # fmt: skip
+        assert named, (text, variables, body)
+        assert "data" not in body  # refused before anything ran
+        if before is not None:
+            assert await checksum(engine_store) == before

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import httpx
 import pytest
-from graphql import GraphQLError
+from graphql import GraphQLError, parse
 
 from app import GRAPHQL_RESPONSE, preferred_media_type
+from config import Limits
 from graph.errors import GraphQueryError, GraphUnavailable
+from graph.store import GraphStore
+from schema import schema
 from schema.errors import NotFound, format_error
+from schema.limits import budget
+from schema.relay import to_global_id
 
 JSON_HEADERS = {"content-type": "application/json"}
 
@@ -131,3 +139,70 @@ def test_a_user_error_keeps_its_message_and_code() -> None:
         "path": ["service"],
         "extensions": {"id": "V-1", "code": "NOT_FOUND"},
     }
+
+
+# --- the work of network queries ------------------------------------------------------------------
+
+
+def _neighbourhoods(count: int, depth: int, limit: int) -> str:
+    hub = to_global_id("District", "district-zs-east")
+    return "{ " + " ".join(
+        f'n{i}: neighborhood(id: "{hub}", depth: {depth}, limit: {limit}) '
+        "{ nodes { id name } edges { type source target } }"
+        for i in range(count)
+    ) + " }"  # fmt: skip
+
+
+async def test_many_aliased_deep_neighbourhoods_are_refused_as_too_much_work(
+    client: httpx.AsyncClient, engine_store: GraphStore
+) -> None:
+    """Each alias is a walk of its own: 30 depth-4 walks of 500 nodes visit about 30 × 2,584
+    graph rows, over the 25,000 one request may visit; nothing is read."""
+    engine_store.round_trips = 0
+    body = (await post(client, _neighbourhoods(30, depth=4, limit=500))).json()
+    work = [e for e in body["errors"] if e["extensions"].get("limit") == "work"]
+    assert work and work[0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert work[0]["extensions"]["found"] == 30 * 2_584 > work[0]["extensions"]["allowed"]
+    assert "aliases" in work[0]["message"]
+    assert "data" not in body
+    assert engine_store.round_trips == 0
+
+
+async def test_the_lists_of_a_network_answer_count_as_long_as_its_limit(
+    client: httpx.AsyncClient, engine_store: GraphStore
+) -> None:
+    """A neighbourhood's `nodes` may hold `limit` entities, each with its own pages: 500 nodes
+    × 100 skills is 50,000 items per field, over the item budget (it counted once before)."""
+    hub = to_global_id("District", "district-zs-east")
+    query = (
+        f'{{ neighborhood(id: "{hub}", depth: 1, limit: 500) {{ nodes {{ entity {{ '
+        "... on Volunteer { skills(first: 100) { nodes { name } } } } } } }"
+    )
+    engine_store.round_trips = 0
+    body = (await post(client, query)).json()
+    assert [e["extensions"]["limit"] for e in body["errors"]] == ["cost"]
+    assert body["errors"][0]["extensions"]["found"] > 500 * 100
+    assert engine_store.round_trips == 0
+
+
+async def test_the_heaviest_neighbourhoods_one_request_may_ask_for_are_admitted(
+    client: httpx.AsyncClient,
+) -> None:
+    """Nine of the deepest walks fit the work budget (9 × 2,584 ≤ 25,000): they run."""
+    body = (await post(client, _neighbourhoods(9, depth=4, limit=500))).json()
+    assert all(e["extensions"]["code"] == "NOT_FOUND" for e in body["errors"])  # empty graph
+
+
+def test_the_explorers_own_queries_fit_the_budget() -> None:
+    """The explorer's dashboard asks for a coverage survey and figures in one request: the
+    work and item budgets leave room for every query it sends (static/explore/explore.js)."""
+    script = (Path(__file__).parents[2] / "static" / "explore" / "explore.js").read_text()
+    queries = [
+        (name, text)
+        for name, text in re.findall(r"const (\w+) = `([^`]*)`;", script)
+        if text.lstrip().startswith(("{", "query", "mutation")) and "${" not in text
+    ]
+    assert any("coverageGaps" in query for _, query in queries)
+    for name, query in queries:
+        errors, _ = budget(Limits(), schema._schema, parse(query), {})
+        assert not errors, (name, [e.message for e in errors])
