@@ -243,7 +243,8 @@ async def collaboration(
         graph.add_edge(t.a, t.b)
         weight[t.a] += t.weight
         weight[t.b] += t.weight
-    betweenness, approximate = _rank(graph, len(known))
+    # Brandes is pure Python: in a thread, so other viewers' requests are not held behind it.
+    betweenness, approximate = await asyncio.to_thread(_rank, graph, len(known))
     order = sorted(
         orgs, key=lambda o: (-betweenness[o.key], -graph.degree[o.key], -weight[o.key], o.key)
     )

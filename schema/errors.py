@@ -21,6 +21,7 @@ from graph.errors import (
     GraphError,
     GraphNotFound,
     GraphRejected,
+    GraphTimeout,
     GraphUnavailable,
 )
 
@@ -133,6 +134,13 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
         code = original.code
         message = str(original)
         extensions.update(original.extensions)
+    elif isinstance(original, GraphTimeout):
+        # Usually the question, not the store: say how to ask one the deadline allows.
+        code = Code.GRAPH_UNAVAILABLE
+        message = (
+            "The graph did not answer this in time; ask for less (a smaller depth, limit or "
+            "scope) or try again shortly."
+        )
     elif isinstance(original, GraphUnavailable):
         code = Code.GRAPH_UNAVAILABLE
         message = "The graph store is unavailable at the moment; try again shortly."
