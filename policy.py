@@ -376,8 +376,10 @@ def read_scope(
     viewer: Viewer, grants: Grants, label: str, fields: frozenset[str]
 ) -> ReadScope | None:
     """The rows of ``label`` on which the viewer may read all of ``fields`` (``None``: every row
-    they see). Derived from :func:`view`, which depends on a row only through the viewer's own
-    key, their grants and the communities they cover."""
+    they see). Derived from :func:`row_scope` and :func:`view`, which depends on a row only
+    through the viewer's own key, their grants and the communities they cover. Views are not
+    nested (a de-identified view reads tags, a visit's does not), so only the views of rows the
+    viewer sees count."""
     protected = fields & frozenset(FIELD_VIEWS.get(label, ()))
     if not protected:
         return None
@@ -385,18 +387,29 @@ def read_scope(
     def readable(seen_as: View) -> bool:
         return all(may_read(label, name, seen_as) for name in protected)
 
-    if readable(view(viewer, grants, label, "")):
+    rows = row_scope(viewer, grants, label)
+    if rows is not None and rows.closed:
+        return ReadScope()
+    # Rows seen without a grant (every row, or open needs by status) have a grantless row's view.
+    ungranted = rows is None or bool(rows.statuses)
+    if ungranted and readable(view(viewer, grants, label, "")):
         return None
+    # The rows seen by a grant (a key of another family has a grantless row's view: not readable
+    # here when rows are seen without a grant, and not among the rows seen otherwise).
     granted = {viewer.subject or ""}
     for grant in dataclasses.fields(grants):
         if grant.name != "communities":
             granted |= getattr(grants, grant.name)
+    if rows is not None and not ungranted:
+        granted &= rows.ids
     ids = frozenset(k for k in granted if k and readable(view(viewer, grants, label, k)))
     covered = (
         label in PLACED
         and bool(grants.communities)
         and readable(view(viewer, grants, label, "", grants.communities))
     )
+    if rows is not None and not ungranted and rows.ids <= ids and (covered or not rows.communities):
+        return None  # readable on every row they see
     return ReadScope(ids, grants.communities if covered else frozenset())
 
 

@@ -397,7 +397,8 @@ def _list_examples() -> Iterable[Mapping[str, Any]]:
         every = tuple(sorted(family.conditions))
         for sort in family.sorts:
             yield {"label": family.label, "conditions": every, "sort": sort, "search": False}
-            yield {"label": family.label, "conditions": (), "sort": sort, "partial": True}
+            if family.place is not None:  # see _ordered
+                yield {"label": family.label, "conditions": (), "sort": sort, "partial": True}
         yield {
             "label": family.label,
             "conditions": (),
@@ -411,8 +412,10 @@ def _ordered(family: Family, sort: str, direction: str, *, partial: bool) -> tup
 
     ``partial``: the sort's value may be read on some rows only (:func:`readable` with the prefix
     ``sort``): those come first in its order, the others after them by key alone, so their order
-    says nothing about the hidden value. A key that walks a pattern (the readable test) is
-    projected first: FalkorDB rejects a pattern comprehension in ORDER BY.
+    says nothing about the hidden value. Only placed families (``Family.place``) are ordered so
+    (the lint's examples hold those; a guard test checks that every sort over a protected value
+    is of a placed family). A key that walks a pattern (the readable test) is projected first:
+    FalkorDB rejects a pattern comprehension in ORDER BY.
     """
     key = family.sorts[sort]
     if partial:
@@ -505,9 +508,10 @@ def _first_name(family: Family) -> str:
 
 def _related_examples() -> Iterable[Mapping[str, Any]]:
     for rel in _rels():
-        for scoped, partial in itertools.product((False, True), repeat=2):
-            yield {"rel": rel, "direction": "out", "scoped": scoped, "partial": partial}
-            yield {"rel": rel, "direction": "in", "scoped": scoped, "partial": partial}
+        for direction, child in (("out", rel.end), ("in", rel.start)):
+            for scoped, partial in itertools.product((False, True), repeat=2):
+                if not partial or _family(child).place is not None:
+                    yield {"rel": rel, "direction": direction, "scoped": scoped, "partial": partial}
 
 
 @builder(each=_related_examples)
