@@ -398,7 +398,14 @@ def _list_examples() -> Iterable[Mapping[str, Any]]:
         for sort in family.sorts:
             yield {"label": family.label, "conditions": every, "sort": sort, "search": False}
             if family.place is not None:  # see _ordered
-                yield {"label": family.label, "conditions": (), "sort": sort, "partial": True}
+                for search in {False, bool(family.searchable)}:
+                    yield {
+                        "label": family.label,
+                        "conditions": (),
+                        "sort": sort,
+                        "partial": True,
+                        "search": search,
+                    }
         yield {
             "label": family.label,
             "conditions": (),

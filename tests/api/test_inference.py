@@ -314,6 +314,23 @@ async def test_a_social_worker_sees_covered_residents_by_name_then_the_others_by
             names[key] = found["node"]["name"]
     assert [names[k] for k in covered] == sorted(names[k] for k in covered)
 
+    # Searched by name, sorted or not, only the residents whose names the worker may read.
+    outside = others[0]
+    name = (
+        await gql(
+            "query ($id: ID!) { node(id: $id) { ... on Resident { name } } }",
+            id=gid("Resident", outside),
+        )
+    )["node"]["name"]
+    search = "query ($q: String!) {{ residents(search: $q{}) {{ nodes {{ key }} }} }}"
+    assert outside in {
+        n["key"] for n in (await gql(search.format(""), q=name))["residents"]["nodes"]
+    }
+    async with signed_in(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
+        for sort in ("", ", sort: NAME", ", sort: NAME, direction: DESC"):
+            data = await worker(search.format(sort), q=name)
+            assert outside not in {n["key"] for n in data["residents"]["nodes"]}
+
 
 # --- sums: a time-bank ledger is read only by who may read its balance ----------------------
 
