@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -483,13 +484,19 @@ def plan_query(
 
 
 def _filter_refusal(label: str, fields: frozenset[str]) -> str:
+    """Why a filter is refused, and the filters of the family that reveal nothing protected."""
+    free = [
+        re.sub(r"_([a-z])", lambda m: m.group(1).upper(), part)
+        for part, revealed in QUERY_REVEALS[label].items()
+        if not revealed and part != "search" and not part.startswith("sort:")
+    ]
+    free = free[:4]
+    named = ", ".join(free[:-1]) + f" or {free[-1]}" if len(free) > 1 else "".join(free)
+    instead = f" ({named})" if free else ""
     return (
         f"Filtering or searching {label} records by {' and '.join(sorted(fields))} needs access "
-        "to that personal information, which you do not have; narrow the list by what you can "
-        "read instead (community, district, tags)."
-        if label == "Resident"
-        else f"Filtering {label} records by {' and '.join(sorted(fields))} needs access to that "
-        "information, which you do not have; narrow the list by what you can read instead."
+        f"to that information, which you do not have; narrow the list by what you may read{instead}"
+        " instead."
     )
 
 
