@@ -15,7 +15,9 @@ Two questions are answered for every object a request touches:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -54,9 +56,17 @@ class RowScope:
     statuses: frozenset[str] = frozenset()
     reason: str = "You may not see this."
     closed: bool = False  # the whole family is closed to the viewer (a root list is FORBIDDEN)
+    # Or placed (:data:`PLACED`) in one of these communities (a social worker's covered ones).
+    communities: frozenset[str] = frozenset()
 
-    def admits(self, key: str, status: str | None = None) -> bool:
-        return key in self.ids or (status is not None and status in self.statuses)
+    def admits(
+        self, key: str, status: str | None = None, placed_in: frozenset[str] = frozenset()
+    ) -> bool:
+        return (
+            key in self.ids
+            or (status is not None and status in self.statuses)
+            or not placed_in.isdisjoint(self.communities)
+        )
 
 
 # Families anyone may read, signed in or not (DESIGN.md: public organizations, projects,
@@ -93,6 +103,8 @@ def row_scope(viewer: Viewer, grants: Grants, label: str) -> RowScope | None:
         return RowScope(reason="Only administrators read the audit log.", closed=True)
     if role is Role.ANONYMOUS:
         return RowScope(reason=SIGN_IN, closed=True)
+    if label == "TimeBankEntry" and role in {Role.SOCIAL_WORKER, Role.ANALYST}:
+        return _ledger_rows(viewer, grants)
     if role in {Role.SOCIAL_WORKER, Role.ANALYST}:
         return None  # every row; what they see of it is the view's business
     if label in {"Volunteer", "SocialWorker"}:
@@ -119,6 +131,23 @@ def _volunteer_rows(grants: Grants, label: str) -> RowScope:
     if label == "TimeBankEntry":
         return RowScope(ids=grants.entries, reason="A volunteer sees their own time-bank ledger.")
     return RowScope(reason="Volunteers do not see referrals between organizations.", closed=True)
+
+
+def _ledger_rows(viewer: Viewer, grants: Grants) -> RowScope:
+    """A time-bank ledger sums to the volunteer's balance (``Volunteer.timeBankHours``), so its
+    rows follow the balance's rule: a social worker sees the ledgers of volunteers serving a
+    community they cover; analysts see none (aggregates of hours come from verified service)."""
+    if viewer.role is Role.ANALYST:
+        return RowScope(
+            reason="Time-bank ledgers add up to a volunteer's balance, which is theirs and their "
+            "social workers' to read; analyse verified service hours instead.",
+            closed=True,
+        )
+    return RowScope(
+        communities=grants.communities,
+        reason="A social worker sees the time-bank ledgers of volunteers serving the communities "
+        "they cover.",
+    )
 
 
 def _partner_rows(grants: Grants, label: str) -> RowScope:
@@ -169,6 +198,15 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
     "SocialWorker": {"phone": frozenset({View.FULL})},
     "Expert": {"phone": frozenset({View.FULL})},
     "ServiceRecord": {"note": frozenset({View.FULL})},
+    # A ledger sums to the balance: its amounts and its tie to the volunteer are the balance's
+    # (FULL); a note is free text about the person served, like a service record's.
+    "TimeBankEntry": {
+        "hours": frozenset({View.FULL}),
+        "note": frozenset({View.FULL}),
+        "volunteer": frozenset({View.FULL}),
+        "earnedBy": frozenset({View.FULL}),
+        "spentOn": frozenset({View.FULL}),
+    },
     "Referral": {
         "reason": frozenset({View.FULL}),
         "outcome": frozenset({View.FULL}),
@@ -180,8 +218,9 @@ AUDITED = {"Resident": frozenset(FIELD_VIEWS["Resident"]) - {"tags", "consent", 
 
 
 # Families whose view for a social worker depends on the communities the entity is in (a
-# resident's home, a need's or record's community, the communities a volunteer serves).
-PLACED = frozenset({"Resident", "Need", "ServiceRecord", "Volunteer"})
+# resident's home, a need's or record's community, the communities a volunteer serves, those
+# of the volunteer holding a time-bank entry).
+PLACED = frozenset({"Resident", "Need", "ServiceRecord", "Volunteer", "TimeBankEntry"})
 
 
 def view(
@@ -206,6 +245,9 @@ def view(
             granted = grants.residents if label == "Resident" else grants.visit_needs
             return View.VISIT if key in granted else View.DEIDENTIFIED
         return View.DEIDENTIFIED
+    if label == "TimeBankEntry":  # the balance's rule (see _ledger_rows)
+        own = role is Role.VOLUNTEER and key in grants.entries
+        return View.FULL if own or covered else View.DEIDENTIFIED
     if label == "Volunteer":
         own = role is Role.VOLUNTEER and key == subject
         if own or covered or (role is Role.PARTNER and key in grants.members):
@@ -234,42 +276,235 @@ def field_denial(label: str, field_name: str, seen_as: View) -> str:
     return f"{label}.{field_name} is personal information you may not read."
 
 
-# --- queries over personal information ---------------------------------------------------
+# --- questions a list answers: filters, sorts, search and counts --------------------------
 
-# Searching residents by name, filtering them by exact place or age, or ordering them by name, age
-# or distance are questions about PII even when no PII field is selected: each answer is an
-# oracle (a 1-metre `near` finds a door). Such queries only run over rows whose PII the viewer
-# may read.
-PII_QUERIES: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
-    "Resident": (
-        frozenset({"near", "born_from", "born_to"}),
-        frozenset({"BIRTH_YEAR", "DISTANCE"}),
+# Every filter (the graph's condition name), sort (``sort:KEY``) and, where the family is
+# searchable, ``search`` of each family with protected fields, and the fields its answers depend
+# on. A filter or a sort asks about its field even when no field is selected: a 1-metre `near`
+# finds a door, a count under an age filter is an age, ordering by name spells the names out
+# page by page. :func:`plan_query` derives from this table and :data:`FIELD_VIEWS` how a list
+# runs for a viewer; a guard test (tests/api/test_inference.py) fails when such a family gains a
+# filter or sort that is not declared here, or one that reads a protected property unnamed.
+NOTHING: frozenset[str] = frozenset()
+_NAME, _AGE, _PLACE = frozenset({"name"}), frozenset({"age"}), frozenset({"location"})
+
+QUERY_REVEALS: Mapping[str, Mapping[str, frozenset[str]]] = {
+    "Resident": {
+        "search": _NAME,
+        "community": NOTHING,
+        "district": NOTHING,
+        "tags_any": frozenset({"tags"}),
+        "tags_all": frozenset({"tags"}),
+        "born_from": _AGE,  # ageMax
+        "born_to": _AGE,  # ageMin
+        "gender": NOTHING,
+        "language": NOTHING,
+        "near": _PLACE,
+        "sort:NAME": _NAME,
+        "sort:BIRTH_YEAR": _AGE,
+        "sort:DISTANCE": _PLACE,
+    },
+    "Volunteer": {
+        "search": NOTHING,  # their name is public
+        **dict.fromkeys(
+            ("skill", "community", "district", "team", "slot", "star_min", "star_max"), NOTHING
+        ),
+        "status": NOTHING,
+        "language": NOTHING,
+        "near": _PLACE,
+        **dict.fromkeys(
+            ("sort:NAME", "sort:STAR_LEVEL", "sort:VERIFIED_HOURS", "sort:JOINED_ON"), NOTHING
+        ),
+        "sort:DISTANCE": _PLACE,
+    },
+    "SocialWorker": dict.fromkeys(
+        ("search", "community", "district", "qualification", "employer", "sort:NAME"), NOTHING
     ),
+    "Expert": dict.fromkeys(("search", "domain", "think_tank", "sort:NAME"), NOTHING),
+    "Need": {
+        **dict.fromkeys(
+            ("search", "status", "urgency", "category", "skill", "community", "district"),
+            NOTHING,
+        ),
+        "resident": frozenset({"resident"}),
+        **dict.fromkeys(("slot", "created_from", "created_to"), NOTHING),
+        **dict.fromkeys(("sort:CREATED_AT", "sort:URGENCY", "sort:TITLE"), NOTHING),
+    },
+    "ServiceRecord": {
+        **dict.fromkeys(("volunteer", "need", "project", "category", "community"), NOTHING),
+        **dict.fromkeys(("verified", "unverified", "date_from", "date_to"), NOTHING),
+        **dict.fromkeys(("sort:DATE", "sort:MINUTES"), NOTHING),
+    },
+    "Referral": dict.fromkeys(
+        ("status", "from_organization", "to_organization", "need", "sort:CREATED_AT"), NOTHING
+    ),
+    "TimeBankEntry": {
+        "volunteer": frozenset({"volunteer"}),
+        "kind": NOTHING,
+        "sort:AT": NOTHING,
+    },
 }
 
+# Fields with a coarse stand-in a filter or sort may use instead of refusing: a point the viewer
+# may not read is compared on its ~500 m grid cell (:func:`coarse`), with the radius raised to
+# :data:`NEAR_FLOOR_METERS`, so no answer depends on more than the cell.
+COARSE = frozenset({"location"})
+# Why 1 km: a cell is ~550 × 500 m (diagonal ~750 m). A smaller disc around a cell's centre
+# would hold that one cell and no neighbour, so one answer could confirm "this cell" outright;
+# at 1 km every answer is about a disc of a dozen cells, and bisection by moving the centre
+# ends on the cell's centre, never inside the cell.
+NEAR_FLOOR_METERS = 1_000
 
-def asks_about_pii(label: str, filters: frozenset[str], sort: str | None, search: bool) -> bool:
-    if label not in PII_QUERIES:
-        return False
-    pii_filters, pii_sorts = PII_QUERIES[label]
-    return search or not filters.isdisjoint(pii_filters) or sort in pii_sorts
+
+@dataclass(frozen=True)
+class ReadScope:
+    """The visible rows of a family on which a viewer may read a protected field: an id in
+    ``ids``, or placed (:data:`PLACED`) in one of ``communities`` (a social worker's covered)."""
+
+    ids: frozenset[str] = frozenset()
+    communities: frozenset[str] = frozenset()
+
+    @property
+    def empty(self) -> bool:
+        return not self.ids and not self.communities
+
+    def __and__(self, other: ReadScope) -> ReadScope:
+        """Rows in both (conservatively: a row in one by id and in the other by community is
+        left out)."""
+        return ReadScope(self.ids & other.ids, self.communities & other.communities)
 
 
-def pii_query(viewer: Viewer, label: str) -> tuple[Decision, str | None]:
-    """May the viewer ask a PII question of ``label``; if so, the social worker whose covered
-    communities the rows must be in (``None``: no narrowing beyond the row scope)."""
-    role = viewer.role
-    if role is Role.ADMIN or role in {Role.VOLUNTEER, Role.PARTNER}:
-        return ALLOW, None  # a volunteer's or partner's rows are already only visit rows
-    if role is Role.SOCIAL_WORKER:
-        return ALLOW, viewer.subject
+def read_scope(
+    viewer: Viewer, grants: Grants, label: str, fields: frozenset[str]
+) -> ReadScope | None:
+    """The rows of ``label`` on which the viewer may read all of ``fields`` (``None``: every row
+    they see). Derived from :func:`row_scope` and :func:`view`, which depends on a row only
+    through the viewer's own key, their grants and the communities they cover. Views are not
+    nested (a de-identified view reads tags, a visit's does not), so only the views of rows the
+    viewer sees count."""
+    protected = fields & frozenset(FIELD_VIEWS.get(label, ()))
+    if not protected:
+        return None
+
+    def readable(seen_as: View) -> bool:
+        return all(may_read(label, name, seen_as) for name in protected)
+
+    rows = row_scope(viewer, grants, label)
+    if rows is not None and rows.closed:
+        return ReadScope()
+    # Rows seen without a grant (every row, or open needs by status) have a grantless row's view.
+    ungranted = rows is None or bool(rows.statuses)
+    if ungranted and readable(view(viewer, grants, label, "")):
+        return None
+    # The rows seen by a grant (a key of another family has a grantless row's view: not readable
+    # here when rows are seen without a grant, and not among the rows seen otherwise).
+    granted = {viewer.subject or ""}
+    for grant in dataclasses.fields(grants):
+        if grant.name != "communities":
+            granted |= getattr(grants, grant.name)
+    if rows is not None and not ungranted:
+        granted &= rows.ids
+    ids = frozenset(k for k in granted if k and readable(view(viewer, grants, label, k)))
+    covered = (
+        label in PLACED
+        and bool(grants.communities)
+        and readable(view(viewer, grants, label, "", grants.communities))
+    )
+    if rows is not None and not ungranted and rows.ids <= ids and (covered or not rows.communities):
+        return None  # readable on every row they see
+    return ReadScope(ids, grants.communities if covered else frozenset())
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """How one list question runs for one viewer (:func:`plan_query`)."""
+
+    # Filters over protected fields: only these rows are considered (None: no narrowing), in
+    # the Cypher, so pages and totalCount are exact.
+    rows: ReadScope | None = None
+    # The sort's fields are readable on these rows only: they come first, in the sort's order,
+    # the others after them by key (None: every row in the sort's order).
+    order: ReadScope | None = None
+    # Points (COARSE) compared exactly on these rows, on their grid cell elsewhere with the
+    # radius floored; ``compares_points`` says whether the list compares protected points at all.
+    exact: ReadScope | None = None
+    compares_points: bool = False
+    # The questions about audited personal information asked (names, never values).
+    asked: tuple[str, ...] = ()
+    refusal: str | None = None
+
+
+def plan_query(
+    viewer: Viewer,
+    grants: Grants,
+    label: str,
+    filters: frozenset[str],
+    sort: str | None,
+    *,
+    search: bool,
+    sort_asked: bool,
+) -> QueryPlan:
+    """How a list of ``label`` filtered by ``filters`` (condition names; ``_``-prefixed ones are
+    the service's own), searched or not, in ``sort`` order (the family's default unless
+    ``sort_asked``) runs for the viewer: narrowed, ordered, compared coarsely, or refused."""
+    declared = QUERY_REVEALS.get(label)
+    if declared is None:
+        return QueryPlan()  # no protected fields: nothing to narrow
+    parts = sorted(f for f in filters if not f.startswith("_")) + (["search"] if search else [])
+    if sort is not None:
+        parts.append(f"sort:{sort}")
+    rows: ReadScope | None = None
+    order: ReadScope | None = None
+    exact: ReadScope | None = None
+    compares_points = False
+    asked: list[str] = []
+    for part in parts:
+        if part not in declared:
+            raise ValueError(f"{label}'s {part!r} does not declare what it reveals.")
+        fields = declared[part]
+        is_sort = part.startswith("sort:")
+        if (not is_sort or sort_asked) and not fields.isdisjoint(AUDITED.get(label, ())):
+            asked.append(part)
+        if not fields.isdisjoint(COARSE):
+            compares_points = True
+            points = read_scope(viewer, grants, label, fields & COARSE)
+            if points is not None:
+                exact = points if exact is None else exact & points
+        scope = read_scope(viewer, grants, label, fields - COARSE)
+        if scope is None:
+            continue
+        if is_sort:
+            if scope.empty and sort_asked:
+                return QueryPlan(asked=tuple(asked), refusal=_sort_refusal(label, sort, fields))
+            order = scope
+            continue
+        rows = scope if rows is None else rows & scope
+        if rows.empty:
+            return QueryPlan(asked=tuple(asked), refusal=_filter_refusal(label, fields))
+    return QueryPlan(rows, order, exact, compares_points, tuple(asked))
+
+
+def _filter_refusal(label: str, fields: frozenset[str]) -> str:
+    """Why a filter is refused, and the filters of the family that reveal nothing protected."""
+    free = [
+        re.sub(r"_([a-z])", lambda m: m.group(1).upper(), part)
+        for part, revealed in QUERY_REVEALS[label].items()
+        if not revealed and part != "search" and not part.startswith("sort:")
+    ]
+    free = free[:4]
+    named = ", ".join(free[:-1]) + f" or {free[-1]}" if len(free) > 1 else "".join(free)
+    instead = f" ({named})" if free else ""
     return (
-        Decision(
-            False,
-            f"Searching {label.lower()}s by name, exact place or age needs access to their "
-            "personal information; filter by community, district or tag instead.",
-        ),
-        None,
+        f"Filtering or searching {label} records by {' and '.join(sorted(fields))} needs access "
+        f"to that information, which you do not have; narrow the list by what you may read{instead}"
+        " instead."
+    )
+
+
+def _sort_refusal(label: str, sort: str | None, fields: frozenset[str]) -> str:
+    return (
+        f"Sorting {label} records by {sort} orders them by {' and '.join(sorted(fields))}, which "
+        "you may not read; choose another order or leave the default one."
     )
 
 

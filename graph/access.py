@@ -13,6 +13,7 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from graph import people, services
 from graph.cypher import Statement, builder, cypher, dynamic
 from graph.labels import label as allowed_label
 from graph.services import ACTIVE_NEED_STATUSES
@@ -108,12 +109,9 @@ async def grants(store: GraphStore, role: str, subject: str | None) -> dict[str,
     return {}
 
 
-# Where each placed family is, as a path from `n` to the community `c`.
+# Where each placed family is, as a path from `n` to the community `c` (``Family.place``).
 PLACE_PATHS: Mapping[str, str] = {
-    "Resident": "(n)-[:LIVES_IN]->(c:Community)",
-    "Need": "(n)-[:IN]->(c:Community)",
-    "ServiceRecord": "(n)-[:FOR]->(:Need)-[:IN]->(c:Community)",
-    "Volunteer": "(n)-[:SERVES_AREA]->(c:Community)",
+    f.label: f.place for f in (*people.FAMILIES, *services.FAMILIES) if f.place is not None
 }
 
 

@@ -22,12 +22,16 @@ class AuditEntry:
     at: dt.datetime
     actor: str  # role:subject, e.g. social_worker:worker-0001
     role: str
-    action: str  # READ_PII / MUTATION
+    action: str  # READ_PII / PII_QUERY / MUTATION
     operation: str  # the GraphQL field (mutation) or operation name (read)
-    entity_ids: tuple[str, ...] = ()  # graph ids of the residents read, or the mutation's ids
-    fields: tuple[str, ...] = ()  # the PII fields read, or the mutation's arguments' names
-    outcome: str = "OK"  # OK, or the error code the mutation ended with
+    # graph ids of the residents read or a PII query answered with, or the mutation's ids
+    entity_ids: tuple[str, ...] = ()
+    # the PII fields read, the PII query's filters/sorts/search (never their values), or the
+    # mutation's arguments' names
+    fields: tuple[str, ...] = ()
+    outcome: str = "OK"  # OK, or the error code the mutation or query ended with
     request_id: str | None = None
+    rows: int | None = None  # a PII query: how many rows it answered with
 
 
 AUDIT_ENTRIES = Family(
@@ -55,7 +59,7 @@ APPEND = cypher(
     CREATE (a:AuditEntry {id: row.id, at: row.at, actor: row.actor, role: row.role,
                           action: row.action, operation: row.operation,
                           entityIds: row.entityIds, fields: row.fields, outcome: row.outcome,
-                          requestId: row.requestId})
+                          requestId: row.requestId, rows: row.rows})
     RETURN count(a) AS written
     """,
 )
@@ -76,6 +80,7 @@ async def append(store: GraphStore, entries: Sequence[AuditEntry]) -> None:
             "fields": list(e.fields),
             "outcome": e.outcome,
             "requestId": e.request_id,
+            "rows": e.rows,
         }
         for e in entries
     ]

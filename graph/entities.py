@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import re
 import types
 import typing
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from graph.cypher import Statement, builder, dynamic
+from graph.filters import readable
 from graph.labels import label as allowed_label
 from graph.labels import relationship_type
 from graph.store import GraphStore
@@ -57,6 +59,9 @@ class Family:
     # Sort key -> expression on `n`; ties are always broken by `n.id`.
     sorts: Mapping[str, str] = field(default_factory=lambda: {"NAME": "n.name"})
     default_sort: str = "NAME"
+    # Where an entity is, for the access rules: a path from `n` to the community `c` it is in
+    # (a resident's home, the communities a volunteer serves); None for families not placed.
+    place: str | None = None
 
 
 @dataclass(frozen=True)
@@ -189,14 +194,66 @@ def to_props(record: Any) -> dict[str, Any]:
 
 
 # The rows a viewer may see (``policy.RowScope``): any family's list can be narrowed by it, as
-# the condition named ``_scope`` (parameters ``scope_ids``, ``scope_statuses``). A family without
-# a ``status`` property matches on ids only (``null IN [...]`` is never true).
+# the condition named ``_scope`` (parameters ``scope_ids``, ``scope_statuses`` and, for placed
+# families, ``scope_by``). A family without a ``status`` property matches on ids only
+# (``null IN [...]`` is never true).
 SCOPE = "_scope"
 SCOPE_CONDITION = "n.id IN $scope_ids OR n.status IN $scope_statuses"
 
+# The rows whose protected value the viewer may read (``policy.ReadScope``): a filter over a
+# protected field runs over those only, as the condition named ``_readable`` (parameters from
+# :func:`readable_params` with the prefix ``readable``).
+READABLE = "_readable"
 
-def scope_params(ids: Iterable[str], statuses: Iterable[str] = ()) -> dict[str, list[str]]:
-    return {"scope_ids": sorted(ids), "scope_statuses": sorted(statuses)}
+
+def scope_params(
+    ids: Iterable[str], statuses: Iterable[str] = (), covered_by: str | None = None
+) -> dict[str, Any]:
+    """``covered_by``: also the rows placed in a community this social worker covers."""
+    return {"scope_ids": sorted(ids), "scope_statuses": sorted(statuses), "scope_by": covered_by}
+
+
+def readable_params(
+    prefix: str, ids: Iterable[str] | None, covered_by: str | None = None
+) -> dict[str, Any]:
+    """Parameters of :func:`graph.filters.readable`: the rows with these ids, or placed in a
+    community the social worker ``covered_by`` covers (``ids`` None: every row)."""
+    return {
+        f"{prefix}_all": ids is None,
+        f"{prefix}_ids": sorted(ids or ()),
+        f"{prefix}_by": covered_by,
+    }
+
+
+def _placed_in(family: Family, param: str, *, projected: bool = False) -> str:
+    """A predicate on `n`: placed in a community the social worker ``$param`` covers (not walked
+    when ``$param`` is null, as it is for every viewer but a social worker). In a WHERE it is a
+    pattern (FalkorDB cannot filter on a comprehension after a full-text search); ``projected``
+    (an ORDER BY key) a comprehension (a bare pattern there is a list on FalkorDB, and Neo4j 5
+    has no pattern expressions)."""
+    if family.place is None:
+        return "false"
+    covered = f"(:Community)<-[:COVERS]-(:SocialWorker {{id: ${param}}})"
+    path = family.place.replace("(c:Community)", covered)
+    test = f"size([{path} | 1]) > 0" if projected else path
+    return f"(${param} IS NOT NULL AND {test})"
+
+
+def readable_predicate(family: Family, prefix: str, *, projected: bool = False) -> str:
+    """``graph.filters.readable(prefix)`` written out for ``family``."""
+    placed = (
+        f" OR {_placed_in(family, f'{prefix}_by', projected=projected)}" if family.place else ""
+    )
+    return f"(${prefix}_all OR n.id IN ${prefix}_ids{placed})"
+
+
+_READABLE_MARK = re.compile(r"__readable_([a-z]+)__")
+
+
+def _written_out(family: Family, text: str, *, projected: bool = False) -> str:
+    return _READABLE_MARK.sub(
+        lambda m: readable_predicate(family, m.group(1), projected=projected), text
+    )
 
 
 # --- writes --------------------------------------------------------------------------------
@@ -340,12 +397,44 @@ def _list_examples() -> Iterable[Mapping[str, Any]]:
         every = tuple(sorted(family.conditions))
         for sort in family.sorts:
             yield {"label": family.label, "conditions": every, "sort": sort, "search": False}
+            if family.place is not None:  # see _ordered
+                for search in {False, bool(family.searchable)}:
+                    yield {
+                        "label": family.label,
+                        "conditions": (),
+                        "sort": sort,
+                        "partial": True,
+                        "search": search,
+                    }
         yield {
             "label": family.label,
             "conditions": (),
             "sort": None,
             "search": bool(family.searchable),
         }
+
+
+def _ordered(family: Family, sort: str, direction: str, *, partial: bool) -> tuple[str, str]:
+    """What to project beside `n` and the ORDER BY keys, for ``sort``.
+
+    ``partial``: the sort's value may be read on some rows only (:func:`readable` with the prefix
+    ``sort``): those come first in its order, the others after them by key alone, so their order
+    says nothing about the hidden value. Only placed families (``Family.place``) are ordered so
+    (the lint's examples hold those; a guard test checks that every sort over a protected value
+    is of a placed family). A key that walks a pattern (the readable test) is projected first:
+    FalkorDB rejects a pattern comprehension in ORDER BY.
+    """
+    key = family.sorts[sort]
+    if partial:
+        seen = readable_predicate(family, "sort", projected=True)
+        return (
+            f", {seen} AS seen, {key} AS sort_key",
+            f"CASE WHEN seen THEN 0 ELSE 1 END, "
+            f"CASE WHEN seen THEN sort_key ELSE null END{direction}, n.id",
+        )
+    if "[(" in key:
+        return f", {key} AS sort_key", f"sort_key{direction}, n.id"
+    return "", f"{key}{direction}, n.id"
 
 
 @builder(each=_list_examples)
@@ -357,8 +446,10 @@ def list_statement(
     *,
     descending: bool = False,
     search: bool = False,
+    partial: bool = False,
 ) -> Statement:
-    """One page of a family, filtered; a search ranks by relevance unless a sort is given."""
+    """One page of a family, filtered; a search ranks by relevance unless a sort is given.
+    ``partial``: the sort's value is readable on some rows only (:func:`_ordered`)."""
     family = _family(label)
     where = _where(family, conditions, search=search)
     direction = " DESC" if descending else ""
@@ -369,25 +460,25 @@ def list_statement(
             "CALL $$fulltext_nodes('Searchable', $query) YIELD node, score\n"
             f"WITH node AS n, score MATCH (n) {where}"
         )
-        order = (
-            f"{family.sorts[sort]}{direction}, n.id"
+        # A search runs only over rows whose searched names the viewer may read (policy).
+        extra, order = (
+            _ordered(family, sort, direction, partial=partial)
             if sort
-            else f"score DESC, n.{_first_name(family)}, n.id"
+            else ("", f"score DESC, n.{_first_name(family)}, n.id")
         )
     else:
         match, rest = _anchor(family, conditions)
         head = f"{match} {_where(family, rest, search=False)}"
-        order = f"{family.sorts[sort or family.default_sort]}{direction}, n.id"
+        extra, order = _ordered(family, sort or family.default_sort, direction, partial=partial)
     text = f"""
     {head}
-    WITH n ORDER BY {order}
+    WITH n{extra} ORDER BY {order}
     SKIP $skip LIMIT $limit
     RETURN properties(n) AS n
     """
     key = ",".join(conditions)
-    return dynamic(
-        f"entities.list.{label}[{key}]/{sort}{direction}{'/search' if search else ''}", text
-    )
+    name = f"{sort}{direction}{'/search' if search else ''}{'/partial' if partial else ''}"
+    return dynamic(f"entities.list.{label}[{key}]/{name}", text)
 
 
 def _count_examples() -> Iterable[Mapping[str, Any]]:
@@ -424,19 +515,23 @@ def _first_name(family: Family) -> str:
 
 def _related_examples() -> Iterable[Mapping[str, Any]]:
     for rel in _rels():
-        for scoped in (False, True):
-            yield {"rel": rel, "direction": "out", "scoped": scoped}
-            yield {"rel": rel, "direction": "in", "scoped": scoped}
+        for direction, child in (("out", rel.end), ("in", rel.start)):
+            for scoped, partial in itertools.product((False, True), repeat=2):
+                if not partial or _family(child).place is not None:
+                    yield {"rel": rel, "direction": direction, "scoped": scoped, "partial": partial}
 
 
 @builder(each=_related_examples)
 @functools.cache
-def related_statement(rel: Rel, direction: Direction, *, scoped: bool = False) -> Statement:
+def related_statement(
+    rel: Rel, direction: Direction, *, scoped: bool = False, partial: bool = False
+) -> Statement:
     """A window of the entities related to each of a batch of parents, in one round trip.
 
     ``out`` follows the relationship from its start (a volunteer's skills), ``in`` against it
     (a skill's volunteers). The window arithmetic runs in Cypher so that ``last`` works without
-    a second query for the total. ``scoped`` keeps only the children a viewer may see.
+    a second query for the total. ``scoped`` keeps only the children a viewer may see;
+    ``partial``: the default order's value is readable on some of them only (:func:`_ordered`).
     """
     parent, child = (rel.start, rel.end) if direction == "out" else (rel.end, rel.start)
     family = _family(child)
@@ -445,12 +540,12 @@ def related_statement(rel: Rel, direction: Direction, *, scoped: bool = False) -
         if direction == "out"
         else (f"<-[r:{relationship_type(rel.type)}]-")
     )
-    order = family.sorts[family.default_sort]
+    extra, order = _ordered(family, family.default_sort, "", partial=partial)
     text = f"""
     UNWIND $keys AS key
     MATCH (p:{allowed_label(parent)} {{id: key}}){arrow}(n:{allowed_label(child)})
-    {f"WHERE {SCOPE_CONDITION}" if scoped else ""}
-    WITH key, n, r ORDER BY {order}, n.id
+    {f"WHERE {family.conditions[SCOPE]}" if scoped else ""}
+    WITH key, n, r{extra} ORDER BY {order}
     WITH key, collect({{n: n, r: r}}) AS items
     WITH key, items, size(items) AS total
     WITH key, items, total,
@@ -463,7 +558,8 @@ def related_statement(rel: Rel, direction: Direction, *, scoped: bool = False) -
     RETURN key, total, lo AS offset,
            [x IN items[lo..hi] | {{node: properties(x.n), rel: properties(x.r)}}] AS page
     """
-    return dynamic(f"entities.related.{rel.name}/{direction}{'/scoped' if scoped else ''}", text)
+    name = f"{rel.name}/{direction}{'/scoped' if scoped else ''}{'/partial' if partial else ''}"
+    return dynamic(f"entities.related.{name}", text)
 
 
 async def get_many(store: GraphStore, label: str, ids: Sequence[str]) -> dict[str, Any]:
@@ -483,11 +579,14 @@ async def list_page(
     search: str | None,
     window: Window,
     with_total: bool,
+    order: Mapping[str, Any] | None = None,
 ) -> Page:
-    """A filtered, sorted window of one family (``where``: condition -> its parameters)."""
+    """A filtered, sorted window of one family (``where``: condition -> its parameters).
+    ``order``: the sort's value is readable on some rows only (:func:`readable_params` with the
+    prefix ``sort``); None: on every row."""
     family = _family(label)
     conditions = tuple(sorted(where))
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = dict(order or {})
     for name in conditions:
         if name not in family.conditions:
             raise ValueError(f"{label} has no filter {name!r}.")
@@ -506,7 +605,9 @@ async def list_page(
     limit = (hi - lo) if hi is not None else None
     if limit == 0:
         return Page([], lo, total)
-    statement = list_statement(label, conditions, sort, descending=descending, search=searching)
+    statement = list_statement(
+        label, conditions, sort, descending=descending, search=searching, partial=bool(order)
+    )
     # One row more than asked tells whether a next page exists without counting the list.
     fetch = limit + 1 if limit is not None else 1_000_000
     rows = await store.read(statement, {**params, "skip": lo, "limit": fetch})
@@ -522,15 +623,18 @@ async def related_pages(
     keys: Sequence[str],
     window: Window,
     scope: Mapping[str, Any] | None = None,
+    order: Mapping[str, Any] | None = None,
 ) -> dict[str, Page]:
     """For each parent key, a window of its related entities with the relationship properties
-    (only those admitted by ``scope``, from :func:`scope_params`, when given)."""
+    (only those admitted by ``scope``, from :func:`scope_params`, when given; ``order`` as in
+    :func:`list_page`, given only with a scope)."""
     child = rel.end if direction == "out" else rel.start
     family = _family(child)
     rows = await store.read(
-        related_statement(rel, direction, scoped=scope is not None),
+        related_statement(rel, direction, scoped=scope is not None, partial=bool(order)),
         {
             **(scope or {}),
+            **(order or {}),
             "keys": list(dict.fromkeys(keys)),
             "start": window.start,
             "stop": window.stop,
@@ -554,8 +658,14 @@ _RELS: dict[str, Rel] = {}
 
 def register(families: Iterable[Family], rels: Iterable[Rel]) -> None:
     for declared in families:
+        scope = SCOPE_CONDITION
+        if declared.place is not None:
+            scope += f" OR {_placed_in(declared, 'scope_by')}"
+        conditions = {**declared.conditions, SCOPE: scope, READABLE: readable("readable")}
         family = dataclasses.replace(
-            declared, conditions={**declared.conditions, SCOPE: SCOPE_CONDITION}
+            declared,
+            conditions={k: _written_out(declared, v) for k, v in conditions.items()},
+            sorts={k: _written_out(declared, v, projected=True) for k, v in declared.sorts.items()},
         )
         _FAMILIES[family.label] = family
         _BY_RECORD[family.record] = family

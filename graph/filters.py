@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 # Within a radius of a point: parameters $near_latitude, $near_longitude, $near_radius (metres).
-NEAR_DISTANCE = (
-    "$$distance(n.location, point({latitude: $near_latitude, longitude: $near_longitude}))"
+CENTRE = "point({latitude: $near_latitude, longitude: $near_longitude})"
+NEAR_DISTANCE = f"$$distance(n.location, {CENTRE})"
+NEAR = f"$$within(n.location, {CENTRE}, $near_radius)"
+
+
+def readable(prefix: str) -> str:
+    """A predicate on `n`: the viewer may read this row's protected value (``policy.ReadScope``)
+    — ``$<prefix>_all``, or an id in ``$<prefix>_ids``, or placed in a community the social
+    worker ``$<prefix>_by`` covers. A placeholder here; ``graph.entities.register`` writes it out
+    with the family's place (``graph.entities.readable_predicate``)."""
+    return f"__readable_{prefix}__"
+
+
+# The centre of the ~500 m grid cell holding `n.location` (``policy.coarse``; the cell's size
+# in degrees is $near_grid).
+_SNAP = "floor(n.location.{0} / $near_grid) * $near_grid + $near_grid / 2"
+CELL = f"point({{latitude: {_SNAP.format('latitude')}, longitude: {_SNAP.format('longitude')}}})"
+
+# `near` over points not every viewer may read: exact where the viewer may read the point, on
+# the point's grid cell with the radius floored ($near_floor) elsewhere, so no answer depends on
+# more than the cell. $near_reach (the larger radius plus the cell's half-diagonal) bounds both
+# and keeps FalkorDB's point index as a prefilter.
+GUARDED_NEAR = (
+    f"$$within(n.location, {CENTRE}, $near_reach) "
+    f"AND (({readable('near')} AND $$within(n.location, {CENTRE}, $near_radius)) "
+    f"OR (NOT {readable('near')} AND $$within({CELL}, {CENTRE}, $near_floor)))"
 )
-NEAR = (
-    "$$within(n.location, point({latitude: $near_latitude, longitude: $near_longitude}), "
-    "$near_radius)"
+GUARDED_NEAR_DISTANCE = (
+    f"CASE WHEN {readable('near')} THEN $$distance(n.location, {CENTRE}) "
+    f"ELSE $$distance({CELL}, {CENTRE}) END"
 )
 
 # Taxonomy-aware: the node is the given taxonomy entry or narrower (BROADER points upwards).

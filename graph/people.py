@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from graph.entities import Family, Point, Rel
-from graph.filters import NEAR, NEAR_DISTANCE, narrower_or_same
+from graph.filters import GUARDED_NEAR, GUARDED_NEAR_DISTANCE, narrower_or_same
 
 
 @dataclass(frozen=True)
@@ -72,26 +72,26 @@ RESIDENTS = Family(
     "Resident",
     Resident,
     located=True,
+    place="(n)-[:LIVES_IN]->(c:Community)",
     conditions={
         "community": "(n)-[:LIVES_IN]->(:Community {id: $community})",
         "district": "(n)-[:LIVES_IN]->(:Community)-[:IN]->(:District {id: $district})",
-        # In a community a social worker covers (the access rules narrow PII queries to them).
-        "covered_by": "(n)-[:LIVES_IN]->(:Community)<-[:COVERS]-(:SocialWorker {id: $covered_by})",
         "tags_any": "any(t IN n.tags WHERE t IN $tags_any)",
         "tags_all": "all(t IN $tags_all WHERE t IN n.tags)",
         "born_from": "n.birthYear >= $born_from",
         "born_to": "n.birthYear <= $born_to",
         "gender": "n.gender = $gender",
         "language": "$language IN n.languages",
-        "near": NEAR,
+        "near": GUARDED_NEAR,
     },
-    sorts={"NAME": "n.name", "BIRTH_YEAR": "n.birthYear", "DISTANCE": NEAR_DISTANCE},
+    sorts={"NAME": "n.name", "BIRTH_YEAR": "n.birthYear", "DISTANCE": GUARDED_NEAR_DISTANCE},
 )
 
 VOLUNTEERS = Family(
     "Volunteer",
     Volunteer,
     located=True,
+    place="(n)-[:SERVES_AREA]->(c:Community)",
     conditions={
         "skill": narrower_or_same("(n)-[:HAS_SKILL]->(:Skill)", "Skill", "skill"),
         "community": "(n)-[:SERVES_AREA]->(:Community {id: $community})",
@@ -102,14 +102,14 @@ VOLUNTEERS = Family(
         "star_max": "n.starLevel <= $star_max",
         "status": "n.status IN $status",
         "language": "$language IN n.languages",
-        "near": NEAR,
+        "near": GUARDED_NEAR,
     },
     sorts={
         "NAME": "n.name",
         "STAR_LEVEL": "n.starLevel",
         "VERIFIED_HOURS": "n.verifiedMinutes",
         "JOINED_ON": "n.joinedOn",
-        "DISTANCE": NEAR_DISTANCE,
+        "DISTANCE": GUARDED_NEAR_DISTANCE,
     },
 )
 

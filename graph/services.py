@@ -109,6 +109,7 @@ NEEDS = Family(
     "Need",
     Need,
     searchable=("title",),
+    place="(n)-[:IN]->(c:Community)",
     conditions={
         "status": "n.status IN $status",
         "urgency": "n.urgency IN $urgency",
@@ -147,6 +148,7 @@ SERVICE_RECORDS = Family(
     "ServiceRecord",
     ServiceRecord,
     searchable=(),
+    place="(n)-[:FOR]->(:Need)-[:IN]->(c:Community)",
     conditions={
         "volunteer": "(:Volunteer {id: $volunteer})-[:PERFORMED]->(n)",
         "need": "(n)-[:FOR]->(:Need {id: $need})",
@@ -182,6 +184,8 @@ TIME_BANK_ENTRIES = Family(
     "TimeBankEntry",
     TimeBankEntry,
     searchable=(),
+    # The ledger is where its volunteer serves: it follows the balance's rule (policy).
+    place="(n)<-[:HOLDS]-(:Volunteer)-[:SERVES_AREA]->(c:Community)",
     conditions={
         "volunteer": "(:Volunteer {id: $volunteer})-[:HOLDS]->(n)",
         "kind": "n.kind IN $kind",

@@ -17,7 +17,7 @@ import policy
 from auth import Viewer
 from graph import access as graph
 from graph.store import GraphStore
-from policy import Grants, RowScope, View
+from policy import Grants, QueryPlan, RowScope, View
 
 
 @dataclass
@@ -25,6 +25,18 @@ class MutationTrail:
     operation: str
     ids: list[str] = field(default_factory=list)
     arguments: list[str] = field(default_factory=list)
+    denied: bool = False
+
+
+@dataclass
+class QueryTrail:
+    """A list question about residents' personal information (``policy.plan_query``'s
+    ``asked``: which filters, sorts or search, never their values) and the rows it answered."""
+
+    label: str
+    asked: tuple[str, ...]
+    ids: list[str] = field(default_factory=list)
+    rows: int = 0
     denied: bool = False
 
 
@@ -36,6 +48,7 @@ class Access:
         self._grants: asyncio.Task[Grants] | None = None
         self.pii_read: dict[str, set[str]] = defaultdict(set)  # resident key -> fields
         self.mutations: dict[str, MutationTrail] = {}  # response key -> what was attempted
+        self.pii_queries: list[QueryTrail] = []  # list questions about PII, in order asked
 
     async def grants(self) -> Grants:
         if self._grants is None:
@@ -66,3 +79,47 @@ class Access:
         """Note a granted read of a field; residents' PII reads go to the audit log."""
         if field_name in policy.AUDITED.get(label, ()):
             self.pii_read[key].add(field_name)
+
+    async def plan(
+        self,
+        label: str,
+        filters: frozenset[str],
+        sort: str | None,
+        *,
+        search: bool = False,
+        sort_asked: bool = False,
+    ) -> tuple[QueryPlan, QueryTrail | None]:
+        """How a list question runs for this viewer (``policy.plan_query``), and its audit trail
+        when it asks about residents' PII (refused ones included)."""
+        if label not in policy.QUERY_REVEALS:
+            return QueryPlan(), None
+        plan = policy.plan_query(
+            self.viewer,
+            await self.grants(),
+            label,
+            filters,
+            sort,
+            search=search,
+            sort_asked=sort_asked,
+        )
+        trail = None
+        if plan.asked:
+            trail = QueryTrail(label, plan.asked, denied=plan.refusal is not None)
+            self.pii_queries.append(trail)
+        return plan, trail
+
+    def by(self, scope: RowScope | policy.ReadScope) -> str | None:
+        """The social worker whose covered communities a scope admits rows in (the viewer; a
+        scope's communities are their covered ones, all or none), for the graph's patterns."""
+        return self.viewer.subject if scope.communities else None
+
+    async def admits(
+        self, label: str, scope: RowScope | None, key: str, status: str | None
+    ) -> bool:
+        """Whether a row is in the viewer's row scope, reading where it is only when the scope
+        admits rows by place."""
+        if scope is None or scope.admits(key, status):
+            return True
+        if not scope.communities or label not in policy.PLACED:
+            return False
+        return scope.admits(key, status, await self.loaders.communities(label).load(key))

@@ -13,12 +13,15 @@ import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 import policy
 from graph import entities
-from graph.entities import SCOPE, Direction, Rel, scope_params
-from policy import RowScope
+from graph.entities import READABLE, SCOPE, Direction, Rel, readable_params, scope_params
+from policy import ReadScope, RowScope
+from resolvers.access import Access
+from resolvers.filters import guarded_near
 from resolvers.paging import window
 from schema.base import TYPES, fill, to_node
 from schema.context import Info
@@ -57,7 +60,10 @@ async def list_connection(
 ) -> Connection[Any]:
     """One page of a root list.
 
-    Counts only when ``totalCount`` is asked for (or ``last`` needs the end of the list).
+    Counts only when ``totalCount`` is asked for (or ``last`` needs the end of the list). The
+    rows are the viewer's row scope; filters, search and sort over protected fields follow
+    ``policy.plan_query`` (narrowed, ordered blind, compared on the grid cell, or refused), and
+    a question about residents' PII is noted for the audit log with the rows it answered.
     """
     if sort == "DISTANCE" and "near" not in where:
         raise BadUserInput("Sorting by DISTANCE needs a `near` filter to measure from.")
@@ -66,13 +72,27 @@ async def list_connection(
     if scope is not None:
         if scope.closed:
             raise Forbidden(scope.reason)
-        where = {**where, SCOPE: scope_params(scope.ids, scope.statuses)}
-    if policy.asks_about_pii(label, frozenset(where), sort, search is not None):
-        decision, covering = policy.pii_query(access.viewer, label)
-        if not decision.allowed:
-            raise Forbidden(decision.reason)
-        if covering is not None:
-            where = {**where, "covered_by": {"covered_by": covering}}
+        where = {**where, SCOPE: scope_params(scope.ids, scope.statuses, access.by(scope))}
+    # A search without a sort is in order of relevance (ties by name, searched over readable
+    # names only); otherwise the sort asked for or the family's default.
+    implied = None if search is not None else entities.family_named(label).default_sort
+    plan, trail = await access.plan(
+        label,
+        frozenset(where),
+        sort or implied,
+        search=search is not None,
+        sort_asked=sort is not None,
+    )
+    if plan.refusal is not None:
+        raise Forbidden(plan.refusal)
+    if plan.rows is not None:
+        where = {
+            **where,
+            READABLE: readable_params("readable", plan.rows.ids, access.by(plan.rows)),
+        }
+    if plan.compares_points and "near" in where:
+        exact = None if plan.exact is None else (plan.exact.ids, access.by(plan.exact))
+        where = {**where, "near": guarded_near(dict(where["near"]), exact)}
     page = await entities.list_page(
         info.context.store,
         label,
@@ -82,7 +102,11 @@ async def list_connection(
         search=search,
         window=window(first, after, last, before),
         with_total=wants(info, "totalCount"),
+        order=_order_params(access, plan.order),
     )
+    if trail is not None:
+        trail.ids = [record.id for record in page.items]
+        trail.rows = len(page.items)
     return build_connection(
         Connection,
         Edge,
@@ -92,6 +116,10 @@ async def list_connection(
         lambda cursor, record: {"cursor": cursor, "node": to_node(label, record)},
         more=page.more,
     )
+
+
+def _order_params(access: Access, order: ReadScope | None) -> dict[str, Any] | None:
+    return None if order is None else readable_params("sort", order.ids, access.by(order))
 
 
 async def related_connection(
@@ -107,12 +135,16 @@ async def related_connection(
     connection_cls: type = Connection,
     edge_cls: type = Edge,
 ) -> Any:
-    """A window of the entities related to ``key``, batched with its siblings' (one round trip)."""
+    """A window of the entities related to ``key``, batched with its siblings' (one round trip),
+    holding the rows the viewer may see, in the child family's default order read blind where
+    its value is hidden (``policy.plan_query``: a community's residents are not in name order
+    for a viewer who may not read their names)."""
     child = rel.end if direction == "out" else rel.start
-    scope = await info.context.access.rows(child)
-    page = await info.context.loaders.related(
-        rel, direction, window(first, after, last, before), scope
-    ).load(key)
+    access = info.context.access
+    scope = await access.rows(child)
+    plan, _ = await access.plan(child, frozenset(), entities.family_named(child).default_sort)
+    span = window(first, after, last, before)
+    page = await _related(info, rel, direction, span, scope, plan.order).load(key)
     return build_connection(
         connection_cls,
         edge_cls,
@@ -125,6 +157,28 @@ async def related_connection(
             **_edge_props(edge_cls, link.props),
         },
     )
+
+
+def _related(
+    info: Info,
+    rel: Rel,
+    direction: Direction,
+    span: entities.Window,
+    scope: RowScope | None,
+    order: ReadScope | None,
+) -> DataLoader[str, entities.Page]:
+    """The loader of one relationship's windows for one scope and order (one per request)."""
+    store = info.context.store
+    access = info.context.access
+    params = None if scope is None else scope_params(scope.ids, scope.statuses, access.by(scope))
+
+    async def load(keys: list[str]) -> list[entities.Page]:
+        pages = await entities.related_pages(
+            store, rel, direction, keys, span, params, _order_params(access, order)
+        )
+        return [pages[k] for k in keys]
+
+    return info.context.loaders.custom(("related", rel, direction, span, scope, order), load)
 
 
 def _edge_props(edge_cls: type, props: Mapping[str, Any]) -> dict[str, Any]:
@@ -141,7 +195,7 @@ async def related_one(info: Info, key: str, rel: Rel, direction: Direction) -> A
     if not page.items:
         return None
     record = page.items[0].node
-    _check_row(await info.context.access.rows(child), record)
+    await _check_row(info, child, record)
     if (end := policy.PERSONAL_TIES.get(rel.type)) is not None:
         # A personal tie (a time-bank entry spent on a need: family) only for a viewer who may
         # know who the resident at its resident end is.
@@ -151,12 +205,14 @@ async def related_one(info: Info, key: str, rel: Rel, direction: Direction) -> A
     return to_node(child, record)
 
 
-def _admitted(scope: RowScope | None, record: Any) -> bool:
-    return scope is None or scope.admits(record.id, getattr(record, "status", None))
+async def _admitted(info: Info, label: str, scope: RowScope | None, record: Any) -> bool:
+    status = getattr(record, "status", None)
+    return await info.context.access.admits(label, scope, record.id, status)
 
 
-def _check_row(scope: RowScope | None, record: Any) -> None:
-    if not _admitted(scope, record):
+async def _check_row(info: Info, label: str, record: Any) -> None:
+    scope = await info.context.access.rows(label)
+    if not await _admitted(info, label, scope, record):
         raise Forbidden(scope.reason if scope else "")
 
 
@@ -166,7 +222,7 @@ async def entity(info: Info, label: str, key: str) -> Any:
     record = await info.context.loaders.entity(label).load(key)
     if record is None:
         return None
-    _check_row(await info.context.access.rows(label), record)
+    await _check_row(info, label, record)
     return to_node(label, record)
 
 
@@ -175,7 +231,11 @@ async def entity_list(info: Info, label: str, keys: Sequence[str]) -> list[Any]:
     may not see (one batch)."""
     records = await info.context.loaders.entity(label).load_many(list(keys))
     scope = await info.context.access.rows(label)
-    return [to_node(label, r) for r in records if r is not None and _admitted(scope, r)]
+    admitted = await asyncio.gather(
+        *(_admitted(info, label, scope, r) for r in records if r is not None)
+    )
+    present = [r for r in records if r is not None]
+    return [to_node(label, r) for r, ok in zip(present, admitted, strict=True) if ok]
 
 
 async def node(info: Info, global_id: str) -> Any:

@@ -7,9 +7,32 @@ import math
 from enum import Enum
 from typing import Any
 
+import policy
+from graph.entities import readable_params
 from schema.errors import BadUserInput
 from schema.inputs import MAX_RADIUS_METERS, NearInput
 from schema.relay import from_global_id
+
+# The farthest a point lies from its grid cell's centre: half the cell's diagonal, at most
+# ~394 m (at the equator; less further from it), rounded up.
+CELL_REACH_METERS = math.ceil(policy.GRID_DEGREES / 2 * 111_320 * math.sqrt(2)) + 1
+
+
+def guarded_near(
+    near: dict[str, Any], exact: tuple[frozenset[str], str | None] | None
+) -> dict[str, Any]:
+    """The parameters of ``graph.filters.GUARDED_NEAR`` for a viewer who may read the points of
+    the rows ``exact`` names — ids, and the social worker covering where they are (None: every
+    row); the others are compared on their grid cell with the radius raised to
+    ``policy.NEAR_FLOOR_METERS``."""
+    floor = max(near["near_radius"], policy.NEAR_FLOOR_METERS)
+    return {
+        **near,
+        **readable_params("near", *(exact or (None, None))),
+        "near_grid": policy.GRID_DEGREES,
+        "near_floor": floor,
+        "near_reach": floor + CELL_REACH_METERS,
+    }
 
 
 class Where:

@@ -38,6 +38,11 @@ class GraphAuditUnavailable(GraphUnavailable):
 @strawberry.enum(description="What an audit entry records.")
 class AuditAction(Enum):
     READ_PII = strawberry.enum_value("READ_PII", description="Residents' PII was read.")
+    PII_QUERY = strawberry.enum_value(
+        "PII_QUERY",
+        description="Residents were searched, filtered or sorted by their PII (by name, age, "
+        "place): the kind of question and the rows it answered, never the values asked for.",
+    )
     MUTATION = strawberry.enum_value("MUTATION", description="A change was attempted.")
 
 
@@ -55,13 +60,16 @@ class AuditEntry(Node):
         description="The mutation, or the query's operation name (`anonymous` if unnamed)."
     )
     entity_ids: list[str] = strawberry.field(
-        description="Graph ids involved: residents read, or what the mutation named."
+        description="Graph ids involved: residents read or answered with, or what the mutation "
+        "named."
     )
     fields: list[str] = strawberry.field(
-        description="PII fields read, or the mutation's argument names (never their values)."
+        description="PII fields read, the PII query's kind (e.g. Resident.search, "
+        "Resident.near), or the mutation's argument names (never their values)."
     )
     outcome: str = strawberry.field(description="OK, or the error code it ended with.")
     request_id: str | None = strawberry.field(description="The request's X-Request-Id.")
+    rows: int | None = strawberry.field(description="A PII query: how many rows it answered.")
 
 
 @strawberry.enum(description="Order of the audit log.")
@@ -117,7 +125,14 @@ def entries(
     at = dt.datetime.now(dt.UTC)
     made: list[graph.AuditEntry] = []
 
-    def entry(action: str, name: str, ids: list[str], fields: list[str], outcome: str) -> None:
+    def entry(
+        action: str,
+        name: str,
+        ids: list[str],
+        fields: list[str],
+        outcome: str,
+        rows: int | None = None,
+    ) -> None:
         made.append(
             graph.AuditEntry(
                 id=f"audit-{uuid.uuid4().hex}",
@@ -130,12 +145,17 @@ def entries(
                 fields=tuple(fields),
                 outcome=outcome,
                 request_id=request_id,
+                rows=rows,
             )
         )
 
     if access.pii_read:
         fields = sorted(set().union(*access.pii_read.values()))
         entry("READ_PII", operation, sorted(access.pii_read), fields, "OK")
+    for query in access.pii_queries:
+        asked = [f"{query.label}.{part}" for part in query.asked]
+        outcome = "FORBIDDEN" if query.denied else "OK"
+        entry("PII_QUERY", operation, query.ids, asked, outcome, query.rows)
     for response_key, trail in access.mutations.items():
         failed = [e for e in errors if e.path and e.path[0] == response_key]
         outcome = "FORBIDDEN" if trail.denied else (error_code(failed[0]) if failed else "OK")
@@ -148,7 +168,7 @@ class AuditTrail(SchemaExtension):
         yield
         context = self.execution_context.context
         access: Access | None = getattr(context, "access", None)
-        if access is None or not (access.pii_read or access.mutations):
+        if access is None or not (access.pii_read or access.pii_queries or access.mutations):
             return
         result = self.execution_context.result
         errors = list(getattr(result, "errors", None) or [])

@@ -211,16 +211,19 @@ class Referral(Node):
 @entity("TimeBankEntry")
 @strawberry.type(
     description="One line of a volunteer's time bank (时间银行): hours earned by verified "
-    "service, or spent on services for themselves or family. The ledger is append-only."
+    "service, or spent on services for themselves or family. The ledger is append-only, and it "
+    "adds up to the volunteer's balance, so it is read by those who may read the balance."
 )
 class TimeBankEntry(Node):
     kind: TimeBankEntryKind = strawberry.field(description="Earned or spent (存入/支取).")
     at: dt.datetime = strawberry.field(description="When it was booked (记账时间).")
-    note: str | None = strawberry.field(description="Note (备注).")
+    note: str | None = strawberry.field(
+        description="Note (备注): may be about the person served. Personal information (PII)."
+    )
     minutes: strawberry.Private[int]
 
     @strawberry.field(description="Hours: positive when earned, negative when spent (时数).")
-    def hours(self) -> float:
+    def hours(self) -> float | None:
         return round(self.minutes / 60, 2)
 
     volunteer = one(

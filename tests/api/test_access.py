@@ -5,9 +5,9 @@ path that can reach a resident — the root list, full-text search, ``node(id:)`
 resident, a community's residents, ``linkResources``' need, the analysts' ``neighborhood`` walk
 (display names included) — and must be visible exactly where
 the table says: a value where the view includes the field; else null with a FORBIDDEN error, or
-the row left out of a list. The same walk covers volunteers' contact details. Expectations are
-written out here, not derived from ``policy``, so the test checks the rules rather than repeating
-them.
+the row left out of a list. The same walk covers volunteers' contact details and their
+time-bank ledgers. Expectations are written out here, not derived from ``policy``, so the test
+checks the rules rather than repeating them.
 """
 
 from __future__ import annotations
@@ -318,3 +318,53 @@ async def test_volunteer_contact_details_are_visible_only_where_the_table_says(
         else:
             assert record[field] is None, f"{persona} must not see {field} via {path}"
             assert field in denied, f"{field} hidden without a FORBIDDEN error"
+
+
+LEDGER_ENTRY = "credit-record-zs-near-visits"  # 何姨's 30 hours earned by verified visits
+
+# persona -> what they see of 何姨's time-bank ledger (docs/ACCESS.md, "Rows": TimeBankEntry
+# rows follow the balance's rule). SEEN: the entry and its hours; NONE: left out of lists,
+# FORBIDDEN by id; CLOSED: the root list is FORBIDDEN too.
+LEDGER_TABLE = {
+    "admin": "SEEN",
+    "social_worker": "SEEN",  # covers 起湾, where 何姨 serves
+    "outside_worker": "NONE",
+    "volunteer": "NONE",  # another volunteer's ledger
+    "partner": "CLOSED",
+    "analyst": "CLOSED",
+    "anonymous": "CLOSED",
+}
+LEDGER_QUERIES = {
+    "list": "query ($v: ID!) { timeBankEntries(filter: {volunteer: $v}, first: 50) "
+    "{ nodes { key hours } } }",
+    "nested": "query ($v: ID!) { node(id: $v) { ... on Volunteer { timeBank(first: 50) "
+    "{ nodes { key hours } } } } }",
+    "node": "query ($e: ID!) { node(id: $e) { ... on TimeBankEntry { key hours } } }",
+}
+
+
+@pytest.mark.parametrize("path", list(LEDGER_QUERIES))
+@pytest.mark.parametrize("as_persona", list(LEDGER_TABLE), indirect=True)
+async def test_a_time_bank_ledger_is_seen_only_where_the_balance_may_be_read(
+    as_persona: httpx.AsyncClient, request: pytest.FixtureRequest, path: str
+) -> None:
+    persona = request.node.callspec.params["as_persona"]
+    seen = LEDGER_TABLE[persona]
+    response = await as_persona.post(
+        "/graphql",
+        json={
+            "query": LEDGER_QUERIES[path],
+            "variables": {"v": gid("Volunteer", NEAR), "e": gid("TimeBankEntry", LEDGER_ENTRY)},
+        },
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    errors = body.get("errors") or []
+    found = _objects_with_key(body.get("data"), LEDGER_ENTRY)
+    if seen == "SEEN":
+        assert errors == [] and found and found[0]["hours"] == 30.0
+        return
+    assert found == [], f"{persona} reached 何姨's ledger through {path}"
+    refused = path == "node" or (path == "list" and seen == "CLOSED") or persona == "anonymous"
+    if refused:
+        assert errors and {e["extensions"]["code"] for e in errors} == {"FORBIDDEN"}
