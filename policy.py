@@ -779,15 +779,38 @@ PLAIN: Mapping[str, frozenset[str]] = {
     ),
     "ServiceRecord": frozenset({"id", "date", "minutes", "beneficiaries", "rating"}),
     "Referral": frozenset({"id", "status", "createdAt", "respondedAt", "completedAt"}),
-    "TimeBankEntry": frozenset({"id", "minutes", "kind", "at"}),
+    "TimeBankEntry": frozenset({"id", "kind", "at"}),
 }
+
+
+# Stored properties that hold a protected field under another name (the API derives the field
+# from them: a ledger entry's `hours` from its stored `minutes`): protected exactly as the field.
+STORED_AS: Mapping[str, Mapping[str, str]] = {"TimeBankEntry": {"minutes": "hours"}}
+
+# Relationships that *are* a protected field of the family at one end (a ledger entry's
+# `volunteer` is its HOLDS edge): an edge goes into an analysis answer only where that field may
+# be read, so an export cannot rebuild by its edges what the fields withhold (a balance from
+# entries tied to their holder).
+LINK_FIELDS: Mapping[str, tuple[str, str]] = {
+    "HOLDS": ("TimeBankEntry", "volunteer"),
+    "EARNED_BY": ("TimeBankEntry", "earnedBy"),
+    "SPENT_ON": ("TimeBankEntry", "spentOn"),
+    "HAS_NEED": ("Need", "resident"),
+}
+
+
+def link_readable(rel_type: str, seen_as: View) -> bool:
+    """Whether an edge of ``rel_type`` may be shown to a viewer whose view of the family that
+    holds it as a field (:data:`LINK_FIELDS`) is ``seen_as``."""
+    held = LINK_FIELDS.get(rel_type)
+    return held is None or may_read(held[0], held[1], seen_as)
 
 
 def in_analysis(label: str, field_name: str, seen_as: View) -> bool:
     """Whether an analysis answer (an export, a network node's name) may carry a stored property
     of an entity seen as ``seen_as``: a field the view may read and, for the families about
     residents, a declared one, free text only where the view knows who the resident is."""
-    if not may_read(label, field_name, seen_as):
+    if not may_read(label, STORED_AS.get(label, {}).get(field_name, field_name), seen_as):
         return False
     if label not in ABOUT_RESIDENTS:
         return True
@@ -840,7 +863,10 @@ def export_view(label: str) -> View:
 def exported_tie(rel_type: str) -> bool:
     """Whether an export carries relationships of ``rel_type`` (personal ties never)."""
     end = PERSONAL_TIES.get(rel_type)
-    return end is None or shows_tie(rel_type, export_view(end))
+    held = LINK_FIELDS.get(rel_type)
+    return (end is None or shows_tie(rel_type, export_view(end))) and (
+        held is None or link_readable(rel_type, export_view(held[0]))
+    )
 
 
 def deidentified(label: str, props: Mapping[str, object]) -> dict[str, object]:

@@ -40,6 +40,9 @@ COUNT_EDGES = dynamic(
     "RETURN count(r) AS n",
 )
 PERSONAL = ["FAMILY_OF", "SPENT_ON"]  # a volunteer's family; credits only family may spend
+# A ledger entry's holder and what earned it are the balance's (FULL only): with them an export
+# would add up a balance the API withholds.
+LEDGER = ["HOLDS", "EARNED_BY"]
 PII_NAME = "林婆婆"
 # Attributes no node of the family may carry in an export: PII, and free text about residents.
 WITHHELD = {
@@ -50,7 +53,7 @@ WITHHELD = {
     "Need": {"title", "description", "closingNote", "search"},
     "ServiceRecord": {"title", "note"},
     "Referral": {"reason", "outcome"},
-    "TimeBankEntry": {"note"},
+    "TimeBankEntry": {"note", "minutes"},
 }
 # 何姨 (volunteer-zs-near) is a resident's daughter: the demo's one family tie.
 HE_YI, MOTHER = "volunteer-zs-near", "resident-zs-neighbour-1"
@@ -72,7 +75,8 @@ async def test_the_whole_graph_exports_as_graphml_with_every_node_and_edge(
 ) -> None:
     labels = {"labels": list(NETWORK_LABELS)}
     nodes = (await engine_store.read(COUNT_NODES, labels))[0]["n"]
-    edges = (await engine_store.read(COUNT_EDGES, {**labels, "personal": PERSONAL}))[0]["n"]
+    withheld = PERSONAL + LEDGER
+    edges = (await engine_store.read(COUNT_EDGES, {**labels, "personal": withheld}))[0]["n"]
     settings: Settings = demo_app.state.settings
     env = {
         "PATH": "/usr/bin:/bin",
@@ -92,7 +96,10 @@ async def test_the_whole_graph_exports_as_graphml_with_every_node_and_edge(
     assert PII_NAME not in (tmp_path / "graph.graphml").read_text()
     _assert_deidentified(graph)
     assert not graph.has_edge(HE_YI, MOTHER)
-    assert not {t for _, _, t in graph.edges(data="type")} & set(PERSONAL)
+    assert not {t for _, _, t in graph.edges(data="type")} & set(withheld)
+    # Nor do the entries carry their amounts: nothing to add up per volunteer.
+    entries = [a for _, a in graph.nodes(data=True) if a["entity"] == "TimeBankEntry"]
+    assert entries and not any("minutes" in a or "hours" in a for a in entries)
     resident = graph.nodes["resident-zs-lin"]
     assert resident["entity"] == "Resident" and resident["label"].startswith("服务对象")
     assert "approximateLatitude" in resident and "latitude" not in resident
@@ -190,6 +197,7 @@ def _declared(label: str) -> set[str]:
         set(policy.FIELD_VIEWS.get(label, {}))
         | policy.FREE_TEXT.get(label, frozenset())
         | policy.PLAIN.get(label, frozenset())
+        | set(policy.STORED_AS.get(label, {}))
     )
 
 
@@ -236,3 +244,22 @@ def test_every_relationship_touching_residents_is_declared_personal_or_not() -> 
     # Their properties are dates, counts, vocabulary and who recorded them: no free text.
     props = {p for rel in RELS if {rel.start, rel.end} & policy.ABOUT_RESIDENTS for p in rel.props}
     assert props <= {"since", "by", "slots", "at", "quantity", "relation"}
+
+
+# Protected fields the API computes from other protected ones (age from the birth year).
+COMPUTED = {("Resident", "age")}
+
+
+@pytest.mark.parametrize("label", ABOUT)
+def test_every_protected_field_about_residents_is_tied_to_what_stores_it(label: str) -> None:
+    """A protected field is withheld from exports only through what stores it: a property of
+    the same name, a property it is derived from (``STORED_AS``) or the relationship it is
+    (``LINK_FIELDS``). A field tied to none could leak under its stored name."""
+    record = entities.family_named(label).record
+    stored = {entities.camel(f.name) for f in dataclasses.fields(record)}
+    aliased = set(policy.STORED_AS.get(label, {}).values())
+    linked = {field for family, field in policy.LINK_FIELDS.values() if family == label}
+    for name in policy.FIELD_VIEWS.get(label, {}):
+        assert name in stored | aliased | linked or (label, name) in COMPUTED, (
+            f"{label}.{name} is protected but nothing says where it is stored"
+        )
