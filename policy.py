@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from auth import Role, Viewer
+from graph.labels import SUPPORT_LABELS
 
 
 class View(StrEnum):
@@ -78,6 +79,10 @@ PUBLIC_FAMILIES = frozenset(
     }
 )
 
+# The service's own bookkeeping: issued tokens, revocations, idempotency keys, search text. Not
+# families anyone browses; even their counts are for administrators.
+BOOKKEEPING = frozenset(SUPPORT_LABELS)
+
 OPEN_NEED_STATUSES = frozenset({"OPEN"})
 
 SIGN_IN = "Sign in to see this; it is not public."
@@ -90,6 +95,8 @@ def row_scope(viewer: Viewer, grants: Grants, label: str) -> RowScope | None:
         return None
     if label == "AuditEntry":
         return RowScope(reason="Only administrators read the audit log.", closed=True)
+    if label in BOOKKEEPING:
+        return RowScope(reason="Only administrators see the service's bookkeeping.", closed=True)
     if role is Role.ANONYMOUS:
         return RowScope(reason=SIGN_IN, closed=True)
     if role in {Role.SOCIAL_WORKER, Role.ANALYST}:
@@ -312,6 +319,7 @@ class Act(StrEnum):
     REFERRAL_RECEIVER = "referral_receiver"  # the partner a referral was sent to
     REFERRER = "referrer"  # a covering social worker, or a partner referring a need it holds
     FUNDS = "funds"  # the organization managing the fund
+    ADMINISTER = "administer"  # administrators only (revoking tokens)
 
 
 @dataclass(frozen=True)
@@ -376,6 +384,7 @@ def decide(viewer: Viewer, grants: Grants, act: Act, target: Target) -> Decision
             partner and subject in target.organizations,
             "Only the organization managing the fund may record its money.",
         ),
+        Act.ADMINISTER: (False, "Only administrators may do this."),
     }[act]
     return ALLOW if allowed else Decision(False, reason)
 
