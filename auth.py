@@ -165,7 +165,8 @@ def mint(
 
 # Tokens already verified, so a client's every request does not pay for the signature again
 # (a tenth of a node lookup's time, py-spy). Keyed by everything the verdict depends on; an entry
-# holds only until the token's own expiry.
+# holds only until the token's own expiry. It remembers the signature only: whether the subject
+# may still act (revocation, deactivation) is asked on every request after it (gate.Identities).
 _VERIFIED: OrderedDict[tuple[str, ...], tuple[Viewer, float]] = OrderedDict()
 VERIFIED_CACHE = 10_000
 LEEWAY_S = 30
