@@ -1,7 +1,9 @@
 """The Starlette application: GraphQL at /graphql, health probes, the graph opened in the lifespan.
 
 ``uvicorn app:app`` serves it with settings from the environment; ``python -m cli serve`` (what
-``make run`` calls) does the same after checking that the graph can be reached.
+``make run`` calls) does the same after checking that the graph can be reached. However it is
+started, the service's logging is set up (:func:`create_app` configures it when nothing else has),
+so the reference an internal error hands the client is in the log to be found.
 """
 
 from __future__ import annotations
@@ -20,18 +22,19 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, request_response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 import explorer
+import logs
 import seeds
 from auth import ANONYMOUS
 from config import Settings
 from downloads import export_graph
-from gate import Gate
+from gate import Gate, Identities
 from graph.connect import open_store
 from graph.errors import GraphUnavailable
 from graph.store import GraphStore
@@ -185,6 +188,11 @@ async def index(request: Request) -> Response:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    if not logging.getLogger().handlers:
+        # Nobody configured logging (plain `uvicorn app:app` sets up only uvicorn's own loggers):
+        # without this, our records would go to Python's last-resort handler, which drops their
+        # fields (an internal error's reference among them).
+        logs.configure(settings.log_level, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -216,20 +224,26 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await store.close()
 
     graphql = GraphQLView(settings)
+    identities = Identities(settings.identity_cache_s)
     app = Starlette(
         middleware=[Middleware(AccessLog)],
         routes=[
             Route("/", index),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql", Gate(graphql, settings), methods=["GET", "POST"]),
-            Route("/export/{file}", export_graph),
+            Route("/graphql", Gate(graphql, settings, identities), methods=["GET", "POST"]),
+            Route(
+                "/export/{file}",
+                Gate(request_response(export_graph), settings, identities),
+                methods=["GET"],
+            ),
             *explorer.routes(),
         ],
         lifespan=lifespan,
     )
     app.state.store = None
     app.state.settings = settings
+    app.state.identities = identities
     return app
 
 

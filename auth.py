@@ -5,6 +5,14 @@ partner organization's key; a free-form account name for admins and analysts). A
 token is the anonymous viewer; a token that is expired, malformed, for another issuer or audience,
 or wrongly signed is refused with 401 — never quietly treated as anonymous, so a client with a
 stale token learns it instead of seeing less data without knowing why.
+
+A signature proves who a token was issued to, not that they may still act: the gate also binds
+every request to its subject's standing in the graph (``gate.Identities``: the subject exists
+with the role's label, is active, and the token is not revoked).
+
+Two lifetimes (docs/ACCESS.md "Signing in"): a person's token (``TOKEN_TTL_S``) and a partner
+integration's service token (``SERVICE_TOKEN_TTL_S``); no token may live longer than the longer
+of the two, which is how long a revocation must be kept.
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ class Viewer:
     role: Role
     subject: str | None = None
     token_id: str | None = None
+    issued_at: float | None = None  # the token's ``iat``: revoking a subject refuses older ones
 
     @property
     def actor(self) -> str:
@@ -77,6 +86,71 @@ def _verifying_key(settings: Settings) -> str:
     return str(settings.auth_public_key)
 
 
+class Kind(StrEnum):
+    """Who holds a token: a person signing in, or a partner's system calling the API."""
+
+    PERSON = "person"
+    SERVICE = "service"
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A minted token and what ``cli token`` records of it (everything but the token)."""
+
+    token: str
+    id: str
+    role: Role
+    subject: str
+    issued: dt.datetime
+    expires: dt.datetime
+    kind: Kind
+
+
+def issue(
+    settings: Settings,
+    role: Role,
+    subject: str | None,
+    *,
+    kind: Kind = Kind.PERSON,
+    ttl_s: int | None = None,
+    now: dt.datetime | None = None,
+) -> Issued:
+    """A signed token for ``role``; roles in ``SUBJECT_LABEL`` need the subject's graph id.
+
+    Its lifetime is the kind's (``TOKEN_TTL_S`` or ``SERVICE_TOKEN_TTL_S``) unless ``ttl_s``
+    says otherwise, never longer than ``Settings.max_token_lifetime_s``."""
+    if role is Role.ANONYMOUS:
+        raise TokenError("Anonymous requests carry no token.")
+    if role in SUBJECT_LABEL and not subject:
+        raise TokenError(f"A {role.value} token needs the {SUBJECT_LABEL[role]}'s id as subject.")
+    if kind is Kind.SERVICE and role is not Role.PARTNER:
+        raise TokenError("Service tokens are for a partner organization's system; use a partner.")
+    default = settings.service_token_ttl_s if kind is Kind.SERVICE else settings.token_ttl_s
+    lifetime = ttl_s or default
+    if not 0 < lifetime <= settings.max_token_lifetime_s:
+        raise TokenError(
+            f"A token may live between 1 and {settings.max_token_lifetime_s} s "
+            "(the longer of TOKEN_TTL_S and SERVICE_TOKEN_TTL_S)."
+        )
+    # Whole seconds, as the claims carry them, so what is recorded is what the token says.
+    issued = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    expires = issued + dt.timedelta(seconds=lifetime)
+    token_id = uuid.uuid4().hex
+    claims = {
+        "iss": settings.auth_issuer,
+        "aud": settings.auth_audience,
+        "sub": subject or role.value,
+        "role": role.value,
+        "kind": kind.value,
+        "iat": issued,
+        "nbf": issued,
+        "exp": expires,
+        "jti": token_id,
+    }
+    token = jwt.encode(claims, _signing_key(settings), algorithm=settings.auth_algorithm)
+    return Issued(token, token_id, role, subject or role.value, issued, expires, kind)
+
+
 def mint(
     settings: Settings,
     role: Role,
@@ -85,28 +159,14 @@ def mint(
     ttl_s: int | None = None,
     now: dt.datetime | None = None,
 ) -> str:
-    """A signed token for ``role``; roles in ``SUBJECT_LABEL`` need the subject's graph id."""
-    if role is Role.ANONYMOUS:
-        raise TokenError("Anonymous requests carry no token.")
-    if role in SUBJECT_LABEL and not subject:
-        raise TokenError(f"A {role.value} token needs the {SUBJECT_LABEL[role]}'s id as subject.")
-    issued = now or dt.datetime.now(dt.UTC)
-    claims = {
-        "iss": settings.auth_issuer,
-        "aud": settings.auth_audience,
-        "sub": subject or role.value,
-        "role": role.value,
-        "iat": issued,
-        "nbf": issued,
-        "exp": issued + dt.timedelta(seconds=ttl_s or settings.token_ttl_s),
-        "jti": uuid.uuid4().hex,
-    }
-    return jwt.encode(claims, _signing_key(settings), algorithm=settings.auth_algorithm)
+    """A person's signed token for ``role`` (see :func:`issue`)."""
+    return issue(settings, role, subject, ttl_s=ttl_s, now=now).token
 
 
 # Tokens already verified, so a client's every request does not pay for the signature again
 # (a tenth of a node lookup's time, py-spy). Keyed by everything the verdict depends on; an entry
-# holds only until the token's own expiry.
+# holds only until the token's own expiry. It remembers the signature only: whether the subject
+# may still act (revocation, deactivation) is asked on every request after it (gate.Identities).
 _VERIFIED: OrderedDict[tuple[str, ...], tuple[Viewer, float]] = OrderedDict()
 VERIFIED_CACHE = 10_000
 LEEWAY_S = 30
@@ -163,7 +223,19 @@ def _verify(settings: Settings, token: str) -> tuple[Viewer, float]:
     subject = claims["sub"]
     if not isinstance(subject, str) or not 1 <= len(subject) <= 200:
         raise TokenError("The token's subject is not a valid id.")
-    return Viewer(role, subject, claims.get("jti")), float(claims["exp"]) + LEEWAY_S
+    issued, expires = float(claims["iat"]), float(claims["exp"])
+    if expires - issued > settings.max_token_lifetime_s:
+        # Revocations are pruned after the longest lifetime; a longer-lived token would outlive
+        # its revocation.
+        raise TokenError("The token lives longer than this service accepts; ask for a new one.")
+    token_id = claims.get("jti")
+    viewer = Viewer(role, subject, token_id if isinstance(token_id, str) else None, issued)
+    return viewer, expires + LEEWAY_S
+
+
+def revocation_kept_s(settings: Settings) -> int:
+    """How long a revocation must be kept: as long as a token issued before it can be valid."""
+    return settings.max_token_lifetime_s + LEEWAY_S
 
 
 def from_header(settings: Settings, authorization: str | None) -> Viewer:

@@ -1,9 +1,12 @@
 """Command line: ``python -m cli serve`` runs the service (``--local-neo4j DIR``: on a Neo4j
 5 it starts and stops itself); ``python -m cli seed demo|city``
 loads data; ``python -m cli token --role ROLE --id ID`` mints a bearer token (``--demo``: one for
-each persona of the demo data, docs/ACCESS.md); ``python -m cli export-graph`` writes the
-de-identified graph as GraphML or CSV (docs/ANALYSIS.md); ``python -m cli backup FILE`` and
-``python -m cli restore FILE`` save and load everything as versioned JSON Lines (docs/BACKUP.md).
+each persona of the demo data, docs/ACCESS.md; ``--service``: a partner integration's) and records
+it in the graph (never the token itself), ``token --list`` lists the live ones and
+``token --revoke-id JTI`` / ``--revoke-subject ID`` revoke them; ``python -m cli export-graph``
+writes the de-identified graph as GraphML or CSV (docs/ANALYSIS.md); ``python -m cli backup
+FILE`` and ``python -m cli restore FILE`` save and load everything as versioned JSON Lines
+(docs/BACKUP.md).
 
 Before uvicorn starts, ``serve`` checks that the configured graph can be reached, so a wrong
 ``GRAPH_URI`` ends in one clear line naming it instead of a stack trace.
@@ -22,7 +25,7 @@ import uvicorn
 from starlette.datastructures import Secret
 
 import logs
-from auth import Role, TokenError, mint
+from auth import Issued, Kind, Role, TokenError, issue, revocation_kept_s
 from config import ConfigError, Settings
 from graph import local_neo4j
 from graph.connect import open_store
@@ -65,23 +68,97 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> dict[str, int]:
 
 
 def _token(settings: Settings, args: argparse.Namespace) -> int:
+    """Mint (and record), list or revoke tokens."""
     from seeds.personas import PERSONAS  # noqa: PLC0415
 
     try:
+        if args.list or args.revoke_id or args.revoke_subject:
+            if args.demo or args.role:
+                print("error: mint (--role/--demo) or list/revoke, not both", file=sys.stderr)
+                return 2
+            asyncio.run(_manage_tokens(settings, args))
+            return 0
         if args.demo:
-            for persona in PERSONAS:
-                minted = mint(settings, persona.role, persona.subject, ttl_s=args.ttl)
+            minted = [
+                (persona, issue(settings, persona.role, persona.subject, ttl_s=args.ttl))
+                for persona in PERSONAS
+            ]
+            asyncio.run(_record(settings, [issued for _, issued in minted]))
+            for persona, issued in minted:
                 print(f"# {persona.role.value} {persona.subject}: {persona.description}")
-                print(f"export TOKEN_{persona.name.upper()}={minted}")
+                print(f"export TOKEN_{persona.name.upper()}={issued.token}")
             return 0
         if args.role is None:
-            print("error: give --role (and --id), or --demo", file=sys.stderr)
+            print("error: give --role (and --id), --demo, --list or --revoke-*", file=sys.stderr)
             return 2
-        print(mint(settings, Role(args.role), args.subject, ttl_s=args.ttl))
+        kind = Kind.SERVICE if args.service else Kind.PERSON
+        issued = issue(settings, Role(args.role), args.subject, kind=kind, ttl_s=args.ttl)
+        asyncio.run(_record(settings, [issued]))
+        print(f"# token id {issued.id}, valid until {issued.expires:%Y-%m-%d %H:%M} UTC",
+              file=sys.stderr)  # fmt: skip
+        print(issued.token)
     except TokenError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+async def _record(settings: Settings, minted: list[Issued]) -> None:
+    """Note minted tokens in the graph so they can be listed and revoked; a token that cannot be
+    recorded is not handed out."""
+    from graph import identity  # noqa: PLC0415
+
+    store = await open_store(settings)
+    try:
+        await identity.record(
+            store,
+            [
+                identity.IssuedToken(
+                    t.id, t.role.value, t.subject, t.issued, t.expires, t.kind.value
+                )
+                for t in minted
+            ],
+        )
+    finally:
+        await store.close()
+
+
+async def _manage_tokens(settings: Settings, args: argparse.Namespace) -> None:
+    from graph import identity  # noqa: PLC0415
+
+    store = await open_store(settings)
+    try:
+        if args.revoke_id or args.revoke_subject:
+            covered = await identity.revoke(
+                store,
+                token_id=args.revoke_id,
+                subject=args.revoke_subject,
+                by="cli",
+                keep_s=revocation_kept_s(settings),
+            )
+            named = " and ".join(
+                part
+                for part in (
+                    args.revoke_id and f"token {args.revoke_id}",
+                    args.revoke_subject and f"every token of {args.revoke_subject} issued so far",
+                )
+                if part
+            )
+            print(
+                f"revoked {named} ({covered} recorded live token(s)); API processes refuse it "
+                "within a minute"
+            )
+        if args.list:
+            tokens = await identity.issued(store)
+            when = "%Y-%m-%d %H:%M"
+            print(f"{'token id':<32}  {'role':<13}  {'subject':<24}  {'kind':<7}  "
+                  f"{'issued (UTC)':<16}  {'expires (UTC)':<16}  state")  # fmt: skip
+            for t in tokens:
+                state = "revoked" if t.revoked else "live"
+                print(f"{t.id:<32}  {t.role:<13}  {t.subject:<24}  {t.kind:<7}  "
+                      f"{t.issued:{when}}  {t.expires:{when}}  {state}")  # fmt: skip
+    finally:
+        await store.close()
 
 
 async def _root(store: GraphStore, global_id: str | None) -> NetNode | None:
@@ -239,13 +316,27 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=1, help="city: random seed")
     token = sub.add_parser(
         "token",
-        help="mint a signed bearer token (AUTH_SECRET or AUTH_PRIVATE_KEY_FILE from the env)",
+        help="mint a signed bearer token (AUTH_SECRET or AUTH_PRIVATE_KEY_FILE from the env), "
+        "list the minted ones, or revoke them",
+        description="Minted tokens are recorded in the graph (id, role, subject, lifetime; never "
+        "the token) so that --list shows them; records and revocations are pruned once no "
+        "token they concern can be valid.",
     )
     token.add_argument("--role", choices=[r.value for r in Role if r is not Role.ANONYMOUS])
     token.add_argument("--id", dest="subject", help="the subject's graph id (or account name)")
+    token.add_argument(
+        "--service",
+        action="store_true",
+        help="a partner integration's token (lifetime SERVICE_TOKEN_TTL_S, default 30 days)",
+    )
     token.add_argument("--ttl", type=int, default=None, help="lifetime in seconds")
     token.add_argument(
         "--demo", action="store_true", help="print a token for each persona of the demo data"
+    )
+    token.add_argument("--list", action="store_true", help="list the recorded unexpired tokens")
+    token.add_argument("--revoke-id", metavar="JTI", help="revoke the token with this id")
+    token.add_argument(
+        "--revoke-subject", metavar="ID", help="revoke every token of this subject issued so far"
     )
     export = sub.add_parser(
         "export-graph",
@@ -291,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
                 return _serve_on_local_neo4j(settings, args.local_neo4j, args.neo4j_port)
             _serve(settings)
         elif args.command == "token":
-            return _token(settings, args)
+            return _token(settings, args)  # graph errors: below
         elif args.command == "seed":
             started = time.perf_counter()
             counts = asyncio.run(_seed(settings, args))

@@ -112,8 +112,17 @@ class Settings:
     auth_private_key: Secret = field(default_factory=lambda: Secret(""))
     auth_issuer: str = "community-resource-graph"
     auth_audience: str = "community-resource-graph"
-    token_ttl_s: int = 8 * 3600
+    token_ttl_s: int = 8 * 3600  # a person's token: one working day (docs/ACCESS.md)
+    service_token_ttl_s: int = 30 * 24 * 3600  # a partner integration's token: a month
+    # How long an API process trusts what it read of a token's subject and revocations; at most
+    # 60 s, so a person removed, deactivated or revoked elsewhere loses access within a minute.
+    identity_cache_s: float = 30.0
     limits: Limits = field(default_factory=Limits)
+
+    @property
+    def max_token_lifetime_s(self) -> int:
+        """No token may live longer: revocations are kept this long, then pruned."""
+        return max(self.token_ttl_s, self.service_token_ttl_s)
 
     @property
     def signs_with_development_secret(self) -> bool:
@@ -144,6 +153,12 @@ class Settings:
                 raise ConfigError("AUTH_SECRET must be at least 32 characters long.")
         elif not str(public_key):
             raise ConfigError(f"AUTH_ALGORITHM={algorithm} needs AUTH_PUBLIC_KEY_FILE.")
+        identity_cache_s = _number(env, "IDENTITY_CACHE_S", 30.0, 0)
+        if identity_cache_s > 60:
+            raise ConfigError(
+                "IDENTITY_CACHE_S must be at most 60, so that a person who is removed, "
+                "deactivated or revoked loses access within a minute."
+            )
         limits = Limits(
             max_depth=int(_number(env, "MAX_QUERY_DEPTH", Limits.max_depth, 2)),
             max_aliases=int(_number(env, "MAX_QUERY_ALIASES", Limits.max_aliases, 0)),
@@ -185,5 +200,7 @@ class Settings:
             auth_issuer=env.get("AUTH_ISSUER", "community-resource-graph"),
             auth_audience=env.get("AUTH_AUDIENCE", "community-resource-graph"),
             token_ttl_s=int(_number(env, "TOKEN_TTL_S", 8 * 3600, 60)),
+            service_token_ttl_s=int(_number(env, "SERVICE_TOKEN_TTL_S", 30 * 24 * 3600, 60)),
+            identity_cache_s=identity_cache_s,
             limits=limits,
         )

@@ -2,9 +2,11 @@
 
 In order: the body is read up to ``MAX_BODY_BYTES`` (413 beyond), a batch (a JSON array of
 operations) is refused (400: one operation per request keeps the per-request limits meaningful),
-the bearer token is verified (401 when it is present but cannot be trusted), and the caller's
-rate is checked (429 with ``Retry-After``; per token subject, per client address when anonymous).
-The viewer is left in ``request.state.viewer`` for the GraphQL context.
+the bearer token is verified (401 when it is present but cannot be trusted), the caller's rate is
+checked (429 with ``Retry-After``; per token subject, per client address when anonymous), and the
+token is bound to its subject's standing in the graph (:class:`Identities`: 401 when the subject
+does not exist as what the role says, has left, or the token was revoked). The viewer is left in
+``request.state.viewer`` for the GraphQL context.
 
 Refusals are GraphQL-shaped JSON (``errors[].extensions.code``) so clients handle them like any
 other error.
@@ -13,6 +15,7 @@ other error.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import time
 from collections import OrderedDict
@@ -22,7 +25,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import auth
 from config import Settings
+from graph import identity
+from graph.errors import GraphError
+from graph.store import GraphStore
 from schema.errors import Code
+
+log = logging.getLogger(__name__)
 
 
 class RateLimiter:
@@ -53,6 +61,74 @@ class RateLimiter:
         return wait
 
 
+_NOUN = {
+    auth.Role.SOCIAL_WORKER: "social worker",
+    auth.Role.VOLUNTEER: "volunteer",
+    auth.Role.PARTNER: "partner organization",
+}
+
+
+class Identities:
+    """Binds tokens to their subjects' standing in the graph, remembering each answer for
+    ``Settings.identity_cache_s`` (at most 60 s) in a bounded cache.
+
+    A token's subject must exist with the label of its role (``auth.SUBJECT_LABEL``), be active
+    (``graph.identity.INACTIVE_STATUSES``), and neither the token nor its subject may have been
+    revoked. Admins and analysts are account names, not graph entities: they are bound by
+    revocation only. Other API processes on the same graph see a change within the cache's
+    lifetime; this process at once after it revokes (:meth:`forget`).
+    """
+
+    def __init__(self, ttl_s: float, max_entries: int = 10_000) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._known: OrderedDict[tuple[str, ...], tuple[str | None, float]] = OrderedDict()
+
+    def forget(self) -> None:
+        """Drop every remembered answer (after a revocation, so it holds at once here)."""
+        self._known.clear()
+
+    async def check(self, store: GraphStore, viewer: auth.Viewer) -> None:
+        """Raise :class:`auth.TokenError` unless the viewer may still act through its token."""
+        if viewer.subject is None:
+            return  # anonymous
+        key = (viewer.role.value, viewer.subject, viewer.token_id or "", str(viewer.issued_at))
+        now = time.monotonic()
+        known = self._known.get(key)
+        if known is not None and now < known[1]:
+            self._known.move_to_end(key)
+            refusal = known[0]
+        else:
+            refusal = await self._refusal(store, viewer)
+            if self.ttl_s > 0:
+                self._known[key] = (refusal, now + self.ttl_s)
+                self._known.move_to_end(key)
+                while len(self._known) > self.max_entries:
+                    self._known.popitem(last=False)
+        if refusal is not None:
+            raise auth.TokenError(refusal)
+
+    @staticmethod
+    async def _refusal(store: GraphStore, viewer: auth.Viewer) -> str | None:
+        label = auth.SUBJECT_LABEL.get(viewer.role)
+        standing = await identity.standing(
+            store, label, str(viewer.subject), viewer.token_id, viewer.issued_at or 0.0
+        )
+        if standing.revoked:
+            return "The token has been revoked; sign in again for a new one."
+        if label is None:
+            return None
+        noun = _NOUN[viewer.role]
+        if not standing.found:
+            return (
+                f"The token is for a {noun} that is not registered here; ask an administrator "
+                "for a token in your own name."
+            )
+        if not standing.active:
+            return f"The token's {noun} is no longer active here, so its tokens no longer work."
+        return None
+
+
 def _refusal(status: int, code: Code, message: str, headers: dict[str, str] | None = None) -> Any:
     body = json.dumps({"errors": [{"message": message, "extensions": {"code": str(code)}}]})
     return status, body.encode(), {"content-type": "application/json", **(headers or {})}
@@ -71,9 +147,10 @@ async def _respond(send: Send, refusal: Any) -> None:
 
 
 class Gate:
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, identities: Identities) -> None:
         self.app = app
         self.settings = settings
+        self.identities = identities
         limits = settings.limits
         self.limiter = RateLimiter(limits.rate_per_minute, limits.rate_burst)
 
@@ -112,6 +189,8 @@ class Gate:
                     f"Too many requests; try again in {math.ceil(wait)} s.",
                     {"retry-after": str(math.ceil(wait))},
                 )
+        if refusal is None:
+            refusal = await self._bind(scope, viewer)
         if refusal is not None:
             await _respond(send, refusal)
             return
@@ -126,6 +205,33 @@ class Gate:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+    async def _bind(self, scope: Scope, viewer: auth.Viewer) -> Any:
+        """The refusal for a token whose subject may no longer act, else None."""
+        if viewer.subject is None:
+            return None
+        store: GraphStore | None = scope["app"].state.store
+        try:
+            if store is None:
+                raise GraphError("The graph store is not open yet.")
+            await self.identities.check(store, viewer)
+        except auth.TokenError as exc:
+            return _refusal(
+                401,
+                Code.UNAUTHENTICATED,
+                str(exc),
+                {"www-authenticate": 'Bearer error="invalid_token"'},
+            )
+        except GraphError:
+            # Without the graph a token cannot be bound; the request could not be answered anyway.
+            log.warning("could not check a token's subject", exc_info=True)
+            return _refusal(
+                503,
+                Code.GRAPH_UNAVAILABLE,
+                "The graph store is unavailable at the moment; try again shortly.",
+                {"retry-after": "1"},
+            )
+        return None
 
     @staticmethod
     async def _read_body(scope: Scope, receive: Receive, limit: int) -> tuple[bytes, Any]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from auth import Role, Viewer
+from graph.labels import SUPPORT_LABELS
 
 
 class View(StrEnum):
@@ -89,6 +90,10 @@ PUBLIC_FAMILIES = frozenset(
     }
 )
 
+# The service's own bookkeeping: issued tokens, revocations, idempotency keys, search text. Not
+# families anyone browses; even their counts are for administrators.
+BOOKKEEPING = frozenset(SUPPORT_LABELS)
+
 OPEN_NEED_STATUSES = frozenset({"OPEN"})
 
 SIGN_IN = "Sign in to see this; it is not public."
@@ -101,6 +106,8 @@ def row_scope(viewer: Viewer, grants: Grants, label: str) -> RowScope | None:
         return None
     if label == "AuditEntry":
         return RowScope(reason="Only administrators read the audit log.", closed=True)
+    if label in BOOKKEEPING:
+        return RowScope(reason="Only administrators see the service's bookkeeping.", closed=True)
     if role is Role.ANONYMOUS:
         return RowScope(reason=SIGN_IN, closed=True)
     if label == "TimeBankEntry" and role in {Role.SOCIAL_WORKER, Role.ANALYST}:
@@ -604,6 +611,7 @@ class Act(StrEnum):
     REFERRER = "referrer"  # a covering social worker for their employer, or a partner forwarding
     # a need whose referral to it it has accepted
     FUNDS = "funds"  # the organization managing the fund
+    ADMINISTER = "administer"  # administrators only (revoking tokens)
 
 
 @dataclass(frozen=True)
@@ -679,6 +687,7 @@ def decide(viewer: Viewer, grants: Grants, act: Act, target: Target) -> Decision
             partner and subject in target.organizations,
             "Only the organization managing the fund may record its money.",
         ),
+        Act.ADMINISTER: (False, "Only administrators may do this."),
     }[act]
     return ALLOW if allowed else Decision(False, reason)
 

@@ -39,6 +39,8 @@ SUPPORT_LABELS: Final[tuple[str, ...]] = (
     "Searchable",  # carries the pre-tokenized `search` text of the full-text index
     "IdempotencyKey",  # a retried mutation finds its first answer here
     "SchemaInfo",  # one node recording the data model version
+    "IssuedToken",  # a token `cli token` minted: id, role, subject, lifetime (never the token)
+    "Revocation",  # a revoked token, or every token of a subject issued until a moment
 )
 
 LABELS: Final[tuple[str, ...]] = ENTITY_LABELS + SUPPORT_LABELS

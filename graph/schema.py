@@ -34,6 +34,8 @@ SCHEMA = GraphSchema(
     indexes=(
         *(IndexSpec(label, "id", "unique") for label in ENTITY_LABELS),
         IndexSpec("IdempotencyKey", "key", "unique"),
+        IndexSpec("IssuedToken", "id", "unique"),
+        IndexSpec("Revocation", "id", "unique"),
         *(IndexSpec(label, "location", "point") for label in LOCATED),
         IndexSpec("Need", "status", "range"),
         IndexSpec("Volunteer", "status", "range"),

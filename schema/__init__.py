@@ -22,7 +22,7 @@ from schema.permissions import protect
 from schema.places import PlacesQuery
 from schema.relay import Node
 from schema.services import ServicesQuery
-from schema.system import SystemQuery
+from schema.system import SystemMutation, SystemQuery
 from schema.taxonomy import TaxonomyQuery
 from schema.workflows import Mutation
 
@@ -98,6 +98,14 @@ class Query(
     pass
 
 
+@strawberry.type(
+    name="Mutation",
+    description="Workflow steps (each atomic; see the type descriptions), and revoking tokens.",
+)
+class RootMutation(Mutation, SystemMutation):
+    pass
+
+
 class Schema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -110,7 +118,7 @@ def build_schema(**kwargs: Any) -> Schema:
     the request's context, so one schema serves apps with different limits)."""
     return Schema(
         query=Query,
-        mutation=Mutation,
+        mutation=RootMutation,
         types=ENTITY_TYPES,
         extensions=[lambda: ParserCache(maxsize=VALIDATION_CACHE), RequestLimits, AuditTrail],
         scalar_overrides=SCALARS,

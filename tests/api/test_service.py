@@ -20,8 +20,9 @@ from auth import Role, mint
 from config import Settings
 from graph.connect import open_store
 from graph.embedded import _is_alive
-from graph.entities import upsert
+from graph.entities import Point, upsert
 from graph.local_neo4j import free_port
+from graph.people import Volunteer
 from graph.places import City
 from tests.processes import wait_gone
 
@@ -68,7 +69,9 @@ class Service:
         return [json.loads(line) for line in lines if line.startswith("{")]
 
 
-def start(data_dir: Path, *args: str, **env: str) -> Service:
+def start(
+    data_dir: Path, *args: str, command: tuple[str, ...] = ("cli", "serve"), **env: str
+) -> Service:
     port = free_port()
     environment = {
         **os.environ,
@@ -81,7 +84,7 @@ def start(data_dir: Path, *args: str, **env: str) -> Service:
     log = data_dir.parent / f"service-{port}.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "cli", "serve", *args],
+            [sys.executable, "-m", *command, *(a.format(port=port) for a in args)],
             cwd=ROOT,
             env=environment,
             stdout=sink,
@@ -141,6 +144,30 @@ def test_the_run_command_serves_graphql_with_demo_data(data_dir: Path) -> None:
         service.stop(signal.SIGTERM)
 
 
+def test_the_error_reference_reaches_the_log_when_started_by_plain_uvicorn(
+    data_dir: Path,
+) -> None:
+    """`uvicorn app:app` configures only uvicorn's loggers; the app sets up the rest itself."""
+    service = start(
+        data_dir, "--port", "{port}", command=("uvicorn", "app:app"), LOAD_DEMO_DATA="false"
+    )
+    try:
+        # A record the schema cannot represent (a status no enum knows), written by another
+        # process: reading it is an internal error, answered with a reference to quote.
+        write_volunteer(data_dir, status="ON_A_BOAT")
+        answer = service.query("{ volunteers { nodes { status } } }", Role.ADMIN)
+        (error,) = answer["errors"]
+        assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+        reference = error["message"].split("reference ")[1].split()[0]
+    finally:
+        service.stop(signal.SIGTERM)
+    logged = [entry for entry in service.logs() if entry.get("reference") == reference]
+    assert [entry["level"] for entry in logged] == ["error"]
+    assert "ON_A_BOAT" in logged[0]["exc"]  # the traceback is in the log, not in the answer
+    assert "ON_A_BOAT" not in str(answer)
+    assert any(entry["msg"] == "service ready" for entry in service.logs())
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_stopping_leaves_no_graph_server_and_restarting_finds_the_data(
     data_dir: Path, sig: int
@@ -161,6 +188,20 @@ def test_stopping_leaves_no_graph_server_and_restarting_finds_the_data(
         assert "demo data loaded into the empty graph" not in messages
     finally:
         again.stop(signal.SIGTERM)
+
+
+def write_volunteer(data_dir: Path, status: str) -> None:
+    async def write() -> None:
+        settings = replace(Settings(), graph_data_dir=data_dir, load_demo_data=False)
+        store = await open_store(settings, bootstrap=False)
+        try:
+            await upsert(
+                store, [Volunteer("volunteer-odd", "奇", Point(22.5, 113.4), status=status)]
+            )
+        finally:
+            await store.close()
+
+    asyncio.run(write())
 
 
 def test_after_kill_9_the_graph_server_goes_too_and_a_restart_recovers(data_dir: Path) -> None:
