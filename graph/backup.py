@@ -22,6 +22,7 @@ counts) before it writes anything, so a truncated or foreign file changes nothin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gzip
 import json
 import os
@@ -32,8 +33,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from graph import entities, export, network
-from graph.cypher import cypher
+from graph.cypher import Statement, builder, dynamic
 from graph.errors import GraphError
+from graph.labels import ENTITY_LABELS
+from graph.labels import label as allowed_label
 from graph.model import RELS
 from graph.store import GraphStore
 
@@ -44,15 +47,23 @@ BATCH = 2_000
 _RELS = {rel.name: rel for rel in RELS}
 _KEYS = dict(export.KEYED_LABELS)
 
-RESTORE_KEYS = cypher(
-    "backup.restore_keys",
-    """
-    UNWIND $rows AS row
-    MERGE (k:IdempotencyKey {key: row.key})
-    SET k += row.props
-    RETURN count(k) AS written
-    """,
-)
+_SUPPORT = tuple((label, key) for label, key in export.KEYED_LABELS if label not in ENTITY_LABELS)
+
+
+@builder(each=lambda: ({"label": label, "key": key} for label, key in _SUPPORT))
+@functools.cache
+def restore_support_statement(label: str, key: str) -> Statement:
+    """The service's own bookkeeping (stored answers, issued tokens, revocations), written back
+    as it was: plain properties, no point or search text."""
+    return dynamic(
+        f"backup.restore.{label}",
+        f"""
+        UNWIND $rows AS row
+        MERGE (k:{allowed_label(label)} {{{key}: row.key}})
+        SET k += row.props
+        RETURN count(k) AS written
+        """,
+    )
 
 
 class BackupError(GraphError):
@@ -254,7 +265,7 @@ def _check_relationship(entry: dict[str, Any], where: str, keys: dict[str, set[s
         )
 
 
-_FAMILY_LABELS = frozenset(label for label, key in export.KEYED_LABELS if key == "id")
+_FAMILY_LABELS = frozenset(ENTITY_LABELS)
 
 
 def _is_point(value: Any) -> bool:
@@ -314,7 +325,8 @@ async def restore(store: GraphStore, path: Path) -> Counts:
 async def _write_nodes(store: GraphStore, label: str, entries: list[dict[str, Any]]) -> int:
     if label not in _FAMILY_LABELS:
         rows = [{"key": e["key"], "props": e["props"]} for e in entries]
-        return int((await store.write(RESTORE_KEYS, {"rows": rows}))[0]["written"])
+        statement = restore_support_statement(label, _KEYS[label])
+        return int((await store.write(statement, {"rows": rows}))[0]["written"])
     family = entities.family_named(label)
     rows = []
     for e in entries:

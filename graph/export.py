@@ -30,6 +30,9 @@ BATCH = 5_000
 KEYED_LABELS: tuple[tuple[str, str], ...] = (
     *((label, "id") for label in ENTITY_LABELS),
     ("IdempotencyKey", "key"),
+    # Revocations travel with the graph: a restore must not bring a revoked token back to life.
+    ("IssuedToken", "id"),
+    ("Revocation", "id"),
 )
 
 

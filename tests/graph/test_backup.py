@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import gzip
 import json
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from config import Settings
-from graph import backup, network
+from graph import backup, identity, network
 from graph.connect import open_store
 from graph.cypher import dynamic
 from graph.store import GraphStore
@@ -207,3 +209,27 @@ async def test_the_cli_restores_only_into_an_empty_graph_unless_told_to_reset(
     restored = await asyncio.to_thread(cli, "import", str(file), "--reset")
     assert restored.returncode == 0, restored.stderr
     assert await _count(source) == counts
+
+
+async def test_a_token_revoked_before_a_backup_is_still_revoked_after_the_restore(
+    source: GraphStore, fresh: GraphStore, tmp_path: Path
+) -> None:
+    """Revocations travel with the graph: restoring last night's backup after a laptop was
+    stolen must not bring its social worker's token back to life."""
+    now = time.time()
+    token = identity.IssuedToken(
+        "stolen-laptop", "social_worker", "worker-0001",
+        issued=dt.datetime.fromtimestamp(now - 60, dt.UTC),
+        expires=dt.datetime.fromtimestamp(now + 3600, dt.UTC), kind="person",
+    )  # fmt: skip
+    await identity.record(source, [token])
+    await identity.revoke(source, token_id=token.id, subject=None, by="admin", keep_s=7200)
+    before = await identity.standing(source, "SocialWorker", "worker-0001", token.id, now - 60)
+    assert before.revoked
+
+    await backup.save(source, tmp_path / "night.jsonl")
+    await backup.restore(fresh, tmp_path / "night.jsonl")
+
+    after = await identity.standing(fresh, "SocialWorker", "worker-0001", token.id, now - 60)
+    assert after == before
+    assert [t.revoked for t in await identity.issued(fresh)] == [True]
