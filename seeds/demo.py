@@ -1361,7 +1361,7 @@ class Demo:
                 round(home.longitude + east_m / 104_000, 6),
             )
 
-        elder = "resident-zs-lin"
+        elder = "resident-zs-qiwan-01"
         b.add(
             Resident(
                 elder,
@@ -1383,13 +1383,13 @@ class Demo:
         b.link(P.WORKER_CASE_MANAGER_OF, worker, elder, since="2016-03-01")
         created = dt.datetime(2026, 11, 2, 9, tzinfo=UTC)
         for nid, title, cat, skill, slots, headcount, language, status in (
-            ("need-zs-lin-visit", "每周上门探访", "cat-visit", "skill-visit",
+            ("need-zs-qiwan-01-visit", "每周上门探访", "cat-visit", "skill-visit",
              ("TUE_AM",), 1, False, "OPEN"),
-            ("need-zs-lin-chat", "粤语陪伴聊天", "cat-visit", "skill-visit",
+            ("need-zs-qiwan-01-chat", "粤语陪伴聊天", "cat-visit", "skill-visit",
              ("THU_PM",), 1, True, "OPEN"),
-            ("need-zs-lin-clinic", "上门义诊", "cat-clinic", "skill-clinic",
+            ("need-zs-qiwan-01-clinic", "上门义诊", "cat-clinic", "skill-clinic",
              ("WED_AM",), 2, False, "OPEN"),
-            ("need-zs-lin-haircut", "上门义剪", "cat-haircut", "skill-haircut",
+            ("need-zs-qiwan-01-haircut", "上门义剪", "cat-haircut", "skill-haircut",
              ("SAT_AM",), 1, False, "CLOSED"),
         ):  # fmt: skip
             b.add(
@@ -1397,8 +1397,10 @@ class Demo:
                     nid,
                     title,
                     status=status,
-                    urgency="HIGH" if nid == "need-zs-lin-visit" else "NORMAL",
-                    urgency_rank=S.URGENCY_RANK["HIGH" if nid == "need-zs-lin-visit" else "NORMAL"],
+                    urgency="HIGH" if nid == "need-zs-qiwan-01-visit" else "NORMAL",
+                    urgency_rank=S.URGENCY_RANK[
+                        "HIGH" if nid == "need-zs-qiwan-01-visit" else "NORMAL"
+                    ],
                     source="HOME_VISIT",
                     headcount=headcount,
                     slots=slots,
@@ -1490,7 +1492,7 @@ class Demo:
                since=since, by=worker, slots=["WED_PM"])  # fmt: skip
         # 陈叔 cut 林婆婆's hair last year: continuity. 何姨 has 30 verified hours of visits.
         for rec, vid, need, cat, day, minutes in (
-            ("record-zs-lin-haircut", "volunteer-zs-regular", "need-zs-lin-haircut",
+            ("record-zs-qiwan-01-haircut", "volunteer-zs-regular", "need-zs-qiwan-01-haircut",
              "cat-haircut", dt.date(2025, 10, 11), 60),
             ("record-zs-near-visits", "volunteer-zs-near", "need-zs-neighbour-visit",
              "cat-visit", dt.date(2025, 12, 1), 30 * 60),

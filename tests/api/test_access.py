@@ -37,13 +37,13 @@ SHOWN = {
 }
 
 LIN, NEIGHBOUR, ACCEPTED, PENDING = (
-    "resident-zs-lin",  # 起湾; her needs have no volunteer yet
+    "resident-zs-qiwan-01",  # 起湾; her needs have no volunteer yet
     "resident-zs-neighbour-1",  # 起湾; volunteer-zs-busy is assigned to her weekly visit
     "resident-0002",  # 起湾; her need was referred to 新铃 and accepted
     "resident-0015",  # 岔岗 (not covered by worker-0001); referred to 新铃, still pending
 )
 NEED_OF = {
-    LIN: "need-zs-lin-visit",
+    LIN: "need-zs-qiwan-01-visit",
     NEIGHBOUR: "need-zs-neighbour-visit",
     ACCEPTED: "need-0003",
     PENDING: "need-0025",
@@ -277,7 +277,7 @@ def _volunteer_query(path: str, key: str) -> tuple[str, dict[str, Any]]:
     return (  # whoCanServe: 何姨 is a candidate for 林婆婆's Tuesday visit; the busy one is not
         f"query ($id: ID!) {{ whoCanServe(needId: $id, first: 20) {{ candidates "
         f"{{ volunteer {{ {fields} }} }} }} }}",
-        {"id": gid("Need", "need-zs-lin-visit")},
+        {"id": gid("Need", "need-zs-qiwan-01-visit")},
     )
 
 

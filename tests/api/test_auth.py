@@ -69,7 +69,7 @@ async def test_a_partner_registers_its_resource_and_links_it_only_to_needs_refer
     assert done["allocateResource"]["resource"]["remaining"] == 9
     before = await checksum(engine_store)
     # 林婆婆's visit was never referred to it.
-    (error,) = await partner.errors(ALLOCATE, r=resource, n=gid("Need", "need-zs-lin-visit"))
+    (error,) = await partner.errors(ALLOCATE, r=resource, n=gid("Need", "need-zs-qiwan-01-visit"))
     assert error["extensions"]["code"] == "FORBIDDEN"
     # Another organization's resource is not its to give.
     (error,) = await partner.errors(
@@ -155,7 +155,7 @@ async def test_analysts_and_anonymous_callers_change_nothing(
     demo_app: Starlette, settings: Settings
 ) -> None:
     cancel = 'mutation ($id: ID!) { cancelNeed(id: $id, reason: "x") { need { status } } }'
-    need = gid("Need", "need-zs-lin-visit")
+    need = gid("Need", "need-zs-qiwan-01-visit")
     for headers in (bearer(settings, Role.ANALYST, "analyst-1"), {}):
         async with client(demo_app, headers) as http:
             (error,) = await GraphQL(http).errors(cancel, id=need)
@@ -314,11 +314,11 @@ async def test_pii_reads_and_mutations_leave_audit_entries_only_admins_can_read(
         gql = GraphQL(http)
         await gql(
             "query CaseFile($id: ID!) { node(id: $id) { ... on Resident { name phone tags } } }",
-            id=gid("Resident", "resident-zs-lin"),
+            id=gid("Resident", "resident-zs-qiwan-01"),
         )
         await gql(
             'mutation ($id: ID!) { closeNeed(id: $id, note: "已安排") { need { status } } }',
-            id=gid("Need", "need-zs-lin-chat"),
+            id=gid("Need", "need-zs-qiwan-01-chat"),
         )
         (denied,) = await gql.errors(
             'mutation ($id: ID!) { cancelNeed(id: $id, reason: "x") { need { status } } }',
@@ -344,7 +344,7 @@ async def test_pii_reads_and_mutations_leave_audit_entries_only_admins_can_read(
         {
             "action": "READ_PII",
             "operation": "CaseFile",
-            "entityIds": ["resident-zs-lin"],
+            "entityIds": ["resident-zs-qiwan-01"],
             "fields": ["name", "phone"],
             "outcome": "OK",
             "requestId": read[0]["requestId"],

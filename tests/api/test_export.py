@@ -100,7 +100,7 @@ async def test_the_whole_graph_exports_as_graphml_with_every_node_and_edge(
     # Nor do the entries carry their amounts: nothing to add up per volunteer.
     entries = [a for _, a in graph.nodes(data=True) if a["entity"] == "TimeBankEntry"]
     assert entries and not any("minutes" in a or "hours" in a for a in entries)
-    resident = graph.nodes["resident-zs-lin"]
+    resident = graph.nodes["resident-zs-qiwan-01"]
     assert resident["entity"] == "Resident" and resident["label"].startswith("服务对象")
     assert "approximateLatitude" in resident and "latitude" not in resident
 
@@ -175,12 +175,12 @@ async def test_an_export_around_a_volunteer_carries_no_family_tie_to_a_resident(
 async def test_exported_needs_and_records_carry_no_free_text(
     demo_app: Starlette, settings: Settings
 ) -> None:
-    lin = {"root": gid("Resident", "resident-zs-lin"), "depth": 2}
+    lin = {"root": gid("Resident", "resident-zs-qiwan-01"), "depth": 2}
     async with _client(demo_app, bearer(settings, Role.ANALYST, "analyst-zs-bureau")) as http:
         response = await http.get("/export/graph.graphml", params=lin)
     graph = nx.read_graphml(io.BytesIO(response.content))
     needs = [key for key, entity in graph.nodes(data="entity") if entity == "Need"]
-    assert "need-zs-lin-visit" in needs
+    assert "need-zs-qiwan-01-visit" in needs
     _assert_deidentified(graph)
     # Her weekly visit's title (每周上门探访) is neither a property nor the label Gephi shows.
     assert all(graph.nodes[key]["label"] == key for key in needs)

@@ -52,8 +52,8 @@ NASTY_TEXT = [
 ]  # fmt: skip
 HUGE = "z" * (1024 * 1024)  # over the body limit: PAYLOAD_TOO_LARGE
 REAL_IDS = [
-    gid("Need", "need-zs-lin-visit"), gid("Volunteer", "volunteer-zs-near"),
-    gid("Resident", "resident-zs-lin"), gid("Fund", "fund-zs-east-seed"),
+    gid("Need", "need-zs-qiwan-01-visit"), gid("Volunteer", "volunteer-zs-near"),
+    gid("Resident", "resident-zs-qiwan-01"), gid("Fund", "fund-zs-east-seed"),
     gid("Project", "project-zs-clothes-bank"), gid("Recruitment", "recruitment-01"),
     gid("Community", "community-zs-qiwan"), gid("District", "district-zs-east"),
     gid("Organization", "org-zs-hub"), gid("SocialWorker", "worker-0001"),

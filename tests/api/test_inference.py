@@ -449,14 +449,14 @@ async def test_resident_searches_and_near_queries_are_audited_without_what_was_a
     lin = await gql(
         "query ($id: ID!) { node(id: $id) { ... on Resident { name location "
         "{ latitude longitude } } } }",
-        id=gid("Resident", "resident-zs-lin"),
+        id=gid("Resident", "resident-zs-qiwan-01"),
     )
     name, home = lin["node"]["name"], lin["node"]["location"]
     async with signed_in(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
         found = await worker(
             "query FindByName($q: String!) { residents(search: $q) { nodes { key } } }", q=name
         )
-        assert "resident-zs-lin" in {n["key"] for n in found["residents"]["nodes"]}
+        assert "resident-zs-qiwan-01" in {n["key"] for n in found["residents"]["nodes"]}
         await worker(
             "query AroundHome($lat: Float!, $lon: Float!) { residents(filter: {near: "
             "{latitude: $lat, longitude: $lon, radiusMeters: 50}}) { nodes { key } } }",
@@ -470,10 +470,10 @@ async def test_resident_searches_and_near_queries_are_audited_without_what_was_a
 
     (search,) = await _audit(gql, f"social_worker:{WORKER}", "FindByName")
     assert search["fields"] == ["Resident.search"] and search["outcome"] == "OK"
-    assert "resident-zs-lin" in search["entityIds"]
+    assert "resident-zs-qiwan-01" in search["entityIds"]
     assert search["rows"] == len(found["residents"]["nodes"])
     (near,) = await _audit(gql, f"social_worker:{WORKER}", "AroundHome")
-    assert near["fields"] == ["Resident.near"] and "resident-zs-lin" in near["entityIds"]
+    assert near["fields"] == ["Resident.near"] and "resident-zs-qiwan-01" in near["entityIds"]
     (refused,) = await _audit(gql, "analyst:analyst-zs-bureau", "AnalystFinds")
     assert refused["outcome"] == "FORBIDDEN" and refused["rows"] == 0
     log = json.dumps(

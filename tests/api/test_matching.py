@@ -55,7 +55,7 @@ def keys(matching: dict[str, Any]) -> list[str]:
 async def test_an_elder_needing_a_weekly_visit_gets_nearby_visiting_volunteers_ranked(
     gql: GraphQL,
 ) -> None:
-    result = await who(gql, "need-zs-lin-visit")
+    result = await who(gql, "need-zs-qiwan-01-visit")
     assert result["slots"] == ["TUE_AM"]
     offered = keys(result)
     # 陈叔 cut her hair last year (continuity) and outranks 何姨, who lives nearer.
@@ -80,7 +80,7 @@ async def test_an_elder_needing_a_weekly_visit_gets_nearby_visiting_volunteers_r
 async def test_volunteers_out_of_range_busy_paused_or_at_their_load_are_not_offered(
     gql: GraphQL,
 ) -> None:
-    offered = keys(await who(gql, "need-zs-lin-visit", radius=10_000, first=50))
+    offered = keys(await who(gql, "need-zs-qiwan-01-visit", radius=10_000, first=50))
     assert "volunteer-zs-far" not in offered  # 3.5 km away, serves within 1 km
     assert "volunteer-zs-busy" not in offered  # Tuesday morning taken by a neighbour's visit
     assert "volunteer-zs-paused" not in offered
@@ -88,13 +88,13 @@ async def test_volunteers_out_of_range_busy_paused_or_at_their_load_are_not_offe
 
 
 async def test_the_asked_radius_narrows_the_search(gql: GraphQL) -> None:
-    offered = keys(await who(gql, "need-zs-lin-visit", radius=500))
+    offered = keys(await who(gql, "need-zs-qiwan-01-visit", radius=500))
     assert "volunteer-zs-near" in offered  # 300 m
     assert "volunteer-zs-regular" not in offered  # 900 m
 
 
 async def test_a_need_asking_for_cantonese_gets_only_cantonese_speakers(gql: GraphQL) -> None:
-    result = await who(gql, "need-zs-lin-chat", first=50)
+    result = await who(gql, "need-zs-qiwan-01-chat", first=50)
     offered = keys(result)
     assert "volunteer-zs-near" in offered
     assert "volunteer-zs-mandarin" not in offered  # free Thursday afternoon, Mandarin only
@@ -106,7 +106,7 @@ async def test_a_need_asking_for_cantonese_gets_only_cantonese_speakers(gql: Gra
 async def test_a_narrower_skill_satisfies_a_broader_need_and_the_reason_says_so(
     gql: GraphQL,
 ) -> None:
-    result = await who(gql, "need-zs-lin-clinic")
+    result = await who(gql, "need-zs-qiwan-01-clinic")
     tcm = next(c for c in result["candidates"] if c["volunteer"]["key"] == "volunteer-zs-tcm")
     (match,) = tcm["matchedSkills"]
     assert match["skill"]["name"] == "中医义诊" and match["required"]["name"] == "义诊"
@@ -118,7 +118,7 @@ async def test_a_narrower_skill_satisfies_a_broader_need_and_the_reason_says_so(
 
 
 async def test_a_need_for_a_pair_gets_a_proposal_from_one_team(gql: GraphQL) -> None:
-    result = await who(gql, "need-zs-lin-clinic")
+    result = await who(gql, "need-zs-qiwan-01-clinic")
     proposal = result["proposal"]
     assert result["headcount"] == 2
     assert proposal["complete"] and proposal["shortfall"] == []
@@ -128,20 +128,20 @@ async def test_a_need_for_a_pair_gets_a_proposal_from_one_team(gql: GraphQL) -> 
 
 
 async def test_a_slot_nobody_can_take_is_reported_as_a_shortfall(gql: GraphQL) -> None:
-    result = await who(gql, "need-zs-lin-clinic", slot="SUN_EVE")
+    result = await who(gql, "need-zs-qiwan-01-clinic", slot="SUN_EVE")
     assert result["candidates"] == []
     assert result["proposal"]["complete"] is False
     assert result["proposal"]["shortfall"] == [{"slot": "SUN_EVE", "missing": 2}]
 
 
 async def test_matching_refuses_bad_arguments_and_closed_needs(gql: GraphQL) -> None:
-    errors = await gql.errors(WHO, need=need("need-zs-lin-visit"), radius=0)
+    errors = await gql.errors(WHO, need=need("need-zs-qiwan-01-visit"), radius=0)
     assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
     errors = await gql.errors(WHO, need=to_global_id("Volunteer", "volunteer-zs-near"))
     assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
     errors = await gql.errors(WHO, need=need("need-does-not-exist"))
     assert errors[0]["extensions"]["code"] == "NOT_FOUND"
-    errors = await gql.errors(WHO, need=need("need-zs-lin-haircut"))
+    errors = await gql.errors(WHO, need=need("need-zs-qiwan-01-haircut"))
     assert errors[0]["extensions"]["code"] == "CONFLICT"
     assert "CLOSED" in errors[0]["message"]
 
@@ -162,8 +162,8 @@ query ($need: ID!) {
 
 
 async def test_link_resources_brings_the_five_parts_together_with_reasons(gql: GraphQL) -> None:
-    links = (await gql(LINKS, need=need("need-zs-lin-visit")))["linkResources"]
-    assert links["need"]["key"] == "need-zs-lin-visit"
+    links = (await gql(LINKS, need=need("need-zs-qiwan-01-visit")))["linkResources"]
+    assert links["need"]["key"] == "need-zs-qiwan-01-visit"
     assert [c["volunteer"]["key"] for c in links["volunteers"]["candidates"]][:2] == [
         "volunteer-zs-regular",
         "volunteer-zs-near",
@@ -197,14 +197,14 @@ query ($need: ID!) {
 }
 """
 
-# need-zs-lin-visit: 林婆婆 in 起湾 (Zhongshan); need-0003 was referred to 新铃 and accepted,
+# need-zs-qiwan-01-visit: 林婆婆 in 起湾 (Zhongshan); need-0003 was referred to 新铃 and accepted,
 # need-0025 referred to 新铃 and still pending (seeds/demo.py).
 REFUSED = [
-    pytest.param(Role.SOCIAL_WORKER, "worker-0014", "need-zs-lin-visit", id="outside-worker"),
-    pytest.param(Role.VOLUNTEER, "volunteer-zs-busy", "need-zs-lin-visit", id="volunteer"),
-    pytest.param(Role.ANALYST, "analyst-zs-bureau", "need-zs-lin-visit", id="analyst"),
+    pytest.param(Role.SOCIAL_WORKER, "worker-0014", "need-zs-qiwan-01-visit", id="outside-worker"),
+    pytest.param(Role.VOLUNTEER, "volunteer-zs-busy", "need-zs-qiwan-01-visit", id="volunteer"),
+    pytest.param(Role.ANALYST, "analyst-zs-bureau", "need-zs-qiwan-01-visit", id="analyst"),
     pytest.param(Role.PARTNER, "org-hz-xinling", "need-0025", id="partner-pending"),
-    pytest.param(Role.PARTNER, "org-hz-xinling", "need-zs-lin-visit", id="partner-unreferred"),
+    pytest.param(Role.PARTNER, "org-hz-xinling", "need-zs-qiwan-01-visit", id="partner-unreferred"),
 ]
 
 
@@ -224,7 +224,9 @@ async def test_only_those_entrusted_with_a_need_may_match_for_it(
 @pytest.mark.parametrize(
     ("role", "subject", "key"),
     [
-        pytest.param(Role.SOCIAL_WORKER, "worker-0001", "need-zs-lin-visit", id="covering-worker"),
+        pytest.param(
+            Role.SOCIAL_WORKER, "worker-0001", "need-zs-qiwan-01-visit", id="covering-worker"
+        ),
         pytest.param(Role.PARTNER, "org-hz-xinling", "need-0003", id="partner-accepted"),
     ],
 )
@@ -288,7 +290,7 @@ async def _two_bases_in_one_cell(
     and two points ~170 m apart in one ~500 m cell some 700 m north of 林婆婆's home."""
     home = await gql(
         "query ($r: ID!) { node(id: $r) { ... on Resident { location { latitude longitude } } } }",
-        r=to_global_id("Resident", "resident-zs-lin"),
+        r=to_global_id("Resident", "resident-zs-qiwan-01"),
     )
     lat, lon = home["node"]["location"]["latitude"], home["node"]["location"]["longitude"]
     cell_lat = math.floor((lat + 0.0065) / GRID) * GRID + GRID / 2
@@ -308,10 +310,12 @@ async def test_a_base_the_viewer_may_not_read_is_given_as_a_band_not_metres(
     await _place(restore_demo, NEAR, nearer)
     await _place(restore_demo, REGULAR, farther)
     worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
-    body = await worker.raw(MEASURED, need=need("need-zs-lin-visit"))
+    body = await worker.raw(MEASURED, need=need("need-zs-qiwan-01-visit"))
     exact = {
         c["volunteer"]["key"]: c["distanceMeters"]
-        for c in (await gql(MEASURED, need=need("need-zs-lin-visit")))["whoCanServe"]["candidates"]
+        for c in (await gql(MEASURED, need=need("need-zs-qiwan-01-visit")))["whoCanServe"][
+            "candidates"
+        ]
     }
     candidates = {c["volunteer"]["key"]: c for c in body["data"]["whoCanServe"]["candidates"]}
     assert set(candidates) == {NEAR, REGULAR} == set(exact)
@@ -342,7 +346,7 @@ async def test_moving_hidden_bases_within_their_cell_changes_no_answer_at_any_ra
 
     async def answers(viewer: GraphQL) -> list[str]:
         return [
-            json.dumps(await viewer.raw(MEASURED, need=need("need-zs-lin-visit"), radius=r))
+            json.dumps(await viewer.raw(MEASURED, need=need("need-zs-qiwan-01-visit"), radius=r))
             for r in radii
         ]
 

@@ -270,7 +270,7 @@ async def test_a_path_to_a_resident_does_not_leak_her_name(analyst: GraphQL) -> 
     body = await analyst.raw(
         CONNECT,
         **{"from": gid("Organization", "org-zs-east-eldercare")},
-        to=gid("Resident", "resident-zs-lin"),
+        to=gid("Resident", "resident-zs-qiwan-01"),
     )
     found = body["data"]["shortestConnection"]
     assert found["found"] and found["nodes"][-1]["nameWithheld"]
@@ -448,7 +448,7 @@ async def test_credits_spent_on_family_are_not_an_edge_an_analyst_can_follow(
 async def test_need_titles_written_about_a_resident_are_not_an_analysts_node_names(
     analyst: GraphQL, gql: GraphQL
 ) -> None:
-    lin = gid("Resident", "resident-zs-lin")
+    lin = gid("Resident", "resident-zs-qiwan-01")
     needs = [n for n in (await analyst(HOOD, id=lin))["neighborhood"]["nodes"]
              if n["label"] == "Need"]  # fmt: skip
     assert needs and all(n["nameWithheld"] and n["name"] == n["key"] for n in needs)

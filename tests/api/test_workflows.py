@@ -24,7 +24,7 @@ from schema.relay import to_global_id as gid
 from seeds import demo
 from tests.conftest import GraphQL, SignIn
 
-LIN_VISIT = gid("Need", "need-zs-lin-visit")
+LIN_VISIT = gid("Need", "need-zs-qiwan-01-visit")
 NEAR = gid("Volunteer", "volunteer-zs-near")
 REGULAR = gid("Volunteer", "volunteer-zs-regular")
 WORKER = gid("SocialWorker", "worker-0001")
@@ -60,7 +60,7 @@ async def test_report_match_assign_serve_and_verify_feeds_star_level_and_time_ba
         }
         """,
         input={
-            "residentId": gid("Resident", "resident-zs-lin"),
+            "residentId": gid("Resident", "resident-zs-qiwan-01"),
             "categoryId": gid("ServiceCategory", "cat-visit"),
             "skillIds": [gid("Skill", "skill-visit")],
             "title": "周二上门探访",
@@ -68,7 +68,7 @@ async def test_report_match_assign_serve_and_verify_feeds_star_level_and_time_ba
         },
     )
     need = reported["reportNeed"]["need"]
-    assert need["status"] == "OPEN" and need["resident"]["key"] == "resident-zs-lin"
+    assert need["status"] == "OPEN" and need["resident"]["key"] == "resident-zs-qiwan-01"
     matched = await gql(
         "query ($n: ID!) { whoCanServe(needId: $n) { candidates { volunteer { id } } } }",
         n=need["id"],
@@ -165,7 +165,7 @@ async def test_a_need_never_gets_more_volunteers_than_it_asked_for_even_concurre
 ) -> None:
     # The clinic needs 2 on Wednesday morning; 2 eligible volunteers plus retries race for it.
     volunteers = ["volunteer-zs-tcm", "volunteer-zs-doctor"]
-    need = gid("Need", "need-zs-lin-clinic")
+    need = gid("Need", "need-zs-qiwan-01-clinic")
     results = await asyncio.gather(
         *(
             gql.raw(ASSIGN, need=need, volunteers=[{"volunteerId": gid("Volunteer", v)}])
@@ -413,7 +413,7 @@ async def test_a_referral_goes_round_the_loop_and_the_referrer_sees_the_outcome(
             "mutation ($input: ReportNeedInput!) { reportNeed(input: $input) { need { id } } }",
             {
                 "input": {
-                    "residentId": gid("Resident", "resident-zs-lin"),
+                    "residentId": gid("Resident", "resident-zs-qiwan-01"),
                     "categoryId": gid("ServiceCategory", "cat-visit"),
                     "title": " ",
                 }
@@ -436,7 +436,7 @@ async def test_a_referral_goes_round_the_loop_and_the_referrer_sees_the_outcome(
             "mutation ($input: ReportNeedInput!) { reportNeed(input: $input) { need { id } } }",
             {
                 "input": {
-                    "residentId": gid("Resident", "resident-zs-lin"),
+                    "residentId": gid("Resident", "resident-zs-qiwan-01"),
                     "categoryId": gid("ServiceCategory", "cat-visit"),
                     "title": "探访",
                     "slots": ["MON_AM"],
@@ -470,7 +470,7 @@ async def test_a_referral_goes_round_the_loop_and_the_referrer_sees_the_outcome(
         ),
         (
             "mutation ($id: ID!) { cancelNeed(id: $id) { need { id } } }",
-            {"id": gid("Need", "need-zs-lin-haircut")},
+            {"id": gid("Need", "need-zs-qiwan-01-haircut")},
             "CONFLICT",  # already closed
         ),
     ],
@@ -613,7 +613,7 @@ async def test_an_assignment_refused_as_out_of_range_says_nothing_finer_than_the
     two: the administrator's "out of range" tells the two apart; the worker's answer may not."""
     found = await gql(
         "query ($r: ID!) { node(id: $r) { ... on Resident { location { latitude longitude } } } }",
-        r=gid("Resident", "resident-zs-lin"),
+        r=gid("Resident", "resident-zs-qiwan-01"),
     )
     home = (found["node"]["location"]["latitude"], found["node"]["location"]["longitude"])
     grid = 0.005  # the ~500 m cells of docs/ACCESS.md

@@ -33,7 +33,7 @@ EVERY_NODE = dynamic(
 EVERY_RELATIONSHIP = dynamic("test.backup.rels", "MATCH ()-[r]->() RETURN count(r) AS n")
 LIN = dynamic(
     "test.backup.lin",
-    "MATCH (r:Resident {id: 'resident-zs-lin'}) RETURN properties(r) AS p, labels(r) AS l",
+    "MATCH (r:Resident {id: 'resident-zs-qiwan-01'}) RETURN properties(r) AS p, labels(r) AS l",
 )
 GRANT = """
 mutation ($f: ID!, $p: ID!, $key: String) {
