@@ -272,7 +272,7 @@ SAME_ON_BOTH = [
     "{ experts(filter: {domain: [LEGAL_AFFAIRS, CASEWORK]}) { nodes { name title domains } } }",
     """{ statistics { residents residentsByTag { key count } needsByStatus { key count }
                     volunteersByStar { key count } medianDaysToFirstService } }""",
-    """{ whoCanServe(needId: "TmVlZDpuZWVkLXpzLWxpbi12aXNpdA", first: 5) {
+    """{ whoCanServe(needId: "TmVlZDpuZWVkLXpzLXFpd2FuLTAxLXZpc2l0", first: 5) {
          candidates { volunteer { key } distanceMeters score freeSlots } } }""",
 ]
 
