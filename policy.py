@@ -869,6 +869,14 @@ def export_view(label: str) -> View:
     return View.DEIDENTIFIED if label in ABOUT_RESIDENTS else View.PUBLIC
 
 
+def exported_family(label: str) -> bool:
+    """Whether an export carries the nodes of ``label``. Exports are the same for every role
+    that may ask, so they hold only the families whose every row the least entitled of those
+    roles, the analyst, may see: not the time-bank ledger (it adds up to balances), nor the
+    audit log."""
+    return row_scope(Viewer(Role.ANALYST, "export"), Grants(), label) is None
+
+
 def exported_tie(rel_type: str) -> bool:
     """Whether an export carries relationships of ``rel_type`` (personal ties never)."""
     end = PERSONAL_TIES.get(rel_type)

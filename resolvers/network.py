@@ -28,6 +28,7 @@ from graph import statistics as figures
 from graph.labels import RELATIONSHIP_TYPES
 from graph.network import NetEdge, NetNode, Withheld
 from resolvers.entities import entity, entity_list  # noqa: F401 - the schema's loaders
+from resolvers.filters import CELL_REACH_METERS
 from schema.base import yuan
 from schema.context import Info
 from schema.errors import BadUserInput, NotFound
@@ -377,11 +378,27 @@ async def _placed(info: Info, label: str, subjects: Sequence[gaps.Subject]) -> l
     out = []
     for s in subjects:
         seen_as = policy.view(access.viewer, grants, label, s.key, frozenset({s.community}))
-        if policy.may_read("Resident", "location", seen_as):
+        if policy.point_readable("Resident", seen_as):
             out.append(s)
         else:
             latitude, longitude = policy.coarse(s.latitude, s.longitude)
             out.append(dataclasses.replace(s, latitude=latitude, longitude=longitude))
+    return out
+
+
+async def _bases(info: Info, supply: Sequence[gaps.Supply]) -> list[gaps.Supply]:
+    """Volunteers' bases likewise: exact only where the viewer may read them (a social worker,
+    for volunteers serving a community they cover), else the centre of the base's cell, so that
+    the counts a radius changes do not measure the way to a volunteer's home either."""
+    access = info.context.access
+    views = await asyncio.gather(*(access.view("Volunteer", v.key) for v in supply))
+    out = []
+    for v, seen_as in zip(supply, views, strict=True):
+        if policy.point_readable("Volunteer", seen_as):
+            out.append(v)
+        else:
+            latitude, longitude = policy.coarse(v.latitude, v.longitude)
+            out.append(dataclasses.replace(v, latitude=latitude, longitude=longitude))
     return out
 
 
@@ -413,7 +430,9 @@ async def coverage_gaps(
             store, district=district, community=community, category=category
         )
     subjects = await _placed(info, "Resident" if subject == "RESIDENTS" else "Need", subjects)
-    supply = await gaps.supply(store, subjects, radius_meters)
+    # Read a cell's reach wider: a base whose cell's centre is in reach may itself lie beyond.
+    supply = await gaps.supply(store, subjects, radius_meters + CELL_REACH_METERS)
+    supply = await _bases(info, supply)
     taxonomy = await gaps.taxonomy(store)
     # CPU work on tens of thousands of subjects: off the event loop, so other requests go on.
     survey = await asyncio.to_thread(
