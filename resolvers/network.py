@@ -28,7 +28,6 @@ from graph import statistics as figures
 from graph.labels import RELATIONSHIP_TYPES
 from graph.network import NetEdge, NetNode, Withheld
 from resolvers.entities import entity, entity_list  # noqa: F401 - the schema's loaders
-from resolvers.filters import CELL_REACH_METERS
 from schema.base import yuan
 from schema.context import Info
 from schema.errors import BadUserInput, NotFound
@@ -431,7 +430,7 @@ async def coverage_gaps(
         )
     subjects = await _placed(info, "Resident" if subject == "RESIDENTS" else "Need", subjects)
     # Read a cell's reach wider: a base whose cell's centre is in reach may itself lie beyond.
-    supply = await gaps.supply(store, subjects, radius_meters + CELL_REACH_METERS)
+    supply = await gaps.supply(store, subjects, radius_meters + policy.CELL_REACH_METERS)
     supply = await _bases(info, supply)
     taxonomy = await gaps.taxonomy(store)
     # CPU work on tens of thousands of subjects: off the event loop, so other requests go on.
