@@ -59,8 +59,14 @@ def _key(value: str | None, label: str | Iterable[str]) -> str | None:
 async def _visible(info: Info, nodes: Iterable[NetNode]) -> dict[str, NetNode]:
     """The nodes whose rows the viewer may see, by key."""
     nodes = list(nodes)
-    scopes = {label: await info.context.access.rows(label) for label in {n.label for n in nodes}}
-    return {n.key: n for n in nodes if scopes[n.label] is None or scopes[n.label].admits(n.key)}
+    access = info.context.access
+    scopes = {label: await access.rows(label) for label in {n.label for n in nodes}}
+    # Through the same test as every list (rows admitted by place included: a covering social
+    # worker's volunteers' ledgers), one batched read of places for those that need it.
+    admitted = await asyncio.gather(
+        *(access.admits(n.label, scopes[n.label], n.key, None) for n in nodes)
+    )
+    return {n.key: n for n, ok in zip(nodes, admitted, strict=True) if ok}
 
 
 def _withheld(info: Info) -> Withheld:

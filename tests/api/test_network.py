@@ -28,7 +28,7 @@ from schema.relay import to_global_id as gid
 from seeds import demo
 from seeds.batch import Batch
 from seeds.demo import EAST_TEAMS, SOUTH_AWARDS
-from tests.conftest import GraphQL, bearer
+from tests.conftest import GraphQL, SignIn, bearer
 
 EAST = gid("District", "district-zs-east")
 SOUTH = gid("District", "district-zs-south")
@@ -505,3 +505,15 @@ async def test_a_gap_survey_measures_an_analysts_residents_from_their_cell_not_t
     for radius, uncovered in ((400, 1), (700, 1), (800, 0)):
         found = (await analyst(survey, **at, r=radius))["coverageGaps"]["groups"]
         assert found == [{"subjects": 1, "uncovered": uncovered}]
+
+
+async def test_a_covering_social_worker_sees_the_ledgers_of_their_volunteers_in_a_walk(
+    analyst: GraphQL, gql: GraphQL, signed_in: SignIn
+) -> None:
+    """A walk admits rows as the lists do: 何姨 serves 起湾, which worker-0001 covers, so her
+    time-bank entries are his to see — in `node`, and in her neighbourhood too."""
+    worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
+    admin_ties = _ties((await gql(HOOD, id=HE_YI))["neighborhood"], "HOLDS")
+    assert admin_ties
+    assert _ties((await worker(HOOD, id=HE_YI))["neighborhood"], "HOLDS") == admin_ties
+    assert not _ties((await analyst(HOOD, id=HE_YI))["neighborhood"], "HOLDS")
