@@ -61,7 +61,7 @@ async def export_graph(request: Request) -> Response:
         root_id = request.query_params.get("root")
         if not root_id:
             raise ValueError("Give `root`: the global id of the entity to export around.")
-        label, key = from_global_id(root_id, expect=network.NETWORK_LABELS)
+        label, key = from_global_id(root_id, expect=exports.EXPORTED_LABELS)
     except (ValueError, ApiError) as exc:
         return _error(400, "BAD_USER_INPUT", str(exc))
     store = request.app.state.store

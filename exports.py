@@ -29,8 +29,14 @@ from graph.store import GraphStore
 
 FORMAT_VERSION = "1"
 EDGE_HIDDEN = network.HIDDEN_EDGE_PROPS | {"id"}
-# What an export walks and carries: every relationship but the personal ties.
-EXPORTED_RELS = tuple(rel for rel in export.NETWORK_RELS if policy.exported_tie(rel.type))
+# What an export walks and carries: the families an analyst sees whole, and every relationship
+# among them but the personal ties.
+EXPORTED_LABELS = tuple(label for label in network.NETWORK_LABELS if policy.exported_family(label))
+EXPORTED_RELS = tuple(
+    rel
+    for rel in export.NETWORK_RELS
+    if policy.exported_tie(rel.type) and {rel.start, rel.end} <= set(EXPORTED_LABELS)
+)
 EXPORTED_TYPES = tuple(t for t in RELATIONSHIP_TYPES if policy.exported_tie(t))
 
 
@@ -80,7 +86,7 @@ def _edge(row: export.EdgeRow) -> export.EdgeRow:
 
 async def whole(store: GraphStore) -> Export:
     """Every node of the network families and every declared relationship between them."""
-    nodes = [_clean(row) for label in network.NETWORK_LABELS
+    nodes = [_clean(row) for label in EXPORTED_LABELS
              async for row in export.nodes(store, label)]  # fmt: skip
     edges = [_edge(row) async for row in export.edges(store, EXPORTED_RELS)]
     return Export(nodes, edges)
@@ -89,7 +95,7 @@ async def whole(store: GraphStore) -> Export:
 async def around(store: GraphStore, root: network.NetNode, *, depth: int, limit: int) -> Export:
     """The neighbourhood ``network.neighbourhood`` finds, with the nodes' properties."""
     sub = await network.neighbourhood(
-        store, root, depth=depth, labels=network.NETWORK_LABELS, types=EXPORTED_TYPES,
+        store, root, depth=depth, labels=EXPORTED_LABELS, types=EXPORTED_TYPES,
         limit=limit,
     )  # fmt: skip
     by_label: dict[str, list[str]] = {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -518,6 +519,9 @@ def _sort_refusal(label: str, sort: str | None, fields: frozenset[str]) -> str:
 # --- de-identification --------------------------------------------------------------------
 
 GRID_DEGREES = 0.005  # ~550 m north-south, ~500 m east-west at Zhongshan's latitude (22.5° N)
+# The farthest a point lies from its cell's centre: half the cell's diagonal, at most ~394 m (at
+# the equator; less further from it), rounded up. A search over cells reads this much wider.
+CELL_REACH_METERS = math.ceil(GRID_DEGREES / 2 * 111_320 * math.sqrt(2)) + 1
 
 
 def coarse(latitude: float, longitude: float) -> tuple[float, float]:
@@ -867,6 +871,14 @@ INTERNAL_PROPS = frozenset({"search"})
 
 def export_view(label: str) -> View:
     return View.DEIDENTIFIED if label in ABOUT_RESIDENTS else View.PUBLIC
+
+
+def exported_family(label: str) -> bool:
+    """Whether an export carries the nodes of ``label``. Exports are the same for every role
+    that may ask, so they hold only the families whose every row the least entitled of those
+    roles, the analyst, may see: not the time-bank ledger (it adds up to balances), nor the
+    audit log."""
+    return row_scope(Viewer(Role.ANALYST, "export"), Grants(), label) is None
 
 
 def exported_tie(rel_type: str) -> bool:

@@ -221,6 +221,11 @@ async def entity(info: Info, label: str, key: str) -> Any:
     FORBIDDEN when the viewer may not see it."""
     record = await info.context.loaders.entity(label).load(key)
     if record is None:
+        scope = await info.context.access.rows(label)
+        if scope is not None:
+            # To a viewer who sees only some rows, "there is none" and "not yours" must read
+            # alike, or a guessed key would tell whether someone is registered or a need open.
+            raise Forbidden(scope.reason)
         return None
     await _check_row(info, label, record)
     return to_node(label, record)

@@ -13,10 +13,6 @@ from schema.errors import BadUserInput
 from schema.inputs import MAX_RADIUS_METERS, NearInput
 from schema.relay import from_global_id
 
-# The farthest a point lies from its grid cell's centre: half the cell's diagonal, at most
-# ~394 m (at the equator; less further from it), rounded up.
-CELL_REACH_METERS = math.ceil(policy.GRID_DEGREES / 2 * 111_320 * math.sqrt(2)) + 1
-
 
 def guarded_near(
     near: dict[str, Any], exact: tuple[frozenset[str], str | None] | None
@@ -31,7 +27,7 @@ def guarded_near(
         **readable_params("near", *(exact or (None, None))),
         "near_grid": policy.GRID_DEGREES,
         "near_floor": floor,
-        "near_reach": floor + CELL_REACH_METERS,
+        "near_reach": floor + policy.CELL_REACH_METERS,
     }
 
 

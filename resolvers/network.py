@@ -59,8 +59,14 @@ def _key(value: str | None, label: str | Iterable[str]) -> str | None:
 async def _visible(info: Info, nodes: Iterable[NetNode]) -> dict[str, NetNode]:
     """The nodes whose rows the viewer may see, by key."""
     nodes = list(nodes)
-    scopes = {label: await info.context.access.rows(label) for label in {n.label for n in nodes}}
-    return {n.key: n for n in nodes if scopes[n.label] is None or scopes[n.label].admits(n.key)}
+    access = info.context.access
+    scopes = {label: await access.rows(label) for label in {n.label for n in nodes}}
+    # Through the same test as every list (rows admitted by place included: a covering social
+    # worker's volunteers' ledgers), one batched read of places for those that need it.
+    admitted = await asyncio.gather(
+        *(access.admits(n.label, scopes[n.label], n.key, None) for n in nodes)
+    )
+    return {n.key: n for n, ok in zip(nodes, admitted, strict=True) if ok}
 
 
 def _withheld(info: Info) -> Withheld:
@@ -377,11 +383,27 @@ async def _placed(info: Info, label: str, subjects: Sequence[gaps.Subject]) -> l
     out = []
     for s in subjects:
         seen_as = policy.view(access.viewer, grants, label, s.key, frozenset({s.community}))
-        if policy.may_read("Resident", "location", seen_as):
+        if policy.point_readable("Resident", seen_as):
             out.append(s)
         else:
             latitude, longitude = policy.coarse(s.latitude, s.longitude)
             out.append(dataclasses.replace(s, latitude=latitude, longitude=longitude))
+    return out
+
+
+async def _bases(info: Info, supply: Sequence[gaps.Supply]) -> list[gaps.Supply]:
+    """Volunteers' bases likewise: exact only where the viewer may read them (a social worker,
+    for volunteers serving a community they cover), else the centre of the base's cell, so that
+    the counts a radius changes do not measure the way to a volunteer's home either."""
+    access = info.context.access
+    views = await asyncio.gather(*(access.view("Volunteer", v.key) for v in supply))
+    out = []
+    for v, seen_as in zip(supply, views, strict=True):
+        if policy.point_readable("Volunteer", seen_as):
+            out.append(v)
+        else:
+            latitude, longitude = policy.coarse(v.latitude, v.longitude)
+            out.append(dataclasses.replace(v, latitude=latitude, longitude=longitude))
     return out
 
 
@@ -413,7 +435,9 @@ async def coverage_gaps(
             store, district=district, community=community, category=category
         )
     subjects = await _placed(info, "Resident" if subject == "RESIDENTS" else "Need", subjects)
-    supply = await gaps.supply(store, subjects, radius_meters)
+    # Read a cell's reach wider: a base whose cell's centre is in reach may itself lie beyond.
+    supply = await gaps.supply(store, subjects, radius_meters + policy.CELL_REACH_METERS)
+    supply = await _bases(info, supply)
     taxonomy = await gaps.taxonomy(store)
     # CPU work on tens of thousands of subjects: off the event loop, so other requests go on.
     survey = await asyncio.to_thread(

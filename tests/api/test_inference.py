@@ -482,3 +482,33 @@ async def test_resident_searches_and_near_queries_are_audited_without_what_was_a
     )
     assert name not in log
     assert str(home["latitude"]) not in log and str(home["longitude"]) not in log
+
+
+# --- existence: "none" and "not yours" read alike ------------------------------------------
+
+NODE = "query ($id: ID!) { node(id: $id) { id } }"
+
+
+@pytest.mark.parametrize(
+    ("role", "subject", "label", "hidden"),
+    [
+        # 林婆婆 exists; the volunteer is not assigned to her.
+        (Role.VOLUNTEER, BUSY_V, "Resident", "resident-zs-qiwan-01"),
+        (Role.PARTNER, "org-hz-xinling", "Resident", "resident-zs-qiwan-01"),
+        (Role.VOLUNTEER, BUSY_V, "ServiceRecord", "record-zs-qiwan-01-haircut"),
+        (Role.PARTNER, "org-hz-xinling", "Referral", "referral-02"),
+    ],
+)
+async def test_a_guessed_key_does_not_tell_whether_someone_is_registered(
+    demo_app: Starlette, settings: Settings, role: Role, subject: str, label: str, hidden: str
+) -> None:
+    """A viewer who sees only some rows of a family gets the same answer for a row that exists
+    but is not theirs and for a key nobody holds: otherwise guessing keys would tell who is on
+    the books."""
+    async with signed_in(demo_app, settings, role, subject) as viewer:
+        there = await viewer.raw(NODE, id=gid(label, hidden))
+        nobody = await viewer.raw(NODE, id=gid(label, f"{hidden}-nobody"))
+    assert there["data"] == nobody["data"] == {"node": None}
+    strip = [{k: e[k] for k in ("message", "extensions")} for e in there["errors"]]
+    assert strip == [{k: e[k] for k in ("message", "extensions")} for e in nobody["errors"]]
+    assert strip[0]["extensions"]["code"] == "FORBIDDEN"

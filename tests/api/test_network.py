@@ -28,7 +28,7 @@ from schema.relay import to_global_id as gid
 from seeds import demo
 from seeds.batch import Batch
 from seeds.demo import EAST_TEAMS, SOUTH_AWARDS
-from tests.conftest import GraphQL, bearer
+from tests.conftest import GraphQL, SignIn, bearer
 
 EAST = gid("District", "district-zs-east")
 SOUTH = gid("District", "district-zs-south")
@@ -411,7 +411,7 @@ async def test_the_shortest_connection_does_not_run_through_a_hidden_family_tie(
 
 
 async def test_credits_spent_on_family_are_not_an_edge_an_analyst_can_follow(
-    analyst: GraphQL, gql: GraphQL, demo_app: Starlette, engine_store: GraphStore
+    analyst: GraphQL, gql: GraphQL, engine_store: GraphStore
 ) -> None:
     # Time-bank credits pay only for family: an entry spent on the mother's need says FAMILY_OF.
     spent = await gql(
@@ -422,24 +422,25 @@ async def test_credits_spent_on_family_are_not_an_edge_an_analyst_can_follow(
     )
     entry = gid("TimeBankEntry", spent["spendTimeCredits"]["entry"]["key"])
     try:
-        hood = (await analyst(HOOD, id=entry))["neighborhood"]
-        assert _ties(hood, "HOLDS") == [(HE_YI, entry)] and not _ties(hood, "SPENT_ON")
+        # The analyst sees no ledger at all (a ledger sums to a balance), so no path through it.
+        hood = (await analyst(HOOD, id=HE_YI))["neighborhood"]
+        assert not _ties(hood, "HOLDS") and not _ties(hood, "SPENT_ON")
         ledger = {"from": HE_YI, "to": MOTHERS_VISIT, "types": ["HOLDS", "SPENT_ON"]}
         assert not (await analyst(CONNECT, **ledger))["shortestConnection"]["found"]
         admin = (await gql(HOOD, id=entry))["neighborhood"]
         assert _ties(admin, "SPENT_ON") == [(entry, MOTHERS_VISIT)]
+        assert (await gql(CONNECT, **ledger))["shortestConnection"]["length"] == 2
         # Nor through the entry itself in the ordinary API.
         ledger_line = (
             "query ($id: ID!) { node(id: $id) { ... on TimeBankEntry { volunteer { key } "
             "spentOn { key } } } }"
         )
         body = await analyst.raw(ledger_line, id=entry)
-        assert body["data"]["node"] == {"volunteer": {"key": "volunteer-zs-near"}, "spentOn": None}
+        assert body["data"]["node"] is None
         assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
         assert (await gql(ledger_line, id=entry))["node"]["spentOn"] == {
             "key": "need-zs-neighbour-visit"
         }
-        assert (await gql(CONNECT, **ledger))["shortestConnection"]["length"] == 2
     finally:  # the module's demo data is shared: put it back as it was
         await clear_graph(engine_store)
         await demo.load(engine_store)
@@ -498,8 +499,21 @@ async def test_a_gap_survey_measures_an_analysts_residents_from_their_cell_not_t
     # 400 m reaches her from the volunteer's base: the administrator's survey, from her door.
     admin = (await gql(survey, **at, r=400))["coverageGaps"]["groups"]
     assert admin == [{"subjects": 1, "uncovered": 0}]
-    # The analyst's is from her cell's centre: 400 m does not reach, 600 m does. Stepping the
-    # radius metre by metre tells the analyst nothing finer than the cell she can already see.
-    for radius, uncovered in ((400, 1), (600, 0)):
+    # The analyst's is from her cell's centre to the centre of the volunteer's cell (~757 m):
+    # 700 m does not reach, 800 m does. Stepping the radius metre by metre tells the analyst
+    # nothing finer than the two cells: neither her door nor the volunteer's home.
+    for radius, uncovered in ((400, 1), (700, 1), (800, 0)):
         found = (await analyst(survey, **at, r=radius))["coverageGaps"]["groups"]
         assert found == [{"subjects": 1, "uncovered": uncovered}]
+
+
+async def test_a_covering_social_worker_sees_the_ledgers_of_their_volunteers_in_a_walk(
+    analyst: GraphQL, gql: GraphQL, signed_in: SignIn
+) -> None:
+    """A walk admits rows as the lists do: 何姨 serves 起湾, which worker-0001 covers, so her
+    time-bank entries are his to see — in `node`, and in her neighbourhood too."""
+    worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
+    admin_ties = _ties((await gql(HOOD, id=HE_YI))["neighborhood"], "HOLDS")
+    assert admin_ties
+    assert _ties((await worker(HOOD, id=HE_YI))["neighborhood"], "HOLDS") == admin_ties
+    assert not _ties((await analyst(HOOD, id=HE_YI))["neighborhood"], "HOLDS")
