@@ -37,9 +37,19 @@ INACTIVE_STATUSES = frozenset({"LEFT"})
 # is not in the graph, bound by revocation only).
 SUBJECT_LABELS = ("SocialWorker", "Volunteer", "Organization")
 
+# A revocation's id: one token's, or a subject's (every token issued until its `at`).
+TOKEN_PREFIX, SUBJECT_PREFIX = "token:", "subject:"
+
+
+def _revokes(token_key: str, subject_key: str, issued: str) -> str:
+    """The one rule, as a Cypher condition on ``r``, for whether a revocation covers a token
+    (given as Cypher expressions): the check on each request and the listing both use it."""
+    return f"r.id IN [{token_key}, {subject_key}] AND (r.id = {token_key} OR r.at >= {issued})"
+
+
 _REVOKED = f"""
     OPTIONAL MATCH (r:{REVOCATION})
-    WHERE r.id IN [$token_key, $subject_key] AND (r.id = $token_key OR r.at >= $issued)
+    WHERE {_revokes("$token_key", "$subject_key", "$issued")}
     WITH count(r) AS revoked
 """
 
@@ -67,11 +77,11 @@ class Standing:
 
 
 def token_key(token_id: str | None) -> str:
-    return f"token:{token_id}"
+    return f"{TOKEN_PREFIX}{token_id}"
 
 
 def subject_key(subject: str) -> str:
-    return f"subject:{subject}"
+    return f"{SUBJECT_PREFIX}{subject}"
 
 
 async def standing(
@@ -166,8 +176,7 @@ ISSUED_TOKENS = cypher(
     f"""
     MATCH (t:{ISSUED}) WHERE t.expires > $now
     OPTIONAL MATCH (r:{REVOCATION})
-    WHERE r.id IN ['token:' + t.id, 'subject:' + t.subject]
-      AND (r.id = 'token:' + t.id OR r.at >= t.issued)
+    WHERE {_revokes(f"'{TOKEN_PREFIX}' + t.id", f"'{SUBJECT_PREFIX}' + t.subject", "t.issued")}
     WITH t, count(r) AS revocations
     RETURN t.id AS id, t.role AS role, t.subject AS subject, t.issued AS issued,
            t.expires AS expires, t.kind AS kind, revocations > 0 AS revoked
