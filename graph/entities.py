@@ -63,6 +63,24 @@ class Family:
     # (a resident's home, the communities a volunteer serves); None for families not placed.
     place: str | None = None
 
+    @property
+    def references(self) -> dict[str, tuple[str, str]]:
+        """The filters that name one entity of another family (a need's resident, a record's
+        volunteer): filter -> (that family, the parameter holding its key), read from the
+        conditions' ``(:Label {id: $param})``. Such a filter asks about that entity, so the
+        access rules treat it as a reference to it (``resolvers.entities.list_connection``)."""
+        found = {}
+        for name, fragment in self.conditions.items():
+            # The filter's own parameter: not the service's conditions (`_scope`, a `near`'s
+            # covering social worker), which name the viewer, not an entity asked about.
+            for label, param in _REFERENCE.findall(fragment):
+                if param == name:
+                    found[name] = (label, param)
+        return found
+
+
+_REFERENCE = re.compile(r"\(:(\w+) \{id: \$(\w+)\}\)")
+
 
 @dataclass(frozen=True)
 class Rel:

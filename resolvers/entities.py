@@ -67,6 +67,12 @@ async def list_connection(
     """
     if sort == "DISTANCE" and "near" not in where:
         raise BadUserInput("Sorting by DISTANCE needs a `near` filter to measure from.")
+    # A filter naming one entity (needs of a resident, records of a volunteer) asks about it: it
+    # is answered only for an entity the viewer may see, and otherwise exactly as `node(id:)`
+    # answers a hidden or unknown key (FORBIDDEN), or the list would say what the row withholds.
+    references = entities.family_named(label).references
+    named = [(references[name], params) for name, params in where.items() if name in references]
+    await asyncio.gather(*(entity(info, ref, params[param]) for (ref, param), params in named))
     access = info.context.access
     scope = await access.rows(label)
     if scope is not None:

@@ -512,3 +512,36 @@ async def test_a_guessed_key_does_not_tell_whether_someone_is_registered(
     strip = [{k: e[k] for k in ("message", "extensions")} for e in there["errors"]]
     assert strip == [{k: e[k] for k in ("message", "extensions")} for e in nobody["errors"]]
     assert strip[0]["extensions"]["code"] == "FORBIDDEN"
+
+
+NEEDS_OF = "query ($r: ID!) { needs(filter: {resident: $r}) { nodes { key } } }"
+
+
+@pytest.mark.parametrize(
+    ("role", "subject", "resident"),
+    [
+        (Role.VOLUNTEER, BUSY_V, "resident-0002"),  # her counselling need is open to volunteers
+        (Role.PARTNER, "org-hz-xinling", "resident-0015"),  # her need's referral is pending
+    ],
+)
+async def test_a_filter_naming_a_hidden_resident_answers_as_her_node_does(
+    demo_app: Starlette,
+    settings: Settings,
+    gql: GraphQL,
+    role: Role,
+    subject: str,
+    resident: str,
+) -> None:
+    """`needs(filter: {resident})` would tie needs the viewer sees (open visits, counselling, a
+    pending referral) to a resident they may not see, key by guessed key: it is answered like
+    `node(id:)` of that resident."""
+    hidden = gid("Resident", resident)
+    assert (await gql(NEEDS_OF, r=hidden))["needs"]["nodes"]  # the administrator's answer
+    async with signed_in(demo_app, settings, role, subject) as viewer:
+        listed = await viewer.raw(NEEDS_OF, r=hidden)
+        unknown = await viewer.raw(NEEDS_OF, r=gid("Resident", f"{resident}-nobody"))
+        node = await viewer.raw(NODE, id=hidden)
+    assert listed["data"] == unknown["data"] == {"needs": None}
+    reasons = {e["message"] for e in listed["errors"] + unknown["errors"] + node["errors"]}
+    assert len(reasons) == 1
+    assert {e["extensions"]["code"] for e in listed["errors"]} == {"FORBIDDEN"}
