@@ -45,6 +45,8 @@ class Grants:
     referrals: frozenset[str] = frozenset()  # a partner's referrals, sent or received
     records: frozenset[str] = frozenset()  # a volunteer's own service records
     entries: frozenset[str] = frozenset()  # a volunteer's own time-bank entries
+    # Needs of a volunteer's family: theirs to spend credits on (not to read: see row_scope).
+    family_needs: frozenset[str] = frozenset()
     members: frozenset[str] = frozenset()  # volunteers in a partner's organization
     employers: frozenset[str] = frozenset()  # organizations employing a social worker
 

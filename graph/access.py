@@ -39,7 +39,8 @@ VOLUNTEER_GRANTS = cypher(
            [(v)-[:ASSIGNED]->(n2:Need)<-[:HAS_NEED]-(r:Resident)
               WHERE n2.status IN $active | r.id] AS residents,
            [(v)-[:PERFORMED]->(s:ServiceRecord) | s.id] AS records,
-           [(v)-[:HOLDS]->(e:TimeBankEntry) | e.id] AS entries
+           [(v)-[:HOLDS]->(e:TimeBankEntry) | e.id] AS entries,
+           [(v)-[:FAMILY_OF]->(:Resident)-[:HAS_NEED]->(n6:Need) | n6.id] AS family_needs
     """,
 )
 
@@ -93,6 +94,7 @@ async def grants(store: GraphStore, role: str, subject: str | None) -> dict[str,
             "residents": _ids(row, "residents"),
             "records": _ids(row, "records"),
             "entries": _ids(row, "entries"),
+            "family_needs": _ids(row, "family_needs"),
         }
     if role == "partner":
         rows = await store.read(PARTNER_GRANTS, {"subject": subject})

@@ -129,12 +129,34 @@ class MayAct(BasePermission):
             found = await graph_access.target(info.context.store, self.on, target_key)
             if found is not None:
                 communities, owners = found
+        if self.on and target_key and info.context.viewer.role is not Role.ADMIN:
+            await _within_rows(info, self.on, target_key, trail)
         target = Target(communities, owners, volunteer, organization, need)
         decision = policy.decide(info.context.viewer, await access.grants(), self.act, target)
         if not decision.allowed:
             trail.denied = True
             raise Forbidden(decision.reason)
         return True
+
+
+async def _within_rows(info: Any, label: str, key: str, trail: MutationTrail) -> None:
+    """A viewer who sees only some rows of a family acts only on those (and a volunteer on their
+    family's needs, to spend credits on): anything else — hidden or nonexistent alike — is
+    refused as ``node(id:)`` refuses it, before any rule could tell the two apart (NOT_FOUND
+    against "not assigned")."""
+    access = info.context.access
+    scope = await access.rows(label)
+    if scope is None:
+        return
+    grants = await access.grants()
+    record = await info.context.loaders.entity(label).load(key)
+    if record is not None and (
+        (label == "Need" and key in grants.family_needs)
+        or await access.admits(label, scope, key, getattr(record, "status", None))
+    ):
+        return
+    trail.denied = True
+    raise Forbidden(scope.reason)
 
 
 class FreshGrants(FieldExtension):

@@ -33,8 +33,11 @@ import policy
 from auth import Role
 from config import Settings
 from graph import entities
+from graph.store import GraphStore
+from graph.system import checksum, clear_graph
 from schema import schema
 from schema.relay import to_global_id as gid
+from seeds import demo
 from tests.conftest import GraphQL, bearer
 
 NEAR_V, BUSY_V = "volunteer-zs-near", "volunteer-zs-busy"  # 何姨; the volunteer persona
@@ -545,3 +548,47 @@ async def test_a_filter_naming_a_hidden_resident_answers_as_her_node_does(
     reasons = {e["message"] for e in listed["errors"] + unknown["errors"] + node["errors"]}
     assert len(reasons) == 1
     assert {e["extensions"]["code"] for e in listed["errors"]} == {"FORBIDDEN"}
+
+
+RECORD = """mutation ($input: RecordServiceInput!) { recordService(input: $input) { replayed } }"""
+UNASSIGN = """mutation ($n: ID!, $v: ID!) { unassignVolunteer(needId: $n, volunteerId: $v)
+  { replayed } }"""
+SPEND = """mutation ($v: ID!, $n: ID!) { spendTimeCredits(volunteerId: $v, needId: $n,
+  hours: "0.5") { entry { kind } } }"""
+
+
+async def test_a_volunteers_changes_do_not_tell_a_hidden_need_from_none(
+    demo_app: Starlette, settings: Settings, engine_store: GraphStore
+) -> None:
+    """Recording, leaving or paying for a need the volunteer may not see (need-0002 is closed)
+    answers exactly as for a key nobody holds — not NOT_FOUND for one and "not assigned" for the
+    other — and changes nothing; 何姨 still pays for her mother's visit, which she cannot read."""
+    me = gid("Volunteer", BUSY_V)
+
+    def asks(need: str) -> list[tuple[str, dict[str, Any]]]:
+        return [
+            (RECORD, {"input": {"volunteerId": me, "needId": need, "date": "2026-11-30",
+                                "hours": "1"}}),
+            (UNASSIGN, {"n": need, "v": me}),
+            (SPEND, {"v": me, "n": need}),
+        ]  # fmt: skip
+
+    before = await checksum(engine_store)
+    async with signed_in(demo_app, settings, Role.VOLUNTEER, BUSY_V) as volunteer:
+        for (query, hidden), (_, nobody) in zip(
+            asks(gid("Need", "need-0002")), asks(gid("Need", "need-0002-nobody")), strict=True
+        ):
+            there, none = await volunteer.raw(query, **hidden), await volunteer.raw(query, **nobody)
+            assert there["data"] == none["data"]
+            shown = [(e["message"], e["extensions"]["code"]) for e in there["errors"]]
+            assert shown == [(e["message"], e["extensions"]["code"]) for e in none["errors"]]
+            assert shown[0][1] == "FORBIDDEN"
+    assert await checksum(engine_store) == before
+    try:
+        async with signed_in(demo_app, settings, Role.VOLUNTEER, NEAR_V) as he_yi:
+            mother = gid("Need", MOTHER_NEED)
+            spent = await he_yi(SPEND, v=gid("Volunteer", NEAR_V), n=mother)
+        assert spent["spendTimeCredits"] == {"entry": {"kind": "SPENT"}}
+    finally:  # the module's demo data is shared: put it back as it was
+        await clear_graph(engine_store)
+        await demo.load(engine_store)
