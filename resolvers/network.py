@@ -17,7 +17,7 @@ import functools
 import statistics as stats
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -373,38 +373,39 @@ def _scope(district_id: str | None, community_id: str | None) -> tuple[str | Non
     return _key(district_id, "District"), _key(community_id, "Community")
 
 
+_Placed = TypeVar("_Placed", gaps.Subject, gaps.Supply)  # a point the survey measures from
+
+
+def _on_cells(label: str, items: Sequence[_Placed], views: Sequence[policy.View]) -> list[_Placed]:
+    """Each point as the viewer may place it (``policy.point_readable`` for ``label``): exact,
+    or the centre of its ~500 m cell. Otherwise ``radiusMeters`` (1 m steps) and the counts it
+    changes would measure the way from a door to a volunteer's home."""
+    out = []
+    for item, seen_as in zip(items, views, strict=True):
+        if policy.point_readable(label, seen_as):
+            out.append(item)
+        else:
+            latitude, longitude = policy.coarse(item.latitude, item.longitude)
+            out.append(dataclasses.replace(item, latitude=latitude, longitude=longitude))
+    return out
+
+
 async def _placed(info: Info, label: str, subjects: Sequence[gaps.Subject]) -> list[gaps.Subject]:
-    """Subjects where the viewer may place them: at the resident's home (a need's place is its
-    resident's) only where their view may read it, else at the centre of its ~500 m cell, as
-    ``approximateLocation`` shows it. Otherwise ``radiusMeters`` (1 m steps) and the counts it
-    changes would measure the distance from a door to each volunteer in reach."""
+    """Residents (a need's place is its resident's) at home only where the viewer's view of the
+    subject may read it, else on their cell, as ``approximateLocation`` shows them."""
     access = info.context.access
     grants = await access.grants()
-    out = []
-    for s in subjects:
-        seen_as = policy.view(access.viewer, grants, label, s.key, frozenset({s.community}))
-        if policy.point_readable("Resident", seen_as):
-            out.append(s)
-        else:
-            latitude, longitude = policy.coarse(s.latitude, s.longitude)
-            out.append(dataclasses.replace(s, latitude=latitude, longitude=longitude))
-    return out
+    views = [
+        policy.view(access.viewer, grants, label, s.key, frozenset({s.community})) for s in subjects
+    ]
+    return _on_cells("Resident", subjects, views)
 
 
 async def _bases(info: Info, supply: Sequence[gaps.Supply]) -> list[gaps.Supply]:
-    """Volunteers' bases likewise: exact only where the viewer may read them (a social worker,
-    for volunteers serving a community they cover), else the centre of the base's cell, so that
-    the counts a radius changes do not measure the way to a volunteer's home either."""
+    """Volunteers' bases likewise (exact for a social worker covering a community they serve)."""
     access = info.context.access
     views = await asyncio.gather(*(access.view("Volunteer", v.key) for v in supply))
-    out = []
-    for v, seen_as in zip(supply, views, strict=True):
-        if policy.point_readable("Volunteer", seen_as):
-            out.append(v)
-        else:
-            latitude, longitude = policy.coarse(v.latitude, v.longitude)
-            out.append(dataclasses.replace(v, latitude=latitude, longitude=longitude))
-    return out
+    return _on_cells("Volunteer", supply, views)
 
 
 async def coverage_gaps(
