@@ -21,7 +21,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, request_response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -43,6 +43,7 @@ from schema.context import Context
 from schema.errors import format_error
 
 log = logging.getLogger("crg.app")
+GRAPHIQL_PAGE = explorer.STATIC / "graphiql" / "index.html"
 
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -79,6 +80,12 @@ class GraphQLView(GraphQL[Context, None]):
             **kwargs,
         )
         self.settings = settings
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from the service's own files (static/graphiql, static/vendor/graphiql), not
+        strawberry's page, which loads React and GraphiQL from a CDN and stays on "Loading…"
+        offline or wherever that CDN is slow or blocked."""
+        return HTMLResponse(GRAPHIQL_PAGE.read_text(encoding="utf-8"))
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         return Context(

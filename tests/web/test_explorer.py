@@ -83,6 +83,8 @@ def browser() -> Iterator[webdriver.Chrome]:
         "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--window-size=1500,1000",
+        # Offline, as on a station's intranet or where a CDN is blocked: no host but ours.
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
     ):  # fmt: skip
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -176,3 +178,26 @@ async def test_without_a_token_the_page_says_what_to_do_and_shows_no_data(
     _wait_for(browser, "ready")
     assert "token" in browser.find_element(By.ID, "status").text.lower()
     assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-network-nodes") is None
+
+
+def test_graphiql_opens_and_answers_with_no_network_beyond_the_service(
+    live: str, browser: webdriver.Chrome
+) -> None:
+    """GraphiQL's page, React and GraphiQL come from the service itself: with every other host
+    unreachable it still loads, shows the example query and runs it."""
+    browser.get(f"{live}/graphql")
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".graphiql-execute-button")
+    )
+    browser.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: "graphEngine" in d.find_element(By.CSS_SELECTOR, ".graphiql-response").text
+    )
+    answer = browser.find_element(By.CSS_SELECTOR, ".graphiql-response").text
+    assert '"falkordb"' in answer and "Resident" not in answer  # anonymous: public counts only
+    browser.save_screenshot(str(SHOTS / "graphiql.png"))
+    sources = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert sources and all(src.startswith(live) for src in sources), sources
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
