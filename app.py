@@ -28,19 +28,18 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-import explorer
-import logs
 import seeds
-from auth import ANONYMOUS
+from access.tokens import ANONYMOUS
 from config import Settings
-from downloads import export_graph
-from gate import Gate, Identities
-from graph.connect import open_store
-from graph.errors import GraphUnavailable
-from graph.store import GraphStore
+from graph.engine.connect import open_store
+from graph.engine.errors import GraphUnavailable
+from graph.engine.store import GraphStore
 from schema import schema as default_schema
 from schema.context import Context
 from schema.errors import format_error
+from web import explorer, logs
+from web.downloads import export_graph
+from web.gate import Gate, Identities
 
 log = logging.getLogger("crg.app")
 GRAPHIQL_PAGE = explorer.STATIC / "graphiql" / "index.html"

@@ -24,15 +24,15 @@ from pathlib import Path
 import uvicorn
 from starlette.datastructures import Secret
 
-import logs
-from auth import Issued, Kind, Role, TokenError, issue, revocation_kept_s
+from access.tokens import Issued, Kind, Role, TokenError, issue, revocation_kept_s
 from config import ConfigError, Settings
-from graph import local_neo4j
-from graph.connect import open_store
-from graph.errors import GraphError
-from graph.local_neo4j import LocalNeo4j
-from graph.network import NetNode
-from graph.store import GraphStore
+from graph.engine import local_neo4j
+from graph.engine.connect import open_store
+from graph.engine.errors import GraphError
+from graph.engine.local_neo4j import LocalNeo4j
+from graph.engine.store import GraphStore
+from graph.queries.network import NetNode
+from web import logs
 
 
 async def _check_graph(settings: Settings) -> None:
@@ -106,7 +106,7 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
 async def _record(settings: Settings, minted: list[Issued]) -> None:
     """Note minted tokens in the graph so they can be listed and revoked; a token that cannot be
     recorded is not handed out."""
-    from graph import identity  # noqa: PLC0415
+    from graph.access import identity  # noqa: PLC0415
 
     store = await open_store(settings)
     try:
@@ -124,7 +124,7 @@ async def _record(settings: Settings, minted: list[Issued]) -> None:
 
 
 async def _manage_tokens(settings: Settings, args: argparse.Namespace) -> None:
-    from graph import identity  # noqa: PLC0415
+    from graph.access import identity  # noqa: PLC0415
 
     store = await open_store(settings)
     try:
@@ -163,7 +163,7 @@ async def _manage_tokens(settings: Settings, args: argparse.Namespace) -> None:
 
 async def _root(store: GraphStore, global_id: str | None) -> NetNode | None:
     """The network node a ``--root`` global id names (None without one)."""
-    from graph import network  # noqa: PLC0415
+    from graph.queries import network  # noqa: PLC0415
     from schema.relay import from_global_id  # noqa: PLC0415
 
     if not global_id:
@@ -176,7 +176,7 @@ async def _root(store: GraphStore, global_id: str | None) -> NetNode | None:
 
 
 async def _backup(settings: Settings, args: argparse.Namespace) -> str:
-    from graph import backup  # noqa: PLC0415
+    from graph.io import backup  # noqa: PLC0415
 
     store = await open_store(settings)
     try:
@@ -188,8 +188,8 @@ async def _backup(settings: Settings, args: argparse.Namespace) -> str:
 
 
 async def _restore(settings: Settings, args: argparse.Namespace) -> str:
-    from graph import backup  # noqa: PLC0415
-    from graph.system import node_count  # noqa: PLC0415
+    from graph.engine.system import node_count  # noqa: PLC0415
+    from graph.io import backup  # noqa: PLC0415
 
     backup.check(args.file)  # before the graph is touched: a bad file changes nothing
     store = await open_store(settings)

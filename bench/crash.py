@@ -29,13 +29,13 @@ from typing import Any
 import httpx
 from starlette.datastructures import Secret
 
-from auth import Role, Viewer, mint
+from access.tokens import Role, Viewer, mint
 from config import Settings
-from graph import local_neo4j
-from graph.connect import open_store
-from graph.cypher import cypher
-from graph.local_neo4j import LocalNeo4j, Memory, free_port
-from graph.store import GraphStore
+from graph.engine import local_neo4j
+from graph.engine.connect import open_store
+from graph.engine.cypher import cypher
+from graph.engine.local_neo4j import LocalNeo4j, Memory, free_port
+from graph.engine.store import GraphStore
 from graph.workflows import Request
 from schema.relay import to_global_id as gid
 

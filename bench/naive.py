@@ -20,9 +20,9 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from config import Settings
-from graph.connect import open_store
-from graph.cypher import cypher
-from graph.store import GraphStore
+from graph.engine.connect import open_store
+from graph.engine.cypher import cypher
+from graph.engine.store import GraphStore
 
 VOLUNTEERS = cypher(
     "bench.naive.volunteers",

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from config import Limits
-from graph import entities, gaps, linking, matching
-from graph.cypher import cypher
-from graph.services import ACTIVE_NEED_STATUSES
-from graph.store import GraphStore
+from graph.engine.cypher import cypher
+from graph.engine.store import GraphStore
+from graph.model import entities
+from graph.model.services import ACTIVE_NEED_STATUSES
+from graph.queries import gaps, linking, matching
 from schema.limits import NETWORK_WORK
 from schema.relay import to_global_id as gid
 

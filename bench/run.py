@@ -38,16 +38,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from auth import Role, mint
+from access.tokens import Role, mint
 from bench import ops
 from bench.load import percentile, rss_mb
 from bench.naive import QUERY as NAIVE_QUERY
 from config import Settings
-from graph import local_neo4j
-from graph.connect import open_store
-from graph.errors import GraphQueryError
-from graph.local_neo4j import LocalNeo4j, Memory, free_port
-from graph.system import node_count
+from graph.engine import local_neo4j
+from graph.engine.connect import open_store
+from graph.engine.errors import GraphQueryError
+from graph.engine.local_neo4j import LocalNeo4j, Memory, free_port
+from graph.engine.system import node_count
 
 ROOT = Path(__file__).resolve().parents[1]
 

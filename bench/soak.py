@@ -20,12 +20,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from auth import Role, mint
+from access.tokens import Role, mint
 from bench import ops
 from bench import run as bench_run
 from bench.load import rss_mb
 from bench.run import ROOT, Graph, Service, drive, load, sample
-from graph.local_neo4j import Memory
+from graph.engine.local_neo4j import Memory
 
 WARM_UP_S = 60.0
 

@@ -25,14 +25,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph import matching
-from graph.cypher import cypher
-from graph.entities import node_rows
-from graph.errors import GraphConflict, GraphNotFound, GraphRejected
-from graph.filters import MAX_TAXONOMY_DEPTH
-from graph.people import STAR_THRESHOLDS_HOURS
-from graph.services import ACTIVE_NEED_STATUSES, NEEDS, RECRUITMENTS, Need, Recruitment
-from graph.store import GraphStore, Record
+from graph.engine.cypher import cypher
+from graph.engine.errors import GraphConflict, GraphNotFound, GraphRejected
+from graph.engine.store import GraphStore, Record
+from graph.model.entities import node_rows
+from graph.model.filters import MAX_TAXONOMY_DEPTH
+from graph.model.people import STAR_THRESHOLDS_HOURS
+from graph.model.services import ACTIVE_NEED_STATUSES, NEEDS, RECRUITMENTS, Need, Recruitment
+from graph.queries import matching
 
 SEEN = "OPTIONAL MATCH (seen:IdempotencyKey {key: $key})"
 OUTCOME = "problem, seen.result AS replayOf, seen.fingerprint AS seenFingerprint"

@@ -13,11 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-import policy
-from auth import Viewer
-from graph import access as graph
-from graph.store import GraphStore
-from policy import Grants, QueryPlan, RowScope, View
+from access import policy
+from access.policy import Grants, QueryPlan, RowScope, View
+from access.tokens import Viewer
+from graph.access import facts as graph
+from graph.engine.store import GraphStore
 
 
 @dataclass

@@ -16,10 +16,10 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
-import policy
-from graph import entities
-from graph.entities import READABLE, SCOPE, Direction, Rel, readable_params, scope_params
-from policy import ReadScope, RowScope
+from access import policy
+from access.policy import ReadScope, RowScope
+from graph.model import entities
+from graph.model.entities import READABLE, SCOPE, Direction, Rel, readable_params, scope_params
 from resolvers.access import Access
 from resolvers.filters import guarded_near
 from resolvers.paging import window

@@ -7,8 +7,8 @@ import math
 from enum import Enum
 from typing import Any
 
-import policy
-from graph.entities import readable_params
+from access import policy
+from graph.model.entities import readable_params
 from schema.errors import BadUserInput
 from schema.inputs import MAX_RADIUS_METERS, NearInput
 from schema.relay import from_global_id

@@ -11,10 +11,11 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from graph import access, entities
-from graph.entities import Direction, Page, Rel, Window
-from graph.store import GraphStore
-from policy import RowScope
+from access.policy import RowScope
+from graph.access import facts as access
+from graph.engine.store import GraphStore
+from graph.model import entities
+from graph.model.entities import Direction, Page, Rel, Window
 
 
 class Loaders:

@@ -14,11 +14,11 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-import policy
-from graph import access as graph_access
-from graph import linking, matching
-from graph.entities import Point
-from graph.taxonomy import Skill
+from access import policy
+from graph.access import facts as graph_access
+from graph.model.entities import Point
+from graph.model.taxonomy import Skill
+from graph.queries import linking, matching
 from resolvers.entities import entity, entity_list  # noqa: F401 - the schema's loaders
 from schema.base import to_node, yuan
 from schema.context import Info

@@ -21,12 +21,12 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
-import policy
-from graph import collaboration as collab
-from graph import gaps, network
-from graph import statistics as figures
-from graph.labels import RELATIONSHIP_TYPES
-from graph.network import NetEdge, NetNode, Withheld
+from access import policy
+from graph.engine.labels import RELATIONSHIP_TYPES
+from graph.queries import collaboration as collab
+from graph.queries import gaps, network
+from graph.queries import statistics as figures
+from graph.queries.network import NetEdge, NetNode, Withheld
 from resolvers.entities import entity, entity_list  # noqa: F401 - the schema's loaders
 from schema.base import yuan
 from schema.context import Info

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph import organizations as graph
-from graph.organizations import FundTotals
+from graph.model import organizations as graph
+from graph.model.organizations import FundTotals
 from resolvers.filters import Where
 from schema.context import Info
 

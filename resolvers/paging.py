@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.entities import Window
+from graph.model.entities import Window
 from schema.errors import BadUserInput
 from schema.relay import DEFAULT_PAGE, MAX_PAGE, from_cursor
 

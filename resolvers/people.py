@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from graph import services as services_graph
+from graph.model import services as services_graph
 from resolvers.filters import Where
 from schema.context import Info
 from schema.errors import BadUserInput

@@ -8,12 +8,11 @@ from importlib.metadata import PackageNotFoundError, version
 
 import strawberry
 
-import auth
-import policy
-from graph import identity
-from graph import system as repo
-from graph.system import LabelCount
-from policy import Grants
+from access import policy, tokens
+from access.policy import Grants
+from graph.access import identity
+from graph.engine import system as repo
+from graph.engine.system import LabelCount
 from schema.errors import BadUserInput
 
 
@@ -62,7 +61,7 @@ async def revoke_tokens(
         token_id=token_id,
         subject=subject,
         by=context.viewer.actor,
-        keep_s=auth.revocation_kept_s(context.settings),
+        keep_s=tokens.revocation_kept_s(context.settings),
         now=at,
     )
     # This process honours it at once; the others within their identity cache's lifetime.

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from auth import Role
+from access.tokens import Role
 from graph import workflows
-from graph.entities import camel, node_rows, to_props
-from graph.organizations import RESOURCES, Resource
-from graph.services import (
+from graph.model.entities import camel, node_rows, to_props
+from graph.model.organizations import RESOURCES, Resource
+from graph.model.services import (
     LOCAL_TIME,
     URGENCY_RANK,
     Need,
@@ -24,7 +24,7 @@ from graph.services import (
     ServiceRecord,
     booking,
 )
-from graph.text import search_text
+from graph.model.text import search_text
 from graph.workflows import Request, new_id
 from resolvers import matching
 from resolvers.entities import entity  # noqa: F401 - the schema's payload loader

@@ -18,9 +18,9 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
-from auth import Viewer
-from graph import audit as graph
-from graph.errors import GraphError, GraphUnavailable
+from access.tokens import Viewer
+from graph.access import audit as graph
+from graph.engine.errors import GraphError, GraphUnavailable
 from resolvers.access import Access
 from resolvers.filters import Where
 from schema.base import entity

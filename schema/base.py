@@ -27,7 +27,7 @@ import strawberry
 from strawberry.types.base import StrawberryList, StrawberryOptional
 from strawberry.types.enum import StrawberryEnumDefinition
 
-from graph.entities import Point, camel
+from graph.model.entities import Point, camel
 from schema.errors import BadUserInput
 from schema.relay import to_global_id
 

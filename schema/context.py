@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from strawberry.types import Info as StrawberryInfo
 
-from auth import ANONYMOUS, Viewer
+from access.tokens import ANONYMOUS, Viewer
 from config import Settings
-from graph.store import GraphStore
+from graph.engine.store import GraphStore
 
 if TYPE_CHECKING:
     from resolvers.access import Access

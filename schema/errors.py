@@ -16,7 +16,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from graph.errors import (
+from graph.engine.errors import (
     GraphConflict,
     GraphError,
     GraphNotFound,

@@ -12,8 +12,8 @@ from typing import Annotated, Any, Optional
 
 import strawberry
 
-from graph.entities import Direction, Rel
-from policy import PUBLIC_FAMILIES
+from access.policy import PUBLIC_FAMILIES
+from graph.model.entities import Direction, Rel
 from resolvers import entities as resolve
 from schema.enums import SortDirection
 from schema.links import EDGE_OF

@@ -61,7 +61,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 
 from config import Limits, Settings
-from graph.store import GraphStore, Lane, running_in
+from graph.engine.store import GraphStore, Lane, running_in
 from schema.errors import Code
 from schema.relay import DEFAULT_PAGE, MAX_PAGE
 
@@ -78,9 +78,9 @@ HEAVY_FIELDS = frozenset({"whoCanServe", "linkResources"})
 # before its caps cut it (the demo graph averages 3.9 links per entity, a district-tier community
 # hub far more; the caps bound the rest).
 BRANCHING = 8
-# The caps the network code applies (graph/network.py, resolvers/network.py, graph/gaps.py),
-# restated here as the bounds of the estimates; arguments beyond a field's range are refused by
-# its resolver, so they are costed at the range's end.
+# The caps the network code applies (graph/queries/network.py, resolvers/network.py,
+# graph/queries/gaps.py), restated here as the bounds of the estimates; arguments beyond a
+# field's range are refused by its resolver, so they are costed at the range's end.
 WALK_ROWS_PER_NODE = 4  # a neighbourhood hop reads at most 4 × limit rows per family of nodes
 CONNECTION_FRONTIER = 2_000
 MAX_FUNDS = 200

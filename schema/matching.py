@@ -1,6 +1,6 @@
 """Resource linking (资源链接): who can serve a need, and everything else that can help it.
 
-The rules and the score are in ``graph/matching.py`` and docs/MATCHING.md; these types show
+The rules and the score are in ``graph/queries/matching.py`` and docs/MATCHING.md; these types show
 them: each candidate and each linked item carries its reasons, and a candidate's reasons carry
 the points they added to its score.
 
@@ -15,7 +15,7 @@ from typing import Annotated
 
 import strawberry
 
-import policy
+from access import policy
 from resolvers import matching as resolve
 from schema.enums import WeeklySlot
 from schema.errors import Forbidden

@@ -15,10 +15,10 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from auth import Role
-from graph.collaboration import Tie
-from graph.labels import RELATIONSHIP_TYPES
-from graph.network import NETWORK_LABELS
+from access.tokens import Role
+from graph.engine.labels import RELATIONSHIP_TYPES
+from graph.queries.collaboration import Tie
+from graph.queries.network import NETWORK_LABELS
 from resolvers import network as resolve
 from schema.enums import FundKind, VulnerabilityTag
 from schema.permissions import roles

@@ -9,9 +9,9 @@ from enum import Enum
 
 import strawberry
 
-from graph import organizations as graph
-from graph import people as people_graph
-from graph import services as services_graph
+from graph.model import organizations as graph
+from graph.model import people as people_graph
+from graph.model import services as services_graph
 from resolvers import organizations as resolve
 from schema.base import Location, entity, yuan
 from schema.enums import (

@@ -12,9 +12,9 @@ from enum import Enum
 
 import strawberry
 
-import policy
-from graph import people as graph
-from graph import services as services_graph
+from access import policy
+from graph.model import people as graph
+from graph.model import services as services_graph
 from resolvers import people as resolve
 from schema.base import Location, entity
 from schema.enums import (

@@ -21,11 +21,11 @@ from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types.base import StrawberryOptional
 
-import policy
-from auth import Role
-from graph import access as graph_access
-from graph.entities import camel
-from policy import Act, Target
+from access import policy
+from access.policy import Act, Target
+from access.tokens import Role
+from graph.access import facts as graph_access
+from graph.model.entities import camel
 from resolvers.access import MutationTrail
 from schema.errors import Forbidden
 from schema.relay import from_global_id

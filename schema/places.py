@@ -7,10 +7,10 @@ from enum import Enum
 
 import strawberry
 
-from graph import organizations as org_graph
-from graph import people as people_graph
-from graph import places as graph
-from graph import services as services_graph
+from graph.model import organizations as org_graph
+from graph.model import people as people_graph
+from graph.model import places as graph
+from graph.model import services as services_graph
 from resolvers import places as resolve
 from schema.base import Location, entity
 from schema.enums import CommunityKind

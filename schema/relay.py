@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from graph.labels import ENTITY_LABELS
+from graph.engine.labels import ENTITY_LABELS
 from schema.errors import BadUserInput
 
 T = TypeVar("T")

@@ -8,7 +8,7 @@ from enum import Enum
 
 import strawberry
 
-from graph import services as graph
+from graph.model import services as graph
 from resolvers import services as resolve
 from schema.base import entity
 from schema.enums import (

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from policy import Act
+from access.policy import Act
 from resolvers import system as resolve
 from schema.permissions import may
 

@@ -6,10 +6,10 @@ from enum import Enum
 
 import strawberry
 
-from graph import organizations as org_graph
-from graph import people as people_graph
-from graph import services as services_graph
-from graph import taxonomy as graph
+from graph.model import organizations as org_graph
+from graph.model import people as people_graph
+from graph.model import services as services_graph
+from graph.model import taxonomy as graph
 from resolvers import taxonomy as resolve
 from schema.base import entity
 from schema.fields import lazy, related, root_list

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from graph.store import GraphStore
-from graph.system import node_count
+from graph.engine.store import GraphStore
+from graph.engine.system import node_count
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from graph import entities
-from graph.entities import Rel
-from graph.store import GraphStore
+from graph.engine.store import GraphStore
+from graph.model import entities
+from graph.model.entities import Rel
 
 
 class Batch:

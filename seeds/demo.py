@@ -25,17 +25,17 @@ import datetime as dt
 import random
 from collections import Counter
 
-from graph import organizations as O  # noqa: N812 - short aliases keep the data readable
-from graph import people as P  # noqa: N812
-from graph import places as PL  # noqa: N812
-from graph import services as S  # noqa: N812
-from graph import taxonomy as T  # noqa: N812
-from graph.entities import Point
-from graph.organizations import Fund, Organization, Project, Resource, ThinkTank, Venue
-from graph.people import Expert, Resident, SocialWorker, Volunteer, star_level
-from graph.places import City, Community, District
-from graph.services import Recruitment, Referral, ServiceRecord
-from graph.store import GraphStore
+from graph.engine.store import GraphStore
+from graph.model import organizations as O  # noqa: N812 - short aliases keep the data readable
+from graph.model import people as P  # noqa: N812
+from graph.model import places as PL  # noqa: N812
+from graph.model import services as S  # noqa: N812
+from graph.model import taxonomy as T  # noqa: N812
+from graph.model.entities import Point
+from graph.model.organizations import Fund, Organization, Project, Resource, ThinkTank, Venue
+from graph.model.people import Expert, Resident, SocialWorker, Volunteer, star_level
+from graph.model.places import City, Community, District
+from graph.model.services import Recruitment, Referral, ServiceRecord
 from seeds import synthetic, taxonomy
 from seeds.batch import Batch
 

@@ -23,17 +23,17 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graph import organizations as O  # noqa: N812
-from graph import people as P  # noqa: N812
-from graph import places as PL  # noqa: N812
-from graph import services as S  # noqa: N812
-from graph import taxonomy as T  # noqa: N812
-from graph.entities import Point
-from graph.organizations import Fund, Organization, Project
-from graph.people import Resident, SocialWorker, Volunteer, star_level
-from graph.places import City, Community, District
-from graph.services import Recruitment, ServiceRecord
-from graph.store import GraphStore
+from graph.engine.store import GraphStore
+from graph.model import organizations as O  # noqa: N812
+from graph.model import people as P  # noqa: N812
+from graph.model import places as PL  # noqa: N812
+from graph.model import services as S  # noqa: N812
+from graph.model import taxonomy as T  # noqa: N812
+from graph.model.entities import Point
+from graph.model.organizations import Fund, Organization, Project
+from graph.model.people import Resident, SocialWorker, Volunteer, star_level
+from graph.model.places import City, Community, District
+from graph.model.services import Recruitment, ServiceRecord
 from seeds import synthetic, taxonomy
 from seeds.batch import Batch
 from seeds.demo import NEEDS_BY_TAG, SLOTS, TAG_MIX

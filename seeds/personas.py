@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auth import Role
+from access.tokens import Role
 
 
 @dataclass(frozen=True)

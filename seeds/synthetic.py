@@ -12,8 +12,8 @@ import math
 import random
 from collections.abc import Callable
 
-from graph.entities import Point
-from graph.services import URGENCY_RANK, Need, booking
+from graph.model.entities import Point
+from graph.model.services import URGENCY_RANK, Need, booking
 
 URGENCIES = ("LOW", "NORMAL", "HIGH", "CRITICAL")
 NEED_STATUSES = ("OPEN", "MATCHED", "IN_SERVICE", "CLOSED", "CANCELLED")

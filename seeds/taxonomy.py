@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.taxonomy import ServiceCategory, Skill
+from graph.model.taxonomy import ServiceCategory, Skill
 
 # (id, name, broader id or None)
 CATEGORIES: list[tuple[str, str, str | None]] = [

@@ -22,14 +22,14 @@ from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 from starlette.datastructures import Secret
 
+from access.tokens import Role, mint
 from app import create_app
-from auth import Role, mint
 from config import Limits, Settings
-from graph import local_neo4j
-from graph.connect import open_store
-from graph.local_neo4j import LocalNeo4j
-from graph.store import GraphStore
-from graph.system import clear_graph
+from graph.engine import local_neo4j
+from graph.engine.connect import open_store
+from graph.engine.local_neo4j import LocalNeo4j
+from graph.engine.store import GraphStore
+from graph.engine.system import clear_graph
 from seeds import demo
 
 NEO4J_URI = os.environ.get("NEO4J_URI")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from graph.embedded import _is_alive
+from graph.engine.embedded import _is_alive
 
 
 def wait_gone(pid: int, timeout_s: float = 15.0) -> bool:

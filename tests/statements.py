@@ -7,9 +7,9 @@ import pkgutil
 
 import bench
 import graph
-from graph.cypher import Statement, registered
-from graph.dialect import NEO4J
-from graph.schema import SCHEMA
+from graph.engine.cypher import Statement, registered
+from graph.engine.dialect import NEO4J
+from graph.engine.indexes import SCHEMA
 
 
 def project_statements() -> list[Statement]:

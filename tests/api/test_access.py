@@ -20,7 +20,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from auth import Role
+from access.tokens import Role
 from config import Settings
 from schema.relay import to_global_id as gid
 from seeds.personas import BY_NAME

@@ -14,11 +14,11 @@ import pytest
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
+from access.tokens import Role, mint
 from app import create_app
-from auth import Role, mint
 from config import Limits, Settings
-from graph.store import GraphStore
-from graph.system import checksum, clear_graph
+from graph.engine.store import GraphStore
+from graph.engine.system import checksum, clear_graph
 from schema.relay import to_global_id as gid
 from seeds import demo
 from tests.conftest import GraphQL, bearer

@@ -15,14 +15,14 @@ import networkx as nx
 import pytest
 from starlette.applications import Starlette
 
-import policy
-from auth import Role
+from access import policy
+from access.tokens import Role
 from config import Settings
-from graph import entities
-from graph.cypher import dynamic
-from graph.model import RELS
-from graph.network import NETWORK_LABELS
-from graph.store import GraphStore
+from graph.engine.cypher import dynamic
+from graph.engine.store import GraphStore
+from graph.model import entities
+from graph.model.registry import RELS
+from graph.queries.network import NETWORK_LABELS
 from schema.relay import to_global_id as gid
 from tests.conftest import GraphQL, bearer, graph_env
 

@@ -35,8 +35,8 @@ from graphql import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.store import GraphStore
-from graph.system import checksum
+from graph.engine.store import GraphStore
+from graph.engine.system import checksum
 from schema import schema
 from schema.errors import Code
 from schema.relay import to_global_id as gid

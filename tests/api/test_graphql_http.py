@@ -11,8 +11,8 @@ from graphql import GraphQLError, parse
 
 from app import GRAPHQL_RESPONSE, preferred_media_type
 from config import Limits
-from graph.errors import GraphQueryError, GraphUnavailable
-from graph.store import GraphStore
+from graph.engine.errors import GraphQueryError, GraphUnavailable
+from graph.engine.store import GraphStore
 from schema import schema
 from schema.errors import NotFound, format_error
 from schema.limits import budget

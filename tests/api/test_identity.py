@@ -22,19 +22,19 @@ import pytest
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
-import policy
+from access import policy
+from access.tokens import Kind, Role, TokenError, Viewer, issue, mint, verify
 from app import create_app
-from auth import Kind, Role, TokenError, Viewer, issue, mint, verify
 from config import ConfigError, Settings
-from graph.cypher import cypher
-from graph.entities import Point, upsert
-from graph.labels import SUPPORT_LABELS
-from graph.local_neo4j import free_port
-from graph.organizations import Organization
-from graph.people import Resident, SocialWorker, Volunteer
-from graph.places import Community
-from graph.store import GraphStore
-from graph.system import checksum, clear_graph
+from graph.engine.cypher import cypher
+from graph.engine.labels import SUPPORT_LABELS
+from graph.engine.local_neo4j import free_port
+from graph.engine.store import GraphStore
+from graph.engine.system import checksum, clear_graph
+from graph.model.entities import Point, upsert
+from graph.model.organizations import Organization
+from graph.model.people import Resident, SocialWorker, Volunteer
+from graph.model.places import Community
 from tests.conftest import GraphQL, graph_env
 from tests.processes import wait_gone
 

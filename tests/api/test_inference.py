@@ -29,12 +29,12 @@ import pytest
 from graphql import GraphQLObjectType
 from starlette.applications import Starlette
 
-import policy
-from auth import Role
+from access import policy
+from access.tokens import Role
 from config import Settings
-from graph import entities
-from graph.store import GraphStore
-from graph.system import checksum, clear_graph
+from graph.engine.store import GraphStore
+from graph.engine.system import checksum, clear_graph
+from graph.model import entities
 from schema import schema
 from schema.relay import to_global_id as gid
 from seeds import demo

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from auth import Role
-from graph.cypher import dynamic
-from graph.store import GraphStore
-from graph.system import clear_graph
+from access.tokens import Role
+from graph.engine.cypher import dynamic
+from graph.engine.store import GraphStore
+from graph.engine.system import clear_graph
 from schema.relay import to_global_id
 from seeds import demo
 from tests.conftest import GraphQL, SignIn

@@ -13,17 +13,17 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from auth import Role
+from access.tokens import Role
 from config import Settings
-from graph import people as P  # noqa: N812 - the demo data's short aliases
-from graph import taxonomy as T  # noqa: N812
-from graph.cypher import dynamic
-from graph.entities import Point
-from graph.people import Resident, Volunteer
-from graph.places import Community
-from graph.store import GraphStore
-from graph.system import clear_graph
-from graph.taxonomy import ServiceCategory, Skill
+from graph.engine.cypher import dynamic
+from graph.engine.store import GraphStore
+from graph.engine.system import clear_graph
+from graph.model import people as P  # noqa: N812 - the demo data's short aliases
+from graph.model import taxonomy as T  # noqa: N812
+from graph.model.entities import Point
+from graph.model.people import Resident, Volunteer
+from graph.model.places import Community
+from graph.model.taxonomy import ServiceCategory, Skill
 from schema.relay import to_global_id as gid
 from seeds import demo
 from seeds.batch import Batch

@@ -17,14 +17,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from auth import Role, mint
+from access.tokens import Role, mint
 from config import Settings
-from graph.connect import open_store
-from graph.embedded import _is_alive
-from graph.entities import Point, upsert
-from graph.local_neo4j import free_port
-from graph.people import Volunteer
-from graph.places import City
+from graph.engine.connect import open_store
+from graph.engine.embedded import _is_alive
+from graph.engine.local_neo4j import free_port
+from graph.model.entities import Point, upsert
+from graph.model.people import Volunteer
+from graph.model.places import City
 from tests.processes import wait_gone
 
 pytestmark = pytest.mark.slow

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from auth import Role
-from graph.cypher import dynamic
-from graph.store import GraphStore
-from graph.system import checksum, clear_graph
+from access.tokens import Role
+from graph.engine.cypher import dynamic
+from graph.engine.store import GraphStore
+from graph.engine.system import checksum, clear_graph
 from schema.relay import from_global_id
 from schema.relay import to_global_id as gid
 from seeds import demo

@@ -16,11 +16,13 @@ from pathlib import Path
 import pytest
 
 from config import Settings
-from graph import backup, identity, network
-from graph.connect import open_store
-from graph.cypher import dynamic
-from graph.store import GraphStore
-from graph.system import checksum, clear_graph
+from graph.access import identity
+from graph.engine.connect import open_store
+from graph.engine.cypher import dynamic
+from graph.engine.store import GraphStore
+from graph.engine.system import checksum, clear_graph
+from graph.io import backup
+from graph.queries import network
 from schema.relay import to_global_id as gid
 from seeds import demo
 from tests.conftest import graph_env, serving

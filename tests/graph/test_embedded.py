@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from graph.embedded import EmbeddedFalkorDB, _is_alive
+from graph.engine.embedded import EmbeddedFalkorDB, _is_alive
 from tests.processes import wait_gone
 
 pytestmark = pytest.mark.slow
@@ -125,7 +125,7 @@ def test_killing_the_owner_with_sigkill_takes_the_server_down_and_loses_nothing(
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
         from pathlib import Path
-        from graph.embedded import EmbeddedFalkorDB
+        from graph.engine.embedded import EmbeddedFalkorDB
         server = EmbeddedFalkorDB(Path({str(tmp_path)!r}))
         server.start()
         print(server.pid, flush=True)

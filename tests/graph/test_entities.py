@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from graph import entities, people
-from graph.entities import Point, Window
-from graph.people import Volunteer
-from graph.places import COMMUNITY_IN_DISTRICT, City, Community, District
-from graph.store import GraphStore
+from graph.engine.store import GraphStore
+from graph.model import entities, people
+from graph.model.entities import Point, Window
+from graph.model.people import Volunteer
+from graph.model.places import COMMUNITY_IN_DISTRICT, City, Community, District
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,10 @@ import re
 
 import pytest
 
-from graph.cypher import Statement
-from graph.falkordb_store import FalkorDBStore
-from graph.store import GraphStore
-from graph.system import clear_graph
+from graph.engine.cypher import Statement
+from graph.engine.falkordb_store import FalkorDBStore
+from graph.engine.store import GraphStore
+from graph.engine.system import clear_graph
 from tests.statements import project_statements
 
 STATEMENTS = [s for s in project_statements() if not s.name.startswith("schema.")]

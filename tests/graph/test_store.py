@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from config import Settings
-from graph.bootstrap import SchemaError, ensure_schema
-from graph.connect import open_store
-from graph.cypher import cypher
-from graph.errors import GraphConflict, GraphQueryError, GraphTimeout
-from graph.search import search
-from graph.store import GraphStore
-from graph.text import search_text
+from graph.engine.bootstrap import SchemaError, ensure_schema
+from graph.engine.connect import open_store
+from graph.engine.cypher import cypher
+from graph.engine.errors import GraphConflict, GraphQueryError, GraphTimeout
+from graph.engine.store import GraphStore
+from graph.model.text import search_text
+from graph.queries.search import search
 
 WRITE_COMMUNITY = cypher(
     "test.write_community",
@@ -273,7 +273,7 @@ async def test_bootstrap_refuses_a_graph_whose_ids_are_not_unique(
     falkordb_store: GraphStore, data_dir: Path
 ) -> None:
     """Duplicates that predate a constraint (e.g. an old import) stop the start, loudly."""
-    from graph.falkordb_store import FalkorDBStore  # noqa: PLC0415
+    from graph.engine.falkordb_store import FalkorDBStore  # noqa: PLC0415
 
     assert isinstance(falkordb_store, FalkorDBStore)
     scratch = await open_store(

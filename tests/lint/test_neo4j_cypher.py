@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.cypher import Statement, dynamic
-from graph.dialect import FALKORDB, NEO4J
-from graph.labels import LABELS, RELATIONSHIP_TYPES
-from graph.schema import SCHEMA
+from graph.engine.cypher import Statement, dynamic
+from graph.engine.dialect import FALKORDB, NEO4J
+from graph.engine.indexes import SCHEMA
+from graph.engine.labels import LABELS, RELATIONSHIP_TYPES
 from tests.statements import project_statements
 
 LINTER = Path(__file__).resolve().parents[2] / "tools" / "cypher-lint"

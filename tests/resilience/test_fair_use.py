@@ -18,12 +18,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from auth import Role, mint
+from access.tokens import Role, mint
 from bench.crash import Service
 from config import Limits, Settings
-from graph.errors import GraphTimeout
-from graph.local_neo4j import LocalNeo4j, Memory
-from graph.store import GraphStore, Lane, running_in
+from graph.engine.errors import GraphTimeout
+from graph.engine.local_neo4j import LocalNeo4j, Memory
+from graph.engine.store import GraphStore, Lane, running_in
 from schema.limits import NETWORK_WORK, FairUse
 from schema.relay import to_global_id as gid
 from tests.graph.test_store import SLOW

@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from auth import Role, mint
+from access.tokens import Role, mint
 from bench.crash import Service
-from graph.local_neo4j import LocalNeo4j, Memory
+from graph.engine.local_neo4j import LocalNeo4j, Memory
 
 QUERY = "{ needs(first: 1) { totalCount } }"
 FAST_S = 2.0

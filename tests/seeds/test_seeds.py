@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from graph import entities
-from graph.store import GraphStore
-from graph.system import counts_by_label
+from graph.engine.store import GraphStore
+from graph.engine.system import counts_by_label
+from graph.model import entities
 from seeds import demo
 from seeds.generate import CitySpec, generate
 

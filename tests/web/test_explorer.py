@@ -20,9 +20,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from starlette.applications import Starlette
 
-from auth import Role
+from access.tokens import Role
 from config import Settings
-from graph.local_neo4j import free_port
+from graph.engine.local_neo4j import free_port
 from schema.relay import to_global_id as gid
 from tests.conftest import bearer
 

@@ -1,0 +1,45 @@
+"""The indexes and constraints the service needs, engine-neutral.
+
+The dialect turns this into DDL for the active engine; ``graph.bootstrap`` applies it at start-up,
+idempotently. Adding an entity means adding its ``id`` here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from graph.engine.labels import ENTITY_LABELS
+
+IndexKind = Literal["unique", "range", "point"]
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    label: str
+    property: str
+    kind: IndexKind
+
+
+@dataclass(frozen=True)
+class GraphSchema:
+    indexes: tuple[IndexSpec, ...]
+    fulltext: tuple[str, str]  # (label, property) of the one full-text index
+
+
+# Entities located on the map, queried by distance.
+LOCATED = ("Community", "Resident", "Volunteer", "Organization", "Venue")
+
+SCHEMA = GraphSchema(
+    indexes=(
+        *(IndexSpec(label, "id", "unique") for label in ENTITY_LABELS),
+        IndexSpec("IdempotencyKey", "key", "unique"),
+        IndexSpec("IssuedToken", "id", "unique"),
+        IndexSpec("Revocation", "id", "unique"),
+        *(IndexSpec(label, "location", "point") for label in LOCATED),
+        IndexSpec("Need", "status", "range"),
+        IndexSpec("Volunteer", "status", "range"),
+        IndexSpec("Organization", "kind", "range"),
+    ),
+    fulltext=("Searchable", "search"),
+)

@@ -1,0 +1,199 @@
+"""The one async interface the rest of the code uses to talk to the graph.
+
+A repository calls ``read`` or ``write`` with a registered :class:`Statement` and a dict of
+parameters, and gets back a list of records (dicts of plain Python values, see
+``graph.values``). Each call is one managed transaction: one statement, one round trip, with the
+store's deadline and retry policy. ``round_trips`` counts calls, so tests can hold a query's
+cost to a constant (no N+1).
+
+Heavy work (network analysis) runs in a :class:`Lane`: code that calls ``read`` inside
+``running_in(lane)`` waits for one of the lane's slots before it takes a connection, and its
+statements get the lane's shorter deadline. The lane is carried by a context variable, so the
+repositories stay as they are and every statement of a heavy request is covered, however many
+it sends at once; the API sizes the lane below the engine's thread count (schema/limits.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from graph.engine.cypher import Statement
+from graph.engine.dialect import DDL, Dialect, RawCommand
+from graph.engine.errors import GraphError, GraphTimeout, GraphUnavailable
+from graph.engine.values import to_params
+
+Record = dict[str, Any]
+
+log = logging.getLogger(__name__)
+
+WATCH_INTERVAL_S = 0.5
+PING_TIMEOUT_S = 1.0
+
+
+@dataclass(frozen=True)
+class Lane:
+    """Where heavy statements run: at most as many at once as ``slots`` allows (waiting before
+    they take a connection), each within ``timeout_s``."""
+
+    timeout_s: float
+    slots: asyncio.Semaphore
+
+
+_LANE: ContextVar[Lane | None] = ContextVar("graph_lane", default=None)
+
+
+@contextlib.contextmanager
+def running_in(lane: Lane) -> Iterator[None]:
+    """Statements sent from inside the block (and from tasks it starts) run in ``lane``."""
+    token = _LANE.set(lane)
+    try:
+        yield
+    finally:
+        _LANE.reset(token)
+
+
+class GraphStore(ABC):
+    """Engine-neutral access to the graph."""
+
+    dialect: Dialect
+
+    def __init__(self, dialect: Dialect, query_timeout_s: float) -> None:
+        self.dialect = dialect
+        self.query_timeout_s = query_timeout_s
+        self.round_trips = 0
+        # Transactions the store ran again after a deadlock or lock timeout (Neo4j only:
+        # FalkorDB runs one writer at a time). Tests read it to know the race really happened.
+        self.retries = 0
+        # Set by :meth:`watch` while the graph does not answer: calls fail at once instead of
+        # each waiting out its own timeout against a store that is down or frozen.
+        self.down = False
+        # Statements the engine runs at the same time (its worker threads); FalkorDB's stores
+        # read the server's THREAD_COUNT. Sizes the heavy lane.
+        self.threads = os.cpu_count() or 2
+
+    @property
+    @abstractmethod
+    def description(self) -> str:
+        """Where the graph is, for logs and error messages (never a secret)."""
+
+    async def read(
+        self, statement: Statement, params: Mapping[str, Any] | None = None
+    ) -> list[Record]:
+        return await self._timed(statement, params, write=False)
+
+    async def write(
+        self, statement: Statement, params: Mapping[str, Any] | None = None
+    ) -> list[Record]:
+        return await self._timed(statement, params, write=True)
+
+    async def _timed(
+        self, statement: Statement, params: Mapping[str, Any] | None, *, write: bool
+    ) -> list[Record]:
+        self.round_trips += 1
+        if self.down:
+            raise GraphUnavailable(
+                "The graph is not answering right now; the service keeps checking and recovers "
+                "by itself. Try again in a few seconds."
+            )
+        lane = _LANE.get()
+        if lane is None:
+            return await self._deadline(statement, params, write, self.query_timeout_s)
+        async with lane.slots:
+            timeout_s = min(self.query_timeout_s, lane.timeout_s)
+            return await self._deadline(statement, params, write, timeout_s)
+
+    async def _deadline(
+        self, statement: Statement, params: Mapping[str, Any] | None, write: bool, timeout_s: float
+    ) -> list[Record]:
+        query = statement.render(self.dialect)
+        started = time.perf_counter()
+        try:
+            # The engine enforces the deadline itself; this outer guard also covers a store
+            # that stopped answering at all (a frozen process, a half-open socket).
+            async with asyncio.timeout(timeout_s + 1.0):
+                return await self._run(
+                    statement.name, query, to_params(params), write=write, timeout_s=timeout_s
+                )
+        except TimeoutError:
+            raise GraphTimeout(f"The graph did not answer within {timeout_s:.1f} s.") from None
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug("cypher", extra={"statement": statement.name, "ms": round(elapsed_ms, 2)})
+
+    @abstractmethod
+    async def _run(
+        self, name: str, query: str, params: dict[str, Any], *, write: bool, timeout_s: float
+    ) -> list[Record]:
+        """One statement, ended by the engine at ``timeout_s``."""
+
+    async def apply_ddl(self, step: DDL) -> None:
+        """Run one schema step, treating an "already exists" answer as done."""
+        try:
+            if isinstance(step.step, RawCommand):
+                await self._raw(step.step)
+            else:
+                await self.write(step.step)
+        except GraphError as exc:
+            detail = getattr(exc, "detail", str(exc))
+            if not any(marker in detail for marker in step.tolerate):
+                raise
+
+    async def _raw(self, command: RawCommand) -> None:
+        raise NotImplementedError(f"{type(self).__name__} has no raw command {command.name}.")
+
+    @abstractmethod
+    async def ping(self) -> None:
+        """Raise ``GraphUnavailable`` unless the graph answers a trivial query (within 1 s)."""
+
+    async def reset(self) -> int:
+        """Empty the graph for a reload (``seed --reset``, ``restore --reset``); the schema
+        (indexes, constraints) is there afterwards. Returns how many nodes were removed."""
+        from graph.engine.system import clear_graph  # noqa: PLC0415 - system builds on this module
+
+        return await clear_graph(self)
+
+    async def compact(self) -> None:  # noqa: B027 - only the embedded engine keeps a log
+        """After a bulk load: make the store's own files quick to reopen."""
+
+    async def heal(self) -> None:  # noqa: B027 - most stores have nothing to repair
+        """Repair what this store can repair itself (the embedded one restarts its server)."""
+
+    async def watch(self, interval_s: float = WATCH_INTERVAL_S) -> None:
+        """Ping the graph for as long as the service runs; mark it down while it does not
+        answer (so requests fail fast) and let the store heal itself. Runs as a task from the
+        app's lifespan; cancelled at shutdown."""
+        while True:
+            try:
+                await self.ping()
+            except GraphUnavailable:
+                if not self.down:
+                    log.error("the graph stopped answering", extra={"graph": self.description})
+                self.down = True
+                try:
+                    await self.heal()
+                except GraphError:
+                    log.exception("the graph could not be restarted; will try again")
+            else:
+                if self.down:
+                    log.warning("the graph answers again", extra={"graph": self.description})
+                self.down = False
+            await asyncio.sleep(interval_s)
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    async def __aenter__(self) -> GraphStore:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

@@ -1,0 +1,1 @@
+"""Input and output of whole graphs: backups and exports."""

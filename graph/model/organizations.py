@@ -1,0 +1,268 @@
+"""Organizations and what they hold: projects (项目), funds (基金), think tanks (智库),
+charity resources (慈善资源) and venues (场地).
+
+Volunteer teams are organizations of kind VOLUNTEER_TEAM arranged by PART_OF (小组 → 大队 →
+总队); hubs (公益园, 社工站, 社会组织服务中心) are kind HUB and incubate others (INCUBATED_BY).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graph.engine.cypher import cypher
+from graph.engine.store import GraphStore
+from graph.model.entities import Family, Point, Rel
+from graph.model.filters import NEAR, NEAR_DISTANCE, narrower_or_same
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: str
+    name: str
+    kind: str  # see schema.organizations.OrganizationKind
+    location: Point
+    registration: str | None = None  # REGISTERED (登记) / FILED (备案) / INFORMAL
+    rating: int | None = None  # 3, 4 or 5 for 3A–5A (社会组织评估等级)
+    team_level: str | None = None  # GROUP (小组) / BRIGADE (大队) / CORPS (总队)
+    founded_on: dt.date | None = None
+    description: str | None = None
+    phone: str | None = None  # the organization's public line
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str
+    status: str = "ACTIVE"  # PLANNED / ACTIVE / COMPLETED
+    description: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    budget_fen: int | None = None
+
+
+@dataclass(frozen=True)
+class Fund:
+    id: str
+    name: str
+    kind: str  # COMMUNITY_FUND / SEED_FUND / VENTURE_PHILANTHROPY / GOVERNMENT_PURCHASE / ...
+    established_on: dt.date | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class ThinkTank:
+    id: str
+    name: str
+    founded_on: dt.date | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    id: str
+    name: str
+    kind: str  # GOODS / VENUE_TIME / MONEY / SERVICE_SLOT
+    quantity: int
+    unit: str  # 件, 小时, 元, 次…
+    available_from: dt.date | None = None
+    available_until: dt.date | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Venue:
+    id: str
+    name: str
+    location: Point
+    area_sqm: int | None = None
+    capacity: int | None = None
+    description: str | None = None
+
+
+ORGANIZATIONS = Family(
+    "Organization",
+    Organization,
+    located=True,
+    conditions={
+        "kind": "n.kind IN $kind",
+        "registration": "n.registration IN $registration",
+        "rating_min": "n.rating >= $rating_min",
+        "incubated_by": "(n)-[:INCUBATED_BY]->(:Organization {id: $incubated_by})",
+        "part_of": "(n)-[:PART_OF*1..3]->(:Organization {id: $part_of})",
+        "community": "(n)-[:SERVES_AREA]->(:Community {id: $community})",
+        "district": "(n)-[:SERVES_AREA]->(:Community)-[:IN]->(:District {id: $district})",
+        "category": narrower_or_same(
+            "(n)-[:OF_CATEGORY]->(:ServiceCategory)", "ServiceCategory", "category"
+        ),
+        "near": NEAR,
+    },
+    sorts={
+        "NAME": "n.name",
+        "RATING": "n.rating",
+        "FOUNDED_ON": "n.foundedOn",
+        "DISTANCE": NEAR_DISTANCE,
+    },
+)
+
+PROJECTS = Family(
+    "Project",
+    Project,
+    conditions={
+        "status": "n.status IN $status",
+        "category": narrower_or_same(
+            "(n)-[:OF_CATEGORY]->(:ServiceCategory)", "ServiceCategory", "category"
+        ),
+        "community": "(n)-[:TARGETS]->(:Community {id: $community})",
+        "district": "(n)-[:TARGETS]->(:Community)-[:IN]->(:District {id: $district})",
+        "run_by": "(:Organization {id: $run_by})-[:RUNS]->(n)",
+        "funded_by": "(:Fund {id: $funded_by})-[:GRANTED]->(n)",
+    },
+    sorts={"NAME": "n.name", "START_DATE": "n.startDate", "BUDGET": "n.budgetFen"},
+)
+
+FUNDS = Family(
+    "Fund",
+    Fund,
+    conditions={
+        "kind": "n.kind IN $kind",
+        "community": (
+            "(n)-[:COVERS]->(:Community {id: $community}) OR "
+            "(n)-[:COVERS]->(:District)<-[:IN]-(:Community {id: $community})"
+        ),
+        "district": "(n)-[:COVERS]->(:District {id: $district}) OR "
+        "(n)-[:COVERS]->(:Community)-[:IN]->(:District {id: $district})",
+        "category": "(n)-[:OF_CATEGORY]->(:ServiceCategory)<-[:BROADER*0..6]-"
+        "(:ServiceCategory {id: $category})",
+        "managed_by": "(n)-[:MANAGED_BY]->(:Organization {id: $managed_by})",
+    },
+    sorts={"NAME": "n.name", "ESTABLISHED_ON": "n.establishedOn"},
+)
+
+THINK_TANKS = Family("ThinkTank", ThinkTank)
+
+RESOURCES = Family(
+    "Resource",
+    Resource,
+    conditions={
+        "kind": "n.kind IN $kind",
+        "category": narrower_or_same(
+            "(n)-[:OF_CATEGORY]->(:ServiceCategory)", "ServiceCategory", "category"
+        ),
+        "offered_by": "(:Organization {id: $offered_by})-[:OFFERS]->(n)",
+        "available_on": "(n.availableFrom IS NULL OR n.availableFrom <= $available_on) AND "
+        "(n.availableUntil IS NULL OR n.availableUntil >= $available_on)",
+    },
+    sorts={"NAME": "n.name", "QUANTITY": "n.quantity", "AVAILABLE_UNTIL": "n.availableUntil"},
+)
+
+VENUES = Family(
+    "Venue",
+    Venue,
+    located=True,
+    conditions={
+        "community": "(n)-[:IN]->(:Community {id: $community})",
+        "capacity_min": "n.capacity >= $capacity_min",
+        "near": NEAR,
+    },
+    sorts={"NAME": "n.name", "CAPACITY": "n.capacity", "DISTANCE": NEAR_DISTANCE},
+)
+
+FAMILIES = (ORGANIZATIONS, PROJECTS, FUNDS, THINK_TANKS, RESOURCES, VENUES)
+
+ORG_PART_OF = Rel("PART_OF", "Organization", "Organization")
+ORG_INCUBATED_BY = Rel("INCUBATED_BY", "Organization", "Organization", ("since", "stage"))
+ORG_SERVES_AREA = Rel("SERVES_AREA", "Organization", "Community")
+ORG_OF_CATEGORY = Rel("OF_CATEGORY", "Organization", "ServiceCategory")
+ORG_RUNS_PROJECT = Rel("RUNS", "Organization", "Project", ("role",))
+ORG_OFFERS = Rel("OFFERS", "Organization", "Resource")
+ORG_DONATED = Rel("DONATED", "Organization", "Fund", ("amountFen", "date", "note"), keyed=True)
+PROJECT_OF_CATEGORY = Rel("OF_CATEGORY", "Project", "ServiceCategory")
+PROJECT_TARGETS = Rel("TARGETS", "Project", "Community")
+PROJECT_PART_OF = Rel("PART_OF", "Project", "Project")
+FUND_GRANTED = Rel("GRANTED", "Fund", "Project", ("amountFen", "date", "award"), keyed=True)
+FUND_MANAGED_BY = Rel("MANAGED_BY", "Fund", "Organization")
+FUND_COVERS_COMMUNITY = Rel("COVERS", "Fund", "Community")
+FUND_COVERS_DISTRICT = Rel("COVERS", "Fund", "District")
+FUND_OF_CATEGORY = Rel("OF_CATEGORY", "Fund", "ServiceCategory")
+THINK_TANK_MANAGED_BY = Rel("MANAGED_BY", "ThinkTank", "Organization")
+THINK_TANK_ADVISES = Rel("ADVISES", "ThinkTank", "District")
+RESOURCE_OF_CATEGORY = Rel("OF_CATEGORY", "Resource", "ServiceCategory")
+RESOURCE_LOCATED_AT = Rel("LOCATED_AT", "Resource", "Venue")
+VENUE_IN = Rel("IN", "Venue", "Community")
+VENUE_MANAGED_BY = Rel("MANAGED_BY", "Venue", "Organization")
+
+RELS = (
+    ORG_PART_OF,
+    ORG_INCUBATED_BY,
+    ORG_SERVES_AREA,
+    ORG_OF_CATEGORY,
+    ORG_RUNS_PROJECT,
+    ORG_OFFERS,
+    ORG_DONATED,
+    PROJECT_OF_CATEGORY,
+    PROJECT_TARGETS,
+    PROJECT_PART_OF,
+    FUND_GRANTED,
+    FUND_MANAGED_BY,
+    FUND_COVERS_COMMUNITY,
+    FUND_COVERS_DISTRICT,
+    FUND_OF_CATEGORY,
+    THINK_TANK_MANAGED_BY,
+    THINK_TANK_ADVISES,
+    RESOURCE_OF_CATEGORY,
+    RESOURCE_LOCATED_AT,
+    VENUE_IN,
+    VENUE_MANAGED_BY,
+)
+
+
+# --- derived values ------------------------------------------------------------------------
+
+FUND_TOTALS = cypher(
+    "organizations.fund_totals",
+    """
+    UNWIND $keys AS key
+    MATCH (f:Fund {id: key})
+    OPTIONAL MATCH (f)<-[d:DONATED]-()
+    WITH f, key, sum(d.amountFen) AS donated
+    OPTIONAL MATCH (f)-[g:GRANTED]->()
+    RETURN key, donated, sum(g.amountFen) AS granted
+    """,
+)
+
+RESOURCE_ALLOCATED = cypher(
+    "organizations.resource_allocated",
+    """
+    UNWIND $keys AS key
+    MATCH (r:Resource {id: key})
+    OPTIONAL MATCH (r)-[a:ALLOCATED_TO]->()
+    RETURN key, sum(a.quantity) AS allocated
+    """,
+)
+
+
+@dataclass(frozen=True)
+class FundTotals:
+    """Money in and out of a fund, in fen. The balance is derived, never stored."""
+
+    donated_fen: int
+    granted_fen: int
+
+    @property
+    def balance_fen(self) -> int:
+        return self.donated_fen - self.granted_fen
+
+
+async def fund_totals(store: GraphStore, keys: Sequence[str]) -> dict[str, FundTotals]:
+    rows = await store.read(FUND_TOTALS, {"keys": list(dict.fromkeys(keys))})
+    return {
+        row["key"]: FundTotals(int(row["donated"] or 0), int(row["granted"] or 0)) for row in rows
+    }
+
+
+async def resource_allocated(store: GraphStore, keys: Sequence[str]) -> dict[str, int]:
+    """How much of each resource has been allocated to needs, in its unit."""
+    rows = await store.read(RESOURCE_ALLOCATED, {"keys": list(dict.fromkeys(keys))})
+    return {row["key"]: int(row["allocated"] or 0) for row in rows}

@@ -1,0 +1,175 @@
+"""People: residents (服务对象), volunteers (义工), social workers (社工), experts (智库专家).
+
+Fields marked PII in DESIGN.md (names, phones, addresses, exact locations, identity numbers of
+residents; volunteers' phones) are separate fields, so the access rules can withhold them one by
+one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from graph.model.entities import Family, Point, Rel
+from graph.model.filters import GUARDED_NEAR, GUARDED_NEAR_DISTANCE, narrower_or_same
+
+
+@dataclass(frozen=True)
+class Resident:
+    id: str
+    name: str  # PII
+    location: Point  # PII: the home, exact
+    phone: str | None = None  # PII
+    address: str | None = None  # PII
+    id_number: str | None = None  # PII (synthetic, never a valid 身份证号)
+    birth_year: int | None = None
+    gender: str | None = None  # FEMALE / MALE
+    tags: tuple[str, ...] = ()  # vulnerability tags, e.g. ELDERLY_80_PLUS, LIVING_ALONE
+    languages: tuple[str, ...] = ()  # e.g. CANTONESE, MANDARIN
+    consent: bool = False  # agreed to have their record shared with the service network
+    registered_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    id: str
+    name: str  # PII
+    location: Point  # PII: where they start from (home or work)
+    phone: str | None = None  # PII
+    certificate_no: str | None = None  # e.g. the 博爱行动义工证 number
+    gender: str | None = None
+    birth_year: int | None = None
+    service_radius_meters: int = 2_000
+    availability: tuple[str, ...] = ()  # weekly slots, e.g. TUE_AM
+    languages: tuple[str, ...] = ()
+    status: str = "ACTIVE"  # ACTIVE / PAUSED / LEFT
+    max_load: int = 2  # needs served at the same time
+    verified_minutes: int = 0  # derived from verified service records
+    star_level: int = 0  # derived: 0 (none yet) to 5
+    joined_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class SocialWorker:
+    id: str
+    name: str
+    qualification: str  # ASSISTANT (助理社工师) / INTERMEDIATE (社工师) / SENIOR (高级社工师)
+    phone: str | None = None  # PII
+    title: str | None = None  # e.g. 站长, 督导
+
+
+@dataclass(frozen=True)
+class Expert:
+    id: str
+    name: str
+    domains: tuple[str, ...] = ()  # e.g. CASEWORK, LEGAL_AFFAIRS
+    title: str | None = None
+    affiliation: str | None = None
+    phone: str | None = None  # PII
+
+
+RESIDENTS = Family(
+    "Resident",
+    Resident,
+    located=True,
+    place="(n)-[:LIVES_IN]->(c:Community)",
+    conditions={
+        "community": "(n)-[:LIVES_IN]->(:Community {id: $community})",
+        "district": "(n)-[:LIVES_IN]->(:Community)-[:IN]->(:District {id: $district})",
+        "tags_any": "any(t IN n.tags WHERE t IN $tags_any)",
+        "tags_all": "all(t IN $tags_all WHERE t IN n.tags)",
+        "born_from": "n.birthYear >= $born_from",
+        "born_to": "n.birthYear <= $born_to",
+        "gender": "n.gender = $gender",
+        "language": "$language IN n.languages",
+        "near": GUARDED_NEAR,
+    },
+    sorts={"NAME": "n.name", "BIRTH_YEAR": "n.birthYear", "DISTANCE": GUARDED_NEAR_DISTANCE},
+)
+
+VOLUNTEERS = Family(
+    "Volunteer",
+    Volunteer,
+    located=True,
+    place="(n)-[:SERVES_AREA]->(c:Community)",
+    conditions={
+        "skill": narrower_or_same("(n)-[:HAS_SKILL]->(:Skill)", "Skill", "skill"),
+        "community": "(n)-[:SERVES_AREA]->(:Community {id: $community})",
+        "district": "(n)-[:SERVES_AREA]->(:Community)-[:IN]->(:District {id: $district})",
+        "team": "(n)-[:MEMBER_OF]->(:Organization)-[:PART_OF*0..3]->(:Organization {id: $team})",
+        "slot": "$slot IN n.availability",
+        "star_min": "n.starLevel >= $star_min",
+        "star_max": "n.starLevel <= $star_max",
+        "status": "n.status IN $status",
+        "language": "$language IN n.languages",
+        "near": GUARDED_NEAR,
+    },
+    sorts={
+        "NAME": "n.name",
+        "STAR_LEVEL": "n.starLevel",
+        "VERIFIED_HOURS": "n.verifiedMinutes",
+        "JOINED_ON": "n.joinedOn",
+        "DISTANCE": GUARDED_NEAR_DISTANCE,
+    },
+)
+
+SOCIAL_WORKERS = Family(
+    "SocialWorker",
+    SocialWorker,
+    conditions={
+        "community": "(n)-[:COVERS]->(:Community {id: $community})",
+        "district": "(n)-[:COVERS]->(:Community)-[:IN]->(:District {id: $district})",
+        "qualification": "n.qualification IN $qualification",
+        "employer": "(n)-[:EMPLOYED_BY]->(:Organization {id: $employer})",
+    },
+)
+
+EXPERTS = Family(
+    "Expert",
+    Expert,
+    conditions={
+        "domain": "any(d IN n.domains WHERE d IN $domain)",
+        "think_tank": "(n)-[:PART_OF]->(:ThinkTank {id: $think_tank})",
+    },
+)
+
+FAMILIES = (RESIDENTS, VOLUNTEERS, SOCIAL_WORKERS, EXPERTS)
+
+RESIDENT_LIVES_IN = Rel("LIVES_IN", "Resident", "Community")
+VOLUNTEER_HAS_SKILL = Rel("HAS_SKILL", "Volunteer", "Skill", ("level", "certified"))
+VOLUNTEER_SERVES_AREA = Rel("SERVES_AREA", "Volunteer", "Community")
+VOLUNTEER_MEMBER_OF = Rel("MEMBER_OF", "Volunteer", "Organization", ("role", "since"))
+WORKER_COVERS = Rel("COVERS", "SocialWorker", "Community")
+WORKER_EMPLOYED_BY = Rel("EMPLOYED_BY", "SocialWorker", "Organization", ("since",))
+WORKER_CASE_MANAGER_OF = Rel("CASE_MANAGER_OF", "SocialWorker", "Resident", ("since",))
+WORKER_SUPERVISES = Rel("SUPERVISES", "SocialWorker", "Organization")
+EXPERT_PART_OF = Rel("PART_OF", "Expert", "ThinkTank", ("since",))
+EXPERT_ADVISES_ORGANIZATION = Rel("ADVISES", "Expert", "Organization")
+EXPERT_ADVISES_PROJECT = Rel("ADVISES", "Expert", "Project")
+EXPERT_ADVISES_COMMUNITY = Rel("ADVISES", "Expert", "Community")
+
+RELS = (
+    RESIDENT_LIVES_IN,
+    VOLUNTEER_HAS_SKILL,
+    VOLUNTEER_SERVES_AREA,
+    VOLUNTEER_MEMBER_OF,
+    WORKER_COVERS,
+    WORKER_EMPLOYED_BY,
+    WORKER_CASE_MANAGER_OF,
+    WORKER_SUPERVISES,
+    EXPERT_PART_OF,
+    EXPERT_ADVISES_ORGANIZATION,
+    EXPERT_ADVISES_PROJECT,
+    EXPERT_ADVISES_COMMUNITY,
+)
+
+
+# Verified hours at which a volunteer reaches one to five stars. The 博爱行动 scheme awards
+# one- to five-star titles on hours and quality; these thresholds are Guangdong's common local
+# rule (100/300/600/1000/1500 verified hours), the default until a site configures its own.
+STAR_THRESHOLDS_HOURS = (100, 300, 600, 1000, 1500)
+
+
+def star_level(verified_minutes: int) -> int:
+    hours = verified_minutes / 60
+    return sum(hours >= threshold for threshold in STAR_THRESHOLDS_HOURS)

@@ -1,0 +1,60 @@
+"""Places: (:Community)-[:IN]->(:District)-[:IN]->(:City); communities carry a centroid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.model.entities import Family, Point, Rel
+from graph.model.filters import NEAR, NEAR_DISTANCE
+
+
+@dataclass(frozen=True)
+class City:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class District:
+    id: str
+    name: str
+    # 街道/镇 (sub-district or town) or 区 (urban district); free text as the reports use it.
+    level: str | None = None
+
+
+@dataclass(frozen=True)
+class Community:
+    id: str
+    name: str
+    location: Point
+    kind: str = "COMMUNITY"  # COMMUNITY (社区, urban) or VILLAGE (村, rural)
+    population: int | None = None
+
+
+CITIES = Family("City", City, conditions={"name": "n.name = $name"})
+
+DISTRICTS = Family(
+    "District",
+    District,
+    conditions={"city": "(n)-[:IN]->(:City {id: $city})"},
+)
+
+COMMUNITIES = Family(
+    "Community",
+    Community,
+    located=True,
+    conditions={
+        "district": "(n)-[:IN]->(:District {id: $district})",
+        "city": "(n)-[:IN]->(:District)-[:IN]->(:City {id: $city})",
+        "kind": "n.kind IN $kind",
+        "near": NEAR,
+    },
+    sorts={"NAME": "n.name", "POPULATION": "n.population", "DISTANCE": NEAR_DISTANCE},
+)
+
+FAMILIES = (CITIES, DISTRICTS, COMMUNITIES)
+
+DISTRICT_IN_CITY = Rel("IN", "District", "City")
+COMMUNITY_IN_DISTRICT = Rel("IN", "Community", "District")
+
+RELS = (DISTRICT_IN_CITY, COMMUNITY_IN_DISTRICT)

@@ -1,0 +1,58 @@
+"""Skill (专长) and ServiceCategory (服务类别): two taxonomies with BROADER links upwards.
+
+A narrower entry satisfies a broader requirement: a volunteer skilled in 中医义诊 matches a
+need that requires 义诊, and a 义诊 need belongs to 医疗健康.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.model.entities import Family, Rel
+from graph.model.filters import narrower_or_same
+
+
+@dataclass(frozen=True)
+class Skill:
+    id: str
+    name: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class ServiceCategory:
+    id: str
+    name: str
+    description: str | None = None
+    # Think-tank domains (智库专家领域) that advise on this category and everything below it.
+    expert_domains: tuple[str, ...] = ()
+
+
+SKILLS = Family(
+    "Skill",
+    Skill,
+    conditions={
+        "under": narrower_or_same("(n)", "Skill", "under"),
+        "top_level": "NOT (n)-[:BROADER]->(:Skill)",
+        "category": narrower_or_same(
+            "(n)-[:OF_CATEGORY]->(:ServiceCategory)", "ServiceCategory", "category"
+        ),
+    },
+)
+
+CATEGORIES = Family(
+    "ServiceCategory",
+    ServiceCategory,
+    conditions={
+        "under": narrower_or_same("(n)", "ServiceCategory", "under"),
+        "top_level": "NOT (n)-[:BROADER]->(:ServiceCategory)",
+    },
+)
+
+FAMILIES = (SKILLS, CATEGORIES)
+
+SKILL_BROADER = Rel("BROADER", "Skill", "Skill")
+CATEGORY_BROADER = Rel("BROADER", "ServiceCategory", "ServiceCategory")
+SKILL_OF_CATEGORY = Rel("OF_CATEGORY", "Skill", "ServiceCategory")
+
+RELS = (SKILL_BROADER, CATEGORY_BROADER, SKILL_OF_CATEGORY)

@@ -1,0 +1,267 @@
+"""Aggregates for a community, a district or the whole graph: counts, never rows.
+
+The scope is resolved once to a list of community ids (``None``: everywhere); every statement
+then filters on it, so all figures of one answer are about the same place. What belongs to a
+place: a resident where they live, a need where it is served, a volunteer where they serve (one
+volunteer serving two communities counts once in a district), a service record where its need
+is or its project works, a grant where its project works (once, however many of the scope's
+communities the project targets).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics as stats
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graph.engine.cypher import cypher
+from graph.engine.store import GraphStore
+from graph.model.filters import MAX_TAXONOMY_DEPTH
+from graph.model.services import ACTIVE_NEED_STATUSES
+
+SCOPE = cypher(
+    "statistics.scope",
+    """
+    MATCH (c:Community)
+    WHERE ($community IS NULL OR c.id = $community)
+      AND ($district IS NULL OR (c)-[:IN]->(:District {id: $district}))
+    RETURN collect(c.id) AS communities
+    """,
+)
+
+RESIDENTS_BY_TAG = cypher(
+    "statistics.residents_by_tag",
+    """
+    MATCH (r:Resident)-[:LIVES_IN]->(c:Community)
+    WHERE $communities IS NULL OR c.id IN $communities
+    UNWIND coalesce(r.tags, []) AS tag
+    RETURN tag, count(DISTINCT r) AS count
+    ORDER BY count DESC, tag
+    """,
+)
+
+RESIDENTS = cypher(
+    "statistics.residents",
+    """
+    MATCH (r:Resident)-[:LIVES_IN]->(c:Community)
+    WHERE $communities IS NULL OR c.id IN $communities
+    RETURN count(DISTINCT r) AS count
+    """,
+)
+
+VOLUNTEERS_BY_STAR = cypher(
+    "statistics.volunteers_by_star",
+    """
+    MATCH (v:Volunteer)-[:SERVES_AREA]->(c:Community)
+    WHERE $communities IS NULL OR c.id IN $communities
+    WITH DISTINCT v
+    RETURN coalesce(v.starLevel, 0) AS stars, count(v) AS count
+    ORDER BY stars
+    """,
+)
+
+HOURS = cypher(
+    "statistics.hours",
+    """
+    MATCH (rec:ServiceRecord)-[:OF_CATEGORY]->(cat:ServiceCategory)
+    OPTIONAL MATCH (rec)-[:FOR]->(:Need)-[:IN]->(c1:Community)
+    OPTIONAL MATCH (rec)-[:PART_OF]->(:Project)-[:TARGETS]->(c2:Community)
+    WITH rec, cat, collect(c1.id) + collect(c2.id) AS places
+    WHERE $communities IS NULL OR any(x IN places WHERE x IN $communities)
+    WITH rec, cat, size([(w:SocialWorker)-[:VERIFIED]->(rec) | w]) > 0 AS verified
+    RETURN substring(toString(rec.date), 0, 7) AS month, cat.id AS category,
+           cat.name AS categoryName, sum(rec.minutes) AS minutes,
+           sum(CASE WHEN verified THEN rec.minutes ELSE 0 END) AS verifiedMinutes,
+           count(rec) AS records
+    ORDER BY month, category
+    """,
+)
+
+NEEDS_BY_STATUS = cypher(
+    "statistics.needs_by_status",
+    """
+    MATCH (n:Need)-[:IN]->(c:Community)
+    WHERE $communities IS NULL OR c.id IN $communities
+    RETURN n.status AS status, count(n) AS count
+    ORDER BY status
+    """,
+)
+
+FIRST_SERVICE = cypher(
+    "statistics.first_service",
+    """
+    MATCH (n:Need)-[:IN]->(c:Community)
+    WHERE $communities IS NULL OR c.id IN $communities
+    MATCH (rec:ServiceRecord)-[:FOR]->(n)
+    WITH n, min(toString(rec.date)) AS first
+    RETURN toString(n.createdAt) AS created, first
+    """,
+)
+
+GRANTED = cypher(
+    "statistics.granted",
+    """
+    MATCH (f:Fund)-[g:GRANTED]->(p:Project)
+    OPTIONAL MATCH (p)-[:TARGETS]->(c:Community)
+    WITH g, p, collect(c.id) AS places
+    WHERE $communities IS NULL OR any(x IN places WHERE x IN $communities)
+    RETURN sum(g.amountFen) AS amountFen, count(g) AS grants, count(DISTINCT p) AS projects
+    """,
+)
+
+# Supply: each active volunteer's weekly slots, once per top-level category their skills serve.
+SUPPLY = cypher(
+    "statistics.supply",
+    f"""
+    MATCH (v:Volunteer)-[:SERVES_AREA]->(c:Community)
+    WHERE v.status = 'ACTIVE' AND ($communities IS NULL OR c.id IN $communities)
+    WITH DISTINCT v
+    MATCH (v)-[:HAS_SKILL]->(:Skill)-[:BROADER*0..{MAX_TAXONOMY_DEPTH}]->(:Skill)
+          -[:OF_CATEGORY]->(:ServiceCategory)
+          -[:BROADER*0..{MAX_TAXONOMY_DEPTH}]->(top:ServiceCategory)
+    WHERE NOT (top)-[:BROADER]->(:ServiceCategory)
+    WITH DISTINCT v, top
+    RETURN top.id AS category, top.name AS categoryName,
+           sum(size(coalesce(v.availability, []))) AS slots, count(v) AS volunteers
+    """,
+)
+
+# Demand: each active need's volunteer-slots a week (headcount × slots; a one-off counts one).
+DEMAND = cypher(
+    "statistics.demand",
+    f"""
+    MATCH (n:Need)-[:IN]->(c:Community)
+    WHERE n.status IN $active AND ($communities IS NULL OR c.id IN $communities)
+    MATCH (n)-[:OF_CATEGORY]->(:ServiceCategory)
+          -[:BROADER*0..{MAX_TAXONOMY_DEPTH}]->(top:ServiceCategory)
+    WHERE NOT (top)-[:BROADER]->(:ServiceCategory)
+    WITH DISTINCT n, top
+    RETURN top.id AS category, top.name AS categoryName,
+           sum(coalesce(n.headcount, 1) * CASE WHEN n.oneOffSlot IS NOT NULL THEN 1
+               ELSE size(coalesce(n.slots, [])) END) AS slots,
+           count(n) AS needs
+    """,
+)
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MonthHours:
+    month: str
+    category: str
+    category_name: str
+    minutes: int
+    verified_minutes: int
+    records: int
+
+
+@dataclass(frozen=True)
+class Balance:
+    category: str
+    category_name: str
+    supply_slots: int
+    volunteers: int
+    demand_slots: int
+    needs: int
+
+
+@dataclass(frozen=True)
+class Money:
+    amount_fen: int
+    grants: int
+    projects: int
+
+
+async def scope(store: GraphStore, district: str | None, community: str | None) -> list[str] | None:
+    """The community ids of the scope (``None`` when neither is given: everywhere)."""
+    if district is None and community is None:
+        return None
+    rows = await store.read(SCOPE, {"district": district, "community": community})
+    return list(rows[0]["communities"]) if rows else []
+
+
+def _p(communities: Sequence[str] | None) -> dict[str, Any]:
+    return {"communities": None if communities is None else list(communities)}
+
+
+async def residents(store: GraphStore, communities: Sequence[str] | None) -> int:
+    rows = await store.read(RESIDENTS, _p(communities))
+    return int(rows[0]["count"]) if rows else 0
+
+
+async def residents_by_tag(store: GraphStore, communities: Sequence[str] | None) -> list[Count]:
+    rows = await store.read(RESIDENTS_BY_TAG, _p(communities))
+    return [Count(r["tag"], int(r["count"])) for r in rows]
+
+
+async def volunteers_by_star(store: GraphStore, communities: Sequence[str] | None) -> list[Count]:
+    rows = await store.read(VOLUNTEERS_BY_STAR, _p(communities))
+    return [Count(str(int(r["stars"])), int(r["count"])) for r in rows]
+
+
+async def hours(store: GraphStore, communities: Sequence[str] | None) -> list[MonthHours]:
+    rows = await store.read(HOURS, _p(communities))
+    return [
+        MonthHours(
+            r["month"],
+            r["category"],
+            r["categoryName"],
+            int(r["minutes"] or 0),
+            int(r["verifiedMinutes"] or 0),
+            int(r["records"]),
+        )
+        for r in rows
+    ]
+
+
+async def needs_by_status(store: GraphStore, communities: Sequence[str] | None) -> list[Count]:
+    rows = await store.read(NEEDS_BY_STATUS, _p(communities))
+    return [Count(r["status"], int(r["count"])) for r in rows]
+
+
+async def days_to_first_service(
+    store: GraphStore, communities: Sequence[str] | None
+) -> tuple[float | None, int]:
+    """The median days from a need's report to its first service record, and how many needs
+    that median is over."""
+    rows = await store.read(FIRST_SERVICE, _p(communities))
+    days = []
+    for r in rows:
+        if not r["created"] or not r["first"]:
+            continue
+        created = dt.date.fromisoformat(str(r["created"])[:10])
+        first = dt.date.fromisoformat(str(r["first"])[:10])
+        days.append(max(0, (first - created).days))
+    return (float(stats.median(days)) if days else None), len(days)
+
+
+async def granted(store: GraphStore, communities: Sequence[str] | None) -> Money:
+    rows = await store.read(GRANTED, _p(communities))
+    row = rows[0] if rows else {}
+    return Money(
+        int(row.get("amountFen") or 0), int(row.get("grants") or 0), int(row.get("projects") or 0)
+    )
+
+
+async def balance(store: GraphStore, communities: Sequence[str] | None) -> list[Balance]:
+    supplied = await store.read(SUPPLY, _p(communities))
+    demanded = await store.read(DEMAND, {**_p(communities), "active": list(ACTIVE_NEED_STATUSES)})
+    names: dict[str, str] = {}
+    table: dict[str, list[int]] = {}
+    for r in supplied:
+        names[r["category"]] = r["categoryName"]
+        table.setdefault(r["category"], [0, 0, 0, 0])[0:2] = [int(r["slots"]), int(r["volunteers"])]
+    for r in demanded:
+        names[r["category"]] = r["categoryName"]
+        table.setdefault(r["category"], [0, 0, 0, 0])[2:4] = [int(r["slots"]), int(r["needs"])]
+    return [
+        Balance(key, names[key], *values)
+        for key, values in sorted(table.items(), key=lambda kv: (kv[1][0] - kv[1][2], kv[0]))
+    ]

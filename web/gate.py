@@ -1,0 +1,260 @@
+"""The gate every GraphQL request passes before the schema sees it.
+
+In order: the body is read up to ``MAX_BODY_BYTES`` (413 beyond), a batch (a JSON array of
+operations) is refused (400: one operation per request keeps the per-request limits meaningful),
+the bearer token is verified (401 when it is present but cannot be trusted), the caller's rate is
+checked (429 with ``Retry-After``; per token subject, per client address when anonymous), and the
+token is bound to its subject's standing in the graph (:class:`Identities`: 401 when the subject
+does not exist as what the role says, has left, or the token was revoked). The viewer is left in
+``request.state.viewer`` for the GraphQL context.
+
+Refusals are GraphQL-shaped JSON (``errors[].extensions.code``) so clients handle them like any
+other error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections import OrderedDict
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from access import tokens
+from config import Settings
+from graph.access import identity
+from graph.engine.errors import GraphError
+from graph.engine.store import GraphStore
+from schema.errors import Code
+
+log = logging.getLogger(__name__)
+
+
+class RateLimiter:
+    """A token bucket per caller: ``rate_per_minute`` sustained, ``burst`` at once. In memory,
+    per API process (several instances behind a balancer each allow the rate)."""
+
+    def __init__(self, rate_per_minute: int, burst: int, max_callers: int = 50_000) -> None:
+        self.rate = rate_per_minute / 60.0
+        self.burst = float(burst)
+        self.max_callers = max_callers
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def take(self, caller: str, now: float | None = None) -> float:
+        """0 when the request may go ahead, else the seconds until it may."""
+        if self.rate <= 0:
+            return 0.0
+        now = time.monotonic() if now is None else now
+        tokens, last = self.buckets.pop(caller, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        wait = 0.0
+        if tokens >= 1:
+            tokens -= 1
+        else:
+            wait = (1 - tokens) / self.rate
+        self.buckets[caller] = (tokens, now)
+        while len(self.buckets) > self.max_callers:
+            self.buckets.popitem(last=False)
+        return wait
+
+
+_NOUN = {
+    tokens.Role.SOCIAL_WORKER: "social worker",
+    tokens.Role.VOLUNTEER: "volunteer",
+    tokens.Role.PARTNER: "partner organization",
+}
+
+
+class Identities:
+    """Binds tokens to their subjects' standing in the graph, remembering each answer for
+    ``Settings.identity_cache_s`` (at most 60 s) in a bounded cache.
+
+    A token's subject must exist with the label of its role (``tokens.SUBJECT_LABEL``), be active
+    (``graph.identity.INACTIVE_STATUSES``), and neither the token nor its subject may have been
+    revoked. Admins and analysts are account names, not graph entities: they are bound by
+    revocation only. Other API processes on the same graph see a change within the cache's
+    lifetime; this process at once after it revokes (:meth:`forget`).
+    """
+
+    def __init__(self, ttl_s: float, max_entries: int = 10_000) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._known: OrderedDict[tuple[str, ...], tuple[str | None, float]] = OrderedDict()
+
+    def forget(self) -> None:
+        """Drop every remembered answer (after a revocation, so it holds at once here)."""
+        self._known.clear()
+
+    async def check(self, store: GraphStore, viewer: tokens.Viewer) -> None:
+        """Raise :class:`tokens.TokenError` unless the viewer may still act through its token."""
+        if viewer.subject is None:
+            return  # anonymous
+        key = (viewer.role.value, viewer.subject, viewer.token_id or "", str(viewer.issued_at))
+        now = time.monotonic()
+        known = self._known.get(key)
+        if known is not None and now < known[1]:
+            self._known.move_to_end(key)
+            refusal = known[0]
+        else:
+            refusal = await self._refusal(store, viewer)
+            if self.ttl_s > 0:
+                self._known[key] = (refusal, now + self.ttl_s)
+                self._known.move_to_end(key)
+                while len(self._known) > self.max_entries:
+                    self._known.popitem(last=False)
+        if refusal is not None:
+            raise tokens.TokenError(refusal)
+
+    @staticmethod
+    async def _refusal(store: GraphStore, viewer: tokens.Viewer) -> str | None:
+        label = tokens.SUBJECT_LABEL.get(viewer.role)
+        standing = await identity.standing(
+            store, label, str(viewer.subject), viewer.token_id, viewer.issued_at or 0.0
+        )
+        if standing.revoked:
+            return "The token has been revoked; sign in again for a new one."
+        if label is None:
+            return None
+        noun = _NOUN[viewer.role]
+        if not standing.found:
+            return (
+                f"The token is for a {noun} that is not registered here; ask an administrator "
+                "for a token in your own name."
+            )
+        if not standing.active:
+            return f"The token's {noun} is no longer active here, so its tokens no longer work."
+        return None
+
+
+def _refusal(status: int, code: Code, message: str, headers: dict[str, str] | None = None) -> Any:
+    body = json.dumps({"errors": [{"message": message, "extensions": {"code": str(code)}}]})
+    return status, body.encode(), {"content-type": "application/json", **(headers or {})}
+
+
+async def _respond(send: Send, refusal: Any) -> None:
+    status, body, headers = refusal
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class Gate:
+    def __init__(self, app: ASGIApp, settings: Settings, identities: Identities) -> None:
+        self.app = app
+        self.settings = settings
+        self.identities = identities
+        limits = settings.limits
+        self.limiter = RateLimiter(limits.rate_per_minute, limits.rate_burst)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.settings.limits.max_body_bytes
+        body, refusal = await self._read_body(scope, receive, limit)
+        if refusal is None and body.lstrip()[:1] == b"[":
+            refusal = _refusal(
+                400,
+                Code.BAD_USER_INPUT,
+                "Batched requests (a JSON array) are not accepted; send one operation per request.",
+            )
+        headers = dict(scope.get("headers") or [])
+        viewer = tokens.ANONYMOUS
+        if refusal is None:
+            try:
+                raw = headers.get(b"authorization")
+                viewer = tokens.from_header(self.settings, raw.decode("latin-1") if raw else None)
+            except tokens.TokenError as exc:
+                refusal = _refusal(
+                    401,
+                    Code.UNAUTHENTICATED,
+                    str(exc),
+                    {"www-authenticate": 'Bearer error="invalid_token"'},
+                )
+        if refusal is None:
+            client = scope.get("client") or ("unknown", 0)
+            wait = self.limiter.take(viewer.rate_key or f"address:{client[0]}")
+            if wait > 0:
+                refusal = _refusal(
+                    429,
+                    Code.RATE_LIMITED,
+                    f"Too many requests; try again in {math.ceil(wait)} s.",
+                    {"retry-after": str(math.ceil(wait))},
+                )
+        if refusal is None:
+            refusal = await self._bind(scope, viewer)
+        if refusal is not None:
+            await _respond(send, refusal)
+            return
+        scope.setdefault("state", {})["viewer"] = viewer
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _bind(self, scope: Scope, viewer: tokens.Viewer) -> Any:
+        """The refusal for a token whose subject may no longer act, else None."""
+        if viewer.subject is None:
+            return None
+        store: GraphStore | None = scope["app"].state.store
+        try:
+            if store is None:
+                raise GraphError("The graph store is not open yet.")
+            await self.identities.check(store, viewer)
+        except tokens.TokenError as exc:
+            return _refusal(
+                401,
+                Code.UNAUTHENTICATED,
+                str(exc),
+                {"www-authenticate": 'Bearer error="invalid_token"'},
+            )
+        except GraphError:
+            # Without the graph a token cannot be bound; the request could not be answered anyway.
+            log.warning("could not check a token's subject", exc_info=True)
+            return _refusal(
+                503,
+                Code.GRAPH_UNAVAILABLE,
+                "The graph store is unavailable at the moment; try again shortly.",
+                {"retry-after": "1"},
+            )
+        return None
+
+    @staticmethod
+    async def _read_body(scope: Scope, receive: Receive, limit: int) -> tuple[bytes, Any]:
+        too_large = _refusal(
+            413,
+            Code.PAYLOAD_TOO_LARGE,
+            f"The request body is larger than {limit:,} bytes; send a smaller query or fewer "
+            "variables.",
+        )
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return b"", too_large
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                return b"", too_large
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        return b"".join(chunks), None
