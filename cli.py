@@ -211,7 +211,7 @@ async def _restore(settings: Settings, args: argparse.Namespace) -> str:
 
 async def _export(settings: Settings, args: argparse.Namespace) -> dict[str, int]:
     """Write the de-identified graph (or a subgraph) to ``args.out`` as GraphML or CSV."""
-    import exports  # noqa: PLC0415
+    from web import exports  # noqa: PLC0415
 
     store = await open_store(settings)
     try:
