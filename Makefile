@@ -32,10 +32,12 @@ run: $(SERVICE)
 run-neo4j: $(NEO4J)
 	$(BIN)/python -m cli serve --local-neo4j data/neo4j
 
+# ~20 minutes on a 2-core machine: each test is named as it starts (-v), so a long one is never
+# silence, and the slowest are listed at the end.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -v --durations=15
 
 # The benchmark of docs/BENCHMARKS.md: loads each tier on each engine (the embedded FalkorDB, then
 # a local Neo4j 5.26 with a 2 GiB heap and 1 GiB page cache), drives it over HTTP, then writes the

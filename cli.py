@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import socket
 import sys
 import time
 from dataclasses import replace
@@ -242,6 +244,26 @@ def _subgraph_arguments(parser: argparse.ArgumentParser, verb: str) -> None:
     parser.add_argument("--limit", type=int, default=500, help="with --root: nodes (1-500)")
 
 
+def _check_port(settings: Settings) -> None:
+    """Refuse a port another process listens on, naming the setting that changes it: asked before
+    the graph starts, so a second `make run` says what to do instead of uvicorn's bare errno."""
+    host, port = settings.host, settings.port
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                return  # anything else: uvicorn's own error says it
+            raise ConfigError(
+                f"{host}:{port} is in use (is the service already running?); set PORT to "
+                f"another port, e.g. PORT={port + 1} make run"
+            ) from None
+
+
 def _serve(settings: Settings) -> None:
     if settings.graph_uri != "embedded":
         asyncio.run(_check_graph(settings))
@@ -378,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "serve":
+            _check_port(settings)
             if args.local_neo4j:
                 return _serve_on_local_neo4j(settings, args.local_neo4j, args.neo4j_port)
             _serve(settings)
@@ -404,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             written = asyncio.run(_export(settings, args))
             print(f"exported {written['nodes']:,} nodes and {written['edges']:,} edges")
-    except GraphError as exc:
+    except (GraphError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

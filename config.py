@@ -101,7 +101,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"
-    log_format: str = "json"
+    # "auto": text lines when stderr is a terminal (a developer), JSON otherwise (a log shipper).
+    log_format: str = "auto"
     graphiql: bool = True
     introspection: bool = True
     load_demo_data: bool = True
@@ -131,9 +132,9 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        log_format = env.get("LOG_FORMAT", "json").lower()
-        if log_format not in {"json", "text"}:
-            raise ConfigError(f"LOG_FORMAT must be json or text, not {log_format!r}.")
+        log_format = (env.get("LOG_FORMAT", "") or "auto").strip().lower()
+        if log_format not in {"auto", "json", "text"}:
+            raise ConfigError(f"LOG_FORMAT must be auto, json or text, not {log_format!r}.")
         graph_name = env.get("GRAPH_NAME", "crg")
         if not graph_name.replace("_", "").replace("-", "").isalnum():
             raise ConfigError("GRAPH_NAME may hold only letters, digits, '-' and '_'.")

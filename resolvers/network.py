@@ -237,9 +237,11 @@ async def collaboration(
     district = _key(district_id, "District")
     chosen = [collab.Tie(k.value) for k in kinds] if kinds else list(collab.Tie)
     store = info.context.store
-    orgs = await collab.organizations(store, district, limit + 1)
+    # The whole scope is ranked (up to MAX_TIES_ORGS); `limit` caps the ranking given back, so
+    # the top 3 are the first 3 of the whole ranking, not a ranking of 3 organizations.
+    orgs = await collab.organizations(store, district, MAX_TIES_ORGS + 1)
     truncated = len(orgs) > limit
-    orgs = orgs[:limit]
+    orgs = orgs[:MAX_TIES_ORGS]
     known = {o.key: o for o in orgs}
     rows = [t for t in await collab.ties(store, district, chosen) if t.a in known and t.b in known]
     graph = nx.Graph()
@@ -253,7 +255,8 @@ async def collaboration(
     betweenness, approximate = await asyncio.to_thread(_rank, graph, len(known))
     order = sorted(
         orgs, key=lambda o: (-betweenness[o.key], -graph.degree[o.key], -weight[o.key], o.key)
-    )
+    )[:limit]
+    shown = {o.key for o in order}
     nodes = await _present(info, [NetNode(o.key, "Organization", o.name) for o in order])
     types = _types()
     return types.Collaboration(
@@ -276,6 +279,7 @@ async def collaboration(
                 weight=t.weight,
             )
             for t in rows
+            if t.a in shown and t.b in shown
         ],
         isolated=sum(1 for o in orgs if graph.degree[o.key] == 0),
         approximate=approximate,

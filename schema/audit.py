@@ -74,7 +74,7 @@ class AuditEntry(Node):
 
 @strawberry.enum(description="Order of the audit log.")
 class AuditEntrySort(Enum):
-    AT = "AT"
+    AT = strawberry.enum_value("AT", description="By time.")
 
 
 @strawberry.input(description="Narrow the audit log.")

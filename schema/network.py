@@ -219,14 +219,17 @@ class CollaborationTie:
 @strawberry.type(description="Which organizations work together (协作网络), hubs first.")
 class Collaboration:
     organizations: list[Collaborator] = strawberry.field(
-        description="Every organization in scope, most central first; the isolated last."
+        description="The top `limit` of the ranking of every organization in scope, most central "
+        "first; the isolated last."
     )
-    ties: list[CollaborationTie] = strawberry.field(description="The ties.")
+    ties: list[CollaborationTie] = strawberry.field(
+        description="The ties between the organizations given back."
+    )
     isolated: int = strawberry.field(description="Organizations with no tie at all.")
     approximate: bool = strawberry.field(
         description="Betweenness estimated from a sample of sources (large scopes)."
     )
-    truncated: bool = strawberry.field(description="More organizations than the limit.")
+    truncated: bool = strawberry.field(description="More organizations ranked than the limit.")
 
 
 @strawberry.type(description="Money moving one step.")
@@ -453,7 +456,10 @@ class NetworkQuery:
             strawberry.argument(description="Kinds of tie (default: all)."),
         ] = None,
         limit: Annotated[
-            int, strawberry.argument(description="At most this many organizations, 1–5000.")
+            int,
+            strawberry.argument(
+                description="The top this many of the ranking (the whole scope is ranked), 1–5000."
+            ),
         ] = 1000,
     ) -> Collaboration:
         return await resolve.collaboration(info, district_id, kinds, limit)

@@ -390,41 +390,45 @@ class Venue(Node):
 
 @strawberry.enum(description="Orders for organizations.")
 class OrganizationSort(Enum):
-    NAME = "NAME"
-    RATING = "RATING"
-    FOUNDED_ON = "FOUNDED_ON"
+    NAME = strawberry.enum_value("NAME", description="By name.")
+    RATING = strawberry.enum_value("RATING", description="By evaluation grade (评估等级), 3A–5A.")
+    FOUNDED_ON = strawberry.enum_value("FOUNDED_ON", description="By founding date.")
     DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
 
 
 @strawberry.enum(description="Orders for projects.")
 class ProjectSort(Enum):
-    NAME = "NAME"
-    START_DATE = "START_DATE"
-    BUDGET = "BUDGET"
+    NAME = strawberry.enum_value("NAME", description="By name.")
+    START_DATE = strawberry.enum_value("START_DATE", description="By start date.")
+    BUDGET = strawberry.enum_value("BUDGET", description="By budget.")
 
 
 @strawberry.enum(description="Orders for funds.")
 class FundSort(Enum):
-    NAME = "NAME"
-    ESTABLISHED_ON = "ESTABLISHED_ON"
+    NAME = strawberry.enum_value("NAME", description="By name.")
+    ESTABLISHED_ON = strawberry.enum_value(
+        "ESTABLISHED_ON", description="By the day it was established."
+    )
 
 
 @strawberry.enum(description="Orders for think tanks.")
 class ThinkTankSort(Enum):
-    NAME = "NAME"
+    NAME = strawberry.enum_value("NAME", description="By name.")
 
 
 @strawberry.enum(description="Orders for resources.")
 class ResourceSort(Enum):
-    NAME = "NAME"
-    QUANTITY = "QUANTITY"
-    AVAILABLE_UNTIL = "AVAILABLE_UNTIL"
+    NAME = strawberry.enum_value("NAME", description="By name.")
+    QUANTITY = strawberry.enum_value("QUANTITY", description="By quantity.")
+    AVAILABLE_UNTIL = strawberry.enum_value(
+        "AVAILABLE_UNTIL", description="By the day it stops being available."
+    )
 
 
 @strawberry.enum(description="Orders for venues.")
 class VenueSort(Enum):
-    NAME = "NAME"
-    CAPACITY = "CAPACITY"
+    NAME = strawberry.enum_value("NAME", description="By name.")
+    CAPACITY = strawberry.enum_value("CAPACITY", description="By capacity.")
     DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
 
 

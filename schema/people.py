@@ -289,23 +289,25 @@ class Expert(Node):
 
 @strawberry.enum(description="Orders for residents.")
 class ResidentSort(Enum):
-    NAME = "NAME"
+    NAME = strawberry.enum_value("NAME", description="By name.")
     BIRTH_YEAR = strawberry.enum_value("BIRTH_YEAR", description="Oldest first (ASC).")
     DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
 
 
 @strawberry.enum(description="Orders for volunteers.")
 class VolunteerSort(Enum):
-    NAME = "NAME"
-    STAR_LEVEL = "STAR_LEVEL"
-    VERIFIED_HOURS = "VERIFIED_HOURS"
-    JOINED_ON = "JOINED_ON"
+    NAME = strawberry.enum_value("NAME", description="By name.")
+    STAR_LEVEL = strawberry.enum_value("STAR_LEVEL", description="By star level (星级).")
+    VERIFIED_HOURS = strawberry.enum_value(
+        "VERIFIED_HOURS", description="By verified service hours."
+    )
+    JOINED_ON = strawberry.enum_value("JOINED_ON", description="By the day they joined.")
     DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
 
 
 @strawberry.enum(description="Orders for social workers and experts.")
 class PersonSort(Enum):
-    NAME = "NAME"
+    NAME = strawberry.enum_value("NAME", description="By name.")
 
 
 @strawberry.input(description="Filters for residents.")

@@ -136,13 +136,13 @@ class Community(Node):
 
 @strawberry.enum(description="Orders for cities and districts.")
 class PlaceSort(Enum):
-    NAME = "NAME"
+    NAME = strawberry.enum_value("NAME", description="By name.")
 
 
 @strawberry.enum(description="Orders for communities.")
 class CommunitySort(Enum):
-    NAME = "NAME"
-    POPULATION = "POPULATION"
+    NAME = strawberry.enum_value("NAME", description="By name.")
+    POPULATION = strawberry.enum_value("POPULATION", description="By population (常住人口).")
     DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
 
 

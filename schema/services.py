@@ -242,7 +242,7 @@ class TimeBankEntry(Node):
 
 @strawberry.enum(description="Orders for time-bank entries.")
 class TimeBankEntrySort(Enum):
-    AT = "AT"
+    AT = strawberry.enum_value("AT", description="By time.")
 
 
 @strawberry.input(description="Filters for time-bank entries.")
@@ -257,27 +257,27 @@ class TimeBankEntryFilter:
 
 @strawberry.enum(description="Orders for needs.")
 class NeedSort(Enum):
-    CREATED_AT = "CREATED_AT"
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="By when it was recorded.")
     URGENCY = strawberry.enum_value("URGENCY", description="Use DESC for most urgent first.")
-    TITLE = "TITLE"
+    TITLE = strawberry.enum_value("TITLE", description="By title.")
 
 
 @strawberry.enum(description="Orders for recruitments.")
 class RecruitmentSort(Enum):
-    STARTS_AT = "STARTS_AT"
-    TITLE = "TITLE"
-    CAPACITY = "CAPACITY"
+    STARTS_AT = strawberry.enum_value("STARTS_AT", description="By start time.")
+    TITLE = strawberry.enum_value("TITLE", description="By title.")
+    CAPACITY = strawberry.enum_value("CAPACITY", description="By capacity.")
 
 
 @strawberry.enum(description="Orders for service records.")
 class ServiceRecordSort(Enum):
-    DATE = "DATE"
+    DATE = strawberry.enum_value("DATE", description="By the day of service.")
     MINUTES = strawberry.enum_value("MINUTES", description="By length of service.")
 
 
 @strawberry.enum(description="Orders for referrals.")
 class ReferralSort(Enum):
-    CREATED_AT = "CREATED_AT"
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="By when it was recorded.")
 
 
 @strawberry.input(description="Filters for needs.")

@@ -108,7 +108,7 @@ class ServiceCategory(Node):
 
 @strawberry.enum(description="Orders for taxonomy entries.")
 class TaxonomySort(Enum):
-    NAME = "NAME"
+    NAME = strawberry.enum_value("NAME", description="By name.")
 
 
 @strawberry.input(description="Filters for skills.")

@@ -1,6 +1,8 @@
 """Structured logging: one JSON object per line, so a log shipper can index every field.
 
-``LOG_FORMAT=text`` gives the same records as readable lines for a developer's terminal.
+On a terminal the same records read as lines of text, the common convention: ``LOG_FORMAT=auto``
+(the default) picks text when stderr is a terminal and JSON otherwise (a pipe, a file, a
+container's log); ``json`` or ``text`` force one.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import json
 import logging
 import sys
 import time
-from typing import Any
+from typing import Any, TextIO
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {
     "message",
@@ -51,10 +53,20 @@ class TextFormatter(logging.Formatter):
         return line
 
 
-def configure(level: str = "info", fmt: str = "json") -> None:
+def resolve(fmt: str, stream: TextIO) -> str:
+    """``json`` or ``text``: ``auto`` becomes text for a person at a terminal, JSON otherwise."""
+    if fmt != "auto":
+        return fmt
+    try:
+        return "text" if stream.isatty() else "json"
+    except (AttributeError, ValueError):  # a closed or odd stream: the machine-readable form
+        return "json"
+
+
+def configure(level: str = "info", fmt: str = "auto") -> None:
     """Route our loggers and uvicorn's through one handler on stderr."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    handler.setFormatter(JsonFormatter() if resolve(fmt, sys.stderr) == "json" else TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

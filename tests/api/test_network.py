@@ -170,6 +170,30 @@ async def test_the_collaboration_graph_ranks_the_east_hub_most_central(analyst: 
     assert {t["kind"] for t in only["ties"]} <= {"REFERRAL"}
 
 
+async def test_a_collaboration_limit_gives_back_the_top_of_the_whole_ranking(
+    analyst: GraphQL,
+) -> None:
+    query = """
+    query ($district: ID, $limit: Int! = 1000) {
+      collaboration(districtId: $district, limit: $limit) {
+        isolated truncated organizations { rank degree node { key } } ties { source target }
+      }
+    }
+    """
+    whole = (await analyst(query, district=EAST))["collaboration"]
+    top = (await analyst(query, district=EAST, limit=3))["collaboration"]
+    # The top three of the whole ranking, hub first — not three organizations ranked among
+    # themselves (which came back isolated, ranked 1-3).
+    assert top["organizations"] == whole["organizations"][:3]
+    assert top["organizations"][0]["node"]["key"] == HUB
+    assert all(o["degree"] > 0 for o in top["organizations"])
+    assert top["truncated"] and not whole["truncated"]
+    assert top["isolated"] == whole["isolated"]
+    # The ties given back join organizations given back.
+    shown = {gid("Organization", o["node"]["key"]) for o in top["organizations"]}
+    assert top["ties"] == [t for t in whole["ties"] if {t["source"], t["target"]} <= shown]
+
+
 async def test_the_hubs_incubation_tree_lists_what_it_incubated_and_introduced(
     analyst: GraphQL,
 ) -> None:

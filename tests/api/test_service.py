@@ -145,6 +145,38 @@ def test_the_run_command_serves_graphql_with_demo_data(data_dir: Path) -> None:
         service.stop(signal.SIGTERM)
 
 
+def test_a_second_service_on_a_busy_port_names_the_setting_and_exits(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    first = start(data_dir)
+    try:
+        second = subprocess.run(
+            [sys.executable, "-m", "cli", "serve"],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "GRAPH_DATA_DIR": str(tmp_path / "second"),
+                "PORT": str(first.port),
+                "LOG_FORMAT": "json",
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert second.returncode == 2
+        assert second.stderr.strip() == (
+            f"error: 127.0.0.1:{first.port} is in use (is the service already running?); "
+            f"set PORT to another port, e.g. PORT={first.port + 1} make run"
+        )
+        assert "Errno" not in second.stdout + second.stderr
+        assert not (tmp_path / "second").exists(), "no graph was started for the second"
+        # The first one serves on.
+        assert first.query("{ __typename }") == {"data": {"__typename": "Query"}}
+    finally:
+        first.stop(signal.SIGTERM)
+
+
 def test_the_error_reference_reaches_the_log_when_started_by_plain_uvicorn(
     data_dir: Path,
 ) -> None:

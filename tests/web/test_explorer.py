@@ -1,6 +1,8 @@
 """The explorer page in real headless Chromium (Debian's), against a live uvicorn on the demo data.
 
 Screenshots of each step are kept in ``artifacts/screenshots/`` (ignored by git, kept by CI).
+Besides what is drawn, the tests check that it reads: every bar of a chart has its label, no map
+or network label is cut by the edge, and edge labels do not pile up around a hub at rest.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from starlette.applications import Starlette
 
 from access.tokens import Role
@@ -139,7 +141,31 @@ async def test_the_explorer_finds_an_organization_and_draws_its_network_and_the_
         _wait_for(browser, "map-points")
     )
     assert int(_wait_for(browser, "supply-bars")) > 0
+    # Every bar has its label, and every community's name fits on the map.
+    assert _wait_for(browser, "gap-labels") == _wait_for(browser, "gap-bars")
+    assert _wait_for(browser, "supply-labels") == _wait_for(browser, "supply-bars")
+    assert _wait_for(browser, "map-labels-outside") == "0"
     browser.save_screenshot(str(SHOTS / "explorer-2-gaps.png"))
+    browser.execute_script("document.getElementById('supply-chart').scrollIntoView()")
+    browser.save_screenshot(str(SHOTS / "explorer-2a-supply.png"))
+
+    # Every category: the most bars the chart shows, each still labelled.
+    everything = await _analyst_answer(
+        live, settings, "query ($d: ID!) { coverageGaps(districtId: $d) { groups { short } } }",
+        d=EAST,
+    )  # fmt: skip
+    bars = min(20, len(everything["coverageGaps"]["groups"]))
+    assert bars > int(_wait_for(browser, "gap-bars"))
+    Select(browser.find_element(By.ID, "category")).select_by_value("")
+    browser.find_element(By.CSS_SELECTOR, "#area-form button").click()
+    WebDriverWait(browser, WAIT_S).until(
+        lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-gap-bars") == str(bars)
+    )
+    assert _wait_for(browser, "gap-labels") == str(bars)
+    assert _wait_for(browser, "map-labels-outside") == "0"
+    browser.execute_script("document.getElementById('gap-chart').scrollIntoView()")
+    browser.save_screenshot(str(SHOTS / "explorer-2b-all-gaps.png"))
+    browser.execute_script("window.scrollTo(0, 0)")
 
     # Search an organization, open its neighbourhood.
     box = browser.find_element(By.ID, "search")
@@ -161,6 +187,13 @@ async def test_the_explorer_finds_an_organization_and_draws_its_network_and_the_
     assert int(_wait_for(browser, "network-edges")) == len(hood["neighborhood"]["edges"])
     canvases = browser.find_elements(By.CSS_SELECTOR, "#network canvas")
     assert canvases, "cytoscape drew nothing"
+    # Around the hub, relationship types are told by colour and the legend, not by a knot of
+    # labels; every node's label is inside the canvas.
+    assert _wait_for(browser, "edge-labels") == "0"
+    assert _wait_for(browser, "labels-outside") == "0"
+    types = {e["type"] for e in hood["neighborhood"]["edges"]}
+    legend = browser.find_element(By.ID, "legend").text
+    assert all(t in legend for t in types), legend
     await asyncio.sleep(0.3)  # let the layout paint before the screenshot
     browser.save_screenshot(str(SHOTS / "explorer-3-network.png"))
     status = browser.find_element(By.ID, "status").text
@@ -173,6 +206,8 @@ async def test_without_a_token_the_page_says_what_to_do_and_shows_no_data(
     live: str, browser: webdriver.Chrome
 ) -> None:
     browser.get(f"{live}/explore/")
+    # Once the page has started (it re-saves the token it was opened with), forget the token.
+    _wait_for(browser, "ready")
     browser.execute_script("localStorage.clear()")
     browser.get(f"{live}/explore/")
     _wait_for(browser, "ready")
