@@ -125,9 +125,14 @@ def _shortest_connection(a: Mapping[str, Any]) -> Work:
     return Work(rows, {"nodes": hops + 1, "edges": hops})
 
 
+# collaboration ranks the whole scope (up to this many organizations, resolvers/network.py)
+# whatever its `limit`, which caps only the ranking given back.
+COLLABORATION_SCOPE = 5_000
+
+
 def _collaboration(a: Mapping[str, Any]) -> Work:
-    limit = _clamp(a.get("limit"), 1, 5_000)
-    return Work(limit * 4, {"organizations": limit, "ties": limit * 4})
+    limit = _clamp(a.get("limit"), 1, COLLABORATION_SCOPE)
+    return Work(COLLABORATION_SCOPE + limit * 4, {"organizations": limit, "ties": limit * 4})
 
 
 def _fund_flows(a: Mapping[str, Any]) -> Work:
