@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from access import policy
+from access import inference
 from domain.money import yuan
 
 if TYPE_CHECKING:  # the graph's answers, read here by their fields only
@@ -59,7 +59,7 @@ class Distance:
 
     meters: int | None
     withheld: str | None
-    band: policy.DistanceBand
+    band: inference.DistanceBand
 
 
 BASE_WITHHELD = (
@@ -82,12 +82,12 @@ def distance(meters: float, exact: bool, why_withheld: str) -> Distance:
     return Distance(
         meters=round(meters) if exact else None,
         withheld=None if exact else why_withheld,
-        band=policy.distance_band(meters),
+        band=inference.distance_band(meters),
     )
 
 
 def how_far(meters: float, exact: bool) -> str:
-    return f"{round(meters)} m" if exact else policy.distance_band(meters).label
+    return f"{round(meters)} m" if exact else inference.distance_band(meters).label
 
 
 def _skill_reason(context: matching.NeedContext, m: matching.SkillMatch) -> Reason:
@@ -238,4 +238,4 @@ class Linked:
 
 
 def _band(meters: float) -> int:
-    return policy.distance_band(meters).at_least
+    return inference.distance_band(meters).at_least

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from access import policy
+from access import inference
 
 RESIDENT = "服务对象"
 
@@ -30,7 +30,7 @@ def stand_in(label: str, key: str, birth_year: int | None) -> str:
     """What shows in place of a name the viewer may not read."""
     if label != "Resident":
         return key
-    band = policy.age_band(birth_year)
+    band = inference.age_band(birth_year)
     return f"{RESIDENT} · {band}" if band else RESIDENT
 
 

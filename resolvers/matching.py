@@ -2,10 +2,10 @@
 as they may see them (``domain.matching``: the reasons, the distances), for the GraphQL types in
 ``schema.matching`` to show.
 
-Two policy rules apply before the graph is asked: :func:`policy.may_match` (only those entrusted
-with the need match for it) and the distance rule (``policy.point_readable``): the resident's home
-and each volunteer's base are measured exactly only when the viewer may read them; otherwise only
-through their ~500 m cell, and the distance is shown as a band.
+Two policy rules apply before the graph is asked: :func:`acts.may_match` (only those entrusted
+with the need match for it) and the distance rule (``inference.point_readable``): the resident's
+home and each volunteer's base are measured exactly only when the viewer may read them; otherwise
+only through their ~500 m cell, and the distance is shown as a band.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import asyncio
 import dataclasses
 from collections.abc import Sequence
 
-from access import policy
+from access import acts, inference
 from domain import matching as rules
 from graph.access import facts as graph_access
 from graph.model.entities import Point
@@ -28,9 +28,9 @@ from schema.relay import from_global_id
 # The precision of a base the viewer may not read: its cell, and bands (policy's distance rule).
 BANDED = matching.Precision(
     exact=frozenset(),
-    grid=policy.GRID_DEGREES,
-    band_edges=policy.DISTANCE_BANDS,
-    band_reps=tuple(band.representative for band in policy.BANDS),
+    grid=inference.GRID_DEGREES,
+    band_edges=inference.DISTANCE_BANDS,
+    band_reps=tuple(band.representative for band in inference.BANDS),
 )
 
 
@@ -43,11 +43,11 @@ def _radius(radius_meters: int | None) -> int | None:
 
 
 async def _entrusted(info: Info, need: str) -> None:
-    """Refuse (FORBIDDEN) a viewer not entrusted with the need (``policy.may_match``)."""
+    """Refuse (FORBIDDEN) a viewer not entrusted with the need (``acts.may_match``)."""
     access = info.context.access
     found = await graph_access.target(info.context.store, "Need", need)
     communities = found[0] if found else frozenset()
-    decision = policy.may_match(access.viewer, await access.grants(), need, communities)
+    decision = acts.may_match(access.viewer, await access.grants(), need, communities)
     if not decision.allowed:
         raise Forbidden(decision.reason)
 
@@ -62,8 +62,8 @@ async def _measure(
     where = context.location
     if where is not None and context.resident is not None:
         home = await access.view("Resident", context.resident)
-        if not policy.point_readable("Resident", home):
-            cell = Point(*policy.coarse(where.latitude, where.longitude))
+        if not inference.point_readable("Resident", home):
+            cell = Point(*inference.coarse(where.latitude, where.longitude))
             return dataclasses.replace(context, location=cell), BANDED, False
     nearby = await matching.nearby(store, context, radius_meters)
     return context, await precision(info, nearby), True
@@ -73,7 +73,7 @@ async def precision(info: Info, volunteers: Sequence[str]) -> matching.Precision
     """How exactly the viewer may measure these volunteers' bases (policy's distance rule)."""
     access = info.context.access
     views = await asyncio.gather(*(access.view("Volunteer", key) for key in volunteers))
-    readable = [policy.point_readable("Volunteer", seen) for seen in views]
+    readable = [inference.point_readable("Volunteer", seen) for seen in views]
     exact = frozenset(key for key, ok in zip(volunteers, readable, strict=True) if ok)
     if len(exact) == len(set(volunteers)):
         return matching.EXACT

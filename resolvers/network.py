@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
-from access import policy
+from access import inference, policy
 from domain import network as rules
 from domain.network import Shown
 from graph.engine.labels import RELATIONSHIP_TYPES
@@ -397,15 +397,15 @@ _Placed = TypeVar("_Placed", gaps.Subject, gaps.Supply)  # a point the survey me
 
 
 def _on_cells(label: str, items: Sequence[_Placed], views: Sequence[policy.View]) -> list[_Placed]:
-    """Each point as the viewer may place it (``policy.point_readable`` for ``label``): exact,
+    """Each point as the viewer may place it (``inference.point_readable`` for ``label``): exact,
     or the centre of its ~500 m cell. Otherwise ``radiusMeters`` (1 m steps) and the counts it
     changes would measure the way from a door to a volunteer's home."""
     out = []
     for item, seen_as in zip(items, views, strict=True):
-        if policy.point_readable(label, seen_as):
+        if inference.point_readable(label, seen_as):
             out.append(item)
         else:
-            latitude, longitude = policy.coarse(item.latitude, item.longitude)
+            latitude, longitude = inference.coarse(item.latitude, item.longitude)
             out.append(dataclasses.replace(item, latitude=latitude, longitude=longitude))
     return out
 
@@ -457,7 +457,7 @@ async def coverage_gaps(
         )
     subjects = await _placed(info, "Resident" if subject == "RESIDENTS" else "Need", subjects)
     # Read a cell's reach wider: a base whose cell's centre is in reach may itself lie beyond.
-    supply = await gaps.supply(store, subjects, radius_meters + policy.CELL_REACH_METERS)
+    supply = await gaps.supply(store, subjects, radius_meters + inference.CELL_REACH_METERS)
     supply = await _bases(info, supply)
     taxonomy = await gaps.taxonomy(store)
     # CPU work on tens of thousands of subjects: off the event loop, so other requests go on.

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import strawberry
 
-from access import policy
+from access import inference
 from domain import matching as rules
 from domain.money import yuan
 from graph.model.taxonomy import Skill
@@ -68,7 +68,7 @@ class DistanceBand:
 
     @strawberry.field(description="The band in words, e.g. 500 m–1 km.")
     def label(self) -> str:
-        return policy.DistanceBand(self.at_least_meters, self.under_meters).label
+        return inference.DistanceBand(self.at_least_meters, self.under_meters).label
 
 
 @strawberry.type
