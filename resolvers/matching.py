@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from access import acts, inference
 from domain import matching as rules
@@ -20,10 +21,13 @@ from graph.access import facts as graph_access
 from graph.model.entities import Point
 from graph.queries import linking, matching
 from resolvers.entities import entity, entity_list  # noqa: F401 - the schema's loaders
-from schema.context import Info
-from schema.enums import WeeklySlot
 from schema.errors import BadUserInput, Forbidden
 from schema.relay import from_global_id
+
+if TYPE_CHECKING:  # annotations only
+    from schema.context import Info
+    from schema.enums import WeeklySlot
+
 
 # The precision of a base the viewer may not read: its cell, and bands (policy's distance rule).
 BANDED = matching.Precision(

@@ -18,7 +18,7 @@ import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 
@@ -31,9 +31,12 @@ from graph.queries import gaps, network
 from graph.queries import statistics as figures
 from graph.queries.network import NetEdge, NetNode, Withheld
 from resolvers.entities import entity, entity_list  # noqa: F401 - the schema's loaders
-from schema.context import Info
 from schema.errors import BadUserInput, NotFound
 from schema.relay import from_global_id
+
+if TYPE_CHECKING:  # annotations only
+    from schema.context import Info
+
 
 MAX_TIES_ORGS = 5_000
 EXACT_BETWEENNESS_UP_TO = 400  # organizations; above it, betweenness is sampled
