@@ -20,7 +20,6 @@ from domain import matching as rules
 from graph.access import facts as graph_access
 from graph.model.entities import Point
 from graph.queries import linking, matching
-from resolvers.entities import entity, entity_list  # noqa: F401 - the schema's loaders
 from schema.errors import BadUserInput, Forbidden
 from schema.relay import from_global_id
 

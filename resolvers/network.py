@@ -30,7 +30,6 @@ from graph.queries import collaboration as collab
 from graph.queries import gaps, network
 from graph.queries import statistics as figures
 from graph.queries.network import NetEdge, NetNode, Withheld
-from resolvers.entities import entity, entity_list  # noqa: F401 - the schema's loaders
 from schema.errors import BadUserInput, NotFound
 from schema.relay import from_global_id
 

@@ -10,7 +10,7 @@ import statistics as stats
 from collections.abc import Iterable
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
@@ -18,6 +18,7 @@ from domain import network as rules
 from domain.money import yuan
 from graph.queries import statistics as figures
 from resolvers import network as resolve
+from schema.fields import keyed, lazy
 
 PLACES = "schema.places"
 TAXONOMY = "schema.taxonomy"
@@ -44,23 +45,21 @@ class GapGroup:
     uncovered: int = strawberry.field(description="Of those, with nobody in reach at all.")
     median_candidates: float = strawberry.field(description="Median eligible volunteers each.")
 
-    @strawberry.field(description="The community.")
-    async def community(
-        self, info: strawberry.Info
-    ) -> Annotated["Community", strawberry.lazy(PLACES)] | None:  # noqa: F821
-        return await resolve.entity(info, "Community", self.community_key)
+    community = keyed(
+        "Community", "community_key", lazy("Community", PLACES) | None, "The community."
+    )
 
-    @strawberry.field(description="The category.")
-    async def category(
-        self, info: strawberry.Info
-    ) -> Annotated["ServiceCategory", strawberry.lazy(TAXONOMY)] | None:  # noqa: F821
-        return await resolve.entity(info, "ServiceCategory", self.category_key)
+    category = keyed(
+        "ServiceCategory", "category_key", lazy("ServiceCategory", TAXONOMY) | None, "The category."
+    )
 
-    @strawberry.field(description="Up to 20 of the short needs (empty for residents).")
-    async def short_needs(
-        self, info: strawberry.Info
-    ) -> list[Annotated["Need", strawberry.lazy(SERVICES)]]:  # noqa: F821
-        return await resolve.entity_list(info, "Need", self.short_keys)
+    short_needs = keyed(
+        "Need",
+        "short_keys",
+        list[lazy("Need", SERVICES)],
+        "Up to 20 of the short needs (empty for residents).",
+        many=True,
+    )
 
 
 @strawberry.type(description="Where the network is thin (服务缺口).")

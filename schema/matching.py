@@ -24,6 +24,7 @@ from resolvers import matching as resolve
 from schema.base import to_node
 from schema.enums import WeeklySlot
 from schema.errors import Forbidden
+from schema.fields import keyed, lazy
 
 PEOPLE = "schema.people"
 ORGS = "schema.organizations"
@@ -136,17 +137,15 @@ class Candidate(Measured):
             reasons=Reason.each(rules.candidate_reasons(context, c)),
         )
 
-    @strawberry.field(description="The volunteer.")
-    async def volunteer(
-        self, info: strawberry.Info
-    ) -> Annotated["Volunteer", strawberry.lazy(PEOPLE)]:  # noqa: F821
-        return await resolve.entity(info, "Volunteer", self.volunteer_key)
+    volunteer = keyed("Volunteer", "volunteer_key", lazy("Volunteer", PEOPLE), "The volunteer.")
 
-    @strawberry.field(description="Teams they belong to (义工队).")
-    async def teams(
-        self, info: strawberry.Info
-    ) -> list[Annotated["Organization", strawberry.lazy(ORGS)]]:  # noqa: F821
-        return await resolve.entity_list(info, "Organization", self.team_keys)
+    teams = keyed(
+        "Organization",
+        "team_keys",
+        list[lazy("Organization", ORGS)],
+        "Teams they belong to (义工队).",
+        many=True,
+    )
 
 
 @strawberry.type(description="A volunteer in a proposal and the slots they would take.")
@@ -154,11 +153,7 @@ class ProposedMember:
     volunteer_key: strawberry.Private[str]
     slots: list[WeeklySlot] = strawberry.field(description="Slots they would take.")
 
-    @strawberry.field(description="The volunteer.")
-    async def volunteer(
-        self, info: strawberry.Info
-    ) -> Annotated["Volunteer", strawberry.lazy(PEOPLE)]:  # noqa: F821
-        return await resolve.entity(info, "Volunteer", self.volunteer_key)
+    volunteer = keyed("Volunteer", "volunteer_key", lazy("Volunteer", PEOPLE), "The volunteer.")
 
 
 @strawberry.type(description="How many volunteers a slot still lacks.")
@@ -191,13 +186,12 @@ class TeamProposal:
             ],
         )
 
-    @strawberry.field(description="The team all members belong to, if one team covers it.")
-    async def team(
-        self, info: strawberry.Info
-    ) -> Annotated["Organization", strawberry.lazy(ORGS)] | None:  # noqa: F821
-        if self.team_key is None:
-            return None
-        return await resolve.entity(info, "Organization", self.team_key)
+    team = keyed(
+        "Organization",
+        "team_key",
+        lazy("Organization", ORGS) | None,
+        "The team all members belong to, if one team covers it.",
+    )
 
 
 @strawberry.type(description="Volunteers able to serve a need, ranked (供需配对).")
@@ -223,9 +217,7 @@ class Matching:
             proposal=TeamProposal.from_result(result.proposal),
         )
 
-    @strawberry.field(description="The need.")
-    async def need(self, info: strawberry.Info) -> Annotated["Need", strawberry.lazy(SERVICES)]:  # noqa: F821
-        return await resolve.entity(info, "Need", self.need_key)
+    need = keyed("Need", "need_key", lazy("Need", SERVICES), "The need.")
 
 
 @strawberry.type(description="A social worker for the need, and why.")
@@ -233,11 +225,7 @@ class LinkedSocialWorker:
     key: strawberry.Private[str]
     reasons: list[Reason] = strawberry.field(description="Why they are linked.")
 
-    @strawberry.field(description="The social worker.")
-    async def social_worker(
-        self, info: strawberry.Info
-    ) -> Annotated["SocialWorker", strawberry.lazy(PEOPLE)]:  # noqa: F821
-        return await resolve.entity(info, "SocialWorker", self.key)
+    social_worker = keyed("SocialWorker", "key", lazy("SocialWorker", PEOPLE), "The social worker.")
 
 
 @strawberry.type(description="An organization providing the need's category nearby, and why.")
@@ -245,11 +233,7 @@ class LinkedOrganization(Measured):
     key: strawberry.Private[str]
     reasons: list[Reason] = strawberry.field(description="Why it is linked.")
 
-    @strawberry.field(description="The organization.")
-    async def organization(
-        self, info: strawberry.Info
-    ) -> Annotated["Organization", strawberry.lazy(ORGS)]:  # noqa: F821
-        return await resolve.entity(info, "Organization", self.key)
+    organization = keyed("Organization", "key", lazy("Organization", ORGS), "The organization.")
 
 
 @strawberry.type(description="A fund that can pay for the need, and why.")
@@ -258,9 +242,7 @@ class LinkedFund:
     balance: Decimal = strawberry.field(description="Money left to grant, yuan (余额).")
     reasons: list[Reason] = strawberry.field(description="Why it is linked.")
 
-    @strawberry.field(description="The fund.")
-    async def fund(self, info: strawberry.Info) -> Annotated["Fund", strawberry.lazy(ORGS)]:  # noqa: F821
-        return await resolve.entity(info, "Fund", self.key)
+    fund = keyed("Fund", "key", lazy("Fund", ORGS), "The fund.")
 
 
 @strawberry.type(description="A think-tank expert for the need's domain, and why.")
@@ -268,9 +250,7 @@ class LinkedExpert:
     key: strawberry.Private[str]
     reasons: list[Reason] = strawberry.field(description="Why they are linked.")
 
-    @strawberry.field(description="The expert.")
-    async def expert(self, info: strawberry.Info) -> Annotated["Expert", strawberry.lazy(PEOPLE)]:  # noqa: F821
-        return await resolve.entity(info, "Expert", self.key)
+    expert = keyed("Expert", "key", lazy("Expert", PEOPLE), "The expert.")
 
 
 @strawberry.type(description="A charity resource on offer that fits the need, and why.")
@@ -279,9 +259,7 @@ class LinkedResource(Measured):
     remaining: int = strawberry.field(description="Still on offer, in its unit.")
     reasons: list[Reason] = strawberry.field(description="Why it is linked.")
 
-    @strawberry.field(description="The resource.")
-    async def resource(self, info: strawberry.Info) -> Annotated["Resource", strawberry.lazy(ORGS)]:  # noqa: F821
-        return await resolve.entity(info, "Resource", self.key)
+    resource = keyed("Resource", "key", lazy("Resource", ORGS), "The resource.")
 
 
 @strawberry.type(description="Everything that can help one need (资源链接, 五社联动).")
@@ -352,9 +330,7 @@ class ResourceLinks:
             ],
         )
 
-    @strawberry.field(description="The need.")
-    async def need(self, info: strawberry.Info) -> Annotated["Need", strawberry.lazy(SERVICES)]:  # noqa: F821
-        return await resolve.entity(info, "Need", self.need_key)
+    need = keyed("Need", "need_key", lazy("Need", SERVICES), "The need.")
 
 
 @strawberry.type

@@ -22,6 +22,7 @@ from domain.money import yuan
 from graph.engine.labels import RELATIONSHIP_TYPES
 from graph.queries.collaboration import Tie, TieRow
 from graph.queries.network import NETWORK_LABELS, NetEdge
+from resolvers import entities
 from resolvers import network as resolve
 from schema.enums import FundKind, VulnerabilityTag
 from schema.figures import CoverageGaps, GapSubject, Statistics
@@ -154,7 +155,7 @@ class NetworkNode:
 
     @strawberry.field(description="The entity itself, under the usual field rules.")
     async def entity(self, info: strawberry.Info) -> Node | None:
-        return await resolve.entity(info, self.label.value, self.key)
+        return await entities.entity(info, self.label.value, self.key)
 
     @classmethod
     def from_result(cls, shown: rules.Shown) -> "NetworkNode":
