@@ -28,7 +28,6 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-import seeds
 from access.tokens import ANONYMOUS
 from config import Settings
 from graph.engine.connect import open_store
@@ -37,6 +36,7 @@ from graph.engine.store import GraphStore
 from schema import schema as default_schema
 from schema.context import Context
 from schema.errors import format_error
+from seeds import first_start
 from web import explorer, logs
 from web.downloads import export_graph
 from web.gate import Gate, Identities
@@ -205,7 +205,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         store = await open_store(settings)
         try:
             if settings.load_demo_data:
-                await seeds.load_demo_if_empty(store)
+                await first_start.load_demo_if_empty(store)
             app.state.store = store
             watcher = asyncio.create_task(store.watch(), name="graph-watch")
             if settings.signs_with_development_secret:

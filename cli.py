@@ -28,12 +28,18 @@ from starlette.datastructures import Secret
 
 from access.tokens import Issued, Kind, Role, TokenError, issue, revocation_kept_s
 from config import ConfigError, Settings
+from graph.access import identity
 from graph.engine import local_neo4j
 from graph.engine.connect import open_store
 from graph.engine.errors import GraphError
 from graph.engine.local_neo4j import LocalNeo4j
 from graph.engine.store import GraphStore
+from graph.engine.system import node_count
+from graph.io import backup
+from graph.queries import network
 from graph.queries.network import NetNode
+from seeds import demo, generate
+from seeds.personas import PERSONAS
 from web import logs
 
 
@@ -43,8 +49,6 @@ async def _check_graph(settings: Settings) -> None:
 
 
 async def _seed(settings: Settings, args: argparse.Namespace) -> dict[str, int]:
-    from seeds import demo, generate  # noqa: PLC0415
-
     store = await open_store(settings)
     try:
         if args.reset:
@@ -71,8 +75,6 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> dict[str, int]:
 
 def _token(settings: Settings, args: argparse.Namespace) -> int:
     """Mint (and record), list or revoke tokens."""
-    from seeds.personas import PERSONAS  # noqa: PLC0415
-
     try:
         if args.list or args.revoke_id or args.revoke_subject:
             if args.demo or args.role:
@@ -108,8 +110,6 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
 async def _record(settings: Settings, minted: list[Issued]) -> None:
     """Note minted tokens in the graph so they can be listed and revoked; a token that cannot be
     recorded is not handed out."""
-    from graph.access import identity  # noqa: PLC0415
-
     store = await open_store(settings)
     try:
         await identity.record(
@@ -126,8 +126,6 @@ async def _record(settings: Settings, minted: list[Issued]) -> None:
 
 
 async def _manage_tokens(settings: Settings, args: argparse.Namespace) -> None:
-    from graph.access import identity  # noqa: PLC0415
-
     store = await open_store(settings)
     try:
         if args.revoke_id or args.revoke_subject:
@@ -165,8 +163,7 @@ async def _manage_tokens(settings: Settings, args: argparse.Namespace) -> None:
 
 async def _root(store: GraphStore, global_id: str | None) -> NetNode | None:
     """The network node a ``--root`` global id names (None without one)."""
-    from graph.queries import network  # noqa: PLC0415
-    from schema.relay import from_global_id  # noqa: PLC0415
+    from schema.relay import from_global_id  # noqa: PLC0415 - see _serve
 
     if not global_id:
         return None
@@ -178,8 +175,6 @@ async def _root(store: GraphStore, global_id: str | None) -> NetNode | None:
 
 
 async def _backup(settings: Settings, args: argparse.Namespace) -> str:
-    from graph.io import backup  # noqa: PLC0415
-
     store = await open_store(settings)
     try:
         root = await _root(store, args.root)
@@ -190,9 +185,6 @@ async def _backup(settings: Settings, args: argparse.Namespace) -> str:
 
 
 async def _restore(settings: Settings, args: argparse.Namespace) -> str:
-    from graph.engine.system import node_count  # noqa: PLC0415
-    from graph.io import backup  # noqa: PLC0415
-
     backup.check(args.file)  # before the graph is touched: a bad file changes nothing
     store = await open_store(settings)
     try:
@@ -213,7 +205,7 @@ async def _restore(settings: Settings, args: argparse.Namespace) -> str:
 
 async def _export(settings: Settings, args: argparse.Namespace) -> dict[str, int]:
     """Write the de-identified graph (or a subgraph) to ``args.out`` as GraphML or CSV."""
-    from web import exports  # noqa: PLC0415
+    from web import exports  # noqa: PLC0415 - see _serve
 
     store = await open_store(settings)
     try:
@@ -267,6 +259,9 @@ def _check_port(settings: Settings) -> None:
 def _serve(settings: Settings) -> None:
     if settings.graph_uri != "embedded":
         asyncio.run(_check_graph(settings))
+    # Imported here, not at the top, for start-up speed only (no import circle: nothing imports
+    # cli): the app, the GraphQL schema (schema.relay) and the exporters (web.exports) add a
+    # second to every command, `token` and `seed` included, that does not use them.
     from app import create_app  # noqa: PLC0415
 
     uvicorn.run(

@@ -13,8 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from access import policy
-from access.policy import Grants, QueryPlan, RowScope, View
+from access import inference, policy
+from access.inference import QueryPlan
+from access.policy import Grants, RowScope, View
 from access.tokens import Viewer
 from graph.access import facts as graph
 from graph.engine.store import GraphStore
@@ -30,7 +31,7 @@ class MutationTrail:
 
 @dataclass
 class QueryTrail:
-    """A list question about residents' personal information (``policy.plan_query``'s
+    """A list question about residents' personal information (``inference.plan_query``'s
     ``asked``: which filters, sorts or search, never their values) and the rows it answered."""
 
     label: str
@@ -89,11 +90,11 @@ class Access:
         search: bool = False,
         sort_asked: bool = False,
     ) -> tuple[QueryPlan, QueryTrail | None]:
-        """How a list question runs for this viewer (``policy.plan_query``), and its audit trail
+        """How a list question runs for this viewer (``inference.plan_query``), and its audit trail
         when it asks about residents' PII (refused ones included)."""
-        if label not in policy.QUERY_REVEALS:
+        if label not in inference.QUERY_REVEALS:
             return QueryPlan(), None
-        plan = policy.plan_query(
+        plan = inference.plan_query(
             self.viewer,
             await self.grants(),
             label,
@@ -108,7 +109,7 @@ class Access:
             self.pii_queries.append(trail)
         return plan, trail
 
-    def by(self, scope: RowScope | policy.ReadScope) -> str | None:
+    def by(self, scope: RowScope | inference.ReadScope) -> str | None:
         """The social worker whose covered communities a scope admits rows in (the viewer; a
         scope's communities are their covered ones, all or none), for the graph's patterns."""
         return self.viewer.subject if scope.communities else None

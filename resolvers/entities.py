@@ -17,7 +17,8 @@ from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from access import policy
-from access.policy import ReadScope, RowScope
+from access.inference import ReadScope
+from access.policy import RowScope
 from graph.model import entities
 from graph.model.entities import READABLE, SCOPE, Direction, Rel, readable_params, scope_params
 from resolvers.access import Access
@@ -62,7 +63,7 @@ async def list_connection(
 
     Counts only when ``totalCount`` is asked for (or ``last`` needs the end of the list). The
     rows are the viewer's row scope; filters, search and sort over protected fields follow
-    ``policy.plan_query`` (narrowed, ordered blind, compared on the grid cell, or refused), and
+    ``inference.plan_query`` (narrowed, ordered blind, compared on the grid cell, or refused), and
     a question about residents' PII is noted for the audit log with the rows it answered.
     """
     if sort == "DISTANCE" and "near" not in where:
@@ -143,7 +144,7 @@ async def related_connection(
 ) -> Any:
     """A window of the entities related to ``key``, batched with its siblings' (one round trip),
     holding the rows the viewer may see, in the child family's default order read blind where
-    its value is hidden (``policy.plan_query``: a community's residents are not in name order
+    its value is hidden (``inference.plan_query``: a community's residents are not in name order
     for a viewer who may not read their names)."""
     child = rel.end if direction == "out" else rel.start
     access = info.context.access

@@ -7,7 +7,7 @@ import math
 from enum import Enum
 from typing import Any
 
-from access import policy
+from access import inference
 from graph.model.entities import readable_params
 from schema.errors import BadUserInput
 from schema.inputs import MAX_RADIUS_METERS, NearInput
@@ -20,14 +20,14 @@ def guarded_near(
     """The parameters of ``graph.filters.GUARDED_NEAR`` for a viewer who may read the points of
     the rows ``exact`` names — ids, and the social worker covering where they are (None: every
     row); the others are compared on their grid cell with the radius raised to
-    ``policy.NEAR_FLOOR_METERS``."""
-    floor = max(near["near_radius"], policy.NEAR_FLOOR_METERS)
+    ``inference.NEAR_FLOOR_METERS``."""
+    floor = max(near["near_radius"], inference.NEAR_FLOOR_METERS)
     return {
         **near,
         **readable_params("near", *(exact or (None, None))),
-        "near_grid": policy.GRID_DEGREES,
+        "near_grid": inference.GRID_DEGREES,
         "near_floor": floor,
-        "near_reach": floor + policy.CELL_REACH_METERS,
+        "near_reach": floor + inference.CELL_REACH_METERS,
     }
 
 

@@ -1,4 +1,5 @@
-"""Network analysis: arguments checked, graph answers made into network objects under the rules.
+"""Network analysis: arguments checked, graph answers made into what the viewer may see (plain
+objects, below; the GraphQL types in ``schema.network`` build themselves from them).
 
 Every node of every answer passes through :func:`_present`: a row the viewer may not see is left
 out (with its edges), and a resident's display name is their name only where the viewer's view
@@ -14,36 +15,110 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
-import statistics as stats
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 
-from access import policy
+from access import inference, policy
+from domain import network as rules
+from domain.network import Shown
 from graph.engine.labels import RELATIONSHIP_TYPES
 from graph.queries import collaboration as collab
 from graph.queries import gaps, network
 from graph.queries import statistics as figures
 from graph.queries.network import NetEdge, NetNode, Withheld
-from resolvers.entities import entity, entity_list  # noqa: F401 - the schema's loaders
-from schema.base import yuan
-from schema.context import Info
 from schema.errors import BadUserInput, NotFound
-from schema.relay import from_global_id, to_global_id
+from schema.relay import from_global_id
 
-RESIDENT = "服务对象"
+if TYPE_CHECKING:  # annotations only
+    from schema.context import Info
+
+
 MAX_TIES_ORGS = 5_000
 EXACT_BETWEENNESS_UP_TO = 400  # organizations; above it, betweenness is sampled
 BETWEENNESS_SAMPLE = 200
 MAX_FUNDS = 200
 
 
-def _types() -> Any:
-    from schema import network as types  # noqa: PLC0415 - the schema module imports this one
+# --- what the viewer gets -----------------------------------------------------------------------
 
-    return types
+
+@dataclass(frozen=True)
+class Piece:
+    """Nodes and the edges among them (a neighbourhood, or a path when ``found``)."""
+
+    nodes: list[Shown]
+    edges: list[NetEdge]  # with both ends' labels
+    truncated: bool
+    found: bool = True
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """An organization in the collaboration graph."""
+
+    node: Shown
+    kind: str
+    degree: int
+    weight: int
+    betweenness: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class Collaboration:
+    organizations: list[Ranked]
+    ties: list[collab.TieRow]
+    isolated: int
+    approximate: bool
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class Step:
+    """Money moving one step (``kind``: DONATION, GRANT, RUN, TARGET)."""
+
+    kind: str
+    source: Shown
+    target: Shown
+    amount_fen: int
+    count: int
+
+
+@dataclass(frozen=True)
+class FundFlows:
+    funds: list[Shown]
+    flows: list[Step]
+    donated_fen: int
+    granted_fen: int
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class Incubation:
+    node: Shown
+    found: collab.Incubated
+
+
+@dataclass(frozen=True)
+class CoverageGaps:
+    survey: gaps.Survey
+    subject: str
+    volunteers_considered: int
+    radius_meters: int
+    min_candidates: int
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where figures are read: a district, a community, or everywhere (``communities`` None)."""
+
+    district: str | None
+    community: str | None
+    communities: list[str] | None
 
 
 def _between(value: int, name: str, low: int, high: int) -> int:
@@ -91,15 +166,14 @@ def _withheld(info: Info) -> Withheld:
     return Withheld(frozenset(policy.PERSONAL_TIES), admit)
 
 
-async def _present(info: Info, nodes: Sequence[NetNode]) -> list[Any]:
-    """NetworkNode objects, residents' names and the free text of records about them withheld
+async def _present(info: Info, nodes: Sequence[NetNode]) -> list[Shown]:
+    """The nodes as shown, residents' names and the free text of records about them withheld
     where the viewer may not read them (``policy.in_analysis``)."""
     access = info.context.access
     # Records about residents whose display name is one of their properties (not their id).
     about = [n for n in nodes if n.label in policy.ABOUT_RESIDENTS and n.name != n.key]
     views = await asyncio.gather(*(access.view(n.label, n.key) for n in about))
     seen_as = {(n.label, n.key): v for n, v in zip(about, views, strict=True)}
-    node_type = _types().NetworkNode
     out = []
     for n in nodes:
         name, withheld = n.name, False
@@ -108,32 +182,18 @@ async def _present(info: Info, nodes: Sequence[NetNode]) -> list[Any]:
             pass  # a public entity, or a record shown by its id
         elif policy.in_analysis(n.label, n.shown or "name", view):
             access.read(n.label, n.key, n.shown or "name")
-        elif n.label == "Resident":
-            band = policy.age_band(n.birth_year)
-            name, withheld = (f"{RESIDENT} · {band}" if band else RESIDENT), True
         else:
-            name, withheld = n.key, True
-        out.append(
-            node_type(
-                id=to_global_id(n.label, n.key),
-                key=n.key,
-                label=_types().NetworkLabel[n.label],
-                name=name,
-                name_withheld=withheld,
-            )
-        )
+            name, withheld = rules.stand_in(n.label, n.key, n.birth_year), True
+        out.append(Shown(n.label, n.key, name, withheld))
     return out
 
 
-def _edge(edge: NetEdge, labels: dict[str, str]) -> Any:
-    types = _types()
-    return types.NetworkEdge(
-        type=types.RelationshipType[edge.type],
-        source=to_global_id(labels[edge.source], edge.source),
-        target=to_global_id(labels[edge.target], edge.target),
-        properties={k: (v if isinstance(v, int | float | str | bool) else str(v))
-                    for k, v in edge.props.items()},
-    )  # fmt: skip
+def _labelled(edges: Iterable[NetEdge], labels: dict[str, str]) -> list[NetEdge]:
+    """The edges with both ends' labels (global ids are made of them)."""
+    return [
+        dataclasses.replace(e, source_label=labels[e.source], target_label=labels[e.target])
+        for e in edges
+    ]
 
 
 async def _start(info: Info, global_id: str) -> NetNode:
@@ -157,7 +217,7 @@ async def neighborhood(
     labels: Sequence[Any] | None,
     relationship_types: Sequence[Any] | None,
     limit: int,
-) -> Any:
+) -> Piece:
     _between(depth, "depth", 1, network.MAX_DEPTH)
     _between(limit, "limit", 1, network.MAX_NODES)
     root = await _start(info, global_id)
@@ -171,19 +231,12 @@ async def neighborhood(
         limit=limit,
         withheld=_withheld(info),
     )
-    return await _subgraph(info, sub.nodes, sub.edges, sub.truncated, _types().Subgraph)
-
-
-async def _subgraph(
-    info: Info, nodes: Sequence[NetNode], edges: Sequence[NetEdge], truncated: bool, cls: type
-) -> Any:
-    visible = await _visible(info, nodes)
-    kept = [e for e in edges if e.source in visible and e.target in visible]
-    labels = {key: n.label for key, n in visible.items()}
-    return cls(
+    visible = await _visible(info, sub.nodes)
+    kept = [e for e in sub.edges if e.source in visible and e.target in visible]
+    return Piece(
         nodes=await _present(info, list(visible.values())),
-        edges=[_edge(e, labels) for e in kept],
-        truncated=truncated or len(visible) < len(nodes),
+        edges=_labelled(kept, {key: n.label for key, n in visible.items()}),
+        truncated=sub.truncated or len(visible) < len(sub.nodes),
     )
 
 
@@ -193,7 +246,7 @@ async def shortest_connection(
     to_id: str,
     max_depth: int,
     relationship_types: Sequence[Any] | None,
-) -> Any:
+) -> Piece:
     _between(max_depth, "maxDepth", 1, network.MAX_CONNECTION_DEPTH)
     start, goal = await _start(info, from_id), await _start(info, to_id)
     types = _names(relationship_types, network.CONNECTION_TYPES)
@@ -206,17 +259,13 @@ async def shortest_connection(
         labels=network.NETWORK_LABELS,
         withheld=_withheld(info),
     )
-    cls = _types().NetworkPath
     visible = await _visible(info, path)
     if not path or len(visible) < len(path):
         # A path through something the viewer may not see is not shown at all.
-        return cls(found=False, length=None, nodes=[], edges=[], truncated=truncated)
-    labels = {n.key: n.label for n in path}
-    return cls(
-        found=True,
-        length=len(edges),
+        return Piece(nodes=[], edges=[], truncated=truncated, found=False)
+    return Piece(
         nodes=await _present(info, path),
-        edges=[_edge(e, labels) for e in edges],
+        edges=_labelled(edges, {n.key: n.label for n in path}),
         truncated=truncated,
     )
 
@@ -232,7 +281,7 @@ def _rank(graph: nx.Graph, size: int) -> tuple[dict[str, float], bool]:
 
 async def collaboration(
     info: Info, district_id: str | None, kinds: Sequence[Any] | None, limit: int
-) -> Any:
+) -> Collaboration:
     _between(limit, "limit", 1, MAX_TIES_ORGS)
     district = _key(district_id, "District")
     chosen = [collab.Tie(k.value) for k in kinds] if kinds else list(collab.Tie)
@@ -258,10 +307,9 @@ async def collaboration(
     )[:limit]
     shown = {o.key for o in order}
     nodes = await _present(info, [NetNode(o.key, "Organization", o.name) for o in order])
-    types = _types()
-    return types.Collaboration(
+    return Collaboration(
         organizations=[
-            types.Collaborator(
+            Ranked(
                 node=node,
                 kind=o.kind,
                 degree=graph.degree[o.key],
@@ -271,16 +319,7 @@ async def collaboration(
             )
             for i, (o, node) in enumerate(zip(order, nodes, strict=True))
         ],
-        ties=[
-            types.CollaborationTie(
-                kind=types.TieKind(t.kind),
-                source=to_global_id("Organization", t.a),
-                target=to_global_id("Organization", t.b),
-                weight=t.weight,
-            )
-            for t in rows
-            if t.a in shown and t.b in shown
-        ],
+        ties=[t for t in rows if t.a in shown and t.b in shown],
         isolated=sum(1 for o in orgs if graph.degree[o.key] == 0),
         approximate=approximate,
         truncated=truncated,
@@ -292,7 +331,7 @@ async def collaboration(
 
 async def fund_flows(
     info: Info, fund_ids: Sequence[str] | None, district_id: str | None, kind: Any
-) -> Any:
+) -> FundFlows:
     keys = [from_global_id(f, expect="Fund")[1] for f in fund_ids or ()]
     if fund_ids is not None and not keys:
         raise BadUserInput("`fundIds`, when given, must name at least one fund.")
@@ -325,47 +364,29 @@ async def fund_flows(
         for runner in g.runners:
             share = g.amount_fen // len(g.runners)
             steps.append(("RUN", project, node("Organization", runner.key, runner.name), share, 1))
-        for i, place in enumerate(g.communities):
-            share, rest = divmod(g.amount_fen, len(g.communities))
-            amount = share + (rest if i == 0 else 0)
+        shares = rules.shares(g.amount_fen, len(g.communities)) if g.communities else []
+        for place, amount in zip(g.communities, shares, strict=True):
             steps.append(("TARGET", project, node("Community", place.key, place.name), amount, 1))
     presented = dict(zip(nodes, await _present(info, list(nodes.values())), strict=True))
-    types = _types()
-    return types.FundFlows(
+    return FundFlows(
         funds=[presented[("Fund", f.key)] for f in funds],
         flows=[
-            types.Flow(
-                kind=types.FlowKind[kind_],
-                source=presented[src],
-                target=presented[dst],
-                amount=yuan(amount),
-                count=count,
-            )
+            Step(kind_, presented[src], presented[dst], amount, count)
             for kind_, src, dst, amount, count in steps
         ],
-        donated=yuan(sum(d.amount_fen for d in donations)),
-        granted=yuan(sum(g.amount_fen for g in grants)),
+        donated_fen=sum(d.amount_fen for d in donations),
+        granted_fen=sum(g.amount_fen for g in grants),
         truncated=truncated,
     )
 
 
-async def incubation_tree(info: Info, hub_id: str, depth: int) -> list[Any]:
+async def incubation_tree(info: Info, hub_id: str, depth: int) -> list[Incubation]:
     _between(depth, "depth", 1, 5)
     hub = _key(hub_id, "Organization")
     assert hub is not None
     found = await collab.incubation_tree(info.context.store, hub, depth)
     nodes = await _present(info, [NetNode(i.key, "Organization", i.name) for i in found])
-    types = _types()
-    return [
-        types.Incubation(
-            node=node,
-            parent=to_global_id("Organization", i.parent),
-            stage=i.stage,
-            since=i.since,
-            depth=i.depth,
-        )
-        for i, node in zip(found, nodes, strict=True)
-    ]
+    return [Incubation(node, i) for i, node in zip(found, nodes, strict=True)]
 
 
 # --- gaps and figures ---------------------------------------------------------------------------
@@ -381,15 +402,15 @@ _Placed = TypeVar("_Placed", gaps.Subject, gaps.Supply)  # a point the survey me
 
 
 def _on_cells(label: str, items: Sequence[_Placed], views: Sequence[policy.View]) -> list[_Placed]:
-    """Each point as the viewer may place it (``policy.point_readable`` for ``label``): exact,
+    """Each point as the viewer may place it (``inference.point_readable`` for ``label``): exact,
     or the centre of its ~500 m cell. Otherwise ``radiusMeters`` (1 m steps) and the counts it
     changes would measure the way from a door to a volunteer's home."""
     out = []
     for item, seen_as in zip(items, views, strict=True):
-        if policy.point_readable(label, seen_as):
+        if inference.point_readable(label, seen_as):
             out.append(item)
         else:
-            latitude, longitude = policy.coarse(item.latitude, item.longitude)
+            latitude, longitude = inference.coarse(item.latitude, item.longitude)
             out.append(dataclasses.replace(item, latitude=latitude, longitude=longitude))
     return out
 
@@ -421,7 +442,7 @@ async def coverage_gaps(
     tags: Sequence[str] | None,
     radius_meters: int,
     min_candidates: int,
-) -> Any:
+) -> CoverageGaps:
     district, community = _scope(district_id, community_id)
     category = _key(category_id, "ServiceCategory")
     _between(radius_meters, "radiusMeters", 1, 50_000)
@@ -441,7 +462,7 @@ async def coverage_gaps(
         )
     subjects = await _placed(info, "Resident" if subject == "RESIDENTS" else "Need", subjects)
     # Read a cell's reach wider: a base whose cell's centre is in reach may itself lie beyond.
-    supply = await gaps.supply(store, subjects, radius_meters + policy.CELL_REACH_METERS)
+    supply = await gaps.supply(store, subjects, radius_meters + inference.CELL_REACH_METERS)
     supply = await _bases(info, supply)
     taxonomy = await gaps.taxonomy(store)
     # CPU work on tens of thousands of subjects: off the event loop, so other requests go on.
@@ -451,72 +472,18 @@ async def coverage_gaps(
             min_candidates=min_candidates, truncated=truncated,
         )
     )  # fmt: skip
-    types = _types()
-    return types.CoverageGaps(
-        groups=[
-            types.GapGroup(
-                community_key=g.community,
-                category_key=g.category,
-                short_keys=g.short_keys if subject == "NEEDS" else [],
-                community_name=g.community_name,
-                category_name=g.category_name,
-                subjects=g.subjects,
-                short=g.short,
-                uncovered=g.uncovered,
-                median_candidates=float(stats.median(g.candidates)),
-            )
-            for g in survey.groups
-        ],
-        subjects=survey.subjects,
-        short=sum(g.short for g in survey.groups),
-        volunteers_considered=len(supply),
-        radius_meters=radius_meters,
-        min_candidates=min_candidates,
-        truncated=survey.truncated,
-    )
+    return CoverageGaps(survey, subject, len(supply), radius_meters, min_candidates)
 
 
-async def statistics(info: Info, district_id: str | None, community_id: str | None) -> Any:
+async def statistics(info: Info, district_id: str | None, community_id: str | None) -> Scope:
     district, community = _scope(district_id, community_id)
     communities = await figures.scope(info.context.store, district, community)
     if communities == [] and (district or community):
         raise NotFound("There is no such district or community.")
-    return _types().Statistics(
-        district_key=district, community_key=community, communities=communities
-    )
+    return Scope(district, community, communities)
 
 
-async def stat(info: Info, source: Any, name: str) -> Any:
-    """One figure of a :class:`Statistics` (each field reads only what it shows)."""
-    found = await getattr(figures, name)(info.context.store, source.communities)
-    types = _types()
-    if name in {"residents_by_tag", "volunteers_by_star", "needs_by_status"}:
-        return [types.KeyCount(key=c.key, count=c.count) for c in found]
-    if name == "hours":
-        return [
-            types.MonthHours(
-                month=h.month,
-                category_key=h.category,
-                category_name=h.category_name,
-                hours=round(h.minutes / 60, 2),
-                verified_hours=round(h.verified_minutes / 60, 2),
-                records=h.records,
-            )
-            for h in found
-        ]
-    if name == "granted":
-        return types.Granted(amount=yuan(found.amount_fen), grants=found.grants,
-                             projects=found.projects)  # fmt: skip
-    if name == "balance":
-        return [
-            types.SupplyDemand(
-                category_key=b.category,
-                category_name=b.category_name,
-                supply_slots=b.supply_slots,
-                volunteers=b.volunteers,
-                demand_slots=b.demand_slots,
-                needs=b.needs,
-            )
-            for b in found
-        ]
-    return found
+async def stat(info: Info, communities: list[str] | None, name: str) -> Any:
+    """One figure for the scope's ``communities`` (each field of the statistics reads only what
+    it shows): the graph's answer as it is."""
+    return await getattr(figures, name)(info.context.store, communities)

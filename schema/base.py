@@ -27,6 +27,7 @@ import strawberry
 from strawberry.types.base import StrawberryList, StrawberryOptional
 from strawberry.types.enum import StrawberryEnumDefinition
 
+from domain.money import yuan
 from graph.model.entities import Point, camel
 from schema.errors import BadUserInput
 from schema.relay import to_global_id
@@ -129,10 +130,6 @@ def entity(label: str) -> Callable[[type[T]], type[T]]:
         return cls
 
     return register
-
-
-def yuan(fen: int | None) -> Decimal | None:
-    return None if fen is None else (Decimal(int(fen)) / 100).quantize(Decimal("0.01"))
 
 
 def _coerce(field_type: Any, value: Any) -> Any:

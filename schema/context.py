@@ -8,7 +8,6 @@ neither batching nor access decisions ever leak between requests).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from strawberry.types import Info as StrawberryInfo
@@ -16,10 +15,8 @@ from strawberry.types import Info as StrawberryInfo
 from access.tokens import ANONYMOUS, Viewer
 from config import Settings
 from graph.engine.store import GraphStore
-
-if TYPE_CHECKING:
-    from resolvers.access import Access
-    from resolvers.loaders import Loaders
+from resolvers.access import Access
+from resolvers.loaders import Loaders
 
 
 @dataclass
@@ -32,9 +29,6 @@ class Context:
     access: Access = field(init=False)
 
     def __post_init__(self) -> None:
-        from resolvers.access import Access  # noqa: PLC0415 - resolvers import schema types
-        from resolvers.loaders import Loaders  # noqa: PLC0415
-
         self.loaders = Loaders(self.store)
         self.access = Access(self.viewer, self.store, self.loaders)
 

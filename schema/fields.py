@@ -86,6 +86,20 @@ def one(rel: Rel, direction: Direction, returns: Any, description: str) -> Any:
     return strawberry.field(resolver=resolver, description=description)
 
 
+def keyed(label: str, attr: str, returns: Any, description: str, *, many: bool = False) -> Any:
+    """The entity (``many``: the entities) whose graph id a result holds in ``attr`` — a
+    candidate's volunteer, a gap's community — read like any other (loaders, field rules)."""
+
+    async def resolver(root: Any, info: strawberry.Info) -> Any:
+        key = getattr(root, attr)
+        if many:
+            return await resolve.entity_list(info, label, key)
+        return None if key is None else await resolve.entity(info, label, key)
+
+    resolver.__annotations__["return"] = returns
+    return strawberry.field(resolver=resolver, description=description)
+
+
 SEARCH = Annotated[
     str | None,
     strawberry.argument(

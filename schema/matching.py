@@ -8,17 +8,23 @@ No ``from __future__ import annotations`` here: the lazy references to other mod
 quoted names inside ``Annotated``, which strawberry resolves itself.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
 import strawberry
 
-from access import policy
+from access import inference
+from domain import matching as rules
+from domain.money import yuan
+from graph.model.taxonomy import Skill
+from graph.queries import matching
 from resolvers import matching as resolve
+from schema.base import to_node
 from schema.enums import WeeklySlot
 from schema.errors import Forbidden
+from schema.fields import keyed, lazy
 
 PEOPLE = "schema.people"
 ORGS = "schema.organizations"
@@ -26,51 +32,32 @@ SERVICES = "schema.services"
 TAXONOMY = "schema.taxonomy"
 
 
-@strawberry.enum(description="Why something was offered for a need.")
-class ReasonKind(Enum):
-    SKILL = strawberry.enum_value("SKILL", description="Has the skill the need requires.")
-    NARROWER_SKILL = strawberry.enum_value(
-        "NARROWER_SKILL", description="Has a narrower skill (中医义诊 for 义诊)."
-    )
-    CATEGORY_SKILL = strawberry.enum_value(
-        "CATEGORY_SKILL", description="Has a skill of the need's category (no skill was named)."
-    )
-    DISTANCE = strawberry.enum_value("DISTANCE", description="How near (就近原则).")
-    AVAILABILITY = strawberry.enum_value("AVAILABILITY", description="Free in the need's slots.")
-    CONTINUITY = strawberry.enum_value(
-        "CONTINUITY", description="Already serves, or has served, this resident."
-    )
-    EXPERIENCE = strawberry.enum_value(
-        "EXPERIENCE", description="Verified hours in the need's category."
-    )
-    STAR_LEVEL = strawberry.enum_value("STAR_LEVEL", description="Star level (星级).")
-    LANGUAGE = strawberry.enum_value("LANGUAGE", description="Speaks the resident's language.")
-    CASE_MANAGER = strawberry.enum_value(
-        "CASE_MANAGER", description="The resident's case manager (个案负责社工)."
-    )
-    COVERS_COMMUNITY = strawberry.enum_value(
-        "COVERS_COMMUNITY", description="Covers the resident's community."
-    )
-    CATEGORY = strawberry.enum_value("CATEGORY", description="Works in the need's category.")
-    SERVES_COMMUNITY = strawberry.enum_value(
-        "SERVES_COMMUNITY", description="Serves the resident's community."
-    )
-    SCOPE = strawberry.enum_value("SCOPE", description="Its scope covers the community.")
-    BALANCE = strawberry.enum_value("BALANCE", description="Has money left.")
-    DOMAIN = strawberry.enum_value("DOMAIN", description="Expert in a relevant domain.")
-    ADVISES_AREA = strawberry.enum_value(
-        "ADVISES_AREA", description="Their think tank advises this district."
-    )
-    REMAINING = strawberry.enum_value("REMAINING", description="Some of it is still on offer.")
+def slots(values: Iterable[str]) -> list[WeeklySlot]:
+    return [WeeklySlot(s) for s in values]
+
+
+ReasonKind = strawberry.enum(
+    Enum(
+        "ReasonKind",
+        {k.name: strawberry.enum_value(k.name, description=k.value) for k in rules.ReasonKind},
+    ),
+    description="Why something was offered for a need.",
+)
 
 
 @strawberry.type(description="One reason an item is offered.")
 class Reason:
-    kind: ReasonKind = strawberry.field(description="What kind of reason.")
+    kind: ReasonKind = strawberry.field(description="What kind of reason.")  # type: ignore[valid-type]
     message: str = strawberry.field(description="The reason in words.")
     points: float | None = strawberry.field(
         description="Points it added to a volunteer's score (null where nothing is scored)."
     )
+
+    @classmethod
+    def each(cls, reasons: Iterable[rules.Reason]) -> list["Reason"]:
+        return [
+            cls(kind=ReasonKind[r.kind.name], message=r.message, points=r.points) for r in reasons
+        ]
 
 
 @strawberry.type(description="A band of distances (docs/ACCESS.md, distances).")
@@ -82,24 +69,14 @@ class DistanceBand:
 
     @strawberry.field(description="The band in words, e.g. 500 m–1 km.")
     def label(self) -> str:
-        return policy.DistanceBand(self.at_least_meters, self.under_meters).label
-
-
-@dataclass(frozen=True)
-class Distance:
-    """A distance as the viewer may know it: ``meters`` when they may read both ends, else only
-    its ``band`` (and why the metres are ``withheld``)."""
-
-    meters: int | None
-    withheld: str | None
-    band: DistanceBand
+        return inference.DistanceBand(self.at_least_meters, self.under_meters).label
 
 
 @strawberry.type
 class Measured:
     """A distance from the resident's home, exact only where the viewer may read both ends."""
 
-    distance: strawberry.Private[Distance]
+    distance: strawberry.Private[rules.Distance]
 
     @strawberry.field(
         description="Metres from the resident's home; null (FORBIDDEN) when you may not read "
@@ -112,18 +89,27 @@ class Measured:
 
     @strawberry.field(description="The band the distance falls in (always given).")
     def distance_band(self) -> DistanceBand:
-        return self.distance.band
+        band = self.distance.band
+        return DistanceBand(at_least_meters=band.at_least, under_meters=band.under)
 
 
 @strawberry.type(description="How a volunteer's skill meets what the need requires.")
 class SkillMatch:
-    skill: Annotated["Skill", strawberry.lazy(TAXONOMY)] = strawberry.field(  # noqa: F821
+    skill: Annotated["Skill", strawberry.lazy(TAXONOMY)] = strawberry.field(
         description="The volunteer's skill."
     )
-    required: Annotated["Skill", strawberry.lazy(TAXONOMY)] = strawberry.field(  # noqa: F821
+    required: Annotated["Skill", strawberry.lazy(TAXONOMY)] = strawberry.field(
         description="The skill the need requires (or a skill of its category)."
     )
     direct: bool = strawberry.field(description="False when a narrower skill satisfies it.")
+
+    @classmethod
+    def from_result(cls, m: matching.SkillMatch) -> "SkillMatch":
+        return cls(
+            skill=to_node("Skill", Skill(m.skill, m.skill_name)),
+            required=to_node("Skill", Skill(m.required, m.required_name)),
+            direct=m.direct,
+        )
 
 
 @strawberry.type(description="A volunteer able to serve a need, with why and how well.")
@@ -137,17 +123,29 @@ class Candidate(Measured):
     matched_skills: list[SkillMatch] = strawberry.field(description="Skills that qualify them.")
     reasons: list[Reason] = strawberry.field(description="Why they are offered, with points.")
 
-    @strawberry.field(description="The volunteer.")
-    async def volunteer(
-        self, info: strawberry.Info
-    ) -> Annotated["Volunteer", strawberry.lazy(PEOPLE)]:  # noqa: F821
-        return await resolve.entity(info, "Volunteer", self.volunteer_key)
+    @classmethod
+    def from_result(
+        cls, context: matching.NeedContext, c: matching.Candidate, withheld: str
+    ) -> "Candidate":
+        return cls(
+            volunteer_key=c.volunteer,
+            team_keys=c.teams,
+            distance=rules.distance(c.distance_meters, c.exact, withheld),
+            score=c.score,
+            free_slots=slots(c.free_slots),
+            matched_skills=[SkillMatch.from_result(m) for m in c.matches],
+            reasons=Reason.each(rules.candidate_reasons(context, c)),
+        )
 
-    @strawberry.field(description="Teams they belong to (义工队).")
-    async def teams(
-        self, info: strawberry.Info
-    ) -> list[Annotated["Organization", strawberry.lazy(ORGS)]]:  # noqa: F821
-        return await resolve.entity_list(info, "Organization", self.team_keys)
+    volunteer = keyed("Volunteer", "volunteer_key", lazy("Volunteer", PEOPLE), "The volunteer.")
+
+    teams = keyed(
+        "Organization",
+        "team_keys",
+        list[lazy("Organization", ORGS)],
+        "Teams they belong to (义工队).",
+        many=True,
+    )
 
 
 @strawberry.type(description="A volunteer in a proposal and the slots they would take.")
@@ -155,11 +153,7 @@ class ProposedMember:
     volunteer_key: strawberry.Private[str]
     slots: list[WeeklySlot] = strawberry.field(description="Slots they would take.")
 
-    @strawberry.field(description="The volunteer.")
-    async def volunteer(
-        self, info: strawberry.Info
-    ) -> Annotated["Volunteer", strawberry.lazy(PEOPLE)]:  # noqa: F821
-        return await resolve.entity(info, "Volunteer", self.volunteer_key)
+    volunteer = keyed("Volunteer", "volunteer_key", lazy("Volunteer", PEOPLE), "The volunteer.")
 
 
 @strawberry.type(description="How many volunteers a slot still lacks.")
@@ -178,13 +172,26 @@ class TeamProposal:
     complete: bool = strawberry.field(description="Every slot has its headcount.")
     shortfall: list[SlotShortfall] = strawberry.field(description="What is still missing.")
 
-    @strawberry.field(description="The team all members belong to, if one team covers it.")
-    async def team(
-        self, info: strawberry.Info
-    ) -> Annotated["Organization", strawberry.lazy(ORGS)] | None:  # noqa: F821
-        if self.team_key is None:
-            return None
-        return await resolve.entity(info, "Organization", self.team_key)
+    @classmethod
+    def from_result(cls, proposal: matching.Proposal) -> "TeamProposal":
+        return cls(
+            team_key=proposal.team,
+            members=[
+                ProposedMember(volunteer_key=m.volunteer, slots=slots(m.slots))
+                for m in proposal.members
+            ],
+            complete=proposal.complete,
+            shortfall=[
+                SlotShortfall(slot=WeeklySlot(s), missing=n) for s, n in proposal.shortfall.items()
+            ],
+        )
+
+    team = keyed(
+        "Organization",
+        "team_key",
+        lazy("Organization", ORGS) | None,
+        "The team all members belong to, if one team covers it.",
+    )
 
 
 @strawberry.type(description="Volunteers able to serve a need, ranked (供需配对).")
@@ -196,9 +203,21 @@ class Matching:
     candidates: list[Candidate] = strawberry.field(description="Eligible volunteers, best first.")
     proposal: TeamProposal = strawberry.field(description="A set covering the whole need.")
 
-    @strawberry.field(description="The need.")
-    async def need(self, info: strawberry.Info) -> Annotated["Need", strawberry.lazy(SERVICES)]:  # noqa: F821
-        return await resolve.entity(info, "Need", self.need_key)
+    @classmethod
+    def from_result(cls, found: rules.Found) -> "Matching":
+        result = found.result
+        return cls(
+            need_key=result.context.need,
+            radius_meters=result.radius_meters,
+            slots=slots(result.slots),
+            headcount=result.context.headcount,
+            candidates=[
+                Candidate.from_result(result.context, c, found.withheld) for c in result.candidates
+            ],
+            proposal=TeamProposal.from_result(result.proposal),
+        )
+
+    need = keyed("Need", "need_key", lazy("Need", SERVICES), "The need.")
 
 
 @strawberry.type(description="A social worker for the need, and why.")
@@ -206,11 +225,7 @@ class LinkedSocialWorker:
     key: strawberry.Private[str]
     reasons: list[Reason] = strawberry.field(description="Why they are linked.")
 
-    @strawberry.field(description="The social worker.")
-    async def social_worker(
-        self, info: strawberry.Info
-    ) -> Annotated["SocialWorker", strawberry.lazy(PEOPLE)]:  # noqa: F821
-        return await resolve.entity(info, "SocialWorker", self.key)
+    social_worker = keyed("SocialWorker", "key", lazy("SocialWorker", PEOPLE), "The social worker.")
 
 
 @strawberry.type(description="An organization providing the need's category nearby, and why.")
@@ -218,11 +233,7 @@ class LinkedOrganization(Measured):
     key: strawberry.Private[str]
     reasons: list[Reason] = strawberry.field(description="Why it is linked.")
 
-    @strawberry.field(description="The organization.")
-    async def organization(
-        self, info: strawberry.Info
-    ) -> Annotated["Organization", strawberry.lazy(ORGS)]:  # noqa: F821
-        return await resolve.entity(info, "Organization", self.key)
+    organization = keyed("Organization", "key", lazy("Organization", ORGS), "The organization.")
 
 
 @strawberry.type(description="A fund that can pay for the need, and why.")
@@ -231,9 +242,7 @@ class LinkedFund:
     balance: Decimal = strawberry.field(description="Money left to grant, yuan (余额).")
     reasons: list[Reason] = strawberry.field(description="Why it is linked.")
 
-    @strawberry.field(description="The fund.")
-    async def fund(self, info: strawberry.Info) -> Annotated["Fund", strawberry.lazy(ORGS)]:  # noqa: F821
-        return await resolve.entity(info, "Fund", self.key)
+    fund = keyed("Fund", "key", lazy("Fund", ORGS), "The fund.")
 
 
 @strawberry.type(description="A think-tank expert for the need's domain, and why.")
@@ -241,9 +250,7 @@ class LinkedExpert:
     key: strawberry.Private[str]
     reasons: list[Reason] = strawberry.field(description="Why they are linked.")
 
-    @strawberry.field(description="The expert.")
-    async def expert(self, info: strawberry.Info) -> Annotated["Expert", strawberry.lazy(PEOPLE)]:  # noqa: F821
-        return await resolve.entity(info, "Expert", self.key)
+    expert = keyed("Expert", "key", lazy("Expert", PEOPLE), "The expert.")
 
 
 @strawberry.type(description="A charity resource on offer that fits the need, and why.")
@@ -252,9 +259,7 @@ class LinkedResource(Measured):
     remaining: int = strawberry.field(description="Still on offer, in its unit.")
     reasons: list[Reason] = strawberry.field(description="Why it is linked.")
 
-    @strawberry.field(description="The resource.")
-    async def resource(self, info: strawberry.Info) -> Annotated["Resource", strawberry.lazy(ORGS)]:  # noqa: F821
-        return await resolve.entity(info, "Resource", self.key)
+    resource = keyed("Resource", "key", lazy("Resource", ORGS), "The resource.")
 
 
 @strawberry.type(description="Everything that can help one need (资源链接, 五社联动).")
@@ -277,9 +282,55 @@ class ResourceLinks:
         description="Goods, venue time and service slots on offer (慈善资源)."
     )
 
-    @strawberry.field(description="The need.")
-    async def need(self, info: strawberry.Info) -> Annotated["Need", strawberry.lazy(SERVICES)]:  # noqa: F821
-        return await resolve.entity(info, "Need", self.need_key)
+    @classmethod
+    def from_result(cls, linked: rules.Linked) -> "ResourceLinks":
+        context, exact = linked.context, linked.home_exact
+        links = linked.links
+
+        def far(meters: float) -> rules.Distance:
+            return rules.distance(meters, exact, rules.HOME_WITHHELD)
+
+        return cls(
+            need_key=context.need,
+            volunteers=Matching.from_result(linked.volunteers),
+            social_workers=[
+                LinkedSocialWorker(
+                    key=w.id, reasons=Reason.each(rules.social_worker_reasons(context, w))
+                )
+                for w in links.social_workers
+            ],
+            organizations=[
+                LinkedOrganization(
+                    key=o.id,
+                    distance=far(o.distance_meters),
+                    reasons=Reason.each(rules.organization_reasons(context, o, exact)),
+                )
+                for o in linked.organizations
+            ],
+            funds=[
+                LinkedFund(
+                    key=f.id,
+                    balance=yuan(f.balance_fen),
+                    reasons=Reason.each(rules.fund_reasons(f)),
+                )
+                for f in links.funds
+            ],
+            experts=[
+                LinkedExpert(key=e.id, reasons=Reason.each(rules.expert_reasons(e)))
+                for e in links.experts
+            ],
+            resources=[
+                LinkedResource(
+                    key=r.id,
+                    remaining=r.remaining,
+                    distance=far(r.distance_meters),
+                    reasons=Reason.each(rules.resource_reasons(r, exact)),
+                )
+                for r in linked.resources
+            ],
+        )
+
+    need = keyed("Need", "need_key", lazy("Need", SERVICES), "The need.")
 
 
 @strawberry.type
@@ -306,7 +357,9 @@ class MatchingQuery:
         ] = None,
         first: Annotated[int, strawberry.argument(description="How many candidates (1–50).")] = 10,
     ) -> Matching:
-        return await resolve.who_can_serve(info, need_id, radius_meters, slot, first)
+        return Matching.from_result(
+            await resolve.who_can_serve(info, need_id, radius_meters, slot, first)
+        )
 
     @strawberry.field(
         description="Everything that can help a need, each item with its reasons: volunteers, "
@@ -325,4 +378,4 @@ class MatchingQuery:
             ),
         ] = None,
     ) -> ResourceLinks:
-        return await resolve.link_resources(info, need_id, radius_meters)
+        return ResourceLinks.from_result(await resolve.link_resources(info, need_id, radius_meters))

@@ -8,21 +8,26 @@ entity behind a node is one field away (``entity``), read under the usual field 
 No ``from __future__ import annotations`` here: strawberry resolves the lazy types itself.
 """
 
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from access.tokens import Role
+from domain import network as rules
+from domain.money import yuan
 from graph.engine.labels import RELATIONSHIP_TYPES
-from graph.queries.collaboration import Tie
-from graph.queries.network import NETWORK_LABELS
+from graph.queries.collaboration import Tie, TieRow
+from graph.queries.network import NETWORK_LABELS, NetEdge
+from resolvers import entities
 from resolvers import network as resolve
 from schema.enums import FundKind, VulnerabilityTag
+from schema.figures import CoverageGaps, GapSubject, Statistics
 from schema.permissions import roles
-from schema.relay import Node
+from schema.relay import Node, to_global_id
 
 PLACES = "schema.places"
 TAXONOMY = "schema.taxonomy"
@@ -123,14 +128,6 @@ TieKind = strawberry.enum(
 )  # fmt: skip
 
 
-@strawberry.enum(description="What a gap survey counts.")
-class GapSubject(Enum):
-    NEEDS = strawberry.enum_value("NEEDS", description="Active needs (开放、已匹配、服务中).")
-    RESIDENTS = strawberry.enum_value(
-        "RESIDENTS", description="Residents with a vulnerability tag (the service they may need)."
-    )
-
-
 @strawberry.enum(description="A step money takes.")
 class FlowKind(Enum):
     DONATION = strawberry.enum_value("DONATION", description="A donor into a fund (捐赠).")
@@ -158,7 +155,25 @@ class NetworkNode:
 
     @strawberry.field(description="The entity itself, under the usual field rules.")
     async def entity(self, info: strawberry.Info) -> Node | None:
-        return await resolve.entity(info, self.label.value, self.key)
+        return await entities.entity(info, self.label.value, self.key)
+
+    @classmethod
+    def from_result(cls, shown: rules.Shown) -> "NetworkNode":
+        return cls(
+            id=to_global_id(shown.label, shown.key),
+            key=shown.key,
+            label=NetworkLabel[shown.label],
+            name=shown.name,
+            name_withheld=shown.name_withheld,
+        )
+
+    @classmethod
+    def each(cls, shown: Iterable[rules.Shown]) -> list["NetworkNode"]:
+        return [cls.from_result(s) for s in shown]
+
+
+def _json(value: Any) -> Any:
+    return value if isinstance(value, int | float | str | bool) else str(value)
 
 
 @strawberry.type(description="One relationship in a network answer.")
@@ -170,6 +185,19 @@ class NetworkEdge:
         description="The relationship's properties (amounts in fen, dates as ISO text)."
     )
 
+    @classmethod
+    def each(cls, edges: Iterable[NetEdge]) -> list["NetworkEdge"]:
+        """The edges (each with both ends' labels), their properties as JSON values."""
+        return [
+            cls(
+                type=RelationshipType[e.type],
+                source=to_global_id(e.source_label, e.source),
+                target=to_global_id(e.target_label, e.target),
+                properties={k: _json(v) for k, v in e.props.items()},
+            )
+            for e in edges
+        ]
+
 
 @strawberry.type(description="A bounded piece of the graph.")
 class Subgraph:
@@ -178,6 +206,14 @@ class Subgraph:
     truncated: bool = strawberry.field(
         description="True when a limit cut the answer: there is more beyond it."
     )
+
+    @classmethod
+    def from_result(cls, piece: resolve.Piece) -> "Subgraph":
+        return cls(
+            nodes=NetworkNode.each(piece.nodes),
+            edges=NetworkEdge.each(piece.edges),
+            truncated=piece.truncated,
+        )
 
 
 @strawberry.type(description="How two entities are linked: one shortest path.")
@@ -190,6 +226,16 @@ class NetworkPath:
         description="True when the search hit its frontier cap: a path may exist that it did "
         "not reach."
     )
+
+    @classmethod
+    def from_result(cls, piece: resolve.Piece) -> "NetworkPath":
+        return cls(
+            found=piece.found,
+            length=len(piece.edges) if piece.found else None,
+            nodes=NetworkNode.each(piece.nodes),
+            edges=NetworkEdge.each(piece.edges),
+            truncated=piece.truncated,
+        )
 
 
 @strawberry.type(description="An organization in the collaboration graph, with its centrality.")
@@ -215,6 +261,15 @@ class CollaborationTie:
         description="How many: shared projects, referrals, shared volunteers, grants…"
     )
 
+    @classmethod
+    def from_result(cls, t: TieRow) -> "CollaborationTie":
+        return cls(
+            kind=TieKind(t.kind),
+            source=to_global_id("Organization", t.a),
+            target=to_global_id("Organization", t.b),
+            weight=t.weight,
+        )
+
 
 @strawberry.type(description="Which organizations work together (协作网络), hubs first.")
 class Collaboration:
@@ -230,6 +285,26 @@ class Collaboration:
         description="Betweenness estimated from a sample of sources (large scopes)."
     )
     truncated: bool = strawberry.field(description="More organizations ranked than the limit.")
+
+    @classmethod
+    def from_result(cls, found: resolve.Collaboration) -> "Collaboration":
+        return cls(
+            organizations=[
+                Collaborator(
+                    node=NetworkNode.from_result(o.node),
+                    kind=o.kind,
+                    degree=o.degree,
+                    weight=o.weight,
+                    betweenness=o.betweenness,
+                    rank=o.rank,
+                )
+                for o in found.organizations
+            ],
+            ties=[CollaborationTie.from_result(t) for t in found.ties],
+            isolated=found.isolated,
+            approximate=found.approximate,
+            truncated=found.truncated,
+        )
 
 
 @strawberry.type(description="Money moving one step.")
@@ -249,6 +324,25 @@ class FundFlows:
     granted: Decimal = strawberry.field(description="Total granted out, yuan.")
     truncated: bool = strawberry.field(description="More funds matched than the limit.")
 
+    @classmethod
+    def from_result(cls, found: resolve.FundFlows) -> "FundFlows":
+        return cls(
+            funds=NetworkNode.each(found.funds),
+            flows=[
+                Flow(
+                    kind=FlowKind[s.kind],
+                    source=NetworkNode.from_result(s.source),
+                    target=NetworkNode.from_result(s.target),
+                    amount=yuan(s.amount_fen),
+                    count=s.count,
+                )
+                for s in found.flows
+            ],
+            donated=yuan(found.donated_fen),
+            granted=yuan(found.granted_fen),
+            truncated=found.truncated,
+        )
+
 
 @strawberry.type(description="An organization a hub incubated, introduced or helped optimize.")
 class Incubation:
@@ -260,132 +354,16 @@ class Incubation:
     since: str | None = strawberry.field(description="Since (ISO date).")
     depth: int = strawberry.field(description="1 for the hub's own; 2 for theirs…")
 
-
-@strawberry.type(description="Subjects of one community and category, and how many are short.")
-class GapGroup:
-    community_key: strawberry.Private[str]
-    category_key: strawberry.Private[str]
-    short_keys: strawberry.Private[list[str]]
-    community_name: str = strawberry.field(description="Community name.")
-    category_name: str = strawberry.field(description="Service category name.")
-    subjects: int = strawberry.field(description="Needs (or residents) surveyed.")
-    short: int = strawberry.field(description="Of those, with fewer than `minCandidates`.")
-    uncovered: int = strawberry.field(description="Of those, with nobody in reach at all.")
-    median_candidates: float = strawberry.field(description="Median eligible volunteers each.")
-
-    @strawberry.field(description="The community.")
-    async def community(
-        self, info: strawberry.Info
-    ) -> Annotated["Community", strawberry.lazy(PLACES)] | None:  # noqa: F821
-        return await resolve.entity(info, "Community", self.community_key)
-
-    @strawberry.field(description="The category.")
-    async def category(
-        self, info: strawberry.Info
-    ) -> Annotated["ServiceCategory", strawberry.lazy(TAXONOMY)] | None:  # noqa: F821
-        return await resolve.entity(info, "ServiceCategory", self.category_key)
-
-    @strawberry.field(description="Up to 20 of the short needs (empty for residents).")
-    async def short_needs(
-        self, info: strawberry.Info
-    ) -> list[Annotated["Need", strawberry.lazy(SERVICES)]]:  # noqa: F821
-        return await resolve.entity_list(info, "Need", self.short_keys)
-
-
-@strawberry.type(description="Where the network is thin (服务缺口).")
-class CoverageGaps:
-    groups: list[GapGroup] = strawberry.field(
-        description="By community and category, the largest share short first."
-    )
-    subjects: int = strawberry.field(description="Needs (or residents) surveyed.")
-    short: int = strawberry.field(description="Of those, short of volunteers.")
-    volunteers_considered: int = strawberry.field(
-        description="Active volunteers under their load limit within reach of any subject."
-    )
-    radius_meters: int = strawberry.field(description="The radius used.")
-    min_candidates: int = strawberry.field(description="The minimum used.")
-    truncated: bool = strawberry.field(description="More subjects than one survey takes (50000).")
-
-
-@strawberry.type(description="A count under a key.")
-class KeyCount:
-    key: str = strawberry.field(description="The key (a tag, a star level, a status).")
-    count: int = strawberry.field(description="How many.")
-
-
-@strawberry.type(description="Hours served in one month and category.")
-class MonthHours:
-    month: str = strawberry.field(description="YYYY-MM.")
-    category_key: str = strawberry.field(description="Service category id.")
-    category_name: str = strawberry.field(description="Service category.")
-    hours: float = strawberry.field(description="Hours recorded.")
-    verified_hours: float = strawberry.field(description="Of those, verified (核实).")
-    records: int = strawberry.field(description="Service records.")
-
-
-@strawberry.type(description="Weekly volunteer-slots offered against those needed, per category.")
-class SupplyDemand:
-    category_key: str = strawberry.field(description="Top-level service category id.")
-    category_name: str = strawberry.field(description="Top-level service category.")
-    supply_slots: int = strawberry.field(
-        description="Active volunteers' weekly slots whose skills serve it."
-    )
-    volunteers: int = strawberry.field(description="Those volunteers.")
-    demand_slots: int = strawberry.field(
-        description="Active needs' weekly volunteer-slots (headcount × slots)."
-    )
-    needs: int = strawberry.field(description="Those needs.")
-
-
-@strawberry.type(description="Money granted to projects working in the scope.")
-class Granted:
-    amount: Decimal = strawberry.field(description="Yuan (元).")
-    grants: int = strawberry.field(description="Grants.")
-    projects: int = strawberry.field(description="Projects.")
-
-
-@strawberry.type(description="Figures for a community, a district or everywhere (统计).")
-class Statistics:
-    district_key: strawberry.Private[str | None]
-    community_key: strawberry.Private[str | None]
-    communities: strawberry.Private[list[str] | None]
-
-    @strawberry.field(description="Residents living there.")
-    async def residents(self, info: strawberry.Info) -> int:
-        return await resolve.stat(info, self, "residents")
-
-    @strawberry.field(description="Residents by vulnerability tag.")
-    async def residents_by_tag(self, info: strawberry.Info) -> list[KeyCount]:
-        return await resolve.stat(info, self, "residents_by_tag")
-
-    @strawberry.field(description="Volunteers serving there, by star level (0–5).")
-    async def volunteers_by_star(self, info: strawberry.Info) -> list[KeyCount]:
-        return await resolve.stat(info, self, "volunteers_by_star")
-
-    @strawberry.field(description="Hours served by month and category.")
-    async def hours_by_month(self, info: strawberry.Info) -> list[MonthHours]:
-        return await resolve.stat(info, self, "hours")
-
-    @strawberry.field(description="Needs by status (open, matched, in service, closed…).")
-    async def needs_by_status(self, info: strawberry.Info) -> list[KeyCount]:
-        return await resolve.stat(info, self, "needs_by_status")
-
-    @strawberry.field(
-        description="Median days from a need's report to its first service record (null "
-        "when no need there has been served yet)."
-    )
-    async def median_days_to_first_service(self, info: strawberry.Info) -> float | None:
-        return (await resolve.stat(info, self, "days_to_first_service"))[0]
-
-    @strawberry.field(description="Money granted to projects working there.")
-    async def granted(self, info: strawberry.Info) -> Granted:
-        return await resolve.stat(info, self, "granted")
-
-    @strawberry.field(
-        description="Supply against demand per top-level category, the largest shortfall first."
-    )
-    async def supply_demand(self, info: strawberry.Info) -> list[SupplyDemand]:
-        return await resolve.stat(info, self, "balance")
+    @classmethod
+    def from_result(cls, found: resolve.Incubation) -> "Incubation":
+        i = found.found
+        return cls(
+            node=NetworkNode.from_result(found.node),
+            parent=to_global_id("Organization", i.parent),
+            stage=i.stage,
+            since=i.since,
+            depth=i.depth,
+        )
 
 
 ANALYSIS = "Network analysis is for analysts, social workers and administrators."
@@ -417,7 +395,9 @@ class NetworkQuery:
             int, strawberry.argument(description="At most this many nodes, 1–500.")
         ] = 100,
     ) -> Subgraph:
-        return await resolve.neighborhood(info, id, depth, labels, relationship_types, limit)
+        return Subgraph.from_result(
+            await resolve.neighborhood(info, id, depth, labels, relationship_types, limit)
+        )
 
     @strawberry.field(
         extensions=roles(*ANALYSTS, reason=ANALYSIS),
@@ -436,7 +416,9 @@ class NetworkQuery:
             strawberry.argument(description="Links it may follow (default: working links)."),
         ] = None,
     ) -> NetworkPath:
-        return await resolve.shortest_connection(info, from_, to, max_depth, relationship_types)
+        return NetworkPath.from_result(
+            await resolve.shortest_connection(info, from_, to, max_depth, relationship_types)
+        )
 
     @strawberry.field(
         extensions=roles(*ANALYSTS, reason=ANALYSIS),
@@ -462,7 +444,9 @@ class NetworkQuery:
             ),
         ] = 1000,
     ) -> Collaboration:
-        return await resolve.collaboration(info, district_id, kinds, limit)
+        return Collaboration.from_result(
+            await resolve.collaboration(info, district_id, kinds, limit)
+        )
 
     @strawberry.field(
         extensions=roles(*ANALYSTS, reason=ANALYSIS),
@@ -483,7 +467,7 @@ class NetworkQuery:
             strawberry.argument(description="Funds of this kind."),
         ] = None,
     ) -> FundFlows:
-        return await resolve.fund_flows(info, fund_ids, district_id, kind)
+        return FundFlows.from_result(await resolve.fund_flows(info, fund_ids, district_id, kind))
 
     @strawberry.field(
         extensions=roles(*ANALYSTS, reason=ANALYSIS),
@@ -496,7 +480,9 @@ class NetworkQuery:
         hub_id: Annotated[strawberry.ID, strawberry.argument(description="The hub.")],
         depth: Annotated[int, strawberry.argument(description="Levels, 1–5.")] = 3,
     ) -> list[Incubation]:
-        return await resolve.incubation_tree(info, hub_id, depth)
+        return [
+            Incubation.from_result(i) for i in await resolve.incubation_tree(info, hub_id, depth)
+        ]
 
     @strawberry.field(
         extensions=roles(*ANALYSTS, reason=ANALYSIS),
@@ -532,9 +518,11 @@ class NetworkQuery:
             int, strawberry.argument(description="Fewer eligible volunteers than this is short.")
         ] = 2,
     ) -> CoverageGaps:
-        return await resolve.coverage_gaps(
-            info, district_id, community_id, category_id, subject.value,
-            [t.value for t in tags or ()], radius_meters, min_candidates,
+        return CoverageGaps.from_result(
+            await resolve.coverage_gaps(
+                info, district_id, community_id, category_id, subject.value,
+                [t.value for t in tags or ()], radius_meters, min_candidates,
+            )
         )  # fmt: skip
 
     @strawberry.field(
@@ -551,4 +539,4 @@ class NetworkQuery:
             strawberry.ID | None, strawberry.argument(description="…or one community.")
         ] = None,
     ) -> Statistics:
-        return await resolve.statistics(info, district_id, community_id)
+        return Statistics.from_result(await resolve.statistics(info, district_id, community_id))

@@ -12,7 +12,7 @@ from enum import Enum
 
 import strawberry
 
-from access import policy
+from access import inference
 from graph.model import people as graph
 from graph.model import services as services_graph
 from resolvers import people as resolve
@@ -80,7 +80,7 @@ class Resident(Node):
         "the age."
     )
     def age_band(self) -> str | None:
-        return policy.age_band(self.birth_year)
+        return inference.age_band(self.birth_year)
 
     @strawberry.field(
         description="The centre of the ~500 m grid cell of their home (大致位置): enough for a "
@@ -89,7 +89,7 @@ class Resident(Node):
     def approximate_location(self) -> Location | None:
         if self.location is None:
             return None
-        latitude, longitude = policy.coarse(self.location.latitude, self.location.longitude)
+        latitude, longitude = inference.coarse(self.location.latitude, self.location.longitude)
         return Location(latitude=latitude, longitude=longitude)
 
     community = one(

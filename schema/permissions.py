@@ -4,7 +4,7 @@
   it to every such field of every entity type when the schema is built, so a field can't be
   declared and forgotten (a guard test checks the table against the schema).
 - :class:`MayAct` guards each mutation: it reads what the mutation acts on (the need's community,
-  the resource's owner…) and asks ``policy.decide``; every attempt, allowed or not, is noted
+  the resource's owner…) and asks ``acts.decide``; every attempt, allowed or not, is noted
   for the audit log.
 - :class:`Roles` limits a root field to some roles (the matching queries).
 
@@ -21,8 +21,8 @@ from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types.base import StrawberryOptional
 
-from access import policy
-from access.policy import Act, Target
+from access import acts, policy
+from access.acts import Act, Target
 from access.tokens import Role
 from graph.access import facts as graph_access
 from graph.model.entities import camel
@@ -132,7 +132,7 @@ class MayAct(BasePermission):
         if self.on and target_key and info.context.viewer.role is not Role.ADMIN:
             await _within_rows(info, self.on, target_key, trail)
         target = Target(communities, owners, volunteer, organization, need)
-        decision = policy.decide(info.context.viewer, await access.grants(), self.act, target)
+        decision = acts.decide(info.context.viewer, await access.grants(), self.act, target)
         if not decision.allowed:
             trail.denied = True
             raise Forbidden(decision.reason)

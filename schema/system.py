@@ -8,7 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from access.policy import Act
+from access.acts import Act
 from resolvers import system as resolve
 from schema.permissions import may
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from access.policy import Act
+from access.acts import Act
 from resolvers import workflows as resolve
 from schema.enums import NeedSource, ResourceKind, Urgency, WeeklySlot
 from schema.permissions import may

@@ -1,6 +1,6 @@
 """The graph for analysis tools: GraphML (Gephi, NetworkX, yEd) and CSV node/edge lists.
 
-Always de-identified (``policy.deidentified``): residents carry no name, phone, address, exact
+Always de-identified (``exports.deidentified``): residents carry no name, phone, address, exact
 place or birth year — an age band and a ~500 m grid cell instead — records about them no free
 text, and nobody's phone or home base leaves. Relationships that are personal facts about a
 resident (``policy.PERSONAL_TIES``: family) are not exported, and a neighbourhood export does not
@@ -22,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 
-from access import policy
+from access import exports
 from graph.engine.labels import RELATIONSHIP_TYPES
 from graph.engine.store import GraphStore
 from graph.io import export
@@ -32,13 +32,13 @@ FORMAT_VERSION = "1"
 EDGE_HIDDEN = network.HIDDEN_EDGE_PROPS | {"id"}
 # What an export walks and carries: the families an analyst sees whole, and every relationship
 # among them but the personal ties.
-EXPORTED_LABELS = tuple(label for label in network.NETWORK_LABELS if policy.exported_family(label))
+EXPORTED_LABELS = tuple(label for label in network.NETWORK_LABELS if exports.exported_family(label))
 EXPORTED_RELS = tuple(
     rel
     for rel in export.NETWORK_RELS
-    if policy.exported_tie(rel.type) and {rel.start, rel.end} <= set(EXPORTED_LABELS)
+    if exports.exported_tie(rel.type) and {rel.start, rel.end} <= set(EXPORTED_LABELS)
 )
-EXPORTED_TYPES = tuple(t for t in RELATIONSHIP_TYPES if policy.exported_tie(t))
+EXPORTED_TYPES = tuple(t for t in RELATIONSHIP_TYPES if exports.exported_tie(t))
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def _flat(props: Mapping[str, Any]) -> dict[str, str | int | float | bool]:
 
 
 def _clean(row: export.NodeRow) -> export.NodeRow:
-    return export.NodeRow(row.key, row.label, policy.deidentified(row.label, row.props))
+    return export.NodeRow(row.key, row.label, exports.deidentified(row.label, row.props))
 
 
 def _edge(row: export.EdgeRow) -> export.EdgeRow:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from graph.engine.errors import GraphError
 from graph.engine.indexes import SCHEMA, GraphSchema
-from graph.engine.store import GraphStore
+
+if TYPE_CHECKING:  # a store rebuilds its schema with this (``FalkorDBStore.reset``)
+    from graph.engine.store import GraphStore
 
 log = logging.getLogger(__name__)
 

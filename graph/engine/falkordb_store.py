@@ -19,11 +19,13 @@ import redis.exceptions
 from falkordb.asyncio import FalkorDB
 from falkordb.exceptions import SchemaVersionMismatchException
 
+from graph.engine.bootstrap import ensure_schema
 from graph.engine.cypher import Statement
 from graph.engine.dialect import FALKORDB, RawCommand
 from graph.engine.embedded import EmbeddedFalkorDB
 from graph.engine.errors import GraphConflict, GraphQueryError, GraphTimeout, GraphUnavailable
 from graph.engine.store import PING_TIMEOUT_S, GraphStore, Record
+from graph.engine.system import node_count
 from graph.engine.values import from_falkordb, to_params
 
 log = logging.getLogger(__name__)
@@ -139,9 +141,6 @@ class FalkorDBStore(GraphStore):
         node has, and crashing on ``properties()`` (the district benchmark tier, reloaded);
         dropping the key starts from a clean slate.
         """
-        from graph.engine.bootstrap import ensure_schema  # noqa: PLC0415 - bootstrap builds on stores
-        from graph.engine.system import node_count  # noqa: PLC0415
-
         removed = await node_count(self)
         try:
             await self._graph.delete()

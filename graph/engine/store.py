@@ -29,6 +29,7 @@ from typing import Any
 from graph.engine.cypher import Statement
 from graph.engine.dialect import DDL, Dialect, RawCommand
 from graph.engine.errors import GraphError, GraphTimeout, GraphUnavailable
+from graph.engine.system import clear_graph
 from graph.engine.values import to_params
 
 Record = dict[str, Any]
@@ -158,8 +159,6 @@ class GraphStore(ABC):
     async def reset(self) -> int:
         """Empty the graph for a reload (``seed --reset``, ``restore --reset``); the schema
         (indexes, constraints) is there afterwards. Returns how many nodes were removed."""
-        from graph.engine.system import clear_graph  # noqa: PLC0415 - system builds on this module
-
         return await clear_graph(self)
 
     async def compact(self) -> None:  # noqa: B027 - only the embedded engine keeps a log

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from graph.engine.cypher import cypher
-from graph.engine.store import GraphStore
+
+if TYPE_CHECKING:  # the stores build on these statements (``GraphStore.reset``)
+    from graph.engine.store import GraphStore
 
 COUNT_NODES = cypher("system.count_nodes", "MATCH (n) RETURN count(n) AS nodes")
 

@@ -15,7 +15,7 @@ import networkx as nx
 import pytest
 from starlette.applications import Starlette
 
-from access import policy
+from access import exports, policy
 from access.tokens import Role
 from config import Settings
 from graph.engine.cypher import dynamic
@@ -230,7 +230,7 @@ async def test_every_property_stored_about_residents_in_the_demo_is_declared(
 ) -> None:
     rows = await engine_store.read(FREE_TEXT_SEEN, {"labels": ABOUT})
     undeclared = {(r["label"], r["k"]) for r in rows
-                  if r["k"] not in _declared(r["label"]) | policy.INTERNAL_PROPS}  # fmt: skip
+                  if r["k"] not in _declared(r["label"]) | exports.INTERNAL_PROPS}  # fmt: skip
     assert not undeclared
 
 

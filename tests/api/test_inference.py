@@ -2,7 +2,7 @@
 
 A viewer who may not read a value must not narrow it down through a list's answer either. The
 guard tests check that every filter and sort of a family with protected fields declares what it
-reveals (``policy.QUERY_REVEALS``); the scenarios play the attacks of issue 17 on the demo data
+reveals (``inference.QUERY_REVEALS``); the scenarios play the attacks of issue 17 on the demo data
 as the personas of docs/ACCESS.md, over HTTP, on both engines:
 
 - a volunteer bisecting another volunteer's home base with `near` learns its ~500 m grid cell at
@@ -29,7 +29,7 @@ import pytest
 from graphql import GraphQLObjectType
 from starlette.applications import Starlette
 
-from access import policy
+from access import inference, policy
 from access.tokens import Role
 from config import Settings
 from graph.engine.store import GraphStore
@@ -99,7 +99,7 @@ def test_every_filter_and_sort_of_a_family_with_protected_fields_declares_what_i
         asked = {c for c in family.conditions if not c.startswith("_")}
         asked |= {f"sort:{s}" for s in family.sorts}
         asked |= {"search"} if family.searchable else set()
-        declared = set(policy.QUERY_REVEALS.get(family.label, {}))
+        declared = set(inference.QUERY_REVEALS.get(family.label, {}))
         assert asked - declared == set(), f"{family.label}: undeclared {asked - declared}"
         assert declared - asked == set(), f"{family.label}: stale {declared - asked}"
 
@@ -107,7 +107,7 @@ def test_every_filter_and_sort_of_a_family_with_protected_fields_declares_what_i
 def test_a_filter_or_sort_over_a_protected_property_names_the_field() -> None:
     for family in _protected_families():
         protected = set(policy.FIELD_VIEWS[family.label])
-        declared = policy.QUERY_REVEALS[family.label]
+        declared = inference.QUERY_REVEALS[family.label]
         texts = {**family.conditions, **{f"sort:{k}": v for k, v in family.sorts.items()}}
         for part, text in texts.items():
             if part.startswith("_"):
@@ -125,9 +125,9 @@ def test_declared_fields_exist_and_hidden_points_are_compared_on_their_cell() ->
     for family in _protected_families():
         graphql_type = GRAPHQL.get_type(family.label)
         assert isinstance(graphql_type, GraphQLObjectType)
-        for part, fields in policy.QUERY_REVEALS[family.label].items():
+        for part, fields in inference.QUERY_REVEALS[family.label].items():
             assert fields <= set(graphql_type.fields), f"{family.label} {part}: {fields}"
-            hidden = fields & policy.COARSE
+            hidden = fields & inference.COARSE
             text = (
                 family.sorts[part.removeprefix("sort:")]
                 if part.startswith("sort:")
@@ -135,7 +135,7 @@ def test_declared_fields_exist_and_hidden_points_are_compared_on_their_cell() ->
             )
             if hidden:  # exact only where readable, elsewhere on the grid cell's centre
                 assert "floor(n.location" in text, f"{family.label} {part} compares exactly"
-            if fields - policy.COARSE and part.startswith("sort:"):
+            if fields - inference.COARSE and part.startswith("sort:"):
                 # Ordered blind where the value is hidden: only placed families are linted so.
                 assert family.place is not None, f"{family.label} sorts by {fields}"
 
@@ -155,7 +155,7 @@ def test_every_sort_the_schema_offers_is_a_declared_sort_of_its_family() -> None
         for value in sort_enum.values:
             assert value in family.sorts, f"{name}(sort: {value}) is not a sort of {node.name}"
             if family.label in policy.FIELD_VIEWS:
-                assert f"sort:{value}" in policy.QUERY_REVEALS[family.label], (name, value)
+                assert f"sort:{value}" in inference.QUERY_REVEALS[family.label], (name, value)
 
 
 # --- near: a hidden point is compared on its grid cell, with a floored radius ---------------
@@ -183,7 +183,7 @@ async def test_a_volunteer_bisecting_another_volunteers_base_learns_no_more_than
     demo_app: Starlette, settings: Settings, gql: GraphQL
 ) -> None:
     base = await _volunteer_base(gql, NEAR_V)
-    cell = policy.coarse(*base)
+    cell = inference.coarse(*base)
     # Probes on the line through the cell's centre and the base, where the exact answer and the
     # cell's answer differ: inside 1 km of the cell but not of the base, and the other way round.
     inside_cell_only = towards(cell, base, -950)
@@ -192,14 +192,14 @@ async def test_a_volunteer_bisecting_another_volunteers_base_learns_no_more_than
     probes = [(inside_cell_only, 1000), (inside_base_only, 1000), (beside_base, 10)]
     for centre, radius in probes:  # the probes are discriminating on this data
         exact = metres(centre, base) <= radius
-        coarse = metres(centre, cell) <= max(radius, policy.NEAR_FLOOR_METERS)
+        coarse = metres(centre, cell) <= max(radius, inference.NEAR_FLOOR_METERS)
         assert exact != coarse
 
     async with signed_in(demo_app, settings, Role.VOLUNTEER, BUSY_V) as volunteer:
         for (lat, lon), radius in probes:
             data = await volunteer(VOLUNTEERS_NEAR, lat=lat, lon=lon, r=radius)
             found = NEAR_V in {n["key"] for n in data["volunteers"]["nodes"]}
-            expected = metres((lat, lon), cell) <= max(radius, policy.NEAR_FLOOR_METERS)
+            expected = metres((lat, lon), cell) <= max(radius, inference.NEAR_FLOOR_METERS)
             assert found == expected, f"answer at {lat},{lon} r={radius} follows the base"
 
     # Who may read the base (the volunteer themself) gets the exact answer.
@@ -218,7 +218,7 @@ async def test_ordering_volunteers_by_distance_uses_the_cell_of_a_hidden_base(
     bases = {}
     for key in ("volunteer-zs-near", "volunteer-zs-busy", "volunteer-zs-loaded"):
         bases[key] = await _volunteer_base(gql, key)
-    cells = {key: policy.coarse(*base) for key, base in bases.items()}
+    cells = {key: inference.coarse(*base) for key, base in bases.items()}
     same = [k for k in cells if cells[k] == cells[NEAR_V]]
     assert len(same) >= 2  # 何姨, 忙碌 and 满载 live in one cell of 起湾
     # A point on the far side of 何姨's base: she is nearest by her base.

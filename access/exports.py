@@ -1,0 +1,71 @@
+"""What an export for analysis may carry: the families and ties, and each node's properties
+de-identified (docs/ANALYSIS.md, docs/PRIVACY.md). Pure rules; ``web.exports`` writes the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from access.inference import age_band, coarse
+from access.policy import (
+    ABOUT_RESIDENTS,
+    LINK_FIELDS,
+    PERSONAL_TIES,
+    Grants,
+    View,
+    in_analysis,
+    link_readable,
+    row_scope,
+    shows_tie,
+)
+from access.tokens import Role, Viewer
+
+# --- exports for analysis -----------------------------------------------------------------
+
+# Records about residents (ABOUT_RESIDENTS) are exported as their de-identified view, everything
+# else as its public face. Exports are the same for every role that may ask.
+# Stored properties that never leave the service: the search text holds names' characters.
+INTERNAL_PROPS = frozenset({"search"})
+
+
+def export_view(label: str) -> View:
+    return View.DEIDENTIFIED if label in ABOUT_RESIDENTS else View.PUBLIC
+
+
+def exported_family(label: str) -> bool:
+    """Whether an export carries the nodes of ``label``. Exports are the same for every role
+    that may ask, so they hold only the families whose every row the least entitled of those
+    roles, the analyst, may see: not the time-bank ledger (it adds up to balances), nor the
+    audit log."""
+    return row_scope(Viewer(Role.ANALYST, "export"), Grants(), label) is None
+
+
+def exported_tie(rel_type: str) -> bool:
+    """Whether an export carries relationships of ``rel_type`` (personal ties never)."""
+    end = PERSONAL_TIES.get(rel_type)
+    held = LINK_FIELDS.get(rel_type)
+    return (end is None or shows_tie(rel_type, export_view(end))) and (
+        held is None or link_readable(rel_type, export_view(held[0]))
+    )
+
+
+def deidentified(label: str, props: Mapping[str, object]) -> dict[str, object]:
+    """A node's stored properties as an analysis export may carry them (:func:`in_analysis`:
+    no protected field the export view may not read, no free text or undeclared property about a
+    resident); a resident's home becomes its ~500 m grid cell and their birth year an age band."""
+    seen_as = export_view(label)
+    out: dict[str, object] = {}
+    for name, value in props.items():
+        if name in INTERNAL_PROPS or name.startswith("_"):
+            continue
+        if not in_analysis(label, name, seen_as):
+            continue
+        out[name] = value
+    if label == "Resident":
+        location = props.get("location")
+        if isinstance(location, Mapping):
+            lat, lon = coarse(float(location["latitude"]), float(location["longitude"]))
+            out["approximateLocation"] = {"latitude": lat, "longitude": lon}
+        birth_year = props.get("birthYear")
+        out["ageBand"] = age_band(birth_year if isinstance(birth_year, int) else None)
+    return out
