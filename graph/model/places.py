@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from graph.model.entities import Family, Point, Rel
 from graph.model.filters import NEAR, NEAR_DISTANCE
+from graph.model.vocab import CommunityKind
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Community:
     id: str
     name: str
     location: Point
-    kind: str = "COMMUNITY"  # COMMUNITY (社区, urban) or VILLAGE (村, rural)
+    kind: CommunityKind = CommunityKind.COMMUNITY
     population: int | None = None
 
 
