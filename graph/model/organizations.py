@@ -13,28 +13,20 @@ from dataclasses import dataclass
 
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
+from graph.model import vocab
 from graph.model.entities import Family, Point, Rel
 from graph.model.filters import NEAR, NEAR_DISTANCE, narrower_or_same
-from graph.model.vocab import (
-    FundKind,
-    OrganizationKind,
-    ProjectStatus,
-    Rating,
-    Registration,
-    ResourceKind,
-    TeamLevel,
-)
 
 
 @dataclass(frozen=True)
 class Organization:
     id: str
     name: str
-    kind: OrganizationKind
+    kind: vocab.OrganizationKind
     location: Point
-    registration: Registration | None = None
-    rating: Rating | None = None
-    team_level: TeamLevel | None = None
+    registration: vocab.Registration | None = None
+    rating: vocab.Rating | None = None
+    team_level: vocab.TeamLevel | None = None
     founded_on: dt.date | None = None
     description: str | None = None
     phone: str | None = None  # the organization's public line
@@ -44,7 +36,7 @@ class Organization:
 class Project:
     id: str
     name: str
-    status: ProjectStatus = ProjectStatus.ACTIVE
+    status: vocab.ProjectStatus = vocab.ProjectStatus.ACTIVE
     description: str | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
@@ -55,7 +47,7 @@ class Project:
 class Fund:
     id: str
     name: str
-    kind: FundKind
+    kind: vocab.FundKind
     established_on: dt.date | None = None
     description: str | None = None
 
@@ -72,7 +64,7 @@ class ThinkTank:
 class Resource:
     id: str
     name: str
-    kind: ResourceKind
+    kind: vocab.ResourceKind
     quantity: int
     unit: str  # 件, 小时, 元, 次…
     available_from: dt.date | None = None

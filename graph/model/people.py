@@ -10,17 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from graph.model import vocab
 from graph.model.entities import Family, Point, Rel
 from graph.model.filters import GUARDED_NEAR, GUARDED_NEAR_DISTANCE, narrower_or_same
-from graph.model.vocab import (
-    ExpertDomain,
-    Gender,
-    Language,
-    Qualification,
-    VolunteerStatus,
-    VulnerabilityTag,
-    WeeklySlot,
-)
 
 
 @dataclass(frozen=True)
@@ -32,9 +24,9 @@ class Resident:
     address: str | None = None  # PII
     id_number: str | None = None  # PII (synthetic, never a valid 身份证号)
     birth_year: int | None = None
-    gender: Gender | None = None
-    tags: tuple[VulnerabilityTag, ...] = ()
-    languages: tuple[Language, ...] = ()
+    gender: vocab.Gender | None = None
+    tags: tuple[vocab.VulnerabilityTag, ...] = ()
+    languages: tuple[vocab.Language, ...] = ()
     consent: bool = False  # agreed to have their record shared with the service network
     registered_on: dt.date | None = None
 
@@ -46,12 +38,12 @@ class Volunteer:
     location: Point  # PII: where they start from (home or work)
     phone: str | None = None  # PII
     certificate_no: str | None = None  # e.g. the 博爱行动义工证 number
-    gender: Gender | None = None
+    gender: vocab.Gender | None = None
     birth_year: int | None = None
     service_radius_meters: int = 2_000
-    availability: tuple[WeeklySlot, ...] = ()
-    languages: tuple[Language, ...] = ()
-    status: VolunteerStatus = VolunteerStatus.ACTIVE
+    availability: tuple[vocab.WeeklySlot, ...] = ()
+    languages: tuple[vocab.Language, ...] = ()
+    status: vocab.VolunteerStatus = vocab.VolunteerStatus.ACTIVE
     max_load: int = 2  # needs served at the same time
     verified_minutes: int = 0  # derived from verified service records
     star_level: int = 0  # derived: 0 (none yet) to 5
@@ -62,7 +54,7 @@ class Volunteer:
 class SocialWorker:
     id: str
     name: str
-    qualification: Qualification
+    qualification: vocab.Qualification
     phone: str | None = None  # PII
     title: str | None = None  # e.g. 站长, 督导
 
@@ -71,7 +63,7 @@ class SocialWorker:
 class Expert:
     id: str
     name: str
-    domains: tuple[ExpertDomain, ...] = ()
+    domains: tuple[vocab.ExpertDomain, ...] = ()
     title: str | None = None
     affiliation: str | None = None
     phone: str | None = None  # PII

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.model import vocab
 from graph.model.entities import Family, Point, Rel
 from graph.model.filters import NEAR, NEAR_DISTANCE
-from graph.model.vocab import CommunityKind
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Community:
     id: str
     name: str
     location: Point
-    kind: CommunityKind = CommunityKind.COMMUNITY
+    kind: vocab.CommunityKind = vocab.CommunityKind.COMMUNITY
     population: int | None = None
 
 

@@ -10,32 +10,27 @@ from zoneinfo import ZoneInfo
 
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
+from graph.model import vocab
 from graph.model.entities import Family, Rel
 from graph.model.filters import narrower_or_same
-from graph.model.vocab import (
-    DAYS,
-    NeedSource,
-    NeedStatus,
-    RecruitmentStatus,
-    ReferralStatus,
-    TimeBankEntryKind,
-    Urgency,
-    WeeklySlot,
-)
 
 # Urgency as a number (its place in the vocabulary, LOW 0 to CRITICAL 3), stored beside the
 # urgency so lists can sort most urgent first.
-URGENCY_RANK = {urgency: rank for rank, urgency in enumerate(Urgency)}
+URGENCY_RANK = {urgency: rank for rank, urgency in enumerate(vocab.Urgency)}
 
 # Needs still being served: they hold their volunteers' slots and count towards their load.
-ACTIVE_NEED_STATUSES = (NeedStatus.OPEN, NeedStatus.MATCHED, NeedStatus.IN_SERVICE)
+ACTIVE_NEED_STATUSES = (
+    vocab.NeedStatus.OPEN,
+    vocab.NeedStatus.MATCHED,
+    vocab.NeedStatus.IN_SERVICE,
+)
 
 # Weekly slots are local time in China: morning before 12:00, afternoon before 18:00, evening.
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
-WEEKDAYS = tuple(DAYS)  # MON … SUN, as date.weekday() counts
+WEEKDAYS = tuple(vocab.DAYS)  # MON … SUN, as date.weekday() counts
 
 
-def booking(at: dt.datetime) -> tuple[WeeklySlot, str]:
+def booking(at: dt.datetime) -> tuple[vocab.WeeklySlot, str]:
     """The weekly slot a one-off appointment falls in, and its dated key.
 
     A one-off visit on Tuesday 2 December at 09:30 is ``("TUE_AM", "2025-12-02_AM")``: it clashes
@@ -46,7 +41,7 @@ def booking(at: dt.datetime) -> tuple[WeeklySlot, str]:
         at.astimezone(LOCAL_TIME) if at.tzinfo else at.replace(tzinfo=dt.UTC).astimezone(LOCAL_TIME)
     )
     period = "AM" if local.hour < 12 else "PM" if local.hour < 18 else "EVE"
-    slot = WeeklySlot(f"{WEEKDAYS[local.weekday()]}_{period}")
+    slot = vocab.WeeklySlot(f"{WEEKDAYS[local.weekday()]}_{period}")
     return slot, f"{local.date().isoformat()}_{period}"
 
 
@@ -54,15 +49,15 @@ def booking(at: dt.datetime) -> tuple[WeeklySlot, str]:
 class Need:
     id: str
     title: str
-    status: NeedStatus = NeedStatus.OPEN
-    urgency: Urgency = Urgency.NORMAL
+    status: vocab.NeedStatus = vocab.NeedStatus.OPEN
+    urgency: vocab.Urgency = vocab.Urgency.NORMAL
     urgency_rank: int = 1  # 0..3, for sorting by urgency
-    source: NeedSource | None = None
+    source: vocab.NeedSource | None = None
     description: str | None = None
     headcount: int = 1  # volunteers the service needs at once (pairs, small teams)
-    slots: tuple[WeeklySlot, ...] = ()
+    slots: tuple[vocab.WeeklySlot, ...] = ()
     one_off_at: dt.datetime | None = None  # or a single appointment
-    one_off_slot: WeeklySlot | None = None  # derived from one_off_at by `booking`
+    one_off_slot: vocab.WeeklySlot | None = None  # derived from one_off_at by `booking`
     one_off_key: str | None = None  # derived from one_off_at by `booking`
     duration_minutes: int = 60
     language_required: bool = False  # the volunteer must speak one of the resident's languages
@@ -76,7 +71,7 @@ class Recruitment:
     id: str
     title: str
     capacity: int
-    status: RecruitmentStatus = RecruitmentStatus.OPEN
+    status: vocab.RecruitmentStatus = vocab.RecruitmentStatus.OPEN
     starts_at: dt.datetime | None = None
     ends_at: dt.datetime | None = None
     place: str | None = None
@@ -97,7 +92,7 @@ class ServiceRecord:
 @dataclass(frozen=True)
 class Referral:
     id: str
-    status: ReferralStatus = ReferralStatus.PENDING
+    status: vocab.ReferralStatus = vocab.ReferralStatus.PENDING
     reason: str | None = None
     created_at: dt.datetime | None = None
     responded_at: dt.datetime | None = None
@@ -112,7 +107,7 @@ class TimeBankEntry:
 
     id: str
     minutes: int  # positive: earned; negative: spent
-    kind: TimeBankEntryKind
+    kind: vocab.TimeBankEntryKind
     at: dt.datetime
     note: str | None = None
 
