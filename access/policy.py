@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from access.tokens import Role, Viewer
 from graph.engine.labels import SUPPORT_LABELS
+from graph.model.vocab import NeedStatus
 
 
 class View(StrEnum):
@@ -97,7 +98,7 @@ PUBLIC_FAMILIES = frozenset(
 # families anyone browses; even their counts are for administrators.
 BOOKKEEPING = frozenset(SUPPORT_LABELS)
 
-OPEN_NEED_STATUSES = frozenset({"OPEN"})
+OPEN_NEED_STATUSES = frozenset({NeedStatus.OPEN})
 
 SIGN_IN = "Sign in to see this; it is not public."
 

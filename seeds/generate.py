@@ -34,6 +34,24 @@ from graph.model.organizations import Fund, Organization, Project
 from graph.model.people import Resident, SocialWorker, Volunteer, star_level
 from graph.model.places import City, Community, District
 from graph.model.services import Recruitment, ServiceRecord
+from graph.model.vocab import (
+    CommunityKind,
+    FundKind,
+    Gender,
+    IncubationStage,
+    Language,
+    MemberRole,
+    OrganizationKind,
+    ProjectStatus,
+    Qualification,
+    Rating,
+    Registration,
+    SignUpStatus,
+    SkillLevel,
+    TeamLevel,
+    VolunteerStatus,
+    VulnerabilityTag,
+)
 from seeds import synthetic, taxonomy
 from seeds.batch import Batch
 from seeds.demo import NEEDS_BY_TAG, SLOTS, TAG_MIX
@@ -146,11 +164,12 @@ class CityGenerator:
             )
             cid = self.id("community", c)
             district = c // COMMUNITIES_PER_DISTRICT
-            kind = "VILLAGE" if self.rng.random() < 0.15 else "COMMUNITY"
+            village = self.rng.random() < 0.15
+            kind = CommunityKind.VILLAGE if village else CommunityKind.COMMUNITY
             b.add(
                 Community(
                     cid,
-                    f"第{district + 1}街道第{c + 1}{'村' if kind == 'VILLAGE' else '社区'}",
+                    f"第{district + 1}街道第{c + 1}{'村' if village else '社区'}",
                     centre,
                     kind,
                     RESIDENTS_PER_COMMUNITY,
@@ -179,16 +198,16 @@ class CityGenerator:
         total = spec.organization_count
         categories = [c[0] for c in taxonomy.CATEGORIES]
         kinds = (
-            ("VOLUNTEER_TEAM", 30),
-            ("COMMUNITY_GROUP", 25),
-            ("SOCIAL_ORGANIZATION", 15),
-            ("SOCIAL_WORK_AGENCY", 8),
-            ("ENTERPRISE", 8),
-            ("RESIDENTS_COMMITTEE", 5),
-            ("CLINIC", 3),
-            ("SCHOOL", 3),
-            ("ELDERCARE_CENTRE", 2),
-            ("FOUNDATION", 1),
+            (OrganizationKind.VOLUNTEER_TEAM, 30),
+            (OrganizationKind.COMMUNITY_GROUP, 25),
+            (OrganizationKind.SOCIAL_ORGANIZATION, 15),
+            (OrganizationKind.SOCIAL_WORK_AGENCY, 8),
+            (OrganizationKind.ENTERPRISE, 8),
+            (OrganizationKind.RESIDENTS_COMMITTEE, 5),
+            (OrganizationKind.CLINIC, 3),
+            (OrganizationKind.SCHOOL, 3),
+            (OrganizationKind.ELDERCARE_CENTRE, 2),
+            (OrganizationKind.FOUNDATION, 1),
         )
         names, weights = zip(*kinds, strict=True)
         b = Batch()
@@ -200,23 +219,30 @@ class CityGenerator:
                 Organization(
                     hub,
                     f"第{d + 1}街道社工站",
-                    "HUB",
+                    OrganizationKind.HUB,
                     self.centres[c],
-                    registration="REGISTERED",
-                    rating=5,
+                    registration=Registration.REGISTERED,
+                    rating=Rating.GRADE_5A,
                 )
             )
             b.link(O.ORG_SERVES_AREA, hub, self.community_ids[c])
             hubs.append(hub)
             fund = self.id("fund", d)
-            b.add(Fund(fund, f"第{d + 1}街道社区基金", "COMMUNITY_FUND", dt.date(2020, 1, 1)))
+            b.add(
+                Fund(fund, f"第{d + 1}街道社区基金", FundKind.COMMUNITY_FUND, dt.date(2020, 1, 1))
+            )
             b.link(O.FUND_MANAGED_BY, fund, hub)
             b.link(O.FUND_COVERS_DISTRICT, fund, self.id("district", d))
             for cat in rng.sample(categories, 4):
                 b.link(O.FUND_OF_CATEGORY, fund, cat)
             venture = self.id("venture", d)
             b.add(
-                Fund(venture, f"第{d + 1}街道公益创投", "VENTURE_PHILANTHROPY", dt.date(2022, 3, 1))
+                Fund(
+                    venture,
+                    f"第{d + 1}街道公益创投",
+                    FundKind.VENTURE_PHILANTHROPY,
+                    dt.date(2022, 3, 1),
+                )
             )
             b.link(O.FUND_MANAGED_BY, venture, hub)
             b.link(O.FUND_COVERS_DISTRICT, venture, self.id("district", d))
@@ -228,16 +254,25 @@ class CityGenerator:
             c = rng.randrange(spec.communities)
             kind = rng.choices(names, weights)[0]
             level = None
-            if kind == "VOLUNTEER_TEAM":
-                level = "BRIGADE" if c not in brigades else "GROUP"
+            if kind == OrganizationKind.VOLUNTEER_TEAM:
+                level = TeamLevel.BRIGADE if c not in brigades else TeamLevel.GROUP
             b.add(
                 Organization(
                     oid,
                     f"{self.community_name(c)}{kind_name(kind)}{n + 1}",
                     kind,
                     synthetic.near(rng, self.centres[c], 400),
-                    registration=rng.choice(("REGISTERED", "FILED", "FILED", "INFORMAL")),
-                    rating=rng.choice((None, None, None, 3, 4, 5)),
+                    registration=rng.choice(
+                        (
+                            Registration.REGISTERED,
+                            Registration.FILED,
+                            Registration.FILED,
+                            Registration.INFORMAL,
+                        )
+                    ),
+                    rating=rng.choice(
+                        (None, None, None, Rating.GRADE_3A, Rating.GRADE_4A, Rating.GRADE_5A)
+                    ),
                     team_level=level,
                     founded_on=dt.date(rng.randint(2005, 2024), rng.randint(1, 12), 1),
                     phone=synthetic.phone(rng),
@@ -245,8 +280,8 @@ class CityGenerator:
             )
             b.link(O.ORG_SERVES_AREA, oid, self.community_ids[c])
             b.link(O.ORG_OF_CATEGORY, oid, rng.choice(categories))
-            if kind == "VOLUNTEER_TEAM":
-                if level == "BRIGADE":
+            if kind == OrganizationKind.VOLUNTEER_TEAM:
+                if level == TeamLevel.BRIGADE:
                     brigades[c] = oid
                 else:
                     b.link(O.ORG_PART_OF, oid, brigades[c])
@@ -256,12 +291,23 @@ class CityGenerator:
                     O.ORG_INCUBATED_BY,
                     oid,
                     hubs[self.district_of[c]],
-                    stage=rng.choice(("INCUBATED", "OPTIMIZED", "INTRODUCED")),
+                    stage=rng.choice(
+                        (
+                            IncubationStage.INCUBATED,
+                            IncubationStage.OPTIMIZED,
+                            IncubationStage.INTRODUCED,
+                        )
+                    ),
                     since="2021-01-01",
                 )
             self.orgs.append(oid)
             if (
-                kind in {"SOCIAL_WORK_AGENCY", "SOCIAL_ORGANIZATION", "COMMUNITY_GROUP"}
+                kind
+                in {
+                    OrganizationKind.SOCIAL_WORK_AGENCY,
+                    OrganizationKind.SOCIAL_ORGANIZATION,
+                    OrganizationKind.COMMUNITY_GROUP,
+                }
                 and rng.random() < 0.6
             ):
                 pid = self.id("project", n)
@@ -270,7 +316,14 @@ class CityGenerator:
                     Project(
                         pid,
                         f"{self.community_name(c)}服务项目{n + 1}",
-                        status=rng.choice(("ACTIVE", "ACTIVE", "COMPLETED", "PLANNED")),
+                        status=rng.choice(
+                            (
+                                ProjectStatus.ACTIVE,
+                                ProjectStatus.ACTIVE,
+                                ProjectStatus.COMPLETED,
+                                ProjectStatus.PLANNED,
+                            )
+                        ),
                         start_date=dt.date(rng.randint(2019, 2025), rng.randint(1, 12), 1),
                         budget_fen=budget * 100,
                     )
@@ -289,7 +342,7 @@ class CityGenerator:
                     award="年度资助",
                 )
                 self.projects.append(pid)
-            if kind in {"ENTERPRISE", "FOUNDATION"}:
+            if kind in {OrganizationKind.ENTERPRISE, OrganizationKind.FOUNDATION}:
                 fund = self.id("fund", self.district_of[c])
                 b.link(
                     O.ORG_DONATED,
@@ -308,7 +361,7 @@ class CityGenerator:
                 Organization(
                     gov,
                     f"第{d + 1}街道办事处",
-                    "GOVERNMENT",
+                    OrganizationKind.GOVERNMENT,
                     self.centres[d * COMMUNITIES_PER_DISTRICT],
                 )
             )
@@ -337,7 +390,14 @@ class CityGenerator:
                 SocialWorker(
                     wid,
                     synthetic.name(rng),
-                    rng.choice(("ASSISTANT", "ASSISTANT", "INTERMEDIATE", "SENIOR")),
+                    rng.choice(
+                        (
+                            Qualification.ASSISTANT,
+                            Qualification.ASSISTANT,
+                            Qualification.INTERMEDIATE,
+                            Qualification.SENIOR,
+                        )
+                    ),
                     synthetic.phone(rng),
                 )
             )
@@ -358,11 +418,11 @@ class CityGenerator:
             rid = self.id("resident", n)
             c = n % spec.communities
             tags = rng.choices(tag_sets, weights)[0]
-            if "ELDERLY_80_PLUS" in tags:
+            if VulnerabilityTag.ELDERLY_80_PLUS in tags:
                 birth = rng.randint(year - 100, year - 80)
-            elif "ELDERLY" in tags or "EXTREME_POVERTY" in tags:
+            elif VulnerabilityTag.ELDERLY in tags or VulnerabilityTag.EXTREME_POVERTY in tags:
                 birth = rng.randint(year - 79, year - 60)
-            elif "CHILD" in tags:
+            elif VulnerabilityTag.CHILD in tags:
                 birth = rng.randint(year - 14, year - 4)
             else:
                 birth = rng.randint(year - 59, year - 18)
@@ -375,9 +435,11 @@ class CityGenerator:
                     address=f"{rng.randint(1, 60)}栋{rng.randint(101, 3006)}",
                     id_number=synthetic.id_number(rng, birth),
                     birth_year=birth,
-                    gender=rng.choice(("FEMALE", "MALE")),
+                    gender=rng.choice((Gender.FEMALE, Gender.MALE)),
                     tags=tags,
-                    languages=("CANTONESE",) if birth < 1960 else ("CANTONESE", "MANDARIN"),
+                    languages=(Language.CANTONESE,)
+                    if birth < 1960
+                    else (Language.CANTONESE, Language.MANDARIN),
                     consent=rng.random() < 0.95,
                 )
             )
@@ -472,14 +534,21 @@ class CityGenerator:
                     synthetic.near(rng, self.centres[c], 900),
                     phone=synthetic.phone(rng),
                     certificate_no=f"V{spec.seed}{n:08d}",
-                    gender=rng.choice(("FEMALE", "FEMALE", "MALE")),
+                    gender=rng.choice((Gender.FEMALE, Gender.FEMALE, Gender.MALE)),
                     birth_year=rng.randint(1950, 2006),
                     service_radius_meters=rng.choice((1000, 1500, 2000, 3000, 5000)),
                     availability=tuple(sorted(rng.sample(SLOTS, rng.randint(2, 6)))),
                     languages=rng.choice(
-                        (("CANTONESE", "MANDARIN"), ("MANDARIN",), ("CANTONESE",))
+                        (
+                            (Language.CANTONESE, Language.MANDARIN),
+                            (Language.MANDARIN,),
+                            (Language.CANTONESE,),
+                        )
                     ),
-                    status=rng.choices(("ACTIVE", "PAUSED", "LEFT"), (10, 1, 0.5))[0],
+                    status=rng.choices(
+                        (VolunteerStatus.ACTIVE, VolunteerStatus.PAUSED, VolunteerStatus.LEFT),
+                        (10, 1, 0.5),
+                    )[0],
                     max_load=rng.choice((1, 2, 2, 3)),
                     verified_minutes=minutes,
                     star_level=star_level(minutes),
@@ -494,7 +563,9 @@ class CityGenerator:
                     P.VOLUNTEER_HAS_SKILL,
                     vid,
                     skill,
-                    level=rng.choice(("BASIC", "SKILLED", "PROFESSIONAL")),
+                    level=rng.choice(
+                        (SkillLevel.BASIC, SkillLevel.SKILLED, SkillLevel.PROFESSIONAL)
+                    ),
                     certified=rng.random() < 0.3,
                 )
             teams = self.teams_by_community.get(c)
@@ -503,7 +574,9 @@ class CityGenerator:
                     P.VOLUNTEER_MEMBER_OF,
                     vid,
                     rng.choice(teams),
-                    role=rng.choices(("MEMBER", "CORE", "LEADER"), (8, 2, 0.3))[0],
+                    role=rng.choices(
+                        (MemberRole.MEMBER, MemberRole.CORE, MemberRole.LEADER), (8, 2, 0.3)
+                    )[0],
                     since="2023-01-01",
                 )
             if len(b) >= CHUNK:
@@ -537,27 +610,27 @@ class CityGenerator:
                     self.id("volunteer", rng.randrange(spec.volunteers)),
                     rid,
                     at=starts - dt.timedelta(days=2),
-                    status="SIGNED_UP",
+                    status=SignUpStatus.SIGNED_UP,
                 )
         await self.flush(b)
         self.progress("recruitments", total, total)
 
 
 _KIND_NAMES = {
-    "VOLUNTEER_TEAM": "义工队",
-    "COMMUNITY_GROUP": "兴趣小组",
-    "SOCIAL_ORGANIZATION": "公益服务中心",
-    "SOCIAL_WORK_AGENCY": "社工服务中心",
-    "ENTERPRISE": "爱心企业",
-    "RESIDENTS_COMMITTEE": "居委会",
-    "CLINIC": "卫生服务站",
-    "SCHOOL": "学校",
-    "ELDERCARE_CENTRE": "居家养老服务中心",
-    "FOUNDATION": "慈善基金会",
+    OrganizationKind.VOLUNTEER_TEAM: "义工队",
+    OrganizationKind.COMMUNITY_GROUP: "兴趣小组",
+    OrganizationKind.SOCIAL_ORGANIZATION: "公益服务中心",
+    OrganizationKind.SOCIAL_WORK_AGENCY: "社工服务中心",
+    OrganizationKind.ENTERPRISE: "爱心企业",
+    OrganizationKind.RESIDENTS_COMMITTEE: "居委会",
+    OrganizationKind.CLINIC: "卫生服务站",
+    OrganizationKind.SCHOOL: "学校",
+    OrganizationKind.ELDERCARE_CENTRE: "居家养老服务中心",
+    OrganizationKind.FOUNDATION: "慈善基金会",
 }
 
 
-def kind_name(kind: str) -> str:
+def kind_name(kind: OrganizationKind) -> str:
     return _KIND_NAMES[kind]
 
 

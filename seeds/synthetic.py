@@ -14,14 +14,17 @@ from collections.abc import Callable
 
 from graph.model.entities import Point
 from graph.model.services import URGENCY_RANK, Need, booking
+from graph.model.vocab import NeedSource, NeedStatus, Urgency, WeeklySlot
 
-URGENCIES = ("LOW", "NORMAL", "HIGH", "CRITICAL")
-NEED_STATUSES = ("OPEN", "MATCHED", "IN_SERVICE", "CLOSED", "CANCELLED")
-SLOTS = [
-    f"{d}_{p}"
-    for d in ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
-    for p in ("AM", "PM", "EVE")
-]
+URGENCIES = (Urgency.LOW, Urgency.NORMAL, Urgency.HIGH, Urgency.CRITICAL)
+NEED_STATUSES = (
+    NeedStatus.OPEN,
+    NeedStatus.MATCHED,
+    NeedStatus.IN_SERVICE,
+    NeedStatus.CLOSED,
+    NeedStatus.CANCELLED,
+)
+SLOTS = list(WeeklySlot)  # MON_AM, MON_PM, MON_EVE, TUE_AM … SUN_EVE
 DAYTIME_SLOTS = SLOTS[:18]  # needs recur Monday to Saturday
 
 SURNAMES = "陈李黄张梁林刘何吴郑杨罗周谭冯曾郭卢蔡许谢邓彭萧苏潘钟余朱叶徐孙马胡高赵王袁温欧"
@@ -78,7 +81,14 @@ def need(
         status=status,
         urgency=urgency,
         urgency_rank=URGENCY_RANK[urgency],
-        source=rng.choice(("SURVEY", "HOME_VISIT", "COMMUNITY_COMMITTEE", "SELF_REPORT")),
+        source=rng.choice(
+            (
+                NeedSource.SURVEY,
+                NeedSource.HOME_VISIT,
+                NeedSource.COMMUNITY_COMMITTEE,
+                NeedSource.SELF_REPORT,
+            )
+        ),
         headcount=headcount,
         slots=tuple(sorted(rng.sample(DAYTIME_SLOTS, per_week))) if per_week else (),
         one_off_at=one_off_at,
@@ -88,6 +98,6 @@ def need(
         language_required=rng.random() < language_share,
         created_at=at,
         closed_at=at + dt.timedelta(days=rng.randint(10, 90))
-        if record_closing and status == "CLOSED"
+        if record_closing and status == NeedStatus.CLOSED
         else None,
     )

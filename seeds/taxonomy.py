@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graph.model.taxonomy import ServiceCategory, Skill
+from graph.model.vocab import ExpertDomain
 
 # (id, name, broader id or None)
 CATEGORIES: list[tuple[str, str, str | None]] = [
@@ -75,15 +76,23 @@ SKILLS: list[tuple[str, str, str | None, str]] = [
 
 # Which think-tank domains advise on each top-level category (and so on its narrower ones).
 EXPERT_DOMAINS = {
-    "cat-health": ("CULTURAL_ELDERCARE", "CASEWORK"),
-    "cat-care": ("CASEWORK", "CULTURAL_ELDERCARE", "COMMUNITY_VOLUNTEERING"),
-    "cat-daily": ("COMMUNITY_VOLUNTEERING", "CULTURAL_ELDERCARE"),
-    "cat-mental": ("PSYCHOLOGICAL_COUNSELLING", "CASEWORK"),
-    "cat-education": ("ADVENTURE_EDUCATION", "CASEWORK"),
-    "cat-rights": ("LEGAL_AFFAIRS", "CASEWORK"),
-    "cat-integration": ("COMMUNITY_GOVERNANCE", "SERVICE_PLANNING"),
-    "cat-environment": ("COMMUNITY_GOVERNANCE", "PROPERTY_MANAGEMENT"),
-    "cat-relief": ("CASEWORK", "PUBLIC_POLICY", "SERVICE_PLANNING"),
+    "cat-health": (ExpertDomain.CULTURAL_ELDERCARE, ExpertDomain.CASEWORK),
+    "cat-care": (
+        ExpertDomain.CASEWORK,
+        ExpertDomain.CULTURAL_ELDERCARE,
+        ExpertDomain.COMMUNITY_VOLUNTEERING,
+    ),
+    "cat-daily": (ExpertDomain.COMMUNITY_VOLUNTEERING, ExpertDomain.CULTURAL_ELDERCARE),
+    "cat-mental": (ExpertDomain.PSYCHOLOGICAL_COUNSELLING, ExpertDomain.CASEWORK),
+    "cat-education": (ExpertDomain.ADVENTURE_EDUCATION, ExpertDomain.CASEWORK),
+    "cat-rights": (ExpertDomain.LEGAL_AFFAIRS, ExpertDomain.CASEWORK),
+    "cat-integration": (ExpertDomain.COMMUNITY_GOVERNANCE, ExpertDomain.SERVICE_PLANNING),
+    "cat-environment": (ExpertDomain.COMMUNITY_GOVERNANCE, ExpertDomain.PROPERTY_MANAGEMENT),
+    "cat-relief": (
+        ExpertDomain.CASEWORK,
+        ExpertDomain.PUBLIC_POLICY,
+        ExpertDomain.SERVICE_PLANNING,
+    ),
 }
 
 

@@ -26,12 +26,13 @@ from typing import Any
 from graph.engine.cypher import Statement, cypher
 from graph.engine.labels import label as allowed_label
 from graph.engine.store import GraphStore
+from graph.model.vocab import VolunteerStatus
 
 REVOCATION = allowed_label("Revocation")
 ISSUED = allowed_label("IssuedToken")
 
 # A subject whose status is one of these no longer acts through any token.
-INACTIVE_STATUSES = frozenset({"LEFT"})
+INACTIVE_STATUSES = frozenset({VolunteerStatus.LEFT})
 
 # The labels a token's subject may have (auth.SUBJECT_LABEL's values; None: an account name that
 # is not in the graph, bound by revocation only).

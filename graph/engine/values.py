@@ -9,7 +9,8 @@ In: points are rounded to 1e-5 degree too, so both engines hold the same coordin
 rounded double, FalkorDB its 32-bit float, which rounding recovers: the dialect's distance does).
 Dates and datetimes are sent as ISO strings (the FalkorDB client inlines parameters as text,
 where a bare date would not parse); templates wrap them in ``date($d)``/``localdatetime($t)``.
-Non-finite floats are refused, since neither engine round-trips them.
+Non-finite floats are refused, since neither engine round-trips them. Vocabulary values
+(graph/model/vocab.py) go as their plain text or number.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 import neo4j.graph
@@ -41,6 +43,8 @@ def to_param(value: Any) -> Any:
         return {str(k): to_param(v) for k, v in value.items()}
     if kind is list:
         return [to_param(v) for v in value]
+    if isinstance(value, Enum):  # a vocabulary value (graph/model/vocab.py) goes as its text
+        return value.value
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.UTC).replace(tzinfo=None)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
+from graph.model import vocab
 from graph.model.entities import Family, Point, Rel
 from graph.model.filters import NEAR, NEAR_DISTANCE, narrower_or_same
 
@@ -21,11 +22,11 @@ from graph.model.filters import NEAR, NEAR_DISTANCE, narrower_or_same
 class Organization:
     id: str
     name: str
-    kind: str  # see schema.organizations.OrganizationKind
+    kind: vocab.OrganizationKind
     location: Point
-    registration: str | None = None  # REGISTERED (登记) / FILED (备案) / INFORMAL
-    rating: int | None = None  # 3, 4 or 5 for 3A–5A (社会组织评估等级)
-    team_level: str | None = None  # GROUP (小组) / BRIGADE (大队) / CORPS (总队)
+    registration: vocab.Registration | None = None
+    rating: vocab.Rating | None = None
+    team_level: vocab.TeamLevel | None = None
     founded_on: dt.date | None = None
     description: str | None = None
     phone: str | None = None  # the organization's public line
@@ -35,7 +36,7 @@ class Organization:
 class Project:
     id: str
     name: str
-    status: str = "ACTIVE"  # PLANNED / ACTIVE / COMPLETED
+    status: vocab.ProjectStatus = vocab.ProjectStatus.ACTIVE
     description: str | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
@@ -46,7 +47,7 @@ class Project:
 class Fund:
     id: str
     name: str
-    kind: str  # COMMUNITY_FUND / SEED_FUND / VENTURE_PHILANTHROPY / GOVERNMENT_PURCHASE / ...
+    kind: vocab.FundKind
     established_on: dt.date | None = None
     description: str | None = None
 
@@ -63,7 +64,7 @@ class ThinkTank:
 class Resource:
     id: str
     name: str
-    kind: str  # GOODS / VENUE_TIME / MONEY / SERVICE_SLOT
+    kind: vocab.ResourceKind
     quantity: int
     unit: str  # 件, 小时, 元, 次…
     available_from: dt.date | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from graph.model import vocab
 from graph.model.entities import Family, Point, Rel
 from graph.model.filters import GUARDED_NEAR, GUARDED_NEAR_DISTANCE, narrower_or_same
 
@@ -23,9 +24,9 @@ class Resident:
     address: str | None = None  # PII
     id_number: str | None = None  # PII (synthetic, never a valid 身份证号)
     birth_year: int | None = None
-    gender: str | None = None  # FEMALE / MALE
-    tags: tuple[str, ...] = ()  # vulnerability tags, e.g. ELDERLY_80_PLUS, LIVING_ALONE
-    languages: tuple[str, ...] = ()  # e.g. CANTONESE, MANDARIN
+    gender: vocab.Gender | None = None
+    tags: tuple[vocab.VulnerabilityTag, ...] = ()
+    languages: tuple[vocab.Language, ...] = ()
     consent: bool = False  # agreed to have their record shared with the service network
     registered_on: dt.date | None = None
 
@@ -37,12 +38,12 @@ class Volunteer:
     location: Point  # PII: where they start from (home or work)
     phone: str | None = None  # PII
     certificate_no: str | None = None  # e.g. the 博爱行动义工证 number
-    gender: str | None = None
+    gender: vocab.Gender | None = None
     birth_year: int | None = None
     service_radius_meters: int = 2_000
-    availability: tuple[str, ...] = ()  # weekly slots, e.g. TUE_AM
-    languages: tuple[str, ...] = ()
-    status: str = "ACTIVE"  # ACTIVE / PAUSED / LEFT
+    availability: tuple[vocab.WeeklySlot, ...] = ()
+    languages: tuple[vocab.Language, ...] = ()
+    status: vocab.VolunteerStatus = vocab.VolunteerStatus.ACTIVE
     max_load: int = 2  # needs served at the same time
     verified_minutes: int = 0  # derived from verified service records
     star_level: int = 0  # derived: 0 (none yet) to 5
@@ -53,7 +54,7 @@ class Volunteer:
 class SocialWorker:
     id: str
     name: str
-    qualification: str  # ASSISTANT (助理社工师) / INTERMEDIATE (社工师) / SENIOR (高级社工师)
+    qualification: vocab.Qualification
     phone: str | None = None  # PII
     title: str | None = None  # e.g. 站长, 督导
 
@@ -62,7 +63,7 @@ class SocialWorker:
 class Expert:
     id: str
     name: str
-    domains: tuple[str, ...] = ()  # e.g. CASEWORK, LEGAL_AFFAIRS
+    domains: tuple[vocab.ExpertDomain, ...] = ()
     title: str | None = None
     affiliation: str | None = None
     phone: str | None = None  # PII

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.model import vocab
 from graph.model.entities import Family, Point, Rel
 from graph.model.filters import NEAR, NEAR_DISTANCE
 
@@ -27,7 +28,7 @@ class Community:
     id: str
     name: str
     location: Point
-    kind: str = "COMMUNITY"  # COMMUNITY (社区, urban) or VILLAGE (村, rural)
+    kind: vocab.CommunityKind = vocab.CommunityKind.COMMUNITY
     population: int | None = None
 
 

@@ -10,21 +10,27 @@ from zoneinfo import ZoneInfo
 
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
+from graph.model import vocab
 from graph.model.entities import Family, Rel
 from graph.model.filters import narrower_or_same
 
-# Urgency as a number, stored beside the urgency so lists can sort most urgent first.
-URGENCY_RANK = {"LOW": 0, "NORMAL": 1, "HIGH": 2, "CRITICAL": 3}
+# Urgency as a number (its place in the vocabulary, LOW 0 to CRITICAL 3), stored beside the
+# urgency so lists can sort most urgent first.
+URGENCY_RANK = {urgency: rank for rank, urgency in enumerate(vocab.Urgency)}
 
 # Needs still being served: they hold their volunteers' slots and count towards their load.
-ACTIVE_NEED_STATUSES = ("OPEN", "MATCHED", "IN_SERVICE")
+ACTIVE_NEED_STATUSES = (
+    vocab.NeedStatus.OPEN,
+    vocab.NeedStatus.MATCHED,
+    vocab.NeedStatus.IN_SERVICE,
+)
 
 # Weekly slots are local time in China: morning before 12:00, afternoon before 18:00, evening.
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
-WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+WEEKDAYS = tuple(vocab.DAYS)  # MON … SUN, as date.weekday() counts
 
 
-def booking(at: dt.datetime) -> tuple[str, str]:
+def booking(at: dt.datetime) -> tuple[vocab.WeeklySlot, str]:
     """The weekly slot a one-off appointment falls in, and its dated key.
 
     A one-off visit on Tuesday 2 December at 09:30 is ``("TUE_AM", "2025-12-02_AM")``: it clashes
@@ -35,22 +41,23 @@ def booking(at: dt.datetime) -> tuple[str, str]:
         at.astimezone(LOCAL_TIME) if at.tzinfo else at.replace(tzinfo=dt.UTC).astimezone(LOCAL_TIME)
     )
     period = "AM" if local.hour < 12 else "PM" if local.hour < 18 else "EVE"
-    return f"{WEEKDAYS[local.weekday()]}_{period}", f"{local.date().isoformat()}_{period}"
+    slot = vocab.WeeklySlot(f"{WEEKDAYS[local.weekday()]}_{period}")
+    return slot, f"{local.date().isoformat()}_{period}"
 
 
 @dataclass(frozen=True)
 class Need:
     id: str
     title: str
-    status: str = "OPEN"  # OPEN / MATCHED / IN_SERVICE / CLOSED / CANCELLED
-    urgency: str = "NORMAL"  # LOW / NORMAL / HIGH / CRITICAL
+    status: vocab.NeedStatus = vocab.NeedStatus.OPEN
+    urgency: vocab.Urgency = vocab.Urgency.NORMAL
     urgency_rank: int = 1  # 0..3, for sorting by urgency
-    source: str | None = None  # SURVEY / HOME_VISIT / REFERRAL / SELF_REPORT / HOTLINE
+    source: vocab.NeedSource | None = None
     description: str | None = None
     headcount: int = 1  # volunteers the service needs at once (pairs, small teams)
-    slots: tuple[str, ...] = ()  # weekly slots, e.g. TUE_AM
+    slots: tuple[vocab.WeeklySlot, ...] = ()
     one_off_at: dt.datetime | None = None  # or a single appointment
-    one_off_slot: str | None = None  # derived from one_off_at by `booking`
+    one_off_slot: vocab.WeeklySlot | None = None  # derived from one_off_at by `booking`
     one_off_key: str | None = None  # derived from one_off_at by `booking`
     duration_minutes: int = 60
     language_required: bool = False  # the volunteer must speak one of the resident's languages
@@ -64,7 +71,7 @@ class Recruitment:
     id: str
     title: str
     capacity: int
-    status: str = "OPEN"  # OPEN / FULL / CLOSED
+    status: vocab.RecruitmentStatus = vocab.RecruitmentStatus.OPEN
     starts_at: dt.datetime | None = None
     ends_at: dt.datetime | None = None
     place: str | None = None
@@ -85,7 +92,7 @@ class ServiceRecord:
 @dataclass(frozen=True)
 class Referral:
     id: str
-    status: str = "PENDING"  # PENDING / ACCEPTED / DECLINED / COMPLETED
+    status: vocab.ReferralStatus = vocab.ReferralStatus.PENDING
     reason: str | None = None
     created_at: dt.datetime | None = None
     responded_at: dt.datetime | None = None
@@ -100,7 +107,7 @@ class TimeBankEntry:
 
     id: str
     minutes: int  # positive: earned; negative: spent
-    kind: str  # EARNED / SPENT
+    kind: vocab.TimeBankEntryKind
     at: dt.datetime
     note: str | None = None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.model import vocab
 from graph.model.entities import Family, Rel
 from graph.model.filters import narrower_or_same
 
@@ -25,7 +26,7 @@ class ServiceCategory:
     name: str
     description: str | None = None
     # Think-tank domains (智库专家领域) that advise on this category and everything below it.
-    expert_domains: tuple[str, ...] = ()
+    expert_domains: tuple[vocab.ExpertDomain, ...] = ()
 
 
 SKILLS = Family(
