@@ -24,35 +24,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from graph.engine.store import GraphStore
-from graph.model import organizations as O  # noqa: N812
 from graph.model import people as P  # noqa: N812
 from graph.model import places as PL  # noqa: N812
 from graph.model import services as S  # noqa: N812
 from graph.model import taxonomy as T  # noqa: N812
 from graph.model.entities import Point
-from graph.model.organizations import Fund, Organization, Project
 from graph.model.people import Resident, SocialWorker, Volunteer, star_level
 from graph.model.places import City, Community, District
 from graph.model.services import Recruitment, ServiceRecord
 from graph.model.vocab import (
     CommunityKind,
-    FundKind,
     Gender,
-    IncubationStage,
     Language,
     MemberRole,
-    OrganizationKind,
-    ProjectStatus,
     Qualification,
-    Rating,
-    Registration,
     SignUpStatus,
     SkillLevel,
-    TeamLevel,
     VolunteerStatus,
     VulnerabilityTag,
 )
-from seeds import synthetic, taxonomy
+from seeds import city_organizations, synthetic, taxonomy
 from seeds.batch import Batch
 from seeds.demo import NEEDS_BY_TAG, SLOTS, TAG_MIX
 
@@ -194,188 +185,9 @@ class CityGenerator:
         await self.flush(b)
 
     async def organizations(self) -> None:
-        spec, rng = self.spec, self.rng
-        total = spec.organization_count
-        categories = [c[0] for c in taxonomy.CATEGORIES]
-        kinds = (
-            (OrganizationKind.VOLUNTEER_TEAM, 30),
-            (OrganizationKind.COMMUNITY_GROUP, 25),
-            (OrganizationKind.SOCIAL_ORGANIZATION, 15),
-            (OrganizationKind.SOCIAL_WORK_AGENCY, 8),
-            (OrganizationKind.ENTERPRISE, 8),
-            (OrganizationKind.RESIDENTS_COMMITTEE, 5),
-            (OrganizationKind.CLINIC, 3),
-            (OrganizationKind.SCHOOL, 3),
-            (OrganizationKind.ELDERCARE_CENTRE, 2),
-            (OrganizationKind.FOUNDATION, 1),
+        await city_organizations.organizations(
+            self, chunk=CHUNK, per_district=COMMUNITIES_PER_DISTRICT
         )
-        names, weights = zip(*kinds, strict=True)
-        b = Batch()
-        hubs = []
-        for d in range(spec.districts):
-            hub = self.id("hub", d)
-            c = d * COMMUNITIES_PER_DISTRICT
-            b.add(
-                Organization(
-                    hub,
-                    f"第{d + 1}街道社工站",
-                    OrganizationKind.HUB,
-                    self.centres[c],
-                    registration=Registration.REGISTERED,
-                    rating=Rating.GRADE_5A,
-                )
-            )
-            b.link(O.ORG_SERVES_AREA, hub, self.community_ids[c])
-            hubs.append(hub)
-            fund = self.id("fund", d)
-            b.add(
-                Fund(fund, f"第{d + 1}街道社区基金", FundKind.COMMUNITY_FUND, dt.date(2020, 1, 1))
-            )
-            b.link(O.FUND_MANAGED_BY, fund, hub)
-            b.link(O.FUND_COVERS_DISTRICT, fund, self.id("district", d))
-            for cat in rng.sample(categories, 4):
-                b.link(O.FUND_OF_CATEGORY, fund, cat)
-            venture = self.id("venture", d)
-            b.add(
-                Fund(
-                    venture,
-                    f"第{d + 1}街道公益创投",
-                    FundKind.VENTURE_PHILANTHROPY,
-                    dt.date(2022, 3, 1),
-                )
-            )
-            b.link(O.FUND_MANAGED_BY, venture, hub)
-            b.link(O.FUND_COVERS_DISTRICT, venture, self.id("district", d))
-            for cat in rng.sample(categories, 6):
-                b.link(O.FUND_OF_CATEGORY, venture, cat)
-        brigades: dict[int, str] = {}
-        for n in range(total):
-            oid = self.id("org", n)
-            c = rng.randrange(spec.communities)
-            kind = rng.choices(names, weights)[0]
-            level = None
-            if kind == OrganizationKind.VOLUNTEER_TEAM:
-                level = TeamLevel.BRIGADE if c not in brigades else TeamLevel.GROUP
-            b.add(
-                Organization(
-                    oid,
-                    f"{self.community_name(c)}{kind_name(kind)}{n + 1}",
-                    kind,
-                    synthetic.near(rng, self.centres[c], 400),
-                    registration=rng.choice(
-                        (
-                            Registration.REGISTERED,
-                            Registration.FILED,
-                            Registration.FILED,
-                            Registration.INFORMAL,
-                        )
-                    ),
-                    rating=rng.choice(
-                        (None, None, None, Rating.GRADE_3A, Rating.GRADE_4A, Rating.GRADE_5A)
-                    ),
-                    team_level=level,
-                    founded_on=dt.date(rng.randint(2005, 2024), rng.randint(1, 12), 1),
-                    phone=synthetic.phone(rng),
-                )
-            )
-            b.link(O.ORG_SERVES_AREA, oid, self.community_ids[c])
-            b.link(O.ORG_OF_CATEGORY, oid, rng.choice(categories))
-            if kind == OrganizationKind.VOLUNTEER_TEAM:
-                if level == TeamLevel.BRIGADE:
-                    brigades[c] = oid
-                else:
-                    b.link(O.ORG_PART_OF, oid, brigades[c])
-                self.teams_by_community.setdefault(c, []).append(oid)
-            if rng.random() < 0.4:
-                b.link(
-                    O.ORG_INCUBATED_BY,
-                    oid,
-                    hubs[self.district_of[c]],
-                    stage=rng.choice(
-                        (
-                            IncubationStage.INCUBATED,
-                            IncubationStage.OPTIMIZED,
-                            IncubationStage.INTRODUCED,
-                        )
-                    ),
-                    since="2021-01-01",
-                )
-            self.orgs.append(oid)
-            if (
-                kind
-                in {
-                    OrganizationKind.SOCIAL_WORK_AGENCY,
-                    OrganizationKind.SOCIAL_ORGANIZATION,
-                    OrganizationKind.COMMUNITY_GROUP,
-                }
-                and rng.random() < 0.6
-            ):
-                pid = self.id("project", n)
-                budget = rng.randrange(5_000, 200_000)
-                b.add(
-                    Project(
-                        pid,
-                        f"{self.community_name(c)}服务项目{n + 1}",
-                        status=rng.choice(
-                            (
-                                ProjectStatus.ACTIVE,
-                                ProjectStatus.ACTIVE,
-                                ProjectStatus.COMPLETED,
-                                ProjectStatus.PLANNED,
-                            )
-                        ),
-                        start_date=dt.date(rng.randint(2019, 2025), rng.randint(1, 12), 1),
-                        budget_fen=budget * 100,
-                    )
-                )
-                b.link(O.ORG_RUNS_PROJECT, oid, pid, role="LEAD")
-                b.link(O.PROJECT_TARGETS, pid, self.community_ids[c])
-                b.link(O.PROJECT_OF_CATEGORY, pid, rng.choice(categories))
-                fund = self.id(rng.choice(("fund", "venture")), self.district_of[c])
-                b.link(
-                    O.FUND_GRANTED,
-                    fund,
-                    pid,
-                    id=f"grant-{pid}",
-                    amountFen=budget * 50,
-                    date="2024-03-01",
-                    award="年度资助",
-                )
-                self.projects.append(pid)
-            if kind in {OrganizationKind.ENTERPRISE, OrganizationKind.FOUNDATION}:
-                fund = self.id("fund", self.district_of[c])
-                b.link(
-                    O.ORG_DONATED,
-                    oid,
-                    fund,
-                    id=f"donation-{oid}",
-                    amountFen=rng.randrange(10_000, 1_000_000) * 100,
-                    date="2024-01-15",
-                )
-            if len(b) >= CHUNK:
-                await self.flush(b)
-                self.progress("organizations", n + 1, total)
-        for d in range(spec.districts):  # government seed money keeps every fund solvent
-            gov = self.id("gov", d)
-            b.add(
-                Organization(
-                    gov,
-                    f"第{d + 1}街道办事处",
-                    OrganizationKind.GOVERNMENT,
-                    self.centres[d * COMMUNITIES_PER_DISTRICT],
-                )
-            )
-            for fund in (self.id("fund", d), self.id("venture", d)):
-                b.link(
-                    O.ORG_DONATED,
-                    gov,
-                    fund,
-                    id=f"donation-{gov}-{fund}",
-                    amountFen=50_000_000_00,
-                    date="2024-01-01",
-                )
-        await self.flush(b)
-        self.progress("organizations", total, total)
 
     def community_name(self, c: int) -> str:
         return f"第{c + 1}社区"
@@ -614,24 +426,6 @@ class CityGenerator:
                 )
         await self.flush(b)
         self.progress("recruitments", total, total)
-
-
-_KIND_NAMES = {
-    OrganizationKind.VOLUNTEER_TEAM: "义工队",
-    OrganizationKind.COMMUNITY_GROUP: "兴趣小组",
-    OrganizationKind.SOCIAL_ORGANIZATION: "公益服务中心",
-    OrganizationKind.SOCIAL_WORK_AGENCY: "社工服务中心",
-    OrganizationKind.ENTERPRISE: "爱心企业",
-    OrganizationKind.RESIDENTS_COMMITTEE: "居委会",
-    OrganizationKind.CLINIC: "卫生服务站",
-    OrganizationKind.SCHOOL: "学校",
-    OrganizationKind.ELDERCARE_CENTRE: "居家养老服务中心",
-    OrganizationKind.FOUNDATION: "慈善基金会",
-}
-
-
-def kind_name(kind: OrganizationKind) -> str:
-    return _KIND_NAMES[kind]
 
 
 async def generate(
