@@ -26,7 +26,7 @@ from schema.enums import (
     VulnerabilityTag,
     WeeklySlot,
 )
-from schema.fields import lazy, one, related, root_list
+from schema.fields import lazy, root_list
 from schema.inputs import NearInput
 from schema.links import (
     AssignmentConnection,
@@ -36,13 +36,10 @@ from schema.links import (
     SinceConnection,
     VerificationConnection,
 )
+from schema.relations import link, reference
 from schema.relay import Connection, Node
 
-PLACES = "schema.places"
 PEOPLE = "schema.people"
-TAXONOMY = "schema.taxonomy"
-ORGS = "schema.organizations"
-SERVICES = "schema.services"
 
 PII = " Personal information (PII)."
 
@@ -92,24 +89,15 @@ class Resident(Node):
         latitude, longitude = policy.coarse(self.location.latitude, self.location.longitude)
         return Location(latitude=latitude, longitude=longitude)
 
-    community = one(
-        graph.RESIDENT_LIVES_IN,
-        "out",
-        lazy("Community", PLACES) | None,
-        "Where they live (所在社区).",
+    community = reference(graph.RESIDENT_LIVES_IN, "out", "Where they live (所在社区).")
+    needs = link(
+        services_graph.RESIDENT_HAS_NEED, "out", "Their needs, newest first by default (需求)."
     )
-    needs = related(
-        services_graph.RESIDENT_HAS_NEED,
-        "out",
-        Connection[lazy("Need", SERVICES)],
-        "Their needs, newest first by default (需求).",
-    )
-    case_managers = related(
+    case_managers = link(
         graph.WORKER_CASE_MANAGER_OF,
         "in",
-        SinceConnection[lazy("SocialWorker", PEOPLE)],
         "Social workers managing their case (个案社工).",
-        connection_cls=SinceConnection,
+        edges=SinceConnection,
     )
 
 
@@ -157,50 +145,37 @@ class Volunteer(Node):
         minutes = await resolve.time_bank_balance(info, self.key)
         return round(minutes / 60, 2)
 
-    time_bank = related(
-        services_graph.VOLUNTEER_HOLDS,
-        "out",
-        Connection[lazy("TimeBankEntry", SERVICES)],
-        "Time-bank ledger, oldest first (时间银行流水).",
+    time_bank = link(
+        services_graph.VOLUNTEER_HOLDS, "out", "Time-bank ledger, oldest first (时间银行流水)."
     )
-    skills = related(
+    skills = link(
         graph.VOLUNTEER_HAS_SKILL,
         "out",
-        ProficiencyConnection[lazy("Skill", TAXONOMY)],
         "Skills, with level and certification (专长).",
-        connection_cls=ProficiencyConnection,
+        edges=ProficiencyConnection,
     )
-    teams = related(
+    teams = link(
         graph.VOLUNTEER_MEMBER_OF,
         "out",
-        MembershipConnection[lazy("Organization", ORGS)],
         "Teams and organizations they belong to, with their role (所属队伍).",
-        connection_cls=MembershipConnection,
+        edges=MembershipConnection,
     )
-    service_areas = related(
-        graph.VOLUNTEER_SERVES_AREA,
-        "out",
-        Connection[lazy("Community", PLACES)],
-        "Communities they serve (服务社区).",
-    )
-    assignments = related(
+    service_areas = link(graph.VOLUNTEER_SERVES_AREA, "out", "Communities they serve (服务社区).")
+    assignments = link(
         services_graph.VOLUNTEER_ASSIGNED,
         "out",
-        AssignmentConnection[lazy("Need", SERVICES)],
         "Needs they are assigned to (指派的需求).",
-        connection_cls=AssignmentConnection,
+        edges=AssignmentConnection,
     )
-    sign_ups = related(
+    sign_ups = link(
         services_graph.VOLUNTEER_SIGNED_UP,
         "out",
-        SignUpConnection[lazy("Recruitment", SERVICES)],
         "Recruitments they signed up for (报名).",
-        connection_cls=SignUpConnection,
+        edges=SignUpConnection,
     )
-    service_records = related(
+    service_records = link(
         services_graph.VOLUNTEER_PERFORMED,
         "out",
-        Connection[lazy("ServiceRecord", SERVICES)],
         "Services they delivered, latest first (服务记录).",
     )
 
@@ -216,38 +191,24 @@ class SocialWorker(Node):
     qualification: Qualification = strawberry.field(description="Qualification (职业水平).")
     title: str | None = strawberry.field(description="Post, e.g. 站长, 督导 (职务).")
 
-    employers = related(
-        graph.WORKER_EMPLOYED_BY,
-        "out",
-        SinceConnection[lazy("Organization", ORGS)],
-        "Employing agency (所属机构).",
-        connection_cls=SinceConnection,
+    employers = link(
+        graph.WORKER_EMPLOYED_BY, "out", "Employing agency (所属机构).", edges=SinceConnection
     )
-    communities = related(
-        graph.WORKER_COVERS,
-        "out",
-        Connection[lazy("Community", PLACES)],
-        "Communities they cover (驻点 / 负责社区).",
-    )
-    caseload = related(
+    communities = link(graph.WORKER_COVERS, "out", "Communities they cover (驻点 / 负责社区).")
+    caseload = link(
         graph.WORKER_CASE_MANAGER_OF,
         "out",
-        SinceConnection[lazy("Resident", PEOPLE)],
         "Residents whose cases they manage (个案).",
-        connection_cls=SinceConnection,
+        edges=SinceConnection,
     )
-    supervised_teams = related(
-        graph.WORKER_SUPERVISES,
-        "out",
-        Connection[lazy("Organization", ORGS)],
-        "Volunteer teams they supervise (督导的队伍).",
+    supervised_teams = link(
+        graph.WORKER_SUPERVISES, "out", "Volunteer teams they supervise (督导的队伍)."
     )
-    verified_records = related(
+    verified_records = link(
         services_graph.WORKER_VERIFIED,
         "out",
-        VerificationConnection[lazy("ServiceRecord", SERVICES)],
         "Service records they verified (核实的服务记录).",
-        connection_cls=VerificationConnection,
+        edges=VerificationConnection,
     )
 
 
@@ -260,31 +221,14 @@ class Expert(Node):
     affiliation: str | None = strawberry.field(description="Where they work (工作单位).")
     phone: str | None = strawberry.field(description="Phone (电话)." + PII)
 
-    think_tanks = related(
-        graph.EXPERT_PART_OF,
-        "out",
-        SinceConnection[lazy("ThinkTank", ORGS)],
-        "Think tanks they sit on (所属智库).",
-        connection_cls=SinceConnection,
+    think_tanks = link(
+        graph.EXPERT_PART_OF, "out", "Think tanks they sit on (所属智库).", edges=SinceConnection
     )
-    advised_organizations = related(
-        graph.EXPERT_ADVISES_ORGANIZATION,
-        "out",
-        Connection[lazy("Organization", ORGS)],
-        "Organizations they advise.",
+    advised_organizations = link(
+        graph.EXPERT_ADVISES_ORGANIZATION, "out", "Organizations they advise."
     )
-    advised_projects = related(
-        graph.EXPERT_ADVISES_PROJECT,
-        "out",
-        Connection[lazy("Project", ORGS)],
-        "Projects they advise.",
-    )
-    advised_communities = related(
-        graph.EXPERT_ADVISES_COMMUNITY,
-        "out",
-        Connection[lazy("Community", PLACES)],
-        "Communities they advise.",
-    )
+    advised_projects = link(graph.EXPERT_ADVISES_PROJECT, "out", "Projects they advise.")
+    advised_communities = link(graph.EXPERT_ADVISES_COMMUNITY, "out", "Communities they advise.")
 
 
 @strawberry.enum(description="Orders for residents.")
