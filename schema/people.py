@@ -8,7 +8,6 @@ who sees them.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 
 import strawberry
 
@@ -17,6 +16,7 @@ from graph.model import people as graph
 from graph.model import services as services_graph
 from resolvers import people as resolve
 from schema.base import Location, entity
+from schema.declared import link, reference, sort_enum
 from schema.enums import (
     ExpertDomain,
     Gender,
@@ -36,7 +36,6 @@ from schema.links import (
     SinceConnection,
     VerificationConnection,
 )
-from schema.relations import link, reference
 from schema.relay import Connection, Node
 
 PEOPLE = "schema.people"
@@ -231,25 +230,15 @@ class Expert(Node):
     advised_communities = link(graph.EXPERT_ADVISES_COMMUNITY, "out", "Communities they advise.")
 
 
-@strawberry.enum(description="Orders for residents.")
-class ResidentSort(Enum):
-    NAME = "NAME"
-    BIRTH_YEAR = strawberry.enum_value("BIRTH_YEAR", description="Oldest first (ASC).")
-    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
+ResidentSort = sort_enum(
+    "ResidentSort", ("Resident",), "Orders for residents.", BIRTH_YEAR="Oldest first (ASC)."
+)
 
+VolunteerSort = sort_enum("VolunteerSort", ("Volunteer",), "Orders for volunteers.")
 
-@strawberry.enum(description="Orders for volunteers.")
-class VolunteerSort(Enum):
-    NAME = "NAME"
-    STAR_LEVEL = "STAR_LEVEL"
-    VERIFIED_HOURS = "VERIFIED_HOURS"
-    JOINED_ON = "JOINED_ON"
-    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
-
-
-@strawberry.enum(description="Orders for social workers and experts.")
-class PersonSort(Enum):
-    NAME = "NAME"
+PersonSort = sort_enum(
+    "PersonSort", ("SocialWorker", "Expert"), "Orders for social workers and experts."
+)
 
 
 @strawberry.input(description="Filters for residents.")

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 
 from graph.model import organizations as org_graph
@@ -13,10 +11,10 @@ from graph.model import places as graph
 from graph.model import services as services_graph
 from resolvers import places as resolve
 from schema.base import Location, entity
+from schema.declared import link, reference, sort_enum
 from schema.enums import CommunityKind
 from schema.fields import root_list
 from schema.inputs import NearInput
-from schema.relations import link, reference
 from schema.relay import Connection, Node
 
 
@@ -81,16 +79,9 @@ class Community(Node):
     recruitments = link(services_graph.RECRUITMENT_IN, "in", "Volunteer recruitments held in it.")
 
 
-@strawberry.enum(description="Orders for cities and districts.")
-class PlaceSort(Enum):
-    NAME = "NAME"
+PlaceSort = sort_enum("PlaceSort", ("City", "District"), "Orders for cities and districts.")
 
-
-@strawberry.enum(description="Orders for communities.")
-class CommunitySort(Enum):
-    NAME = "NAME"
-    POPULATION = "POPULATION"
-    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
+CommunitySort = sort_enum("CommunitySort", ("Community",), "Orders for communities.")
 
 
 @strawberry.input(description="Filters for districts.")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 
 from graph.model import organizations as org_graph
@@ -12,9 +10,9 @@ from graph.model import services as services_graph
 from graph.model import taxonomy as graph
 from resolvers import taxonomy as resolve
 from schema.base import entity
+from schema.declared import link, sort_enum
 from schema.fields import lazy, root_list
 from schema.links import ProficiencyConnection
-from schema.relations import link
 from schema.relay import Connection, Node
 
 TAXONOMY = "schema.taxonomy"
@@ -60,9 +58,9 @@ class ServiceCategory(Node):
     funds = link(org_graph.FUND_OF_CATEGORY, "in", "Funds supporting it.")
 
 
-@strawberry.enum(description="Orders for taxonomy entries.")
-class TaxonomySort(Enum):
-    NAME = "NAME"
+TaxonomySort = sort_enum(
+    "TaxonomySort", ("Skill", "ServiceCategory"), "Orders for taxonomy entries."
+)
 
 
 @strawberry.input(description="Filters for skills.")
