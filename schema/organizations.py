@@ -24,7 +24,7 @@ from schema.enums import (
     TeamLevel,
 )
 from schema.fields import lazy, root_list
-from schema.inputs import NearInput
+from schema.inputs import NearInput, optional
 from schema.links import (
     AllocationConnection,
     DonationConnection,
@@ -260,84 +260,62 @@ VenueSort = sort_enum("VenueSort", ("Venue",), "Orders for venues.")
 
 @strawberry.input(description="Filters for organizations.")
 class OrganizationFilter:
-    kind: list[OrganizationKind] | None = strawberry.field(
-        default=None, description="Any of these kinds."
+    kind: list[OrganizationKind] | None = optional("Any of these kinds.")
+    registration: list[Registration] | None = optional("Any of these standings.")
+    rating_min: Rating | None = optional("At least this grade.")
+    incubated_by: strawberry.ID | None = optional("Incubated, optimized or introduced by this hub.")
+    part_of: strawberry.ID | None = optional(
+        "Under this organization (sub-teams at any depth up to 3)."
     )
-    registration: list[Registration] | None = strawberry.field(
-        default=None, description="Any of these standings."
-    )
-    rating_min: Rating | None = strawberry.field(default=None, description="At least this grade.")
-    incubated_by: strawberry.ID | None = strawberry.field(
-        default=None, description="Incubated, optimized or introduced by this hub."
-    )
-    part_of: strawberry.ID | None = strawberry.field(
-        default=None, description="Under this organization (sub-teams at any depth up to 3)."
-    )
-    community: strawberry.ID | None = strawberry.field(default=None, description="Serves it.")
-    district: strawberry.ID | None = strawberry.field(
-        default=None, description="Serves a community of it."
-    )
-    category: strawberry.ID | None = strawberry.field(
-        default=None, description="Provides this category or a narrower one."
-    )
-    near: NearInput | None = strawberry.field(default=None, description="Based within a radius.")
+    community: strawberry.ID | None = optional("Serves it.")
+    district: strawberry.ID | None = optional("Serves a community of it.")
+    category: strawberry.ID | None = optional("Provides this category or a narrower one.")
+    near: NearInput | None = optional("Based within a radius.")
 
 
 @strawberry.input(description="Filters for projects.")
 class ProjectFilter:
-    status: list[ProjectStatus] | None = strawberry.field(default=None, description="Any of these.")
-    category: strawberry.ID | None = strawberry.field(
-        default=None, description="In this category or a narrower one."
-    )
-    community: strawberry.ID | None = strawberry.field(default=None, description="Targets it.")
-    district: strawberry.ID | None = strawberry.field(
-        default=None, description="Targets a community of it."
-    )
-    run_by: strawberry.ID | None = strawberry.field(default=None, description="Run by it.")
-    funded_by: strawberry.ID | None = strawberry.field(
-        default=None, description="Granted by this fund."
-    )
+    status: list[ProjectStatus] | None = optional("Any of these.")
+    category: strawberry.ID | None = optional("In this category or a narrower one.")
+    community: strawberry.ID | None = optional("Targets it.")
+    district: strawberry.ID | None = optional("Targets a community of it.")
+    run_by: strawberry.ID | None = optional("Run by it.")
+    funded_by: strawberry.ID | None = optional("Granted by this fund.")
 
 
 @strawberry.input(description="Filters for funds.")
 class FundFilter:
-    kind: list[FundKind] | None = strawberry.field(default=None, description="Any of these kinds.")
-    community: strawberry.ID | None = strawberry.field(
-        default=None, description="Its scope covers this community (directly or via its district)."
+    kind: list[FundKind] | None = optional("Any of these kinds.")
+    community: strawberry.ID | None = optional(
+        "Its scope covers this community (directly or via its district)."
     )
-    district: strawberry.ID | None = strawberry.field(
-        default=None, description="Its scope covers this district or one of its communities."
+    district: strawberry.ID | None = optional(
+        "Its scope covers this district or one of its communities."
     )
-    category: strawberry.ID | None = strawberry.field(
-        default=None, description="Supports this category (or a broader one that contains it)."
+    category: strawberry.ID | None = optional(
+        "Supports this category (or a broader one that contains it)."
     )
-    managed_by: strawberry.ID | None = strawberry.field(default=None, description="Managed by it.")
+    managed_by: strawberry.ID | None = optional("Managed by it.")
 
 
 @strawberry.input(description="Filters for think tanks (none yet besides search).")
 class ThinkTankFilter:
-    name: str | None = strawberry.field(default=None, description="Unused; reserved.")
+    name: str | None = optional("Unused; reserved.")
 
 
 @strawberry.input(description="Filters for resources.")
 class ResourceFilter:
-    kind: list[ResourceKind] | None = strawberry.field(
-        default=None, description="Any of these kinds."
-    )
-    category: strawberry.ID | None = strawberry.field(
-        default=None, description="Helps this category or a narrower one."
-    )
-    offered_by: strawberry.ID | None = strawberry.field(default=None, description="Offered by it.")
-    available_on: dt.date | None = strawberry.field(default=None, description="On offer that day.")
+    kind: list[ResourceKind] | None = optional("Any of these kinds.")
+    category: strawberry.ID | None = optional("Helps this category or a narrower one.")
+    offered_by: strawberry.ID | None = optional("Offered by it.")
+    available_on: dt.date | None = optional("On offer that day.")
 
 
 @strawberry.input(description="Filters for venues.")
 class VenueFilter:
-    community: strawberry.ID | None = strawberry.field(default=None, description="In it.")
-    capacity_min: int | None = strawberry.field(
-        default=None, description="Holds at least this many."
-    )
-    near: NearInput | None = strawberry.field(default=None, description="Within a radius.")
+    community: strawberry.ID | None = optional("In it.")
+    capacity_min: int | None = optional("Holds at least this many.")
+    near: NearInput | None = optional("Within a radius.")
 
 
 @strawberry.type

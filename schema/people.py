@@ -27,7 +27,7 @@ from schema.enums import (
     WeeklySlot,
 )
 from schema.fields import lazy, root_list
-from schema.inputs import NearInput
+from schema.inputs import NearInput, optional
 from schema.links import (
     AssignmentConnection,
     MembershipConnection,
@@ -243,68 +243,47 @@ PersonSort = sort_enum(
 
 @strawberry.input(description="Filters for residents.")
 class ResidentFilter:
-    community: strawberry.ID | None = strawberry.field(default=None, description="Lives in it.")
-    district: strawberry.ID | None = strawberry.field(default=None, description="Lives in it.")
-    tags_any: list[VulnerabilityTag] | None = strawberry.field(
-        default=None, description="Carries at least one of these tags."
-    )
-    tags_all: list[VulnerabilityTag] | None = strawberry.field(
-        default=None, description="Carries all of these tags."
-    )
-    age_min: int | None = strawberry.field(default=None, description="At least this old this year.")
-    age_max: int | None = strawberry.field(default=None, description="At most this old this year.")
-    gender: Gender | None = strawberry.field(default=None, description="Of this gender.")
-    language: Language | None = strawberry.field(default=None, description="Speaks it.")
-    near: NearInput | None = strawberry.field(default=None, description="Home within a radius.")
+    community: strawberry.ID | None = optional("Lives in it.")
+    district: strawberry.ID | None = optional("Lives in it.")
+    tags_any: list[VulnerabilityTag] | None = optional("Carries at least one of these tags.")
+    tags_all: list[VulnerabilityTag] | None = optional("Carries all of these tags.")
+    age_min: int | None = optional("At least this old this year.")
+    age_max: int | None = optional("At most this old this year.")
+    gender: Gender | None = optional("Of this gender.")
+    language: Language | None = optional("Speaks it.")
+    near: NearInput | None = optional("Home within a radius.")
 
 
 @strawberry.input(description="Filters for volunteers.")
 class VolunteerFilter:
-    skill: strawberry.ID | None = strawberry.field(
-        default=None,
-        description="Has this skill or a narrower one (中医义诊 counts for 义诊).",
+    skill: strawberry.ID | None = optional(
+        "Has this skill or a narrower one (中医义诊 counts for 义诊)."
     )
-    community: strawberry.ID | None = strawberry.field(default=None, description="Serves it.")
-    district: strawberry.ID | None = strawberry.field(
-        default=None, description="Serves a community of it."
+    community: strawberry.ID | None = optional("Serves it.")
+    district: strawberry.ID | None = optional("Serves a community of it.")
+    team: strawberry.ID | None = optional(
+        "Member of this team or of a team under it (小组 → 大队 → 总队)."
     )
-    team: strawberry.ID | None = strawberry.field(
-        default=None, description="Member of this team or of a team under it (小组 → 大队 → 总队)."
-    )
-    slot: WeeklySlot | None = strawberry.field(
-        default=None, description="Free in this weekly slot."
-    )
-    star_level_min: int | None = strawberry.field(
-        default=None, description="At least this star level."
-    )
-    star_level_max: int | None = strawberry.field(
-        default=None, description="At most this star level."
-    )
-    status: list[VolunteerStatus] | None = strawberry.field(
-        default=None, description="Any of these."
-    )
-    language: Language | None = strawberry.field(default=None, description="Speaks it.")
-    near: NearInput | None = strawberry.field(default=None, description="Base within a radius.")
+    slot: WeeklySlot | None = optional("Free in this weekly slot.")
+    star_level_min: int | None = optional("At least this star level.")
+    star_level_max: int | None = optional("At most this star level.")
+    status: list[VolunteerStatus] | None = optional("Any of these.")
+    language: Language | None = optional("Speaks it.")
+    near: NearInput | None = optional("Base within a radius.")
 
 
 @strawberry.input(description="Filters for social workers.")
 class SocialWorkerFilter:
-    community: strawberry.ID | None = strawberry.field(default=None, description="Covers it.")
-    district: strawberry.ID | None = strawberry.field(
-        default=None, description="Covers a community of it."
-    )
-    qualification: list[Qualification] | None = strawberry.field(
-        default=None, description="Any of these qualifications."
-    )
-    employer: strawberry.ID | None = strawberry.field(default=None, description="Employed by it.")
+    community: strawberry.ID | None = optional("Covers it.")
+    district: strawberry.ID | None = optional("Covers a community of it.")
+    qualification: list[Qualification] | None = optional("Any of these qualifications.")
+    employer: strawberry.ID | None = optional("Employed by it.")
 
 
 @strawberry.input(description="Filters for experts.")
 class ExpertFilter:
-    domain: list[ExpertDomain] | None = strawberry.field(
-        default=None, description="Advises on at least one of these fields."
-    )
-    think_tank: strawberry.ID | None = strawberry.field(default=None, description="Sits on it.")
+    domain: list[ExpertDomain] | None = optional("Advises on at least one of these fields.")
+    think_tank: strawberry.ID | None = optional("Sits on it.")
 
 
 @strawberry.type

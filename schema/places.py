@@ -14,7 +14,7 @@ from schema.base import Location, entity
 from schema.declared import link, reference, sort_enum
 from schema.enums import CommunityKind
 from schema.fields import root_list
-from schema.inputs import NearInput
+from schema.inputs import NearInput, optional
 from schema.relay import Connection, Node
 
 
@@ -86,22 +86,20 @@ CommunitySort = sort_enum("CommunitySort", ("Community",), "Orders for communiti
 
 @strawberry.input(description="Filters for districts.")
 class DistrictFilter:
-    city: strawberry.ID | None = strawberry.field(default=None, description="In this city.")
+    city: strawberry.ID | None = optional("In this city.")
 
 
 @strawberry.input(description="Filters for communities.")
 class CommunityFilter:
-    district: strawberry.ID | None = strawberry.field(default=None, description="In this district.")
-    city: strawberry.ID | None = strawberry.field(default=None, description="In this city.")
-    kind: list[CommunityKind] | None = strawberry.field(
-        default=None, description="Any of these kinds."
-    )
-    near: NearInput | None = strawberry.field(default=None, description="Centre within a radius.")
+    district: strawberry.ID | None = optional("In this district.")
+    city: strawberry.ID | None = optional("In this city.")
+    kind: list[CommunityKind] | None = optional("Any of these kinds.")
+    near: NearInput | None = optional("Centre within a radius.")
 
 
 @strawberry.input(description="Filters for cities (none yet besides search).")
 class CityFilter:
-    name: str | None = strawberry.field(default=None, description="Exact name, e.g. 中山市.")
+    name: str | None = optional("Exact name, e.g. 中山市.")
 
 
 @strawberry.type

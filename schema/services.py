@@ -21,6 +21,7 @@ from schema.enums import (
     WeeklySlot,
 )
 from schema.fields import lazy, root_list
+from schema.inputs import optional
 from schema.links import (
     AllocationConnection,
     AssignmentConnection,
@@ -180,12 +181,8 @@ TimeBankEntrySort = sort_enum(
 
 @strawberry.input(description="Filters for time-bank entries.")
 class TimeBankEntryFilter:
-    volunteer: strawberry.ID | None = strawberry.field(
-        default=None, description="In this volunteer's ledger."
-    )
-    kind: list[TimeBankEntryKind] | None = strawberry.field(
-        default=None, description="Any of these."
-    )
+    volunteer: strawberry.ID | None = optional("In this volunteer's ledger.")
+    kind: list[TimeBankEntryKind] | None = optional("Any of these.")
 
 
 NeedSort = sort_enum(
@@ -206,74 +203,48 @@ ReferralSort = sort_enum("ReferralSort", ("Referral",), "Orders for referrals.")
 
 @strawberry.input(description="Filters for needs.")
 class NeedFilter:
-    status: list[NeedStatus] | None = strawberry.field(default=None, description="Any of these.")
-    urgency: list[Urgency] | None = strawberry.field(default=None, description="Any of these.")
-    category: strawberry.ID | None = strawberry.field(
-        default=None, description="In this category or a narrower one."
-    )
-    skill: strawberry.ID | None = strawberry.field(default=None, description="Requires this skill.")
-    community: strawberry.ID | None = strawberry.field(
-        default=None, description="In this community."
-    )
-    district: strawberry.ID | None = strawberry.field(default=None, description="In this district.")
-    resident: strawberry.ID | None = strawberry.field(default=None, description="Of this resident.")
-    slot: WeeklySlot | None = strawberry.field(default=None, description="Recurs in this slot.")
-    created_from: dt.datetime | None = strawberry.field(
-        default=None, description="Reported at or after."
-    )
-    created_to: dt.datetime | None = strawberry.field(default=None, description="Reported before.")
+    status: list[NeedStatus] | None = optional("Any of these.")
+    urgency: list[Urgency] | None = optional("Any of these.")
+    category: strawberry.ID | None = optional("In this category or a narrower one.")
+    skill: strawberry.ID | None = optional("Requires this skill.")
+    community: strawberry.ID | None = optional("In this community.")
+    district: strawberry.ID | None = optional("In this district.")
+    resident: strawberry.ID | None = optional("Of this resident.")
+    slot: WeeklySlot | None = optional("Recurs in this slot.")
+    created_from: dt.datetime | None = optional("Reported at or after.")
+    created_to: dt.datetime | None = optional("Reported before.")
 
 
 @strawberry.input(description="Filters for recruitments.")
 class RecruitmentFilter:
-    status: list[RecruitmentStatus] | None = strawberry.field(
-        default=None, description="Any of these."
+    status: list[RecruitmentStatus] | None = optional("Any of these.")
+    community: strawberry.ID | None = optional("Held in it.")
+    organization: strawberry.ID | None = optional("Posted by it.")
+    skill: strawberry.ID | None = optional(
+        "A volunteer with this skill qualifies (wanted skill or broader)."
     )
-    community: strawberry.ID | None = strawberry.field(default=None, description="Held in it.")
-    organization: strawberry.ID | None = strawberry.field(default=None, description="Posted by it.")
-    skill: strawberry.ID | None = strawberry.field(
-        default=None, description="A volunteer with this skill qualifies (wanted skill or broader)."
-    )
-    starts_from: dt.datetime | None = strawberry.field(
-        default=None, description="Starting at or after."
-    )
-    starts_to: dt.datetime | None = strawberry.field(default=None, description="Starting before.")
+    starts_from: dt.datetime | None = optional("Starting at or after.")
+    starts_to: dt.datetime | None = optional("Starting before.")
 
 
 @strawberry.input(description="Filters for service records.")
 class ServiceRecordFilter:
-    volunteer: strawberry.ID | None = strawberry.field(
-        default=None, description="By this volunteer."
-    )
-    need: strawberry.ID | None = strawberry.field(default=None, description="For this need.")
-    project: strawberry.ID | None = strawberry.field(
-        default=None, description="Under this project."
-    )
-    category: strawberry.ID | None = strawberry.field(
-        default=None, description="In this category or a narrower one."
-    )
-    community: strawberry.ID | None = strawberry.field(
-        default=None, description="For needs in this community."
-    )
-    verified: bool | None = strawberry.field(
-        default=None, description="true: verified only; false: awaiting verification only."
-    )
-    date_from: dt.date | None = strawberry.field(default=None, description="On or after.")
-    date_to: dt.date | None = strawberry.field(default=None, description="On or before.")
+    volunteer: strawberry.ID | None = optional("By this volunteer.")
+    need: strawberry.ID | None = optional("For this need.")
+    project: strawberry.ID | None = optional("Under this project.")
+    category: strawberry.ID | None = optional("In this category or a narrower one.")
+    community: strawberry.ID | None = optional("For needs in this community.")
+    verified: bool | None = optional("true: verified only; false: awaiting verification only.")
+    date_from: dt.date | None = optional("On or after.")
+    date_to: dt.date | None = optional("On or before.")
 
 
 @strawberry.input(description="Filters for referrals.")
 class ReferralFilter:
-    status: list[ReferralStatus] | None = strawberry.field(
-        default=None, description="Any of these."
-    )
-    from_organization: strawberry.ID | None = strawberry.field(
-        default=None, description="Sent by it."
-    )
-    to_organization: strawberry.ID | None = strawberry.field(
-        default=None, description="Sent to it."
-    )
-    need: strawberry.ID | None = strawberry.field(default=None, description="About this need.")
+    status: list[ReferralStatus] | None = optional("Any of these.")
+    from_organization: strawberry.ID | None = optional("Sent by it.")
+    to_organization: strawberry.ID | None = optional("Sent to it.")
+    need: strawberry.ID | None = optional("About this need.")
 
 
 @strawberry.type

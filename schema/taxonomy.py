@@ -12,6 +12,7 @@ from resolvers import taxonomy as resolve
 from schema.base import entity
 from schema.declared import link, sort_enum
 from schema.fields import lazy, root_list
+from schema.inputs import optional
 from schema.links import ProficiencyConnection
 from schema.relay import Connection, Node
 
@@ -65,21 +66,15 @@ TaxonomySort = sort_enum(
 
 @strawberry.input(description="Filters for skills.")
 class SkillFilter:
-    under: strawberry.ID | None = strawberry.field(
-        default=None, description="This skill and everything narrower."
-    )
-    top_level: bool | None = strawberry.field(default=None, description="Only the broadest skills.")
-    category: strawberry.ID | None = strawberry.field(
-        default=None, description="Serving this category or a narrower one."
-    )
+    under: strawberry.ID | None = optional("This skill and everything narrower.")
+    top_level: bool | None = optional("Only the broadest skills.")
+    category: strawberry.ID | None = optional("Serving this category or a narrower one.")
 
 
 @strawberry.input(description="Filters for service categories.")
 class CategoryFilter:
-    under: strawberry.ID | None = strawberry.field(
-        default=None, description="This category and everything narrower."
-    )
-    top_level: bool | None = strawberry.field(default=None, description="Only the broadest ones.")
+    under: strawberry.ID | None = optional("This category and everything narrower.")
+    top_level: bool | None = optional("Only the broadest ones.")
 
 
 @strawberry.type
