@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from enum import Enum
 
 import strawberry
 
@@ -13,7 +14,6 @@ from graph.model import people as people_graph
 from graph.model import services as services_graph
 from resolvers import organizations as resolve
 from schema.base import Location, entity, yuan
-from schema.declared import link, reference, sort_enum
 from schema.enums import (
     FundKind,
     OrganizationKind,
@@ -33,6 +33,7 @@ from schema.links import (
     MembershipConnection,
     SinceConnection,
 )
+from schema.relations import link, reference
 from schema.relay import Connection, Node
 
 ORGS = "schema.organizations"
@@ -245,17 +246,44 @@ class Venue(Node):
     managed_by = reference(graph.VENUE_MANAGED_BY, "out", "Who runs it (管理方).")
 
 
-OrganizationSort = sort_enum("OrganizationSort", ("Organization",), "Orders for organizations.")
+@strawberry.enum(description="Orders for organizations.")
+class OrganizationSort(Enum):
+    NAME = "NAME"
+    RATING = "RATING"
+    FOUNDED_ON = "FOUNDED_ON"
+    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
 
-ProjectSort = sort_enum("ProjectSort", ("Project",), "Orders for projects.")
 
-FundSort = sort_enum("FundSort", ("Fund",), "Orders for funds.")
+@strawberry.enum(description="Orders for projects.")
+class ProjectSort(Enum):
+    NAME = "NAME"
+    START_DATE = "START_DATE"
+    BUDGET = "BUDGET"
 
-ThinkTankSort = sort_enum("ThinkTankSort", ("ThinkTank",), "Orders for think tanks.")
 
-ResourceSort = sort_enum("ResourceSort", ("Resource",), "Orders for resources.")
+@strawberry.enum(description="Orders for funds.")
+class FundSort(Enum):
+    NAME = "NAME"
+    ESTABLISHED_ON = "ESTABLISHED_ON"
 
-VenueSort = sort_enum("VenueSort", ("Venue",), "Orders for venues.")
+
+@strawberry.enum(description="Orders for think tanks.")
+class ThinkTankSort(Enum):
+    NAME = "NAME"
+
+
+@strawberry.enum(description="Orders for resources.")
+class ResourceSort(Enum):
+    NAME = "NAME"
+    QUANTITY = "QUANTITY"
+    AVAILABLE_UNTIL = "AVAILABLE_UNTIL"
+
+
+@strawberry.enum(description="Orders for venues.")
+class VenueSort(Enum):
+    NAME = "NAME"
+    CAPACITY = "CAPACITY"
+    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
 
 
 @strawberry.input(description="Filters for organizations.")

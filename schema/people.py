@@ -8,6 +8,7 @@ who sees them.
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 
 import strawberry
 
@@ -16,7 +17,6 @@ from graph.model import people as graph
 from graph.model import services as services_graph
 from resolvers import people as resolve
 from schema.base import Location, entity
-from schema.declared import link, reference, sort_enum
 from schema.enums import (
     ExpertDomain,
     Gender,
@@ -36,6 +36,7 @@ from schema.links import (
     SinceConnection,
     VerificationConnection,
 )
+from schema.relations import link, reference
 from schema.relay import Connection, Node
 
 PEOPLE = "schema.people"
@@ -230,15 +231,25 @@ class Expert(Node):
     advised_communities = link(graph.EXPERT_ADVISES_COMMUNITY, "out", "Communities they advise.")
 
 
-ResidentSort = sort_enum(
-    "ResidentSort", ("Resident",), "Orders for residents.", BIRTH_YEAR="Oldest first (ASC)."
-)
+@strawberry.enum(description="Orders for residents.")
+class ResidentSort(Enum):
+    NAME = "NAME"
+    BIRTH_YEAR = strawberry.enum_value("BIRTH_YEAR", description="Oldest first (ASC).")
+    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
 
-VolunteerSort = sort_enum("VolunteerSort", ("Volunteer",), "Orders for volunteers.")
 
-PersonSort = sort_enum(
-    "PersonSort", ("SocialWorker", "Expert"), "Orders for social workers and experts."
-)
+@strawberry.enum(description="Orders for volunteers.")
+class VolunteerSort(Enum):
+    NAME = "NAME"
+    STAR_LEVEL = "STAR_LEVEL"
+    VERIFIED_HOURS = "VERIFIED_HOURS"
+    JOINED_ON = "JOINED_ON"
+    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
+
+
+@strawberry.enum(description="Orders for social workers and experts.")
+class PersonSort(Enum):
+    NAME = "NAME"
 
 
 @strawberry.input(description="Filters for residents.")

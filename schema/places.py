@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import strawberry
 
 from graph.model import organizations as org_graph
@@ -11,10 +13,10 @@ from graph.model import places as graph
 from graph.model import services as services_graph
 from resolvers import places as resolve
 from schema.base import Location, entity
-from schema.declared import link, reference, sort_enum
 from schema.enums import CommunityKind
 from schema.fields import root_list
 from schema.inputs import NearInput, optional
+from schema.relations import link, reference
 from schema.relay import Connection, Node
 
 
@@ -79,9 +81,16 @@ class Community(Node):
     recruitments = link(services_graph.RECRUITMENT_IN, "in", "Volunteer recruitments held in it.")
 
 
-PlaceSort = sort_enum("PlaceSort", ("City", "District"), "Orders for cities and districts.")
+@strawberry.enum(description="Orders for cities and districts.")
+class PlaceSort(Enum):
+    NAME = "NAME"
 
-CommunitySort = sort_enum("CommunitySort", ("Community",), "Orders for communities.")
+
+@strawberry.enum(description="Orders for communities.")
+class CommunitySort(Enum):
+    NAME = "NAME"
+    POPULATION = "POPULATION"
+    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
 
 
 @strawberry.input(description="Filters for districts.")

@@ -4,13 +4,13 @@ referrals (转介)."""
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 
 import strawberry
 
 from graph.model import services as graph
 from resolvers import services as resolve
 from schema.base import entity
-from schema.declared import link, reference, sort_enum
 from schema.enums import (
     NeedSource,
     NeedStatus,
@@ -28,6 +28,7 @@ from schema.links import (
     SignUpConnection,
     VerificationConnection,
 )
+from schema.relations import link, reference
 from schema.relay import Connection, Node
 
 SERVICES = "schema.services"
@@ -174,9 +175,9 @@ class TimeBankEntry(Node):
     spent_on = reference(graph.ENTRY_SPENT_ON, "out", "The need it paid for.")
 
 
-TimeBankEntrySort = sort_enum(
-    "TimeBankEntrySort", ("TimeBankEntry",), "Orders for time-bank entries."
-)
+@strawberry.enum(description="Orders for time-bank entries.")
+class TimeBankEntrySort(Enum):
+    AT = "AT"
 
 
 @strawberry.input(description="Filters for time-bank entries.")
@@ -185,20 +186,29 @@ class TimeBankEntryFilter:
     kind: list[TimeBankEntryKind] | None = optional("Any of these.")
 
 
-NeedSort = sort_enum(
-    "NeedSort", ("Need",), "Orders for needs.", URGENCY="Use DESC for most urgent first."
-)
+@strawberry.enum(description="Orders for needs.")
+class NeedSort(Enum):
+    CREATED_AT = "CREATED_AT"
+    URGENCY = strawberry.enum_value("URGENCY", description="Use DESC for most urgent first.")
+    TITLE = "TITLE"
 
-RecruitmentSort = sort_enum("RecruitmentSort", ("Recruitment",), "Orders for recruitments.")
 
-ServiceRecordSort = sort_enum(
-    "ServiceRecordSort",
-    ("ServiceRecord",),
-    "Orders for service records.",
-    MINUTES="By length of service.",
-)
+@strawberry.enum(description="Orders for recruitments.")
+class RecruitmentSort(Enum):
+    STARTS_AT = "STARTS_AT"
+    TITLE = "TITLE"
+    CAPACITY = "CAPACITY"
 
-ReferralSort = sort_enum("ReferralSort", ("Referral",), "Orders for referrals.")
+
+@strawberry.enum(description="Orders for service records.")
+class ServiceRecordSort(Enum):
+    DATE = "DATE"
+    MINUTES = strawberry.enum_value("MINUTES", description="By length of service.")
+
+
+@strawberry.enum(description="Orders for referrals.")
+class ReferralSort(Enum):
+    CREATED_AT = "CREATED_AT"
 
 
 @strawberry.input(description="Filters for needs.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import strawberry
 
 from graph.model import organizations as org_graph
@@ -10,10 +12,10 @@ from graph.model import services as services_graph
 from graph.model import taxonomy as graph
 from resolvers import taxonomy as resolve
 from schema.base import entity
-from schema.declared import link, sort_enum
 from schema.fields import lazy, root_list
 from schema.inputs import optional
 from schema.links import ProficiencyConnection
+from schema.relations import link
 from schema.relay import Connection, Node
 
 TAXONOMY = "schema.taxonomy"
@@ -59,9 +61,9 @@ class ServiceCategory(Node):
     funds = link(org_graph.FUND_OF_CATEGORY, "in", "Funds supporting it.")
 
 
-TaxonomySort = sort_enum(
-    "TaxonomySort", ("Skill", "ServiceCategory"), "Orders for taxonomy entries."
-)
+@strawberry.enum(description="Orders for taxonomy entries.")
+class TaxonomySort(Enum):
+    NAME = "NAME"
 
 
 @strawberry.input(description="Filters for skills.")

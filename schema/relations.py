@@ -1,5 +1,4 @@
-"""What the entity types take from the graph model's declarations: relationship fields from its
-relationships (``Rel``), the sort enums of the lists from its families' ``sorts``.
+"""Relationship fields of the entity types, declared from the graph's relationships.
 
 A ``Rel`` already says which two families it joins, so a field following it is declared by the
 relationship, the direction and the description: ``link(VOLUNTEER_HAS_SKILL, "out", "Skills…")``
@@ -7,19 +6,14 @@ is a connection of ``Skill`` (the family at the end), ``reference(RESIDENT_LIVES
 one ``Community`` or null. ``edges=`` names the ``schema.links`` connection when the edges carry
 the relationship's properties (level, role, amount). Both are ``schema.fields``' ``related`` and
 ``one`` with the node type filled in.
-
-:func:`sort_enum` offers exactly the orders a family's graph declaration can run, in its order.
 """
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
-import strawberry
-
 from graph.model import organizations, people, places, services, taxonomy
-from graph.model.entities import Direction, Rel, family_named
+from graph.model.entities import Direction, Rel
 from schema.fields import lazy, one, related
 from schema.relay import Connection
 
@@ -47,25 +41,3 @@ def link(rel: Rel, direction: Direction, description: str, *, edges: type = Conn
 def reference(rel: Rel, direction: Direction, description: str) -> Any:
     """The one entity ``rel`` reaches, or null (``schema.fields.one``)."""
     return one(rel, direction, far_end(rel, direction) | None, description)
-
-
-# Said of an order wherever it is offered.
-DISTANCE = "Nearest first; needs `near`."
-
-
-def sort_enum(name: str, labels: tuple[str, ...], description: str, **notes: str) -> type[Enum]:
-    """The GraphQL enum ``name`` of the orders the lists of ``labels`` offer: their families'
-    ``sorts`` keys (the same for every label). ``notes`` describe the values that need a word;
-    ``DISTANCE`` always does."""
-    orders = [list(family_named(label).sorts) for label in labels]
-    if any(other != orders[0] for other in orders):
-        raise ValueError(f"{name}: {', '.join(labels)} do not sort alike.")
-    if unknown := set(notes) - set(orders[0]):
-        raise ValueError(f"{name}: no order {', '.join(sorted(unknown))} to describe.")
-    notes = {"DISTANCE": DISTANCE, **notes}
-    members = {
-        key: strawberry.enum_value(key, description=notes[key]) if key in notes else key
-        for key in orders[0]
-    }
-    enum = Enum(name, members, module=__name__)  # type: ignore[misc]
-    return strawberry.enum(enum, description=description)
