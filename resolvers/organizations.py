@@ -4,84 +4,38 @@ from typing import Any
 
 from graph.model import organizations as graph
 from graph.model.organizations import FundTotals
-from resolvers.filters import Where
+from resolvers.filter_inputs import Conditions, FilterReading
 from schema.context import Info
 
-
-def organization_where(f: Any) -> dict[str, dict[str, Any]]:
-    if f is None:
-        return {}
-    return (
-        Where()
-        .values("kind", f.kind)
-        .values("registration", f.registration)
-        .value("rating_min", f.rating_min)
-        .id("incubated_by", f.incubated_by, "Organization")
-        .id("part_of", f.part_of, "Organization")
-        .id("community", f.community, "Community")
-        .id("district", f.district, "District")
-        .id("category", f.category, "ServiceCategory")
-        .near(f.near)
-        .done()
-    )
-
-
-def project_where(f: Any) -> dict[str, dict[str, Any]]:
-    if f is None:
-        return {}
-    return (
-        Where()
-        .values("status", f.status)
-        .id("category", f.category, "ServiceCategory")
-        .id("community", f.community, "Community")
-        .id("district", f.district, "District")
-        .id("run_by", f.run_by, "Organization")
-        .id("funded_by", f.funded_by, "Fund")
-        .done()
-    )
+organization_where = FilterReading(
+    "Organization",
+    ids=("incubated_by", "part_of", "community", "district", "category"),
+    any_of=("kind", "registration"),
+    equal=("rating_min",),
+    near=True,
+)
+project_where = FilterReading(
+    "Project",
+    ids=("category", "community", "district", "run_by", "funded_by"),
+    any_of=("status",),
+)
+fund_where = FilterReading(
+    "Fund", ids=("community", "district", "category", "managed_by"), any_of=("kind",)
+)
+venue_where = FilterReading("Venue", ids=("community",), equal=("capacity_min",), near=True)
+_RESOURCE = FilterReading("Resource", ids=("category", "offered_by"), any_of=("kind",))
 
 
-def fund_where(f: Any) -> dict[str, dict[str, Any]]:
-    if f is None:
-        return {}
-    return (
-        Where()
-        .values("kind", f.kind)
-        .id("community", f.community, "Community")
-        .id("district", f.district, "District")
-        .id("category", f.category, "ServiceCategory")
-        .id("managed_by", f.managed_by, "Organization")
-        .done()
-    )
-
-
-def think_tank_where(f: Any) -> dict[str, dict[str, Any]]:
+def think_tank_where(f: Any) -> Conditions:
     return {}
 
 
-def resource_where(f: Any) -> dict[str, dict[str, Any]]:
+def resource_where(f: Any) -> Conditions:
+    """The day is compared as stored, ISO text."""
     if f is None:
         return {}
-    return (
-        Where()
-        .values("kind", f.kind)
-        .id("category", f.category, "ServiceCategory")
-        .id("offered_by", f.offered_by, "Organization")
-        .value("available_on", None if f.available_on is None else f.available_on.isoformat())
-        .done()
-    )
-
-
-def venue_where(f: Any) -> dict[str, dict[str, Any]]:
-    if f is None:
-        return {}
-    return (
-        Where()
-        .id("community", f.community, "Community")
-        .value("capacity_min", f.capacity_min)
-        .near(f.near)
-        .done()
-    )
+    day = None if f.available_on is None else f.available_on.isoformat()
+    return _RESOURCE.read(f).value("available_on", day).done()
 
 
 async def fund_totals(info: Info, key: str) -> FundTotals:

@@ -4,12 +4,21 @@ import datetime as dt
 from typing import Any
 
 from graph.model import services as services_graph
-from resolvers.filters import Where
+from resolvers.filter_inputs import Conditions, FilterReading, Range
 from schema.context import Info
 from schema.errors import BadUserInput
 
+# `near` is read after the ages, in resident_where.
+_RESIDENT = FilterReading(
+    "Resident",
+    ids=("community", "district"),
+    any_of=("tags_any", "tags_all"),
+    equal=("gender", "language"),
+)
 
-def resident_where(f: Any) -> dict[str, dict[str, Any]]:
+
+def resident_where(f: Any) -> Conditions:
+    """Ages are asked for and years of birth stored: the older bound is the earlier year."""
     if f is None:
         return {}
     for name, age in (("ageMin", f.age_min), ("ageMax", f.age_max)):
@@ -18,55 +27,22 @@ def resident_where(f: Any) -> dict[str, dict[str, Any]]:
     year = dt.date.today().year
     born_from = None if f.age_max is None else year - f.age_max
     born_to = None if f.age_min is None else year - f.age_min
-    return (
-        Where()
-        .id("community", f.community, "Community")
-        .id("district", f.district, "District")
-        .values("tags_any", f.tags_any)
-        .values("tags_all", f.tags_all)
-        .range("born_from", born_from, "born_to", born_to, "age")
-        .value("gender", f.gender)
-        .value("language", f.language)
-        .near(f.near)
-        .done()
-    )
+    where = _RESIDENT.read(f).range("born_from", born_from, "born_to", born_to, "age")
+    return where.near(f.near).done()
 
 
-def volunteer_where(f: Any) -> dict[str, dict[str, Any]]:
-    if f is None:
-        return {}
-    return (
-        Where()
-        .id("skill", f.skill, "Skill")
-        .id("community", f.community, "Community")
-        .id("district", f.district, "District")
-        .id("team", f.team, "Organization")
-        .value("slot", f.slot)
-        .range("star_min", f.star_level_min, "star_max", f.star_level_max, "star level")
-        .values("status", f.status)
-        .value("language", f.language)
-        .near(f.near)
-        .done()
-    )
-
-
-def social_worker_where(f: Any) -> dict[str, dict[str, Any]]:
-    if f is None:
-        return {}
-    return (
-        Where()
-        .id("community", f.community, "Community")
-        .id("district", f.district, "District")
-        .values("qualification", f.qualification)
-        .id("employer", f.employer, "Organization")
-        .done()
-    )
-
-
-def expert_where(f: Any) -> dict[str, dict[str, Any]]:
-    if f is None:
-        return {}
-    return Where().values("domain", f.domain).id("think_tank", f.think_tank, "ThinkTank").done()
+volunteer_where = FilterReading(
+    "Volunteer",
+    ids=("skill", "community", "district", "team"),
+    any_of=("status",),
+    equal=("slot", "language"),
+    ranges=(Range("star_level_min", "star_level_max", "star level", ("star_min", "star_max")),),
+    near=True,
+)
+social_worker_where = FilterReading(
+    "SocialWorker", ids=("community", "district", "employer"), any_of=("qualification",)
+)
+expert_where = FilterReading("Expert", ids=("think_tank",), any_of=("domain",))
 
 
 async def time_bank_balance(info: Info, key: str) -> int:

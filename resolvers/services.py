@@ -2,72 +2,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from resolvers.filters import Where
+from resolvers.filter_inputs import Conditions, FilterReading, Range
+
+need_where = FilterReading(
+    "Need",
+    ids=("category", "skill", "community", "district", "resident"),
+    any_of=("status", "urgency"),
+    equal=("slot",),
+    ranges=(Range("created_from", "created_to", "creation time"),),
+)
+recruitment_where = FilterReading(
+    "Recruitment",
+    ids=("community", "organization", "skill"),
+    any_of=("status",),
+    ranges=(Range("starts_from", "starts_to", "start time"),),
+)
+referral_where = FilterReading(
+    "Referral", ids=("from_organization", "to_organization", "need"), any_of=("status",)
+)
+time_bank_entry_where = FilterReading("TimeBankEntry", ids=("volunteer",), any_of=("kind",))
+_SERVICE_RECORD = FilterReading(
+    "ServiceRecord",
+    ids=("volunteer", "need", "project", "category", "community"),
+    ranges=(Range("date_from", "date_to", "date"),),
+)
 
 
-def need_where(f: Any) -> dict[str, dict[str, Any]]:
+def service_record_where(f: Any) -> Conditions:
+    """`verified: false` asks for the records not verified: a condition of its own."""
     if f is None:
         return {}
-    return (
-        Where()
-        .values("status", f.status)
-        .values("urgency", f.urgency)
-        .id("category", f.category, "ServiceCategory")
-        .id("skill", f.skill, "Skill")
-        .id("community", f.community, "Community")
-        .id("district", f.district, "District")
-        .id("resident", f.resident, "Resident")
-        .value("slot", f.slot)
-        .range("created_from", f.created_from, "created_to", f.created_to, "creation time")
-        .done()
-    )
-
-
-def recruitment_where(f: Any) -> dict[str, dict[str, Any]]:
-    if f is None:
-        return {}
-    return (
-        Where()
-        .values("status", f.status)
-        .id("community", f.community, "Community")
-        .id("organization", f.organization, "Organization")
-        .id("skill", f.skill, "Skill")
-        .range("starts_from", f.starts_from, "starts_to", f.starts_to, "start time")
-        .done()
-    )
-
-
-def service_record_where(f: Any) -> dict[str, dict[str, Any]]:
-    if f is None:
-        return {}
-    return (
-        Where()
-        .id("volunteer", f.volunteer, "Volunteer")
-        .id("need", f.need, "Need")
-        .id("project", f.project, "Project")
-        .id("category", f.category, "ServiceCategory")
-        .id("community", f.community, "Community")
-        .flag("verified", f.verified is True)
-        .flag("unverified", f.verified is False)
-        .range("date_from", f.date_from, "date_to", f.date_to, "date")
-        .done()
-    )
-
-
-def referral_where(f: Any) -> dict[str, dict[str, Any]]:
-    if f is None:
-        return {}
-    return (
-        Where()
-        .values("status", f.status)
-        .id("from_organization", f.from_organization, "Organization")
-        .id("to_organization", f.to_organization, "Organization")
-        .id("need", f.need, "Need")
-        .done()
-    )
-
-
-def time_bank_entry_where(f: Any) -> dict[str, dict[str, Any]]:
-    if f is None:
-        return {}
-    return Where().id("volunteer", f.volunteer, "Volunteer").values("kind", f.kind).done()
+    where = _SERVICE_RECORD.read(f)
+    return where.flag("verified", f.verified is True).flag("unverified", f.verified is False).done()

@@ -1,23 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from resolvers.filter_inputs import FilterReading
 
-from resolvers.filters import Where
-
-
-def skill_where(f: Any) -> dict[str, dict[str, Any]]:
-    if f is None:
-        return {}
-    return (
-        Where()
-        .id("under", f.under, "Skill")
-        .flag("top_level", f.top_level)
-        .id("category", f.category, "ServiceCategory")
-        .done()
-    )
-
-
-def category_where(f: Any) -> dict[str, dict[str, Any]]:
-    if f is None:
-        return {}
-    return Where().id("under", f.under, "ServiceCategory").flag("top_level", f.top_level).done()
+skill_where = FilterReading("Skill", ids=("under", "category"), flags=("top_level",))
+category_where = FilterReading("ServiceCategory", ids=("under",), flags=("top_level",))

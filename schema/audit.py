@@ -11,7 +11,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -22,10 +22,11 @@ from access.tokens import Viewer
 from graph.access import audit as graph
 from graph.engine.errors import GraphError, GraphUnavailable
 from resolvers.access import Access
-from resolvers.filters import Where
+from resolvers.filter_inputs import FilterReading, Range
 from schema.base import entity
 from schema.errors import error_code
 from schema.fields import root_list
+from schema.inputs import optional
 from schema.relay import Connection, Node
 
 log = logging.getLogger(__name__)
@@ -79,26 +80,19 @@ class AuditEntrySort(Enum):
 
 @strawberry.input(description="Narrow the audit log.")
 class AuditEntryFilter:
-    actor: str | None = strawberry.field(default=None, description="Exactly this actor.")
-    action: list[AuditAction] | None = strawberry.field(default=None, description="Any of these.")
-    entity: str | None = strawberry.field(
-        default=None, description="Involving this graph id (an entity's `key`)."
-    )
-    at_from: dt.datetime | None = strawberry.field(default=None, description="At or after.")
-    at_to: dt.datetime | None = strawberry.field(default=None, description="Before.")
+    actor: str | None = optional("Exactly this actor.")
+    action: list[AuditAction] | None = optional("Any of these.")
+    entity: str | None = optional("Involving this graph id (an entity's `key`).")
+    at_from: dt.datetime | None = optional("At or after.")
+    at_to: dt.datetime | None = optional("Before.")
 
 
-def audit_where(f: Any) -> dict[str, dict[str, Any]]:
-    if f is None:
-        return {}
-    return (
-        Where()
-        .value("actor", f.actor)
-        .values("action", f.action)
-        .value("entity", f.entity)
-        .range("at_from", f.at_from, "at_to", f.at_to, "time")
-        .done()
-    )
+audit_where = FilterReading(
+    "AuditEntry",
+    any_of=("action",),
+    equal=("actor", "entity"),
+    ranges=(Range("at_from", "at_to", "time"),),
+)
 
 
 @strawberry.type

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 MAX_RADIUS_METERS = 100_000
@@ -14,3 +16,8 @@ class NearInput:
     radius_meters: int = strawberry.field(
         description=f"Radius in metres, 1 to {MAX_RADIUS_METERS:,}."
     )
+
+
+def optional(description: str) -> Any:
+    """An input field that may be left out (null); in a filter input, no condition on it."""
+    return strawberry.field(default=None, description=description)

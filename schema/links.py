@@ -1,14 +1,16 @@
 """Edges that carry the properties of the relationship they follow (role, level, amount, date).
 
 Each is generic in the node type, so a volunteer's teams and a team's volunteers share one edge
-shape (``OrganizationMembershipEdge`` / ``VolunteerMembershipEdge``).
+shape (``OrganizationMembershipEdge`` / ``VolunteerMembershipEdge``). Each edge has its page,
+``<Name>Connection``, made by :func:`_connection` alike for all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import types
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
@@ -98,66 +100,36 @@ class LinkConnection(Generic[T]):
         return [edge.node for edge in self.edges]  # type: ignore[attr-defined]
 
 
-@strawberry.type(description="A page of skills held, with levels.")
-class ProficiencyConnection(LinkConnection[T]):
-    edges: list[ProficiencyEdge[T]] = strawberry.field(description=EDGES)
+def _connection(edge: type, description: str) -> type:
+    """The page of ``edge``s (``ProficiencyEdge`` -> ``ProficiencyConnection``): the shared
+    ``LinkConnection`` with edges of that class, registered in :data:`EDGE_OF`."""
+    name = edge.__name__.removesuffix("Edge") + "Connection"
 
+    def body(namespace: dict[str, Any]) -> None:
+        namespace.update(
+            __module__=__name__,
+            __qualname__=name,
+            __annotations__={"edges": list[edge[T]]},  # type: ignore[index]
+            edges=strawberry.field(description=EDGES),
+        )
 
-@strawberry.type(description="A page of memberships.")
-class MembershipConnection(LinkConnection[T]):
-    edges: list[MembershipEdge[T]] = strawberry.field(description=EDGES)
-
-
-@strawberry.type(description="A page of incubation links.")
-class IncubationConnection(LinkConnection[T]):
-    edges: list[IncubationEdge[T]] = strawberry.field(description=EDGES)
-
-
-@strawberry.type(description="A page of grants, with amounts.")
-class GrantConnection(LinkConnection[T]):
-    edges: list[GrantEdge[T]] = strawberry.field(description=EDGES)
-
-
-@strawberry.type(description="A page of donations, with amounts.")
-class DonationConnection(LinkConnection[T]):
-    edges: list[DonationEdge[T]] = strawberry.field(description=EDGES)
-
-
-@strawberry.type(description="A page of assignments.")
-class AssignmentConnection(LinkConnection[T]):
-    edges: list[AssignmentEdge[T]] = strawberry.field(description=EDGES)
-
-
-@strawberry.type(description="A page of sign-ups.")
-class SignUpConnection(LinkConnection[T]):
-    edges: list[SignUpEdge[T]] = strawberry.field(description=EDGES)
-
-
-@strawberry.type(description="A page of verifications.")
-class VerificationConnection(LinkConnection[T]):
-    edges: list[VerificationEdge[T]] = strawberry.field(description=EDGES)
-
-
-@strawberry.type(description="A page of allocations.")
-class AllocationConnection(LinkConnection[T]):
-    edges: list[AllocationEdge[T]] = strawberry.field(description=EDGES)
-
-
-@strawberry.type(description="A page of dated links.")
-class SinceConnection(LinkConnection[T]):
-    edges: list[SinceEdge[T]] = strawberry.field(description=EDGES)
+    cls = strawberry.type(
+        types.new_class(name, (LinkConnection[T],), {}, body), description=description
+    )
+    EDGE_OF[cls] = edge
+    return cls
 
 
 # The edge class each connection class pages over (what resolvers instantiate).
-EDGE_OF: dict[type, type] = {
-    ProficiencyConnection: ProficiencyEdge,
-    MembershipConnection: MembershipEdge,
-    IncubationConnection: IncubationEdge,
-    GrantConnection: GrantEdge,
-    DonationConnection: DonationEdge,
-    AssignmentConnection: AssignmentEdge,
-    SignUpConnection: SignUpEdge,
-    VerificationConnection: VerificationEdge,
-    AllocationConnection: AllocationEdge,
-    SinceConnection: SinceEdge,
-}
+EDGE_OF: dict[type, type] = {}
+
+ProficiencyConnection = _connection(ProficiencyEdge, "A page of skills held, with levels.")
+MembershipConnection = _connection(MembershipEdge, "A page of memberships.")
+IncubationConnection = _connection(IncubationEdge, "A page of incubation links.")
+GrantConnection = _connection(GrantEdge, "A page of grants, with amounts.")
+DonationConnection = _connection(DonationEdge, "A page of donations, with amounts.")
+AssignmentConnection = _connection(AssignmentEdge, "A page of assignments.")
+SignUpConnection = _connection(SignUpEdge, "A page of sign-ups.")
+VerificationConnection = _connection(VerificationEdge, "A page of verifications.")
+AllocationConnection = _connection(AllocationEdge, "A page of allocations.")
+SinceConnection = _connection(SinceEdge, "A page of dated links.")

@@ -23,8 +23,8 @@ from schema.enums import (
     ResourceKind,
     TeamLevel,
 )
-from schema.fields import lazy, one, related, root_list
-from schema.inputs import NearInput
+from schema.fields import lazy, root_list
+from schema.inputs import NearInput, optional
 from schema.links import (
     AllocationConnection,
     DonationConnection,
@@ -33,13 +33,10 @@ from schema.links import (
     MembershipConnection,
     SinceConnection,
 )
+from schema.relations import link, reference
 from schema.relay import Connection, Node
 
-PLACES = "schema.places"
-PEOPLE = "schema.people"
-TAXONOMY = "schema.taxonomy"
 ORGS = "schema.organizations"
-SERVICES = "schema.services"
 
 
 @entity("Organization")
@@ -63,110 +60,56 @@ class Organization(Node):
     description: str | None = strawberry.field(description="What it does (简介).")
     phone: str | None = strawberry.field(description="Public contact line (联系电话).")
 
-    parent = one(
+    parent = reference(
         graph.ORG_PART_OF,
         "out",
-        lazy("Organization", ORGS) | None,
         "The organization or team it is part of (上级: 小组 → 大队 → 总队).",
     )
-    units = related(
-        graph.ORG_PART_OF,
-        "in",
-        Connection[lazy("Organization", ORGS)],
-        "Its sub-teams or branches (下级队伍 / 分支).",
-    )
-    incubators = related(
+    units = link(graph.ORG_PART_OF, "in", "Its sub-teams or branches (下级队伍 / 分支).")
+    incubators = link(
         graph.ORG_INCUBATED_BY,
         "out",
-        IncubationConnection[lazy("Organization", ORGS)],
         "Hubs that incubated, optimized or introduced it (孵化平台).",
-        connection_cls=IncubationConnection,
+        edges=IncubationConnection,
     )
-    incubated = related(
+    incubated = link(
         graph.ORG_INCUBATED_BY,
         "in",
-        IncubationConnection[lazy("Organization", ORGS)],
         "For hubs: organizations it incubated, optimized or introduced (孵化 / 协助优化 / 引进).",
-        connection_cls=IncubationConnection,
+        edges=IncubationConnection,
     )
-    members = related(
+    members = link(
         people_graph.VOLUNTEER_MEMBER_OF,
         "in",
-        MembershipConnection[lazy("Volunteer", PEOPLE)],
         "Volunteers in this team, with their role (队员).",
-        connection_cls=MembershipConnection,
+        edges=MembershipConnection,
     )
-    staff = related(
+    staff = link(
         people_graph.WORKER_EMPLOYED_BY,
         "in",
-        SinceConnection[lazy("SocialWorker", PEOPLE)],
         "Social workers it employs (社工).",
-        connection_cls=SinceConnection,
+        edges=SinceConnection,
     )
-    supervisors = related(
-        people_graph.WORKER_SUPERVISES,
-        "in",
-        Connection[lazy("SocialWorker", PEOPLE)],
-        "Social workers supervising this team (督导社工).",
+    supervisors = link(
+        people_graph.WORKER_SUPERVISES, "in", "Social workers supervising this team (督导社工)."
     )
-    service_areas = related(
-        graph.ORG_SERVES_AREA,
-        "out",
-        Connection[lazy("Community", PLACES)],
-        "Communities it serves (服务社区).",
-    )
-    categories = related(
-        graph.ORG_OF_CATEGORY,
-        "out",
-        Connection[lazy("ServiceCategory", TAXONOMY)],
-        "Categories of service it provides (服务类别).",
-    )
-    projects = related(
-        graph.ORG_RUNS_PROJECT, "out", Connection[lazy("Project", ORGS)], "Projects it runs (项目)."
-    )
-    resources = related(
-        graph.ORG_OFFERS,
-        "out",
-        Connection[lazy("Resource", ORGS)],
-        "Charity resources it offers (慈善资源).",
-    )
-    donations = related(
+    service_areas = link(graph.ORG_SERVES_AREA, "out", "Communities it serves (服务社区).")
+    categories = link(graph.ORG_OF_CATEGORY, "out", "Categories of service it provides (服务类别).")
+    projects = link(graph.ORG_RUNS_PROJECT, "out", "Projects it runs (项目).")
+    resources = link(graph.ORG_OFFERS, "out", "Charity resources it offers (慈善资源).")
+    donations = link(
         graph.ORG_DONATED,
         "out",
-        DonationConnection[lazy("Fund", ORGS)],
         "Its donations to funds, with amounts (捐赠).",
-        connection_cls=DonationConnection,
+        edges=DonationConnection,
     )
-    managed_funds = related(
-        graph.FUND_MANAGED_BY,
-        "in",
-        Connection[lazy("Fund", ORGS)],
-        "Funds it manages (管理的基金).",
+    managed_funds = link(graph.FUND_MANAGED_BY, "in", "Funds it manages (管理的基金).")
+    recruitments = link(
+        services_graph.RECRUITMENT_RUN_BY, "out", "Volunteer recruitments it posted (招募)."
     )
-    recruitments = related(
-        services_graph.RECRUITMENT_RUN_BY,
-        "out",
-        Connection[lazy("Recruitment", SERVICES)],
-        "Volunteer recruitments it posted (招募).",
-    )
-    referrals_made = related(
-        services_graph.ORG_REFERRED,
-        "out",
-        Connection[lazy("Referral", SERVICES)],
-        "Referrals it sent (转出).",
-    )
-    referrals_received = related(
-        services_graph.REFERRAL_TO,
-        "in",
-        Connection[lazy("Referral", SERVICES)],
-        "Referrals sent to it (转入).",
-    )
-    advisers = related(
-        people_graph.EXPERT_ADVISES_ORGANIZATION,
-        "in",
-        Connection[lazy("Expert", PEOPLE)],
-        "Experts advising it.",
-    )
+    referrals_made = link(services_graph.ORG_REFERRED, "out", "Referrals it sent (转出).")
+    referrals_received = link(services_graph.REFERRAL_TO, "in", "Referrals sent to it (转入).")
+    advisers = link(people_graph.EXPERT_ADVISES_ORGANIZATION, "in", "Experts advising it.")
 
 
 @entity("Project")
@@ -181,58 +124,20 @@ class Project(Node):
     end_date: dt.date | None = strawberry.field(description="End (结束日期).")
     budget: Decimal | None = strawberry.field(description="Budget in yuan (预算, 元).")
 
-    run_by = related(
-        graph.ORG_RUNS_PROJECT,
-        "in",
-        Connection[lazy("Organization", ORGS)],
-        "Organizations running it (实施机构).",
-    )
-    funders = related(
+    run_by = link(graph.ORG_RUNS_PROJECT, "in", "Organizations running it (实施机构).")
+    funders = link(
         graph.FUND_GRANTED,
         "in",
-        GrantConnection[lazy("Fund", ORGS)],
         "Funds that granted it money, with amounts and dates (资助方).",
-        connection_cls=GrantConnection,
+        edges=GrantConnection,
     )
-    categories = related(
-        graph.PROJECT_OF_CATEGORY,
-        "out",
-        Connection[lazy("ServiceCategory", TAXONOMY)],
-        "Service categories (服务类别).",
-    )
-    target_communities = related(
-        graph.PROJECT_TARGETS,
-        "out",
-        Connection[lazy("Community", PLACES)],
-        "Communities it serves (服务社区).",
-    )
-    parent = one(
-        graph.PROJECT_PART_OF,
-        "out",
-        lazy("Project", ORGS) | None,
-        "The project it grew from (母项目).",
-    )
-    sub_projects = related(
-        graph.PROJECT_PART_OF, "in", Connection[lazy("Project", ORGS)], "Sub-projects (子项目)."
-    )
-    advisers = related(
-        people_graph.EXPERT_ADVISES_PROJECT,
-        "in",
-        Connection[lazy("Expert", PEOPLE)],
-        "Experts advising it.",
-    )
-    service_records = related(
-        services_graph.RECORD_PART_OF,
-        "in",
-        Connection[lazy("ServiceRecord", SERVICES)],
-        "Services delivered under it.",
-    )
-    recruitments = related(
-        services_graph.RECRUITMENT_FOR,
-        "in",
-        Connection[lazy("Recruitment", SERVICES)],
-        "Recruitments for it.",
-    )
+    categories = link(graph.PROJECT_OF_CATEGORY, "out", "Service categories (服务类别).")
+    target_communities = link(graph.PROJECT_TARGETS, "out", "Communities it serves (服务社区).")
+    parent = reference(graph.PROJECT_PART_OF, "out", "The project it grew from (母项目).")
+    sub_projects = link(graph.PROJECT_PART_OF, "in", "Sub-projects (子项目).")
+    advisers = link(people_graph.EXPERT_ADVISES_PROJECT, "in", "Experts advising it.")
+    service_records = link(services_graph.RECORD_PART_OF, "in", "Services delivered under it.")
+    recruitments = link(services_graph.RECRUITMENT_FOR, "in", "Recruitments for it.")
 
 
 @strawberry.type(description="Money in and out of a fund (元). The balance is derived from them.")
@@ -263,41 +168,26 @@ class Fund(Node):
             balance=yuan(totals.balance_fen),  # type: ignore[arg-type]
         )
 
-    managed_by = one(
-        graph.FUND_MANAGED_BY, "out", lazy("Organization", ORGS) | None, "Who manages it (管理方)."
-    )
-    grants = related(
+    managed_by = reference(graph.FUND_MANAGED_BY, "out", "Who manages it (管理方).")
+    grants = link(
         graph.FUND_GRANTED,
         "out",
-        GrantConnection[lazy("Project", ORGS)],
         "Projects it funded, with amounts and dates (资助项目).",
-        connection_cls=GrantConnection,
+        edges=GrantConnection,
     )
-    donors = related(
+    donors = link(
         graph.ORG_DONATED,
         "in",
-        DonationConnection[lazy("Organization", ORGS)],
         "Donations received, with amounts (捐赠方).",
-        connection_cls=DonationConnection,
+        edges=DonationConnection,
     )
-    scope_communities = related(
-        graph.FUND_COVERS_COMMUNITY,
-        "out",
-        Connection[lazy("Community", PLACES)],
-        "Communities in its scope (覆盖社区).",
+    scope_communities = link(
+        graph.FUND_COVERS_COMMUNITY, "out", "Communities in its scope (覆盖社区)."
     )
-    scope_districts = related(
-        graph.FUND_COVERS_DISTRICT,
-        "out",
-        Connection[lazy("District", PLACES)],
-        "Whole districts in its scope (覆盖街道).",
+    scope_districts = link(
+        graph.FUND_COVERS_DISTRICT, "out", "Whole districts in its scope (覆盖街道)."
     )
-    categories = related(
-        graph.FUND_OF_CATEGORY,
-        "out",
-        Connection[lazy("ServiceCategory", TAXONOMY)],
-        "Service categories it supports (资助领域).",
-    )
+    categories = link(graph.FUND_OF_CATEGORY, "out", "Service categories it supports (资助领域).")
 
 
 @entity("ThinkTank")
@@ -307,25 +197,11 @@ class ThinkTank(Node):
     founded_on: dt.date | None = strawberry.field(description="Set up on (成立日期).")
     description: str | None = strawberry.field(description="What it does (简介).")
 
-    managed_by = one(
-        graph.THINK_TANK_MANAGED_BY,
-        "out",
-        lazy("Organization", ORGS) | None,
-        "The station or hub running it (运营方).",
+    managed_by = reference(
+        graph.THINK_TANK_MANAGED_BY, "out", "The station or hub running it (运营方)."
     )
-    experts = related(
-        people_graph.EXPERT_PART_OF,
-        "in",
-        SinceConnection[lazy("Expert", PEOPLE)],
-        "Its experts (专家).",
-        connection_cls=SinceConnection,
-    )
-    advises = related(
-        graph.THINK_TANK_ADVISES,
-        "out",
-        Connection[lazy("District", PLACES)],
-        "Districts it advises.",
-    )
+    experts = link(people_graph.EXPERT_PART_OF, "in", "Its experts (专家).", edges=SinceConnection)
+    advises = link(graph.THINK_TANK_ADVISES, "out", "Districts it advises.")
 
 
 @entity("Resource")
@@ -346,30 +222,14 @@ class Resource(Node):
     async def remaining(self, info: strawberry.Info) -> int:
         return self.quantity - await resolve.resource_allocated(info, self.key)
 
-    offered_by = related(
-        graph.ORG_OFFERS,
-        "in",
-        Connection[lazy("Organization", ORGS)],
-        "Who offers it (提供方).",
-    )
-    categories = related(
-        graph.RESOURCE_OF_CATEGORY,
-        "out",
-        Connection[lazy("ServiceCategory", TAXONOMY)],
-        "Service categories it helps (服务类别).",
-    )
-    venue = one(
-        graph.RESOURCE_LOCATED_AT,
-        "out",
-        lazy("Venue", ORGS) | None,
-        "Where, for venue time (场地).",
-    )
-    allocations = related(
+    offered_by = link(graph.ORG_OFFERS, "in", "Who offers it (提供方).")
+    categories = link(graph.RESOURCE_OF_CATEGORY, "out", "Service categories it helps (服务类别).")
+    venue = reference(graph.RESOURCE_LOCATED_AT, "out", "Where, for venue time (场地).")
+    allocations = link(
         services_graph.RESOURCE_ALLOCATED_TO,
         "out",
-        AllocationConnection[lazy("Need", SERVICES)],
         "Needs it was allocated to, with quantities (分配记录).",
-        connection_cls=AllocationConnection,
+        edges=AllocationConnection,
     )
 
 
@@ -382,10 +242,8 @@ class Venue(Node):
     capacity: int | None = strawberry.field(description="People it holds (容纳人数).")
     description: str | None = strawberry.field(description="Details (说明).")
 
-    community = one(graph.VENUE_IN, "out", lazy("Community", PLACES) | None, "Community it is in.")
-    managed_by = one(
-        graph.VENUE_MANAGED_BY, "out", lazy("Organization", ORGS) | None, "Who runs it (管理方)."
-    )
+    community = reference(graph.VENUE_IN, "out", "Community it is in.")
+    managed_by = reference(graph.VENUE_MANAGED_BY, "out", "Who runs it (管理方).")
 
 
 @strawberry.enum(description="Orders for organizations.")
@@ -434,84 +292,62 @@ class VenueSort(Enum):
 
 @strawberry.input(description="Filters for organizations.")
 class OrganizationFilter:
-    kind: list[OrganizationKind] | None = strawberry.field(
-        default=None, description="Any of these kinds."
+    kind: list[OrganizationKind] | None = optional("Any of these kinds.")
+    registration: list[Registration] | None = optional("Any of these standings.")
+    rating_min: Rating | None = optional("At least this grade.")
+    incubated_by: strawberry.ID | None = optional("Incubated, optimized or introduced by this hub.")
+    part_of: strawberry.ID | None = optional(
+        "Under this organization (sub-teams at any depth up to 3)."
     )
-    registration: list[Registration] | None = strawberry.field(
-        default=None, description="Any of these standings."
-    )
-    rating_min: Rating | None = strawberry.field(default=None, description="At least this grade.")
-    incubated_by: strawberry.ID | None = strawberry.field(
-        default=None, description="Incubated, optimized or introduced by this hub."
-    )
-    part_of: strawberry.ID | None = strawberry.field(
-        default=None, description="Under this organization (sub-teams at any depth up to 3)."
-    )
-    community: strawberry.ID | None = strawberry.field(default=None, description="Serves it.")
-    district: strawberry.ID | None = strawberry.field(
-        default=None, description="Serves a community of it."
-    )
-    category: strawberry.ID | None = strawberry.field(
-        default=None, description="Provides this category or a narrower one."
-    )
-    near: NearInput | None = strawberry.field(default=None, description="Based within a radius.")
+    community: strawberry.ID | None = optional("Serves it.")
+    district: strawberry.ID | None = optional("Serves a community of it.")
+    category: strawberry.ID | None = optional("Provides this category or a narrower one.")
+    near: NearInput | None = optional("Based within a radius.")
 
 
 @strawberry.input(description="Filters for projects.")
 class ProjectFilter:
-    status: list[ProjectStatus] | None = strawberry.field(default=None, description="Any of these.")
-    category: strawberry.ID | None = strawberry.field(
-        default=None, description="In this category or a narrower one."
-    )
-    community: strawberry.ID | None = strawberry.field(default=None, description="Targets it.")
-    district: strawberry.ID | None = strawberry.field(
-        default=None, description="Targets a community of it."
-    )
-    run_by: strawberry.ID | None = strawberry.field(default=None, description="Run by it.")
-    funded_by: strawberry.ID | None = strawberry.field(
-        default=None, description="Granted by this fund."
-    )
+    status: list[ProjectStatus] | None = optional("Any of these.")
+    category: strawberry.ID | None = optional("In this category or a narrower one.")
+    community: strawberry.ID | None = optional("Targets it.")
+    district: strawberry.ID | None = optional("Targets a community of it.")
+    run_by: strawberry.ID | None = optional("Run by it.")
+    funded_by: strawberry.ID | None = optional("Granted by this fund.")
 
 
 @strawberry.input(description="Filters for funds.")
 class FundFilter:
-    kind: list[FundKind] | None = strawberry.field(default=None, description="Any of these kinds.")
-    community: strawberry.ID | None = strawberry.field(
-        default=None, description="Its scope covers this community (directly or via its district)."
+    kind: list[FundKind] | None = optional("Any of these kinds.")
+    community: strawberry.ID | None = optional(
+        "Its scope covers this community (directly or via its district)."
     )
-    district: strawberry.ID | None = strawberry.field(
-        default=None, description="Its scope covers this district or one of its communities."
+    district: strawberry.ID | None = optional(
+        "Its scope covers this district or one of its communities."
     )
-    category: strawberry.ID | None = strawberry.field(
-        default=None, description="Supports this category (or a broader one that contains it)."
+    category: strawberry.ID | None = optional(
+        "Supports this category (or a broader one that contains it)."
     )
-    managed_by: strawberry.ID | None = strawberry.field(default=None, description="Managed by it.")
+    managed_by: strawberry.ID | None = optional("Managed by it.")
 
 
 @strawberry.input(description="Filters for think tanks (none yet besides search).")
 class ThinkTankFilter:
-    name: str | None = strawberry.field(default=None, description="Unused; reserved.")
+    name: str | None = optional("Unused; reserved.")
 
 
 @strawberry.input(description="Filters for resources.")
 class ResourceFilter:
-    kind: list[ResourceKind] | None = strawberry.field(
-        default=None, description="Any of these kinds."
-    )
-    category: strawberry.ID | None = strawberry.field(
-        default=None, description="Helps this category or a narrower one."
-    )
-    offered_by: strawberry.ID | None = strawberry.field(default=None, description="Offered by it.")
-    available_on: dt.date | None = strawberry.field(default=None, description="On offer that day.")
+    kind: list[ResourceKind] | None = optional("Any of these kinds.")
+    category: strawberry.ID | None = optional("Helps this category or a narrower one.")
+    offered_by: strawberry.ID | None = optional("Offered by it.")
+    available_on: dt.date | None = optional("On offer that day.")
 
 
 @strawberry.input(description="Filters for venues.")
 class VenueFilter:
-    community: strawberry.ID | None = strawberry.field(default=None, description="In it.")
-    capacity_min: int | None = strawberry.field(
-        default=None, description="Holds at least this many."
-    )
-    near: NearInput | None = strawberry.field(default=None, description="Within a radius.")
+    community: strawberry.ID | None = optional("In it.")
+    capacity_min: int | None = optional("Holds at least this many.")
+    near: NearInput | None = optional("Within a radius.")
 
 
 @strawberry.type

@@ -26,8 +26,8 @@ from schema.enums import (
     VulnerabilityTag,
     WeeklySlot,
 )
-from schema.fields import lazy, one, related, root_list
-from schema.inputs import NearInput
+from schema.fields import lazy, root_list
+from schema.inputs import NearInput, optional
 from schema.links import (
     AssignmentConnection,
     MembershipConnection,
@@ -36,13 +36,10 @@ from schema.links import (
     SinceConnection,
     VerificationConnection,
 )
+from schema.relations import link, reference
 from schema.relay import Connection, Node
 
-PLACES = "schema.places"
 PEOPLE = "schema.people"
-TAXONOMY = "schema.taxonomy"
-ORGS = "schema.organizations"
-SERVICES = "schema.services"
 
 PII = " Personal information (PII)."
 
@@ -92,24 +89,15 @@ class Resident(Node):
         latitude, longitude = inference.coarse(self.location.latitude, self.location.longitude)
         return Location(latitude=latitude, longitude=longitude)
 
-    community = one(
-        graph.RESIDENT_LIVES_IN,
-        "out",
-        lazy("Community", PLACES) | None,
-        "Where they live (所在社区).",
+    community = reference(graph.RESIDENT_LIVES_IN, "out", "Where they live (所在社区).")
+    needs = link(
+        services_graph.RESIDENT_HAS_NEED, "out", "Their needs, newest first by default (需求)."
     )
-    needs = related(
-        services_graph.RESIDENT_HAS_NEED,
-        "out",
-        Connection[lazy("Need", SERVICES)],
-        "Their needs, newest first by default (需求).",
-    )
-    case_managers = related(
+    case_managers = link(
         graph.WORKER_CASE_MANAGER_OF,
         "in",
-        SinceConnection[lazy("SocialWorker", PEOPLE)],
         "Social workers managing their case (个案社工).",
-        connection_cls=SinceConnection,
+        edges=SinceConnection,
     )
 
 
@@ -157,50 +145,37 @@ class Volunteer(Node):
         minutes = await resolve.time_bank_balance(info, self.key)
         return round(minutes / 60, 2)
 
-    time_bank = related(
-        services_graph.VOLUNTEER_HOLDS,
-        "out",
-        Connection[lazy("TimeBankEntry", SERVICES)],
-        "Time-bank ledger, oldest first (时间银行流水).",
+    time_bank = link(
+        services_graph.VOLUNTEER_HOLDS, "out", "Time-bank ledger, oldest first (时间银行流水)."
     )
-    skills = related(
+    skills = link(
         graph.VOLUNTEER_HAS_SKILL,
         "out",
-        ProficiencyConnection[lazy("Skill", TAXONOMY)],
         "Skills, with level and certification (专长).",
-        connection_cls=ProficiencyConnection,
+        edges=ProficiencyConnection,
     )
-    teams = related(
+    teams = link(
         graph.VOLUNTEER_MEMBER_OF,
         "out",
-        MembershipConnection[lazy("Organization", ORGS)],
         "Teams and organizations they belong to, with their role (所属队伍).",
-        connection_cls=MembershipConnection,
+        edges=MembershipConnection,
     )
-    service_areas = related(
-        graph.VOLUNTEER_SERVES_AREA,
-        "out",
-        Connection[lazy("Community", PLACES)],
-        "Communities they serve (服务社区).",
-    )
-    assignments = related(
+    service_areas = link(graph.VOLUNTEER_SERVES_AREA, "out", "Communities they serve (服务社区).")
+    assignments = link(
         services_graph.VOLUNTEER_ASSIGNED,
         "out",
-        AssignmentConnection[lazy("Need", SERVICES)],
         "Needs they are assigned to (指派的需求).",
-        connection_cls=AssignmentConnection,
+        edges=AssignmentConnection,
     )
-    sign_ups = related(
+    sign_ups = link(
         services_graph.VOLUNTEER_SIGNED_UP,
         "out",
-        SignUpConnection[lazy("Recruitment", SERVICES)],
         "Recruitments they signed up for (报名).",
-        connection_cls=SignUpConnection,
+        edges=SignUpConnection,
     )
-    service_records = related(
+    service_records = link(
         services_graph.VOLUNTEER_PERFORMED,
         "out",
-        Connection[lazy("ServiceRecord", SERVICES)],
         "Services they delivered, latest first (服务记录).",
     )
 
@@ -216,38 +191,24 @@ class SocialWorker(Node):
     qualification: Qualification = strawberry.field(description="Qualification (职业水平).")
     title: str | None = strawberry.field(description="Post, e.g. 站长, 督导 (职务).")
 
-    employers = related(
-        graph.WORKER_EMPLOYED_BY,
-        "out",
-        SinceConnection[lazy("Organization", ORGS)],
-        "Employing agency (所属机构).",
-        connection_cls=SinceConnection,
+    employers = link(
+        graph.WORKER_EMPLOYED_BY, "out", "Employing agency (所属机构).", edges=SinceConnection
     )
-    communities = related(
-        graph.WORKER_COVERS,
-        "out",
-        Connection[lazy("Community", PLACES)],
-        "Communities they cover (驻点 / 负责社区).",
-    )
-    caseload = related(
+    communities = link(graph.WORKER_COVERS, "out", "Communities they cover (驻点 / 负责社区).")
+    caseload = link(
         graph.WORKER_CASE_MANAGER_OF,
         "out",
-        SinceConnection[lazy("Resident", PEOPLE)],
         "Residents whose cases they manage (个案).",
-        connection_cls=SinceConnection,
+        edges=SinceConnection,
     )
-    supervised_teams = related(
-        graph.WORKER_SUPERVISES,
-        "out",
-        Connection[lazy("Organization", ORGS)],
-        "Volunteer teams they supervise (督导的队伍).",
+    supervised_teams = link(
+        graph.WORKER_SUPERVISES, "out", "Volunteer teams they supervise (督导的队伍)."
     )
-    verified_records = related(
+    verified_records = link(
         services_graph.WORKER_VERIFIED,
         "out",
-        VerificationConnection[lazy("ServiceRecord", SERVICES)],
         "Service records they verified (核实的服务记录).",
-        connection_cls=VerificationConnection,
+        edges=VerificationConnection,
     )
 
 
@@ -260,31 +221,14 @@ class Expert(Node):
     affiliation: str | None = strawberry.field(description="Where they work (工作单位).")
     phone: str | None = strawberry.field(description="Phone (电话)." + PII)
 
-    think_tanks = related(
-        graph.EXPERT_PART_OF,
-        "out",
-        SinceConnection[lazy("ThinkTank", ORGS)],
-        "Think tanks they sit on (所属智库).",
-        connection_cls=SinceConnection,
+    think_tanks = link(
+        graph.EXPERT_PART_OF, "out", "Think tanks they sit on (所属智库).", edges=SinceConnection
     )
-    advised_organizations = related(
-        graph.EXPERT_ADVISES_ORGANIZATION,
-        "out",
-        Connection[lazy("Organization", ORGS)],
-        "Organizations they advise.",
+    advised_organizations = link(
+        graph.EXPERT_ADVISES_ORGANIZATION, "out", "Organizations they advise."
     )
-    advised_projects = related(
-        graph.EXPERT_ADVISES_PROJECT,
-        "out",
-        Connection[lazy("Project", ORGS)],
-        "Projects they advise.",
-    )
-    advised_communities = related(
-        graph.EXPERT_ADVISES_COMMUNITY,
-        "out",
-        Connection[lazy("Community", PLACES)],
-        "Communities they advise.",
-    )
+    advised_projects = link(graph.EXPERT_ADVISES_PROJECT, "out", "Projects they advise.")
+    advised_communities = link(graph.EXPERT_ADVISES_COMMUNITY, "out", "Communities they advise.")
 
 
 @strawberry.enum(description="Orders for residents.")
@@ -312,68 +256,47 @@ class PersonSort(Enum):
 
 @strawberry.input(description="Filters for residents.")
 class ResidentFilter:
-    community: strawberry.ID | None = strawberry.field(default=None, description="Lives in it.")
-    district: strawberry.ID | None = strawberry.field(default=None, description="Lives in it.")
-    tags_any: list[VulnerabilityTag] | None = strawberry.field(
-        default=None, description="Carries at least one of these tags."
-    )
-    tags_all: list[VulnerabilityTag] | None = strawberry.field(
-        default=None, description="Carries all of these tags."
-    )
-    age_min: int | None = strawberry.field(default=None, description="At least this old this year.")
-    age_max: int | None = strawberry.field(default=None, description="At most this old this year.")
-    gender: Gender | None = strawberry.field(default=None, description="Of this gender.")
-    language: Language | None = strawberry.field(default=None, description="Speaks it.")
-    near: NearInput | None = strawberry.field(default=None, description="Home within a radius.")
+    community: strawberry.ID | None = optional("Lives in it.")
+    district: strawberry.ID | None = optional("Lives in it.")
+    tags_any: list[VulnerabilityTag] | None = optional("Carries at least one of these tags.")
+    tags_all: list[VulnerabilityTag] | None = optional("Carries all of these tags.")
+    age_min: int | None = optional("At least this old this year.")
+    age_max: int | None = optional("At most this old this year.")
+    gender: Gender | None = optional("Of this gender.")
+    language: Language | None = optional("Speaks it.")
+    near: NearInput | None = optional("Home within a radius.")
 
 
 @strawberry.input(description="Filters for volunteers.")
 class VolunteerFilter:
-    skill: strawberry.ID | None = strawberry.field(
-        default=None,
-        description="Has this skill or a narrower one (中医义诊 counts for 义诊).",
+    skill: strawberry.ID | None = optional(
+        "Has this skill or a narrower one (中医义诊 counts for 义诊)."
     )
-    community: strawberry.ID | None = strawberry.field(default=None, description="Serves it.")
-    district: strawberry.ID | None = strawberry.field(
-        default=None, description="Serves a community of it."
+    community: strawberry.ID | None = optional("Serves it.")
+    district: strawberry.ID | None = optional("Serves a community of it.")
+    team: strawberry.ID | None = optional(
+        "Member of this team or of a team under it (小组 → 大队 → 总队)."
     )
-    team: strawberry.ID | None = strawberry.field(
-        default=None, description="Member of this team or of a team under it (小组 → 大队 → 总队)."
-    )
-    slot: WeeklySlot | None = strawberry.field(
-        default=None, description="Free in this weekly slot."
-    )
-    star_level_min: int | None = strawberry.field(
-        default=None, description="At least this star level."
-    )
-    star_level_max: int | None = strawberry.field(
-        default=None, description="At most this star level."
-    )
-    status: list[VolunteerStatus] | None = strawberry.field(
-        default=None, description="Any of these."
-    )
-    language: Language | None = strawberry.field(default=None, description="Speaks it.")
-    near: NearInput | None = strawberry.field(default=None, description="Base within a radius.")
+    slot: WeeklySlot | None = optional("Free in this weekly slot.")
+    star_level_min: int | None = optional("At least this star level.")
+    star_level_max: int | None = optional("At most this star level.")
+    status: list[VolunteerStatus] | None = optional("Any of these.")
+    language: Language | None = optional("Speaks it.")
+    near: NearInput | None = optional("Base within a radius.")
 
 
 @strawberry.input(description="Filters for social workers.")
 class SocialWorkerFilter:
-    community: strawberry.ID | None = strawberry.field(default=None, description="Covers it.")
-    district: strawberry.ID | None = strawberry.field(
-        default=None, description="Covers a community of it."
-    )
-    qualification: list[Qualification] | None = strawberry.field(
-        default=None, description="Any of these qualifications."
-    )
-    employer: strawberry.ID | None = strawberry.field(default=None, description="Employed by it.")
+    community: strawberry.ID | None = optional("Covers it.")
+    district: strawberry.ID | None = optional("Covers a community of it.")
+    qualification: list[Qualification] | None = optional("Any of these qualifications.")
+    employer: strawberry.ID | None = optional("Employed by it.")
 
 
 @strawberry.input(description="Filters for experts.")
 class ExpertFilter:
-    domain: list[ExpertDomain] | None = strawberry.field(
-        default=None, description="Advises on at least one of these fields."
-    )
-    think_tank: strawberry.ID | None = strawberry.field(default=None, description="Sits on it.")
+    domain: list[ExpertDomain] | None = optional("Advises on at least one of these fields.")
+    think_tank: strawberry.ID | None = optional("Sits on it.")
 
 
 @strawberry.type

@@ -14,6 +14,7 @@ why, with ``extensions.code`` FORBIDDEN.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -96,23 +97,18 @@ def _key(kwargs: dict[str, Any], path: str | None, label: str) -> str | None:
     return None if not value else from_global_id(value, expect=label)[1]
 
 
+@dataclasses.dataclass(eq=False)  # compared and hashed by identity, as any permission
 class MayAct(BasePermission):
     """A mutation's rule: ``act`` on the entity of label ``on`` named by the argument at
     ``on_arg``; ``volunteer``/``organization``/``need`` name the arguments the rule compares with
-    the caller."""
+    the caller. Made by :func:`may`."""
 
-    def __init__(
-        self,
-        act: Act,
-        on: str | None = None,
-        on_arg: str | None = None,
-        *,
-        volunteer: str | None = None,
-        organization: str | None = None,
-        need: str | None = None,
-    ) -> None:
-        self.act, self.on, self.on_arg = act, on, on_arg
-        self.volunteer, self.organization, self.need = volunteer, organization, need
+    act: Act
+    on: str | None = None
+    on_arg: str | None = None
+    volunteer: str | None = dataclasses.field(default=None, kw_only=True)
+    organization: str | None = dataclasses.field(default=None, kw_only=True)
+    need: str | None = dataclasses.field(default=None, kw_only=True)
 
     async def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         access = info.context.access

@@ -14,14 +14,10 @@ from graph.model import services as services_graph
 from resolvers import places as resolve
 from schema.base import Location, entity
 from schema.enums import CommunityKind
-from schema.fields import lazy, one, related, root_list
-from schema.inputs import NearInput
+from schema.fields import root_list
+from schema.inputs import NearInput, optional
+from schema.relations import link, reference
 from schema.relay import Connection, Node
-
-PLACES = "schema.places"
-PEOPLE = "schema.people"
-ORGS = "schema.organizations"
-SERVICES = "schema.services"
 
 
 @entity("City")
@@ -29,12 +25,7 @@ SERVICES = "schema.services"
 class City(Node):
     name: str = strawberry.field(description="Name (名称).")
 
-    districts = related(
-        graph.DISTRICT_IN_CITY,
-        "in",
-        Connection[lazy("District", PLACES)],
-        "Districts and streets of the city.",
-    )
+    districts = link(graph.DISTRICT_IN_CITY, "in", "Districts and streets of the city.")
 
 
 @entity("District")
@@ -48,27 +39,14 @@ class District(Node):
         description="Administrative level as written (区 / 街道 / 镇)."
     )
 
-    city = one(
-        graph.DISTRICT_IN_CITY, "out", lazy("City", PLACES) | None, "The city it belongs to."
-    )
-    communities = related(
-        graph.COMMUNITY_IN_DISTRICT,
-        "in",
-        Connection[lazy("Community", PLACES)],
-        "Its communities and villages.",
-    )
-    funds = related(
+    city = reference(graph.DISTRICT_IN_CITY, "out", "The city it belongs to.")
+    communities = link(graph.COMMUNITY_IN_DISTRICT, "in", "Its communities and villages.")
+    funds = link(
         org_graph.FUND_COVERS_DISTRICT,
         "in",
-        Connection[lazy("Fund", ORGS)],
         "Funds whose scope is the whole district (基金覆盖范围).",
     )
-    think_tanks = related(
-        org_graph.THINK_TANK_ADVISES,
-        "in",
-        Connection[lazy("ThinkTank", ORGS)],
-        "Think tanks advising it.",
-    )
+    think_tanks = link(org_graph.THINK_TANK_ADVISES, "in", "Think tanks advising it.")
 
 
 @entity("Community")
@@ -84,54 +62,23 @@ class Community(Node):
         description="Resident population (常住人口), if known."
     )
 
-    district = one(
-        graph.COMMUNITY_IN_DISTRICT,
-        "out",
-        lazy("District", PLACES) | None,
-        "The district or street it is in.",
+    district = reference(graph.COMMUNITY_IN_DISTRICT, "out", "The district or street it is in.")
+    residents = link(people_graph.RESIDENT_LIVES_IN, "in", "Residents on record (服务对象).")
+    volunteers = link(
+        people_graph.VOLUNTEER_SERVES_AREA, "in", "Volunteers who serve this community (服务区域)."
     )
-    residents = related(
-        people_graph.RESIDENT_LIVES_IN,
-        "in",
-        Connection[lazy("Resident", PEOPLE)],
-        "Residents on record (服务对象).",
+    social_workers = link(
+        people_graph.WORKER_COVERS, "in", "Social workers covering it (驻点社工)."
     )
-    volunteers = related(
-        people_graph.VOLUNTEER_SERVES_AREA,
-        "in",
-        Connection[lazy("Volunteer", PEOPLE)],
-        "Volunteers who serve this community (服务区域).",
-    )
-    social_workers = related(
-        people_graph.WORKER_COVERS,
-        "in",
-        Connection[lazy("SocialWorker", PEOPLE)],
-        "Social workers covering it (驻点社工).",
-    )
-    organizations = related(
-        org_graph.ORG_SERVES_AREA,
-        "in",
-        Connection[lazy("Organization", ORGS)],
-        "Organizations serving it.",
-    )
-    projects = related(
-        org_graph.PROJECT_TARGETS, "in", Connection[lazy("Project", ORGS)], "Projects targeting it."
-    )
-    funds = related(
+    organizations = link(org_graph.ORG_SERVES_AREA, "in", "Organizations serving it.")
+    projects = link(org_graph.PROJECT_TARGETS, "in", "Projects targeting it.")
+    funds = link(
         org_graph.FUND_COVERS_COMMUNITY,
         "in",
-        Connection[lazy("Fund", ORGS)],
         "Funds scoped to this community itself (see also the district's funds).",
     )
-    venues = related(
-        org_graph.VENUE_IN, "in", Connection[lazy("Venue", ORGS)], "Venues in it (场地)."
-    )
-    recruitments = related(
-        services_graph.RECRUITMENT_IN,
-        "in",
-        Connection[lazy("Recruitment", SERVICES)],
-        "Volunteer recruitments held in it.",
-    )
+    venues = link(org_graph.VENUE_IN, "in", "Venues in it (场地).")
+    recruitments = link(services_graph.RECRUITMENT_IN, "in", "Volunteer recruitments held in it.")
 
 
 @strawberry.enum(description="Orders for cities and districts.")
@@ -148,22 +95,20 @@ class CommunitySort(Enum):
 
 @strawberry.input(description="Filters for districts.")
 class DistrictFilter:
-    city: strawberry.ID | None = strawberry.field(default=None, description="In this city.")
+    city: strawberry.ID | None = optional("In this city.")
 
 
 @strawberry.input(description="Filters for communities.")
 class CommunityFilter:
-    district: strawberry.ID | None = strawberry.field(default=None, description="In this district.")
-    city: strawberry.ID | None = strawberry.field(default=None, description="In this city.")
-    kind: list[CommunityKind] | None = strawberry.field(
-        default=None, description="Any of these kinds."
-    )
-    near: NearInput | None = strawberry.field(default=None, description="Centre within a radius.")
+    district: strawberry.ID | None = optional("In this district.")
+    city: strawberry.ID | None = optional("In this city.")
+    kind: list[CommunityKind] | None = optional("Any of these kinds.")
+    near: NearInput | None = optional("Centre within a radius.")
 
 
 @strawberry.input(description="Filters for cities (none yet besides search).")
 class CityFilter:
-    name: str | None = strawberry.field(default=None, description="Exact name, e.g. 中山市.")
+    name: str | None = optional("Exact name, e.g. 中山市.")
 
 
 @strawberry.type

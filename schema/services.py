@@ -20,19 +20,17 @@ from schema.enums import (
     Urgency,
     WeeklySlot,
 )
-from schema.fields import lazy, one, related, root_list
+from schema.fields import lazy, root_list
+from schema.inputs import optional
 from schema.links import (
     AllocationConnection,
     AssignmentConnection,
     SignUpConnection,
     VerificationConnection,
 )
+from schema.relations import link, reference
 from schema.relay import Connection, Node
 
-PLACES = "schema.places"
-PEOPLE = "schema.people"
-TAXONOMY = "schema.taxonomy"
-ORGS = "schema.organizations"
 SERVICES = "schema.services"
 
 
@@ -62,55 +60,27 @@ class Need(Node):
     closing_note: str | None = strawberry.field(description="Why it was closed or cancelled.")
     closed_at: dt.datetime | None = strawberry.field(description="Closed at (结案时间).")
 
-    resident = one(
-        graph.RESIDENT_HAS_NEED,
-        "in",
-        lazy("Resident", PEOPLE) | None,
-        "Whose need it is (服务对象).",
-    )
-    community = one(
-        graph.NEED_IN,
-        "out",
-        lazy("Community", PLACES) | None,
-        "The resident's community (所在社区).",
-    )
-    category = one(
-        graph.NEED_OF_CATEGORY,
-        "out",
-        lazy("ServiceCategory", TAXONOMY) | None,
-        "Category of service (服务类别).",
-    )
-    required_skills = related(
+    resident = reference(graph.RESIDENT_HAS_NEED, "in", "Whose need it is (服务对象).")
+    community = reference(graph.NEED_IN, "out", "The resident's community (所在社区).")
+    category = reference(graph.NEED_OF_CATEGORY, "out", "Category of service (服务类别).")
+    required_skills = link(
         graph.NEED_REQUIRES,
         "out",
-        Connection[lazy("Skill", TAXONOMY)],
         "Skills it requires; a narrower skill also qualifies (所需专长).",
     )
-    assignees = related(
+    assignees = link(
         graph.VOLUNTEER_ASSIGNED,
         "in",
-        AssignmentConnection[lazy("Volunteer", PEOPLE)],
         "Volunteers assigned (已指派义工).",
-        connection_cls=AssignmentConnection,
+        edges=AssignmentConnection,
     )
-    service_records = related(
-        graph.RECORD_FOR,
-        "in",
-        Connection[lazy("ServiceRecord", SERVICES)],
-        "Services delivered for it (服务记录).",
-    )
-    referrals = related(
-        graph.REFERRAL_ABOUT,
-        "in",
-        Connection[lazy("Referral", SERVICES)],
-        "Referrals about it (转介).",
-    )
-    allocations = related(
+    service_records = link(graph.RECORD_FOR, "in", "Services delivered for it (服务记录).")
+    referrals = link(graph.REFERRAL_ABOUT, "in", "Referrals about it (转介).")
+    allocations = link(
         graph.RESOURCE_ALLOCATED_TO,
         "in",
-        AllocationConnection[lazy("Resource", ORGS)],
         "Resources allocated to it (分配的资源).",
-        connection_cls=AllocationConnection,
+        edges=AllocationConnection,
     )
 
 
@@ -125,27 +95,13 @@ class Recruitment(Node):
     place: str | None = strawberry.field(description="Where, as written (地点).")
     description: str | None = strawberry.field(description="What volunteers will do (内容).")
 
-    posted_by = one(
-        graph.RECRUITMENT_RUN_BY,
-        "in",
-        lazy("Organization", ORGS) | None,
-        "Organization that posted it (发布方).",
-    )
-    project = one(graph.RECRUITMENT_FOR, "out", lazy("Project", ORGS) | None, "Project it is for.")
-    community = one(graph.RECRUITMENT_IN, "out", lazy("Community", PLACES) | None, "Where (社区).")
-    venue = one(graph.RECRUITMENT_LOCATED_AT, "out", lazy("Venue", ORGS) | None, "Venue (场地).")
-    required_skills = related(
-        graph.RECRUITMENT_REQUIRES,
-        "out",
-        Connection[lazy("Skill", TAXONOMY)],
-        "Skills wanted (所需专长).",
-    )
-    sign_ups = related(
-        graph.VOLUNTEER_SIGNED_UP,
-        "in",
-        SignUpConnection[lazy("Volunteer", PEOPLE)],
-        "Volunteers who signed up (报名).",
-        connection_cls=SignUpConnection,
+    posted_by = reference(graph.RECRUITMENT_RUN_BY, "in", "Organization that posted it (发布方).")
+    project = reference(graph.RECRUITMENT_FOR, "out", "Project it is for.")
+    community = reference(graph.RECRUITMENT_IN, "out", "Where (社区).")
+    venue = reference(graph.RECRUITMENT_LOCATED_AT, "out", "Venue (场地).")
+    required_skills = link(graph.RECRUITMENT_REQUIRES, "out", "Skills wanted (所需专长).")
+    sign_ups = link(
+        graph.VOLUNTEER_SIGNED_UP, "in", "Volunteers who signed up (报名).", edges=SignUpConnection
     )
 
 
@@ -166,23 +122,15 @@ class ServiceRecord(Node):
     def hours(self) -> float:
         return round((self.minutes or 0) / 60, 2)
 
-    volunteer = one(
-        graph.VOLUNTEER_PERFORMED, "in", lazy("Volunteer", PEOPLE) | None, "Who served (义工)."
-    )
-    need = one(graph.RECORD_FOR, "out", lazy("Need", SERVICES) | None, "The need served (需求).")
-    category = one(
-        graph.RECORD_OF_CATEGORY,
-        "out",
-        lazy("ServiceCategory", TAXONOMY) | None,
-        "Category (服务类别).",
-    )
-    project = one(graph.RECORD_PART_OF, "out", lazy("Project", ORGS) | None, "Project (所属项目).")
-    verifications = related(
+    volunteer = reference(graph.VOLUNTEER_PERFORMED, "in", "Who served (义工).")
+    need = reference(graph.RECORD_FOR, "out", "The need served (需求).")
+    category = reference(graph.RECORD_OF_CATEGORY, "out", "Category (服务类别).")
+    project = reference(graph.RECORD_PART_OF, "out", "Project (所属项目).")
+    verifications = link(
         graph.WORKER_VERIFIED,
         "in",
-        VerificationConnection[lazy("SocialWorker", PEOPLE)],
         "Social workers who verified it (核实); empty while unverified.",
-        connection_cls=VerificationConnection,
+        edges=VerificationConnection,
     )
 
 
@@ -199,13 +147,9 @@ class Referral(Node):
     completed_at: dt.datetime | None = strawberry.field(description="Completed at (完成时间).")
     outcome: str | None = strawberry.field(description="Outcome reported (服务结果).")
 
-    from_organization = one(
-        graph.ORG_REFERRED, "in", lazy("Organization", ORGS) | None, "Who referred (转出方)."
-    )
-    to_organization = one(
-        graph.REFERRAL_TO, "out", lazy("Organization", ORGS) | None, "Who receives it (接收方)."
-    )
-    need = one(graph.REFERRAL_ABOUT, "out", lazy("Need", SERVICES) | None, "The need (需求).")
+    from_organization = reference(graph.ORG_REFERRED, "in", "Who referred (转出方).")
+    to_organization = reference(graph.REFERRAL_TO, "out", "Who receives it (接收方).")
+    need = reference(graph.REFERRAL_ABOUT, "out", "The need (需求).")
 
 
 @entity("TimeBankEntry")
@@ -226,18 +170,9 @@ class TimeBankEntry(Node):
     def hours(self) -> float | None:
         return round(self.minutes / 60, 2)
 
-    volunteer = one(
-        graph.VOLUNTEER_HOLDS, "in", lazy("Volunteer", PEOPLE) | None, "Whose ledger (义工)."
-    )
-    earned_by = one(
-        graph.ENTRY_EARNED_BY,
-        "out",
-        lazy("ServiceRecord", SERVICES) | None,
-        "The verified service that earned it.",
-    )
-    spent_on = one(
-        graph.ENTRY_SPENT_ON, "out", lazy("Need", SERVICES) | None, "The need it paid for."
-    )
+    volunteer = reference(graph.VOLUNTEER_HOLDS, "in", "Whose ledger (义工).")
+    earned_by = reference(graph.ENTRY_EARNED_BY, "out", "The verified service that earned it.")
+    spent_on = reference(graph.ENTRY_SPENT_ON, "out", "The need it paid for.")
 
 
 @strawberry.enum(description="Orders for time-bank entries.")
@@ -247,12 +182,8 @@ class TimeBankEntrySort(Enum):
 
 @strawberry.input(description="Filters for time-bank entries.")
 class TimeBankEntryFilter:
-    volunteer: strawberry.ID | None = strawberry.field(
-        default=None, description="In this volunteer's ledger."
-    )
-    kind: list[TimeBankEntryKind] | None = strawberry.field(
-        default=None, description="Any of these."
-    )
+    volunteer: strawberry.ID | None = optional("In this volunteer's ledger.")
+    kind: list[TimeBankEntryKind] | None = optional("Any of these.")
 
 
 @strawberry.enum(description="Orders for needs.")
@@ -282,74 +213,48 @@ class ReferralSort(Enum):
 
 @strawberry.input(description="Filters for needs.")
 class NeedFilter:
-    status: list[NeedStatus] | None = strawberry.field(default=None, description="Any of these.")
-    urgency: list[Urgency] | None = strawberry.field(default=None, description="Any of these.")
-    category: strawberry.ID | None = strawberry.field(
-        default=None, description="In this category or a narrower one."
-    )
-    skill: strawberry.ID | None = strawberry.field(default=None, description="Requires this skill.")
-    community: strawberry.ID | None = strawberry.field(
-        default=None, description="In this community."
-    )
-    district: strawberry.ID | None = strawberry.field(default=None, description="In this district.")
-    resident: strawberry.ID | None = strawberry.field(default=None, description="Of this resident.")
-    slot: WeeklySlot | None = strawberry.field(default=None, description="Recurs in this slot.")
-    created_from: dt.datetime | None = strawberry.field(
-        default=None, description="Reported at or after."
-    )
-    created_to: dt.datetime | None = strawberry.field(default=None, description="Reported before.")
+    status: list[NeedStatus] | None = optional("Any of these.")
+    urgency: list[Urgency] | None = optional("Any of these.")
+    category: strawberry.ID | None = optional("In this category or a narrower one.")
+    skill: strawberry.ID | None = optional("Requires this skill.")
+    community: strawberry.ID | None = optional("In this community.")
+    district: strawberry.ID | None = optional("In this district.")
+    resident: strawberry.ID | None = optional("Of this resident.")
+    slot: WeeklySlot | None = optional("Recurs in this slot.")
+    created_from: dt.datetime | None = optional("Reported at or after.")
+    created_to: dt.datetime | None = optional("Reported before.")
 
 
 @strawberry.input(description="Filters for recruitments.")
 class RecruitmentFilter:
-    status: list[RecruitmentStatus] | None = strawberry.field(
-        default=None, description="Any of these."
+    status: list[RecruitmentStatus] | None = optional("Any of these.")
+    community: strawberry.ID | None = optional("Held in it.")
+    organization: strawberry.ID | None = optional("Posted by it.")
+    skill: strawberry.ID | None = optional(
+        "A volunteer with this skill qualifies (wanted skill or broader)."
     )
-    community: strawberry.ID | None = strawberry.field(default=None, description="Held in it.")
-    organization: strawberry.ID | None = strawberry.field(default=None, description="Posted by it.")
-    skill: strawberry.ID | None = strawberry.field(
-        default=None, description="A volunteer with this skill qualifies (wanted skill or broader)."
-    )
-    starts_from: dt.datetime | None = strawberry.field(
-        default=None, description="Starting at or after."
-    )
-    starts_to: dt.datetime | None = strawberry.field(default=None, description="Starting before.")
+    starts_from: dt.datetime | None = optional("Starting at or after.")
+    starts_to: dt.datetime | None = optional("Starting before.")
 
 
 @strawberry.input(description="Filters for service records.")
 class ServiceRecordFilter:
-    volunteer: strawberry.ID | None = strawberry.field(
-        default=None, description="By this volunteer."
-    )
-    need: strawberry.ID | None = strawberry.field(default=None, description="For this need.")
-    project: strawberry.ID | None = strawberry.field(
-        default=None, description="Under this project."
-    )
-    category: strawberry.ID | None = strawberry.field(
-        default=None, description="In this category or a narrower one."
-    )
-    community: strawberry.ID | None = strawberry.field(
-        default=None, description="For needs in this community."
-    )
-    verified: bool | None = strawberry.field(
-        default=None, description="true: verified only; false: awaiting verification only."
-    )
-    date_from: dt.date | None = strawberry.field(default=None, description="On or after.")
-    date_to: dt.date | None = strawberry.field(default=None, description="On or before.")
+    volunteer: strawberry.ID | None = optional("By this volunteer.")
+    need: strawberry.ID | None = optional("For this need.")
+    project: strawberry.ID | None = optional("Under this project.")
+    category: strawberry.ID | None = optional("In this category or a narrower one.")
+    community: strawberry.ID | None = optional("For needs in this community.")
+    verified: bool | None = optional("true: verified only; false: awaiting verification only.")
+    date_from: dt.date | None = optional("On or after.")
+    date_to: dt.date | None = optional("On or before.")
 
 
 @strawberry.input(description="Filters for referrals.")
 class ReferralFilter:
-    status: list[ReferralStatus] | None = strawberry.field(
-        default=None, description="Any of these."
-    )
-    from_organization: strawberry.ID | None = strawberry.field(
-        default=None, description="Sent by it."
-    )
-    to_organization: strawberry.ID | None = strawberry.field(
-        default=None, description="Sent to it."
-    )
-    need: strawberry.ID | None = strawberry.field(default=None, description="About this need.")
+    status: list[ReferralStatus] | None = optional("Any of these.")
+    from_organization: strawberry.ID | None = optional("Sent by it.")
+    to_organization: strawberry.ID | None = optional("Sent to it.")
+    need: strawberry.ID | None = optional("About this need.")
 
 
 @strawberry.type

@@ -12,14 +12,13 @@ from graph.model import services as services_graph
 from graph.model import taxonomy as graph
 from resolvers import taxonomy as resolve
 from schema.base import entity
-from schema.fields import lazy, related, root_list
+from schema.fields import lazy, root_list
+from schema.inputs import optional
 from schema.links import ProficiencyConnection
+from schema.relations import link
 from schema.relay import Connection, Node
 
 TAXONOMY = "schema.taxonomy"
-PEOPLE = "schema.people"
-ORGS = "schema.organizations"
-SERVICES = "schema.services"
 
 
 @entity("Skill")
@@ -31,38 +30,17 @@ class Skill(Node):
     name: str = strawberry.field(description="Name (名称).")
     description: str | None = strawberry.field(description="What it covers (说明).")
 
-    broader = related(
-        graph.SKILL_BROADER,
-        "out",
-        Connection[lazy("Skill", TAXONOMY)],
-        "Broader skills (上级专长).",
-    )
-    narrower = related(
-        graph.SKILL_BROADER,
-        "in",
-        Connection[lazy("Skill", TAXONOMY)],
-        "Narrower skills (下级专长).",
-    )
-    categories = related(
-        graph.SKILL_OF_CATEGORY,
-        "out",
-        Connection[lazy("ServiceCategory", TAXONOMY)],
-        "Service categories the skill serves.",
-    )
-    volunteers = related(
+    broader = link(graph.SKILL_BROADER, "out", "Broader skills (上级专长).")
+    narrower = link(graph.SKILL_BROADER, "in", "Narrower skills (下级专长).")
+    categories = link(graph.SKILL_OF_CATEGORY, "out", "Service categories the skill serves.")
+    volunteers = link(
         people_graph.VOLUNTEER_HAS_SKILL,
         "in",
-        ProficiencyConnection[lazy("Volunteer", PEOPLE)],
         "Volunteers holding exactly this skill, with their level (see `volunteers(filter: "
         "{skill})` for narrower skills too).",
-        connection_cls=ProficiencyConnection,
+        edges=ProficiencyConnection,
     )
-    needs = related(
-        services_graph.NEED_REQUIRES,
-        "in",
-        Connection[lazy("Need", SERVICES)],
-        "Needs requiring it.",
-    )
+    needs = link(services_graph.NEED_REQUIRES, "in", "Needs requiring it.")
 
 
 @entity("ServiceCategory")
@@ -74,36 +52,13 @@ class ServiceCategory(Node):
     name: str = strawberry.field(description="Name (名称).")
     description: str | None = strawberry.field(description="What it covers (说明).")
 
-    broader = related(
-        graph.CATEGORY_BROADER,
-        "out",
-        Connection[lazy("ServiceCategory", TAXONOMY)],
-        "Broader categories.",
-    )
-    narrower = related(
-        graph.CATEGORY_BROADER,
-        "in",
-        Connection[lazy("ServiceCategory", TAXONOMY)],
-        "Narrower categories.",
-    )
-    skills = related(
-        graph.SKILL_OF_CATEGORY, "in", Connection[lazy("Skill", TAXONOMY)], "Skills serving it."
-    )
-    needs = related(
-        services_graph.NEED_OF_CATEGORY, "in", Connection[lazy("Need", SERVICES)], "Needs of it."
-    )
-    organizations = related(
-        org_graph.ORG_OF_CATEGORY,
-        "in",
-        Connection[lazy("Organization", ORGS)],
-        "Organizations providing it.",
-    )
-    projects = related(
-        org_graph.PROJECT_OF_CATEGORY, "in", Connection[lazy("Project", ORGS)], "Projects in it."
-    )
-    funds = related(
-        org_graph.FUND_OF_CATEGORY, "in", Connection[lazy("Fund", ORGS)], "Funds supporting it."
-    )
+    broader = link(graph.CATEGORY_BROADER, "out", "Broader categories.")
+    narrower = link(graph.CATEGORY_BROADER, "in", "Narrower categories.")
+    skills = link(graph.SKILL_OF_CATEGORY, "in", "Skills serving it.")
+    needs = link(services_graph.NEED_OF_CATEGORY, "in", "Needs of it.")
+    organizations = link(org_graph.ORG_OF_CATEGORY, "in", "Organizations providing it.")
+    projects = link(org_graph.PROJECT_OF_CATEGORY, "in", "Projects in it.")
+    funds = link(org_graph.FUND_OF_CATEGORY, "in", "Funds supporting it.")
 
 
 @strawberry.enum(description="Orders for taxonomy entries.")
@@ -113,21 +68,15 @@ class TaxonomySort(Enum):
 
 @strawberry.input(description="Filters for skills.")
 class SkillFilter:
-    under: strawberry.ID | None = strawberry.field(
-        default=None, description="This skill and everything narrower."
-    )
-    top_level: bool | None = strawberry.field(default=None, description="Only the broadest skills.")
-    category: strawberry.ID | None = strawberry.field(
-        default=None, description="Serving this category or a narrower one."
-    )
+    under: strawberry.ID | None = optional("This skill and everything narrower.")
+    top_level: bool | None = optional("Only the broadest skills.")
+    category: strawberry.ID | None = optional("Serving this category or a narrower one.")
 
 
 @strawberry.input(description="Filters for service categories.")
 class CategoryFilter:
-    under: strawberry.ID | None = strawberry.field(
-        default=None, description="This category and everything narrower."
-    )
-    top_level: bool | None = strawberry.field(default=None, description="Only the broadest ones.")
+    under: strawberry.ID | None = optional("This category and everything narrower.")
+    top_level: bool | None = optional("Only the broadest ones.")
 
 
 @strawberry.type

@@ -215,17 +215,37 @@ def _point(value: Mapping[str, float] | None) -> tuple[float, float] | None:
     return None if value is None else (float(value["latitude"]), float(value["longitude"]))
 
 
-def _subjects(
-    rows: Sequence[Mapping[str, Any]],
-    make: Callable[[Mapping[str, Any], tuple[float, float]], Subject],
+async def _subjects(
+    store: GraphStore,
+    statement: Callable[[str], Statement],
+    *,
+    district: str | None,
+    community: str | None,
+    params: Mapping[str, Any],
+    rest: Callable[[Mapping[str, Any]], dict[str, Any]],
 ) -> tuple[list[Subject], bool]:
-    """Subjects from rows read with ``cap = MAX_SUBJECTS + 1`` (the extra row tells a cut);
-    a subject with no known place cannot be surveyed and is skipped."""
+    """The subjects ``statement`` finds in scope, read with ``cap = MAX_SUBJECTS + 1`` (the
+    extra row tells a cut); a subject with no known place cannot be surveyed and is skipped.
+    Every row names its subject and community; ``rest`` gives the fields that differ by kind."""
+    rows = await store.read(
+        statement(_scope(district, community)),
+        {"district": district, "community": community, **params, "cap": MAX_SUBJECTS + 1},
+    )
     subjects = []
     for row in rows[:MAX_SUBJECTS]:
         where = _point(row["location"])
         if where is not None:
-            subjects.append(make(row, where))
+            latitude, longitude = where
+            subjects.append(
+                Subject(
+                    key=row["key"],
+                    community=row["community"],
+                    community_name=row["communityName"],
+                    latitude=latitude,
+                    longitude=longitude,
+                    **rest(row),
+                )
+            )
     return subjects, len(rows) > MAX_SUBJECTS
 
 
@@ -233,30 +253,20 @@ async def need_subjects(
     store: GraphStore, *, district: str | None, community: str | None, category: str | None
 ) -> tuple[list[Subject], bool]:
     categories = await categories_under(store, category) if category else None
-    rows = await store.read(
-        needs_statement(_scope(district, community)),
-        {
-            "district": district,
-            "community": community,
-            "categories": categories,
-            "active": list(ACTIVE_NEED_STATUSES),
-            "cap": MAX_SUBJECTS + 1,
+    return await _subjects(
+        store,
+        needs_statement,
+        district=district,
+        community=community,
+        params={"categories": categories, "active": list(ACTIVE_NEED_STATUSES)},
+        rest=lambda row: {
+            "category": row["category"],
+            "category_name": row["categoryName"],
+            "slots": tuple(row["slots"]),
+            "languages": tuple(row["languages"]),
+            "language_required": bool(row["languageRequired"]),
+            "required": tuple(row["required"]),
         },
-    )
-    return _subjects(
-        rows,
-        lambda row, where: Subject(
-            row["key"],
-            row["community"],
-            row["communityName"],
-            row["category"],
-            row["categoryName"],
-            *where,
-            slots=tuple(row["slots"]),
-            languages=tuple(row["languages"]),
-            language_required=bool(row["languageRequired"]),
-            required=tuple(row["required"]),
-        ),
     )
 
 
@@ -270,26 +280,17 @@ async def resident_subjects(
 ) -> tuple[list[Subject], bool]:
     named = await store.read(CATEGORY_NAME, {"category": category})
     category_name = named[0]["name"] if named else category
-    rows = await store.read(
-        residents_statement(_scope(district, community)),
-        {
-            "district": district,
-            "community": community,
-            "tags": list(tags) if tags else None,
-            "cap": MAX_SUBJECTS + 1,
+    return await _subjects(
+        store,
+        residents_statement,
+        district=district,
+        community=community,
+        params={"tags": list(tags) if tags else None},
+        rest=lambda row: {
+            "category": category,
+            "category_name": category_name,
+            "languages": tuple(row["languages"]),
         },
-    )
-    return _subjects(
-        rows,
-        lambda row, where: Subject(
-            row["key"],
-            row["community"],
-            row["communityName"],
-            category,
-            category_name,
-            *where,
-            languages=tuple(row["languages"]),
-        ),
     )
 
 

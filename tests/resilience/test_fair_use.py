@@ -22,11 +22,11 @@ from access.tokens import Role, mint
 from bench.crash import Service
 from config import Limits, Settings
 from graph.engine.errors import GraphTimeout
-from graph.engine.local_neo4j import LocalNeo4j, Memory
 from graph.engine.store import GraphStore, Lane, running_in
 from schema.limits import NETWORK_WORK, FairUse
 from schema.relay import to_global_id as gid
 from tests.graph.test_store import SLOW
+from tests.processes import service_process
 
 # Places to start from in the demo graph that reach far within four hops.
 HUBS = [
@@ -59,19 +59,8 @@ def heaviest_request(limits: Limits) -> str:
 @pytest.fixture(params=["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 async def service(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Service]:
     """The service as its own process on the demo data, on its own embedded graph or Neo4j."""
-    neo4j = None
-    if request.param == "neo4j":
-        neo4j = LocalNeo4j(tmp_path / "neo4j", memory=Memory(heap_mb=512, pagecache_mb=128))
-        neo4j.start()
-    running = Service(tmp_path / "graph", neo4j)
-    try:
-        running.start()
-        await running.ready(timeout_s=300)
+    async with service_process(tmp_path, request.param, ready_timeout_s=300) as running:
         yield running
-    finally:
-        running.stop()
-        if neo4j is not None:
-            neo4j.stop()
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ import pytest
 
 from access.tokens import Role, mint
 from bench.crash import Service
-from graph.engine.local_neo4j import LocalNeo4j, Memory
+from tests.processes import service_process
 
 QUERY = "{ needs(first: 1) { totalCount } }"
 FAST_S = 2.0
@@ -28,28 +28,19 @@ async def service(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[tuple[Service, httpx.AsyncClient]]:
     """The service as its own process, on its own embedded graph or its own Neo4j server."""
-    neo4j = None
-    if request.param == "neo4j":
-        neo4j = LocalNeo4j(tmp_path / "neo4j", memory=Memory(heap_mb=512, pagecache_mb=128))
-        neo4j.start()
-    running = Service(tmp_path / "graph", neo4j)
-    try:
-        running.start()
-        await running.ready()
+    async with service_process(tmp_path, request.param) as running:
         token = mint(running.settings, Role.ADMIN, "admin-outage-test")
-        async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{running.port}",
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        ) as http:
-            yield running, http
-    finally:
-        graph = running.graph_pid()
-        if graph:
-            os.kill(graph, signal.SIGCONT)
-        running.stop()
-        if neo4j is not None:
-            neo4j.stop()
+        try:
+            async with httpx.AsyncClient(
+                base_url=f"http://127.0.0.1:{running.port}",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            ) as http:
+                yield running, http
+        finally:  # a test may leave the graph stopped: it must be able to exit
+            graph = running.graph_pid()
+            if graph:
+                os.kill(graph, signal.SIGCONT)
 
 
 async def _ask(http: httpx.AsyncClient) -> tuple[float, int, dict]:
