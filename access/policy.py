@@ -189,6 +189,9 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
         "location": frozenset({View.FULL, View.VISIT}),
         "age": frozenset({View.FULL, View.VISIT}),
         "idNumber": frozenset({View.FULL}),
+        # What imports keep instead of the number (intake/identity.py): as private as it.
+        "idHash": frozenset({View.FULL}),
+        "idLast4": frozenset({View.FULL}),
         "birthYear": frozenset({View.FULL}),
         "tags": frozenset({View.FULL, View.DEIDENTIFIED}),
         "consent": frozenset({View.FULL, View.DEIDENTIFIED}),
@@ -201,6 +204,8 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
     },
     "Volunteer": {
         "phone": frozenset({View.FULL}),
+        # The national volunteer number identifies the person across systems, like a phone.
+        "volunteerNo": frozenset({View.FULL}),
         "location": frozenset({View.FULL}),
         "birthYear": frozenset({View.FULL}),
         "timeBankHours": frozenset({View.FULL}),
