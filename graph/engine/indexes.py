@@ -40,6 +40,9 @@ SCHEMA = GraphSchema(
         IndexSpec("Need", "status", "range"),
         IndexSpec("Volunteer", "status", "range"),
         IndexSpec("Organization", "kind", "range"),
+        # Natural keys imports merge on (graph/io/intake.py).
+        IndexSpec("Volunteer", "volunteerNo", "range"),
+        IndexSpec("Resident", "idHash", "range"),
     ),
     fulltext=("Searchable", "search"),
 )
