@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from graph.model.entities import Rel
+from graph.model.organizations import ORG_SERVES_AREA, Organization
 from graph.model.people import (
     RESIDENT_LIVES_IN,
     VOLUNTEER_HAS_SKILL,
@@ -37,9 +38,10 @@ Kind = Literal[
     "volunteer_no",  # identity.volunteer_no
     "community",  # a community's name or id, looked up in the graph
     "skills",  # skills' names or ids, looked up in the graph
-    "slots",  # weekly slots: TUE_AM or 周二上午
-    "tags",  # vulnerability tags: LIVING_ALONE or 独居
-    "languages",  # MANDARIN or 普通话
+    "codes",  # several values of the column's vocabulary: LIVING_ALONE or 独居
+    "code",  # one value of the column's vocabulary
+    "rating",  # an evaluation grade: 3A, AAA, 三级
+    "credit_code",  # identity.credit_code (统一社会信用代码)
 ]
 
 
@@ -51,7 +53,8 @@ class Column:
     kind: Kind = "text"
     required: bool = False
     aliases: tuple[str, ...] = ()
-    example: str = ""  # the template's sample row
+    example: str = ""  # the template's notes
+    vocabulary: str | None = None  # "code(s)": the API enum it names (intake.vocabulary)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -96,6 +99,7 @@ _COMMUNITY = Column(
     "community",
     required=True,
     aliases=("社区", "社区名称", "所属社区", "服务社区", "村居", "community name"),
+    example="东风社区",
 )
 _GENDER = Column("gender", "性别", "gender", "gender", aliases=("sex",), example="女")
 
@@ -127,16 +131,26 @@ VOLUNTEERS = IntakeFamily(
             "skills",
             "skills",
             aliases=("专长", "技能特长", "特长", "服务技能"),
+            example="陪诊、助老",
         ),
         Column(
             "availability",
             "服务时段",
             "availability",
-            "slots",
+            "codes",
+            vocabulary="WeeklySlot",
             aliases=("可服务时段", "空闲时间", "服务时间", "slots"),
             example="周二上午、周六下午",
         ),
-        Column("languages", "语言", "languages", "languages", aliases=("方言",), example="普通话"),
+        Column(
+            "languages",
+            "语言",
+            "languages",
+            "codes",
+            aliases=("方言",),
+            example="普通话",
+            vocabulary="Language",
+        ),
         Column(
             "joined_on",
             "注册日期",
@@ -167,18 +181,33 @@ RESIDENTS = IntakeFamily(
         ),
         _NAME,
         _PHONE,
-        Column("address", "住址", "address", aliases=("家庭住址", "居住地址", "地址")),
+        Column(
+            "address",
+            "住址",
+            "address",
+            aliases=("家庭住址", "居住地址", "地址"),
+            example="东风路1号",
+        ),
         _COMMUNITY,
         _GENDER,
         Column(
             "tags",
             "人员类别",
             "tags",
-            "tags",
+            "codes",
+            vocabulary="VulnerabilityTag",
             aliases=("类别", "服务对象类别", "困难类型", "标签", "categories"),
             example="独居、低保对象",
         ),
-        Column("languages", "语言", "languages", "languages", aliases=("方言",), example="粤语"),
+        Column(
+            "languages",
+            "语言",
+            "languages",
+            "codes",
+            aliases=("方言",),
+            example="粤语",
+            vocabulary="Language",
+        ),
         Column(
             "consent",
             "同意共享",
@@ -198,4 +227,84 @@ RESIDENTS = IntakeFamily(
     ),
 )
 
-FAMILIES: Mapping[str, IntakeFamily] = {f.name: f for f in (VOLUNTEERS, RESIDENTS)}
+ORGANIZATIONS = IntakeFamily(
+    name="organizations",
+    label="Organization",
+    record=Organization,
+    key="credit_code",
+    place=ORG_SERVES_AREA,
+    columns=(
+        Column(
+            "credit_code",
+            "统一社会信用代码",
+            "credit code",
+            "credit_code",
+            required=True,
+            aliases=("信用代码", "社会信用代码", "unified social credit code"),
+            example="91350100M000100Y43",
+        ),
+        Column(
+            "name",
+            "机构名称",
+            "name",
+            required=True,
+            aliases=("名称", "组织名称", "单位名称", "社会组织名称"),
+            example="东风社工服务中心",
+        ),
+        Column(
+            "kind",
+            "机构类型",
+            "kind",
+            "code",
+            required=True,
+            aliases=("类型", "组织类型", "类别"),
+            example="社工机构",
+            vocabulary="OrganizationKind",
+        ),
+        Column(
+            "community",
+            "服务社区",
+            "community",
+            "community",
+            required=True,
+            aliases=("所在社区", "社区", "服务区域"),
+            example="东风社区",
+        ),
+        Column(
+            "registration",
+            "登记状态",
+            "registration",
+            "code",
+            aliases=("登记情况", "登记管理"),
+            example="登记",
+            vocabulary="Registration",
+        ),
+        Column(
+            "rating",
+            "评估等级",
+            "rating",
+            "rating",
+            aliases=("等级", "社会组织评估等级"),
+            example="4A",
+        ),
+        Column(
+            "founded_on",
+            "成立日期",
+            "founded on",
+            "date",
+            aliases=("成立时间", "登记日期"),
+            example="2015-06-01",
+        ),
+        Column(
+            "phone",
+            "联系电话",
+            "phone",
+            "phone",
+            aliases=("电话", "办公电话"),
+            example="0760-88881234",
+        ),
+        Column("description", "简介", "description", aliases=("机构简介", "服务内容")),
+    ),
+)
+
+FAMILIES: Mapping[str, IntakeFamily] = {f.name: f for f in (VOLUNTEERS, RESIDENTS, ORGANIZATIONS)}

@@ -14,7 +14,6 @@ import re
 # Full-width forms (U+FF01..U+FF5E) map to ASCII by a fixed offset; the ideographic space is a
 # space. Narrower than NFKC on purpose: NFKC would also rewrite compatibility ideographs in names.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_SPACES = re.compile(r"\s+")
 
 
 class Bad(ValueError):
@@ -49,7 +48,10 @@ def clean(value: object) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return _SPACES.sub(" ", halfwidth(str(value))).strip()
+    text = value if isinstance(value, str) else str(value)
+    if not text.isascii():
+        text = text.translate(_FULL_WIDTH)
+    return " ".join(text.split())
 
 
 _SCIENTIFIC = re.compile(r"^[0-9.]+[eE][+-]?[0-9]+$")
@@ -173,6 +175,24 @@ def whole_number(value: object, low: int, high: int) -> int:
             f"Must be a whole number from {low} to {high}.",
         )
     return int(text)
+
+
+_GRADES = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+
+
+def rating(value: object) -> int:
+    """A social organization's evaluation grade (评估等级), 1A–5A: 4A, AAAA, 4A级, 四级, 4."""
+    text = clean(value).upper().removesuffix("级").removesuffix("等")
+    grade = None
+    if re.fullmatch(r"[1-5]A?", text):
+        grade = int(text[0])
+    elif re.fullmatch(r"A{1,5}", text):
+        grade = len(text)
+    elif text in _GRADES:
+        grade = _GRADES[text]
+    if grade is None:
+        raise Bad("BAD_RATING", "评估等级请填1A到5A", "An evaluation grade is 1A to 5A.")
+    return grade
 
 
 _LIST_SEPARATORS = re.compile(r"[,，、;；/|\s]+")

@@ -154,9 +154,10 @@ def _converters(id_hash_key: str) -> Mapping[str, Callable[[Column, Any], Mappin
         "volunteer_no": one(identity.volunteer_no),
         "community": one(clean),
         "skills": one(normalize.items),
-        "slots": one(lambda v: vocabulary.codes("WeeklySlot", v)),
-        "tags": one(lambda v: vocabulary.codes("VulnerabilityTag", v)),
-        "languages": one(lambda v: vocabulary.codes("Language", v)),
+        "codes": lambda column, v: {column.field: vocabulary.codes(str(column.vocabulary), v)},
+        "code": lambda column, v: {column.field: vocabulary.code(str(column.vocabulary), v)},
+        "rating": one(normalize.rating),
+        "credit_code": one(identity.credit_code),
     }
 
 

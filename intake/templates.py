@@ -29,9 +29,13 @@ _KIND_NOTES = {
     "volunteer_no": ("全国志愿服务信息系统的志愿者编号", "the national volunteer number"),
     "community": ("系统中已有社区的名称或编号", "the name or id of a community in the system"),
     "skills": ("系统中已有技能的名称，多个用顿号分隔", "skill names, separated by 、 or commas"),
-    "slots": ("如周二上午、周六下午", "like 周二上午 or TUE_AM"),
-    "tags": ("如独居、低保对象、残疾人", "like 独居 or LIVING_ALONE"),
-    "languages": ("如普通话、粤语", "like 普通话 or MANDARIN"),
+    "codes": (
+        "可填多个，用顿号分隔(见示例)",
+        "several, separated by 、 or commas (see the example)",
+    ),
+    "code": ("填一个(见示例)", "one value (see the example)"),
+    "rating": ("1A到5A", "1A to 5A"),
+    "credit_code": ("18位统一社会信用代码", "the 18-character unified social credit code"),
 }
 
 

@@ -39,30 +39,42 @@ def _table(enum_name: str) -> Mapping[str, str]:
     return table
 
 
-_WHAT = {
-    "WeeklySlot": ("服务时段", "slot", "周二上午 或 TUE_AM", "周二上午 or TUE_AM"),
-    "VulnerabilityTag": (
-        "人员类别",
-        "tag",
-        "独居、低保对象 或 LIVING_ALONE",
-        "独居 or LIVING_ALONE",
-    ),
-    "Language": ("语言", "language", "普通话、粤语 或 MANDARIN", "普通话 or MANDARIN"),
+# Spellings stations use that the API's descriptions do not carry.
+_EXTRA: Mapping[str, Mapping[str, str]] = {
+    "Registration": {
+        "登记": "REGISTERED",
+        "已登记": "REGISTERED",
+        "备案": "FILED",
+        "未登记": "INFORMAL",
+    },
 }
+
+
+def _example(enum_name: str) -> str:
+    table = _table(enum_name)
+    chinese = [k for k in table if not k.isascii()][:2]
+    return "、".join(chinese) + " / " + next(iter(table.values()))
 
 
 def codes(enum_name: str, value: object) -> list[str]:
     """The codes a cell lists, in order, each once; an unknown name is :class:`Bad`."""
-    table = _table(enum_name)
+    table = {**_table(enum_name), **_EXTRA.get(enum_name, {})}
     found: dict[str, None] = {}
     for item in items(value):
         code = table.get(item.lower())
         if code is None:
-            zh, en, example_zh, example_en = _WHAT[enum_name]
             raise Bad(
                 "UNKNOWN_VALUE",
-                f"无法识别的{zh}“{item}”，例如：{example_zh}",
-                f"Unknown {en} {item!r}; for example {example_en}.",
+                f"无法识别“{item}”，可填：{_example(enum_name)}等",
+                f"Unknown value {item!r}; for example {_example(enum_name)}.",
             )
         found[code] = None
     return list(found)
+
+
+def code(enum_name: str, value: object) -> str:
+    """The one code a cell names."""
+    found = codes(enum_name, value)
+    if len(found) != 1:
+        raise Bad("ONE_VALUE", "此列只能填一个值", "This column takes one value.")
+    return found[0]

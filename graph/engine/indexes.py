@@ -43,6 +43,7 @@ SCHEMA = GraphSchema(
         # Natural keys imports merge on (graph/io/intake.py).
         IndexSpec("Volunteer", "volunteerNo", "range"),
         IndexSpec("Resident", "idHash", "range"),
+        IndexSpec("Organization", "creditCode", "range"),
     ),
     fulltext=("Searchable", "search"),
 )

@@ -23,6 +23,7 @@ from graph.engine.store import GraphStore
 NATURAL_KEYS: Mapping[str, str] = {
     "Volunteer": "volunteerNo",
     "Resident": "idHash",
+    "Organization": "creditCode",
 }
 
 # What a row may name by its id or its name.

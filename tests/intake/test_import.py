@@ -226,3 +226,49 @@ async def test_a_file_without_its_required_columns_is_refused_whole(
     report = await imported(store, "volunteers", write_csv(tmp_path / "v.csv", rows))
     assert report.refused and [p.code for p in report.problems] == [code]
     assert report.problems[0].row is None
+
+
+async def test_an_organization_register_goes_in_by_credit_code(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    await places(store)
+    header = [
+        "统一社会信用代码",
+        "机构名称",
+        "机构类型",
+        "服务社区",
+        "登记状态",
+        "评估等级",
+        "成立日期",
+    ]
+    file = write_xlsx(
+        tmp_path / "社会组织名录.xlsx",
+        [
+            header,
+            [
+                "91350100M000100Y43",
+                "东风社工服务中心",
+                "社工机构",
+                "东风社区",
+                "登记",
+                "AAAA",
+                42156,
+            ],
+            ["91350100M000100Y44", "错码协会", "社会组织", "东风社区", "", "", ""],
+        ],
+    )
+    report = await imported(store, "organizations", file)
+    assert [(p.row, p.code) for p in report.problems] == [(3, "BAD_CREDIT_CODE_CHECKSUM")]
+    assert report.created == 1
+    (org,) = await store.read(
+        dynamic(
+            "test.intake.orgs",
+            "MATCH (o:Organization)-[:SERVES_AREA]->(c) RETURN properties(o) AS o, c.id AS c",
+        )
+    )
+    assert org["c"] == "comm-dongfeng"
+    assert org["o"]["kind"] == "SOCIAL_WORK_AGENCY" and org["o"]["rating"] == 4
+    assert org["o"]["registration"] == "REGISTERED" and org["o"]["foundedOn"] == "2015-06-01"
+    before = await checksum(store)
+    await imported(store, "organizations", file)
+    assert await checksum(store) == before

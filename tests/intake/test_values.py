@@ -151,3 +151,28 @@ def test_vocabularies_take_the_apis_codes_and_chinese_names() -> None:
     assert vocabulary.codes("Language", "粤语/普通话") == ["CANTONESE", "MANDARIN"]
     with pytest.raises(Bad):
         vocabulary.codes("Language", "火星语")
+
+
+def test_a_unified_social_credit_code_is_checked() -> None:
+    assert identity.credit_code("91350100M000100Y43") == "91350100M000100Y43"
+    assert identity.credit_code(" 9135 0100-m000100y43 ") == "91350100M000100Y43"
+    with pytest.raises(Bad) as bad:
+        identity.credit_code("91350100M000100Y44")
+    assert bad.value.code == "BAD_CREDIT_CODE_CHECKSUM"
+    with pytest.raises(Bad) as bad:
+        identity.credit_code("91350100M000100I43")  # I is not in the code's alphabet
+    assert bad.value.code == "BAD_CREDIT_CODE"
+
+
+@pytest.mark.parametrize(
+    ("typed", "grade"), [("4A", 4), ("AAAA", 4), ("4A级", 4), ("五级", 5), (3, 3)]
+)
+def test_evaluation_grades_in_their_usual_spellings(typed: object, grade: int) -> None:
+    assert normalize.rating(typed) == grade
+
+
+def test_one_value_columns_take_one_and_registrations_take_station_words() -> None:
+    assert vocabulary.code("Registration", "备案") == "FILED"
+    assert vocabulary.code("OrganizationKind", "社工机构") == "SOCIAL_WORK_AGENCY"
+    with pytest.raises(Bad):
+        vocabulary.code("OrganizationKind", "社工机构、基金会")
