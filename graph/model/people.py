@@ -61,6 +61,7 @@ class SocialWorker:
     qualification: str  # ASSISTANT (助理社工师) / INTERMEDIATE (社工师) / SENIOR (高级社工师)
     phone: str | None = None  # PII
     title: str | None = None  # e.g. 站长, 督导
+    certificate_no: str | None = None  # 社会工作者职业资格证书 number: the natural key of imports
 
 
 @dataclass(frozen=True)
