@@ -46,8 +46,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     template.add_argument("--out", type=Path, help="where to write (default: FAMILY-template.FMT)")
     sheet = sub.add_parser(
         "import-sheet",
-        help="import a CSV/XLSX spreadsheet of volunteers or residents (also: import FAMILY FILE)",
-        description="Upserts by natural key (volunteer number, ID-card number); the same file "
+        help="import a CSV/XLSX spreadsheet of one family (also: import FAMILY FILE)",
+        description="Upserts by natural key (volunteer number, ID-card number, credit code, "
+        "certificate number); the same file "
         "again changes nothing. Rows with problems are reported and the rest go in, unless "
         "--all-or-nothing. Exit 0 only when every row went in.",
     )

@@ -22,7 +22,10 @@ from graph.model.people import (
     RESIDENT_LIVES_IN,
     VOLUNTEER_HAS_SKILL,
     VOLUNTEER_SERVES_AREA,
+    WORKER_COVERS,
+    WORKER_EMPLOYED_BY,
     Resident,
+    SocialWorker,
     Volunteer,
 )
 from intake.normalize import halfwidth
@@ -36,8 +39,9 @@ Kind = Literal[
     "yes_no",  # 是 / 否
     "id_card",  # identity.id_card: kept as id_hash + id_last4 (+ birth year, gender)
     "volunteer_no",  # identity.volunteer_no
+    "certificate_no",  # identity.certificate_no
     "community",  # a community's name or id, looked up in the graph
-    "skills",  # skills' names or ids, looked up in the graph
+    "links",  # names or ids of existing entities (skills, an employer), linked by the column's rel
     "codes",  # several values of the column's vocabulary: LIVING_ALONE or 独居
     "code",  # one value of the column's vocabulary
     "rating",  # an evaluation grade: 3A, AAA, 三级
@@ -47,7 +51,7 @@ Kind = Literal[
 
 @dataclass(frozen=True)
 class Column:
-    field: str  # the record field it fills (snake_case); "community"/"skills": relationships
+    field: str  # the record field it fills (snake_case); "community"/"links": relationships
     zh: str
     en: str
     kind: Kind = "text"
@@ -55,6 +59,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     example: str = ""  # the template's notes
     vocabulary: str | None = None  # "code(s)": the API enum it names (intake.vocabulary)
+    rel: Rel | None = None  # "links": from the row's entity to the ones the cell names
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -69,11 +74,14 @@ class IntakeFamily:
     key: str  # the column (field) holding the natural key
     columns: tuple[Column, ...]
     place: Rel  # the relationship to the row's community
-    skills: Rel | None = None
     one_place: bool = False  # a resident lives in one community; a volunteer serves several
 
     def column(self, field: str) -> Column:
         return next(c for c in self.columns if c.field == field)
+
+    @property
+    def links(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.kind == "links")
 
 
 def header_key(text: object) -> str:
@@ -109,7 +117,6 @@ VOLUNTEERS = IntakeFamily(
     record=Volunteer,
     key="volunteer_no",
     place=VOLUNTEER_SERVES_AREA,
-    skills=VOLUNTEER_HAS_SKILL,
     columns=(
         Column(
             "volunteer_no",
@@ -129,7 +136,8 @@ VOLUNTEERS = IntakeFamily(
             "skills",
             "技能",
             "skills",
-            "skills",
+            "links",
+            rel=VOLUNTEER_HAS_SKILL,
             aliases=("专长", "技能特长", "特长", "服务技能"),
             example="陪诊、助老",
         ),
@@ -307,4 +315,56 @@ ORGANIZATIONS = IntakeFamily(
     ),
 )
 
-FAMILIES: Mapping[str, IntakeFamily] = {f.name: f for f in (VOLUNTEERS, RESIDENTS, ORGANIZATIONS)}
+SOCIAL_WORKERS = IntakeFamily(
+    name="social-workers",
+    label="SocialWorker",
+    record=SocialWorker,
+    key="certificate_no",
+    place=WORKER_COVERS,
+    columns=(
+        Column(
+            "certificate_no",
+            "证书编号",
+            "certificate number",
+            "certificate_no",
+            required=True,
+            aliases=("职业资格证书编号", "社工证编号", "资格证书编号", "certificate no"),
+            example="S2019440100001",
+        ),
+        _NAME,
+        _PHONE,
+        Column(
+            "qualification",
+            "职业资格",
+            "qualification",
+            "code",
+            required=True,
+            aliases=("资格等级", "社工资格", "职业水平"),
+            example="社会工作师",
+            vocabulary="Qualification",
+        ),
+        Column("title", "职务", "title", aliases=("岗位", "职位"), example="站长"),
+        Column(
+            "community",
+            "服务社区",
+            "community",
+            "community",
+            required=True,
+            aliases=("负责社区", "所在社区", "社区"),
+            example="东风社区",
+        ),
+        Column(
+            "employer",
+            "所在机构",
+            "employer",
+            "links",
+            aliases=("工作单位", "用人单位", "机构"),
+            example="东风社工服务中心",
+            rel=WORKER_EMPLOYED_BY,
+        ),
+    ),
+)
+
+FAMILIES: Mapping[str, IntakeFamily] = {
+    f.name: f for f in (VOLUNTEERS, RESIDENTS, ORGANIZATIONS, SOCIAL_WORKERS)
+}

@@ -94,20 +94,30 @@ VOLUNTEER_NO = re.compile(r"^[0-9A-Z]{6,32}$")
 
 
 def volunteer_no(value: object) -> str:
+    return _loose_number(value, "志愿者编号", "volunteer number")
+
+
+def certificate_no(value: object) -> str:
+    """A social worker's 职业资格证书 number: shaped as loosely as a volunteer number, for the
+    same reason (the format has changed over the years and by province)."""
+    return _loose_number(value, "证书编号", "certificate number")
+
+
+def _loose_number(value: object, zh: str, en: str) -> str:
     text = clean(value).upper()
     if re.fullmatch(r"[0-9.]+E\+?[0-9]+", text):
         raise Bad(
             "SCIENTIFIC_NOTATION",
-            "志愿者编号被写成了科学计数法，数字已丢失；请把该列设为“文本”后重新填写",
-            "The volunteer number was saved in scientific notation and has lost digits; format "
-            "the column as Text and enter it again.",
+            f"{zh}被写成了科学计数法，数字已丢失；请把该列设为“文本”后重新填写",
+            f"The {en} was saved in scientific notation and has lost digits; format the column "
+            "as Text and enter it again.",
         )
     text = re.sub(r"[\s\-]", "", text)
     if not VOLUNTEER_NO.match(text):
         raise Bad(
-            "BAD_VOLUNTEER_NO",
-            "志愿者编号应为6到32位字母或数字",
-            "A volunteer number has 6 to 32 letters or digits.",
+            f"BAD_{en.upper().replace(' NUMBER', '_NO')}",
+            f"{zh}应为6到32位字母或数字",
+            f"A {en} has 6 to 32 letters or digits.",
         )
     return text
 

@@ -48,7 +48,7 @@ class Parsed:
     key: str
     values: dict[str, Any] = field(default_factory=dict)
     community: str = ""
-    skills: list[str] = field(default_factory=list)
+    links: dict[str, list[str]] = field(default_factory=dict)  # column field -> names or ids
 
 
 def _lookup(family: IntakeFamily) -> dict[str, Column]:
@@ -152,8 +152,9 @@ def _converters(id_hash_key: str) -> Mapping[str, Callable[[Column, Any], Mappin
         "yes_no": one(normalize.yes_no),
         "id_card": id_card,
         "volunteer_no": one(identity.volunteer_no),
+        "certificate_no": one(identity.certificate_no),
         "community": one(clean),
-        "skills": one(normalize.items),
+        "links": one(normalize.items),
         "codes": lambda column, v: {column.field: vocabulary.codes(str(column.vocabulary), v)},
         "code": lambda column, v: {column.field: vocabulary.code(str(column.vocabulary), v)},
         "rating": one(normalize.rating),
@@ -200,6 +201,6 @@ def parse(
             row=row.number,
             key=values.pop(family.key),
             community=values.pop("community"),
-            skills=values.pop("skills", []),
+            links={c.field: values.pop(c.field, []) for c in family.links},
             values=values,
         )

@@ -23,7 +23,7 @@ from graph.engine.store import GraphStore
 from graph.io import intake as graph_intake
 from graph.model import entities
 from graph.model.text import search_text
-from intake.families import FAMILIES, IntakeFamily
+from intake.families import FAMILIES, Column, IntakeFamily
 from intake.readers import FileRefused, read
 from intake.rows import Header, Parsed, Problem, data_rows, find_header, parse
 
@@ -124,10 +124,15 @@ def _position(header: Header, field_name: str) -> int:
 async def _resolve(
     store: GraphStore, family: IntakeFamily, header: Header, good: list[Parsed], report: Report
 ) -> list[Parsed]:
-    """Communities and skills named by id or name; a row naming an unknown or ambiguous one is
-    a problem (never a new community or skill made up on the way)."""
+    """Communities, skills, employers named by id or name; a row naming an unknown or ambiguous
+    one is a problem (never a new community or skill made up on the way)."""
     communities = await graph_intake.find(store, "Community", (p.community for p in good))
-    skills = await graph_intake.find(store, "Skill", (s for p in good for s in p.skills))
+    named = {
+        c.field: await graph_intake.find(
+            store, _end(c), (name for p in good for name in p.links[c.field])
+        )
+        for c in family.links
+    }
     kept: list[Parsed] = []
     for parsed in good:
         problems = []
@@ -137,22 +142,27 @@ async def _resolve(
             problems.append(_unknown(parsed.row, title, "社区", "community", len(found)))
         else:
             parsed.community = found[0]
-        skill_ids = []
-        for skill in parsed.skills:
-            ids = skills.get(skill, [])
-            if len(ids) != 1:
-                title = header.titles[_position(header, "skills")]
-                problems.append(
-                    _unknown(parsed.row, title, f"技能“{skill}”", f"skill {skill!r}", len(ids))
-                )
-            else:
-                skill_ids.append(ids[0])
-        parsed.skills = sorted(set(skill_ids))
+        for column in family.links:
+            ids = []
+            for name in parsed.links[column.field]:
+                matches = named[column.field].get(name, [])
+                if len(matches) != 1:
+                    title = header.titles.get(_position(header, column.field), column.zh)
+                    zh, en = f"{column.zh}“{name}”", f"{column.en} {name!r}"
+                    problems.append(_unknown(parsed.row, title, zh, en, len(matches)))
+                else:
+                    ids.append(matches[0])
+            parsed.links[column.field] = sorted(set(ids))
         if problems:
             report.problems.extend(problems)
         else:
             kept.append(parsed)
     return kept
+
+
+def _end(column: Column) -> str:
+    assert column.rel is not None, column
+    return column.rel.end
 
 
 def _unknown(row: int, title: str, zh: str, en: str, matches: int) -> Problem:
@@ -244,9 +254,10 @@ async def _write(
         if family.one_place:
             await graph_intake.move_residents(store, placed)
         await entities.link(store, family.place, placed)
-        if family.skills is not None:
-            pairs = [(ids[p.key], skill) for p in batch for skill in p.skills]
-            await entities.link(store, family.skills, pairs)
+        for column in family.links:
+            assert column.rel is not None
+            pairs = [(ids[p.key], end) for p in batch for end in p.links[column.field]]
+            await entities.link(store, column.rel, pairs)
         if progress is not None:
             progress(len(batch))
 

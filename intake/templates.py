@@ -26,9 +26,16 @@ _KIND_NOTES = {
         "18位身份证号码(系统只保存加密摘要和末四位)",
         "the 18-character ID number (only a keyed hash and its last four characters are kept)",
     ),
+    "certificate_no": (
+        "社会工作者职业资格证书编号",
+        "the social work qualification certificate number",
+    ),
     "volunteer_no": ("全国志愿服务信息系统的志愿者编号", "the national volunteer number"),
     "community": ("系统中已有社区的名称或编号", "the name or id of a community in the system"),
-    "skills": ("系统中已有技能的名称，多个用顿号分隔", "skill names, separated by 、 or commas"),
+    "links": (
+        "系统中已有的名称或编号，多个用顿号分隔",
+        "names or ids in the system, separated by 、",
+    ),
     "codes": (
         "可填多个，用顿号分隔(见示例)",
         "several, separated by 、 or commas (see the example)",

@@ -44,6 +44,7 @@ SCHEMA = GraphSchema(
         IndexSpec("Volunteer", "volunteerNo", "range"),
         IndexSpec("Resident", "idHash", "range"),
         IndexSpec("Organization", "creditCode", "range"),
+        IndexSpec("SocialWorker", "certificateNo", "range"),
     ),
     fulltext=("Searchable", "search"),
 )

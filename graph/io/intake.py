@@ -17,6 +17,7 @@ from typing import Any
 from graph.engine.cypher import Statement, builder, cypher, dynamic
 from graph.engine.labels import label as allowed_label
 from graph.engine.store import GraphStore
+from graph.model.entities import family_named
 
 # Families merged on a natural key: label -> the property holding it. The key's value is checked
 # (intake.identity) before it gets here; the property name comes only from this table.
@@ -24,10 +25,11 @@ NATURAL_KEYS: Mapping[str, str] = {
     "Volunteer": "volunteerNo",
     "Resident": "idHash",
     "Organization": "creditCode",
+    "SocialWorker": "certificateNo",
 }
 
 # What a row may name by its id or its name.
-NAMED = ("Community", "Skill")
+NAMED = ("Community", "Skill", "Organization")
 
 
 @builder(each=lambda: ({"label": label} for label in NAMED))
@@ -59,15 +61,17 @@ async def find(store: GraphStore, label: str, names: Iterable[str]) -> dict[str,
 @builder(each=lambda: ({"label": label} for label in NATURAL_KEYS))
 @functools.cache
 def upsert_statement(label: str) -> Statement:
-    """MERGE a batch of people on their natural key, placed in an existing community."""
+    """MERGE a batch on the natural key, tied to an existing community (located families start
+    at its centre)."""
     key = NATURAL_KEYS[label]
+    located = ", n.location = c.location" if family_named(label).located else ""
     return dynamic(
         f"intake.upsert.{label}",
         f"""
         UNWIND $rows AS row
         MATCH (c:Community {{id: row.community}})
         MERGE (n:{allowed_label(label)}:Searchable {{{key}: row.key}})
-        ON CREATE SET n += row.created, n.id = row.id, n.location = c.location
+        ON CREATE SET n += row.created, n.id = row.id{located}
         SET n += row.props, n.search = row.search
         RETURN row.key AS key, n.id AS id, n.id = row.id AS created
         """,

@@ -272,3 +272,46 @@ async def test_an_organization_register_goes_in_by_credit_code(
     before = await checksum(store)
     await imported(store, "organizations", file)
     assert await checksum(store) == before
+
+
+async def test_social_workers_go_in_by_certificate_with_their_employer_looked_up(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    await places(store)
+    orgs = write_csv(
+        tmp_path / "orgs.csv",
+        [["统一社会信用代码", "机构名称", "机构类型", "服务社区"],
+         ["91350100M000100Y43", "东风社工服务中心", "社工机构", "东风社区"]],
+    )  # fmt: skip
+    assert (await imported(store, "organizations", orgs)).complete
+    workers = write_csv(
+        tmp_path / "社工.csv",
+        [
+            ["证书编号", "姓名", "手机号码", "职业资格", "职务", "服务社区", "所在机构"],
+            [
+                "S2019440100001",
+                "黄社工",
+                "13800138000",
+                "社会工作师",
+                "站长",
+                "东风社区",
+                "东风社工服务中心",
+            ],
+            ["S2019440100002", "林社工", "", "助理社会工作师", "", "东风社区", "西风公司"],
+        ],
+    )
+    report = await imported(store, "social-workers", workers)
+    assert [(p.row, p.column, p.code) for p in report.problems] == [
+        (3, "所在机构", "UNKNOWN_REFERENCE")
+    ]
+    (worker,) = await store.read(
+        dynamic(
+            "test.intake.workers",
+            "MATCH (w:SocialWorker)-[:COVERS]->(c:Community) "
+            "MATCH (w)-[:EMPLOYED_BY]->(o:Organization) "
+            "RETURN properties(w) AS w, c.id AS c, o.name AS o",
+        )
+    )
+    assert worker["w"]["qualification"] == "INTERMEDIATE" and worker["w"]["title"] == "站长"
+    assert worker["c"] == "comm-dongfeng" and worker["o"] == "东风社工服务中心"
+    assert "location" not in worker["w"]  # social workers are not placed on the map
