@@ -210,7 +210,8 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
         "birthYear": frozenset({View.FULL}),
         "timeBankHours": frozenset({View.FULL}),
     },
-    "SocialWorker": {"phone": frozenset({View.FULL})},
+    # The certificate number identifies the person across systems, like a volunteer number.
+    "SocialWorker": {"phone": frozenset({View.FULL}), "certificateNo": frozenset({View.FULL})},
     "Expert": {"phone": frozenset({View.FULL})},
     "ServiceRecord": {"note": frozenset({View.FULL})},
     # A ledger sums to the balance: its amounts and its tie to the volunteer are the balance's
