@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,8 +65,16 @@ def read_csv(path: Path) -> Iterator[Row]:
     text = decode(path.read_bytes())
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
-    for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        yield Row(number, tuple(cells))
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+            yield Row(number, tuple(cells))
+    except csv.Error as exc:
+        raise FileRefused(
+            "BAD_CSV",
+            "CSV文件格式有误(例如引号不配对或单元格过长)：请在Excel中重新另存为CSV",
+            "The CSV file is malformed (an unbalanced quote, a cell too long): save it from "
+            "Excel again.",
+        ) from exc
 
 
 def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[Row]:
@@ -76,7 +85,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[Row]:
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FileRefused(
             "BAD_WORKBOOK",
             "无法打开该Excel文件：请确认是.xlsx格式(旧的.xls请先另存为.xlsx)",

@@ -315,3 +315,20 @@ async def test_social_workers_go_in_by_certificate_with_their_employer_looked_up
     assert worker["w"]["qualification"] == "INTERMEDIATE" and worker["w"]["title"] == "站长"
     assert worker["c"] == "comm-dongfeng" and worker["o"] == "东风社工服务中心"
     assert "location" not in worker["w"]  # social workers are not placed on the map
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("old.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 60, "OLD_EXCEL_FORMAT"),
+        ("broken.xlsx", b"PK\x03\x04 not really a workbook", "BAD_WORKBOOK"),
+        ("binary.csv", bytes(range(128, 256)) * 4, "BAD_ENCODING"),
+    ],
+)
+async def test_a_file_that_is_no_spreadsheet_is_refused_with_a_clear_code(
+    store: GraphStore, tmp_path: Path, name: str, data: bytes, code: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    report = await imported(store, "volunteers", path)
+    assert report.refused and [p.code for p in report.problems] == [code]
