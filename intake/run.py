@@ -100,9 +100,9 @@ async def check(
                         result.row,
                         column,
                         "DUPLICATE_ROW",
-                        f"与第{first_seen[result.key]}行是同一人，本行未导入",
-                        f"The same person as row {first_seen[result.key]}; this row was not "
-                        "imported.",
+                        f"与第{first_seen[result.key]}行是同一条记录(编号相同)，本行未导入",
+                        f"The same record (same key) as row {first_seen[result.key]}; this row "
+                        "was not imported.",
                     )
                 )
                 continue
