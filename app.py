@@ -40,6 +40,7 @@ from seeds import first_start
 from web import explorer, logs
 from web.downloads import export_graph
 from web.gate import Gate, Identities
+from web.imports import import_sheet
 
 log = logging.getLogger("crg.app")
 GRAPHIQL_PAGE = explorer.STATIC / "graphiql" / "index.html"
@@ -243,6 +244,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 Gate(request_response(export_graph), settings, identities),
                 methods=["GET"],
             ),
+            # Uploads check their token themselves: the gate's body limit is for queries.
+            Route("/import/{family}", import_sheet, methods=["POST"]),
             *explorer.routes(),
         ],
         lifespan=lifespan,

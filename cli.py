@@ -38,6 +38,7 @@ from graph.engine.system import node_count
 from graph.io import backup
 from graph.queries import network
 from graph.queries.network import NetNode
+from intake import commands as intake_commands
 from seeds import demo, generate
 from seeds.personas import PERSONAS
 from web import logs
@@ -380,11 +381,13 @@ def _parser() -> argparse.ArgumentParser:
     mode = load.add_mutually_exclusive_group()
     mode.add_argument("--reset", action="store_true", help="empty the graph first")
     mode.add_argument("--merge", action="store_true", help="add to a graph that is not empty")
+    intake_commands.add_parsers(sub)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: list[str] | None = None) -> int:  # noqa: PLR0912 - a branch per subcommand
+    # `import FAMILY FILE` is a spreadsheet import; `import FILE` still restores a backup.
+    args = _parser().parse_args(intake_commands.route(sys.argv[1:] if argv is None else argv))
 
     try:
         settings = Settings.from_env()
@@ -401,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
             _serve(settings)
         elif args.command == "token":
             return _token(settings, args)  # graph errors: below
+        elif args.command in intake_commands.COMMANDS:
+            return intake_commands.main(settings, args)
         elif args.command == "seed":
             started = time.perf_counter()
             counts = asyncio.run(_seed(settings, args))

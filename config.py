@@ -23,6 +23,10 @@ _FALSE = {"0", "false", "no", "off"}
 # Signs the demo's tokens when AUTH_SECRET is unset outside production. Public on purpose: anyone
 # can mint a token for it, which is what a demo needs and why production refuses it.
 DEVELOPMENT_SECRET = "crg-development-secret-do-not-use-in-production"  # noqa: S105
+# Keys the hashes of residents' ID-card numbers (intake/identity.py) when ID_HASH_KEY is unset
+# outside production. Public, like the development secret: anyone holding it can test a guessed
+# number against a hash, so production refuses to start without its own key.
+DEVELOPMENT_ID_HASH_KEY = "crg-development-id-hash-key-do-not-use-in-production"
 ALGORITHMS = {"HS256", "HS384", "HS512", "RS256", "ES256"}
 
 
@@ -119,6 +123,12 @@ class Settings:
     # 60 s, so a person removed, deactivated or revoked elsewhere loses access within a minute.
     identity_cache_s: float = 30.0
     limits: Limits = field(default_factory=Limits)
+    # HMAC-SHA256 key of residents' ID-card numbers (intake/identity.py). Production must set
+    # ID_HASH_KEY (32+ characters) and never change it: a new key makes every stored hash
+    # unmatchable, so re-imported residents would become duplicates.
+    id_hash_key: Secret = field(default_factory=lambda: Secret(DEVELOPMENT_ID_HASH_KEY))
+    # The largest spreadsheet `POST /import/{family}` accepts (IMPORT_MAX_BYTES); larger → 413.
+    import_max_bytes: int = 20 * 1024 * 1024
 
     @property
     def max_token_lifetime_s(self) -> int:
@@ -154,6 +164,14 @@ class Settings:
                 raise ConfigError("AUTH_SECRET must be at least 32 characters long.")
         elif not str(public_key):
             raise ConfigError(f"AUTH_ALGORITHM={algorithm} needs AUTH_PUBLIC_KEY_FILE.")
+        id_hash_key = env.get("ID_HASH_KEY", "")
+        if production and not id_hash_key:
+            raise ConfigError(
+                "APP_ENV=production needs ID_HASH_KEY (32+ random characters, kept for good): "
+                "it keys the hashes of residents' ID-card numbers."
+            )
+        if id_hash_key and len(id_hash_key) < 32:
+            raise ConfigError("ID_HASH_KEY must be at least 32 characters long.")
         identity_cache_s = _number(env, "IDENTITY_CACHE_S", 30.0, 0)
         if identity_cache_s > 60:
             raise ConfigError(
@@ -204,4 +222,6 @@ class Settings:
             service_token_ttl_s=int(_number(env, "SERVICE_TOKEN_TTL_S", 30 * 24 * 3600, 60)),
             identity_cache_s=identity_cache_s,
             limits=limits,
+            id_hash_key=Secret(id_hash_key or DEVELOPMENT_ID_HASH_KEY),
+            import_max_bytes=int(_number(env, "IMPORT_MAX_BYTES", 20 * 1024 * 1024, 1024)),
         )

@@ -190,6 +190,9 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
         "location": frozenset({View.FULL, View.VISIT}),
         "age": frozenset({View.FULL, View.VISIT}),
         "idNumber": frozenset({View.FULL}),
+        # What imports keep instead of the number (intake/identity.py): as private as it.
+        "idHash": frozenset({View.FULL}),
+        "idLast4": frozenset({View.FULL}),
         "birthYear": frozenset({View.FULL}),
         "tags": frozenset({View.FULL, View.DEIDENTIFIED}),
         "consent": frozenset({View.FULL, View.DEIDENTIFIED}),
@@ -202,11 +205,14 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
     },
     "Volunteer": {
         "phone": frozenset({View.FULL}),
+        # The national volunteer number identifies the person across systems, like a phone.
+        "volunteerNo": frozenset({View.FULL}),
         "location": frozenset({View.FULL}),
         "birthYear": frozenset({View.FULL}),
         "timeBankHours": frozenset({View.FULL}),
     },
-    "SocialWorker": {"phone": frozenset({View.FULL})},
+    # The certificate number identifies the person across systems, like a volunteer number.
+    "SocialWorker": {"phone": frozenset({View.FULL}), "certificateNo": frozenset({View.FULL})},
     "Expert": {"phone": frozenset({View.FULL})},
     "ServiceRecord": {"note": frozenset({View.FULL})},
     # A ledger sums to the balance: its amounts and its tie to the volunteer are the balance's

@@ -40,6 +40,11 @@ SCHEMA = GraphSchema(
         IndexSpec("Need", "status", "range"),
         IndexSpec("Volunteer", "status", "range"),
         IndexSpec("Organization", "kind", "range"),
+        # Natural keys imports merge on (graph/io/intake.py).
+        IndexSpec("Volunteer", "volunteerNo", "range"),
+        IndexSpec("Resident", "idHash", "range"),
+        IndexSpec("Organization", "creditCode", "range"),
+        IndexSpec("SocialWorker", "certificateNo", "range"),
     ),
     fulltext=("Searchable", "search"),
 )

@@ -30,6 +30,7 @@ class Organization:
     founded_on: dt.date | None = None
     description: str | None = None
     phone: str | None = None  # the organization's public line
+    credit_code: str | None = None  # 统一社会信用代码 (GB 32100): the natural key imports use
 
 
 @dataclass(frozen=True)

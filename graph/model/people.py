@@ -23,6 +23,10 @@ class Resident:
     phone: str | None = None  # PII
     address: str | None = None  # PII
     id_number: str | None = None  # PII (synthetic, never a valid 身份证号)
+    # A real 身份证号 is never stored: imports keep its keyed hash (the natural key, see
+    # intake/identity.py) and its last four characters, both PII like the number.
+    id_hash: str | None = None  # PII
+    id_last4: str | None = None  # PII
     birth_year: int | None = None
     gender: vocab.Gender | None = None
     tags: tuple[vocab.VulnerabilityTag, ...] = ()
@@ -38,6 +42,7 @@ class Volunteer:
     location: Point  # PII: where they start from (home or work)
     phone: str | None = None  # PII
     certificate_no: str | None = None  # e.g. the 博爱行动义工证 number
+    volunteer_no: str | None = None  # 志愿者编号 (national volunteer system): the natural key
     gender: vocab.Gender | None = None
     birth_year: int | None = None
     service_radius_meters: int = 2_000
@@ -57,6 +62,7 @@ class SocialWorker:
     qualification: vocab.Qualification
     phone: str | None = None  # PII
     title: str | None = None  # e.g. 站长, 督导
+    certificate_no: str | None = None  # 社会工作者职业资格证书 number: the natural key of imports
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,118 @@
+"""The graph side of spreadsheet imports (``intake``): look names up, upsert by natural key.
+
+People are merged on the key they already have (a volunteer's national number, the keyed hash of
+a resident's ID-card number), never on our ids, so importing the same roster again finds the same
+nodes and changes nothing. A new node gets its id and defaults once (``ON CREATE``), and starts
+at its community's centre until someone records where exactly; a matched one only takes the
+values the file gives. Relationships are merged after the nodes, through the declared ``Rel``s.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graph.engine.cypher import Statement, builder, cypher, dynamic
+from graph.engine.labels import label as allowed_label
+from graph.engine.store import GraphStore
+from graph.model.entities import family_named
+
+# Families merged on a natural key: label -> the property holding it. The key's value is checked
+# (intake.identity) before it gets here; the property name comes only from this table.
+NATURAL_KEYS: Mapping[str, str] = {
+    "Volunteer": "volunteerNo",
+    "Resident": "idHash",
+    "Organization": "creditCode",
+    "SocialWorker": "certificateNo",
+}
+
+# What a row may name by its id or its name.
+NAMED = ("Community", "Skill", "Organization")
+
+
+@builder(each=lambda: ({"label": label} for label in NAMED))
+@functools.cache
+def find_statement(label: str) -> Statement:
+    """Entities of ``label`` whose id or name is one of ``$names``."""
+    if label not in NAMED:
+        raise ValueError(f"{label} is not looked up by name.")
+    return dynamic(
+        f"intake.find.{label}",
+        f"""
+        UNWIND $names AS name
+        MATCH (x:{allowed_label(label)})
+        WHERE x.id = name OR x.name = name
+        RETURN name, collect(x.id) AS ids
+        """,
+    )
+
+
+async def find(store: GraphStore, label: str, names: Iterable[str]) -> dict[str, list[str]]:
+    """name -> the ids it could mean (one: found; several: ambiguous; absent: unknown)."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}
+    rows = await store.read(find_statement(label), {"names": wanted})
+    return {row["name"]: sorted(row["ids"]) for row in rows}
+
+
+@builder(each=lambda: ({"label": label} for label in NATURAL_KEYS))
+@functools.cache
+def upsert_statement(label: str) -> Statement:
+    """MERGE a batch on the natural key, tied to an existing community (located families start
+    at its centre)."""
+    key = NATURAL_KEYS[label]
+    located = ", n.location = c.location" if family_named(label).located else ""
+    return dynamic(
+        f"intake.upsert.{label}",
+        f"""
+        UNWIND $rows AS row
+        MATCH (c:Community {{id: row.community}})
+        MERGE (n:{allowed_label(label)}:Searchable {{{key}: row.key}})
+        ON CREATE SET n += row.created, n.id = row.id{located}
+        SET n += row.props, n.search = row.search
+        RETURN row.key AS key, n.id AS id, n.id = row.id AS created
+        """,
+    )
+
+
+# A resident lives in one community: an import naming another one moves them.
+MOVED_RESIDENTS = cypher(
+    "intake.moved_residents",
+    """
+    UNWIND $rows AS row
+    MATCH (n:Resident {id: row.id})-[old:LIVES_IN]->(o:Community)
+    WHERE o.id <> row.community
+    DELETE old
+    RETURN count(*) AS moved
+    """,
+)
+
+
+@dataclass(frozen=True)
+class Upserted:
+    key: str
+    id: str
+    created: bool
+
+
+async def upsert(
+    store: GraphStore, label: str, rows: Sequence[Mapping[str, Any]]
+) -> list[Upserted]:
+    """One batch: rows carry ``key``, ``id`` (used if new), ``community``, ``props`` (set every
+    time), ``created`` (set only on a new node) and ``search``."""
+    if not rows:
+        return []
+    result = await store.write(upsert_statement(label), {"rows": list(rows)})
+    return [Upserted(r["key"], r["id"], bool(r["created"])) for r in result]
+
+
+async def move_residents(store: GraphStore, placed: Sequence[tuple[str, str]]) -> int:
+    """Drop each resident's home community other than the one given: (resident id, community)."""
+    if not placed:
+        return 0
+    rows = [{"id": rid, "community": community} for rid, community in placed]
+    result = await store.write(MOVED_RESIDENTS, {"rows": rows})
+    return int(result[0]["moved"]) if result else 0
