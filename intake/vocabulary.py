@@ -1,8 +1,8 @@
 """The fixed vocabularies a cell may name, in their codes or their Chinese names.
 
-The codes and the Chinese names are the API's own (``schema.enums``: each value's description
-ends with its Chinese names in brackets, e.g. ``Lives alone … (独居 / 孤寡).``), read from there
-so a station's 独居 and the API's LIVING_ALONE can never drift apart.
+The codes and the Chinese names are the domain's own (``graph.model.vocab``: each value's
+description ends with its Chinese names in brackets, e.g. ``Lives alone … (独居 / 孤寡).``), read
+from there so a station's 独居 and the API's LIVING_ALONE can never drift apart.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import functools
 import re
 from collections.abc import Mapping
 
+from graph.model import vocab
 from intake.normalize import Bad, items
 
 _CHINESE = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)\.?$")
@@ -19,14 +20,11 @@ _CHINESE = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)\.?$")
 @functools.cache
 def _table(enum_name: str) -> Mapping[str, str]:
     """Every spelling -> code: the code itself (any case) and each Chinese name."""
-    from schema import enums  # noqa: PLC0415 - the API's vocabulary, loaded on first use
-
-    definition = getattr(enums, enum_name).__strawberry_definition__
     table: dict[str, str] = {}
-    for value in definition.values:
-        code = str(value.value)
+    for member in getattr(vocab, enum_name):
+        code = str(member.value)
         table[code.lower()] = code
-        found = _CHINESE.search(value.description or "")
+        found = _CHINESE.search(member.description or "")
         for name in re.split(r"\s*/\s*", found.group(1)) if found else ():
             table[name.strip().lower()] = code
     if enum_name == "WeeklySlot":  # 星期二上午 and 周日/周天 as well as 周二上午

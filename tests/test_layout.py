@@ -189,6 +189,13 @@ def test_the_domain_is_plain_python() -> None:
     assert imports_from("domain", forbidden) == []
 
 
+def test_spreadsheet_intake_knows_nothing_of_graphql() -> None:
+    """intake/ reads and checks files; GraphQL and HTTP are the callers' business (its HTTP
+    route lives in web/)."""
+    forbidden = {"schema", "resolvers", "app", "strawberry", "graphql"}
+    assert imports_from("intake", forbidden) == []
+
+
 # What resolvers/ still takes from schema/: the plumbing both use, not GraphQL types.
 SCHEMA_PLUMBING = {
     "schema.context": "the request context (Info)",
