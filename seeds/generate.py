@@ -36,7 +36,7 @@ from graph.model.places import City, Community, District
 from graph.model.services import Recruitment, ServiceRecord
 from seeds import synthetic, taxonomy
 from seeds.batch import Batch
-from seeds.demo import NEEDS_BY_TAG, SLOTS, TAG_MIX
+from seeds.demo_data import NEEDS_BY_TAG, SLOTS, TAG_MIX
 
 UTC = dt.UTC
 RESIDENTS_PER_COMMUNITY = 5_000

@@ -27,7 +27,7 @@ from graph.model.taxonomy import ServiceCategory, Skill
 from schema.relay import to_global_id as gid
 from seeds import demo
 from seeds.batch import Batch
-from seeds.demo import EAST_TEAMS, SOUTH_AWARDS
+from seeds.demo_data import EAST_TEAMS, SOUTH_AWARDS
 from tests.conftest import GraphQL, SignIn, bearer
 
 EAST = gid("District", "district-zs-east")
