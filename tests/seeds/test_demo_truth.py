@@ -166,7 +166,8 @@ async def test_the_east_hubs_portfolio_is_the_reports(loaded: GraphStore) -> Non
     )
     stages = {r["stage"]: r["n"] for r in rows}
     assert stages == EAST_HUB and sum(stages.values()) == EAST_HUB_TOTAL
-    # zhongshan-east-district-volunteers.txt:13 — 中山联和 is the hub's 统筹运营方, not one of its 45.
+    # zhongshan-east-district-volunteers.txt:13 — 中山联和 is the hub's 统筹运营方, not one of
+    # its 45.
     assert not any("org-zs-lianhe" in r["ids"] for r in rows)
     assert "org-zs-clothes-bank" in next(r["ids"] for r in rows if r["stage"] == "INCUBATED")
 
@@ -184,7 +185,8 @@ async def test_caobian_is_a_village_of_beixi_whose_awards_count_for_beixi(
         RETURN c.name AS name ORDER BY name
         """,
     )
-    assert sorted(r["name"] for r in rows) == sorted(["城南社区", "良都社区", "马岭社区", "北溪社区"])
+    south = ["城南社区", "良都社区", "马岭社区", "北溪社区"]
+    assert sorted(r["name"] for r in rows) == sorted(south)
     (row,) = await _rows(
         loaded,
         "caobian",
