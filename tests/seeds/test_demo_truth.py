@@ -13,6 +13,7 @@ import pytest
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
 from graph.engine.system import clear_graph
+from graph.queries import linking
 from seeds import demo
 
 
@@ -217,3 +218,22 @@ async def test_answered_referrals_say_when_and_stay_within_reach(loaded: GraphSt
         assert r["responded"] == (r["status"] in {"ACCEPTED", "DECLINED", "COMPLETED"}), r
         assert r["completed"] == (r["status"] == "COMPLETED"), r
         assert r["needCity"] in r["toCities"], r
+
+
+async def test_link_resources_offers_experts_only_where_they_advise(loaded: GraphStore) -> None:
+    # nanjing-fund-jinan-thinktank.txt:41 — the think tank's experts are 龙洞街道's own residents.
+    needs = await _rows(
+        loaded,
+        "needs_by_city",
+        """
+        MATCH (n:Need)-[:IN]->(:Community)-[:IN]->(:District)-[:IN]->(city:City)
+        MATCH (n)-[:OF_CATEGORY]->(:ServiceCategory {id: 'cat-visit'})
+        RETURN city.id AS city, min(n.id) AS need ORDER BY city
+        """,
+    )
+    by_city = {r["city"]: r["need"] for r in needs}
+    jinan = await linking.link_resources(loaded, by_city["city-jinan"])
+    assert jinan.experts and all(e.advises_area for e in jinan.experts)
+    assert all("龙洞街道社区治理智库" in e.think_tanks for e in jinan.experts)
+    zhongshan = await linking.link_resources(loaded, "need-zs-qiwan-01-visit")
+    assert zhongshan.experts == ()
