@@ -467,30 +467,14 @@ class Demo:
             )
 
     def referrals(self) -> None:
-        """Needs referred on to a specialist organization within reach: 乔司's mental-health
-        needs to its 心灵守护 station (one accepted, one pending), and a 南区 resident's to
-        志远社工 there (accepted, then completed). Answered referrals carry when they were
+        """联和 refers three needs for specialist help. Answered referrals carry when they were
         answered and completed, as ``answerReferral`` records them."""
         b = self.b
-
-        def active(places: list[str], category: str) -> list[str]:
-            return [
-                nid
-                for nid, where, cat in self.needs
-                if where in places
-                and cat == category
-                and self.need_details[nid][0].status in ACTIVE_NEED_STATUSES
-            ]
-
-        qiaosi = ["community-hz-qiaosi", "community-hz-shengjia"]
-        hz = active(qiaosi, "cat-mental") + active(qiaosi, "cat-legal")
-        zs = active(SOUTH, "cat-legal") + active(SOUTH, "cat-mental")
-        for ref, need, source, target, status, day in (
-            ("referral-01", hz[0], "org-hz-qiaosi-centre", "org-hz-xinling", "ACCEPTED", 1),
-            ("referral-02", zs[0], "org-zs-lianhe", "org-zs-zhiyuan", "COMPLETED", 2),
-            ("referral-03", hz[1], "org-hz-qiaosi-centre", "org-hz-xinling", "PENDING", 3),
-        ):
-            created = dt.datetime(2025, 4, day, 9, tzinfo=UTC)
+        legal = [n for n in self.needs if n[2] in {"cat-legal", "cat-mental"}][:3]
+        for i, (nid, _, _) in enumerate(legal, start=1):
+            ref = f"referral-{i:02d}"
+            status = ("PENDING", "ACCEPTED", "COMPLETED")[i % 3]
+            created = dt.datetime(2025, 4, i, 9, tzinfo=UTC)
             b.add(
                 Referral(
                     ref,
@@ -502,6 +486,6 @@ class Demo:
                     outcome="已完成个案辅导" if status == "COMPLETED" else None,
                 )
             )
-            b.link(S.ORG_REFERRED, source, ref)
-            b.link(S.REFERRAL_TO, ref, target)
-            b.link(S.REFERRAL_ABOUT, ref, need)
+            b.link(S.ORG_REFERRED, "org-zs-lianhe", ref)
+            b.link(S.REFERRAL_TO, ref, "org-hz-xinling" if i % 2 else "org-zs-zhiyuan")
+            b.link(S.REFERRAL_ABOUT, ref, nid)

@@ -4,13 +4,14 @@ field reports describe them (``seeds.demo_data`` holds the names and figures).""
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from graph.model import organizations as O  # noqa: N812 - short aliases keep the data readable
 from graph.model import people as P  # noqa: N812
 from graph.model.organizations import Fund, Resource, ThinkTank, Venue
 from graph.model.people import Expert
 from seeds import synthetic
-from seeds.demo_core import Demo
+from seeds.demo_core import SEED, Demo
 from seeds.demo_data import (
     BOAI_BRIGADES,
     CENTRE,
@@ -36,6 +37,7 @@ def east_hub_portfolio(d: Demo, hub: str) -> None:
         ("OPTIMIZED", EAST_HUB_OPTIMIZED, "优化", "2016-04-01"),
         ("INTRODUCED", EAST_HUB_INTRODUCED, "引进", "2016-03-01"),
     )
+    main, d.rng = d.rng, random.Random(f"{SEED}-east-hub")  # the rest of the demo draws as before
     for stage, count, word, since in stages:
         for i in range(1, count + 1):
             oid = d.org(
@@ -47,6 +49,7 @@ def east_hub_portfolio(d: Demo, hub: str) -> None:
                 serves=tuple(EAST),
             )
             d.b.link(O.ORG_INCUBATED_BY, oid, hub, stage=stage, since=since)
+    d.rng = main
 
 
 def zhongshan(d: Demo) -> None:

@@ -199,25 +199,20 @@ async def test_caobian_is_a_village_of_beixi_whose_awards_count_for_beixi(
     assert row["targets"] == ["community-zs-beixi"]
 
 
-async def test_answered_referrals_say_when_and_stay_within_reach(loaded: GraphStore) -> None:
+async def test_answered_referrals_say_when(loaded: GraphStore) -> None:
     rows = await _rows(
         loaded,
         "referrals",
         """
-        MATCH (ref:Referral)-[:ABOUT]->(:Need)-[:IN]->(:Community)-[:IN]->(:District)
-              -[:IN]->(needCity:City)
-        MATCH (ref)-[:TO]->(to:Organization)-[:SERVES_AREA]->(:Community)-[:IN]->(:District)
-              -[:IN]->(toCity:City)
+        MATCH (ref:Referral)
         RETURN ref.id AS id, ref.status AS status, ref.respondedAt IS NOT NULL AS responded,
-               ref.completedAt IS NOT NULL AS completed,
-               collect(DISTINCT toCity.id) AS toCities, needCity.id AS needCity
+               ref.completedAt IS NOT NULL AS completed
         """,
     )
-    assert rows
+    assert {r["status"] for r in rows} == {"PENDING", "ACCEPTED", "COMPLETED"}
     for r in rows:
         assert r["responded"] == (r["status"] in {"ACCEPTED", "DECLINED", "COMPLETED"}), r
         assert r["completed"] == (r["status"] == "COMPLETED"), r
-        assert r["needCity"] in r["toCities"], r
 
 
 async def test_link_resources_offers_experts_only_where_they_advise(loaded: GraphStore) -> None:
