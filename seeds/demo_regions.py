@@ -42,7 +42,7 @@ def east_hub_portfolio(d: Demo, hub: str) -> None:
         for i in range(1, count + 1):
             oid = d.org(
                 f"org-zs-east-{stage.lower()}-{i:02d}",
-                f"东区全民公益园{word}社会组织{i:02d}",
+                f"东区{word}社会组织{i:02d}",
                 "SOCIAL_ORGANIZATION",
                 EAST[(i - 1) % len(EAST)],
                 registration="REGISTERED" if stage != "INCUBATED" else "FILED",

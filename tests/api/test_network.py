@@ -413,7 +413,12 @@ async def test_the_shortest_connection_does_not_run_through_a_hidden_family_tie(
     # The analyst's path is one any neighbour in 起湾 has: nothing says "family".
     found = (await analyst(CONNECT, **both))["shortestConnection"]
     assert found["found"] and found["length"] == 2
-    assert [e["type"] for e in found["edges"]] == ["SERVES_AREA", "LIVES_IN"]
+    # (She served her mother's weekly visits last year: assigned to a need of a resident
+    # whose name is withheld, as any volunteer's assignment reads.)
+    assert [e["type"] for e in found["edges"]] in (
+        ["SERVES_AREA", "LIVES_IN"],
+        ["ASSIGNED", "HAS_NEED"],
+    )
     assert found["nodes"][-1]["nameWithheld"]
     # Over the family tie alone there is no path at all for the analyst.
     alone = (await analyst(CONNECT, **both, types=["FAMILY_OF"]))["shortestConnection"]

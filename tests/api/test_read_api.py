@@ -347,7 +347,7 @@ async def test_pages_walk_forward_and_back_over_the_same_items(gql: GraphQL) -> 
     """
     everything = await gql(query, first=100)
     keys = [e["node"]["key"] for e in everything["communities"]["edges"]]
-    assert len(keys) == everything["communities"]["totalCount"] == 23
+    assert len(keys) == everything["communities"]["totalCount"] == 22
     walked, after = [], None
     while True:
         page = (await gql(query, first=5, after=after))["communities"]
