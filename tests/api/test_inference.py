@@ -395,11 +395,9 @@ async def test_who_may_not_read_a_balance_cannot_add_up_the_ledger_or_read_its_n
                 # holds those serving the outside worker's own community, legitimately; any
                 # entry of 起湾's volunteers, or of a volunteer not named, is not theirs.
                 nodes = ((body.get("data") or {}).get("timeBankEntries") or {}).get("nodes") or []
-                body = {
-                    "nodes": [
-                        n for n in nodes if (n.get("volunteer") or {}).get("key", NEAR_V) in QIWAN_V
-                    ]
-                }
+                whose = [(n.get("volunteer") or {}).get("key", NEAR_V) for n in nodes]
+                named = [n for n, v in zip(nodes, whose, strict=True) if v in QIWAN_V]
+                body = {"nodes": named, "errors": body.get("errors")}
             for entry in re.findall(r'"hours": (-?[\d.]+)', json.dumps(body)):
                 hours.append(float(entry))
             if body.get("errors"):
