@@ -37,7 +37,7 @@ from seeds.demo_history import Service
 from seeds.demo_scenarios import PAST_VISITS
 
 
-def build() -> tuple[Batch, list[Service]]:
+def build() -> tuple[Batch, list[Service], dict[str, str]]:
     """The entities to write, and what the volunteers then do through the workflows."""
     demo = Demo()
     demo.places()
@@ -50,7 +50,7 @@ def build() -> tuple[Batch, list[Service]]:
     demo.people()
     demo.workflows()
     demo_scenarios.scenarios(demo)
-    return demo.b, demo.services
+    return demo.b, demo.services, demo.community_of
 
 
 async def _state(store: GraphStore) -> str:
@@ -74,7 +74,7 @@ async def load(store: GraphStore) -> dict[str, int]:
         raise GraphRejected(
             "The graph holds part of the demo data set; reload it with `seed demo --reset`."
         )
-    batch, services = build()
+    batch, services, community_of = build()
     written = dict(await batch.flush(store))
-    written["workflow steps"] = await demo_history.write(store, services)
+    written["workflow steps"] = await demo_history.write(store, services, community_of)
     return written

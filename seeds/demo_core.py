@@ -58,6 +58,7 @@ class Demo:
         self.need_details: dict[str, tuple[S.Need, str | None, tuple[str, ...]]] = {}
         self.languages_of: dict[str, tuple[str, ...]] = {}
         self.services: list[Service] = []  # what volunteers do, through the workflows
+        self.community_of: dict[str, str] = {}  # volunteer -> the community they serve
         self.history = random.Random(SEED + 1)  # their service history draws from its own stream
         self.counter: Counter[str] = Counter()
 
@@ -321,6 +322,7 @@ class Demo:
                     since=f"{rng.randint(2014, 2023)}-0{rng.randint(1, 9)}-01",
                 )
             self.volunteers_by_community.setdefault(community, []).append(vid)
+            self.community_of[vid] = community
             self.plan_service(volunteer, community, held, teams)
 
     def plan_service(

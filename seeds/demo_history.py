@@ -13,6 +13,7 @@ Every step carries an idempotency key, as a retried request would.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,8 +78,20 @@ async def _take_on(store: GraphStore, service: Service) -> list[str]:
     return taken
 
 
-async def write(store: GraphStore, services: list[Service]) -> int:
-    """Run every volunteer's part; the number of workflow steps that changed the graph."""
+async def write(store: GraphStore, services: list[Service], community_of: dict[str, str]) -> int:
+    """Run every volunteer's part; the number of workflow steps that changed the graph.
+
+    A volunteer takes on needs of their own community only, so communities do not touch each
+    other's needs: they run concurrently (one after another within a community, in the order
+    planned, so the outcome is the same on every run)."""
+    groups: dict[str, list[Service]] = {}
+    for service in services:
+        groups.setdefault(community_of[service.volunteer], []).append(service)
+    done = await asyncio.gather(*(_write_group(store, group) for group in groups.values()))
+    return sum(done)
+
+
+async def _write_group(store: GraphStore, services: list[Service]) -> int:
     steps = 0
     for service in services:
         taken = await _take_on(store, service)

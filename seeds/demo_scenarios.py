@@ -159,6 +159,7 @@ def scenarios(d: Demo) -> None:
             )
         )
         b.link(P.VOLUNTEER_SERVES_AREA, vid, "community-zs-qiwan")
+        d.community_of[vid] = "community-zs-qiwan"
         for skill in skills:
             b.link(P.VOLUNTEER_HAS_SKILL, vid, skill, level="SKILLED", certified=False)
         for team in teams:

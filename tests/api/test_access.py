@@ -383,3 +383,26 @@ async def test_a_time_bank_ledger_is_seen_only_where_the_balance_may_be_read(
     refused = path == "node" or (path == "list" and seen == "CLOSED") or persona == "anonymous"
     if refused:
         assert errors and {e["extensions"]["code"] for e in errors} == {"FORBIDDEN"}
+
+
+async def test_anonymous_callers_are_told_a_teams_members_are_not_public(
+    demo_app: Starlette,
+) -> None:
+    # 西区大队 has members (tests/seeds/test_demo_truth.py); an anonymous caller is told they
+    # are not public, as the root list of volunteers tells them, not "members: 0".
+    query = (
+        "query ($id: ID!) { node(id: $id) { ... on Organization { name "
+        "members(first: 5) { totalCount } } } }"
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=demo_app), base_url="http://testserver"
+    ) as http:
+        response = await http.post(
+            "/graphql",
+            json={"query": query, "variables": {"id": gid("Organization", "team-zs-boai-west")}},
+        )
+    body = response.json()
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert error["path"][-1] == "members" and "Sign in" in error["message"]
+    assert '"totalCount": 0' not in json.dumps(body)

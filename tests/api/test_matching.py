@@ -1,6 +1,6 @@
 """Who can serve 林婆婆, 85 and living alone in 起湾社区 (东区): the report's scenario over HTTP.
 
-The demo data (seeds/demo.py ``scenarios``) places volunteers around her who are, or are not,
+The demo data (seeds/demo_scenarios.py) places volunteers around her who are, or are not,
 able to serve her, each for one reason.
 """
 
@@ -197,7 +197,7 @@ query ($need: ID!) {
 """
 
 # need-zs-qiwan-01-visit: 林婆婆 in 起湾 (Zhongshan); need-0003 was referred to 新铃 and accepted,
-# need-0025 referred to 新铃 and still pending (seeds/demo.py).
+# need-0025 referred to 新铃 and still pending (seeds/demo_core.py, ``referrals``).
 REFUSED = [
     pytest.param(Role.SOCIAL_WORKER, "worker-0014", "need-zs-qiwan-01-visit", id="outside-worker"),
     pytest.param(Role.VOLUNTEER, "volunteer-zs-busy", "need-zs-qiwan-01-visit", id="volunteer"),
