@@ -25,6 +25,9 @@ from graph.model.entities import to_props
 from graph.model.services import ServiceRecord
 
 ACTOR = "seeds.demo"  # who the idempotency keys belong to
+# Communities written at once: enough to keep a server's cores busy, few enough to leave most
+# of the store's connection pool (16 by default) to the service itself.
+CONCURRENT_COMMUNITIES = 4
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,13 @@ async def write(store: GraphStore, services: list[Service], community_of: dict[s
     groups: dict[str, list[Service]] = {}
     for service in services:
         groups.setdefault(community_of[service.volunteer], []).append(service)
-    done = await asyncio.gather(*(_write_group(store, group) for group in groups.values()))
-    return sum(done)
+    gate = asyncio.Semaphore(CONCURRENT_COMMUNITIES)
+
+    async def run(group: list[Service]) -> int:
+        async with gate:
+            return await _write_group(store, group)
+
+    return sum(await asyncio.gather(*(run(group) for group in groups.values())))
 
 
 async def _write_group(store: GraphStore, services: list[Service]) -> int:
