@@ -149,6 +149,10 @@ async def related_connection(
     child = rel.end if direction == "out" else rel.start
     access = info.context.access
     scope = await access.rows(child)
+    if scope is not None and scope.closed:
+        # A family closed to the viewer is refused here as its root list is: an empty page
+        # would read as "a team with no members" rather than "members are not public".
+        raise Forbidden(scope.reason)
     plan, _ = await access.plan(child, frozenset(), entities.family_named(child).default_sort)
     span = window(first, after, last, before)
     page = await _related(info, rel, direction, span, scope, plan.order).load(key)

@@ -45,7 +45,7 @@ from graph.model.vocab import (
 )
 from seeds import city_organizations, synthetic, taxonomy
 from seeds.batch import Batch
-from seeds.demo import NEEDS_BY_TAG, SLOTS, TAG_MIX
+from seeds.demo_data import NEEDS_BY_TAG, SLOTS, TAG_MIX
 
 UTC = dt.UTC
 RESIDENTS_PER_COMMUNITY = 5_000

@@ -3,8 +3,9 @@
 For a need: volunteer candidates (``graph.matching``), the social workers covering the
 resident's community, organizations providing the need's category nearby, funds whose scope
 covers the community and whose categories cover the need and that still have money, think-tank
-experts in the category's domains, and charity resources on offer that fit. A category "covers"
-a need when it is the need's category or a broader one (探访关怀 covers 入户探访).
+experts in the category's domains who serve the need's place (their think tank advises its
+district, or they advise its community), and charity resources on offer that fit. A category
+"covers" a need when it is the need's category or a broader one (探访关怀 covers 入户探访).
 
 Each part is one statement anchored on an index (the community's id, a point, a category's
 id); ``link_resources`` runs them concurrently after reading the need once.
@@ -89,8 +90,14 @@ EXPERTS = cypher(
     WHERE any(d IN e.domains WHERE d IN domains)
     OPTIONAL MATCH (e)-[:PART_OF]->(tank:ThinkTank)
     OPTIONAL MATCH (tank)-[:ADVISES]->(:District)<-[:IN]-(here:Community {{id: $community}})
-    WITH e, domains, collect(tank.name) AS thinkTanks, count(here) > 0 AS advisesArea
-    RETURN e.id AS id, [d IN e.domains WHERE d IN domains] AS domains, thinkTanks, advisesArea
+    OPTIONAL MATCH (e)-[:ADVISES]->(mine:Community {{id: $community}})
+    WITH e, domains, collect(tank.name) AS thinkTanks, count(here) > 0 AS advisesArea,
+         count(mine) > 0 AS advisesCommunity
+    // Experts give their time where they live and advise: only those whose think tank advises
+    // the need's district, or who advise its community themselves, are offered.
+    WHERE advisesArea OR advisesCommunity
+    RETURN e.id AS id, [d IN e.domains WHERE d IN domains] AS domains, thinkTanks,
+           advisesArea OR advisesCommunity AS advisesArea
     ORDER BY advisesArea DESC, size(domains) DESC, id
     LIMIT $limit
     """,
@@ -148,7 +155,7 @@ class LinkedExpert:
     id: str
     domains: tuple[str, ...]
     think_tanks: tuple[str, ...]
-    advises_area: bool  # their think tank advises the need's district
+    advises_area: bool  # always true: only experts serving the need's place are offered
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from starlette.applications import Starlette
 
 from access.tokens import Role
 from config import Settings
+from graph.engine.cypher import dynamic
+from graph.engine.store import GraphStore
 from schema.relay import to_global_id as gid
 from seeds.personas import BY_NAME
 from tests.conftest import bearer
@@ -320,7 +322,20 @@ async def test_volunteer_contact_details_are_visible_only_where_the_table_says(
             assert field in denied, f"{field} hidden without a FORBIDDEN error"
 
 
-LEDGER_ENTRY = "credit-record-zs-near-visits"  # 何姨's 30 hours earned by verified visits
+# 何姨 earned 30 hours by 15 verified two-hour visits (seeds/demo_scenarios.py); the verifications
+# named the entries, so one is looked up by the record it was earned by.
+LEDGER_RECORD = "record-zs-near-visit-01"
+LEDGER_ENTRY_OF = dynamic(
+    "tests.access.ledger_entry",
+    "MATCH (e:TimeBankEntry)-[:EARNED_BY]->(:ServiceRecord {id: $record}) RETURN e.id AS id",
+)
+
+
+@pytest.fixture
+async def ledger_entry(demo_app: Starlette, engine_store: GraphStore) -> str:
+    (row,) = await engine_store.read(LEDGER_ENTRY_OF, {"record": LEDGER_RECORD})
+    return str(row["id"])
+
 
 # persona -> what they see of 何姨's time-bank ledger (docs/ACCESS.md, "Rows": TimeBankEntry
 # rows follow the balance's rule). SEEN: the entry and its hours; NONE: left out of lists,
@@ -346,7 +361,7 @@ LEDGER_QUERIES = {
 @pytest.mark.parametrize("path", list(LEDGER_QUERIES))
 @pytest.mark.parametrize("as_persona", list(LEDGER_TABLE), indirect=True)
 async def test_a_time_bank_ledger_is_seen_only_where_the_balance_may_be_read(
-    as_persona: httpx.AsyncClient, request: pytest.FixtureRequest, path: str
+    as_persona: httpx.AsyncClient, request: pytest.FixtureRequest, path: str, ledger_entry: str
 ) -> None:
     persona = request.node.callspec.params["as_persona"]
     seen = LEDGER_TABLE[persona]
@@ -354,17 +369,40 @@ async def test_a_time_bank_ledger_is_seen_only_where_the_balance_may_be_read(
         "/graphql",
         json={
             "query": LEDGER_QUERIES[path],
-            "variables": {"v": gid("Volunteer", NEAR), "e": gid("TimeBankEntry", LEDGER_ENTRY)},
+            "variables": {"v": gid("Volunteer", NEAR), "e": gid("TimeBankEntry", ledger_entry)},
         },
     )
     assert response.status_code == 200, response.text
     body = response.json()
     errors = body.get("errors") or []
-    found = _objects_with_key(body.get("data"), LEDGER_ENTRY)
+    found = _objects_with_key(body.get("data"), ledger_entry)
     if seen == "SEEN":
-        assert errors == [] and found and found[0]["hours"] == 30.0
+        assert errors == [] and found and found[0]["hours"] == 2.0  # one two-hour visit
         return
     assert found == [], f"{persona} reached 何姨's ledger through {path}"
     refused = path == "node" or (path == "list" and seen == "CLOSED") or persona == "anonymous"
     if refused:
         assert errors and {e["extensions"]["code"] for e in errors} == {"FORBIDDEN"}
+
+
+async def test_anonymous_callers_are_told_a_teams_members_are_not_public(
+    demo_app: Starlette,
+) -> None:
+    # 西区大队 has members (tests/seeds/test_demo_truth.py); an anonymous caller is told they
+    # are not public, as the root list of volunteers tells them, not "members: 0".
+    query = (
+        "query ($id: ID!) { node(id: $id) { ... on Organization { name "
+        "members(first: 5) { totalCount } } } }"
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=demo_app), base_url="http://testserver"
+    ) as http:
+        response = await http.post(
+            "/graphql",
+            json={"query": query, "variables": {"id": gid("Organization", "team-zs-boai-west")}},
+        )
+    body = response.json()
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert error["path"][-1] == "members" and "Sign in" in error["message"]
+    assert '"totalCount": 0' not in json.dumps(body)

@@ -493,7 +493,7 @@ mutation ($n: ID!, $from: ID!, $to: ID!) {
 """
 XINLING, LIANHE = gid("Organization", "org-hz-xinling"), gid("Organization", "org-zs-lianhe")
 ELDERCARE = gid("Organization", "org-zs-east-eldercare")
-ACCEPTED_NEED = gid("Need", "need-0003")  # referred by 联合 to 新铃, accepted (seeds/demo.py)
+ACCEPTED_NEED = gid("Need", "need-0003")  # referred by 联合 to 新铃, accepted (seeds/demo_core.py)
 PENDING_NEED = gid("Need", "need-0025")  # referred by 联合 to 新铃, still pending
 SEEN_BY_RECEIVER = """
 query ($n: ID!, $r: ID!) {
