@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
-from graph.model.entities import Family
+from graph.model.family import Family
 
 
 @dataclass(frozen=True)

@@ -1,278 +1,72 @@
 """Reads and writes shared by every entity family, built from the declarations in ``graph.model``.
 
-Each family (Volunteer, Fund, Need…) is declared once: its label, record dataclass, the WHERE
-fragments its list can be filtered by, and its sort keys. Relationships are declared as
-:class:`Rel`. The builders here turn those declarations into statements, so adding a filter is
-one line in the family's module, and the lint sees every combination's parts (see ``_examples``).
-
-Conventions of the stored graph:
-- every entity has a unique ``id`` (string); properties are camelCase;
-- located entities carry ``location``, a WGS-84 point;
-- dates and instants are ISO-8601 strings (instants in UTC), identical on both engines and
-  ordered correctly as text;
-- money is integer fen (分), durations integer minutes; never floats;
-- entities users search by name carry the ``Searchable`` label and a ``search`` text
-  (``graph.text``).
+The builders here turn the declarations (``graph.model.family``, listed in
+``graph.model.registry``) into statements, so adding a filter is one line in the family's
+module, and the lint sees every combination's parts (see ``_examples``). A list filtered by a
+``where`` (``graph.model.where``) runs through :func:`list_page` too.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import functools
 import itertools
-import re
-import types
-import typing
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from graph.engine.cypher import Statement, builder, dynamic
 from graph.engine.labels import label as allowed_label
 from graph.engine.labels import relationship_type
 from graph.engine.store import GraphStore
 from graph.engine.values import COORD_DIGITS
-from graph.model.filters import readable
+from graph.model.family import (
+    READABLE,
+    SCOPE,
+    SCOPE_CONDITION,
+    Direction,
+    Family,
+    Link,
+    Page,
+    Point,
+    Prop,
+    Rel,
+    Via,
+    Window,
+    camel,
+    from_props,
+    readable_params,
+    readable_predicate,
+    scope_params,
+    to_props,
+)
+from graph.model.registry import families as _families
+from graph.model.registry import family_named, family_of
+from graph.model.registry import rels as _rels
 from graph.model.text import query_terms, search_text
 
-Direction = Literal["out", "in"]
+__all__ = [
+    "READABLE",
+    "SCOPE",
+    "SCOPE_CONDITION",
+    "Direction",
+    "Family",
+    "Link",
+    "Page",
+    "Point",
+    "Prop",
+    "Rel",
+    "Via",
+    "Window",
+    "camel",
+    "family_named",
+    "family_of",
+    "from_props",
+    "readable_params",
+    "readable_predicate",
+    "scope_params",
+    "to_props",
+]
 
-
-@dataclass(frozen=True)
-class Point:
-    latitude: float
-    longitude: float
-
-
-@dataclass(frozen=True)
-class Family:
-    """One entity family as the graph layer knows it."""
-
-    label: str
-    record: type
-    # Properties whose text users type to find the entity (names, titles).
-    searchable: tuple[str, ...] = ("name",)
-    located: bool = False
-    # Filter name -> WHERE fragment on `n`; its parameters are `$<name>` or `$<name>_<part>`.
-    conditions: Mapping[str, str] = field(default_factory=dict)
-    # Sort key -> expression on `n`; ties are always broken by `n.id`.
-    sorts: Mapping[str, str] = field(default_factory=lambda: {"NAME": "n.name"})
-    default_sort: str = "NAME"
-    # Where an entity is, for the access rules: a path from `n` to the community `c` it is in
-    # (a resident's home, the communities a volunteer serves); None for families not placed.
-    place: str | None = None
-
-    @property
-    def references(self) -> dict[str, tuple[str, str]]:
-        """The filters that name one entity of another family (a need's resident, a record's
-        volunteer): filter -> (that family, the parameter holding its key), read from the
-        conditions' ``(:Label {id: $param})``. Such a filter asks about that entity, so the
-        access rules treat it as a reference to it (``resolvers.entities.list_connection``)."""
-        found = {}
-        for name, fragment in self.conditions.items():
-            # The filter's own parameter: not the service's conditions (`_scope`, a `near`'s
-            # covering social worker), which name the viewer, not an entity asked about.
-            for label, param in _REFERENCE.findall(fragment):
-                if param == name:
-                    found[name] = (label, param)
-        return found
-
-
-_REFERENCE = re.compile(r"\(:(\w+) \{id: \$(\w+)\}\)")
-
-
-@dataclass(frozen=True)
-class Rel:
-    """A relationship type between two families, with the properties it carries."""
-
-    type: str
-    start: str
-    end: str
-    props: tuple[str, ...] = ()
-    # Several relationships between the same two nodes (each donation, each grant), told apart
-    # by the relationship's own `id`.
-    keyed: bool = False
-
-    @property
-    def name(self) -> str:
-        return f"{self.start}-{self.type}->{self.end}"
-
-
-@dataclass(frozen=True)
-class Link:
-    """A related entity and the properties of the relationship that reached it."""
-
-    node: Any
-    props: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Page:
-    """One window of a list: the items, their offset in the whole list, and its size."""
-
-    items: list[Any]
-    offset: int
-    total: int | None
-    more: bool | None = None  # when the total is unknown: whether items follow the window
-
-
-@dataclass(frozen=True)
-class Window:
-    """Which slice of a list to return, after Relay's rules.
-
-    ``start``/``stop`` bound the list (from ``after``/``before``); then the first ``first`` or
-    the last ``last`` of that range are taken.
-    """
-
-    start: int = 0
-    stop: int | None = None
-    first: int | None = None
-    last: int | None = None
-
-    @property
-    def needs_total(self) -> bool:
-        return self.last is not None and self.stop is None
-
-    def bounds(self, total: int | None) -> tuple[int, int | None]:
-        """Absolute [lo, hi) of the items to return; ``hi`` None means "to the end"."""
-        stop = self.stop
-        if total is not None:
-            stop = total if stop is None else min(stop, total)
-        lo = self.start if stop is None else min(self.start, stop)
-        hi = stop
-        if self.first is not None:
-            hi = lo + self.first if hi is None else min(hi, lo + self.first)
-        if self.last is not None and hi is not None:
-            lo = max(lo, hi - self.last)
-        return lo, hi
-
-
-# --- records -------------------------------------------------------------------------------
-
-_CAMEL = re.compile(r"_([a-z])")
-
-
-@functools.cache
-def camel(name: str) -> str:
-    return _CAMEL.sub(lambda m: m.group(1).upper(), name)
-
-
-@functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _base(hint: Any) -> Any:
-    """``X | None`` -> ``X``."""
-    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return args[0] if len(args) == 1 else hint
-    return hint
-
-
-def _decode(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    base = _base(hint)
-    if base is dt.datetime and isinstance(value, str):
-        parsed = dt.datetime.fromisoformat(value)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-    if base is dt.date and isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    if base is Point and isinstance(value, Mapping):
-        return Point(float(value["latitude"]), float(value["longitude"]))
-    if typing.get_origin(base) is tuple and isinstance(value, list):
-        return tuple(value)
-    return value
-
-
-def from_props(cls: type, props: Mapping[str, Any]) -> Any:
-    """A record dataclass from stored (camelCase) properties; missing ones take their default."""
-    hints = _hints(cls)
-    kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        key = camel(f.name)
-        if key in props:
-            kwargs[f.name] = _decode(hints[f.name], props[key])
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            kwargs[f.name] = None
-    return cls(**kwargs)
-
-
-def to_props(record: Any) -> dict[str, Any]:
-    """Stored properties of a record: camelCase, without ``id`` and ``location``."""
-    props: dict[str, Any] = {}
-    for f in dataclasses.fields(record):
-        if f.name in {"id", "location"}:
-            continue
-        value = getattr(record, f.name)
-        props[camel(f.name)] = list(value) if isinstance(value, tuple) else value
-    return props
-
-
-# The rows a viewer may see (``policy.RowScope``): any family's list can be narrowed by it, as
-# the condition named ``_scope`` (parameters ``scope_ids``, ``scope_statuses`` and, for placed
-# families, ``scope_by``). A family without a ``status`` property matches on ids only
-# (``null IN [...]`` is never true).
-SCOPE = "_scope"
-SCOPE_CONDITION = "n.id IN $scope_ids OR n.status IN $scope_statuses"
-
-# The rows whose protected value the viewer may read (``policy.ReadScope``): a filter over a
-# protected field runs over those only, as the condition named ``_readable`` (parameters from
-# :func:`readable_params` with the prefix ``readable``).
-READABLE = "_readable"
-
-
-def scope_params(
-    ids: Iterable[str], statuses: Iterable[str] = (), covered_by: str | None = None
-) -> dict[str, Any]:
-    """``covered_by``: also the rows placed in a community this social worker covers."""
-    return {"scope_ids": sorted(ids), "scope_statuses": sorted(statuses), "scope_by": covered_by}
-
-
-def readable_params(
-    prefix: str, ids: Iterable[str] | None, covered_by: str | None = None
-) -> dict[str, Any]:
-    """Parameters of :func:`graph.filters.readable`: the rows with these ids, or placed in a
-    community the social worker ``covered_by`` covers (``ids`` None: every row)."""
-    return {
-        f"{prefix}_all": ids is None,
-        f"{prefix}_ids": sorted(ids or ()),
-        f"{prefix}_by": covered_by,
-    }
-
-
-def _placed_in(family: Family, param: str, *, projected: bool = False) -> str:
-    """A predicate on `n`: placed in a community the social worker ``$param`` covers (not walked
-    when ``$param`` is null, as it is for every viewer but a social worker). In a WHERE it is a
-    pattern (FalkorDB cannot filter on a comprehension after a full-text search); ``projected``
-    (an ORDER BY key) a comprehension (a bare pattern there is a list on FalkorDB, and Neo4j 5
-    has no pattern expressions)."""
-    if family.place is None:
-        return "false"
-    covered = f"(:Community)<-[:COVERS]-(:SocialWorker {{id: ${param}}})"
-    path = family.place.replace("(c:Community)", covered)
-    test = f"size([{path} | 1]) > 0" if projected else path
-    return f"(${param} IS NOT NULL AND {test})"
-
-
-def readable_predicate(family: Family, prefix: str, *, projected: bool = False) -> str:
-    """``graph.filters.readable(prefix)`` written out for ``family``."""
-    placed = (
-        f" OR {_placed_in(family, f'{prefix}_by', projected=projected)}" if family.place else ""
-    )
-    return f"(${prefix}_all OR n.id IN ${prefix}_ids{placed})"
-
-
-_READABLE_MARK = re.compile(r"__readable_([a-z]+)__")
-
-
-def _written_out(family: Family, text: str, *, projected: bool = False) -> str:
-    return _READABLE_MARK.sub(
-        lambda m: readable_predicate(family, m.group(1), projected=projected), text
-    )
-
+_family = family_named
 
 # --- writes --------------------------------------------------------------------------------
 
@@ -665,59 +459,3 @@ async def related_pages(
         items = [Link(from_props(family.record, x["node"]), x["rel"] or {}) for x in row["page"]]
         pages[row["key"]] = Page(items, int(row["offset"]), int(row["total"]))
     return pages
-
-
-# --- the model registry (filled by graph.model) ---------------------------------------------
-
-_FAMILIES: dict[str, Family] = {}
-_BY_RECORD: dict[type, Family] = {}
-_RELS: dict[str, Rel] = {}
-
-
-def register(families: Iterable[Family], rels: Iterable[Rel]) -> None:
-    for declared in families:
-        scope = SCOPE_CONDITION
-        if declared.place is not None:
-            scope += f" OR {_placed_in(declared, 'scope_by')}"
-        conditions = {**declared.conditions, SCOPE: scope, READABLE: readable("readable")}
-        family = dataclasses.replace(
-            declared,
-            conditions={k: _written_out(declared, v) for k, v in conditions.items()},
-            sorts={k: _written_out(declared, v, projected=True) for k, v in declared.sorts.items()},
-        )
-        _FAMILIES[family.label] = family
-        _BY_RECORD[family.record] = family
-    for rel in rels:
-        _RELS[rel.name] = rel
-
-
-def _families() -> list[Family]:
-    import graph.model.registry  # noqa: F401, PLC0415 - fills the registry
-
-    return list(_FAMILIES.values())
-
-
-def _rels() -> list[Rel]:
-    import graph.model.registry  # noqa: F401, PLC0415
-
-    return list(_RELS.values())
-
-
-def _family(label: str) -> Family:
-    if not _FAMILIES:
-        _families()
-    try:
-        return _FAMILIES[label]
-    except KeyError:
-        raise ValueError(f"{label!r} is not a registered entity family.") from None
-
-
-def family_named(label: str) -> Family:
-    """The declaration of the family labelled ``label`` (``ValueError`` for anything else)."""
-    return _family(label)
-
-
-def family_of(record_type: type) -> Family:
-    if not _BY_RECORD:
-        _families()
-    return _BY_RECORD[record_type]

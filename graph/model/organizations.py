@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
-from graph.model.entities import Family, Point, Rel
+from graph.model.family import Family, Point, Rel
 from graph.model.filters import NEAR, NEAR_DISTANCE, narrower_or_same
 
 

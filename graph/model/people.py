@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from graph.model.entities import Family, Point, Rel
+from graph.model.family import Family, Point, Rel
 from graph.model.filters import GUARDED_NEAR, GUARDED_NEAR_DISTANCE, narrower_or_same
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.model.entities import Family, Point, Rel
+from graph.model.family import Family, Point, Rel
 from graph.model.filters import NEAR, NEAR_DISTANCE
 
 

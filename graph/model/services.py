@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
-from graph.model.entities import Family, Rel
+from graph.model.family import Family, Rel
 from graph.model.filters import narrower_or_same
 
 # Urgency as a number, stored beside the urgency so lists can sort most urgent first.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.model.entities import Family, Rel
+from graph.model.family import Family, Rel
 from graph.model.filters import narrower_or_same
 
 
