@@ -335,7 +335,6 @@ _KIND_OF: dict[Any, Kind] = {
 
 def props_of(
     record: type,
-    sorts: Mapping[str, str] | None = None,
     *,
     vocab: Mapping[str, str] | None = None,
     keys: Iterable[str] = (),
@@ -343,13 +342,12 @@ def props_of(
     docs: Mapping[str, str] | None = None,
 ) -> tuple[Prop, ...]:
     """The stored properties of ``record`` (all but ``id``), their kinds read from its type
-    hints. ``vocab``: property (record field name) -> vocabulary; ``sorts``: the family's sort
-    keys, a property being sortable when a key is exactly ``n.<name>``; ``unfiltered``: fields
-    lists may not filter by (derived bookkeeping); ``keys``: the natural key's fields."""
+    hints. ``vocab``: field -> vocabulary; ``unfiltered``: fields lists may not filter by (derived
+    bookkeeping); ``keys``: the natural key's fields. Which are sortable is read from the
+    family's ``sorts`` when it is registered (:func:`prepared`)."""
     hints = typing.get_type_hints(record)
     vocab, docs = dict(vocab or {}), dict(docs or {})
     keys, unfiltered = set(keys), set(unfiltered)
-    by_expression = {expr: key for key, expr in (sorts or {}).items()}
     found = []
     for f in dataclasses.fields(record):
         if f.name == "id":
@@ -370,7 +368,6 @@ def props_of(
                 kind,
                 enum,
                 filter=f.name not in unfiltered,
-                sort=by_expression.get(f"n.{name}"),
                 key=f.name in keys,
                 doc=docs.get(f.name, ""),
             )
@@ -380,9 +377,12 @@ def props_of(
     return tuple(found)
 
 
-def prepared(declared: Family) -> Family:
-    """A declaration with the service's own conditions added (row scope, readable rows) and the
-    readable placeholders written out with the family's place."""
+def prepared(declared: Family, via: Iterable[Via] = ()) -> Family:
+    """A declaration with the service's own conditions added (row scope, readable rows), the
+    readable placeholders written out with the family's place, each property's sort key (a key
+    ordering by exactly ``n.<name>``) and the relationships conditions may follow (declared
+    after the families, beside their ``Rel``s)."""
+    by_expression = {expr: key for key, expr in declared.sorts.items()}
     scope = SCOPE_CONDITION
     if declared.place is not None:
         scope += f" OR {_placed_in(declared, 'scope_by')}"
@@ -391,4 +391,8 @@ def prepared(declared: Family) -> Family:
         declared,
         conditions={k: _written_out(declared, v) for k, v in conditions.items()},
         sorts={k: _written_out(declared, v, projected=True) for k, v in declared.sorts.items()},
+        props=tuple(
+            dataclasses.replace(p, sort=by_expression.get(f"n.{p.name}")) for p in declared.props
+        ),
+        via=(*declared.via, *via),
     )

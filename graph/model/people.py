@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from graph.model.family import Family, Point, Rel
+from graph.model.family import Family, Point, Rel, Via, props_of
 from graph.model.filters import GUARDED_NEAR, GUARDED_NEAR_DISTANCE, narrower_or_same
 
 
@@ -71,6 +71,11 @@ class Expert:
 RESIDENTS = Family(
     "Resident",
     Resident,
+    props=props_of(
+        Resident,
+        vocab={"gender": "Gender", "tags": "VulnerabilityTag", "languages": "Language"},
+        keys=("id_number",),
+    ),
     located=True,
     place="(n)-[:LIVES_IN]->(c:Community)",
     conditions={
@@ -90,6 +95,16 @@ RESIDENTS = Family(
 VOLUNTEERS = Family(
     "Volunteer",
     Volunteer,
+    props=props_of(
+        Volunteer,
+        vocab={
+            "gender": "Gender",
+            "availability": "WeeklySlot",
+            "languages": "Language",
+            "status": "VolunteerStatus",
+        },
+        keys=("certificate_no",),
+    ),
     located=True,
     place="(n)-[:SERVES_AREA]->(c:Community)",
     conditions={
@@ -116,6 +131,7 @@ VOLUNTEERS = Family(
 SOCIAL_WORKERS = Family(
     "SocialWorker",
     SocialWorker,
+    props=props_of(SocialWorker, vocab={"qualification": "Qualification"}),
     conditions={
         "community": "(n)-[:COVERS]->(:Community {id: $community})",
         "district": "(n)-[:COVERS]->(:Community)-[:IN]->(:District {id: $district})",
@@ -127,6 +143,7 @@ SOCIAL_WORKERS = Family(
 EXPERTS = Family(
     "Expert",
     Expert,
+    props=props_of(Expert, vocab={"domains": "ExpertDomain"}),
     conditions={
         "domain": "any(d IN n.domains WHERE d IN $domain)",
         "think_tank": "(n)-[:PART_OF]->(:ThinkTank {id: $think_tank})",
@@ -162,6 +179,21 @@ RELS = (
     EXPERT_ADVISES_PROJECT,
     EXPERT_ADVISES_COMMUNITY,
 )
+
+# The relationships a list's `where` may follow (`<name>Some/None/All`), named as the fields.
+VIA = {
+    "Resident": (Via("community", RESIDENT_LIVES_IN, "out"),),
+    "Volunteer": (
+        Via("skills", VOLUNTEER_HAS_SKILL, "out"),
+        Via("serviceAreas", VOLUNTEER_SERVES_AREA, "out"),
+        Via("teams", VOLUNTEER_MEMBER_OF, "out"),
+    ),
+    "SocialWorker": (
+        Via("communities", WORKER_COVERS, "out"),
+        Via("employers", WORKER_EMPLOYED_BY, "out"),
+    ),
+    "Expert": (Via("thinkTanks", EXPERT_PART_OF, "out"),),
+}
 
 
 # Verified hours at which a volunteer reaches one to five stars. The 博爱行动 scheme awards

@@ -30,7 +30,14 @@ RELS = (
 )
 
 # The declarations with the service's own conditions written in (``family.prepared``).
-_BY_LABEL: dict[str, Family] = {f.label: prepared(f) for f in FAMILIES}
+VIA = {
+    **places.VIA,
+    **taxonomy.VIA,
+    **people.VIA,
+    **organizations.VIA,
+    **services.VIA,
+}
+_BY_LABEL: dict[str, Family] = {f.label: prepared(f, VIA.get(f.label, ())) for f in FAMILIES}
 _BY_RECORD: dict[type, Family] = {f.record: f for f in _BY_LABEL.values()}
 _RELS: dict[str, Rel] = {rel.name: rel for rel in RELS}
 

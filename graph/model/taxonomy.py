@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.model.family import Family, Rel
+from graph.model.family import Family, Rel, Via, props_of
 from graph.model.filters import narrower_or_same
 
 
@@ -31,6 +31,7 @@ class ServiceCategory:
 SKILLS = Family(
     "Skill",
     Skill,
+    props=props_of(Skill),
     conditions={
         "under": narrower_or_same("(n)", "Skill", "under"),
         "top_level": "NOT (n)-[:BROADER]->(:Skill)",
@@ -43,6 +44,7 @@ SKILLS = Family(
 CATEGORIES = Family(
     "ServiceCategory",
     ServiceCategory,
+    props=props_of(ServiceCategory, vocab={"expert_domains": "ExpertDomain"}),
     conditions={
         "under": narrower_or_same("(n)", "ServiceCategory", "under"),
         "top_level": "NOT (n)-[:BROADER]->(:ServiceCategory)",
@@ -56,3 +58,6 @@ CATEGORY_BROADER = Rel("BROADER", "ServiceCategory", "ServiceCategory")
 SKILL_OF_CATEGORY = Rel("OF_CATEGORY", "Skill", "ServiceCategory")
 
 RELS = (SKILL_BROADER, CATEGORY_BROADER, SKILL_OF_CATEGORY)
+
+# The relationships a list's `where` may follow (`<name>Some/None/All`), named as the fields.
+VIA = {"Skill": (Via("categories", SKILL_OF_CATEGORY, "out"),)}
