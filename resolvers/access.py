@@ -88,6 +88,7 @@ class Access:
         *,
         search: bool = False,
         sort_asked: bool = False,
+        reads: frozenset[str] = frozenset(),
     ) -> tuple[QueryPlan, QueryTrail | None]:
         """How a list question runs for this viewer (``policy.plan_query``), and its audit trail
         when it asks about residents' PII (refused ones included)."""
@@ -101,6 +102,7 @@ class Access:
             sort,
             search=search,
             sort_asked=sort_asked,
+            reads=reads,
         )
         trail = None
         if plan.asked:

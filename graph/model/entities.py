@@ -42,6 +42,8 @@ from graph.model.registry import families as _families
 from graph.model.registry import family_named, family_of
 from graph.model.registry import rels as _rels
 from graph.model.text import query_terms, search_text
+from graph.model.where import Clause, Compiled, PointGuard, compile_where
+from graph.model.where import example as where_example
 
 __all__ = [
     "READABLE",
@@ -224,6 +226,27 @@ def _list_examples() -> Iterable[Mapping[str, Any]]:
             "sort": None,
             "search": bool(family.searchable),
         }
+        for clause in _where_examples(family):
+            for search in {False, bool(family.searchable)}:
+                yield {
+                    "label": family.label,
+                    "conditions": every,
+                    "sort": None if search else family.default_sort,
+                    "search": search,
+                    "clause": clause,
+                }
+
+
+def _where_examples(family: Family) -> list[Clause]:
+    """A where of every operator and relationship (``graph.model.where.example``), with the
+    points guarded and not, and anchored on the entity's own id."""
+    sample = where_example(family)
+    guard = PointGuard(1_000, 400, 0.005)
+    return [
+        compile_where(family, sample, most=1_000).clause,
+        compile_where(family, sample, guard, most=1_000).clause,
+        compile_where(family, {"id": {"eq": "x"}}).clause,
+    ]
 
 
 def _ordered(family: Family, sort: str, direction: str, *, partial: bool) -> tuple[str, str]:
@@ -259,9 +282,11 @@ def list_statement(
     descending: bool = False,
     search: bool = False,
     partial: bool = False,
+    clause: Clause | None = None,
 ) -> Statement:
     """One page of a family, filtered; a search ranks by relevance unless a sort is given.
-    ``partial``: the sort's value is readable on some rows only (:func:`_ordered`)."""
+    ``partial``: the sort's value is readable on some rows only (:func:`_ordered`); ``clause``:
+    a compiled ``where`` (``graph.model.where``) applies too."""
     family = _family(label)
     where = _where(family, conditions, search=search)
     direction = " DESC" if descending else ""
@@ -279,29 +304,53 @@ def list_statement(
             else ("", f"score DESC, n.{_first_name(family)}, n.id")
         )
     else:
-        match, rest = _anchor(family, conditions)
-        head = f"{match} {_where(family, rest, search=False)}"
+        head = _head(family, conditions, clause)
         extra, order = _ordered(family, sort or family.default_sort, direction, partial=partial)
+    head += _stage(clause, search=search)
     text = f"""
     {head}
     WITH n{extra} ORDER BY {order}
     SKIP $skip LIMIT $limit
     RETURN properties(n) AS n
     """
-    key = ",".join(conditions)
+    key = ",".join(conditions) + (f";where:{clause.key}" if clause else "")
     name = f"{sort}{direction}{'/search' if search else ''}{'/partial' if partial else ''}"
     return dynamic(f"entities.list.{label}[{key}]/{name}", text)
+
+
+def _head(family: Family, conditions: Sequence[str], clause: Clause | None) -> str:
+    """The MATCH and WHERE of a list that is not a search: from the entity a condition or the
+    where names by id when there is one (:func:`_anchor`, ``Clause.anchor``)."""
+    if clause is not None and clause.anchor is not None:
+        return f"{clause.anchor} {_where(family, conditions, search=False)}"
+    match, rest = _anchor(family, conditions)
+    return f"{match} {_where(family, rest, search=False)}"
+
+
+def _stage(clause: Clause | None, *, search: bool) -> str:
+    """The where's comprehensions projected beside `n`, then its predicate. FalkorDB filters on a
+    pattern comprehension only once projected, and a WHERE straight after a WITH mis-evaluates
+    ``all(v IN $list WHERE v IN n.tags)`` (no rows); after ``MATCH (n)``, which re-binds the
+    carried node, it is right (as the search's head does)."""
+    if clause is None:
+        return ""
+    carried = ", ".join(("n", *(["score"] if search else []), *clause.projections))
+    return f"\n    WITH {carried} MATCH (n) WHERE {clause.predicate}"
 
 
 def _count_examples() -> Iterable[Mapping[str, Any]]:
     for family in _families():
         every = tuple(sorted(family.conditions))
         yield {"label": family.label, "conditions": every, "search": bool(family.searchable)}
+        for clause in _where_examples(family):
+            yield {"label": family.label, "conditions": every, "search": False, "clause": clause}
 
 
 @builder(each=_count_examples)
 @functools.cache
-def count_statement(label: str, conditions: tuple[str, ...], *, search: bool = False) -> Statement:
+def count_statement(
+    label: str, conditions: tuple[str, ...], *, search: bool = False, clause: Clause | None = None
+) -> Statement:
     """How many entities a filtered list holds."""
     family = _family(label)
     where = _where(family, conditions, search=search)
@@ -313,10 +362,11 @@ def count_statement(label: str, conditions: tuple[str, ...], *, search: bool = F
             f"WITH node AS n, score MATCH (n) {where}"
         )
     else:
-        match, rest = _anchor(family, conditions)
-        head = f"{match} {_where(family, rest, search=False)}"
+        head = _head(family, conditions, clause)
+    head += _stage(clause, search=search)
+    key = ",".join(conditions) + (f";where:{clause.key}" if clause else "")
     return dynamic(
-        f"entities.count.{label}[{','.join(conditions)}]{'/search' if search else ''}",
+        f"entities.count.{label}[{key}]{'/search' if search else ''}",
         f"{head}\nRETURN count(n) AS total",
     )
 
@@ -392,13 +442,16 @@ async def list_page(
     window: Window,
     with_total: bool,
     order: Mapping[str, Any] | None = None,
+    compiled: Compiled | None = None,
 ) -> Page:
     """A filtered, sorted window of one family (``where``: condition -> its parameters).
     ``order``: the sort's value is readable on some rows only (:func:`readable_params` with the
-    prefix ``sort``); None: on every row."""
+    prefix ``sort``); None: on every row. ``compiled``: a ``where`` (``graph.model.where``),
+    its parameters included (and the ``near`` readable parameters when it guards points)."""
     family = _family(label)
     conditions = tuple(sorted(where))
-    params: dict[str, Any] = dict(order or {})
+    clause = compiled.clause if compiled is not None else None
+    params: dict[str, Any] = {**(order or {}), **(compiled.params if compiled else {})}
     for name in conditions:
         if name not in family.conditions:
             raise ValueError(f"{label} has no filter {name!r}.")
@@ -411,14 +464,21 @@ async def list_page(
         params["query"] = store.dialect.fulltext_query(terms or [])
     total: int | None = None
     if with_total or window.needs_total:
-        counted = await store.read(count_statement(label, conditions, search=searching), params)
+        statement = count_statement(label, conditions, search=searching, clause=clause)
+        counted = await store.read(statement, params)
         total = int(counted[0]["total"]) if counted else 0
     lo, hi = window.bounds(total)
     limit = (hi - lo) if hi is not None else None
     if limit == 0:
         return Page([], lo, total)
     statement = list_statement(
-        label, conditions, sort, descending=descending, search=searching, partial=bool(order)
+        label,
+        conditions,
+        sort,
+        descending=descending,
+        search=searching,
+        partial=bool(order),
+        clause=clause,
     )
     # One row more than asked tells whether a next page exists without counting the list.
     fetch = limit + 1 if limit is not None else 1_000_000
