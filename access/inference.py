@@ -86,6 +86,17 @@ QUERY_REVEALS: Mapping[str, Mapping[str, frozenset[str]]] = {
     },
 }
 
+# A list's `where` (``graph.model.where``) reads properties by their stored names: each reads
+# its own field, except those standing for another, as the named filters over them do (a birth
+# year is an age: ``bornFrom``/``bornTo`` reveal the age).
+WHERE_REVEALS: Mapping[str, Mapping[str, frozenset[str]]] = {"Resident": {"birthYear": _AGE}}
+
+
+def where_reveals(label: str, name: str) -> frozenset[str]:
+    """The fields a `where` condition on ``label``'s property or relationship ``name`` reveals."""
+    return WHERE_REVEALS.get(label, {}).get(name, frozenset({name}))
+
+
 # Fields with a coarse stand-in a filter or sort may use instead of refusing: a point the viewer
 # may not read is compared on its ~500 m grid cell (:func:`coarse`), with the radius raised to
 # :data:`NEAR_FLOOR_METERS`, so no answer depends on more than the cell.
@@ -184,14 +195,19 @@ def plan_query(
     *,
     search: bool,
     sort_asked: bool,
+    reads: frozenset[str] = frozenset(),
 ) -> QueryPlan:
     """How a list of ``label`` filtered by ``filters`` (condition names; ``_``-prefixed ones are
     the service's own), searched or not, in ``sort`` order (the family's default unless
-    ``sort_asked``) runs for the viewer: narrowed, ordered, compared coarsely, or refused."""
+    ``sort_asked``) runs for the viewer: narrowed, ordered, compared coarsely, or refused.
+    ``reads``: the properties and relationship fields a `where` reads, each a filter revealing
+    :func:`where_reveals` (``where:<name>``)."""
     declared = QUERY_REVEALS.get(label)
     if declared is None:
         return QueryPlan()  # no protected fields: nothing to narrow
+    declared = {**declared, **{f"where:{r}": where_reveals(label, r) for r in reads}}
     parts = sorted(f for f in filters if not f.startswith("_")) + (["search"] if search else [])
+    parts += [f"where:{r}" for r in sorted(reads)]
     if sort is not None:
         parts.append(f"sort:{sort}")
     rows: ReadScope | None = None
@@ -230,7 +246,7 @@ def _filter_refusal(label: str, fields: frozenset[str]) -> str:
     free = [
         re.sub(r"_([a-z])", lambda m: m.group(1).upper(), part)
         for part, revealed in QUERY_REVEALS[label].items()
-        if not revealed and part != "search" and not part.startswith("sort:")
+        if not revealed and part != "search" and not part.startswith(("sort:", "where:"))
     ]
     free = free[:4]
     named = ", ".join(free[:-1]) + f" or {free[-1]}" if len(free) > 1 else "".join(free)

@@ -89,6 +89,7 @@ class Access:
         *,
         search: bool = False,
         sort_asked: bool = False,
+        reads: frozenset[str] = frozenset(),
     ) -> tuple[QueryPlan, QueryTrail | None]:
         """How a list question runs for this viewer (``inference.plan_query``), and its audit trail
         when it asks about residents' PII (refused ones included)."""
@@ -102,6 +103,7 @@ class Access:
             sort,
             search=search,
             sort_asked=sort_asked,
+            reads=reads,
         )
         trail = None
         if plan.asked:

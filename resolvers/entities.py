@@ -21,6 +21,7 @@ from access.inference import ReadScope
 from access.policy import RowScope
 from graph.model import entities
 from graph.model.entities import READABLE, SCOPE, Direction, Rel, readable_params, scope_params
+from graph.model.where import ANY_ROW, Compiled, PointGuard, WhereError, compile_where
 from resolvers.access import Access
 from resolvers.filters import guarded_near
 from resolvers.paging import window
@@ -58,8 +59,9 @@ async def list_connection(
     after: str | None,
     last: int | None,
     before: str | None,
+    condition: Mapping[str, Any] | None = None,
 ) -> Connection[Any]:
-    """One page of a root list.
+    """One page of a root list; ``condition``: its ``where`` as plain data (``schema.where``).
 
     Counts only when ``totalCount`` is asked for (or ``last`` needs the end of the list). The
     rows are the viewer's row scope; filters, search and sort over protected fields follow
@@ -73,8 +75,14 @@ async def list_connection(
     # answers a hidden or unknown key (FORBIDDEN), or the list would say what the row withholds.
     references = entities.family_named(label).references
     named = [(references[name], params) for name, params in where.items() if name in references]
-    await asyncio.gather(*(entity(info, ref, params[param]) for (ref, param), params in named))
+    compiled = _compiled(label, condition)
+    await asyncio.gather(
+        *(entity(info, ref, params[param]) for (ref, param), params in named),
+        *(entity(info, ref, key) for ref, key in (compiled.named if compiled else ())),
+    )
     access = info.context.access
+    if compiled is not None:
+        await _check_related(access, compiled)
     scope = await access.rows(label)
     if scope is not None:
         if scope.closed:
@@ -89,9 +97,15 @@ async def list_connection(
         sort or implied,
         search=search is not None,
         sort_asked=sort is not None,
+        reads=compiled.reads if compiled else frozenset(),
     )
     if plan.refusal is not None:
         raise Forbidden(plan.refusal)
+    if compiled is not None and compiled.points and _guards_points(label):
+        exact = None if plan.exact is None else (plan.exact.ids, access.by(plan.exact))
+        compiled = _compiled(label, condition, guarded=True)
+        assert compiled is not None
+        compiled.params.update(readable_params("near", *(exact or (None, None))))
     if plan.rows is not None:
         where = {
             **where,
@@ -110,6 +124,7 @@ async def list_connection(
         window=window(first, after, last, before),
         with_total=wants(info, "totalCount"),
         order=_order_params(access, plan.order),
+        compiled=compiled,
     )
     if trail is not None:
         trail.ids = [record.id for record in page.items]
@@ -123,6 +138,49 @@ async def list_connection(
         lambda cursor, record: {"cursor": cursor, "node": to_node(label, record)},
         more=page.more,
     )
+
+
+def _compiled(
+    label: str, condition: Mapping[str, Any] | None, *, guarded: bool = False
+) -> Compiled | None:
+    """The list's ``where`` compiled (``graph.model.where``); a malformed one is the caller's
+    mistake. ``guarded``: points compared as ``policy`` allows (exact on readable rows, on
+    their grid cell with the radius floored elsewhere)."""
+    if not condition:
+        return None
+    guard = (
+        PointGuard(policy.NEAR_FLOOR_METERS, policy.CELL_REACH_METERS, policy.GRID_DEGREES)
+        if guarded
+        else None
+    )
+    try:
+        return compile_where(entities.family_named(label), condition, guard)
+    except WhereError as error:
+        raise BadUserInput(str(error)) from None
+
+
+def _guards_points(label: str) -> bool:
+    return not policy.COARSE.isdisjoint(policy.FIELD_VIEWS.get(label, {}))
+
+
+async def _check_related(access: Access, compiled: Compiled) -> None:
+    """A condition through a relationship reads the related family too: only what every viewer
+    who sees its rows may read (its properties without a ``policy.FIELD_VIEWS`` rule, the
+    GraphQL input offers no others), and, when the viewer sees some of its rows only, nothing
+    but ids (each checked as a reference, above), or its answers would tell about hidden rows."""
+    for related, props in sorted(compiled.related.items()):
+        protected = (props - {ANY_ROW}) & frozenset(policy.FIELD_VIEWS.get(related, {}))
+        if protected:
+            raise Forbidden(
+                f"Conditions on related {related} records may not use "
+                f"{' or '.join(sorted(protected))}: it is not readable on every record."
+            )
+        scope = await access.rows(related)
+        if scope is not None and props - {"id"}:
+            raise Forbidden(
+                f"You see some {related} records only: a condition on related {related} records "
+                "must name them by id, and use nothing else."
+            )
 
 
 def _order_params(access: Access, order: ReadScope | None) -> dict[str, Any] | None:

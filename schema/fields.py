@@ -18,6 +18,7 @@ from resolvers import entities as resolve
 from schema.enums import SortDirection
 from schema.links import EDGE_OF
 from schema.relay import Connection, Edge
+from schema.where import plain, where_input
 
 FIRST = Annotated[
     int | None,
@@ -121,14 +122,17 @@ def root_list(
 ) -> Any:
     """A root connection of one family with its filter input, sort, direction and paging.
 
-    ``where`` (from ``resolvers``) turns the filter input into the graph's conditions. Lists of
-    families that are not public are nullable: closed to a viewer, they are null with FORBIDDEN.
+    ``where`` (from ``resolvers``) turns the (deprecated) filter input into the graph's
+    conditions; the ``where`` argument is generated from the family's declarations
+    (``schema.where``). Lists of families that are not public are nullable: closed to a viewer,
+    they are null with FORBIDDEN.
     """
     if label not in PUBLIC_FAMILIES:
         returns = Optional[returns]  # noqa: UP045 - `returns` is a runtime type expression
 
     async def run(
         info: strawberry.Info,
+        condition: Any,
         filter: Any,
         search: str | None,
         sort: Any,
@@ -149,11 +153,22 @@ def root_list(
             after=after,
             last=last,
             before=before,
+            condition=plain(condition),
         )
 
     filter_arg = Annotated[
         filter_cls | None,
-        strawberry.argument(description="Narrow the list; all given filters apply."),
+        strawberry.argument(
+            description="Narrow the list; all given filters apply.",
+            deprecation_reason="Use `where`: every field, AND/OR/NOT and relationships.",
+        ),
+    ]
+    where_arg = Annotated[
+        where_input(label) | None,
+        strawberry.argument(
+            description="Narrow the list: conditions on its fields and relationships, combined "
+            "with AND, OR and NOT (docs/FILTERING.md). Applies together with `filter`."
+        ),
     ]
     sort_arg = Annotated[
         sort_enum | None, strawberry.argument(description="Order of the list (ties by key).")
@@ -166,6 +181,7 @@ def root_list(
 
         async def resolver(
             info: strawberry.Info,
+            where: Any = None,
             filter: Any = None,
             search: Any = None,
             sort: Any = None,
@@ -175,13 +191,16 @@ def root_list(
             last: LAST = None,
             before: BEFORE = None,
         ) -> Any:
-            return await run(info, filter, search, sort, direction, first, after, last, before)
+            return await run(
+                info, where, filter, search, sort, direction, first, after, last, before
+            )
 
         resolver.__annotations__["search"] = SEARCH
     else:
 
         async def resolver(  # type: ignore[misc]
             info: strawberry.Info,
+            where: Any = None,
             filter: Any = None,
             sort: Any = None,
             direction: Any = None,
@@ -190,9 +209,15 @@ def root_list(
             last: LAST = None,
             before: BEFORE = None,
         ) -> Any:
-            return await run(info, filter, None, sort, direction, first, after, last, before)
+            return await run(info, where, filter, None, sort, direction, first, after, last, before)
 
     resolver.__annotations__.update(
-        {"filter": filter_arg, "sort": sort_arg, "direction": direction_arg, "return": returns}
+        {
+            "where": where_arg,
+            "filter": filter_arg,
+            "sort": sort_arg,
+            "direction": direction_arg,
+            "return": returns,
+        }
     )
     return strawberry.field(resolver=resolver, description=description)

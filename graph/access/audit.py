@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
-from graph.model.entities import Family
+from graph.model.family import Family, props_of
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class AuditEntry:
 AUDIT_ENTRIES = Family(
     "AuditEntry",
     AuditEntry,
+    props=props_of(AuditEntry),
     searchable=(),
     conditions={
         "actor": "n.actor = $actor",

@@ -1,278 +1,74 @@
 """Reads and writes shared by every entity family, built from the declarations in ``graph.model``.
 
-Each family (Volunteer, Fund, Need…) is declared once: its label, record dataclass, the WHERE
-fragments its list can be filtered by, and its sort keys. Relationships are declared as
-:class:`Rel`. The builders here turn those declarations into statements, so adding a filter is
-one line in the family's module, and the lint sees every combination's parts (see ``_examples``).
-
-Conventions of the stored graph:
-- every entity has a unique ``id`` (string); properties are camelCase;
-- located entities carry ``location``, a WGS-84 point;
-- dates and instants are ISO-8601 strings (instants in UTC), identical on both engines and
-  ordered correctly as text;
-- money is integer fen (分), durations integer minutes; never floats;
-- entities users search by name carry the ``Searchable`` label and a ``search`` text
-  (``graph.text``).
+The builders here turn the declarations (``graph.model.family``, listed in
+``graph.model.registry``) into statements, so adding a filter is one line in the family's
+module, and the lint sees every combination's parts (see ``_examples``). A list filtered by a
+``where`` (``graph.model.where``) runs through :func:`list_page` too.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import functools
 import itertools
-import re
-import types
-import typing
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from graph.engine.cypher import Statement, builder, dynamic
 from graph.engine.labels import label as allowed_label
 from graph.engine.labels import relationship_type
 from graph.engine.store import GraphStore
 from graph.engine.values import COORD_DIGITS
-from graph.model.filters import readable
+from graph.model.family import (
+    READABLE,
+    SCOPE,
+    SCOPE_CONDITION,
+    Direction,
+    Family,
+    Link,
+    Page,
+    Point,
+    Prop,
+    Rel,
+    Via,
+    Window,
+    camel,
+    from_props,
+    readable_params,
+    readable_predicate,
+    scope_params,
+    to_props,
+)
+from graph.model.registry import families as _families
+from graph.model.registry import family_named, family_of
+from graph.model.registry import rels as _rels
 from graph.model.text import query_terms, search_text
+from graph.model.where import Clause, Compiled, PointGuard, compile_where
+from graph.model.where import example as where_example
 
-Direction = Literal["out", "in"]
+__all__ = [
+    "READABLE",
+    "SCOPE",
+    "SCOPE_CONDITION",
+    "Direction",
+    "Family",
+    "Link",
+    "Page",
+    "Point",
+    "Prop",
+    "Rel",
+    "Via",
+    "Window",
+    "camel",
+    "family_named",
+    "family_of",
+    "from_props",
+    "readable_params",
+    "readable_predicate",
+    "scope_params",
+    "to_props",
+]
 
-
-@dataclass(frozen=True)
-class Point:
-    latitude: float
-    longitude: float
-
-
-@dataclass(frozen=True)
-class Family:
-    """One entity family as the graph layer knows it."""
-
-    label: str
-    record: type
-    # Properties whose text users type to find the entity (names, titles).
-    searchable: tuple[str, ...] = ("name",)
-    located: bool = False
-    # Filter name -> WHERE fragment on `n`; its parameters are `$<name>` or `$<name>_<part>`.
-    conditions: Mapping[str, str] = field(default_factory=dict)
-    # Sort key -> expression on `n`; ties are always broken by `n.id`.
-    sorts: Mapping[str, str] = field(default_factory=lambda: {"NAME": "n.name"})
-    default_sort: str = "NAME"
-    # Where an entity is, for the access rules: a path from `n` to the community `c` it is in
-    # (a resident's home, the communities a volunteer serves); None for families not placed.
-    place: str | None = None
-
-    @property
-    def references(self) -> dict[str, tuple[str, str]]:
-        """The filters that name one entity of another family (a need's resident, a record's
-        volunteer): filter -> (that family, the parameter holding its key), read from the
-        conditions' ``(:Label {id: $param})``. Such a filter asks about that entity, so the
-        access rules treat it as a reference to it (``resolvers.entities.list_connection``)."""
-        found = {}
-        for name, fragment in self.conditions.items():
-            # The filter's own parameter: not the service's conditions (`_scope`, a `near`'s
-            # covering social worker), which name the viewer, not an entity asked about.
-            for label, param in _REFERENCE.findall(fragment):
-                if param == name:
-                    found[name] = (label, param)
-        return found
-
-
-_REFERENCE = re.compile(r"\(:(\w+) \{id: \$(\w+)\}\)")
-
-
-@dataclass(frozen=True)
-class Rel:
-    """A relationship type between two families, with the properties it carries."""
-
-    type: str
-    start: str
-    end: str
-    props: tuple[str, ...] = ()
-    # Several relationships between the same two nodes (each donation, each grant), told apart
-    # by the relationship's own `id`.
-    keyed: bool = False
-
-    @property
-    def name(self) -> str:
-        return f"{self.start}-{self.type}->{self.end}"
-
-
-@dataclass(frozen=True)
-class Link:
-    """A related entity and the properties of the relationship that reached it."""
-
-    node: Any
-    props: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Page:
-    """One window of a list: the items, their offset in the whole list, and its size."""
-
-    items: list[Any]
-    offset: int
-    total: int | None
-    more: bool | None = None  # when the total is unknown: whether items follow the window
-
-
-@dataclass(frozen=True)
-class Window:
-    """Which slice of a list to return, after Relay's rules.
-
-    ``start``/``stop`` bound the list (from ``after``/``before``); then the first ``first`` or
-    the last ``last`` of that range are taken.
-    """
-
-    start: int = 0
-    stop: int | None = None
-    first: int | None = None
-    last: int | None = None
-
-    @property
-    def needs_total(self) -> bool:
-        return self.last is not None and self.stop is None
-
-    def bounds(self, total: int | None) -> tuple[int, int | None]:
-        """Absolute [lo, hi) of the items to return; ``hi`` None means "to the end"."""
-        stop = self.stop
-        if total is not None:
-            stop = total if stop is None else min(stop, total)
-        lo = self.start if stop is None else min(self.start, stop)
-        hi = stop
-        if self.first is not None:
-            hi = lo + self.first if hi is None else min(hi, lo + self.first)
-        if self.last is not None and hi is not None:
-            lo = max(lo, hi - self.last)
-        return lo, hi
-
-
-# --- records -------------------------------------------------------------------------------
-
-_CAMEL = re.compile(r"_([a-z])")
-
-
-@functools.cache
-def camel(name: str) -> str:
-    return _CAMEL.sub(lambda m: m.group(1).upper(), name)
-
-
-@functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _base(hint: Any) -> Any:
-    """``X | None`` -> ``X``."""
-    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return args[0] if len(args) == 1 else hint
-    return hint
-
-
-def _decode(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    base = _base(hint)
-    if base is dt.datetime and isinstance(value, str):
-        parsed = dt.datetime.fromisoformat(value)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-    if base is dt.date and isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    if base is Point and isinstance(value, Mapping):
-        return Point(float(value["latitude"]), float(value["longitude"]))
-    if typing.get_origin(base) is tuple and isinstance(value, list):
-        return tuple(value)
-    return value
-
-
-def from_props(cls: type, props: Mapping[str, Any]) -> Any:
-    """A record dataclass from stored (camelCase) properties; missing ones take their default."""
-    hints = _hints(cls)
-    kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        key = camel(f.name)
-        if key in props:
-            kwargs[f.name] = _decode(hints[f.name], props[key])
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            kwargs[f.name] = None
-    return cls(**kwargs)
-
-
-def to_props(record: Any) -> dict[str, Any]:
-    """Stored properties of a record: camelCase, without ``id`` and ``location``."""
-    props: dict[str, Any] = {}
-    for f in dataclasses.fields(record):
-        if f.name in {"id", "location"}:
-            continue
-        value = getattr(record, f.name)
-        props[camel(f.name)] = list(value) if isinstance(value, tuple) else value
-    return props
-
-
-# The rows a viewer may see (``policy.RowScope``): any family's list can be narrowed by it, as
-# the condition named ``_scope`` (parameters ``scope_ids``, ``scope_statuses`` and, for placed
-# families, ``scope_by``). A family without a ``status`` property matches on ids only
-# (``null IN [...]`` is never true).
-SCOPE = "_scope"
-SCOPE_CONDITION = "n.id IN $scope_ids OR n.status IN $scope_statuses"
-
-# The rows whose protected value the viewer may read (``policy.ReadScope``): a filter over a
-# protected field runs over those only, as the condition named ``_readable`` (parameters from
-# :func:`readable_params` with the prefix ``readable``).
-READABLE = "_readable"
-
-
-def scope_params(
-    ids: Iterable[str], statuses: Iterable[str] = (), covered_by: str | None = None
-) -> dict[str, Any]:
-    """``covered_by``: also the rows placed in a community this social worker covers."""
-    return {"scope_ids": sorted(ids), "scope_statuses": sorted(statuses), "scope_by": covered_by}
-
-
-def readable_params(
-    prefix: str, ids: Iterable[str] | None, covered_by: str | None = None
-) -> dict[str, Any]:
-    """Parameters of :func:`graph.filters.readable`: the rows with these ids, or placed in a
-    community the social worker ``covered_by`` covers (``ids`` None: every row)."""
-    return {
-        f"{prefix}_all": ids is None,
-        f"{prefix}_ids": sorted(ids or ()),
-        f"{prefix}_by": covered_by,
-    }
-
-
-def _placed_in(family: Family, param: str, *, projected: bool = False) -> str:
-    """A predicate on `n`: placed in a community the social worker ``$param`` covers (not walked
-    when ``$param`` is null, as it is for every viewer but a social worker). In a WHERE it is a
-    pattern (FalkorDB cannot filter on a comprehension after a full-text search); ``projected``
-    (an ORDER BY key) a comprehension (a bare pattern there is a list on FalkorDB, and Neo4j 5
-    has no pattern expressions)."""
-    if family.place is None:
-        return "false"
-    covered = f"(:Community)<-[:COVERS]-(:SocialWorker {{id: ${param}}})"
-    path = family.place.replace("(c:Community)", covered)
-    test = f"size([{path} | 1]) > 0" if projected else path
-    return f"(${param} IS NOT NULL AND {test})"
-
-
-def readable_predicate(family: Family, prefix: str, *, projected: bool = False) -> str:
-    """``graph.filters.readable(prefix)`` written out for ``family``."""
-    placed = (
-        f" OR {_placed_in(family, f'{prefix}_by', projected=projected)}" if family.place else ""
-    )
-    return f"(${prefix}_all OR n.id IN ${prefix}_ids{placed})"
-
-
-_READABLE_MARK = re.compile(r"__readable_([a-z]+)__")
-
-
-def _written_out(family: Family, text: str, *, projected: bool = False) -> str:
-    return _READABLE_MARK.sub(
-        lambda m: readable_predicate(family, m.group(1), projected=projected), text
-    )
-
+_family = family_named
 
 # --- writes --------------------------------------------------------------------------------
 
@@ -430,6 +226,31 @@ def _list_examples() -> Iterable[Mapping[str, Any]]:
             "sort": None,
             "search": bool(family.searchable),
         }
+        full, anchored = _where_examples(family)
+        for search in {False, bool(family.searchable)}:
+            yield {
+                "label": family.label,
+                "conditions": every,
+                "sort": None if search else family.default_sort,
+                "search": search,
+                "clause": full,
+            }
+        yield {
+            "label": family.label,
+            "conditions": (),
+            "sort": family.default_sort,
+            "search": False,
+            "clause": anchored,
+        }
+
+
+def _where_examples(family: Family) -> tuple[Clause, Clause]:
+    """A where of every operator and relationship (``graph.model.where.example``), its points
+    guarded (the unguarded ``near`` is a part of the guarded one), and one anchored on the
+    entity's own id."""
+    guard = PointGuard(1_000, 400, 0.005)
+    full = compile_where(family, where_example(family), guard, most=1_000).clause
+    return full, compile_where(family, {"id": {"eq": "x"}}).clause
 
 
 def _ordered(family: Family, sort: str, direction: str, *, partial: bool) -> tuple[str, str]:
@@ -465,9 +286,11 @@ def list_statement(
     descending: bool = False,
     search: bool = False,
     partial: bool = False,
+    clause: Clause | None = None,
 ) -> Statement:
     """One page of a family, filtered; a search ranks by relevance unless a sort is given.
-    ``partial``: the sort's value is readable on some rows only (:func:`_ordered`)."""
+    ``partial``: the sort's value is readable on some rows only (:func:`_ordered`); ``clause``:
+    a compiled ``where`` (``graph.model.where``) applies too."""
     family = _family(label)
     where = _where(family, conditions, search=search)
     direction = " DESC" if descending else ""
@@ -485,29 +308,57 @@ def list_statement(
             else ("", f"score DESC, n.{_first_name(family)}, n.id")
         )
     else:
-        match, rest = _anchor(family, conditions)
-        head = f"{match} {_where(family, rest, search=False)}"
+        head = _head(family, conditions, clause)
         extra, order = _ordered(family, sort or family.default_sort, direction, partial=partial)
+    head += _stage(clause, search=search)
     text = f"""
     {head}
     WITH n{extra} ORDER BY {order}
     SKIP $skip LIMIT $limit
     RETURN properties(n) AS n
     """
-    key = ",".join(conditions)
+    key = ",".join(conditions) + (f";where:{clause.key}" if clause else "")
     name = f"{sort}{direction}{'/search' if search else ''}{'/partial' if partial else ''}"
     return dynamic(f"entities.list.{label}[{key}]/{name}", text)
+
+
+def _head(family: Family, conditions: Sequence[str], clause: Clause | None) -> str:
+    """The MATCH and WHERE of a list that is not a search: from the entity a condition or the
+    where names by id when there is one (:func:`_anchor`, ``Clause.anchor``)."""
+    if clause is not None and clause.anchor is not None:
+        return f"{clause.anchor} {_where(family, conditions, search=False)}"
+    match, rest = _anchor(family, conditions)
+    return f"{match} {_where(family, rest, search=False)}"
+
+
+def _stage(clause: Clause | None, *, search: bool) -> str:
+    """The where's comprehensions projected beside `n`, then its predicate. FalkorDB filters on a
+    pattern comprehension only once projected, and a WHERE straight after a WITH mis-evaluates
+    ``all(v IN $list WHERE v IN n.tags)`` (no rows); after ``MATCH (n)``, which re-binds the
+    carried node, it is right (as the search's head does)."""
+    if clause is None:
+        return ""
+    carried = ", ".join(("n", *(["score"] if search else []), *clause.projections))
+    return f"\n    WITH {carried} MATCH (n) WHERE {clause.predicate}"
 
 
 def _count_examples() -> Iterable[Mapping[str, Any]]:
     for family in _families():
         every = tuple(sorted(family.conditions))
         yield {"label": family.label, "conditions": every, "search": bool(family.searchable)}
+        yield {
+            "label": family.label,
+            "conditions": every,
+            "search": False,
+            "clause": _where_examples(family)[0],
+        }
 
 
 @builder(each=_count_examples)
 @functools.cache
-def count_statement(label: str, conditions: tuple[str, ...], *, search: bool = False) -> Statement:
+def count_statement(
+    label: str, conditions: tuple[str, ...], *, search: bool = False, clause: Clause | None = None
+) -> Statement:
     """How many entities a filtered list holds."""
     family = _family(label)
     where = _where(family, conditions, search=search)
@@ -519,10 +370,11 @@ def count_statement(label: str, conditions: tuple[str, ...], *, search: bool = F
             f"WITH node AS n, score MATCH (n) {where}"
         )
     else:
-        match, rest = _anchor(family, conditions)
-        head = f"{match} {_where(family, rest, search=False)}"
+        head = _head(family, conditions, clause)
+    head += _stage(clause, search=search)
+    key = ",".join(conditions) + (f";where:{clause.key}" if clause else "")
     return dynamic(
-        f"entities.count.{label}[{','.join(conditions)}]{'/search' if search else ''}",
+        f"entities.count.{label}[{key}]{'/search' if search else ''}",
         f"{head}\nRETURN count(n) AS total",
     )
 
@@ -598,13 +450,16 @@ async def list_page(
     window: Window,
     with_total: bool,
     order: Mapping[str, Any] | None = None,
+    compiled: Compiled | None = None,
 ) -> Page:
     """A filtered, sorted window of one family (``where``: condition -> its parameters).
     ``order``: the sort's value is readable on some rows only (:func:`readable_params` with the
-    prefix ``sort``); None: on every row."""
+    prefix ``sort``); None: on every row. ``compiled``: a ``where`` (``graph.model.where``),
+    its parameters included (and the ``near`` readable parameters when it guards points)."""
     family = _family(label)
     conditions = tuple(sorted(where))
-    params: dict[str, Any] = dict(order or {})
+    clause = compiled.clause if compiled is not None else None
+    params: dict[str, Any] = {**(order or {}), **(compiled.params if compiled else {})}
     for name in conditions:
         if name not in family.conditions:
             raise ValueError(f"{label} has no filter {name!r}.")
@@ -617,14 +472,21 @@ async def list_page(
         params["query"] = store.dialect.fulltext_query(terms or [])
     total: int | None = None
     if with_total or window.needs_total:
-        counted = await store.read(count_statement(label, conditions, search=searching), params)
+        statement = count_statement(label, conditions, search=searching, clause=clause)
+        counted = await store.read(statement, params)
         total = int(counted[0]["total"]) if counted else 0
     lo, hi = window.bounds(total)
     limit = (hi - lo) if hi is not None else None
     if limit == 0:
         return Page([], lo, total)
     statement = list_statement(
-        label, conditions, sort, descending=descending, search=searching, partial=bool(order)
+        label,
+        conditions,
+        sort,
+        descending=descending,
+        search=searching,
+        partial=bool(order),
+        clause=clause,
     )
     # One row more than asked tells whether a next page exists without counting the list.
     fetch = limit + 1 if limit is not None else 1_000_000
@@ -665,59 +527,3 @@ async def related_pages(
         items = [Link(from_props(family.record, x["node"]), x["rel"] or {}) for x in row["page"]]
         pages[row["key"]] = Page(items, int(row["offset"]), int(row["total"]))
     return pages
-
-
-# --- the model registry (filled by graph.model) ---------------------------------------------
-
-_FAMILIES: dict[str, Family] = {}
-_BY_RECORD: dict[type, Family] = {}
-_RELS: dict[str, Rel] = {}
-
-
-def register(families: Iterable[Family], rels: Iterable[Rel]) -> None:
-    for declared in families:
-        scope = SCOPE_CONDITION
-        if declared.place is not None:
-            scope += f" OR {_placed_in(declared, 'scope_by')}"
-        conditions = {**declared.conditions, SCOPE: scope, READABLE: readable("readable")}
-        family = dataclasses.replace(
-            declared,
-            conditions={k: _written_out(declared, v) for k, v in conditions.items()},
-            sorts={k: _written_out(declared, v, projected=True) for k, v in declared.sorts.items()},
-        )
-        _FAMILIES[family.label] = family
-        _BY_RECORD[family.record] = family
-    for rel in rels:
-        _RELS[rel.name] = rel
-
-
-def _families() -> list[Family]:
-    import graph.model.registry  # noqa: F401, PLC0415 - fills the registry
-
-    return list(_FAMILIES.values())
-
-
-def _rels() -> list[Rel]:
-    import graph.model.registry  # noqa: F401, PLC0415
-
-    return list(_RELS.values())
-
-
-def _family(label: str) -> Family:
-    if not _FAMILIES:
-        _families()
-    try:
-        return _FAMILIES[label]
-    except KeyError:
-        raise ValueError(f"{label!r} is not a registered entity family.") from None
-
-
-def family_named(label: str) -> Family:
-    """The declaration of the family labelled ``label`` (``ValueError`` for anything else)."""
-    return _family(label)
-
-
-def family_of(record_type: type) -> Family:
-    if not _BY_RECORD:
-        _families()
-    return _BY_RECORD[record_type]

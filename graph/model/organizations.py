@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
 from graph.model import vocab
-from graph.model.entities import Family, Point, Rel
+from graph.model.family import Family, Point, Rel, Via, props_of
 from graph.model.filters import NEAR, NEAR_DISTANCE, narrower_or_same
 
 
@@ -86,6 +86,14 @@ class Venue:
 ORGANIZATIONS = Family(
     "Organization",
     Organization,
+    props=props_of(
+        Organization,
+        vocab={
+            "kind": "OrganizationKind",
+            "registration": "Registration",
+            "team_level": "TeamLevel",
+        },
+    ),
     located=True,
     conditions={
         "kind": "n.kind IN $kind",
@@ -111,6 +119,7 @@ ORGANIZATIONS = Family(
 PROJECTS = Family(
     "Project",
     Project,
+    props=props_of(Project, vocab={"status": "ProjectStatus"}),
     conditions={
         "status": "n.status IN $status",
         "category": narrower_or_same(
@@ -127,6 +136,7 @@ PROJECTS = Family(
 FUNDS = Family(
     "Fund",
     Fund,
+    props=props_of(Fund, vocab={"kind": "FundKind"}),
     conditions={
         "kind": "n.kind IN $kind",
         "community": (
@@ -142,11 +152,12 @@ FUNDS = Family(
     sorts={"NAME": "n.name", "ESTABLISHED_ON": "n.establishedOn"},
 )
 
-THINK_TANKS = Family("ThinkTank", ThinkTank)
+THINK_TANKS = Family("ThinkTank", ThinkTank, props=props_of(ThinkTank))
 
 RESOURCES = Family(
     "Resource",
     Resource,
+    props=props_of(Resource, vocab={"kind": "ResourceKind"}),
     conditions={
         "kind": "n.kind IN $kind",
         "category": narrower_or_same(
@@ -162,6 +173,7 @@ RESOURCES = Family(
 VENUES = Family(
     "Venue",
     Venue,
+    props=props_of(Venue),
     located=True,
     conditions={
         "community": "(n)-[:IN]->(:Community {id: $community})",
@@ -218,6 +230,23 @@ RELS = (
     VENUE_IN,
     VENUE_MANAGED_BY,
 )
+
+# The relationships a list's `where` may follow (`<name>Some/None/All`), named as the fields.
+VIA = {
+    "Organization": (
+        Via("serviceAreas", ORG_SERVES_AREA, "out"),
+        Via("categories", ORG_OF_CATEGORY, "out"),
+        Via("parent", ORG_PART_OF, "out"),
+    ),
+    "Project": (
+        Via("runBy", ORG_RUNS_PROJECT, "in"),
+        Via("categories", PROJECT_OF_CATEGORY, "out"),
+        Via("targetCommunities", PROJECT_TARGETS, "out"),
+    ),
+    "Fund": (Via("categories", FUND_OF_CATEGORY, "out"),),
+    "Resource": (Via("categories", RESOURCE_OF_CATEGORY, "out"),),
+    "Venue": (Via("community", VENUE_IN, "out"),),
+}
 
 
 # --- derived values ------------------------------------------------------------------------

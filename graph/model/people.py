@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from graph.model import vocab
-from graph.model.entities import Family, Point, Rel
+from graph.model.family import Family, Point, Rel, Via, props_of
 from graph.model.filters import GUARDED_NEAR, GUARDED_NEAR_DISTANCE, narrower_or_same
 
 
@@ -78,6 +78,11 @@ class Expert:
 RESIDENTS = Family(
     "Resident",
     Resident,
+    props=props_of(
+        Resident,
+        vocab={"gender": "Gender", "tags": "VulnerabilityTag", "languages": "Language"},
+        keys=("id_number",),
+    ),
     located=True,
     place="(n)-[:LIVES_IN]->(c:Community)",
     conditions={
@@ -97,6 +102,16 @@ RESIDENTS = Family(
 VOLUNTEERS = Family(
     "Volunteer",
     Volunteer,
+    props=props_of(
+        Volunteer,
+        vocab={
+            "gender": "Gender",
+            "availability": "WeeklySlot",
+            "languages": "Language",
+            "status": "VolunteerStatus",
+        },
+        keys=("certificate_no",),
+    ),
     located=True,
     place="(n)-[:SERVES_AREA]->(c:Community)",
     conditions={
@@ -123,6 +138,7 @@ VOLUNTEERS = Family(
 SOCIAL_WORKERS = Family(
     "SocialWorker",
     SocialWorker,
+    props=props_of(SocialWorker, vocab={"qualification": "Qualification"}),
     conditions={
         "community": "(n)-[:COVERS]->(:Community {id: $community})",
         "district": "(n)-[:COVERS]->(:Community)-[:IN]->(:District {id: $district})",
@@ -134,6 +150,7 @@ SOCIAL_WORKERS = Family(
 EXPERTS = Family(
     "Expert",
     Expert,
+    props=props_of(Expert, vocab={"domains": "ExpertDomain"}),
     conditions={
         "domain": "any(d IN n.domains WHERE d IN $domain)",
         "think_tank": "(n)-[:PART_OF]->(:ThinkTank {id: $think_tank})",
@@ -169,6 +186,21 @@ RELS = (
     EXPERT_ADVISES_PROJECT,
     EXPERT_ADVISES_COMMUNITY,
 )
+
+# The relationships a list's `where` may follow (`<name>Some/None/All`), named as the fields.
+VIA = {
+    "Resident": (Via("community", RESIDENT_LIVES_IN, "out"),),
+    "Volunteer": (
+        Via("skills", VOLUNTEER_HAS_SKILL, "out"),
+        Via("serviceAreas", VOLUNTEER_SERVES_AREA, "out"),
+        Via("teams", VOLUNTEER_MEMBER_OF, "out"),
+    ),
+    "SocialWorker": (
+        Via("communities", WORKER_COVERS, "out"),
+        Via("employers", WORKER_EMPLOYED_BY, "out"),
+    ),
+    "Expert": (Via("thinkTanks", EXPERT_PART_OF, "out"),),
+}
 
 
 # Verified hours at which a volunteer reaches one to five stars. The 博爱行动 scheme awards

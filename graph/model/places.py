@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.model import vocab
-from graph.model.entities import Family, Point, Rel
+from graph.model.family import Family, Point, Rel, Via, props_of
 from graph.model.filters import NEAR, NEAR_DISTANCE
 
 
@@ -32,17 +32,21 @@ class Community:
     population: int | None = None
 
 
-CITIES = Family("City", City, conditions={"name": "n.name = $name"})
+CITIES = Family(
+    "City", City, conditions={"name": "n.name = $name"}, props=props_of(City, keys=("name",))
+)
 
 DISTRICTS = Family(
     "District",
     District,
+    props=props_of(District),
     conditions={"city": "(n)-[:IN]->(:City {id: $city})"},
 )
 
 COMMUNITIES = Family(
     "Community",
     Community,
+    props=props_of(Community, vocab={"kind": "CommunityKind"}),
     located=True,
     conditions={
         "district": "(n)-[:IN]->(:District {id: $district})",
@@ -57,5 +61,11 @@ FAMILIES = (CITIES, DISTRICTS, COMMUNITIES)
 
 DISTRICT_IN_CITY = Rel("IN", "District", "City")
 COMMUNITY_IN_DISTRICT = Rel("IN", "Community", "District")
+
+# The relationships a list's `where` may follow (`<name>Some/None/All`), named as the fields.
+VIA = {
+    "District": (Via("city", DISTRICT_IN_CITY, "out"),),
+    "Community": (Via("district", COMMUNITY_IN_DISTRICT, "out"),),
+}
 
 RELS = (DISTRICT_IN_CITY, COMMUNITY_IN_DISTRICT)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
 from graph.model import vocab
-from graph.model.entities import Family, Rel
+from graph.model.family import Family, Rel, Via, props_of
 from graph.model.filters import narrower_or_same
 
 # Urgency as a number (its place in the vocabulary, LOW 0 to CRITICAL 3), stored beside the
@@ -115,6 +115,17 @@ class TimeBankEntry:
 NEEDS = Family(
     "Need",
     Need,
+    props=props_of(
+        Need,
+        vocab={
+            "status": "NeedStatus",
+            "urgency": "Urgency",
+            "source": "NeedSource",
+            "slots": "WeeklySlot",
+            "one_off_slot": "WeeklySlot",
+        },
+        unfiltered=("urgency_rank", "one_off_key"),
+    ),
     searchable=("title",),
     place="(n)-[:IN]->(c:Community)",
     conditions={
@@ -138,6 +149,7 @@ NEEDS = Family(
 RECRUITMENTS = Family(
     "Recruitment",
     Recruitment,
+    props=props_of(Recruitment, vocab={"status": "RecruitmentStatus"}),
     searchable=("title",),
     conditions={
         "status": "n.status IN $status",
@@ -154,6 +166,7 @@ RECRUITMENTS = Family(
 SERVICE_RECORDS = Family(
     "ServiceRecord",
     ServiceRecord,
+    props=props_of(ServiceRecord),
     searchable=(),
     place="(n)-[:FOR]->(:Need)-[:IN]->(c:Community)",
     conditions={
@@ -176,6 +189,7 @@ SERVICE_RECORDS = Family(
 REFERRALS = Family(
     "Referral",
     Referral,
+    props=props_of(Referral, vocab={"status": "ReferralStatus"}),
     searchable=(),
     conditions={
         "status": "n.status IN $status",
@@ -190,6 +204,7 @@ REFERRALS = Family(
 TIME_BANK_ENTRIES = Family(
     "TimeBankEntry",
     TimeBankEntry,
+    props=props_of(TimeBankEntry, vocab={"kind": "TimeBankEntryKind"}),
     searchable=(),
     # The ledger is where its volunteer serves: it follows the balance's rule (policy).
     place="(n)<-[:HOLDS]-(:Volunteer)-[:SERVES_AREA]->(c:Community)",
@@ -262,6 +277,33 @@ RELS = (
     ENTRY_SPENT_ON,
     VOLUNTEER_FAMILY_OF,
 )
+
+# The relationships a list's `where` may follow (`<name>Some/None/All`), named as the fields.
+VIA = {
+    "Need": (
+        Via("resident", RESIDENT_HAS_NEED, "in"),
+        Via("community", NEED_IN, "out"),
+        Via("category", NEED_OF_CATEGORY, "out"),
+        Via("requiredSkills", NEED_REQUIRES, "out"),
+    ),
+    "Recruitment": (
+        Via("postedBy", RECRUITMENT_RUN_BY, "in"),
+        Via("project", RECRUITMENT_FOR, "out"),
+        Via("requiredSkills", RECRUITMENT_REQUIRES, "out"),
+    ),
+    "ServiceRecord": (
+        Via("volunteer", VOLUNTEER_PERFORMED, "in"),
+        Via("need", RECORD_FOR, "out"),
+        Via("category", RECORD_OF_CATEGORY, "out"),
+        Via("project", RECORD_PART_OF, "out"),
+    ),
+    "Referral": (
+        Via("fromOrganization", ORG_REFERRED, "in"),
+        Via("toOrganization", REFERRAL_TO, "out"),
+        Via("need", REFERRAL_ABOUT, "out"),
+    ),
+    "TimeBankEntry": (Via("volunteer", VOLUNTEER_HOLDS, "in"),),
+}
 
 
 TIME_BANK_BALANCES = cypher(

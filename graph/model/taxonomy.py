@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.model import vocab
-from graph.model.entities import Family, Rel
+from graph.model.family import Family, Rel, Via, props_of
 from graph.model.filters import narrower_or_same
 
 
@@ -32,6 +32,7 @@ class ServiceCategory:
 SKILLS = Family(
     "Skill",
     Skill,
+    props=props_of(Skill),
     conditions={
         "under": narrower_or_same("(n)", "Skill", "under"),
         "top_level": "NOT (n)-[:BROADER]->(:Skill)",
@@ -44,6 +45,7 @@ SKILLS = Family(
 CATEGORIES = Family(
     "ServiceCategory",
     ServiceCategory,
+    props=props_of(ServiceCategory, vocab={"expert_domains": "ExpertDomain"}),
     conditions={
         "under": narrower_or_same("(n)", "ServiceCategory", "under"),
         "top_level": "NOT (n)-[:BROADER]->(:ServiceCategory)",
@@ -57,3 +59,6 @@ CATEGORY_BROADER = Rel("BROADER", "ServiceCategory", "ServiceCategory")
 SKILL_OF_CATEGORY = Rel("OF_CATEGORY", "Skill", "ServiceCategory")
 
 RELS = (SKILL_BROADER, CATEGORY_BROADER, SKILL_OF_CATEGORY)
+
+# The relationships a list's `where` may follow (`<name>Some/None/All`), named as the fields.
+VIA = {"Skill": (Via("categories", SKILL_OF_CATEGORY, "out"),)}
