@@ -16,7 +16,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
-from access import policy
+from access import inference, policy
 from access.inference import ReadScope
 from access.policy import RowScope
 from graph.model import entities
@@ -149,7 +149,7 @@ def _compiled(
     if not condition:
         return None
     guard = (
-        PointGuard(policy.NEAR_FLOOR_METERS, policy.CELL_REACH_METERS, policy.GRID_DEGREES)
+        PointGuard(inference.NEAR_FLOOR_METERS, inference.CELL_REACH_METERS, inference.GRID_DEGREES)
         if guarded
         else None
     )
@@ -160,7 +160,7 @@ def _compiled(
 
 
 def _guards_points(label: str) -> bool:
-    return not policy.COARSE.isdisjoint(policy.FIELD_VIEWS.get(label, {}))
+    return not inference.COARSE.isdisjoint(policy.FIELD_VIEWS.get(label, {}))
 
 
 async def _check_related(access: Access, compiled: Compiled) -> None:

@@ -30,7 +30,7 @@ from __future__ import annotations
 from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
 from graph.model import entities
-from seeds import demo_history, demo_regions, demo_scenarios
+from seeds import demo_history, demo_regions, demo_scenarios, demo_zhongshan
 from seeds.batch import Batch
 from seeds.demo_core import Demo
 from seeds.demo_history import Service
@@ -42,7 +42,7 @@ def build() -> tuple[Batch, list[Service], dict[str, str]]:
     demo = Demo()
     demo.places()
     demo.taxonomies()
-    demo_regions.zhongshan(demo)
+    demo_zhongshan.zhongshan(demo)
     demo_regions.qingdao(demo)
     demo_regions.hangzhou(demo)
     demo_regions.nanjing(demo)

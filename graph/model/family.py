@@ -270,8 +270,8 @@ def to_props(record: Any) -> dict[str, Any]:
 SCOPE = "_scope"
 SCOPE_CONDITION = "n.id IN $scope_ids OR n.status IN $scope_statuses"
 
-# The rows whose protected value the viewer may read (``policy.ReadScope``): a filter over a
-# protected field runs over those only, as the condition named ``_readable`` (parameters from
+# The rows whose protected value the viewer may read (``access.inference.ReadScope``): a filter
+# over a protected field runs over those only, as the condition named ``_readable`` (parameters from
 # :func:`readable_params` with the prefix ``readable``).
 READABLE = "_readable"
 

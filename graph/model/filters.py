@@ -9,15 +9,16 @@ NEAR = f"$$within(n.location, {CENTRE}, $near_radius)"
 
 
 def readable(prefix: str) -> str:
-    """A predicate on `n`: the viewer may read this row's protected value (``policy.ReadScope``)
-    — ``$<prefix>_all``, or an id in ``$<prefix>_ids``, or placed in a community the social
-    worker ``$<prefix>_by`` covers. A placeholder here; ``graph.entities.register`` writes it out
-    with the family's place (``graph.entities.readable_predicate``)."""
+    """A predicate on `n`: the viewer may read this row's protected value
+    (``access.inference.ReadScope``) — ``$<prefix>_all``, or an id in ``$<prefix>_ids``, or
+    placed in a community the social worker ``$<prefix>_by`` covers. A placeholder here;
+    ``graph.model.family.prepared`` writes it out with the family's place
+    (``graph.model.family.readable_predicate``)."""
     return f"__readable_{prefix}__"
 
 
-# The centre of the ~500 m grid cell holding `n.location` (``policy.coarse``; the cell's size
-# in degrees is $near_grid).
+# The centre of the ~500 m grid cell holding `n.location` (``access.inference.coarse``; the
+# cell's size in degrees is $near_grid).
 _SNAP = "floor(n.location.{0} / $near_grid) * $near_grid + $near_grid / 2"
 CELL = f"point({{latitude: {_SNAP.format('latitude')}, longitude: {_SNAP.format('longitude')}}})"
 
