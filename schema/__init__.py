@@ -9,10 +9,10 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache
 from strawberry.types import ExecutionContext
 
+from graph.model.registry import FAMILIES
 from resolvers import entities as resolve
-from schema import audit, organizations, people, places, services, taxonomy
 from schema.audit import AuditQuery, AuditTrail
-from schema.base import SCALARS
+from schema.base import SCALARS, TYPES
 from schema.limits import VALIDATION_CACHE, RequestLimits
 from schema.matching import MatchingQuery
 from schema.network import NetworkQuery
@@ -26,30 +26,9 @@ from schema.system import SystemMutation, SystemQuery
 from schema.taxonomy import TaxonomyQuery
 from schema.workflows import Mutation
 
-# Every entity type, so the schema includes the ones only reachable through `node`.
-ENTITY_TYPES = [
-    places.City,
-    places.District,
-    places.Community,
-    taxonomy.Skill,
-    taxonomy.ServiceCategory,
-    people.Resident,
-    people.Volunteer,
-    people.SocialWorker,
-    people.Expert,
-    organizations.Organization,
-    organizations.Project,
-    organizations.Fund,
-    organizations.ThinkTank,
-    organizations.Resource,
-    organizations.Venue,
-    services.Need,
-    services.Recruitment,
-    services.ServiceRecord,
-    services.Referral,
-    services.TimeBankEntry,
-    audit.AuditEntry,
-]
+# Every entity type (each registers itself with ``@entity``), so the schema includes the ones
+# only reachable through `node`; in the graph model's order.
+ENTITY_TYPES = [TYPES[family.label] for family in FAMILIES if family.label in TYPES]
 
 protect(ENTITY_TYPES)
 

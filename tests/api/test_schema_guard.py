@@ -18,6 +18,7 @@ from graphql import (
     GraphQLScalarType,
 )
 
+from graph.model.registry import FAMILIES
 from schema import ENTITY_TYPES, schema
 from tests.conftest import GraphQL
 
@@ -55,6 +56,11 @@ def _root_lists() -> dict[str, str]:
             node = _named(target.fields["edges"].type).fields["node"].type
             roots[_named(node).name] = name
     return roots
+
+
+def test_every_family_of_the_graph_has_its_graphql_type() -> None:
+    """The schema's entity types are the graph model's families, each once (``@entity``)."""
+    assert [t.__strawberry_definition__.name for t in ENTITY_TYPES] == [f.label for f in FAMILIES]
 
 
 async def test_every_entity_type_and_all_its_fields_resolve(gql: GraphQL) -> None:
