@@ -2,7 +2,7 @@
 
 Every workflow step that *changed* the graph emits exactly one :class:`Event` (what kind of
 change, which entity family and keys, who, when) through :func:`emit`; whoever wants to know
-:func:`subscribe`\\ s. A step that was refused or failed changed nothing and emits nothing; a
+calls :func:`subscribe`. A step that was refused or failed changed nothing and emits nothing; a
 replayed retry (same idempotency key) changed nothing this time and emits nothing either. The one
 caller of :func:`emit` is the workflow runner (``graph/workflows/runner.py``), so a new workflow
 gets its event by going through the runner, not by remembering to emit.
@@ -11,11 +11,14 @@ This module knows nothing of GraphQL: an event names entities by their graph key
 turning them into global ids or subscription payloads is the API's business.
 
 Today delivery is in-process and best-effort: handlers run after the write committed, in the
-order they subscribed, and a failing handler is logged without undoing the write or silencing
-the other handlers. Events are plain frozen values with a unique ``id`` and the write's own
-timestamp so that they can later be made durable (written in the same statement as the change,
-read back in order, de-duplicated by ``id``) and delivered to GraphQL subscriptions without
-changing what the workflows emit.
+order they subscribed, inside the request that made the change (so they should be quick: hand the
+event to a queue rather than do slow work), and a failing handler is logged without undoing the
+write or silencing the other handlers.
+
+Events are plain frozen values with a unique ``id`` and the write's own timestamp so that they
+can later be made durable (written in the same statement as the change, read back in order,
+de-duplicated by ``id``) and delivered to GraphQL subscriptions without changing what the
+workflows emit.
 """
 
 from __future__ import annotations

@@ -114,6 +114,28 @@ def _schedule(slots: Sequence[Any] | None, one_off_at: dt.datetime | None) -> di
     return {}
 
 
+def _changes(data: Any, named: str, plain: Sequence[str]) -> dict[str, Any]:
+    """What an update input gives: its name or title and description (checked as text), and
+    the ``plain`` fields as they are (checked by the caller); fields left out are not there."""
+    changes: dict[str, Any] = {}
+    if getattr(data, named) is not None:
+        changes[named] = _text(getattr(data, named), named, required=True)
+    if data.description is not None:
+        changes["description"] = _text(data.description, "description", limit=MAX_NOTE)
+    for name in plain:
+        if getattr(data, name) is not None:
+            changes[name] = getattr(data, name)
+    return changes
+
+
+def _props(changes: dict[str, Any], named: str) -> tuple[dict[str, Any], str | None]:
+    """An update's changes as graph properties, and the new search text when ``named`` changed."""
+    if not changes:
+        raise BadUserInput("Nothing to change: give at least one field.")
+    props = {camel(k): list(v) if isinstance(v, tuple) else v for k, v in changes.items()}
+    return props, search_text(changes[named]) if named in changes else None
+
+
 def _hours(value: Decimal, name: str, high: int) -> int:
     try:
         minutes = int((value * 60).to_integral_value())
@@ -174,24 +196,14 @@ async def report_need(info: Info, key: str | None, *, input: Any) -> Done:
 
 async def update_need(info: Info, key: str | None, *, id: str, input: Any) -> Done:
     need, data = _id(id, "Need", "id"), input
-    changes: dict[str, Any] = {}
-    if data.title is not None:
-        changes["title"] = _text(data.title, "title", required=True)
-    if data.description is not None:
-        changes["description"] = _text(data.description, "description", limit=MAX_NOTE)
+    changes = _changes(data, "title", ("headcount", "duration_minutes", "language_required"))
     if data.urgency is not None:
         changes["urgency"] = data.urgency.value
         changes["urgency_rank"] = URGENCY_RANK[data.urgency.value]
     _range(data.headcount, "headcount", 1, 20)
     _range(data.duration_minutes, "durationMinutes", 15, 720)
-    for name in ("headcount", "duration_minutes", "language_required"):
-        if getattr(data, name) is not None:
-            changes[name] = getattr(data, name)
     changes.update(_schedule(data.slots, data.one_off_at))
-    if not changes:
-        raise BadUserInput("Nothing to change: give at least one field.")
-    props = {camel(k): list(v) if isinstance(v, tuple) else v for k, v in changes.items()}
-    search = search_text(changes["title"]) if "title" in changes else None
+    props, search = _props(changes, "title")
     request = _request(info, "updateNeed", key, need=need, changes=changes)
     return await workflows.update_need(info.context.store, request, need, props, search)
 
@@ -413,21 +425,11 @@ async def offer_resource(info: Info, key: str | None, *, input: Any) -> Done:
 
 async def update_resource(info: Info, key: str | None, *, id: str, input: Any) -> Done:
     resource, data = _id(id, "Resource", "id"), input
-    changes: dict[str, Any] = {}
-    if data.name is not None:
-        changes["name"] = _text(data.name, "name", required=True)
-    if data.description is not None:
-        changes["description"] = _text(data.description, "description", limit=MAX_NOTE)
+    changes = _changes(data, "name", ("quantity", "available_from", "available_until"))
     _range(data.quantity, "quantity", 1, 100_000_000)
-    for name in ("quantity", "available_from", "available_until"):
-        if getattr(data, name) is not None:
-            changes[name] = getattr(data, name)
     if data.available_from and data.available_until and data.available_until < data.available_from:
         raise BadUserInput("`availableUntil` must not be before `availableFrom`.")
-    if not changes:
-        raise BadUserInput("Nothing to change: give at least one field.")
-    props = {camel(k): v for k, v in changes.items()}
-    search = search_text(changes["name"]) if "name" in changes else None
+    props, search = _props(changes, "name")
     request = _request(info, "updateResource", key, resource=resource, changes=changes)
     return await workflows.update_resource(info.context.store, request, resource, props, search)
 

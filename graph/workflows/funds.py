@@ -1,7 +1,4 @@
-"""Community funds: donations in, grants out, never beyond the balance.
-
-Each step is one guarded statement run by ``graph/workflows/runner.py``.
-"""
+"""Community funds: donations in, grants out, never beyond the balance."""
 
 from __future__ import annotations
 
@@ -11,19 +8,8 @@ from graph.engine.cypher import cypher
 from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
 from graph.events import Change
-from graph.workflows.runner import (
-    OUTCOME,
-    SEEN,
-    Done,
-    Request,
-    lock,
-    missing,
-    new_id,
-    perform,
-    remember,
-    unlock,
-    when_ok,
-)
+from graph.workflows.guards import OUTCOME, SEEN, locked, remember, unlock, when_ok
+from graph.workflows.runner import Done, Request, missing, new_id, perform
 
 DONATE = cypher(
     "workflows.donate",
@@ -49,10 +35,7 @@ DONATE = cypher(
 GRANT = cypher(
     "workflows.grant",
     f"""
-    {SEEN}
-    OPTIONAL MATCH (f:Fund {{id: $fund}})
-    {lock("f")}
-    WITH seen, f
+    {locked("f", "Fund", "fund")}
     OPTIONAL MATCH (f)<-[d:DONATED]-()
     WITH seen, f, coalesce(sum(d.amountFen), 0) AS donated
     OPTIONAL MATCH (f)-[g:GRANTED]->()

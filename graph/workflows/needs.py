@@ -3,8 +3,6 @@
 Assignment re-checks at write time what ``whoCanServe`` proposed (skills, radius, language, load,
 slots), under a lock on the need and on each volunteer, so a volunteer is never double-booked
 and a need never gets more volunteers than its headcount in a slot.
-
-Each step is one guarded statement run by ``graph/workflows/runner.py``.
 """
 
 from __future__ import annotations
@@ -20,20 +18,8 @@ from graph.model.entities import node_rows
 from graph.model.filters import MAX_TAXONOMY_DEPTH
 from graph.model.services import NEEDS, Need
 from graph.queries import matching
-from graph.workflows.runner import (
-    NEED_STATE,
-    OUTCOME,
-    SEEN,
-    Done,
-    Request,
-    lock,
-    missing,
-    perform,
-    refused,
-    remember,
-    unlock,
-    when_ok,
-)
+from graph.workflows.guards import OUTCOME, SEEN, lock, locked, remember, unlock, when_ok
+from graph.workflows.runner import NEED_STATE, Done, Request, missing, perform, refused
 
 REPORT_NEED = cypher(
     "workflows.report_need",
@@ -65,10 +51,7 @@ REPORT_NEED = cypher(
 UPDATE_NEED = cypher(
     "workflows.update_need",
     f"""
-    {SEEN}
-    OPTIONAL MATCH (need:Need {{id: $need}})
-    {lock("need")}
-    WITH seen, need
+    {locked("need", "Need", "need")}
     OPTIONAL MATCH (:Volunteer)-[held:ASSIGNED]->(need)
     WITH seen, need,
          collect(CASE WHEN held IS NULL THEN NULL ELSE coalesce(held.slots, need.slots, []) END)
@@ -128,10 +111,7 @@ FREE_SLOTS = (
 ASSIGN = cypher(
     "workflows.assign",
     f"""
-    {SEEN}
-    OPTIONAL MATCH (need:Need {{id: $need}})
-    {lock("need")}
-    WITH seen, need
+    {locked("need", "Need", "need")}
     OPTIONAL MATCH (r:Resident)-[:HAS_NEED]->(need)
     OPTIONAL MATCH (need)-[:REQUIRES]->(req:Skill)
     WITH seen, need, r, collect(req.id) AS required
@@ -216,10 +196,7 @@ ASSIGN = cypher(
 UNASSIGN = cypher(
     "workflows.unassign",
     f"""
-    {SEEN}
-    OPTIONAL MATCH (need:Need {{id: $need}})
-    {lock("need")}
-    WITH seen, need
+    {locked("need", "Need", "need")}
     OPTIONAL MATCH (v:Volunteer {{id: $volunteer}})-[a:ASSIGNED]->(need)
     OPTIONAL MATCH (:Volunteer)-[held:ASSIGNED]->(need)
     WITH seen, need, a, count(held) AS assigned, CASE

@@ -1,7 +1,4 @@
-"""Recruitments and sign-ups (招募, 报名): never beyond a recruitment's capacity.
-
-Each step is one guarded statement run by ``graph/workflows/runner.py``.
-"""
+"""Recruitments and sign-ups (招募, 报名): never beyond a recruitment's capacity."""
 
 from __future__ import annotations
 
@@ -13,19 +10,8 @@ from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.model.entities import node_rows
 from graph.model.services import RECRUITMENTS, Recruitment
-from graph.workflows.runner import (
-    OUTCOME,
-    SEEN,
-    Done,
-    Request,
-    lock,
-    missing,
-    perform,
-    refused,
-    remember,
-    unlock,
-    when_ok,
-)
+from graph.workflows.guards import OUTCOME, SEEN, locked, remember, unlock, when_ok
+from graph.workflows.runner import Done, Request, missing, perform, refused
 
 POST_RECRUITMENT = cypher(
     "workflows.post_recruitment",
@@ -63,10 +49,7 @@ POST_RECRUITMENT = cypher(
 SIGN_UP = cypher(
     "workflows.sign_up",
     f"""
-    {SEEN}
-    OPTIONAL MATCH (rec:Recruitment {{id: $recruitment}})
-    {lock("rec")}
-    WITH seen, rec
+    {locked("rec", "Recruitment", "recruitment")}
     OPTIONAL MATCH (:Volunteer)-[su:SIGNED_UP {{status: 'SIGNED_UP'}}]->(rec)
     WITH seen, rec, count(su) AS taken
     OPTIONAL MATCH (v:Volunteer {{id: $volunteer}})
@@ -97,10 +80,7 @@ SIGN_UP = cypher(
 WITHDRAW = cypher(
     "workflows.withdraw",
     f"""
-    {SEEN}
-    OPTIONAL MATCH (rec:Recruitment {{id: $recruitment}})
-    {lock("rec")}
-    WITH seen, rec
+    {locked("rec", "Recruitment", "recruitment")}
     OPTIONAL MATCH (:Volunteer {{id: $volunteer}})-[mine:SIGNED_UP {{status: 'SIGNED_UP'}}]->(rec)
     WITH seen, rec, mine, CASE
         WHEN seen IS NOT NULL THEN 'REPLAY'

@@ -1,36 +1,17 @@
-"""Referrals (转介) between organizations: PENDING, then ACCEPTED or DECLINED, then COMPLETED.
-
-Each step is one guarded statement run by ``graph/workflows/runner.py``.
-"""
+"""Referrals (转介) between organizations: PENDING, then ACCEPTED or DECLINED, then COMPLETED."""
 
 from __future__ import annotations
 
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
 from graph.events import Change
-from graph.workflows.runner import (
-    NEED_STATE,
-    OUTCOME,
-    SEEN,
-    Done,
-    Request,
-    lock,
-    missing,
-    new_id,
-    perform,
-    refused,
-    remember,
-    unlock,
-    when_ok,
-)
+from graph.workflows.guards import OUTCOME, locked, remember, unlock, when_ok
+from graph.workflows.runner import NEED_STATE, Done, Request, missing, new_id, perform, refused
 
 REFER = cypher(
     "workflows.refer",
     f"""
-    {SEEN}
-    OPTIONAL MATCH (need:Need {{id: $need}})
-    {lock("need")}
-    WITH seen, need
+    {locked("need", "Need", "need")}
     OPTIONAL MATCH (source:Organization {{id: $from}})
     OPTIONAL MATCH (target:Organization {{id: $to}})
     OPTIONAL MATCH (open:Referral)-[:ABOUT]->(need)
@@ -61,10 +42,7 @@ REFER = cypher(
 ANSWER_REFERRAL = cypher(
     "workflows.answer_referral",
     f"""
-    {SEEN}
-    OPTIONAL MATCH (ref:Referral {{id: $referral}})
-    {lock("ref")}
-    WITH seen, ref
+    {locked("ref", "Referral", "referral")}
     OPTIONAL MATCH (ref)-[:TO]->(target:Organization)
     WITH seen, ref, target, CASE
         WHEN seen IS NOT NULL THEN 'REPLAY'

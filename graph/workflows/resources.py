@@ -1,7 +1,5 @@
 """The charity resource library: offering, changing and allocating resources, never more than is
 left.
-
-Each step is one guarded statement run by ``graph/workflows/runner.py``.
 """
 
 from __future__ import annotations
@@ -14,21 +12,8 @@ from graph.engine.cypher import cypher
 from graph.engine.errors import GraphNotFound, GraphRejected
 from graph.engine.store import GraphStore
 from graph.events import Change
-from graph.workflows.runner import (
-    NEED_STATE,
-    OUTCOME,
-    SEEN,
-    Done,
-    Request,
-    lock,
-    missing,
-    new_id,
-    perform,
-    refused,
-    remember,
-    unlock,
-    when_ok,
-)
+from graph.workflows.guards import OUTCOME, SEEN, locked, remember, unlock, when_ok
+from graph.workflows.runner import NEED_STATE, Done, Request, missing, new_id, perform, refused
 
 OFFER_RESOURCE = cypher(
     "workflows.offer_resource",
@@ -60,10 +45,7 @@ OFFER_RESOURCE = cypher(
 ALLOCATE_RESOURCE = cypher(
     "workflows.allocate_resource",
     f"""
-    {SEEN}
-    OPTIONAL MATCH (res:Resource {{id: $resource}})
-    {lock("res")}
-    WITH seen, res
+    {locked("res", "Resource", "resource")}
     OPTIONAL MATCH (res)-[a:ALLOCATED_TO]->()
     WITH seen, res, res.quantity - coalesce(sum(a.quantity), 0) AS remaining
     OPTIONAL MATCH (need:Need {{id: $need}})
@@ -91,10 +73,7 @@ ALLOCATE_RESOURCE = cypher(
 UPDATE_RESOURCE = cypher(
     "workflows.update_resource",
     f"""
-    {SEEN}
-    OPTIONAL MATCH (res:Resource {{id: $resource}})
-    {lock("res")}
-    WITH seen, res
+    {locked("res", "Resource", "resource")}
     OPTIONAL MATCH (res)-[a:ALLOCATED_TO]->()
     WITH seen, res, coalesce(sum(a.quantity), 0) AS allocated
     WITH seen, res, allocated,

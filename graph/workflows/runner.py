@@ -1,19 +1,9 @@
-"""The service workflows as single guarded write statements.
+"""Running a workflow step: the one runner every workflow goes through.
 
-Each workflow step is one Cypher statement, so it is atomic on both engines. A statement:
-1. looks up the request's idempotency key (a retried request finds its first answer there);
-2. matches everything it names with OPTIONAL MATCH, and takes a write lock on the node that
-   holds the invariant it guards (``SET x._lock = true``, removed before it returns): FalkorDB
-   serializes writes anyway; on Neo4j the lock makes concurrent check-then-write steps queue;
-3. computes one ``problem`` code (or null) from the current state, under that lock;
-4. writes only when there is no problem (``FOREACH`` over a one-element list), recording the
-   idempotency key in the same statement;
-5. returns the problem, the answer, and what the key held if it was seen before.
-
-So a step that is refused changes nothing, and a step either happened with its key or did not
-happen at all. ``perform``, the one runner every workflow goes through, turns the problem codes
-into ``GraphNotFound``/``GraphRejected`` with messages for the user, and emits the step's one
-event (``graph/events.py``) when it changed the graph.
+:func:`perform` sends a step's guarded statement (``guards.py`` says how they are built) with the
+request's idempotency key, answers a retry with its first answer, turns the statement's problem
+code into ``GraphNotFound``/``GraphRejected`` with a message for the user, and, when the step
+changed the graph, emits its one event (``graph/events.py``).
 """
 
 from __future__ import annotations
@@ -32,35 +22,6 @@ from graph.engine.errors import GraphConflict, GraphNotFound, GraphRejected
 from graph.engine.store import GraphStore, Record
 from graph.events import Change, Event
 from graph.model.services import ACTIVE_NEED_STATUSES
-
-SEEN = "OPTIONAL MATCH (seen:IdempotencyKey {key: $key})"
-OUTCOME = "problem, seen.result AS replayOf, seen.fingerprint AS seenFingerprint"
-
-
-def lock(var: str) -> str:
-    """Take a write lock on ``var`` (when it exists and the request is not a replay)."""
-    return (
-        f"FOREACH (x IN CASE WHEN seen IS NULL AND {var} IS NOT NULL THEN [{var}] ELSE [] END "
-        "| SET x._lock = true)"
-    )
-
-
-def unlock(var: str) -> str:
-    return f"FOREACH (x IN CASE WHEN {var} IS NULL THEN [] ELSE [{var}] END | REMOVE x._lock)"
-
-
-def remember(result: str) -> str:
-    """Record the idempotency key (when the request has one) with the id of its answer."""
-    return (
-        "FOREACH (k IN CASE WHEN $key IS NULL THEN [] ELSE [$key] END | "
-        "CREATE (:IdempotencyKey {key: k, operation: $operation, fingerprint: $fingerprint, "
-        f"result: {result}, at: $at}}))"
-    )
-
-
-def when_ok(body: str) -> str:
-    return f"FOREACH (_ IN CASE WHEN problem IS NULL THEN [1] ELSE [] END | {body})"
-
 
 KEY_LOOKUP = cypher(
     "workflows.key_lookup",

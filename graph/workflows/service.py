@@ -1,7 +1,5 @@
 """Service records, their verification, and the time bank: verified hours raise a volunteer's
 star level and are credited to their time bank, which pays only for services to their family.
-
-Each step is one guarded statement run by ``graph/workflows/runner.py``.
 """
 
 from __future__ import annotations
@@ -14,20 +12,8 @@ from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.model.people import STAR_THRESHOLDS_HOURS
-from graph.workflows.runner import (
-    OUTCOME,
-    SEEN,
-    Done,
-    Request,
-    lock,
-    missing,
-    new_id,
-    perform,
-    refused,
-    remember,
-    unlock,
-    when_ok,
-)
+from graph.workflows.guards import OUTCOME, SEEN, lock, locked, remember, unlock, when_ok
+from graph.workflows.runner import Done, Request, missing, new_id, perform, refused
 
 RECORD_SERVICE = cypher(
     "workflows.record_service",
@@ -65,10 +51,7 @@ RECORD_SERVICE = cypher(
 VERIFY_SERVICE = cypher(
     "workflows.verify_service",
     f"""
-    {SEEN}
-    OPTIONAL MATCH (rec:ServiceRecord {{id: $record}})
-    {lock("rec")}
-    WITH seen, rec
+    {locked("rec", "ServiceRecord", "record")}
     OPTIONAL MATCH (v:Volunteer)-[:PERFORMED]->(rec)
     {lock("v")}
     WITH seen, rec, v
@@ -105,10 +88,7 @@ VERIFY_SERVICE = cypher(
 SPEND_CREDITS = cypher(
     "workflows.spend_credits",
     f"""
-    {SEEN}
-    OPTIONAL MATCH (v:Volunteer {{id: $volunteer}})
-    {lock("v")}
-    WITH seen, v
+    {locked("v", "Volunteer", "volunteer")}
     OPTIONAL MATCH (v)-[:HOLDS]->(entry:TimeBankEntry)
     WITH seen, v, coalesce(sum(entry.minutes), 0) AS balance
     OPTIONAL MATCH (need:Need {{id: $need}})
