@@ -30,7 +30,7 @@ from graph.workflows import Done
 from resolvers import entities
 from resolvers import workflows as resolve
 from schema.enums import NeedSource, ResourceKind, Urgency, WeeklySlot
-from schema.permissions import may
+from schema.permissions import MayAct, may
 
 SERVICES = "schema.services"
 ORGS = "schema.organizations"
@@ -224,6 +224,7 @@ def step(
     """The mutation field for ``run`` (whose name is the field's): the declared arguments plus
     ``idempotencyKey``, guarded by ``permission``, answering ``payload.from_result`` of the
     graph's answer."""
+    _check_rule(run.__name__, permission, args)
 
     async def resolver(self: Any, info: strawberry.Info, **kwargs: Any) -> Any:
         key = kwargs.pop("idempotency_key", None)
@@ -248,6 +249,18 @@ def step(
     resolver.__name__ = run.__name__
     resolver.__signature__ = inspect.Signature(parameters, return_annotation=payload)  # type: ignore[attr-defined]
     return strawberry.mutation(resolver=resolver, extensions=permission, description=description)
+
+
+def _check_rule(name: str, permission: list[FieldExtension], args: Sequence[Arg]) -> None:
+    """Fail at import when a rule names an argument the mutation does not have: the rule would
+    read nothing there and compare the caller with nobody."""
+    declared = {a.name for a in args}
+    for extension in permission:
+        for rule in getattr(extension, "permissions", ()):
+            if isinstance(rule, MayAct):
+                for path in (rule.on_arg, rule.volunteer, rule.organization, rule.need):
+                    if path is not None and path.partition(".")[0] not in declared:
+                        raise ValueError(f"{name}: its rule names `{path}`, not an argument.")
 
 
 def _input(kind: type, description: str = "What to record.") -> Arg:
