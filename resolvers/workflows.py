@@ -2,7 +2,13 @@
 
 Checks that need no graph (lengths, ranges, one of slots or a one-off time, amounts) happen here
 and answer ``BAD_USER_INPUT`` before the graph is touched; everything that depends on the graph's
-state is checked inside the step's own statement (``graph/workflows.py``).
+state is checked inside the step's own statement (``graph/workflows/``).
+
+One function per mutation, named as the mutation is (``report_need`` is ``reportNeed``), called
+as ``fn(info, idempotency_key, **arguments)`` with the GraphQL arguments by their Python names.
+Each answers the graph's :class:`~graph.workflows.Done`; the schema's declaration of the mutation
+(``schema/workflows.py``) turns that into its payload, so this module never imports the schema's
+types.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from access.tokens import Role
 from graph import workflows
@@ -25,12 +31,13 @@ from graph.model.services import (
     booking,
 )
 from graph.model.text import search_text
-from graph.workflows import Request, new_id
+from graph.workflows import Done, Request, new_id
 from resolvers import matching
-from resolvers.entities import entity  # noqa: F401 - the schema's payload loader
-from schema.context import Info
 from schema.errors import BadUserInput
 from schema.relay import from_global_id
+
+if TYPE_CHECKING:
+    from schema.context import Info
 
 MAX_TEXT = 200
 MAX_NOTE = 2_000
@@ -50,6 +57,10 @@ def _request(info: Info, operation: str, key: str | None, **inputs: Any) -> Requ
 
 def _id(value: str, label: str, name: str) -> str:
     return from_global_id(value, expect=label)[1] if value else _missing(name)
+
+
+def _optional_id(value: str | None, label: str, name: str) -> str | None:
+    return _id(value, label, name) if value else None
 
 
 def _ids(values: Sequence[str], label: str) -> list[str]:
@@ -103,6 +114,28 @@ def _schedule(slots: Sequence[Any] | None, one_off_at: dt.datetime | None) -> di
     return {}
 
 
+def _changes(data: Any, named: str, plain: Sequence[str]) -> dict[str, Any]:
+    """What an update input gives: its name or title and description (checked as text), and
+    the ``plain`` fields as they are (checked by the caller); fields left out are not there."""
+    changes: dict[str, Any] = {}
+    if getattr(data, named) is not None:
+        changes[named] = _text(getattr(data, named), named, required=True)
+    if data.description is not None:
+        changes["description"] = _text(data.description, "description", limit=MAX_NOTE)
+    for name in plain:
+        if getattr(data, name) is not None:
+            changes[name] = getattr(data, name)
+    return changes
+
+
+def _props(changes: dict[str, Any], named: str) -> tuple[dict[str, Any], str | None]:
+    """An update's changes as graph properties, and the new search text when ``named`` changed."""
+    if not changes:
+        raise BadUserInput("Nothing to change: give at least one field.")
+    props = {camel(k): list(v) if isinstance(v, tuple) else v for k, v in changes.items()}
+    return props, search_text(changes[named]) if named in changes else None
+
+
 def _hours(value: Decimal, name: str, high: int) -> int:
     try:
         minutes = int((value * 60).to_integral_value())
@@ -121,16 +154,11 @@ def _fen(amount: Decimal) -> int:
     return int(amount * 100)
 
 
-def _payload(cls_name: str, done: workflows.Done) -> Any:
-    from schema import workflows as types  # noqa: PLC0415 - the schema module imports this one
-
-    return getattr(types, cls_name)(key=done.result, replayed=done.replayed)
-
-
 # --- needs ---------------------------------------------------------------------------------
 
 
-async def report_need(info: Info, data: Any, key: str | None) -> Any:
+async def report_need(info: Info, key: str | None, *, input: Any) -> Done:
+    data = input
     resident = _id(data.resident_id, "Resident", "residentId")
     category = _id(data.category_id, "ServiceCategory", "categoryId")
     skills = _ids(data.skill_ids, "Skill")
@@ -161,48 +189,45 @@ async def report_need(info: Info, data: Any, key: str | None) -> Any:
         created_at=workflows.now(),
         **schedule,
     )
-    done = await workflows.report_need(
+    return await workflows.report_need(
         info.context.store, request, need, resident=resident, category=category, skills=skills
     )
-    return _payload("NeedPayload", done)
 
 
-async def update_need(info: Info, need_id: str, data: Any, key: str | None) -> Any:
-    need = _id(need_id, "Need", "id")
-    changes: dict[str, Any] = {}
-    if data.title is not None:
-        changes["title"] = _text(data.title, "title", required=True)
-    if data.description is not None:
-        changes["description"] = _text(data.description, "description", limit=MAX_NOTE)
+async def update_need(info: Info, key: str | None, *, id: str, input: Any) -> Done:
+    need, data = _id(id, "Need", "id"), input
+    changes = _changes(data, "title", ("headcount", "duration_minutes", "language_required"))
     if data.urgency is not None:
         changes["urgency"] = data.urgency.value
         changes["urgency_rank"] = URGENCY_RANK[data.urgency.value]
     _range(data.headcount, "headcount", 1, 20)
     _range(data.duration_minutes, "durationMinutes", 15, 720)
-    for name in ("headcount", "duration_minutes", "language_required"):
-        if getattr(data, name) is not None:
-            changes[name] = getattr(data, name)
     changes.update(_schedule(data.slots, data.one_off_at))
-    if not changes:
-        raise BadUserInput("Nothing to change: give at least one field.")
-    props = {camel(k): list(v) if isinstance(v, tuple) else v for k, v in changes.items()}
-    search = search_text(changes["title"]) if "title" in changes else None
+    props, search = _props(changes, "title")
     request = _request(info, "updateNeed", key, need=need, changes=changes)
-    done = await workflows.update_need(info.context.store, request, need, props, search)
-    return _payload("NeedPayload", done)
+    return await workflows.update_need(info.context.store, request, need, props, search)
 
 
-async def set_need_status(
+async def cancel_need(info: Info, key: str | None, *, id: str, reason: str | None = None) -> Done:
+    return await _set_need_status(info, id, "CANCELLED", reason, key)
+
+
+async def close_need(info: Info, key: str | None, *, id: str, note: str | None = None) -> Done:
+    return await _set_need_status(info, id, "CLOSED", note, key)
+
+
+async def _set_need_status(
     info: Info, need_id: str, status: str, note: str | None, key: str | None
-) -> Any:
+) -> Done:
     need = _id(need_id, "Need", "id")
     note = _text(note, "reason", limit=MAX_NOTE)
     request = _request(info, f"setNeedStatus:{status}", key, need=need, note=note)
-    done = await workflows.set_need_status(info.context.store, request, need, status, note)
-    return _payload("NeedPayload", done)
+    return await workflows.set_need_status(info.context.store, request, need, status, note)
 
 
-async def assign(info: Info, need_id: str, volunteers: Sequence[Any], key: str | None) -> Any:
+async def assign_volunteers(
+    info: Info, key: str | None, *, need_id: str, volunteers: Sequence[Any]
+) -> Done:
     need = _id(need_id, "Need", "needId")
     if not 1 <= len(volunteers) <= 20:
         raise BadUserInput("Assign 1–20 volunteers at once.")
@@ -221,26 +246,27 @@ async def assign(info: Info, need_id: str, volunteers: Sequence[Any], key: str |
     # "Out of range" is measured as whoCanServe measures for this viewer: a base they may not
     # read only by its cell, or the refusal would be an exact-distance oracle.
     measured = await matching.precision(info, [item["id"] for item in items])
-    done = await workflows.assign(info.context.store, request, need, items, measured)
-    return _payload("NeedPayload", done)
+    return await workflows.assign(info.context.store, request, need, items, measured)
 
 
-async def unassign(info: Info, need_id: str, volunteer_id: str, key: str | None) -> Any:
+async def unassign_volunteer(
+    info: Info, key: str | None, *, need_id: str, volunteer_id: str
+) -> Done:
     need = _id(need_id, "Need", "needId")
     volunteer = _id(volunteer_id, "Volunteer", "volunteerId")
     request = _request(info, "unassignVolunteer", key, need=need, volunteer=volunteer)
-    done = await workflows.unassign(info.context.store, request, need, volunteer)
-    return _payload("NeedPayload", done)
+    return await workflows.unassign(info.context.store, request, need, volunteer)
 
 
 # --- recruitments --------------------------------------------------------------------------
 
 
-async def post_recruitment(info: Info, data: Any, key: str | None) -> Any:
+async def post_recruitment(info: Info, key: str | None, *, input: Any) -> Done:
+    data = input
     organization = _id(data.organization_id, "Organization", "organizationId")
-    community = _id(data.community_id, "Community", "communityId") if data.community_id else None
-    venue = _id(data.venue_id, "Venue", "venueId") if data.venue_id else None
-    project = _id(data.project_id, "Project", "projectId") if data.project_id else None
+    community = _optional_id(data.community_id, "Community", "communityId")
+    venue = _optional_id(data.venue_id, "Venue", "venueId")
+    project = _optional_id(data.project_id, "Project", "projectId")
     skills = _ids(data.skill_ids, "Skill")
     title = _text(data.title, "title", required=True)
     _range(data.capacity, "capacity", 1, 10_000)
@@ -262,33 +288,42 @@ async def post_recruitment(info: Info, data: Any, key: str | None) -> Any:
         project=project, skills=skills, title=title, capacity=data.capacity, starts=starts,
         ends=ends, place=recruitment.place, description=recruitment.description,
     )  # fmt: skip
-    done = await workflows.post_recruitment(
+    return await workflows.post_recruitment(
         info.context.store, request, recruitment, organization=organization,
         community=community, venue=venue, project=project, skills=skills,
     )  # fmt: skip
-    return _payload("RecruitmentPayload", done)
 
 
-async def sign_up(
+async def sign_up(info: Info, key: str | None, *, recruitment_id: str, volunteer_id: str) -> Done:
+    return await _sign_up(info, recruitment_id, volunteer_id, True, key)
+
+
+async def withdraw_sign_up(
+    info: Info, key: str | None, *, recruitment_id: str, volunteer_id: str
+) -> Done:
+    return await _sign_up(info, recruitment_id, volunteer_id, False, key)
+
+
+async def _sign_up(
     info: Info, recruitment_id: str, volunteer_id: str, joining: bool, key: str | None
-) -> Any:
+) -> Done:
     recruitment = _id(recruitment_id, "Recruitment", "recruitmentId")
     volunteer = _id(volunteer_id, "Volunteer", "volunteerId")
     operation = "signUp" if joining else "withdrawSignUp"
     request = _request(info, operation, key, recruitment=recruitment, volunteer=volunteer)
     step = workflows.sign_up if joining else workflows.withdraw
-    done = await step(info.context.store, request, recruitment, volunteer)
-    return _payload("RecruitmentPayload", done)
+    return await step(info.context.store, request, recruitment, volunteer)
 
 
 # --- service records and the time bank ---------------------------------------------------
 
 
-async def record_service(info: Info, data: Any, key: str | None) -> Any:
+async def record_service(info: Info, key: str | None, *, input: Any) -> Done:
+    data = input
     volunteer = _id(data.volunteer_id, "Volunteer", "volunteerId")
-    need = _id(data.need_id, "Need", "needId") if data.need_id else None
-    category = _id(data.category_id, "ServiceCategory", "categoryId") if data.category_id else None
-    project = _id(data.project_id, "Project", "projectId") if data.project_id else None
+    need = _optional_id(data.need_id, "Need", "needId")
+    category = _optional_id(data.category_id, "ServiceCategory", "categoryId")
+    project = _optional_id(data.project_id, "Project", "projectId")
     minutes = _hours(data.hours, "hours", 24)
     today = dt.datetime.now(LOCAL_TIME).date()
     if not today - dt.timedelta(days=366) <= data.date <= today:
@@ -309,11 +344,10 @@ async def record_service(info: Info, data: Any, key: str | None) -> Any:
         "recordService", key, volunteer=volunteer, need=need, category=category,
         project=project, props=props,
     )  # fmt: skip
-    done = await workflows.record_service(
+    return await workflows.record_service(
         info.context.store, request, record.id, props, volunteer=volunteer, need=need,
         category=category, project=project,
     )  # fmt: skip
-    return _payload("ServiceRecordPayload", done)
 
 
 def _verifier(info: Info, worker_id: str | None) -> str:
@@ -327,17 +361,19 @@ def _verifier(info: Info, worker_id: str | None) -> str:
     return named or _missing("socialWorkerId")
 
 
-async def verify_service(info: Info, record_id: str, worker_id: str | None, key: str | None) -> Any:
+async def verify_service(
+    info: Info, key: str | None, *, record_id: str, social_worker_id: str | None = None
+) -> Done:
     record = _id(record_id, "ServiceRecord", "recordId")
-    worker = _verifier(info, worker_id)
+    worker = _verifier(info, social_worker_id)
     request = _request(info, "verifyService", key, record=record, worker=worker)
-    done = await workflows.verify_service(info.context.store, request, record, worker)
-    return _payload("ServiceRecordPayload", done)
+    return await workflows.verify_service(info.context.store, request, record, worker)
 
 
-async def spend_credits(
-    info: Info, volunteer_id: str, need_id: str, hours: Decimal, note: str | None, key: str | None
-) -> Any:
+async def spend_time_credits(
+    info: Info, key: str | None, *, volunteer_id: str, need_id: str, hours: Decimal,
+    note: str | None = None,
+) -> Done:  # fmt: skip
     volunteer = _id(volunteer_id, "Volunteer", "volunteerId")
     need = _id(need_id, "Need", "needId")
     minutes = _hours(hours, "hours", 1_000)
@@ -345,18 +381,18 @@ async def spend_credits(
     request = _request(
         info, "spendTimeCredits", key, volunteer=volunteer, need=need, minutes=minutes
     )
-    done = await workflows.spend_credits(
+    return await workflows.spend_credits(
         info.context.store, request, volunteer=volunteer, need=need, minutes=minutes, note=note
     )
-    return _payload("TimeBankEntryPayload", done)
 
 
 # --- resources -----------------------------------------------------------------------------
 
 
-async def offer_resource(info: Info, data: Any, key: str | None) -> Any:
+async def offer_resource(info: Info, key: str | None, *, input: Any) -> Done:
+    data = input
     organization = _id(data.organization_id, "Organization", "organizationId")
-    venue = _id(data.venue_id, "Venue", "venueId") if data.venue_id else None
+    venue = _optional_id(data.venue_id, "Venue", "venueId")
     categories = _ids(data.category_ids, "ServiceCategory")
     if not categories:
         raise BadUserInput("Name at least one service category the resource serves.")
@@ -381,80 +417,80 @@ async def offer_resource(info: Info, data: Any, key: str | None) -> Any:
         "offerResource", key, organization=organization, venue=venue, categories=categories,
         props=row["props"],
     )  # fmt: skip
-    done = await workflows.offer_resource(
+    return await workflows.offer_resource(
         info.context.store, request, resource.id, row["props"], row["search"],
         organization=organization, venue=venue, categories=categories,
     )  # fmt: skip
-    return _payload("ResourcePayload", done)
 
 
-async def update_resource(info: Info, resource_id: str, data: Any, key: str | None) -> Any:
-    resource = _id(resource_id, "Resource", "id")
-    changes: dict[str, Any] = {}
-    if data.name is not None:
-        changes["name"] = _text(data.name, "name", required=True)
-    if data.description is not None:
-        changes["description"] = _text(data.description, "description", limit=MAX_NOTE)
+async def update_resource(info: Info, key: str | None, *, id: str, input: Any) -> Done:
+    resource, data = _id(id, "Resource", "id"), input
+    changes = _changes(data, "name", ("quantity", "available_from", "available_until"))
     _range(data.quantity, "quantity", 1, 100_000_000)
-    for name in ("quantity", "available_from", "available_until"):
-        if getattr(data, name) is not None:
-            changes[name] = getattr(data, name)
     if data.available_from and data.available_until and data.available_until < data.available_from:
         raise BadUserInput("`availableUntil` must not be before `availableFrom`.")
-    if not changes:
-        raise BadUserInput("Nothing to change: give at least one field.")
-    props = {camel(k): v for k, v in changes.items()}
-    search = search_text(changes["name"]) if "name" in changes else None
+    props, search = _props(changes, "name")
     request = _request(info, "updateResource", key, resource=resource, changes=changes)
-    done = await workflows.update_resource(info.context.store, request, resource, props, search)
-    return _payload("ResourcePayload", done)
+    return await workflows.update_resource(info.context.store, request, resource, props, search)
 
 
-async def allocate(
-    info: Info, resource_id: str, need_id: str, quantity: int, key: str | None
-) -> Any:
+async def allocate_resource(
+    info: Info, key: str | None, *, resource_id: str, need_id: str, quantity: int
+) -> Done:
     resource = _id(resource_id, "Resource", "resourceId")
     need = _id(need_id, "Need", "needId")
     _range(quantity, "quantity", 1, 100_000_000)
     request = _request(
         info, "allocateResource", key, resource=resource, need=need, quantity=quantity
     )
-    done = await workflows.allocate_resource(
+    return await workflows.allocate_resource(
         info.context.store, request, resource=resource, need=need, quantity=quantity,
         today=dt.datetime.now(LOCAL_TIME).date(),
     )  # fmt: skip
-    return _payload("ResourcePayload", done)
 
 
 # --- referrals -----------------------------------------------------------------------------
 
 
-async def refer(
-    info: Info, need_id: str, source_id: str, target_id: str, reason: str | None, key: str | None
-) -> Any:
+async def refer_need(
+    info: Info, key: str | None, *, need_id: str, from_organization_id: str,
+    to_organization_id: str, reason: str | None = None,
+) -> Done:  # fmt: skip
     need = _id(need_id, "Need", "needId")
-    source = _id(source_id, "Organization", "fromOrganizationId")
-    target = _id(target_id, "Organization", "toOrganizationId")
+    source = _id(from_organization_id, "Organization", "fromOrganizationId")
+    target = _id(to_organization_id, "Organization", "toOrganizationId")
     reason = _text(reason, "reason", limit=MAX_NOTE)
     request = _request(
         info, "referNeed", key, need=need, source=source, target=target, reason=reason
     )
-    done = await workflows.refer(
+    return await workflows.refer(
         info.context.store, request, need=need, source=source, target=target, reason=reason
     )
-    return _payload("ReferralPayload", done)
 
 
-async def answer_referral(
+async def accept_referral(info: Info, key: str | None, *, id: str, note: str | None = None) -> Done:
+    return await _answer_referral(info, id, "ACCEPTED", note, key)
+
+
+async def decline_referral(
+    info: Info, key: str | None, *, id: str, note: str | None = None
+) -> Done:
+    return await _answer_referral(info, id, "DECLINED", note, key)
+
+
+async def complete_referral(info: Info, key: str | None, *, id: str, outcome: str) -> Done:
+    return await _answer_referral(info, id, "COMPLETED", outcome, key)
+
+
+async def _answer_referral(
     info: Info, referral_id: str, status: str, outcome: str | None, key: str | None
-) -> Any:
+) -> Done:
     referral = _id(referral_id, "Referral", "id")
     outcome = _text(outcome, "outcome", required=status == "COMPLETED", limit=MAX_NOTE)
     request = _request(info, f"answerReferral:{status}", key, referral=referral, outcome=outcome)
-    done = await workflows.answer_referral(
+    return await workflows.answer_referral(
         info.context.store, request, referral=referral, status=status, outcome=outcome
     )
-    return _payload("ReferralPayload", done)
 
 
 # --- money ---------------------------------------------------------------------------------
@@ -468,25 +504,24 @@ def _date(value: dt.date) -> dt.date:
 
 
 async def donate(
-    info: Info, fund_id: str, donor_id: str, amount: Decimal, date: dt.date, note: str | None,
-    key: str | None,
-) -> Any:  # fmt: skip
+    info: Info, key: str | None, *, fund_id: str, donor_id: str, amount: Decimal, date: dt.date,
+    note: str | None = None,
+) -> Done:  # fmt: skip
     fund = _id(fund_id, "Fund", "fundId")
     donor = _id(donor_id, "Organization", "donorId")
     fen = _fen(amount)
     note = _text(note, "note", limit=MAX_NOTE)
     request = _request(info, "donate", key, fund=fund, donor=donor, fen=fen, date=date, note=note)
-    done = await workflows.donate(
+    return await workflows.donate(
         info.context.store, request, fund=fund, donor=donor, amount_fen=fen, date=_date(date),
         note=note,
     )  # fmt: skip
-    return _payload("FundPayload", done)
 
 
 async def grant(
-    info: Info, fund_id: str, project_id: str, amount: Decimal, date: dt.date,
-    award: str | None, key: str | None,
-) -> Any:  # fmt: skip
+    info: Info, key: str | None, *, fund_id: str, project_id: str, amount: Decimal, date: dt.date,
+    award: str | None = None,
+) -> Done:  # fmt: skip
     fund = _id(fund_id, "Fund", "fundId")
     project = _id(project_id, "Project", "projectId")
     fen = _fen(amount)
@@ -494,8 +529,7 @@ async def grant(
     request = _request(
         info, "grant", key, fund=fund, project=project, fen=fen, date=date, award=award
     )
-    done = await workflows.grant(
+    return await workflows.grant(
         info.context.store, request, fund=fund, project=project, amount_fen=fen,
         date=_date(date), award=award,
     )  # fmt: skip
-    return _payload("FundPayload", done)

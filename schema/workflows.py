@@ -1,25 +1,36 @@
 """The workflows as mutations: needs, assignment, recruitment, service hours and the time bank,
 resources, referrals and money.
 
-Every mutation is one guarded graph statement (``graph/workflows.py``): it either happens whole
+Every mutation is one guarded graph statement (``graph/workflows/``): it either happens whole
 or changes nothing and answers ``BAD_USER_INPUT``, ``NOT_FOUND`` or ``CONFLICT``. Every mutation
 takes an ``idempotencyKey``: a retry with the same key and the same arguments acts once and
 answers with the entity as it is now (``replayed: true``); the same key with other arguments is a
 ``CONFLICT``.
 
+Each mutation is declared once, in :data:`MUTATIONS`: its resolver (``resolvers/workflows.py``,
+named as the mutation), its payload, who may call it, its description and its arguments. The
+GraphQL field, its ``idempotencyKey`` argument and the payload built from the graph's answer are
+derived from that row by :func:`step`.
+
 No ``from __future__ import annotations``: lazy references are quoted names in ``Annotated``.
 """
 
 import datetime as dt
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
 import strawberry
+from strawberry.extensions.field_extension import FieldExtension
 
 from access.acts import Act
+from graph.workflows import Done
+from resolvers import entities
 from resolvers import workflows as resolve
 from schema.enums import NeedSource, ResourceKind, Urgency, WeeklySlot
-from schema.permissions import may
+from schema.permissions import MayAct, may
 
 SERVICES = "schema.services"
 ORGS = "schema.organizations"
@@ -36,7 +47,11 @@ def _payload(label: str, module: str, field: str, description: str) -> type:
     """A mutation's answer: the entity it acted on, and whether this was a replayed retry."""
 
     async def resolver(root: Any, info: strawberry.Info) -> Any:
-        return await resolve.entity(info, label, root.key)
+        return await entities.entity(info, label, root.key)
+
+    def from_result(cls: type, done: Done) -> Any:
+        """The payload of a workflow step's answer: its entity's key, and whether it replayed."""
+        return cls(key=done.result, replayed=done.replayed)
 
     resolver.__annotations__["return"] = Annotated[label, strawberry.lazy(module)]
 
@@ -46,6 +61,7 @@ def _payload(label: str, module: str, field: str, description: str) -> type:
             description="True when this answers a retry of an earlier request (same key)."
         ),
         field: strawberry.field(resolver=resolver, description="The entity, as it is now."),
+        "from_result": classmethod(from_result),
     }
     cls = type(f"{label}Payload", (), namespace)
     return strawberry.type(cls, description=description)
@@ -184,312 +200,279 @@ class UpdateResourceInput:
     description: str | None = strawberry.field(default=None, description="Details.")
 
 
-@strawberry.type(description="Workflow steps (each atomic; see the type descriptions).")
-class Mutation:
-    @strawberry.mutation(
-        extensions=may(Act.CASEWORK, "Resident", "input.resident_id"),
-        description="Report a need for a resident (登记需求).",
-    )
-    async def report_need(
-        self,
-        info: strawberry.Info,
-        input: Annotated[ReportNeedInput, strawberry.argument(description="What to record.")],
-        idempotency_key: KEY = None,
-    ) -> NeedPayload:  # type: ignore[valid-type]
-        return await resolve.report_need(info, input, idempotency_key)
+# --- the mutations, one declaration each ------------------------------------------------------
 
-    @strawberry.mutation(
-        extensions=may(Act.CASEWORK, "Need", "id"),
-        description="Change a need that is still being served.",
-    )
-    async def update_need(
-        self,
-        info: strawberry.Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="The need.")],
-        input: Annotated[UpdateNeedInput, strawberry.argument(description="What to record.")],
-        idempotency_key: KEY = None,
-    ) -> NeedPayload:  # type: ignore[valid-type]
-        return await resolve.update_need(info, id, input, idempotency_key)
 
-    @strawberry.mutation(
-        extensions=may(Act.CASEWORK, "Need", "id"),
-        description="Cancel a need (取消); its volunteers are freed.",
-    )
-    async def cancel_need(
-        self,
-        info: strawberry.Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="The need.")],
-        reason: Annotated[str | None, strawberry.argument(description="Why.")] = None,
-        idempotency_key: KEY = None,
-    ) -> NeedPayload:  # type: ignore[valid-type]
-        return await resolve.set_need_status(info, id, "CANCELLED", reason, idempotency_key)
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a mutation: its Python name (camelCased in GraphQL), type and description;
+    ``default`` left out means the argument is required."""
 
-    @strawberry.mutation(
-        extensions=may(Act.CASEWORK, "Need", "id"),
-        description="Close a need that has been met (结案).",
-    )
-    async def close_need(
-        self,
-        info: strawberry.Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="The need.")],
-        note: Annotated[str | None, strawberry.argument(description="Closing note.")] = None,
-        idempotency_key: KEY = None,
-    ) -> NeedPayload:  # type: ignore[valid-type]
-        return await resolve.set_need_status(info, id, "CLOSED", note, idempotency_key)
+    name: str
+    type: Any
+    description: str
+    default: Any = inspect.Parameter.empty
 
-    @strawberry.mutation(
-        extensions=may(Act.CASEWORK, "Need", "need_id"),
-        description="Assign volunteers to a need (派单). Eligibility is checked again at write "
-        "time; a volunteer is never double-booked in a slot and a need never gets more "
-        "volunteers than its headcount in a slot. All or none are assigned.",
-    )
-    async def assign_volunteers(
-        self,
-        info: strawberry.Info,
-        need_id: Annotated[strawberry.ID, strawberry.argument(description="The need.")],
-        volunteers: Annotated[
-            list[AssignmentInput], strawberry.argument(description="1–20 volunteers.")
-        ],
-        idempotency_key: KEY = None,
-    ) -> NeedPayload:  # type: ignore[valid-type]
-        return await resolve.assign(info, need_id, volunteers, idempotency_key)
 
-    @strawberry.mutation(
-        extensions=may(Act.VOLUNTEER_SELF, "Need", "need_id", volunteer="volunteer_id"),
-        description="Take a volunteer off a need.",
-    )
-    async def unassign_volunteer(
-        self,
-        info: strawberry.Info,
-        need_id: Annotated[strawberry.ID, strawberry.argument(description="The need.")],
-        volunteer_id: Annotated[strawberry.ID, strawberry.argument(description="The volunteer.")],
-        idempotency_key: KEY = None,
-    ) -> NeedPayload:  # type: ignore[valid-type]
-        return await resolve.unassign(info, need_id, volunteer_id, idempotency_key)
+def step(
+    run: Callable[..., Awaitable[Done]],
+    payload: Any,
+    permission: list[FieldExtension],
+    description: str,
+    *args: Arg,
+) -> Any:
+    """The mutation field for ``run`` (whose name is the field's): the declared arguments plus
+    ``idempotencyKey``, guarded by ``permission``, answering ``payload.from_result`` of the
+    graph's answer."""
+    _check_rule(run.__name__, permission, args)
 
-    @strawberry.mutation(
-        extensions=may(Act.ORGANIZATION, organization="input.organization_id"),
-        description="Post a recruitment with a capacity (发布招募).",
-    )
-    async def post_recruitment(
-        self,
-        info: strawberry.Info,
-        input: Annotated[PostRecruitmentInput, strawberry.argument(description="What to record.")],
-        idempotency_key: KEY = None,
-    ) -> RecruitmentPayload:  # type: ignore[valid-type]
-        return await resolve.post_recruitment(info, input, idempotency_key)
+    async def resolver(self: Any, info: strawberry.Info, **kwargs: Any) -> Any:
+        key = kwargs.pop("idempotency_key", None)
+        return payload.from_result(await run(info, key, **kwargs))
 
-    @strawberry.mutation(
-        extensions=may(
-            Act.VOLUNTEER_SELF, "Recruitment", "recruitment_id", volunteer="volunteer_id"
+    parameters = [
+        inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("info", inspect.Parameter.KEYWORD_ONLY, annotation=strawberry.Info),
+        *(
+            inspect.Parameter(
+                a.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[a.type, strawberry.argument(description=a.description)],
+                default=a.default,
+            )
+            for a in args
         ),
-        description="Sign a volunteer up; never beyond the capacity (报名).",
-    )
-    async def sign_up(
-        self,
-        info: strawberry.Info,
-        recruitment_id: Annotated[strawberry.ID, strawberry.argument(description="Recruitment.")],
-        volunteer_id: Annotated[strawberry.ID, strawberry.argument(description="The volunteer.")],
-        idempotency_key: KEY = None,
-    ) -> RecruitmentPayload:  # type: ignore[valid-type]
-        return await resolve.sign_up(info, recruitment_id, volunteer_id, True, idempotency_key)
-
-    @strawberry.mutation(
-        extensions=may(
-            Act.VOLUNTEER_SELF, "Recruitment", "recruitment_id", volunteer="volunteer_id"
+        inspect.Parameter(
+            "idempotency_key", inspect.Parameter.KEYWORD_ONLY, annotation=KEY, default=None
         ),
-        description="Withdraw a sign-up; the place opens again (取消报名).",
-    )
-    async def withdraw_sign_up(
-        self,
-        info: strawberry.Info,
-        recruitment_id: Annotated[strawberry.ID, strawberry.argument(description="Recruitment.")],
-        volunteer_id: Annotated[strawberry.ID, strawberry.argument(description="The volunteer.")],
-        idempotency_key: KEY = None,
-    ) -> RecruitmentPayload:  # type: ignore[valid-type]
-        return await resolve.sign_up(info, recruitment_id, volunteer_id, False, idempotency_key)
+    ]
+    resolver.__name__ = run.__name__
+    resolver.__signature__ = inspect.Signature(parameters, return_annotation=payload)  # type: ignore[attr-defined]
+    return strawberry.mutation(resolver=resolver, extensions=permission, description=description)
 
-    @strawberry.mutation(
-        extensions=may(Act.VOLUNTEER_SELF, "Need", "input.need_id", volunteer="input.volunteer_id"),
-        description="Record a service delivered, awaiting verification.",
-    )
-    async def record_service(
-        self,
-        info: strawberry.Info,
-        input: Annotated[RecordServiceInput, strawberry.argument(description="What to record.")],
-        idempotency_key: KEY = None,
-    ) -> ServiceRecordPayload:  # type: ignore[valid-type]
-        return await resolve.record_service(info, input, idempotency_key)
 
-    @strawberry.mutation(
-        extensions=may(Act.CASEWORK, "ServiceRecord", "record_id"),
-        description="Verify a service record (核实): its hours count towards the volunteer's "
-        "star level and are credited to their time bank.",
-    )
-    async def verify_service(
-        self,
-        info: strawberry.Info,
-        record_id: Annotated[strawberry.ID, strawberry.argument(description="The record.")],
-        social_worker_id: Annotated[
-            strawberry.ID | None,
-            strawberry.argument(
-                description="The verifying social worker; a social worker's own token names them."
-            ),
-        ] = None,
-        idempotency_key: KEY = None,
-    ) -> ServiceRecordPayload:  # type: ignore[valid-type]
-        return await resolve.verify_service(info, record_id, social_worker_id, idempotency_key)
+def _check_rule(name: str, permission: list[FieldExtension], args: Sequence[Arg]) -> None:
+    """Fail at import when a rule names an argument the mutation does not have: the rule would
+    read nothing there and compare the caller with nobody."""
+    declared = {a.name for a in args}
+    for extension in permission:
+        for rule in getattr(extension, "permissions", ()):
+            if isinstance(rule, MayAct):
+                for path in (rule.on_arg, rule.volunteer, rule.organization, rule.need):
+                    if path is not None and path.partition(".")[0] not in declared:
+                        raise ValueError(f"{name}: its rule names `{path}`, not an argument.")
 
-    @strawberry.mutation(
-        extensions=may(Act.VOLUNTEER_SELF, "Need", "need_id", volunteer="volunteer_id"),
-        description="Spend time-bank hours on a need of the volunteer or their family (支取); "
-        "never below zero.",
-    )
-    async def spend_time_credits(
-        self,
-        info: strawberry.Info,
-        volunteer_id: Annotated[strawberry.ID, strawberry.argument(description="Whose credits.")],
-        need_id: Annotated[strawberry.ID, strawberry.argument(description="The need paid for.")],
-        hours: Annotated[Decimal, strawberry.argument(description="Hours, more than 0.")],
-        note: Annotated[str | None, strawberry.argument(description="Note.")] = None,
-        idempotency_key: KEY = None,
-    ) -> TimeBankEntryPayload:  # type: ignore[valid-type]
-        return await resolve.spend_credits(
-            info, volunteer_id, need_id, hours, note, idempotency_key
-        )
 
-    @strawberry.mutation(
-        extensions=may(Act.ORGANIZATION, organization="input.organization_id"),
-        description="Offer a resource to the charity resource library (慈善资源库).",
-    )
-    async def offer_resource(
-        self,
-        info: strawberry.Info,
-        input: Annotated[OfferResourceInput, strawberry.argument(description="What to record.")],
-        idempotency_key: KEY = None,
-    ) -> ResourcePayload:  # type: ignore[valid-type]
-        return await resolve.offer_resource(info, input, idempotency_key)
+def _input(kind: type, description: str = "What to record.") -> Arg:
+    return Arg("input", kind, description)
 
-    @strawberry.mutation(
-        extensions=may(Act.KEEPER, "Resource", "id"),
-        description="Update a resource's availability or quantity (its offering organization).",
-    )
-    async def update_resource(
-        self,
-        info: strawberry.Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="The resource.")],
-        input: Annotated[UpdateResourceInput, strawberry.argument(description="What changes.")],
-        idempotency_key: KEY = None,
-    ) -> ResourcePayload:  # type: ignore[valid-type]
-        return await resolve.update_resource(info, id, input, idempotency_key)
 
-    @strawberry.mutation(
-        extensions=may(Act.OWNER, "Resource", "resource_id", need="need_id"),
-        description="Allocate part of a resource to a need; never more than is left.",
-    )
-    async def allocate_resource(
-        self,
-        info: strawberry.Info,
-        resource_id: Annotated[strawberry.ID, strawberry.argument(description="The resource.")],
-        need_id: Annotated[strawberry.ID, strawberry.argument(description="The need.")],
-        quantity: Annotated[int, strawberry.argument(description="How much, in its unit (1+).")],
-        idempotency_key: KEY = None,
-    ) -> ResourcePayload:  # type: ignore[valid-type]
-        return await resolve.allocate(info, resource_id, need_id, quantity, idempotency_key)
+def _id(name: str, description: str, *, optional: bool = False) -> Arg:
+    if optional:
+        return Arg(name, strawberry.ID | None, description, None)
+    return Arg(name, strawberry.ID, description)
 
-    @strawberry.mutation(
-        extensions=may(
-            Act.REFERRER, "Need", "need_id", organization="from_organization_id", need="need_id"
+
+def _text(name: str, description: str) -> Arg:
+    return Arg(name, str | None, description, None)
+
+
+NEED_ID = _id("need_id", "The need.")
+VOLUNTEER_ID = _id("volunteer_id", "The volunteer.")
+RECRUITMENT_ID = _id("recruitment_id", "Recruitment.")
+FUND_ID = _id("fund_id", "The fund.")
+YUAN = Arg("amount", Decimal, "Yuan, 0.01–100000000.")
+WHEN = Arg("date", dt.date, "When.")
+
+
+MUTATIONS: Sequence[Any] = (
+    step(
+        resolve.report_need,
+        NeedPayload,
+        may(Act.CASEWORK, "Resident", "input.resident_id"),
+        "Report a need for a resident (登记需求).",
+        _input(ReportNeedInput),
+    ),
+    step(
+        resolve.update_need,
+        NeedPayload,
+        may(Act.CASEWORK, "Need", "id"),
+        "Change a need that is still being served.",
+        _id("id", "The need."),
+        _input(UpdateNeedInput),
+    ),
+    step(
+        resolve.cancel_need,
+        NeedPayload,
+        may(Act.CASEWORK, "Need", "id"),
+        "Cancel a need (取消); its volunteers are freed.",
+        _id("id", "The need."),
+        _text("reason", "Why."),
+    ),
+    step(
+        resolve.close_need,
+        NeedPayload,
+        may(Act.CASEWORK, "Need", "id"),
+        "Close a need that has been met (结案).",
+        _id("id", "The need."),
+        _text("note", "Closing note."),
+    ),
+    step(
+        resolve.assign_volunteers,
+        NeedPayload,
+        may(Act.CASEWORK, "Need", "need_id"),
+        "Assign volunteers to a need (派单). Eligibility is checked again at write time; a "
+        "volunteer is never double-booked in a slot and a need never gets more volunteers than "
+        "its headcount in a slot. All or none are assigned.",
+        NEED_ID,
+        Arg("volunteers", list[AssignmentInput], "1–20 volunteers."),
+    ),
+    step(
+        resolve.unassign_volunteer,
+        NeedPayload,
+        may(Act.VOLUNTEER_SELF, "Need", "need_id", volunteer="volunteer_id"),
+        "Take a volunteer off a need.",
+        NEED_ID,
+        VOLUNTEER_ID,
+    ),
+    step(
+        resolve.post_recruitment,
+        RecruitmentPayload,
+        may(Act.ORGANIZATION, organization="input.organization_id"),
+        "Post a recruitment with a capacity (发布招募).",
+        _input(PostRecruitmentInput),
+    ),
+    step(
+        resolve.sign_up,
+        RecruitmentPayload,
+        may(Act.VOLUNTEER_SELF, "Recruitment", "recruitment_id", volunteer="volunteer_id"),
+        "Sign a volunteer up; never beyond the capacity (报名).",
+        RECRUITMENT_ID,
+        VOLUNTEER_ID,
+    ),
+    step(
+        resolve.withdraw_sign_up,
+        RecruitmentPayload,
+        may(Act.VOLUNTEER_SELF, "Recruitment", "recruitment_id", volunteer="volunteer_id"),
+        "Withdraw a sign-up; the place opens again (取消报名).",
+        RECRUITMENT_ID,
+        VOLUNTEER_ID,
+    ),
+    step(
+        resolve.record_service,
+        ServiceRecordPayload,
+        may(Act.VOLUNTEER_SELF, "Need", "input.need_id", volunteer="input.volunteer_id"),
+        "Record a service delivered, awaiting verification.",
+        _input(RecordServiceInput),
+    ),
+    step(
+        resolve.verify_service,
+        ServiceRecordPayload,
+        may(Act.CASEWORK, "ServiceRecord", "record_id"),
+        "Verify a service record (核实): its hours count towards the volunteer's star level and "
+        "are credited to their time bank.",
+        _id("record_id", "The record."),
+        _id(
+            "social_worker_id",
+            "The verifying social worker; a social worker's own token names them.",
+            optional=True,
         ),
-        description="Refer a need to another organization (转介).",
-    )
-    async def refer_need(
-        self,
-        info: strawberry.Info,
-        need_id: Annotated[strawberry.ID, strawberry.argument(description="The need.")],
-        from_organization_id: Annotated[
-            strawberry.ID, strawberry.argument(description="Who refers it.")
-        ],
-        to_organization_id: Annotated[
-            strawberry.ID, strawberry.argument(description="Who should take it.")
-        ],
-        reason: Annotated[str | None, strawberry.argument(description="Why.")] = None,
-        idempotency_key: KEY = None,
-    ) -> ReferralPayload:  # type: ignore[valid-type]
-        return await resolve.refer(
-            info, need_id, from_organization_id, to_organization_id, reason, idempotency_key
-        )
+    ),
+    step(
+        resolve.spend_time_credits,
+        TimeBankEntryPayload,
+        may(Act.VOLUNTEER_SELF, "Need", "need_id", volunteer="volunteer_id"),
+        "Spend time-bank hours on a need of the volunteer or their family (支取); never below "
+        "zero.",
+        _id("volunteer_id", "Whose credits."),
+        _id("need_id", "The need paid for."),
+        Arg("hours", Decimal, "Hours, more than 0."),
+        _text("note", "Note."),
+    ),
+    step(
+        resolve.offer_resource,
+        ResourcePayload,
+        may(Act.ORGANIZATION, organization="input.organization_id"),
+        "Offer a resource to the charity resource library (慈善资源库).",
+        _input(OfferResourceInput),
+    ),
+    step(
+        resolve.update_resource,
+        ResourcePayload,
+        may(Act.KEEPER, "Resource", "id"),
+        "Update a resource's availability or quantity (its offering organization).",
+        _id("id", "The resource."),
+        _input(UpdateResourceInput, "What changes."),
+    ),
+    step(
+        resolve.allocate_resource,
+        ResourcePayload,
+        may(Act.OWNER, "Resource", "resource_id", need="need_id"),
+        "Allocate part of a resource to a need; never more than is left.",
+        _id("resource_id", "The resource."),
+        NEED_ID,
+        Arg("quantity", int, "How much, in its unit (1+)."),
+    ),
+    step(
+        resolve.refer_need,
+        ReferralPayload,
+        may(Act.REFERRER, "Need", "need_id", organization="from_organization_id", need="need_id"),
+        "Refer a need to another organization (转介).",
+        NEED_ID,
+        _id("from_organization_id", "Who refers it."),
+        _id("to_organization_id", "Who should take it."),
+        _text("reason", "Why."),
+    ),
+    step(
+        resolve.accept_referral,
+        ReferralPayload,
+        may(Act.REFERRAL_RECEIVER, "Referral", "id"),
+        "Accept a referral (接收). Only a PENDING one.",
+        _id("id", "The referral."),
+        _text("note", "Note."),
+    ),
+    step(
+        resolve.decline_referral,
+        ReferralPayload,
+        may(Act.REFERRAL_RECEIVER, "Referral", "id"),
+        "Decline a referral (退回). Only a PENDING one.",
+        _id("id", "The referral."),
+        _text("note", "Why."),
+    ),
+    step(
+        resolve.complete_referral,
+        ReferralPayload,
+        may(Act.REFERRAL_RECEIVER, "Referral", "id"),
+        "Complete an accepted referral with its outcome; the referring organization sees it "
+        "(闭环).",
+        _id("id", "The referral."),
+        Arg("outcome", str, "What was done."),
+    ),
+    step(
+        resolve.donate,
+        FundPayload,
+        may(Act.FUNDS, "Fund", "fund_id"),
+        "Record a donation to a fund (捐赠).",
+        FUND_ID,
+        _id("donor_id", "The donating organization."),
+        YUAN,
+        WHEN,
+        _text("note", "Note."),
+    ),
+    step(
+        resolve.grant,
+        FundPayload,
+        may(Act.FUNDS, "Fund", "fund_id"),
+        "Grant money from a fund to a project; never beyond its balance.",
+        FUND_ID,
+        _id("project_id", "The project."),
+        YUAN,
+        WHEN,
+        _text("award", "Award name."),
+    ),
+)
 
-    @strawberry.mutation(
-        extensions=may(Act.REFERRAL_RECEIVER, "Referral", "id"),
-        description="Accept a referral (接收). Only a PENDING one.",
-    )
-    async def accept_referral(
-        self,
-        info: strawberry.Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="The referral.")],
-        note: Annotated[str | None, strawberry.argument(description="Note.")] = None,
-        idempotency_key: KEY = None,
-    ) -> ReferralPayload:  # type: ignore[valid-type]
-        return await resolve.answer_referral(info, id, "ACCEPTED", note, idempotency_key)
-
-    @strawberry.mutation(
-        extensions=may(Act.REFERRAL_RECEIVER, "Referral", "id"),
-        description="Decline a referral (退回). Only a PENDING one.",
-    )
-    async def decline_referral(
-        self,
-        info: strawberry.Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="The referral.")],
-        note: Annotated[str | None, strawberry.argument(description="Why.")] = None,
-        idempotency_key: KEY = None,
-    ) -> ReferralPayload:  # type: ignore[valid-type]
-        return await resolve.answer_referral(info, id, "DECLINED", note, idempotency_key)
-
-    @strawberry.mutation(
-        extensions=may(Act.REFERRAL_RECEIVER, "Referral", "id"),
-        description="Complete an accepted referral with its outcome; the referring organization "
-        "sees it (闭环).",
-    )
-    async def complete_referral(
-        self,
-        info: strawberry.Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="The referral.")],
-        outcome: Annotated[str, strawberry.argument(description="What was done.")],
-        idempotency_key: KEY = None,
-    ) -> ReferralPayload:  # type: ignore[valid-type]
-        return await resolve.answer_referral(info, id, "COMPLETED", outcome, idempotency_key)
-
-    @strawberry.mutation(
-        extensions=may(Act.FUNDS, "Fund", "fund_id"),
-        description="Record a donation to a fund (捐赠).",
-    )
-    async def donate(
-        self,
-        info: strawberry.Info,
-        fund_id: Annotated[strawberry.ID, strawberry.argument(description="The fund.")],
-        donor_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The donating organization.")
-        ],
-        amount: Annotated[Decimal, strawberry.argument(description="Yuan, 0.01–100000000.")],
-        date: Annotated[dt.date, strawberry.argument(description="When.")],
-        note: Annotated[str | None, strawberry.argument(description="Note.")] = None,
-        idempotency_key: KEY = None,
-    ) -> FundPayload:  # type: ignore[valid-type]
-        return await resolve.donate(info, fund_id, donor_id, amount, date, note, idempotency_key)
-
-    @strawberry.mutation(
-        extensions=may(Act.FUNDS, "Fund", "fund_id"),
-        description="Grant money from a fund to a project; never beyond its balance.",
-    )
-    async def grant(
-        self,
-        info: strawberry.Info,
-        fund_id: Annotated[strawberry.ID, strawberry.argument(description="The fund.")],
-        project_id: Annotated[strawberry.ID, strawberry.argument(description="The project.")],
-        amount: Annotated[Decimal, strawberry.argument(description="Yuan, 0.01–100000000.")],
-        date: Annotated[dt.date, strawberry.argument(description="When.")],
-        award: Annotated[str | None, strawberry.argument(description="Award name.")] = None,
-        idempotency_key: KEY = None,
-    ) -> FundPayload:  # type: ignore[valid-type]
-        return await resolve.grant(info, fund_id, project_id, amount, date, award, idempotency_key)
+Mutation = strawberry.type(
+    type("Mutation", (), {field.base_resolver.name: field for field in MUTATIONS}),
+    description="Workflow steps (each atomic; see the type descriptions).",
+)

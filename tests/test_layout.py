@@ -70,6 +70,15 @@ def _type_checking(test: ast.expr) -> bool:
     return "TYPE_CHECKING" in ast.unparse(test)
 
 
+def _sibling(module: Module, package: str) -> bool:
+    return module.name.startswith(f"{package}.")
+
+
+def _is_module(package: str, name: str) -> bool:
+    folder = ROOT.joinpath(*package.split("."))
+    return (folder / f"{name}.py").is_file() or (folder / name / "__init__.py").is_file()
+
+
 def imported(module: Module) -> set[str]:
     """Every dotted name ``module`` imports, wherever the import stands (in functions too), but
     not under ``if TYPE_CHECKING:``. ``from a.b import c`` names both ``a.b`` and ``a.b.c`` (``c``
@@ -89,7 +98,10 @@ def imported(module: Module) -> set[str]:
                 package = module.package.split(".")
                 anchor = package[: len(package) - node.level + 1]
                 base = ".".join([*anchor, *([base] if base else [])])
-            names.add(base)
+            # ``from pkg import sub`` of a sibling module imports ``pkg.sub``, not what
+            # ``pkg/__init__`` composes (which Python has started before any of its modules).
+            if not (_sibling(module, base) and all(_is_module(base, a.name) for a in node.names)):
+                names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
         for child in ast.iter_child_nodes(node):
             visit(child)
@@ -133,25 +145,7 @@ def imports_from(room: str, forbidden: set[str]) -> list[str]:
 
 # --- circles -------------------------------------------------------------------------------------
 
-# Circles other branches of issue 18 are removing; each entry names a module of the circle.
-PENDING_CIRCLES = {
-    "graph.model.entities": "graph.model.entities <-> graph.model.registry and the family "
-    "modules (entities.register)",
-    "resolvers.workflows": "resolvers.workflows <-> schema.workflows (resolvers build the "
-    "workflow payloads)",
-}
 
-
-def test_no_import_circles_but_those_being_removed() -> None:
-    """The guard meanwhile: no circle other than the pending ones (drop with the xfail below)."""
-    others = [c for c in import_circles() if not PENDING_CIRCLES.keys() & set(c)]
-    assert others == []
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="two circles remain: " + "; ".join(PENDING_CIRCLES.values()),
-)
 def test_no_import_circles() -> None:
     assert import_circles() == []
 
@@ -205,7 +199,6 @@ SCHEMA_PLUMBING = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="resolvers.workflows builds schema.workflows' payloads")
 def test_resolvers_build_no_graphql_types() -> None:
     """Resolvers return graph results or domain objects; the types in schema/ build themselves
     from them. Only the plumbing above may still come from schema/."""
@@ -225,20 +218,11 @@ def test_resolvers_never_import_the_schema() -> None:
 
 # --- rooms ---------------------------------------------------------------------------------------
 
-# Modules other branches of issue 18 are splitting.
-PENDING_LONG = {
-    "graph/workflows.py": "graph/workflows.py is being split, one module per workflow family",
-}
-
 
 def _long_cases() -> Iterator[object]:
     for path in _project_files():
         rel = path.relative_to(ROOT).as_posix()
-        if rel in PENDING_LONG:
-            yield pytest.param(
-                rel, id=rel, marks=pytest.mark.xfail(strict=True, reason=PENDING_LONG[rel])
-            )
-        elif rel not in LONG_DATA:
+        if rel not in LONG_DATA:
             yield pytest.param(rel, id=rel)
 
 

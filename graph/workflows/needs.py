@@ -1,0 +1,359 @@
+"""Needs and assignment: reporting, changing and closing a need, and assigning volunteers to it.
+
+Assignment re-checks at write time what ``whoCanServe`` proposed (skills, radius, language, load,
+slots), under a lock on the need and on each volunteer, so a volunteer is never double-booked
+and a need never gets more volunteers than its headcount in a slot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from graph.engine.cypher import cypher
+from graph.engine.errors import GraphNotFound, GraphRejected
+from graph.engine.store import GraphStore, Record
+from graph.events import Change
+from graph.model.entities import node_rows
+from graph.model.filters import MAX_TAXONOMY_DEPTH
+from graph.model.services import NEEDS, Need
+from graph.queries import matching
+from graph.workflows.guards import OUTCOME, SEEN, lock, locked, remember, unlock, when_ok
+from graph.workflows.runner import NEED_STATE, Done, Request, missing, perform, refused
+
+REPORT_NEED = cypher(
+    "workflows.report_need",
+    f"""
+    {SEEN}
+    OPTIONAL MATCH (r:Resident {{id: $resident}})
+    OPTIONAL MATCH (r)-[:LIVES_IN]->(c:Community)
+    OPTIONAL MATCH (cat:ServiceCategory {{id: $category}})
+    OPTIONAL MATCH (s:Skill) WHERE s.id IN $skills
+    WITH seen, r, c, cat, collect(s) AS skills
+    WITH seen, r, c, cat, skills, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN r IS NULL THEN 'RESIDENT_NOT_FOUND'
+        WHEN c IS NULL THEN 'RESIDENT_WITHOUT_COMMUNITY'
+        WHEN cat IS NULL THEN 'CATEGORY_NOT_FOUND'
+        WHEN size(skills) < size($skills) THEN 'SKILL_NOT_FOUND'
+    END AS problem
+    {
+        when_ok(
+            "CREATE (n:Need:Searchable {id: $id}) SET n += $props, n.search = $search "
+            "CREATE (r)-[:HAS_NEED]->(n) CREATE (n)-[:IN]->(c) CREATE (n)-[:OF_CATEGORY]->(cat) "
+            "FOREACH (s IN skills | CREATE (n)-[:REQUIRES]->(s)) " + remember("$id")
+        )
+    }
+    RETURN {OUTCOME}
+    """,
+)
+
+UPDATE_NEED = cypher(
+    "workflows.update_need",
+    f"""
+    {locked("need", "Need", "need")}
+    OPTIONAL MATCH (:Volunteer)-[held:ASSIGNED]->(need)
+    WITH seen, need,
+         collect(CASE WHEN held IS NULL THEN NULL ELSE coalesce(held.slots, need.slots, []) END)
+         AS taken
+    WITH seen, need, taken, coalesce($props.headcount, need.headcount, 1) AS headcount, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN need IS NULL THEN 'NEED_NOT_FOUND'
+        WHEN NOT need.status IN $active THEN 'NEED_NOT_ACTIVE'
+        ELSE NULL
+    END AS problem
+    WITH seen, need, CASE
+        WHEN problem IS NULL AND any(s IN reduce(all_ = [], t IN taken | all_ + t)
+             WHERE size([t IN taken WHERE s IN t]) > headcount) THEN 'HEADCOUNT_BELOW_ASSIGNED'
+        ELSE problem
+    END AS problem
+    {
+        when_ok(
+            "SET need += $props "
+            "FOREACH (t IN CASE WHEN $search IS NULL THEN [] ELSE [$search] END | "
+            "SET need.search = t) " + remember("$need")
+        )
+    }
+    {unlock("need")}
+    RETURN {OUTCOME}
+    """,
+)
+
+SET_NEED_STATUS = cypher(
+    "workflows.set_need_status",
+    f"""
+    {SEEN}
+    OPTIONAL MATCH (need:Need {{id: $need}})
+    {lock("need")}
+    WITH seen, need, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN need IS NULL THEN 'NEED_NOT_FOUND'
+        WHEN NOT need.status IN $active THEN 'NEED_NOT_ACTIVE'
+    END AS problem
+    {
+        when_ok(
+            "SET need.status = $status, need.closedAt = $at, need.closingNote = $note "
+            + remember("$need")
+        )
+    }
+    {unlock("need")}
+    RETURN {OUTCOME}
+    """,
+)
+
+# A volunteer's other active needs take some of their slots: `free` is what is left of `wanted`.
+FREE_SLOTS = (
+    "[s IN wanted WHERE s IN coalesce(v.availability, []) AND none(o IN others WHERE "
+    "s IN o.slots OR (o.oneOffSlot = s AND (need.oneOffKey IS NULL OR "
+    "o.oneOffKey = need.oneOffKey)))]"
+)
+
+ASSIGN = cypher(
+    "workflows.assign",
+    f"""
+    {locked("need", "Need", "need")}
+    OPTIONAL MATCH (r:Resident)-[:HAS_NEED]->(need)
+    OPTIONAL MATCH (need)-[:REQUIRES]->(req:Skill)
+    WITH seen, need, r, collect(req.id) AS required
+    OPTIONAL MATCH (need)-[:OF_CATEGORY]->(:ServiceCategory)
+          <-[:BROADER*0..{MAX_TAXONOMY_DEPTH}]-(:ServiceCategory)<-[:OF_CATEGORY]-(fallback:Skill)
+    WHERE size(required) = 0
+    WITH seen, need, r, required, collect(fallback.id) AS fallback
+    WITH seen, need, r, required + fallback AS required,
+         CASE WHEN need.oneOffSlot IS NULL THEN coalesce(need.slots, [])
+              ELSE [need.oneOffSlot] END AS wanted
+    OPTIONAL MATCH (:Volunteer)-[held:ASSIGNED]->(need)
+    WITH seen, need, r, required, wanted,
+         collect(CASE WHEN held IS NULL THEN NULL ELSE coalesce(held.slots, wanted) END) AS taken
+    UNWIND $items AS item
+    OPTIONAL MATCH (v:Volunteer {{id: item.id}})
+    {lock("v")}
+    WITH seen, need, r, required, wanted, taken, item, v
+    OPTIONAL MATCH (v)-[:HAS_SKILL]->(:Skill)-[:BROADER*0..{MAX_TAXONOMY_DEPTH}]->(t:Skill)
+    WHERE t.id IN required
+    WITH seen, need, r, wanted, taken, item, v, count(t) AS skillMatches
+    OPTIONAL MATCH (v)-[a:ASSIGNED]->(other:Need)
+    WHERE other.status IN $active
+    WITH seen, need, r, wanted, taken, item, v, skillMatches,
+         collect(CASE WHEN other IS NULL THEN NULL ELSE
+                 {{id: other.id, slots: coalesce(a.slots, other.slots, []),
+                   oneOffSlot: other.oneOffSlot, oneOffKey: other.oneOffKey}} END) AS assigned
+    WITH seen, need, r, wanted, taken, item, v, skillMatches,
+         [o IN assigned WHERE o.id <> need.id] AS others,
+         any(o IN assigned WHERE o.id = need.id) AS already
+    WITH seen, need, r, wanted, taken, item, v, skillMatches, others, already,
+         {FREE_SLOTS} AS free,
+         CASE WHEN v.location IS NULL THEN NULL
+              ELSE point({{latitude: floor(v.location.latitude / $grid) * $grid + $grid / 2.0,
+                          longitude: floor(v.location.longitude / $grid) * $grid + $grid / 2.0}})
+         END AS cell
+    // A base the caller may not read is measured from its cell, as whoCanServe measures it.
+    WITH seen, need, r, wanted, taken, item, v, skillMatches, others, already, free,
+         CASE WHEN v IS NULL OR r IS NULL THEN NULL
+              WHEN $exact_all OR v.id IN $exact THEN $$distance(v.location, r.location)
+              ELSE $$distance(cell, r.location) END AS measured
+    WITH seen, need, wanted, taken, item, v, free, coalesce(item.slots, free) AS slots, CASE
+        WHEN v IS NULL THEN 'NOT_FOUND'
+        WHEN already THEN 'ALREADY_ASSIGNED'
+        WHEN v.status <> 'ACTIVE' THEN 'INACTIVE'
+        WHEN skillMatches = 0 THEN 'NO_MATCHING_SKILL'
+        WHEN measured IS NULL OR measured > v.serviceRadiusMeters THEN 'OUT_OF_RANGE'
+        WHEN coalesce(need.languageRequired, false)
+             AND none(l IN coalesce(v.languages, []) WHERE l IN coalesce(r.languages, []))
+            THEN 'NO_COMMON_LANGUAGE'
+        WHEN size(others) >= coalesce(v.maxLoad, 1) THEN 'AT_LOAD_LIMIT'
+        WHEN item.slots IS NOT NULL AND any(s IN item.slots WHERE NOT s IN wanted)
+            THEN 'SLOT_NOT_IN_NEED'
+        WHEN size(coalesce(item.slots, free)) = 0
+             OR any(s IN coalesce(item.slots, free) WHERE NOT s IN free) THEN 'BUSY'
+    END AS problem
+    WITH seen, need, wanted, taken, collect(v) AS vs,
+         collect({{id: item.id, slots: slots, problem: problem}}) AS checks
+    WITH seen, need, vs, checks, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN need IS NULL THEN 'NEED_NOT_FOUND'
+        WHEN NOT need.status IN $active THEN 'NEED_NOT_ACTIVE'
+        WHEN any(c IN checks WHERE c.problem IS NOT NULL) THEN 'VOLUNTEER_NOT_ELIGIBLE'
+        WHEN any(s IN wanted WHERE size([t IN taken WHERE s IN t])
+                 + size([c IN checks WHERE s IN c.slots]) > coalesce(need.headcount, 1))
+            THEN 'NEED_FULL'
+    END AS problem
+    FOREACH (x IN CASE WHEN problem IS NULL THEN vs ELSE [] END |
+        CREATE (x)-[:ASSIGNED {{since: $at, by: $by,
+                                slots: head([c IN checks WHERE c.id = x.id]).slots}}]->(need))
+    {
+        when_ok(
+            "SET need.status = CASE WHEN need.status = 'OPEN' THEN 'MATCHED' "
+            "ELSE need.status END " + remember("$need")
+        )
+    }
+    FOREACH (x IN vs | REMOVE x._lock)
+    {unlock("need")}
+    RETURN {OUTCOME}, [c IN checks WHERE c.problem IS NOT NULL] AS refused
+    """,
+)
+
+UNASSIGN = cypher(
+    "workflows.unassign",
+    f"""
+    {locked("need", "Need", "need")}
+    OPTIONAL MATCH (v:Volunteer {{id: $volunteer}})-[a:ASSIGNED]->(need)
+    OPTIONAL MATCH (:Volunteer)-[held:ASSIGNED]->(need)
+    WITH seen, need, a, count(held) AS assigned, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN need IS NULL THEN 'NEED_NOT_FOUND'
+        WHEN a IS NULL THEN 'NOT_ASSIGNED'
+    END AS problem
+    FOREACH (x IN CASE WHEN problem IS NULL THEN [a] ELSE [] END | DELETE x)
+    {
+        when_ok(
+            "SET need.status = CASE WHEN need.status = 'MATCHED' AND assigned = 1 "
+            "THEN 'OPEN' ELSE need.status END " + remember("$need")
+        )
+    }
+    {unlock("need")}
+    RETURN {OUTCOME}
+    """,
+)
+
+
+async def report_need(
+    store: GraphStore,
+    request: Request,
+    need: Need,
+    *,
+    resident: str,
+    category: str,
+    skills: Sequence[str],
+) -> Done:
+    row = node_rows(NEEDS, [need])[0]
+    return await perform(
+        store,
+        REPORT_NEED,
+        {
+            "id": need.id,
+            "props": row["props"],
+            "search": row["search"],
+            "resident": resident,
+            "category": category,
+            "skills": list(dict.fromkeys(skills)),
+        },
+        request,
+        need.id,
+        {
+            "RESIDENT_NOT_FOUND": missing("resident", resident),
+            "RESIDENT_WITHOUT_COMMUNITY": refused(
+                f"Resident {resident} has no community on record; record where they live first."
+            ),
+            "CATEGORY_NOT_FOUND": missing("service category", category),
+            "SKILL_NOT_FOUND": (GraphNotFound, "One of the required skills does not exist."),
+        },
+        change=Change("NEED_REPORTED", "Need", {"Resident": [resident]}),
+    )
+
+
+async def update_need(
+    store: GraphStore, request: Request, need: str, props: Mapping[str, Any], search: str | None
+) -> Done:
+    return await perform(
+        store,
+        UPDATE_NEED,
+        {"need": need, "props": dict(props), "search": search},
+        request,
+        need,
+        {
+            "NEED_NOT_FOUND": missing("need", need),
+            **NEED_STATE,
+            "HEADCOUNT_BELOW_ASSIGNED": refused(
+                "More volunteers are already assigned to one of its slots than the new "
+                "headcount; unassign some first."
+            ),
+        },
+        change=Change("NEED_UPDATED", "Need"),
+    )
+
+
+async def set_need_status(
+    store: GraphStore, request: Request, need: str, status: str, note: str | None
+) -> Done:
+    return await perform(
+        store,
+        SET_NEED_STATUS,
+        {"need": need, "status": status, "note": note},
+        request,
+        need,
+        {"NEED_NOT_FOUND": missing("need", need), **NEED_STATE},
+        change=Change(f"NEED_{status}", "Need"),
+    )
+
+
+# Why one volunteer could not be assigned, for the `details` of the error.
+REFUSALS = {
+    "NOT_FOUND": "There is no such volunteer.",
+    "ALREADY_ASSIGNED": "Already assigned to this need.",
+    "INACTIVE": "Not active (paused or left).",
+    "NO_MATCHING_SKILL": "Has no skill that satisfies the need.",
+    "OUT_OF_RANGE": "Lives beyond their own service radius from the resident.",
+    "NO_COMMON_LANGUAGE": "Speaks none of the resident's languages, which the need requires.",
+    "AT_LOAD_LIMIT": "Already serves as many needs as their load limit allows.",
+    "SLOT_NOT_IN_NEED": "A slot asked for is not one of the need's slots.",
+    "BUSY": "Not free in the slot (unavailable, or booked for another need).",
+}
+
+
+def _not_eligible(row: Record) -> Exception:
+    details = [
+        {"volunteerId": r["id"], "reason": r["problem"], "message": REFUSALS[r["problem"]]}
+        for r in row["refused"]
+    ]
+    summary = "; ".join(f"{d['volunteerId']}: {d['message']}" for d in details)
+    return GraphRejected(f"Some volunteers cannot take this need. {summary}", details)
+
+
+async def assign(
+    store: GraphStore,
+    request: Request,
+    need: str,
+    items: Sequence[Mapping[str, Any]],
+    precision: matching.Precision = matching.EXACT,
+) -> Done:
+    """Assign volunteers; "within their own radius" measured with the caller's ``precision``."""
+    # Lock volunteers in one order, so two assignments cannot wait on each other (Neo4j).
+    ordered = sorted(items, key=lambda item: item["id"])
+    return await perform(
+        store,
+        ASSIGN,
+        {
+            "need": need,
+            "items": [dict(item) for item in ordered],
+            "exact_all": precision.exact is None,
+            "exact": sorted(precision.exact or ()),
+            "grid": precision.grid,
+        },
+        request,
+        need,
+        {
+            "NEED_NOT_FOUND": missing("need", need),
+            **NEED_STATE,
+            "VOLUNTEER_NOT_ELIGIBLE": _not_eligible,
+            "NEED_FULL": refused(
+                "The need already has as many volunteers as it asked for in one of the slots."
+            ),
+        },
+        change=Change("VOLUNTEERS_ASSIGNED", "Need", {"Volunteer": [i["id"] for i in ordered]}),
+    )
+
+
+async def unassign(store: GraphStore, request: Request, need: str, volunteer: str) -> Done:
+    return await perform(
+        store,
+        UNASSIGN,
+        {"need": need, "volunteer": volunteer},
+        request,
+        need,
+        {
+            "NEED_NOT_FOUND": missing("need", need),
+            "NOT_ASSIGNED": refused(f"Volunteer {volunteer} is not assigned to need {need}."),
+        },
+        change=Change("VOLUNTEER_UNASSIGNED", "Need", {"Volunteer": [volunteer]}),
+    )

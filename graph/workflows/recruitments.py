@@ -1,0 +1,174 @@
+"""Recruitments and sign-ups (招募, 报名): never beyond a recruitment's capacity."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from graph.engine.cypher import cypher
+from graph.engine.errors import GraphNotFound
+from graph.engine.store import GraphStore
+from graph.events import Change
+from graph.model.entities import node_rows
+from graph.model.services import RECRUITMENTS, Recruitment
+from graph.workflows.guards import OUTCOME, SEEN, locked, remember, unlock, when_ok
+from graph.workflows.runner import Done, Request, missing, perform, refused
+
+POST_RECRUITMENT = cypher(
+    "workflows.post_recruitment",
+    f"""
+    {SEEN}
+    OPTIONAL MATCH (o:Organization {{id: $organization}})
+    OPTIONAL MATCH (c:Community {{id: $community}})
+    OPTIONAL MATCH (venue:Venue {{id: $venue}})
+    OPTIONAL MATCH (p:Project {{id: $project}})
+    OPTIONAL MATCH (s:Skill) WHERE s.id IN $skills
+    WITH seen, o, c, venue, p, collect(s) AS skills
+    WITH seen, o, c, venue, p, skills, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN o IS NULL THEN 'ORGANIZATION_NOT_FOUND'
+        WHEN $community IS NOT NULL AND c IS NULL THEN 'COMMUNITY_NOT_FOUND'
+        WHEN $venue IS NOT NULL AND venue IS NULL THEN 'VENUE_NOT_FOUND'
+        WHEN $project IS NOT NULL AND p IS NULL THEN 'PROJECT_NOT_FOUND'
+        WHEN size(skills) < size($skills) THEN 'SKILL_NOT_FOUND'
+    END AS problem
+    {
+        when_ok(
+            "CREATE (n:Recruitment:Searchable {id: $id}) SET n += $props, n.search = $search "
+            "CREATE (o)-[:RUNS]->(n) "
+            "FOREACH (x IN CASE WHEN c IS NULL THEN [] ELSE [c] END | CREATE (n)-[:IN]->(x)) "
+            "FOREACH (x IN CASE WHEN venue IS NULL THEN [] ELSE [venue] END | "
+            "CREATE (n)-[:LOCATED_AT]->(x)) "
+            "FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [p] END | CREATE (n)-[:FOR]->(x)) "
+            "FOREACH (x IN skills | CREATE (n)-[:REQUIRES]->(x)) " + remember("$id")
+        )
+    }
+    RETURN {OUTCOME}
+    """,
+)
+
+SIGN_UP = cypher(
+    "workflows.sign_up",
+    f"""
+    {locked("rec", "Recruitment", "recruitment")}
+    OPTIONAL MATCH (:Volunteer)-[su:SIGNED_UP {{status: 'SIGNED_UP'}}]->(rec)
+    WITH seen, rec, count(su) AS taken
+    OPTIONAL MATCH (v:Volunteer {{id: $volunteer}})
+    OPTIONAL MATCH (v)-[mine:SIGNED_UP]->(rec)
+    WITH seen, rec, taken, v, mine, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN rec IS NULL THEN 'RECRUITMENT_NOT_FOUND'
+        WHEN v IS NULL THEN 'VOLUNTEER_NOT_FOUND'
+        WHEN v.status <> 'ACTIVE' THEN 'INACTIVE'
+        WHEN rec.status = 'CLOSED' THEN 'RECRUITMENT_CLOSED'
+        WHEN rec.startsAt IS NOT NULL AND rec.startsAt <= $at THEN 'RECRUITMENT_STARTED'
+        WHEN mine IS NOT NULL AND mine.status = 'SIGNED_UP' THEN 'ALREADY_SIGNED_UP'
+        WHEN taken >= rec.capacity THEN 'RECRUITMENT_FULL'
+    END AS problem
+    FOREACH (x IN CASE WHEN problem IS NULL THEN [v] ELSE [] END |
+        MERGE (x)-[s:SIGNED_UP]->(rec) SET s.status = 'SIGNED_UP', s.at = $at)
+    {
+        when_ok(
+            "SET rec.status = CASE WHEN taken + 1 >= rec.capacity THEN 'FULL' ELSE 'OPEN' END "
+            + remember("$recruitment")
+        )
+    }
+    {unlock("rec")}
+    RETURN {OUTCOME}
+    """,
+)
+
+WITHDRAW = cypher(
+    "workflows.withdraw",
+    f"""
+    {locked("rec", "Recruitment", "recruitment")}
+    OPTIONAL MATCH (:Volunteer {{id: $volunteer}})-[mine:SIGNED_UP {{status: 'SIGNED_UP'}}]->(rec)
+    WITH seen, rec, mine, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN rec IS NULL THEN 'RECRUITMENT_NOT_FOUND'
+        WHEN mine IS NULL THEN 'NOT_SIGNED_UP'
+    END AS problem
+    FOREACH (x IN CASE WHEN problem IS NULL THEN [mine] ELSE [] END |
+        SET x.status = 'WITHDRAWN', x.withdrawnAt = $at)
+    {
+        when_ok(
+            "SET rec.status = CASE WHEN rec.status = 'FULL' THEN 'OPEN' ELSE rec.status END "
+            + remember("$recruitment")
+        )
+    }
+    {unlock("rec")}
+    RETURN {OUTCOME}
+    """,
+)
+
+
+async def post_recruitment(
+    store: GraphStore,
+    request: Request,
+    recruitment: Recruitment,
+    *,
+    organization: str,
+    community: str | None,
+    venue: str | None,
+    project: str | None,
+    skills: Sequence[str],
+) -> Done:
+    row = node_rows(RECRUITMENTS, [recruitment])[0]
+    return await perform(
+        store,
+        POST_RECRUITMENT,
+        {
+            "id": recruitment.id,
+            "props": row["props"],
+            "search": row["search"],
+            "organization": organization,
+            "community": community,
+            "venue": venue,
+            "project": project,
+            "skills": list(dict.fromkeys(skills)),
+        },
+        request,
+        recruitment.id,
+        {
+            "ORGANIZATION_NOT_FOUND": missing("organization", organization),
+            "COMMUNITY_NOT_FOUND": missing("community", community),
+            "VENUE_NOT_FOUND": missing("venue", venue),
+            "PROJECT_NOT_FOUND": missing("project", project),
+            "SKILL_NOT_FOUND": (GraphNotFound, "One of the required skills does not exist."),
+        },
+        change=Change("RECRUITMENT_POSTED", "Recruitment", {"Organization": [organization]}),
+    )
+
+
+async def sign_up(store: GraphStore, request: Request, recruitment: str, volunteer: str) -> Done:
+    return await perform(
+        store,
+        SIGN_UP,
+        {"recruitment": recruitment, "volunteer": volunteer},
+        request,
+        recruitment,
+        {
+            "RECRUITMENT_NOT_FOUND": missing("recruitment", recruitment),
+            "VOLUNTEER_NOT_FOUND": missing("volunteer", volunteer),
+            "INACTIVE": refused(f"Volunteer {volunteer} is not active."),
+            "RECRUITMENT_CLOSED": refused("That recruitment is closed."),
+            "RECRUITMENT_STARTED": refused("That activity has already started."),
+            "ALREADY_SIGNED_UP": refused(f"Volunteer {volunteer} has already signed up."),
+            "RECRUITMENT_FULL": refused("That recruitment is full; every place is taken."),
+        },
+        change=Change("SIGNED_UP", "Recruitment", {"Volunteer": [volunteer]}),
+    )
+
+
+async def withdraw(store: GraphStore, request: Request, recruitment: str, volunteer: str) -> Done:
+    return await perform(
+        store,
+        WITHDRAW,
+        {"recruitment": recruitment, "volunteer": volunteer},
+        request,
+        recruitment,
+        {
+            "RECRUITMENT_NOT_FOUND": missing("recruitment", recruitment),
+            "NOT_SIGNED_UP": refused(f"Volunteer {volunteer} is not signed up for it."),
+        },
+        change=Change("SIGN_UP_WITHDRAWN", "Recruitment", {"Volunteer": [volunteer]}),
+    )

@@ -1,0 +1,197 @@
+"""The charity resource library: offering, changing and allocating resources, never more than is
+left.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from graph.engine.cypher import cypher
+from graph.engine.errors import GraphNotFound, GraphRejected
+from graph.engine.store import GraphStore
+from graph.events import Change
+from graph.workflows.guards import OUTCOME, SEEN, locked, remember, unlock, when_ok
+from graph.workflows.runner import NEED_STATE, Done, Request, missing, new_id, perform, refused
+
+OFFER_RESOURCE = cypher(
+    "workflows.offer_resource",
+    f"""
+    {SEEN}
+    OPTIONAL MATCH (o:Organization {{id: $organization}})
+    OPTIONAL MATCH (venue:Venue {{id: $venue}})
+    OPTIONAL MATCH (cat:ServiceCategory) WHERE cat.id IN $categories
+    WITH seen, o, venue, collect(cat) AS categories
+    WITH seen, o, venue, categories, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN o IS NULL THEN 'ORGANIZATION_NOT_FOUND'
+        WHEN $venue IS NOT NULL AND venue IS NULL THEN 'VENUE_NOT_FOUND'
+        WHEN size(categories) < size($categories) THEN 'CATEGORY_NOT_FOUND'
+    END AS problem
+    {
+        when_ok(
+            "CREATE (n:Resource:Searchable {id: $id}) SET n += $props, n.search = $search "
+            "CREATE (o)-[:OFFERS]->(n) "
+            "FOREACH (x IN categories | CREATE (n)-[:OF_CATEGORY]->(x)) "
+            "FOREACH (x IN CASE WHEN venue IS NULL THEN [] ELSE [venue] END | "
+            "CREATE (n)-[:LOCATED_AT]->(x)) " + remember("$id")
+        )
+    }
+    RETURN {OUTCOME}
+    """,
+)
+
+ALLOCATE_RESOURCE = cypher(
+    "workflows.allocate_resource",
+    f"""
+    {locked("res", "Resource", "resource")}
+    OPTIONAL MATCH (res)-[a:ALLOCATED_TO]->()
+    WITH seen, res, res.quantity - coalesce(sum(a.quantity), 0) AS remaining
+    OPTIONAL MATCH (need:Need {{id: $need}})
+    WITH seen, res, remaining, need, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN res IS NULL THEN 'RESOURCE_NOT_FOUND'
+        WHEN need IS NULL THEN 'NEED_NOT_FOUND'
+        WHEN NOT need.status IN $active THEN 'NEED_NOT_ACTIVE'
+        WHEN res.availableFrom IS NOT NULL AND res.availableFrom > $today THEN 'NOT_YET_AVAILABLE'
+        WHEN res.availableUntil IS NOT NULL AND res.availableUntil < $today
+            THEN 'NO_LONGER_AVAILABLE'
+        WHEN remaining < $quantity THEN 'NOT_ENOUGH_LEFT'
+    END AS problem
+    {
+        when_ok(
+            "CREATE (res)-[:ALLOCATED_TO {id: $id, quantity: $quantity, at: $at, by: $by}]->(need) "
+            + remember("$resource")
+        )
+    }
+    {unlock("res")}
+    RETURN {OUTCOME}, remaining
+    """,
+)
+
+UPDATE_RESOURCE = cypher(
+    "workflows.update_resource",
+    f"""
+    {locked("res", "Resource", "resource")}
+    OPTIONAL MATCH (res)-[a:ALLOCATED_TO]->()
+    WITH seen, res, coalesce(sum(a.quantity), 0) AS allocated
+    WITH seen, res, allocated,
+         coalesce($props.availableFrom, res.availableFrom) AS availableFrom,
+         coalesce($props.availableUntil, res.availableUntil) AS availableUntil
+    WITH seen, res, allocated, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN res IS NULL THEN 'RESOURCE_NOT_FOUND'
+        WHEN $props.quantity IS NOT NULL AND $props.quantity < allocated
+            THEN 'BELOW_ALLOCATED'
+        WHEN availableFrom IS NOT NULL AND availableUntil IS NOT NULL
+             AND availableUntil < availableFrom THEN 'WINDOW_INVERTED'
+    END AS problem
+    {
+        when_ok(
+            "SET res += $props "
+            "FOREACH (t IN CASE WHEN $search IS NULL THEN [] ELSE [$search] END | "
+            "SET res.search = t) " + remember("$resource")
+        )
+    }
+    {unlock("res")}
+    RETURN {OUTCOME}, allocated
+    """,
+)
+
+
+async def offer_resource(
+    store: GraphStore,
+    request: Request,
+    resource_id: str,
+    props: Mapping[str, Any],
+    search: str,
+    *,
+    organization: str,
+    venue: str | None,
+    categories: Sequence[str],
+) -> Done:
+    return await perform(
+        store,
+        OFFER_RESOURCE,
+        {
+            "id": resource_id,
+            "props": dict(props),
+            "search": search,
+            "organization": organization,
+            "venue": venue,
+            "categories": list(dict.fromkeys(categories)),
+        },
+        request,
+        resource_id,
+        {
+            "ORGANIZATION_NOT_FOUND": missing("organization", organization),
+            "VENUE_NOT_FOUND": missing("venue", venue),
+            "CATEGORY_NOT_FOUND": (GraphNotFound, "One of the service categories does not exist."),
+        },
+        change=Change("RESOURCE_OFFERED", "Resource", {"Organization": [organization]}),
+    )
+
+
+async def allocate_resource(
+    store: GraphStore,
+    request: Request,
+    *,
+    resource: str,
+    need: str,
+    quantity: int,
+    today: dt.date,
+) -> Done:
+    return await perform(
+        store,
+        ALLOCATE_RESOURCE,
+        {
+            "id": new_id("allocation"),
+            "resource": resource,
+            "need": need,
+            "quantity": quantity,
+            "today": today,
+        },
+        request,
+        resource,
+        {
+            "RESOURCE_NOT_FOUND": missing("resource", resource),
+            "NEED_NOT_FOUND": missing("need", need),
+            **NEED_STATE,
+            "NOT_YET_AVAILABLE": refused("That resource is not available yet."),
+            "NO_LONGER_AVAILABLE": refused("That resource is no longer available."),
+            "NOT_ENOUGH_LEFT": lambda row: GraphRejected(
+                f"Only {int(row['remaining'])} of that resource are left."
+            ),
+        },
+        change=Change("RESOURCE_ALLOCATED", "Resource", {"Need": [need]}),
+    )
+
+
+async def update_resource(
+    store: GraphStore,
+    request: Request,
+    resource: str,
+    props: Mapping[str, Any],
+    search: str | None,
+) -> Done:
+    """Change what a resource offers; never below what is already allocated, and its window
+    (merged with the stored one) never ends before it starts."""
+    return await perform(
+        store,
+        UPDATE_RESOURCE,
+        {"resource": resource, "props": dict(props), "search": search},
+        request,
+        resource,
+        {
+            "RESOURCE_NOT_FOUND": missing("resource", resource),
+            "BELOW_ALLOCATED": lambda row: GraphRejected(
+                f"{int(row['allocated'])} of it are already allocated; the quantity cannot be "
+                "lower than that."
+            ),
+            "WINDOW_INVERTED": refused(
+                "`availableUntil` would be before `availableFrom`; change both together."
+            ),
+        },
+        change=Change("RESOURCE_UPDATED", "Resource"),
+    )

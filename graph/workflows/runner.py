@@ -1,0 +1,153 @@
+"""Running a workflow step: the one runner every workflow goes through.
+
+:func:`perform` sends a step's guarded statement (``guards.py`` says how they are built) with the
+request's idempotency key, answers a retry with its first answer, turns the statement's problem
+code into ``GraphNotFound``/``GraphRejected`` with a message for the user, and, when the step
+changed the graph, emits its one event (``graph/events.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graph import events
+from graph.engine.cypher import cypher
+from graph.engine.errors import GraphConflict, GraphNotFound, GraphRejected
+from graph.engine.store import GraphStore, Record
+from graph.events import Change, Event
+from graph.model.services import ACTIVE_NEED_STATUSES
+
+KEY_LOOKUP = cypher(
+    "workflows.key_lookup",
+    """
+    MATCH (seen:IdempotencyKey {key: $key})
+    RETURN 'REPLAY' AS problem, seen.result AS replayOf, seen.fingerprint AS seenFingerprint
+    """,
+)
+
+
+# --- running them --------------------------------------------------------------------------
+
+Problem = tuple[type[Exception], str]
+
+
+@dataclass(frozen=True)
+class Request:
+    """Who asks for what, and the key that makes a retry safe."""
+
+    operation: str
+    inputs: Mapping[str, Any]
+    key: str | None = None
+    by: str | None = None  # the acting person's id, recorded where the workflow keeps it
+
+    @property
+    def stored_key(self) -> str | None:
+        """The key as the graph keeps it: the caller's key *of this actor*. Keys are chosen by
+        clients, so two actors may pick the same one; scoped, they are two requests, and a replay
+        only ever answers the actor who made the first. (Keys stored before keys were scoped are
+        the bare key: never matched again, so they can replay to no one.)"""
+        if self.key is None:
+            return None
+        return json.dumps([self.by, self.key], ensure_ascii=False, separators=(",", ":"))
+
+    @property
+    def fingerprint(self) -> str:
+        canonical = json.dumps(
+            {"operation": self.operation, "inputs": self.inputs}, sort_keys=True, default=str
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a workflow step answered: the id of its main entity; ``replayed`` on a retry."""
+
+    result: str
+    replayed: bool
+    row: Record
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+async def perform(
+    store: GraphStore,
+    statement: Any,
+    params: Mapping[str, Any],
+    request: Request,
+    result: str,
+    problems: Mapping[str, Problem | Callable[[Record], Exception]],
+    change: Change,
+) -> Done:
+    """Run one guarded statement; raise the user-facing error for its problem, if any.
+
+    Every workflow goes through here, so this is where a write that happened emits its one
+    event: only after the statement committed without a problem, never for a replayed retry
+    (it changed nothing this time) and never for a refusal (it changed nothing at all).
+    """
+    at = params.get("at") or now()
+    full = {
+        **params,
+        "key": request.stored_key,
+        "operation": request.operation,
+        "fingerprint": request.fingerprint,
+        "at": at,
+        "by": request.by,
+        "active": list(ACTIVE_NEED_STATUSES),
+    }
+    try:
+        rows = await store.write(statement, full)
+    except GraphConflict:
+        # Two requests with the same key raced (Neo4j runs them concurrently); the unique
+        # constraint on the key let one through. Answer as its retry.
+        if request.key is None:
+            raise
+        rows = await store.read(KEY_LOOKUP, {"key": request.stored_key})
+    row = rows[0]
+    problem = row["problem"]
+    if problem == "REPLAY":
+        if row["seenFingerprint"] != request.fingerprint:
+            raise GraphRejected(
+                "This idempotency key was already used for a different request; "
+                "use a new key for a new request."
+            )
+        return Done(row["replayOf"], True, row)
+    if problem is not None:
+        found = problems.get(problem)
+        if found is None:
+            raise GraphRejected(f"The request was refused ({problem}).")
+        if isinstance(found, tuple):
+            kind, message = found
+            raise kind(message)
+        raise found(row)
+    await events.emit(
+        Event.of(change, result, actor=request.by, at=at, operation=request.operation)
+    )
+    return Done(result, False, row)
+
+
+def missing(what: str, value: str | None) -> Problem:
+    return GraphNotFound, f"There is no {what} with id {value}."
+
+
+def refused(message: str) -> Problem:
+    return GraphRejected, message
+
+
+# A need that is closed or cancelled takes no more steps (needs, assignment, resources, referrals).
+NEED_STATE = {
+    "NEED_NOT_ACTIVE": refused(
+        "That need is closed or cancelled; report a new need instead of changing it."
+    ),
+}

@@ -1,0 +1,218 @@
+"""Service records, their verification, and the time bank: verified hours raise a volunteer's
+star level and are credited to their time bank, which pays only for services to their family.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graph.engine.cypher import cypher
+from graph.engine.errors import GraphRejected
+from graph.engine.store import GraphStore
+from graph.events import Change
+from graph.model.people import STAR_THRESHOLDS_HOURS
+from graph.workflows.guards import OUTCOME, SEEN, lock, locked, remember, unlock, when_ok
+from graph.workflows.runner import Done, Request, missing, new_id, perform, refused
+
+RECORD_SERVICE = cypher(
+    "workflows.record_service",
+    f"""
+    {SEEN}
+    OPTIONAL MATCH (v:Volunteer {{id: $volunteer}})
+    OPTIONAL MATCH (need:Need {{id: $need}})
+    OPTIONAL MATCH (v)-[assigned:ASSIGNED]->(need)
+    OPTIONAL MATCH (need)-[:OF_CATEGORY]->(needCategory:ServiceCategory)
+    OPTIONAL MATCH (given:ServiceCategory {{id: $category}})
+    OPTIONAL MATCH (p:Project {{id: $project}})
+    WITH seen, v, need, assigned, coalesce(given, needCategory) AS cat, given, p, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN v IS NULL THEN 'VOLUNTEER_NOT_FOUND'
+        WHEN $need IS NOT NULL AND need IS NULL THEN 'NEED_NOT_FOUND'
+        WHEN $category IS NOT NULL AND given IS NULL THEN 'CATEGORY_NOT_FOUND'
+        WHEN $project IS NOT NULL AND p IS NULL THEN 'PROJECT_NOT_FOUND'
+        WHEN need IS NOT NULL AND assigned IS NULL THEN 'NOT_ASSIGNED'
+        WHEN need IS NULL AND given IS NULL THEN 'CATEGORY_REQUIRED'
+    END AS problem
+    {
+        when_ok(
+            "CREATE (n:ServiceRecord {id: $id}) SET n += $props "
+            "CREATE (v)-[:PERFORMED]->(n) CREATE (n)-[:OF_CATEGORY]->(cat) "
+            "FOREACH (x IN CASE WHEN need IS NULL THEN [] ELSE [need] END | "
+            "CREATE (n)-[:FOR]->(x)) "
+            "FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [p] END | "
+            "CREATE (n)-[:PART_OF]->(x)) " + remember("$id")
+        )
+    }
+    RETURN {OUTCOME}
+    """,
+)
+
+VERIFY_SERVICE = cypher(
+    "workflows.verify_service",
+    f"""
+    {locked("rec", "ServiceRecord", "record")}
+    OPTIONAL MATCH (v:Volunteer)-[:PERFORMED]->(rec)
+    {lock("v")}
+    WITH seen, rec, v
+    OPTIONAL MATCH (w:SocialWorker {{id: $worker}})
+    OPTIONAL MATCH (:SocialWorker)-[done:VERIFIED]->(rec)
+    OPTIONAL MATCH (rec)-[:FOR]->(:Need)-[:IN]->(c:Community)
+    OPTIONAL MATCH (w)-[covers:COVERS]->(c)
+    WITH seen, rec, v, w, count(done) AS verified, c, covers, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN rec IS NULL THEN 'RECORD_NOT_FOUND'
+        WHEN w IS NULL THEN 'WORKER_NOT_FOUND'
+        WHEN v IS NULL THEN 'RECORD_WITHOUT_VOLUNTEER'
+        WHEN c IS NOT NULL AND covers IS NULL THEN 'NOT_COVERING'
+        ELSE NULL
+    END AS problem
+    WITH seen, rec, v, w, coalesce(v.verifiedMinutes, 0) + coalesce(rec.minutes, 0) AS total,
+         CASE WHEN problem IS NULL AND verified > 0 THEN 'ALREADY_VERIFIED' ELSE problem END
+         AS problem
+    {
+        when_ok(
+            "CREATE (w)-[:VERIFIED {at: $at}]->(rec) "
+            "SET v.verifiedMinutes = total, "
+            "v.starLevel = size([t IN $thresholds WHERE total >= t * 60]) "
+            "CREATE (e:TimeBankEntry {id: $entry, minutes: rec.minutes, kind: 'EARNED', at: $at}) "
+            "CREATE (v)-[:HOLDS]->(e) CREATE (e)-[:EARNED_BY]->(rec) " + remember("$record")
+        )
+    }
+    {unlock("v")}
+    {unlock("rec")}
+    RETURN {OUTCOME}
+    """,
+)
+
+SPEND_CREDITS = cypher(
+    "workflows.spend_credits",
+    f"""
+    {locked("v", "Volunteer", "volunteer")}
+    OPTIONAL MATCH (v)-[:HOLDS]->(entry:TimeBankEntry)
+    WITH seen, v, coalesce(sum(entry.minutes), 0) AS balance
+    OPTIONAL MATCH (need:Need {{id: $need}})
+    OPTIONAL MATCH (v)-[family:FAMILY_OF]->(:Resident)-[:HAS_NEED]->(need)
+    WITH seen, v, balance, need, family, CASE
+        WHEN seen IS NOT NULL THEN 'REPLAY'
+        WHEN v IS NULL THEN 'VOLUNTEER_NOT_FOUND'
+        WHEN need IS NULL THEN 'NEED_NOT_FOUND'
+        WHEN family IS NULL THEN 'NOT_FAMILY'
+        WHEN balance < $minutes THEN 'INSUFFICIENT_CREDITS'
+    END AS problem
+    {
+        when_ok(
+            "CREATE (e:TimeBankEntry {id: $id, minutes: -$minutes, kind: 'SPENT', at: $at, "
+            "note: $note}) CREATE (v)-[:HOLDS]->(e) CREATE (e)-[:SPENT_ON]->(need) "
+            + remember("$id")
+        )
+    }
+    {unlock("v")}
+    RETURN {OUTCOME}, balance
+    """,
+)
+
+
+async def record_service(
+    store: GraphStore,
+    request: Request,
+    record_id: str,
+    props: Mapping[str, Any],
+    *,
+    volunteer: str,
+    need: str | None,
+    category: str | None,
+    project: str | None,
+) -> Done:
+    return await perform(
+        store,
+        RECORD_SERVICE,
+        {
+            "id": record_id,
+            "props": dict(props),
+            "volunteer": volunteer,
+            "need": need,
+            "category": category,
+            "project": project,
+        },
+        request,
+        record_id,
+        {
+            "VOLUNTEER_NOT_FOUND": missing("volunteer", volunteer),
+            "NEED_NOT_FOUND": missing("need", need),
+            "CATEGORY_NOT_FOUND": missing("service category", category),
+            "PROJECT_NOT_FOUND": missing("project", project),
+            "NOT_ASSIGNED": refused(
+                f"Volunteer {volunteer} is not assigned to need {need}; assign them first."
+            ),
+            "CATEGORY_REQUIRED": (
+                GraphRejected,
+                "Say which service category it was, or which need it served.",
+            ),
+        },
+        change=Change(
+            "SERVICE_RECORDED", "ServiceRecord", {"Volunteer": [volunteer], "Need": [need]}
+        ),
+    )
+
+
+async def verify_service(store: GraphStore, request: Request, record: str, worker: str) -> Done:
+    entry = new_id("credit")
+    return await perform(
+        store,
+        VERIFY_SERVICE,
+        {
+            "record": record,
+            "worker": worker,
+            "entry": entry,
+            "thresholds": list(STAR_THRESHOLDS_HOURS),
+        },
+        request,
+        record,
+        {
+            "RECORD_NOT_FOUND": missing("service record", record),
+            "WORKER_NOT_FOUND": missing("social worker", worker),
+            "RECORD_WITHOUT_VOLUNTEER": refused("That record names no volunteer."),
+            "NOT_COVERING": refused(
+                f"Social worker {worker} does not cover the community where the service was "
+                "given; its own social worker verifies it."
+            ),
+            "ALREADY_VERIFIED": refused("That service record is already verified."),
+        },
+        change=Change(
+            "SERVICE_VERIFIED",
+            "ServiceRecord",
+            {"SocialWorker": [worker], "TimeBankEntry": [entry]},
+        ),
+    )
+
+
+async def spend_credits(
+    store: GraphStore,
+    request: Request,
+    *,
+    volunteer: str,
+    need: str,
+    minutes: int,
+    note: str | None,
+) -> Done:
+    entry = new_id("credit")
+    return await perform(
+        store,
+        SPEND_CREDITS,
+        {"id": entry, "volunteer": volunteer, "need": need, "minutes": minutes, "note": note},
+        request,
+        entry,
+        {
+            "VOLUNTEER_NOT_FOUND": missing("volunteer", volunteer),
+            "NEED_NOT_FOUND": missing("need", need),
+            "NOT_FAMILY": refused(
+                "Time-bank credits pay only for services to the volunteer or their family; "
+                "that need's resident is not recorded as family."
+            ),
+            "INSUFFICIENT_CREDITS": lambda row: GraphRejected(
+                f"Not enough time-bank credit: the balance is {int(row['balance'])} minutes."
+            ),
+        },
+        change=Change("CREDITS_SPENT", "TimeBankEntry", {"Volunteer": [volunteer], "Need": [need]}),
+    )
