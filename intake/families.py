@@ -28,6 +28,7 @@ from graph.model.people import (
     SocialWorker,
     Volunteer,
 )
+from graph.model.registry import family_named
 from intake.normalize import halfwidth
 
 Kind = Literal[
@@ -71,10 +72,16 @@ class IntakeFamily:
     name: str  # as the CLI and URL say it: volunteers, residents
     label: str
     record: type
-    key: str  # the column (field) holding the natural key
     columns: tuple[Column, ...]
     place: Rel  # the relationship to the row's community
     one_place: bool = False  # a resident lives in one community; a volunteer serves several
+
+    @property
+    def key(self) -> str:
+        """The field holding the natural key: the family's own declaration
+        (``graph.model``'s ``props_of(..., keys=...)``), one field."""
+        (name,) = family_named(self.label).natural_key
+        return re.sub(r"[A-Z]", lambda m: "_" + m.group(0).lower(), name)
 
     def column(self, field: str) -> Column:
         return next(c for c in self.columns if c.field == field)
@@ -115,7 +122,6 @@ VOLUNTEERS = IntakeFamily(
     name="volunteers",
     label="Volunteer",
     record=Volunteer,
-    key="volunteer_no",
     place=VOLUNTEER_SERVES_AREA,
     columns=(
         Column(
@@ -174,7 +180,6 @@ RESIDENTS = IntakeFamily(
     name="residents",
     label="Resident",
     record=Resident,
-    key="id_hash",
     place=RESIDENT_LIVES_IN,
     one_place=True,
     columns=(
@@ -239,7 +244,6 @@ ORGANIZATIONS = IntakeFamily(
     name="organizations",
     label="Organization",
     record=Organization,
-    key="credit_code",
     place=ORG_SERVES_AREA,
     columns=(
         Column(
@@ -319,7 +323,6 @@ SOCIAL_WORKERS = IntakeFamily(
     name="social-workers",
     label="SocialWorker",
     record=SocialWorker,
-    key="certificate_no",
     place=WORKER_COVERS,
     columns=(
         Column(

@@ -86,14 +86,7 @@ class Venue:
 ORGANIZATIONS = Family(
     "Organization",
     Organization,
-    props=props_of(
-        Organization,
-        vocab={
-            "kind": "OrganizationKind",
-            "registration": "Registration",
-            "team_level": "TeamLevel",
-        },
-    ),
+    props=props_of(Organization, keys=("credit_code",)),
     located=True,
     conditions={
         "kind": "n.kind IN $kind",
@@ -119,7 +112,7 @@ ORGANIZATIONS = Family(
 PROJECTS = Family(
     "Project",
     Project,
-    props=props_of(Project, vocab={"status": "ProjectStatus"}),
+    props=props_of(Project),
     conditions={
         "status": "n.status IN $status",
         "category": narrower_or_same(
@@ -136,7 +129,7 @@ PROJECTS = Family(
 FUNDS = Family(
     "Fund",
     Fund,
-    props=props_of(Fund, vocab={"kind": "FundKind"}),
+    props=props_of(Fund),
     conditions={
         "kind": "n.kind IN $kind",
         "community": (
@@ -157,7 +150,7 @@ THINK_TANKS = Family("ThinkTank", ThinkTank, props=props_of(ThinkTank))
 RESOURCES = Family(
     "Resource",
     Resource,
-    props=props_of(Resource, vocab={"kind": "ResourceKind"}),
+    props=props_of(Resource),
     conditions={
         "kind": "n.kind IN $kind",
         "category": narrower_or_same(

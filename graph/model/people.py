@@ -78,11 +78,7 @@ class Expert:
 RESIDENTS = Family(
     "Resident",
     Resident,
-    props=props_of(
-        Resident,
-        vocab={"gender": "Gender", "tags": "VulnerabilityTag", "languages": "Language"},
-        keys=("id_number",),
-    ),
+    props=props_of(Resident, keys=("id_hash",)),
     located=True,
     place="(n)-[:LIVES_IN]->(c:Community)",
     conditions={
@@ -102,16 +98,7 @@ RESIDENTS = Family(
 VOLUNTEERS = Family(
     "Volunteer",
     Volunteer,
-    props=props_of(
-        Volunteer,
-        vocab={
-            "gender": "Gender",
-            "availability": "WeeklySlot",
-            "languages": "Language",
-            "status": "VolunteerStatus",
-        },
-        keys=("certificate_no",),
-    ),
+    props=props_of(Volunteer, keys=("volunteer_no",)),
     located=True,
     place="(n)-[:SERVES_AREA]->(c:Community)",
     conditions={
@@ -138,7 +125,7 @@ VOLUNTEERS = Family(
 SOCIAL_WORKERS = Family(
     "SocialWorker",
     SocialWorker,
-    props=props_of(SocialWorker, vocab={"qualification": "Qualification"}),
+    props=props_of(SocialWorker, keys=("certificate_no",)),
     conditions={
         "community": "(n)-[:COVERS]->(:Community {id: $community})",
         "district": "(n)-[:COVERS]->(:Community)-[:IN]->(:District {id: $district})",
@@ -150,7 +137,7 @@ SOCIAL_WORKERS = Family(
 EXPERTS = Family(
     "Expert",
     Expert,
-    props=props_of(Expert, vocab={"domains": "ExpertDomain"}),
+    props=props_of(Expert),
     conditions={
         "domain": "any(d IN n.domains WHERE d IN $domain)",
         "think_tank": "(n)-[:PART_OF]->(:ThinkTank {id: $think_tank})",

@@ -46,7 +46,7 @@ DISTRICTS = Family(
 COMMUNITIES = Family(
     "Community",
     Community,
-    props=props_of(Community, vocab={"kind": "CommunityKind"}),
+    props=props_of(Community),
     located=True,
     conditions={
         "district": "(n)-[:IN]->(:District {id: $district})",

@@ -117,13 +117,6 @@ NEEDS = Family(
     Need,
     props=props_of(
         Need,
-        vocab={
-            "status": "NeedStatus",
-            "urgency": "Urgency",
-            "source": "NeedSource",
-            "slots": "WeeklySlot",
-            "one_off_slot": "WeeklySlot",
-        },
         unfiltered=("urgency_rank", "one_off_key"),
     ),
     searchable=("title",),
@@ -149,7 +142,7 @@ NEEDS = Family(
 RECRUITMENTS = Family(
     "Recruitment",
     Recruitment,
-    props=props_of(Recruitment, vocab={"status": "RecruitmentStatus"}),
+    props=props_of(Recruitment),
     searchable=("title",),
     conditions={
         "status": "n.status IN $status",
@@ -189,7 +182,7 @@ SERVICE_RECORDS = Family(
 REFERRALS = Family(
     "Referral",
     Referral,
-    props=props_of(Referral, vocab={"status": "ReferralStatus"}),
+    props=props_of(Referral),
     searchable=(),
     conditions={
         "status": "n.status IN $status",
@@ -204,7 +197,7 @@ REFERRALS = Family(
 TIME_BANK_ENTRIES = Family(
     "TimeBankEntry",
     TimeBankEntry,
-    props=props_of(TimeBankEntry, vocab={"kind": "TimeBankEntryKind"}),
+    props=props_of(TimeBankEntry),
     searchable=(),
     # The ledger is where its volunteer serves: it follows the balance's rule (policy).
     place="(n)<-[:HOLDS]-(:Volunteer)-[:SERVES_AREA]->(c:Community)",

@@ -45,7 +45,7 @@ SKILLS = Family(
 CATEGORIES = Family(
     "ServiceCategory",
     ServiceCategory,
-    props=props_of(ServiceCategory, vocab={"expert_domains": "ExpertDomain"}),
+    props=props_of(ServiceCategory),
     conditions={
         "under": narrower_or_same("(n)", "ServiceCategory", "under"),
         "top_level": "NOT (n)-[:BROADER]->(:ServiceCategory)",
