@@ -40,7 +40,8 @@ SCHEMA = GraphSchema(
         IndexSpec("Need", "status", "range"),
         IndexSpec("Volunteer", "status", "range"),
         IndexSpec("Organization", "kind", "range"),
-        # Natural keys imports merge on (graph/io/intake.py).
+        # Natural keys (the families' ``keys=``; imports merge on them, graph/io/intake.py).
+        IndexSpec("City", "name", "range"),
         IndexSpec("Volunteer", "volunteerNo", "range"),
         IndexSpec("Resident", "idHash", "range"),
         IndexSpec("Organization", "creditCode", "range"),
