@@ -6,11 +6,13 @@ import datetime as dt
 
 import pytest
 
+from graph.engine.indexes import SCHEMA
 from graph.engine.store import GraphStore
 from graph.model import entities, people
 from graph.model.entities import Point, Window
 from graph.model.people import Volunteer
 from graph.model.places import COMMUNITY_IN_DISTRICT, City, Community, District
+from graph.model.registry import FAMILIES
 
 
 @pytest.mark.parametrize(
@@ -80,9 +82,6 @@ def test_the_indexes_follow_the_family_declarations() -> None:
     """The engine room sits below the model, so its index list names labels itself; this keeps
     it in step with the declarations: every family's id unique, every located family's point
     indexed, every natural key indexed."""
-    from graph.engine.indexes import SCHEMA
-    from graph.model.registry import FAMILIES
-
     specs = {(s.label, s.property, s.kind) for s in SCHEMA.indexes}
     for family in FAMILIES:
         assert (family.label, "id", "unique") in specs
