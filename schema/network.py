@@ -28,6 +28,7 @@ from schema.enums import FundKind, VulnerabilityTag
 from schema.figures import CoverageGaps, GapSubject, Statistics
 from schema.permissions import roles
 from schema.relay import Node, to_global_id
+from schema.results import copied
 
 PLACES = "schema.places"
 TAXONOMY = "schema.taxonomy"
@@ -159,12 +160,11 @@ class NetworkNode:
 
     @classmethod
     def from_result(cls, shown: rules.Shown) -> "NetworkNode":
-        return cls(
+        return copied(
+            cls,
+            shown,
             id=to_global_id(shown.label, shown.key),
-            key=shown.key,
             label=NetworkLabel[shown.label],
-            name=shown.name,
-            name_withheld=shown.name_withheld,
         )
 
     @classmethod
@@ -209,10 +209,8 @@ class Subgraph:
 
     @classmethod
     def from_result(cls, piece: resolve.Piece) -> "Subgraph":
-        return cls(
-            nodes=NetworkNode.each(piece.nodes),
-            edges=NetworkEdge.each(piece.edges),
-            truncated=piece.truncated,
+        return copied(
+            cls, piece, nodes=NetworkNode.each(piece.nodes), edges=NetworkEdge.each(piece.edges)
         )
 
 
@@ -229,12 +227,12 @@ class NetworkPath:
 
     @classmethod
     def from_result(cls, piece: resolve.Piece) -> "NetworkPath":
-        return cls(
-            found=piece.found,
+        return copied(
+            cls,
+            piece,
             length=len(piece.edges) if piece.found else None,
             nodes=NetworkNode.each(piece.nodes),
             edges=NetworkEdge.each(piece.edges),
-            truncated=piece.truncated,
         )
 
 
@@ -288,22 +286,14 @@ class Collaboration:
 
     @classmethod
     def from_result(cls, found: resolve.Collaboration) -> "Collaboration":
-        return cls(
+        return copied(
+            cls,
+            found,
             organizations=[
-                Collaborator(
-                    node=NetworkNode.from_result(o.node),
-                    kind=o.kind,
-                    degree=o.degree,
-                    weight=o.weight,
-                    betweenness=o.betweenness,
-                    rank=o.rank,
-                )
+                copied(Collaborator, o, node=NetworkNode.from_result(o.node))
                 for o in found.organizations
             ],
             ties=[CollaborationTie.from_result(t) for t in found.ties],
-            isolated=found.isolated,
-            approximate=found.approximate,
-            truncated=found.truncated,
         )
 
 
@@ -326,21 +316,23 @@ class FundFlows:
 
     @classmethod
     def from_result(cls, found: resolve.FundFlows) -> "FundFlows":
-        return cls(
+        return copied(
+            cls,
+            found,
             funds=NetworkNode.each(found.funds),
             flows=[
-                Flow(
+                copied(
+                    Flow,
+                    s,
                     kind=FlowKind[s.kind],
                     source=NetworkNode.from_result(s.source),
                     target=NetworkNode.from_result(s.target),
                     amount=yuan(s.amount_fen),
-                    count=s.count,
                 )
                 for s in found.flows
             ],
             donated=yuan(found.donated_fen),
             granted=yuan(found.granted_fen),
-            truncated=found.truncated,
         )
 
 
@@ -357,12 +349,11 @@ class Incubation:
     @classmethod
     def from_result(cls, found: resolve.Incubation) -> "Incubation":
         i = found.found
-        return cls(
+        return copied(
+            cls,
+            i,
             node=NetworkNode.from_result(found.node),
             parent=to_global_id("Organization", i.parent),
-            stage=i.stage,
-            since=i.since,
-            depth=i.depth,
         )
 
 
