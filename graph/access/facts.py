@@ -9,7 +9,6 @@ communities a volunteer serves), which decides a social worker's view of them.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -122,7 +121,6 @@ def _place_examples() -> Iterable[Mapping[str, Any]]:
 
 
 @builder(each=_place_examples)
-@functools.cache
 def communities_statement(label: str) -> Statement:
     """For a batch of ids of one family, the communities each is in."""
     return dynamic(
@@ -156,7 +154,6 @@ TARGET_PATHS: Mapping[str, tuple[str, str]] = {
 
 
 @builder(each=lambda: ({"label": label} for label in TARGET_PATHS))
-@functools.cache
 def target_statement(label: str) -> Statement:
     """The communities and owning organizations of one entity a mutation acts on."""
     places, owners = TARGET_PATHS[label]

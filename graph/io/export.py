@@ -8,7 +8,6 @@ a restore); this module only reads.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,7 +53,6 @@ class EdgeRow:
 
 
 @builder(each=lambda: ({"label": x, "key": k} for x, k in KEYED_LABELS))
-@functools.cache
 def nodes_statement(label: str, key: str = "id") -> Statement:
     """One page of a family's nodes (in the order of their unique ``key``) with all properties."""
     if (label, key) not in KEYED_LABELS:
@@ -96,7 +94,6 @@ def rels_statement(rel: Rel) -> Statement:
 
 
 @builder(each=_rel_examples)
-@functools.cache
 def among_statement(rel: Rel) -> Statement:
     """The relationships of one declared kind between two given sets of nodes."""
     return dynamic(

@@ -9,7 +9,6 @@ values the file gives. Relationships are merged after the nodes, through the dec
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +32,6 @@ NAMED = ("Community", "Skill", "Organization")
 
 
 @builder(each=lambda: ({"label": label} for label in NAMED))
-@functools.cache
 def find_statement(label: str) -> Statement:
     """Entities of ``label`` whose id or name is one of ``$names``."""
     if label not in NAMED:
@@ -59,7 +57,6 @@ async def find(store: GraphStore, label: str, names: Iterable[str]) -> dict[str,
 
 
 @builder(each=lambda: ({"label": label} for label in NATURAL_KEYS))
-@functools.cache
 def upsert_statement(label: str) -> Statement:
     """MERGE a batch on the natural key, tied to an existing community (located families start
     at its centre)."""

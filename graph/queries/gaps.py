@@ -13,7 +13,6 @@ need). Distances are great-circle (haversine, R = 6,378,140 m as on both engines
 
 from __future__ import annotations
 
-import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -65,7 +64,6 @@ def _scope(district: str | None, community: str | None) -> str:
 
 
 @builder(each=lambda: ({"scope": x} for x in SCOPES))
-@functools.cache
 def needs_statement(scope: str) -> Statement:
     """Active needs in scope, where they are (the resident's home, else the community's centre)."""
     return dynamic(
@@ -91,7 +89,6 @@ def needs_statement(scope: str) -> Statement:
 
 
 @builder(each=lambda: ({"scope": x} for x in SCOPES))
-@functools.cache
 def residents_statement(scope: str) -> Statement:
     """Residents in scope with one of the tags (or any tag), and where they live."""
     return dynamic(

@@ -13,7 +13,6 @@ walk shows them but goes on through them only when it starts at one.
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -100,7 +99,6 @@ class Subgraph:
 
 
 @builder(each=lambda: ({"label": x} for x in NETWORK_LABELS))
-@functools.cache
 def neighbours_statement(label: str) -> Statement:
     """Every relationship of a batch of nodes of one family, with what is at the other end."""
     return dynamic(
@@ -121,7 +119,6 @@ def neighbours_statement(label: str) -> Statement:
 
 
 @builder(each=lambda: ({"label": x} for x in NETWORK_LABELS))
-@functools.cache
 def nodes_statement(label: str) -> Statement:
     """A batch of nodes of one family, with all their properties."""
     return dynamic(
