@@ -12,7 +12,6 @@ from graph.model import organizations as O  # noqa: N812 - short aliases keep th
 from graph.model import people as P  # noqa: N812
 from graph.model import places as PL  # noqa: N812
 from graph.model import services as S  # noqa: N812
-from graph.model import taxonomy as T  # noqa: N812
 from graph.model.entities import Point
 from graph.model.organizations import Organization, Project
 from graph.model.people import Resident, SocialWorker, Volunteer
@@ -79,14 +78,7 @@ class Demo:
             b.link(PL.COMMUNITY_IN_DISTRICT, cid, did)
 
     def taxonomies(self) -> None:
-        b = self.b
-        b.add(*taxonomy.categories(), *taxonomy.skills())
-        for start, end in taxonomy.category_links():
-            b.link(T.CATEGORY_BROADER, start, end)
-        for start, end in taxonomy.skill_links():
-            b.link(T.SKILL_BROADER, start, end)
-        for start, end in taxonomy.skill_categories():
-            b.link(T.SKILL_OF_CATEGORY, start, end)
+        taxonomy.add_to(self.b)
 
     # --- organizations ------------------------------------------------------------------
 
