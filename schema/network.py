@@ -359,15 +359,22 @@ class Incubation:
 
 ANALYSIS = "Network analysis is for analysts, social workers and administrators."
 ANALYSTS = (Role.ANALYST, Role.SOCIAL_WORKER)
+# The scope arguments of the figures: a district, or one community, or (neither) everywhere.
+DISTRICT = Annotated[strawberry.ID | None, strawberry.argument(description="A district…")]
+COMMUNITY = Annotated[strawberry.ID | None, strawberry.argument(description="…or one community.")]
+
+
+def analysis(description: str) -> Any:
+    """A NetworkQuery field: every one is for the analysts (``ANALYSIS``)."""
+    return strawberry.field(extensions=roles(*ANALYSTS, reason=ANALYSIS), description=description)
 
 
 @strawberry.type
 class NetworkQuery:
-    @strawberry.field(
-        extensions=roles(*ANALYSTS, reason=ANALYSIS),
-        description="The entities within `depth` hops of one, and the links the walk crossed "
+    @analysis(
+        "The entities within `depth` hops of one, and the links the walk crossed "
         "(bounded). Places and taxonomy nodes are shown but not walked through unless the walk "
-        "starts at one.",
+        "starts at one."
     )
     async def neighborhood(
         self,
@@ -390,11 +397,10 @@ class NetworkQuery:
             await resolve.neighborhood(info, id, depth, labels, relationship_types, limit)
         )
 
-    @strawberry.field(
-        extensions=roles(*ANALYSTS, reason=ANALYSIS),
-        description="How two entities are linked: one shortest path (e.g. a donor to the "
+    @analysis(
+        "How two entities are linked: one shortest path (e.g. a donor to the "
         "residents its money reached). By default it follows working links only, not shared "
-        "categories, skills or districts.",
+        "categories, skills or districts."
     )
     async def shortest_connection(
         self,
@@ -411,11 +417,10 @@ class NetworkQuery:
             await resolve.shortest_connection(info, from_, to, max_depth, relationship_types)
         )
 
-    @strawberry.field(
-        extensions=roles(*ANALYSTS, reason=ANALYSIS),
-        description="Which organizations work together — shared projects, referrals, shared "
+    @analysis(
+        "Which organizations work together — shared projects, referrals, shared "
         "volunteers, incubation, funding, teams — with degree and betweenness centrality to "
-        "find the hubs and the isolated.",
+        "find the hubs and the isolated."
     )
     async def collaboration(
         self,
@@ -439,10 +444,7 @@ class NetworkQuery:
             await resolve.collaboration(info, district_id, kinds, limit)
         )
 
-    @strawberry.field(
-        extensions=roles(*ANALYSTS, reason=ANALYSIS),
-        description="Donors → funds → projects → organizations → communities, with amounts.",
-    )
+    @analysis("Donors → funds → projects → organizations → communities, with amounts.")
     async def fund_flows(
         self,
         info: strawberry.Info,
@@ -460,10 +462,9 @@ class NetworkQuery:
     ) -> FundFlows:
         return FundFlows.from_result(await resolve.fund_flows(info, fund_ids, district_id, kind))
 
-    @strawberry.field(
-        extensions=roles(*ANALYSTS, reason=ANALYSIS),
-        description="The organizations a hub incubated, introduced or helped optimize, and "
-        "theirs in turn (孵化树).",
+    @analysis(
+        "The organizations a hub incubated, introduced or helped optimize, and "
+        "theirs in turn (孵化树)."
     )
     async def incubation_tree(
         self,
@@ -475,20 +476,15 @@ class NetworkQuery:
             Incubation.from_result(i) for i in await resolve.incubation_tree(info, hub_id, depth)
         ]
 
-    @strawberry.field(
-        extensions=roles(*ANALYSTS, reason=ANALYSIS),
-        description="Needs (or vulnerable residents) with fewer than `minCandidates` eligible "
-        "volunteers in reach, by community and category (docs/ANALYSIS.md has the rules).",
+    @analysis(
+        "Needs (or vulnerable residents) with fewer than `minCandidates` eligible "
+        "volunteers in reach, by community and category (docs/ANALYSIS.md has the rules)."
     )
     async def coverage_gaps(
         self,
         info: strawberry.Info,
-        district_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="A district…")
-        ] = None,
-        community_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="…or one community.")
-        ] = None,
+        district_id: DISTRICT = None,
+        community_id: COMMUNITY = None,
         category_id: Annotated[
             strawberry.ID | None,
             strawberry.argument(
@@ -516,18 +512,11 @@ class NetworkQuery:
             )
         )  # fmt: skip
 
-    @strawberry.field(
-        extensions=roles(*ANALYSTS, reason=ANALYSIS),
-        description="Figures for a district, a community, or everywhere when neither is given.",
-    )
+    @analysis("Figures for a district, a community, or everywhere when neither is given.")
     async def statistics(
         self,
         info: strawberry.Info,
-        district_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="A district…")
-        ] = None,
-        community_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="…or one community.")
-        ] = None,
+        district_id: DISTRICT = None,
+        community_id: COMMUNITY = None,
     ) -> Statistics:
         return Statistics.from_result(await resolve.statistics(info, district_id, community_id))
