@@ -86,6 +86,12 @@ def builder(
     return register
 
 
+def over(name: str, values: Iterable[Any]) -> Callable[[], Iterator[dict[str, Any]]]:
+    """``each`` for a builder of one argument ``name``: one example per value of a collection
+    (a module's table of labels, scopes or relationships), read when the lint runs."""
+    return lambda: ({name: value} for value in values)
+
+
 def registered() -> Iterator[Statement]:
     """Every statement the project can send: the fixed ones and each builder's examples."""
     yield from _REGISTRY.values()

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.engine.cypher import Statement, builder, cypher, dynamic
+from graph.engine.cypher import Statement, builder, cypher, dynamic, over
 from graph.engine.labels import label as allowed_label
 from graph.engine.store import GraphStore
 from graph.model.entities import family_named
@@ -31,7 +31,7 @@ NATURAL_KEYS: Mapping[str, str] = {
 NAMED = ("Community", "Skill", "Organization")
 
 
-@builder(each=lambda: ({"label": label} for label in NAMED))
+@builder(each=over("label", NAMED))
 def find_statement(label: str) -> Statement:
     """Entities of ``label`` whose id or name is one of ``$names``."""
     if label not in NAMED:
@@ -56,7 +56,7 @@ async def find(store: GraphStore, label: str, names: Iterable[str]) -> dict[str,
     return {row["name"]: sorted(row["ids"]) for row in rows}
 
 
-@builder(each=lambda: ({"label": label} for label in NATURAL_KEYS))
+@builder(each=over("label", NATURAL_KEYS))
 def upsert_statement(label: str) -> Statement:
     """MERGE a batch on the natural key, tied to an existing community (located families start
     at its centre)."""
