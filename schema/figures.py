@@ -19,6 +19,7 @@ from domain.money import yuan
 from graph.queries import statistics as figures
 from resolvers import network as resolve
 from schema.fields import keyed, lazy
+from schema.results import copied
 
 PLACES = "schema.places"
 TAXONOMY = "schema.taxonomy"
@@ -79,26 +80,22 @@ class CoverageGaps:
     @classmethod
     def from_result(cls, found: resolve.CoverageGaps) -> "CoverageGaps":
         survey = found.survey
-        return cls(
+        return copied(
+            cls,
+            found,
             groups=[
-                GapGroup(
+                copied(
+                    GapGroup,
+                    g,
                     community_key=g.community,
                     category_key=g.category,
                     short_keys=g.short_keys if found.subject == "NEEDS" else [],
-                    community_name=g.community_name,
-                    category_name=g.category_name,
-                    subjects=g.subjects,
-                    short=g.short,
-                    uncovered=g.uncovered,
                     median_candidates=float(stats.median(g.candidates)),
                 )
                 for g in survey.groups
             ],
             subjects=survey.subjects,
             short=sum(g.short for g in survey.groups),
-            volunteers_considered=found.volunteers_considered,
-            radius_meters=found.radius_meters,
-            min_candidates=found.min_candidates,
             truncated=survey.truncated,
         )
 
@@ -124,13 +121,12 @@ class MonthHours:
 
     @classmethod
     def from_result(cls, h: figures.MonthHours) -> "MonthHours":
-        return cls(
-            month=h.month,
+        return copied(
+            cls,
+            h,
             category_key=h.category,
-            category_name=h.category_name,
             hours=rules.hours(h.minutes),
             verified_hours=rules.hours(h.verified_minutes),
-            records=h.records,
         )
 
 
@@ -149,14 +145,7 @@ class SupplyDemand:
 
     @classmethod
     def from_result(cls, b: figures.Balance) -> "SupplyDemand":
-        return cls(
-            category_key=b.category,
-            category_name=b.category_name,
-            supply_slots=b.supply_slots,
-            volunteers=b.volunteers,
-            demand_slots=b.demand_slots,
-            needs=b.needs,
-        )
+        return copied(cls, b, category_key=b.category)
 
 
 @strawberry.type(description="Money granted to projects working in the scope.")
@@ -167,7 +156,7 @@ class Granted:
 
     @classmethod
     def from_result(cls, money: figures.Money) -> "Granted":
-        return cls(amount=yuan(money.amount_fen), grants=money.grants, projects=money.projects)
+        return copied(cls, money, amount=yuan(money.amount_fen))
 
 
 @strawberry.type(description="Figures for a community, a district or everywhere (统计).")
@@ -178,11 +167,7 @@ class Statistics:
 
     @classmethod
     def from_result(cls, scope: resolve.Scope) -> "Statistics":
-        return cls(
-            district_key=scope.district,
-            community_key=scope.community,
-            communities=scope.communities,
-        )
+        return copied(cls, scope, district_key=scope.district, community_key=scope.community)
 
     async def _read(self, info: strawberry.Info, name: str) -> Any:
         return await resolve.stat(info, self.communities, name)

@@ -28,6 +28,7 @@ from schema.enums import FundKind, VulnerabilityTag
 from schema.figures import CoverageGaps, GapSubject, Statistics
 from schema.permissions import roles
 from schema.relay import Node, to_global_id
+from schema.results import copied
 
 PLACES = "schema.places"
 TAXONOMY = "schema.taxonomy"
@@ -159,12 +160,11 @@ class NetworkNode:
 
     @classmethod
     def from_result(cls, shown: rules.Shown) -> "NetworkNode":
-        return cls(
+        return copied(
+            cls,
+            shown,
             id=to_global_id(shown.label, shown.key),
-            key=shown.key,
             label=NetworkLabel[shown.label],
-            name=shown.name,
-            name_withheld=shown.name_withheld,
         )
 
     @classmethod
@@ -209,10 +209,8 @@ class Subgraph:
 
     @classmethod
     def from_result(cls, piece: resolve.Piece) -> "Subgraph":
-        return cls(
-            nodes=NetworkNode.each(piece.nodes),
-            edges=NetworkEdge.each(piece.edges),
-            truncated=piece.truncated,
+        return copied(
+            cls, piece, nodes=NetworkNode.each(piece.nodes), edges=NetworkEdge.each(piece.edges)
         )
 
 
@@ -229,12 +227,12 @@ class NetworkPath:
 
     @classmethod
     def from_result(cls, piece: resolve.Piece) -> "NetworkPath":
-        return cls(
-            found=piece.found,
+        return copied(
+            cls,
+            piece,
             length=len(piece.edges) if piece.found else None,
             nodes=NetworkNode.each(piece.nodes),
             edges=NetworkEdge.each(piece.edges),
-            truncated=piece.truncated,
         )
 
 
@@ -288,22 +286,14 @@ class Collaboration:
 
     @classmethod
     def from_result(cls, found: resolve.Collaboration) -> "Collaboration":
-        return cls(
+        return copied(
+            cls,
+            found,
             organizations=[
-                Collaborator(
-                    node=NetworkNode.from_result(o.node),
-                    kind=o.kind,
-                    degree=o.degree,
-                    weight=o.weight,
-                    betweenness=o.betweenness,
-                    rank=o.rank,
-                )
+                copied(Collaborator, o, node=NetworkNode.from_result(o.node))
                 for o in found.organizations
             ],
             ties=[CollaborationTie.from_result(t) for t in found.ties],
-            isolated=found.isolated,
-            approximate=found.approximate,
-            truncated=found.truncated,
         )
 
 
@@ -326,21 +316,23 @@ class FundFlows:
 
     @classmethod
     def from_result(cls, found: resolve.FundFlows) -> "FundFlows":
-        return cls(
+        return copied(
+            cls,
+            found,
             funds=NetworkNode.each(found.funds),
             flows=[
-                Flow(
+                copied(
+                    Flow,
+                    s,
                     kind=FlowKind[s.kind],
                     source=NetworkNode.from_result(s.source),
                     target=NetworkNode.from_result(s.target),
                     amount=yuan(s.amount_fen),
-                    count=s.count,
                 )
                 for s in found.flows
             ],
             donated=yuan(found.donated_fen),
             granted=yuan(found.granted_fen),
-            truncated=found.truncated,
         )
 
 
@@ -357,26 +349,32 @@ class Incubation:
     @classmethod
     def from_result(cls, found: resolve.Incubation) -> "Incubation":
         i = found.found
-        return cls(
+        return copied(
+            cls,
+            i,
             node=NetworkNode.from_result(found.node),
             parent=to_global_id("Organization", i.parent),
-            stage=i.stage,
-            since=i.since,
-            depth=i.depth,
         )
 
 
 ANALYSIS = "Network analysis is for analysts, social workers and administrators."
 ANALYSTS = (Role.ANALYST, Role.SOCIAL_WORKER)
+# The scope arguments of the figures: a district, or one community, or (neither) everywhere.
+DISTRICT = Annotated[strawberry.ID | None, strawberry.argument(description="A district…")]
+COMMUNITY = Annotated[strawberry.ID | None, strawberry.argument(description="…or one community.")]
+
+
+def analysis(description: str) -> Any:
+    """A NetworkQuery field: every one is for the analysts (``ANALYSIS``)."""
+    return strawberry.field(extensions=roles(*ANALYSTS, reason=ANALYSIS), description=description)
 
 
 @strawberry.type
 class NetworkQuery:
-    @strawberry.field(
-        extensions=roles(*ANALYSTS, reason=ANALYSIS),
-        description="The entities within `depth` hops of one, and the links the walk crossed "
+    @analysis(
+        "The entities within `depth` hops of one, and the links the walk crossed "
         "(bounded). Places and taxonomy nodes are shown but not walked through unless the walk "
-        "starts at one.",
+        "starts at one."
     )
     async def neighborhood(
         self,
@@ -399,11 +397,10 @@ class NetworkQuery:
             await resolve.neighborhood(info, id, depth, labels, relationship_types, limit)
         )
 
-    @strawberry.field(
-        extensions=roles(*ANALYSTS, reason=ANALYSIS),
-        description="How two entities are linked: one shortest path (e.g. a donor to the "
+    @analysis(
+        "How two entities are linked: one shortest path (e.g. a donor to the "
         "residents its money reached). By default it follows working links only, not shared "
-        "categories, skills or districts.",
+        "categories, skills or districts."
     )
     async def shortest_connection(
         self,
@@ -420,11 +417,10 @@ class NetworkQuery:
             await resolve.shortest_connection(info, from_, to, max_depth, relationship_types)
         )
 
-    @strawberry.field(
-        extensions=roles(*ANALYSTS, reason=ANALYSIS),
-        description="Which organizations work together — shared projects, referrals, shared "
+    @analysis(
+        "Which organizations work together — shared projects, referrals, shared "
         "volunteers, incubation, funding, teams — with degree and betweenness centrality to "
-        "find the hubs and the isolated.",
+        "find the hubs and the isolated."
     )
     async def collaboration(
         self,
@@ -448,10 +444,7 @@ class NetworkQuery:
             await resolve.collaboration(info, district_id, kinds, limit)
         )
 
-    @strawberry.field(
-        extensions=roles(*ANALYSTS, reason=ANALYSIS),
-        description="Donors → funds → projects → organizations → communities, with amounts.",
-    )
+    @analysis("Donors → funds → projects → organizations → communities, with amounts.")
     async def fund_flows(
         self,
         info: strawberry.Info,
@@ -469,10 +462,9 @@ class NetworkQuery:
     ) -> FundFlows:
         return FundFlows.from_result(await resolve.fund_flows(info, fund_ids, district_id, kind))
 
-    @strawberry.field(
-        extensions=roles(*ANALYSTS, reason=ANALYSIS),
-        description="The organizations a hub incubated, introduced or helped optimize, and "
-        "theirs in turn (孵化树).",
+    @analysis(
+        "The organizations a hub incubated, introduced or helped optimize, and "
+        "theirs in turn (孵化树)."
     )
     async def incubation_tree(
         self,
@@ -484,20 +476,15 @@ class NetworkQuery:
             Incubation.from_result(i) for i in await resolve.incubation_tree(info, hub_id, depth)
         ]
 
-    @strawberry.field(
-        extensions=roles(*ANALYSTS, reason=ANALYSIS),
-        description="Needs (or vulnerable residents) with fewer than `minCandidates` eligible "
-        "volunteers in reach, by community and category (docs/ANALYSIS.md has the rules).",
+    @analysis(
+        "Needs (or vulnerable residents) with fewer than `minCandidates` eligible "
+        "volunteers in reach, by community and category (docs/ANALYSIS.md has the rules)."
     )
     async def coverage_gaps(
         self,
         info: strawberry.Info,
-        district_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="A district…")
-        ] = None,
-        community_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="…or one community.")
-        ] = None,
+        district_id: DISTRICT = None,
+        community_id: COMMUNITY = None,
         category_id: Annotated[
             strawberry.ID | None,
             strawberry.argument(
@@ -525,18 +512,11 @@ class NetworkQuery:
             )
         )  # fmt: skip
 
-    @strawberry.field(
-        extensions=roles(*ANALYSTS, reason=ANALYSIS),
-        description="Figures for a district, a community, or everywhere when neither is given.",
-    )
+    @analysis("Figures for a district, a community, or everywhere when neither is given.")
     async def statistics(
         self,
         info: strawberry.Info,
-        district_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="A district…")
-        ] = None,
-        community_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="…or one community.")
-        ] = None,
+        district_id: DISTRICT = None,
+        community_id: COMMUNITY = None,
     ) -> Statistics:
         return Statistics.from_result(await resolve.statistics(info, district_id, community_id))

@@ -24,6 +24,7 @@ import strawberry
 from access.policy import FIELD_VIEWS
 from graph.model.family import Family, Prop
 from graph.model.registry import family_named
+from graph.model.where import OPERATORS
 from schema import enums
 from schema.inputs import NearInput
 from schema.relay import from_global_id
@@ -50,17 +51,6 @@ _OPERATOR_DOCS = {
     "includesAny": "The list includes any of these.",
     "includesAll": "The list includes all of these.",
     "near": "Within this distance of this point.",
-}
-_OPERATORS = {
-    "text": ("eq", "in", "contains", "startsWith"),
-    "int": ("eq", "in", "gt", "gte", "lt", "lte"),
-    "float": ("eq", "in", "gt", "gte", "lt", "lte"),
-    "date": ("eq", "in", "gt", "gte", "lt", "lte"),
-    "datetime": ("eq", "in", "gt", "gte", "lt", "lte"),
-    "bool": ("eq",),
-    "enum": ("eq", "in"),
-    "enum list": ("includes", "includesAny", "includesAll"),
-    "text list": ("includes", "includesAny", "includesAll"),
 }
 _TYPE_NAMES = {
     "text": "Text",
@@ -101,15 +91,15 @@ def operator_input(kind: str, vocab: str | None = None) -> type:
     if kind == "id":
         value: Any = strawberry.ID
         name = "IdCondition"
-        ops: tuple[str, ...] = ("eq", "in")
+        ops: tuple[str, ...] = OPERATORS["id"]
     elif vocab is not None:
         value = getattr(enums, vocab)
         name = f"{vocab}{'List' if kind == 'enum list' else ''}Condition"
-        ops = _OPERATORS[kind]
+        ops = OPERATORS[kind]
     else:
         value = _SCALARS.get(kind, str)
         name = f"{_TYPE_NAMES[kind]}Condition"
-        ops = _OPERATORS[kind]
+        ops = OPERATORS[kind]
     fields = {op: (list[value] if op in _LISTS else value, _OPERATOR_DOCS[op]) for op in ops}
     return _input(name, f"Conditions on a value of type {name.removesuffix('Condition')}.", fields)
 

@@ -12,9 +12,8 @@ from graph.model import organizations as O  # noqa: N812 - short aliases keep th
 from graph.model import people as P  # noqa: N812
 from graph.model import places as PL  # noqa: N812
 from graph.model import services as S  # noqa: N812
-from graph.model import taxonomy as T  # noqa: N812
 from graph.model.entities import Point
-from graph.model.organizations import Organization, Project
+from graph.model.organizations import Fund, Organization, Project
 from graph.model.people import Resident, SocialWorker, Volunteer
 from graph.model.places import Community, District
 from graph.model.services import ACTIVE_NEED_STATUSES, Recruitment, Referral
@@ -79,14 +78,7 @@ class Demo:
             b.link(PL.COMMUNITY_IN_DISTRICT, cid, did)
 
     def taxonomies(self) -> None:
-        b = self.b
-        b.add(*taxonomy.categories(), *taxonomy.skills())
-        for start, end in taxonomy.category_links():
-            b.link(T.CATEGORY_BROADER, start, end)
-        for start, end in taxonomy.skill_links():
-            b.link(T.SKILL_BROADER, start, end)
-        for start, end in taxonomy.skill_categories():
-            b.link(T.SKILL_OF_CATEGORY, start, end)
+        taxonomy.add_to(self.b)
 
     # --- organizations ------------------------------------------------------------------
 
@@ -158,6 +150,38 @@ class Demo:
         if parent:
             self.b.link(O.PROJECT_PART_OF, pid, parent)
         return pid
+
+    def fund(
+        self,
+        fid: str,
+        name: str,
+        kind: str,
+        manager: str,
+        categories: tuple[str, ...],
+        *,
+        established: str,
+        district: str | None = None,
+        community: str | None = None,
+        description: str | None = None,
+    ) -> str:
+        """A fund managed by ``manager``, covering a district or a community."""
+        self.b.add(
+            Fund(
+                fid,
+                name,
+                kind,
+                established_on=dt.date.fromisoformat(established),
+                description=description,
+            )
+        )
+        self.b.link(O.FUND_MANAGED_BY, fid, manager)
+        if district:
+            self.b.link(O.FUND_COVERS_DISTRICT, fid, district)
+        if community:
+            self.b.link(O.FUND_COVERS_COMMUNITY, fid, community)
+        for cat in categories:
+            self.b.link(O.FUND_OF_CATEGORY, fid, cat)
+        return fid
 
     # --- people -------------------------------------------------------------------------
 

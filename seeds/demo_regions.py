@@ -4,11 +4,9 @@ organizations, programmes, funds and staff as the field reports describe them
 
 from __future__ import annotations
 
-import datetime as dt
-
 from graph.model import organizations as O  # noqa: N812 - short aliases keep the data readable
 from graph.model import people as P  # noqa: N812
-from graph.model.organizations import Fund, Resource, ThinkTank, Venue
+from graph.model.organizations import Resource, ThinkTank, Venue
 from graph.model.people import Expert
 from seeds import synthetic
 from seeds.demo_core import Demo
@@ -163,17 +161,15 @@ def hangzhou(d: Demo) -> None:
     ):
         b.link(O.ORG_OFFERS, oid, rid)
         b.link(O.RESOURCE_OF_CATEGORY, rid, cat)
-    b.add(
-        Fund(
-            "fund-hz-qiaosi-charity",
-            "“乔见社彩·共融共聚”乔司街道慈善资源库",
-            "CHARITY_FUND",
-            established_on=dt.date(2022, 1, 1),
-        )
+    d.fund(
+        "fund-hz-qiaosi-charity",
+        "“乔见社彩·共融共聚”乔司街道慈善资源库",
+        "CHARITY_FUND",
+        centre,
+        ("cat-relief",),
+        established="2022-01-01",
+        district="district-hz-qiaosi",
     )
-    b.link(O.FUND_MANAGED_BY, "fund-hz-qiaosi-charity", centre)
-    b.link(O.FUND_COVERS_DISTRICT, "fund-hz-qiaosi-charity", "district-hz-qiaosi")
-    b.link(O.FUND_OF_CATEGORY, "fund-hz-qiaosi-charity", "cat-relief")
     b.link(
         O.ORG_DONATED,
         "org-hz-yangjinquan",
@@ -215,19 +211,16 @@ def nanjing(d: Demo) -> None:
     centre = d.org(
         "org-nj-charity-centre", "南京市慈善事业发展中心", "FOUNDATION", c, registration=None
     )
-    b.add(
-        Fund(
-            "fund-nj-chaxiang",
-            "茶乡振兴基金",
-            "COMMUNITY_FUND",
-            established_on=dt.date(2019, 6, 1),
-            description="建设可持续发展的如愿茶乡。",
-        )
+    d.fund(
+        "fund-nj-chaxiang",
+        "茶乡振兴基金",
+        "COMMUNITY_FUND",
+        station,
+        ("cat-culture", "cat-relief", "cat-care"),
+        established="2019-06-01",
+        community=c,
+        description="建设可持续发展的如愿茶乡。",
     )
-    b.link(O.FUND_MANAGED_BY, "fund-nj-chaxiang", station)
-    b.link(O.FUND_COVERS_COMMUNITY, "fund-nj-chaxiang", c)
-    for cat in ("cat-culture", "cat-relief", "cat-care"):
-        b.link(O.FUND_OF_CATEGORY, "fund-nj-chaxiang", cat)
     b.link(
         O.ORG_DONATED,
         centre,

@@ -8,7 +8,7 @@ import datetime as dt
 import random
 
 from graph.model import organizations as O  # noqa: N812 - short aliases keep the data readable
-from graph.model.organizations import Fund, Resource, Venue
+from graph.model.organizations import Resource, Venue
 from seeds.demo_core import SEED, Demo
 from seeds.demo_data import (
     BOAI_BRIGADES,
@@ -161,19 +161,16 @@ def zhongshan(d: Demo) -> None:
             parent=bank,
         )
     # Seed fund of the hub, donations from government and enterprises, a grant to 衣物银行.
-    b.add(
-        Fund(
-            "fund-zs-east-seed",
-            "东区全民公益园种子资金",
-            "SEED_FUND",
-            established_on=dt.date(2016, 1, 1),
-            description="入园项目的种子资金。",
-        )
+    d.fund(
+        "fund-zs-east-seed",
+        "东区全民公益园种子资金",
+        "SEED_FUND",
+        hub,
+        ("cat-environment", "cat-care", "cat-relief"),
+        established="2016-01-01",
+        district="district-zs-east",
+        description="入园项目的种子资金。",
     )
-    b.link(O.FUND_MANAGED_BY, "fund-zs-east-seed", hub)
-    b.link(O.FUND_COVERS_DISTRICT, "fund-zs-east-seed", "district-zs-east")
-    for cat in ("cat-environment", "cat-care", "cat-relief"):
-        b.link(O.FUND_OF_CATEGORY, "fund-zs-east-seed", cat)
     b.link(
         O.ORG_DONATED,
         gov,
@@ -206,29 +203,25 @@ def zhongshan(d: Demo) -> None:
         )
         b.link(O.ORG_PART_OF, tid, eldercare)
     # 南区: agencies and groups of the 公益创投 round.
-    south_fund = "fund-zs-south-venture"
-    b.add(
-        Fund(
-            south_fund,
-            "南区“三社联动”公益创投",
-            "VENTURE_PHILANTHROPY",
-            established_on=dt.date(2016, 3, 1),
-            description="种子资金配给与全市“博爱100”公益创投子版块对接；评审采用票决制和打分制，"
-            "评出16个奖项。",
-        )
+    south_fund = d.fund(
+        "fund-zs-south-venture",
+        "南区“三社联动”公益创投",
+        "VENTURE_PHILANTHROPY",
+        lianhe,
+        (
+            "cat-care",
+            "cat-education",
+            "cat-culture",
+            "cat-integration",
+            "cat-rights",
+            "cat-environment",
+            "cat-health",
+        ),
+        established="2016-03-01",
+        district="district-zs-south",
+        description="种子资金配给与全市“博爱100”公益创投子版块对接；评审采用票决制和打分制，"
+        "评出16个奖项。",
     )
-    b.link(O.FUND_MANAGED_BY, south_fund, lianhe)
-    b.link(O.FUND_COVERS_DISTRICT, south_fund, "district-zs-south")
-    for cat in (
-        "cat-care",
-        "cat-education",
-        "cat-culture",
-        "cat-integration",
-        "cat-rights",
-        "cat-environment",
-        "cat-health",
-    ):
-        b.link(O.FUND_OF_CATEGORY, south_fund, cat)
     b.link(
         O.ORG_DONATED,
         gov,

@@ -27,7 +27,6 @@ from graph.engine.store import GraphStore
 from graph.model import people as P  # noqa: N812
 from graph.model import places as PL  # noqa: N812
 from graph.model import services as S  # noqa: N812
-from graph.model import taxonomy as T  # noqa: N812
 from graph.model.entities import Point
 from graph.model.people import Resident, SocialWorker, Volunteer, star_level
 from graph.model.places import City, Community, District
@@ -175,13 +174,7 @@ class CityGenerator:
 
     async def taxonomies(self) -> None:
         b = Batch()
-        b.add(*taxonomy.categories(), *taxonomy.skills())
-        for start, end in taxonomy.category_links():
-            b.link(T.CATEGORY_BROADER, start, end)
-        for start, end in taxonomy.skill_links():
-            b.link(T.SKILL_BROADER, start, end)
-        for start, end in taxonomy.skill_categories():
-            b.link(T.SKILL_OF_CATEGORY, start, end)
+        taxonomy.add_to(b)
         await self.flush(b)
 
     async def organizations(self) -> None:

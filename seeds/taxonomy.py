@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from graph.model import taxonomy as T  # noqa: N812
 from graph.model.taxonomy import ServiceCategory, Skill
 from graph.model.vocab import ExpertDomain
+from seeds.batch import Batch
 
 # (id, name, broader id or None)
 CATEGORIES: list[tuple[str, str, str | None]] = [
@@ -96,27 +98,24 @@ EXPERT_DOMAINS = {
 }
 
 
-def categories() -> list[ServiceCategory]:
-    return [
-        ServiceCategory(cid, name, expert_domains=EXPERT_DOMAINS.get(cid, ()))
-        for cid, name, _ in CATEGORIES
-    ]
-
-
-def skills() -> list[Skill]:
-    return [Skill(sid, name) for sid, name, _, _ in SKILLS]
-
-
-def category_links() -> list[tuple[str, str]]:
-    return [(cid, broader) for cid, _, broader in CATEGORIES if broader]
-
-
-def skill_links() -> list[tuple[str, str]]:
-    return [(sid, broader) for sid, _, broader, _ in SKILLS if broader]
-
-
-def skill_categories() -> list[tuple[str, str]]:
-    return [(sid, cat) for sid, _, _, cat in SKILLS]
+def add_to(b: Batch) -> None:
+    """The categories and skills with their BROADER trees and each skill's category: the one
+    taxonomy every seed (the demo, the generated city) starts from."""
+    b.add(
+        *(
+            ServiceCategory(cid, name, expert_domains=EXPERT_DOMAINS.get(cid, ()))
+            for cid, name, _ in CATEGORIES
+        ),
+        *(Skill(sid, name) for sid, name, _, _ in SKILLS),
+    )
+    for cid, _, broader in CATEGORIES:
+        if broader:
+            b.link(T.CATEGORY_BROADER, cid, broader)
+    for sid, _, broader, _ in SKILLS:
+        if broader:
+            b.link(T.SKILL_BROADER, sid, broader)
+    for sid, _, _, category in SKILLS:
+        b.link(T.SKILL_OF_CATEGORY, sid, category)
 
 
 # What each category of need usually requires (the most specific skill that fits).

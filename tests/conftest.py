@@ -180,13 +180,18 @@ async def demo_app(engine_settings: Settings, engine_store: GraphStore) -> Async
         yield app  # the app keeps its store in app.state, so no lifespan state is needed
 
 
+def client_as(app: Starlette, settings: Settings, role: Role, subject: str) -> httpx.AsyncClient:
+    """An HTTP client on ``app`` in this process, signed in as ``subject`` in ``role``."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://testserver",
+        headers=bearer(settings, role, subject),
+    )
+
+
 @pytest.fixture
 async def demo_client(demo_app: Starlette, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=demo_app),
-        base_url="http://testserver",
-        headers=bearer(settings, Role.ADMIN, "admin-tests"),
-    ) as http:
+    async with client_as(demo_app, settings, Role.ADMIN, "admin-tests") as http:
         yield http
 
 
@@ -227,14 +232,20 @@ async def signed_in(demo_app: Starlette, settings: Settings) -> AsyncIterator[Si
     opened: list[httpx.AsyncClient] = []
 
     async def sign_in(role: Role, subject: str) -> GraphQL:
-        http = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=demo_app),
-            base_url="http://testserver",
-            headers=bearer(settings, role, subject),
-        )
+        http = client_as(demo_app, settings, role, subject)
         opened.append(http)
         return GraphQL(http)
 
     yield sign_in
     for http in opened:
         await http.aclose()
+
+
+@asynccontextmanager
+async def signed_in_as(
+    app: Starlette, settings: Settings, role: Role, subject: str
+) -> AsyncIterator[GraphQL]:
+    """``async with signed_in_as(app, settings, role, subject) as gql``: one person's GraphQL
+    client for a block of a test (``signed_in`` is the fixture for many people at once)."""
+    async with client_as(app, settings, role, subject) as http:
+        yield GraphQL(http)

@@ -9,11 +9,10 @@ communities a volunteer serves), which decides a social worker's view of them.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graph.engine.cypher import Statement, builder, cypher, dynamic
+from graph.engine.cypher import Statement, builder, cypher, dynamic, over
 from graph.engine.labels import label as allowed_label
 from graph.engine.store import GraphStore
 from graph.model import people, services
@@ -117,12 +116,7 @@ PLACE_PATHS: Mapping[str, str] = {
 }
 
 
-def _place_examples() -> Iterable[Mapping[str, Any]]:
-    return ({"label": label} for label in PLACE_PATHS)
-
-
-@builder(each=_place_examples)
-@functools.cache
+@builder(each=over("label", PLACE_PATHS))
 def communities_statement(label: str) -> Statement:
     """For a batch of ids of one family, the communities each is in."""
     return dynamic(
@@ -155,8 +149,7 @@ TARGET_PATHS: Mapping[str, tuple[str, str]] = {
 }
 
 
-@builder(each=lambda: ({"label": label} for label in TARGET_PATHS))
-@functools.cache
+@builder(each=over("label", TARGET_PATHS))
 def target_statement(label: str) -> Statement:
     """The communities and owning organizations of one entity a mutation acts on."""
     places, owners = TARGET_PATHS[label]

@@ -12,6 +12,7 @@ replaces it when the statement is rendered.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -69,16 +70,26 @@ def builder(
     The examples should reach every branch of the builder (each optional clause, each label).
     ``each`` computes examples when the lint runs, for builders driven by the data model (whose
     declarations may be imported after the builder).
+
+    The builder is cached: its arguments are labels, declarations and flags, a handful of
+    combinations, and the same statement object keeps its rendering per dialect.
     """
 
     def register(
         fn: Callable[P, Statement | list[Statement]],
     ) -> Callable[P, Statement | list[Statement]]:
+        cached = functools.cache(fn)
         fixed = list(examples)
-        _BUILDERS.append((fn, (lambda: [*fixed, *(each() if each else [])])))
-        return fn
+        _BUILDERS.append((cached, (lambda: [*fixed, *(each() if each else [])])))
+        return cached  # type: ignore[return-value]
 
     return register
+
+
+def over(name: str, values: Iterable[Any]) -> Callable[[], Iterator[dict[str, Any]]]:
+    """``each`` for a builder of one argument ``name``: one example per value of a collection
+    (a module's table of labels, scopes or relationships), read when the lint runs."""
+    return lambda: ({name: value} for value in values)
 
 
 def registered() -> Iterator[Statement]:

@@ -22,7 +22,6 @@ counts) before it writes anything, so a truncated or foreign file changes nothin
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import gzip
 import json
 import os
@@ -53,7 +52,6 @@ _SUPPORT = tuple((label, key) for label, key in export.KEYED_LABELS if label not
 
 
 @builder(each=lambda: ({"label": label, "key": key} for label, key in _SUPPORT))
-@functools.cache
 def restore_support_statement(label: str, key: str) -> Statement:
     """The service's own bookkeeping (stored answers, issued tokens, revocations), written back
     as it was: plain properties, no point or search text."""

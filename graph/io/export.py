@@ -8,12 +8,11 @@ a restore); this module only reads.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.engine.cypher import Statement, builder, dynamic
+from graph.engine.cypher import Statement, builder, dynamic, over
 from graph.engine.labels import ENTITY_LABELS, relationship_type
 from graph.engine.labels import label as allowed_label
 from graph.engine.store import GraphStore
@@ -54,7 +53,6 @@ class EdgeRow:
 
 
 @builder(each=lambda: ({"label": x, "key": k} for x, k in KEYED_LABELS))
-@functools.cache
 def nodes_statement(label: str, key: str = "id") -> Statement:
     """One page of a family's nodes (in the order of their unique ``key``) with all properties."""
     if (label, key) not in KEYED_LABELS:
@@ -75,11 +73,7 @@ def nodes_statement(label: str, key: str = "id") -> Statement:
 NETWORK_RELS = tuple(rel for rel in RELS if {rel.start, rel.end} <= set(NETWORK_LABELS))
 
 
-def _rel_examples() -> Iterable[Mapping[str, Any]]:
-    return ({"rel": rel} for rel in RELS)
-
-
-@builder(each=_rel_examples)
+@builder(each=over("rel", RELS))
 def rels_statement(rel: Rel) -> Statement:
     """The relationships of one declared kind leaving one page of start nodes."""
     return dynamic(
@@ -95,8 +89,7 @@ def rels_statement(rel: Rel) -> Statement:
     )
 
 
-@builder(each=_rel_examples)
-@functools.cache
+@builder(each=over("rel", RELS))
 def among_statement(rel: Rel) -> Statement:
     """The relationships of one declared kind between two given sets of nodes."""
     return dynamic(

@@ -9,12 +9,11 @@ values the file gives. Relationships are merged after the nodes, through the dec
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.engine.cypher import Statement, builder, cypher, dynamic
+from graph.engine.cypher import Statement, builder, cypher, dynamic, over
 from graph.engine.labels import label as allowed_label
 from graph.engine.store import GraphStore
 from graph.model.entities import family_named
@@ -32,8 +31,7 @@ NATURAL_KEYS: Mapping[str, str] = {
 NAMED = ("Community", "Skill", "Organization")
 
 
-@builder(each=lambda: ({"label": label} for label in NAMED))
-@functools.cache
+@builder(each=over("label", NAMED))
 def find_statement(label: str) -> Statement:
     """Entities of ``label`` whose id or name is one of ``$names``."""
     if label not in NAMED:
@@ -58,8 +56,7 @@ async def find(store: GraphStore, label: str, names: Iterable[str]) -> dict[str,
     return {row["name"]: sorted(row["ids"]) for row in rows}
 
 
-@builder(each=lambda: ({"label": label} for label in NATURAL_KEYS))
-@functools.cache
+@builder(each=over("label", NATURAL_KEYS))
 def upsert_statement(label: str) -> Statement:
     """MERGE a batch on the natural key, tied to an existing community (located families start
     at its centre)."""

@@ -8,7 +8,6 @@ module, and the lint sees every combination's parts (see ``_examples``). A list 
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -74,7 +73,6 @@ _family = family_named
 
 
 @builder(each=lambda: ({"label": f.label} for f in _families()))
-@functools.cache
 def upsert_nodes_statement(label: str) -> Statement:
     """MERGE a batch of one family on ``id`` and set its properties (None removes one)."""
     family = _family(label)
@@ -97,7 +95,6 @@ def upsert_nodes_statement(label: str) -> Statement:
 
 
 @builder(each=lambda: ({"rel": r} for r in _rels()))
-@functools.cache
 def upsert_rels_statement(rel: Rel) -> Statement:
     """MERGE a batch of relationships between existing nodes; rows name ``start`` and ``end``."""
     key = " {id: row.id}" if rel.keyed else ""
@@ -167,7 +164,6 @@ async def link(
 
 
 @builder(each=lambda: ({"label": f.label} for f in _families()))
-@functools.cache
 def get_statement(label: str) -> Statement:
     """Entities of one family by id, in no particular order."""
     return dynamic(
@@ -277,7 +273,6 @@ def _ordered(family: Family, sort: str, direction: str, *, partial: bool) -> tup
 
 
 @builder(each=_list_examples)
-@functools.cache
 def list_statement(
     label: str,
     conditions: tuple[str, ...],
@@ -355,7 +350,6 @@ def _count_examples() -> Iterable[Mapping[str, Any]]:
 
 
 @builder(each=_count_examples)
-@functools.cache
 def count_statement(
     label: str, conditions: tuple[str, ...], *, search: bool = False, clause: Clause | None = None
 ) -> Statement:
@@ -392,7 +386,6 @@ def _related_examples() -> Iterable[Mapping[str, Any]]:
 
 
 @builder(each=_related_examples)
-@functools.cache
 def related_statement(
     rel: Rel, direction: Direction, *, scoped: bool = False, partial: bool = False
 ) -> Statement:

@@ -40,6 +40,16 @@ GUARDED_NEAR_DISTANCE = (
 MAX_TAXONOMY_DEPTH = 6
 
 
+def in_community(path: str) -> dict[str, str]:
+    """The ``community`` and ``district`` conditions of a family placed in communities by
+    ``path``, which ends where the community is reached (``"(n)-[:LIVES_IN]->"``): it is in a
+    district through its community's ``IN``. One place for the pair six families declare alike."""
+    return {
+        "community": f"{path}(:Community {{id: $community}})",
+        "district": f"{path}(:Community)-[:IN]->(:District {{id: $district}})",
+    }
+
+
 def narrower_or_same(path_to_node: str, target: str, param: str) -> str:
     """``path_to_node`` ends in the taxonomy node; it must be ``$param`` or sit below it."""
     return f"{path_to_node}-[:BROADER*0..{MAX_TAXONOMY_DEPTH}]->(:{target} {{id: ${param}}})"

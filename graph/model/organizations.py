@@ -15,7 +15,7 @@ from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
 from graph.model import vocab
 from graph.model.family import Family, Point, Rel, Via, props_of
-from graph.model.filters import NEAR, NEAR_DISTANCE, narrower_or_same
+from graph.model.filters import NEAR, NEAR_DISTANCE, in_community, narrower_or_same
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,7 @@ ORGANIZATIONS = Family(
         "rating_min": "n.rating >= $rating_min",
         "incubated_by": "(n)-[:INCUBATED_BY]->(:Organization {id: $incubated_by})",
         "part_of": "(n)-[:PART_OF*1..3]->(:Organization {id: $part_of})",
-        "community": "(n)-[:SERVES_AREA]->(:Community {id: $community})",
-        "district": "(n)-[:SERVES_AREA]->(:Community)-[:IN]->(:District {id: $district})",
+        **in_community("(n)-[:SERVES_AREA]->"),
         "category": narrower_or_same(
             "(n)-[:OF_CATEGORY]->(:ServiceCategory)", "ServiceCategory", "category"
         ),
@@ -118,8 +117,7 @@ PROJECTS = Family(
         "category": narrower_or_same(
             "(n)-[:OF_CATEGORY]->(:ServiceCategory)", "ServiceCategory", "category"
         ),
-        "community": "(n)-[:TARGETS]->(:Community {id: $community})",
-        "district": "(n)-[:TARGETS]->(:Community)-[:IN]->(:District {id: $district})",
+        **in_community("(n)-[:TARGETS]->"),
         "run_by": "(:Organization {id: $run_by})-[:RUNS]->(n)",
         "funded_by": "(:Fund {id: $funded_by})-[:GRANTED]->(n)",
     },

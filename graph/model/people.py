@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from graph.model import vocab
 from graph.model.family import Family, Point, Rel, Via, props_of
-from graph.model.filters import GUARDED_NEAR, GUARDED_NEAR_DISTANCE, narrower_or_same
+from graph.model.filters import GUARDED_NEAR, GUARDED_NEAR_DISTANCE, in_community, narrower_or_same
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,7 @@ RESIDENTS = Family(
     located=True,
     place="(n)-[:LIVES_IN]->(c:Community)",
     conditions={
-        "community": "(n)-[:LIVES_IN]->(:Community {id: $community})",
-        "district": "(n)-[:LIVES_IN]->(:Community)-[:IN]->(:District {id: $district})",
+        **in_community("(n)-[:LIVES_IN]->"),
         "tags_any": "any(t IN n.tags WHERE t IN $tags_any)",
         "tags_all": "all(t IN $tags_all WHERE t IN n.tags)",
         "born_from": "n.birthYear >= $born_from",
@@ -103,8 +102,7 @@ VOLUNTEERS = Family(
     place="(n)-[:SERVES_AREA]->(c:Community)",
     conditions={
         "skill": narrower_or_same("(n)-[:HAS_SKILL]->(:Skill)", "Skill", "skill"),
-        "community": "(n)-[:SERVES_AREA]->(:Community {id: $community})",
-        "district": "(n)-[:SERVES_AREA]->(:Community)-[:IN]->(:District {id: $district})",
+        **in_community("(n)-[:SERVES_AREA]->"),
         "team": "(n)-[:MEMBER_OF]->(:Organization)-[:PART_OF*0..3]->(:Organization {id: $team})",
         "slot": "$slot IN n.availability",
         "star_min": "n.starLevel >= $star_min",
@@ -127,8 +125,7 @@ SOCIAL_WORKERS = Family(
     SocialWorker,
     props=props_of(SocialWorker, keys=("certificate_no",)),
     conditions={
-        "community": "(n)-[:COVERS]->(:Community {id: $community})",
-        "district": "(n)-[:COVERS]->(:Community)-[:IN]->(:District {id: $district})",
+        **in_community("(n)-[:COVERS]->"),
         "qualification": "n.qualification IN $qualification",
         "employer": "(n)-[:EMPLOYED_BY]->(:Organization {id: $employer})",
     },

@@ -12,7 +12,7 @@ from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
 from graph.model import vocab
 from graph.model.family import Family, Rel, Via, props_of
-from graph.model.filters import narrower_or_same
+from graph.model.filters import in_community, narrower_or_same
 
 # Urgency as a number (its place in the vocabulary, LOW 0 to CRITICAL 3), stored beside the
 # urgency so lists can sort most urgent first.
@@ -128,8 +128,7 @@ NEEDS = Family(
             "(n)-[:OF_CATEGORY]->(:ServiceCategory)", "ServiceCategory", "category"
         ),
         "skill": "(n)-[:REQUIRES]->(:Skill {id: $skill})",
-        "community": "(n)-[:IN]->(:Community {id: $community})",
-        "district": "(n)-[:IN]->(:Community)-[:IN]->(:District {id: $district})",
+        **in_community("(n)-[:IN]->"),
         "resident": "(:Resident {id: $resident})-[:HAS_NEED]->(n)",
         "slot": "$slot IN n.slots",
         "created_from": "n.createdAt >= $created_from",

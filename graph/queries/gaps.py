@@ -13,7 +13,6 @@ need). Distances are great-circle (haversine, R = 6,378,140 m as on both engines
 
 from __future__ import annotations
 
-import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -22,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from graph.engine.cypher import Statement, builder, cypher, dynamic
+from graph.engine.cypher import Statement, builder, cypher, dynamic, over
 from graph.engine.store import GraphStore
 from graph.model.filters import MAX_TAXONOMY_DEPTH
 from graph.model.services import ACTIVE_NEED_STATUSES
@@ -64,8 +63,7 @@ def _scope(district: str | None, community: str | None) -> str:
     return "community" if community else "district" if district else "everywhere"
 
 
-@builder(each=lambda: ({"scope": x} for x in SCOPES))
-@functools.cache
+@builder(each=over("scope", SCOPES))
 def needs_statement(scope: str) -> Statement:
     """Active needs in scope, where they are (the resident's home, else the community's centre)."""
     return dynamic(
@@ -90,8 +88,7 @@ def needs_statement(scope: str) -> Statement:
     )
 
 
-@builder(each=lambda: ({"scope": x} for x in SCOPES))
-@functools.cache
+@builder(each=over("scope", SCOPES))
 def residents_statement(scope: str) -> Statement:
     """Residents in scope with one of the tags (or any tag), and where they live."""
     return dynamic(

@@ -13,13 +13,12 @@ walk shows them but goes on through them only when it starts at one.
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.engine.cypher import Statement, builder, dynamic
+from graph.engine.cypher import Statement, builder, dynamic, over
 from graph.engine.labels import ENTITY_LABELS, RELATIONSHIP_TYPES
 from graph.engine.labels import label as allowed_label
 from graph.engine.store import GraphStore
@@ -99,8 +98,7 @@ class Subgraph:
     truncated: bool = False
 
 
-@builder(each=lambda: ({"label": x} for x in NETWORK_LABELS))
-@functools.cache
+@builder(each=over("label", NETWORK_LABELS))
 def neighbours_statement(label: str) -> Statement:
     """Every relationship of a batch of nodes of one family, with what is at the other end."""
     return dynamic(
@@ -120,8 +118,7 @@ def neighbours_statement(label: str) -> Statement:
     )
 
 
-@builder(each=lambda: ({"label": x} for x in NETWORK_LABELS))
-@functools.cache
+@builder(each=over("label", NETWORK_LABELS))
 def nodes_statement(label: str) -> Statement:
     """A batch of nodes of one family, with all their properties."""
     return dynamic(

@@ -20,11 +20,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 import pytest
 from graphql import GraphQLObjectType
 from starlette.applications import Starlette
@@ -38,7 +35,7 @@ from graph.model import entities
 from schema import schema
 from schema.relay import to_global_id as gid
 from seeds import demo
-from tests.conftest import GraphQL, bearer
+from tests.conftest import GraphQL, signed_in_as
 
 NEAR_V, BUSY_V = "volunteer-zs-near", "volunteer-zs-busy"  # 何姨; the volunteer persona
 WORKER, OUTSIDE_WORKER = "worker-0001", "worker-0014"  # covers 起湾; covers only Hangzhou
@@ -48,18 +45,6 @@ COVERED_IN_EAST = {"community-zs-qiwan", "community-zs-zhuyuan"}  # 马岭 is in
 MOTHER_NEED = "need-zs-neighbour-visit"  # 何姨's mother's need: her credits may pay for it
 NOTE = "母亲膝关节炎复诊陪同"  # free text about the person served, health included
 EARTH_RADIUS_M = 6_378_140.0  # as the service measures (graph.dialect)
-
-
-@asynccontextmanager
-async def signed_in(
-    app: Starlette, settings: Settings, role: Role, subject: str
-) -> AsyncIterator[GraphQL]:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver",
-        headers=bearer(settings, role, subject),
-    ) as http:
-        yield GraphQL(http)
 
 
 def metres(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -195,7 +180,7 @@ async def test_a_volunteer_bisecting_another_volunteers_base_learns_no_more_than
         coarse = metres(centre, cell) <= max(radius, inference.NEAR_FLOOR_METERS)
         assert exact != coarse
 
-    async with signed_in(demo_app, settings, Role.VOLUNTEER, BUSY_V) as volunteer:
+    async with signed_in_as(demo_app, settings, Role.VOLUNTEER, BUSY_V) as volunteer:
         for (lat, lon), radius in probes:
             data = await volunteer(VOLUNTEERS_NEAR, lat=lat, lon=lon, r=radius)
             found = NEAR_V in {n["key"] for n in data["volunteers"]["nodes"]}
@@ -203,7 +188,7 @@ async def test_a_volunteer_bisecting_another_volunteers_base_learns_no_more_than
             assert found == expected, f"answer at {lat},{lon} r={radius} follows the base"
 
     # Who may read the base (the volunteer themself) gets the exact answer.
-    async with signed_in(demo_app, settings, Role.VOLUNTEER, NEAR_V) as herself:
+    async with signed_in_as(demo_app, settings, Role.VOLUNTEER, NEAR_V) as herself:
         for (lat, lon), radius in probes:
             data = await herself(VOLUNTEERS_NEAR, lat=lat, lon=lon, r=radius)
             found = NEAR_V in {n["key"] for n in data["volunteers"]["nodes"]}
@@ -232,7 +217,7 @@ async def test_ordering_volunteers_by_distance_uses_the_cell_of_a_hidden_base(
                  sort: DISTANCE, first: 100) { nodes { key } }
     }
     """
-    async with signed_in(demo_app, settings, Role.ANALYST, "analyst-zs-bureau") as analyst:
+    async with signed_in_as(demo_app, settings, Role.ANALYST, "analyst-zs-bureau") as analyst:
         data = await analyst(query, lat=probe[0], lon=probe[1])
     order = [n["key"] for n in data["volunteers"]["nodes"] if n["key"] in same]
     assert order == sorted(same)
@@ -252,7 +237,7 @@ async def test_an_analyst_paging_residents_gets_them_in_key_order_not_name_order
     keys = [n["key"] for n in by_name["residents"]["nodes"]]
     assert keys != sorted(keys)  # the administrator's name order is not key order here
 
-    async with signed_in(demo_app, settings, Role.ANALYST, "analyst-zs-bureau") as analyst:
+    async with signed_in_as(demo_app, settings, Role.ANALYST, "analyst-zs-bureau") as analyst:
         data = await analyst(RESIDENTS_OF, c=gid("Community", QIWAN))
         assert [n["key"] for n in data["residents"]["nodes"]] == sorted(keys)
         # Page by page, forwards and backwards: the same key order.
@@ -295,7 +280,7 @@ async def test_a_social_worker_sees_covered_residents_by_name_then_the_others_by
     """
     admin_total = (await gql(query, d=gid("District", EAST)))["residents"]["totalCount"]
     names = {}
-    async with signed_in(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
+    async with signed_in_as(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
         rows, after = [], None
         while True:
             data = await worker(query, d=gid("District", EAST), after=after)
@@ -329,7 +314,7 @@ async def test_a_social_worker_sees_covered_residents_by_name_then_the_others_by
     assert outside in {
         n["key"] for n in (await gql(search.format(""), q=name))["residents"]["nodes"]
     }
-    async with signed_in(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
+    async with signed_in_as(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
         for sort in ("", ", sort: NAME", ", sort: NAME, direction: DESC"):
             data = await worker(search.format(sort), q=name)
             assert outside not in {n["key"] for n in data["residents"]["nodes"]}
@@ -341,7 +326,7 @@ async def test_a_social_worker_sees_covered_residents_by_name_then_the_others_by
 @pytest.fixture(scope="module")
 async def spent_entry(demo_app: Starlette, settings: Settings) -> str:
     """何姨 spends two hours on her mother's visit, with a note about her mother's health."""
-    async with signed_in(demo_app, settings, Role.ADMIN, "admin-tests") as admin:
+    async with signed_in_as(demo_app, settings, Role.ADMIN, "admin-tests") as admin:
         done = await admin(
             "mutation ($v: ID!, $n: ID!, $note: String) { spendTimeCredits(volunteerId: $v, "
             'needId: $n, hours: "2", note: $note) { entry { key } } }',
@@ -374,7 +359,7 @@ async def test_who_may_not_read_a_balance_cannot_add_up_the_ledger_or_read_its_n
     demo_app: Starlette, settings: Settings, spent_entry: str, role: Role, subject: str
 ) -> None:
     # The social worker covering 起湾, where 何姨 serves, reads her ledger: it sums to her balance.
-    async with signed_in(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
+    async with signed_in_as(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
         data = await worker(
             "query ($v: ID!) { node(id: $v) { ... on Volunteer { timeBankHours "
             "timeBank(first: 100) { nodes { key hours note } } } } }",
@@ -385,7 +370,7 @@ async def test_who_may_not_read_a_balance_cannot_add_up_the_ledger_or_read_its_n
     assert {e["note"] for e in ledger if e["key"] == spent_entry} == {NOTE}
 
     # Who may not read the balance reaches neither the amounts nor the notes, by any path.
-    async with signed_in(demo_app, settings, role, subject) as viewer:
+    async with signed_in_as(demo_app, settings, role, subject) as viewer:
         hours: list[float] = []
         for path, query in LEDGER_PATHS.items():
             body = await viewer.raw(query, v=gid("Volunteer", NEAR_V))
@@ -420,14 +405,14 @@ async def test_a_count_under_a_filter_the_viewer_may_not_read_is_refused_or_narr
     demo_app: Starlette, settings: Settings, gql: GraphQL
 ) -> None:
     # A volunteer sees the residents they visit, but not their tags: no count by tag.
-    async with signed_in(demo_app, settings, Role.VOLUNTEER, BUSY_V) as volunteer:
+    async with signed_in_as(demo_app, settings, Role.VOLUNTEER, BUSY_V) as volunteer:
         errors = await volunteer.errors(
             "{ residents(filter: {tagsAny: [ELDERLY]}) { totalCount } }"
         )
         assert errors[0]["extensions"]["code"] == "FORBIDDEN"
         assert "tags" in errors[0]["message"]
     # An analyst may not count residents by age (the age band is what analysis gets).
-    async with signed_in(demo_app, settings, Role.ANALYST, "analyst-zs-bureau") as analyst:
+    async with signed_in_as(demo_app, settings, Role.ANALYST, "analyst-zs-bureau") as analyst:
         errors = await analyst.errors("{ residents(filter: {ageMin: 80}) { totalCount } }")
         assert errors[0]["extensions"]["code"] == "FORBIDDEN"
     # A social worker counts by age the residents whose age they may read: the covered ones.
@@ -438,7 +423,7 @@ async def test_a_count_under_a_filter_the_viewer_may_not_read_is_refused_or_narr
         covered += found["residents"]["totalCount"]
     everywhere = await gql(by_age, f={"district": gid("District", EAST), "ageMin": 80})
     assert everywhere["residents"]["totalCount"] > covered > 0
-    async with signed_in(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
+    async with signed_in_as(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
         found = await worker(by_age, f={"district": gid("District", EAST), "ageMin": 80})
     assert found["residents"]["totalCount"] == covered
 
@@ -464,7 +449,7 @@ async def test_resident_searches_and_near_queries_are_audited_without_what_was_a
         id=gid("Resident", "resident-zs-qiwan-01"),
     )
     name, home = lin["node"]["name"], lin["node"]["location"]
-    async with signed_in(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
+    async with signed_in_as(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
         found = await worker(
             "query FindByName($q: String!) { residents(search: $q) { nodes { key } } }", q=name
         )
@@ -475,7 +460,7 @@ async def test_resident_searches_and_near_queries_are_audited_without_what_was_a
             lat=home["latitude"],
             lon=home["longitude"],
         )
-    async with signed_in(demo_app, settings, Role.ANALYST, "analyst-zs-bureau") as analyst:
+    async with signed_in_as(demo_app, settings, Role.ANALYST, "analyst-zs-bureau") as analyst:
         await analyst.errors(
             "query AnalystFinds($q: String!) { residents(search: $q) { nodes { key } } }", q=name
         )
@@ -517,7 +502,7 @@ async def test_a_guessed_key_does_not_tell_whether_someone_is_registered(
     """A viewer who sees only some rows of a family gets the same answer for a row that exists
     but is not theirs and for a key nobody holds: otherwise guessing keys would tell who is on
     the books."""
-    async with signed_in(demo_app, settings, role, subject) as viewer:
+    async with signed_in_as(demo_app, settings, role, subject) as viewer:
         there = await viewer.raw(NODE, id=gid(label, hidden))
         nobody = await viewer.raw(NODE, id=gid(label, f"{hidden}-nobody"))
     assert there["data"] == nobody["data"] == {"node": None}
@@ -549,7 +534,7 @@ async def test_a_filter_naming_a_hidden_resident_answers_as_her_node_does(
     `node(id:)` of that resident."""
     hidden = gid("Resident", resident)
     assert (await gql(NEEDS_OF, r=hidden))["needs"]["nodes"]  # the administrator's answer
-    async with signed_in(demo_app, settings, role, subject) as viewer:
+    async with signed_in_as(demo_app, settings, role, subject) as viewer:
         listed = await viewer.raw(NEEDS_OF, r=hidden)
         unknown = await viewer.raw(NEEDS_OF, r=gid("Resident", f"{resident}-nobody"))
         node = await viewer.raw(NODE, id=hidden)
@@ -583,7 +568,7 @@ async def test_a_volunteers_changes_do_not_tell_a_hidden_need_from_none(
         ]  # fmt: skip
 
     before = await checksum(engine_store)
-    async with signed_in(demo_app, settings, Role.VOLUNTEER, BUSY_V) as volunteer:
+    async with signed_in_as(demo_app, settings, Role.VOLUNTEER, BUSY_V) as volunteer:
         for (query, hidden), (_, nobody) in zip(
             asks(gid("Need", "need-0002")), asks(gid("Need", "need-0002-nobody")), strict=True
         ):
@@ -594,7 +579,7 @@ async def test_a_volunteers_changes_do_not_tell_a_hidden_need_from_none(
             assert shown[0][1] == "FORBIDDEN"
     assert await checksum(engine_store) == before
     try:
-        async with signed_in(demo_app, settings, Role.VOLUNTEER, NEAR_V) as he_yi:
+        async with signed_in_as(demo_app, settings, Role.VOLUNTEER, NEAR_V) as he_yi:
             mother = gid("Need", MOTHER_NEED)
             spent = await he_yi(SPEND, v=gid("Volunteer", NEAR_V), n=mother)
         assert spent["spendTimeCredits"] == {"entry": {"kind": "SPENT"}}

@@ -28,7 +28,7 @@ from schema.relay import to_global_id as gid
 from seeds import demo
 from seeds.batch import Batch
 from seeds.demo_data import SOUTH_AWARDS
-from tests.conftest import GraphQL, SignIn, bearer
+from tests.conftest import GraphQL, SignIn, bearer, signed_in_as
 
 EAST = gid("District", "district-zs-east")
 SOUTH = gid("District", "district-zs-south")
@@ -38,12 +38,8 @@ HUB = "org-zs-east-hub"
 
 @pytest.fixture
 async def analyst(demo_app: Starlette, settings: Settings) -> AsyncIterator[GraphQL]:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=demo_app),
-        base_url="http://testserver",
-        headers=bearer(settings, Role.ANALYST, "analyst-zs-bureau"),
-    ) as http:
-        yield GraphQL(http)
+    async with signed_in_as(demo_app, settings, Role.ANALYST, "analyst-zs-bureau") as analyst:
+        yield analyst
 
 
 GAPS = """
@@ -394,14 +390,6 @@ MOTHERS_VISIT = gid("Need", "need-zs-neighbour-visit")
 COVERING_WORKER = "worker-0001"  # covers 起湾
 
 
-def _as(demo_app: Starlette, settings: Settings, role: Role, subject: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=demo_app),
-        base_url="http://testserver",
-        headers=bearer(settings, role, subject),
-    )
-
-
 def _ties(found: dict, kind: str) -> list[tuple[str, str]]:
     return [(e["source"], e["target"]) for e in found["edges"] if e["type"] == kind]
 
@@ -423,8 +411,8 @@ async def test_an_analyst_does_not_see_that_a_named_volunteer_is_a_residents_fam
     assert only["neighborhood"] == {"nodes": [{"id": HE_YI}], "edges": []}
     # An administrator, and the social worker covering the mother's community, see it.
     assert _ties((await gql(HOOD, id=HE_YI))["neighborhood"], "FAMILY_OF") == [(HE_YI, MOTHER)]
-    async with _as(demo_app, settings, Role.SOCIAL_WORKER, COVERING_WORKER) as http:
-        seen = (await GraphQL(http)(HOOD, id=HE_YI))["neighborhood"]
+    async with signed_in_as(demo_app, settings, Role.SOCIAL_WORKER, COVERING_WORKER) as worker:
+        seen = (await worker(HOOD, id=HE_YI))["neighborhood"]
     assert _ties(seen, "FAMILY_OF") == [(HE_YI, MOTHER)]
 
 

@@ -9,8 +9,6 @@ the same field, bad input refused with BAD_USER_INPUT, and one statement per lis
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -22,24 +20,12 @@ from config import Settings
 from graph.model import registry
 from graph.model.where import compile_where
 from schema.relay import to_global_id as gid
-from tests.conftest import GraphQL, bearer
+from tests.conftest import GraphQL, signed_in_as
 
 QIWAN, EAST = "community-zs-qiwan", "district-zs-east"
 BUSY_V = "volunteer-zs-busy"
 WORKER = "worker-0001"
 BORN_80 = dt.date.today().year - 80  # born in or before it: at least 80 this year (ageMin: 80)
-
-
-@asynccontextmanager
-async def signed_in(
-    app: Starlette, settings: Settings, role: Role, subject: str
-) -> AsyncIterator[GraphQL]:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://testserver",
-        headers=bearer(settings, role, subject),
-    ) as http:
-        yield GraphQL(http)
 
 
 def keys(data: dict[str, Any], field: str) -> list[str]:
@@ -248,7 +234,7 @@ def test_a_where_naming_an_entity_by_id_starts_from_it() -> None:
 async def test_an_analyst_is_refused_a_where_on_resident_names_and_birth_years_as_a_filter(
     demo_app: Starlette, settings: Settings
 ) -> None:
-    async with signed_in(demo_app, settings, Role.ANALYST, "analyst-zs-bureau") as analyst:
+    async with signed_in_as(demo_app, settings, Role.ANALYST, "analyst-zs-bureau") as analyst:
         old = await analyst.errors("{ residents(filter: {ageMin: 80}) { totalCount } }")
         new = await analyst.errors("{ residents(where: {birthYear: {lte: 1945}}) { totalCount } }")
         assert new[0]["extensions"]["code"] == old[0]["extensions"]["code"] == "FORBIDDEN"
@@ -275,7 +261,7 @@ async def test_an_analyst_near_a_home_gets_the_coarse_answer_the_old_near_filter
         id=gid("Resident", "resident-zs-qiwan-01"),
     )
     near = {**home["node"]["location"], "radiusMeters": 20}
-    async with signed_in(demo_app, settings, Role.ANALYST, "analyst-zs-bureau") as analyst:
+    async with signed_in_as(demo_app, settings, Role.ANALYST, "analyst-zs-bureau") as analyst:
         answer = await both(
             analyst, "residents", "Resident", {"location": {"near": near}}, {"near": near}
         )
@@ -286,7 +272,7 @@ async def test_an_analyst_near_a_home_gets_the_coarse_answer_the_old_near_filter
 async def test_a_volunteer_filtering_residents_by_tags_is_refused_as_with_the_filter(
     demo_app: Starlette, settings: Settings
 ) -> None:
-    async with signed_in(demo_app, settings, Role.VOLUNTEER, BUSY_V) as volunteer:
+    async with signed_in_as(demo_app, settings, Role.VOLUNTEER, BUSY_V) as volunteer:
         old = await volunteer.errors("{ residents(filter: {tagsAny: [ELDERLY]}) { totalCount } }")
         new = await volunteer.errors(
             "{ residents(where: {tags: {includes: ELDERLY}}) { totalCount } }"
@@ -310,7 +296,7 @@ async def test_a_social_worker_counts_by_birth_year_only_the_residents_they_may_
         "filter: {district: $d}) { totalCount } }"
     )
     everywhere = await gql(by_year, d=district, y=BORN_80)
-    async with signed_in(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
+    async with signed_in_as(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
         old = await worker(
             "query ($d: ID!) { residents(filter: {district: $d, ageMin: 80}) { totalCount } }",
             d=district,
