@@ -164,7 +164,7 @@ async def _manage_tokens(settings: Settings, args: argparse.Namespace) -> None:
 
 async def _root(store: GraphStore, global_id: str | None) -> NetNode | None:
     """The network node a ``--root`` global id names (None without one)."""
-    from schema.relay import from_global_id  # noqa: PLC0415 - see _serve
+    from api.ids import from_global_id  # noqa: PLC0415 - see _serve
 
     if not global_id:
         return None

@@ -19,16 +19,17 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 from access import inference, policy
 from access.inference import ReadScope
 from access.policy import RowScope
+from api.errors import BadUserInput, Forbidden
+from api.ids import MAX_PAGE, from_global_id
 from graph.model import entities
 from graph.model.entities import READABLE, SCOPE, Direction, Rel, readable_params, scope_params
 from graph.model.where import ANY_ROW, Compiled, PointGuard, WhereError, compile_where
 from resolvers.access import Access
+from resolvers.context import Info
 from resolvers.filters import guarded_near
 from resolvers.paging import window
 from schema.base import TYPES, fill, to_node
-from schema.context import Info
-from schema.errors import BadUserInput, Forbidden
-from schema.relay import MAX_PAGE, Connection, Edge, build_connection, from_global_id
+from schema.relay import Connection, Edge, build_connection
 
 
 def _selects(selections: Iterable[Any], name: str) -> bool:

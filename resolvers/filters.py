@@ -8,10 +8,10 @@ from enum import Enum
 from typing import Any
 
 from access import inference
+from api.errors import BadUserInput
+from api.ids import from_global_id
 from graph.model.entities import readable_params
-from schema.errors import BadUserInput
 from schema.inputs import MAX_RADIUS_METERS, NearInput
-from schema.relay import from_global_id
 
 
 def guarded_near(

@@ -16,15 +16,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from access import acts, inference
+from api.errors import BadUserInput, Forbidden
+from api.ids import from_global_id
 from domain import matching as rules
 from graph.access import facts as graph_access
 from graph.model.entities import Point
 from graph.queries import linking, matching
-from schema.errors import BadUserInput, Forbidden
-from schema.relay import from_global_id
 
 if TYPE_CHECKING:  # annotations only
-    from schema.context import Info
+    from resolvers.context import Info
     from schema.enums import WeeklySlot
 
 

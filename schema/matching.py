@@ -16,6 +16,7 @@ from typing import Annotated
 import strawberry
 
 from access import inference
+from api.errors import Forbidden
 from domain import matching as rules
 from domain.money import yuan
 from graph.model.taxonomy import Skill
@@ -23,7 +24,6 @@ from graph.queries import matching
 from resolvers import matching as resolve
 from schema.base import to_node
 from schema.enums import WeeklySlot
-from schema.errors import Forbidden
 from schema.fields import keyed, lazy
 
 PEOPLE = "schema.people"

@@ -17,6 +17,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from access.tokens import Role
+from api.ids import to_global_id
 from domain import network as rules
 from domain.money import yuan
 from graph.engine.labels import RELATIONSHIP_TYPES
@@ -27,7 +28,7 @@ from resolvers import network as resolve
 from schema.enums import FundKind, VulnerabilityTag
 from schema.figures import CoverageGaps, GapSubject, Statistics
 from schema.permissions import roles
-from schema.relay import Node, to_global_id
+from schema.relay import Node
 
 PLACES = "schema.places"
 TAXONOMY = "schema.taxonomy"

@@ -6,7 +6,8 @@ job each (docs/ARCHITECTURE.md, issue 18).
   (they never run).
 - ``graph/`` knows nothing of GraphQL or the web; ``resolvers/`` does not import ``schema/`` (the
   GraphQL types build themselves from what resolvers return); ``domain/`` is plain Python — no
-  GraphQL, no Cypher.
+  GraphQL, no Cypher; ``api/``, the plumbing below schema/, resolvers/ and web/, imports none of
+  them and no GraphQL or web library.
 - No module over 600 lines but declared data; no loose modules at the root but app, cli and
   config.
 
@@ -179,6 +180,16 @@ def test_the_domain_is_plain_python() -> None:
         *("graph", "neo4j", "falkordb", "redis"),
     }
     assert imports_from("domain", forbidden) == []
+
+
+def test_the_api_plumbing_is_plain_python() -> None:
+    """api/ (errors and codes, ids and cursors) lies below schema/, resolvers/ and web/, which
+    all use it: it imports none of them, and no GraphQL or web library."""
+    forbidden = {
+        *("schema", "resolvers", "web", "app", "cli"),
+        *("strawberry", "graphql", "starlette"),
+    }
+    assert imports_from("api", forbidden) == []
 
 
 def test_spreadsheet_intake_knows_nothing_of_graphql() -> None:
