@@ -358,7 +358,9 @@ class MatchingQuery:
         first: Annotated[int, strawberry.argument(description="How many candidates (1–50).")] = 10,
     ) -> Matching:
         return Matching.from_result(
-            await resolve.who_can_serve(info, need_id, radius_meters, slot, first)
+            await resolve.who_can_serve(
+                info, need_id, radius_meters, slot.value if slot else None, first
+            )
         )
 
     @strawberry.field(
