@@ -33,8 +33,8 @@ from config import Settings
 from graph.engine.connect import open_store
 from graph.engine.errors import GraphUnavailable
 from graph.engine.store import GraphStore
+from resolvers.context import Context
 from schema import schema as default_schema
-from schema.context import Context
 from schema.errors import format_error
 from seeds import first_start
 from web import explorer, logs

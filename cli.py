@@ -27,6 +27,7 @@ import uvicorn
 from starlette.datastructures import Secret
 
 from access.tokens import Issued, Kind, Role, TokenError, issue, revocation_kept_s
+from api.ids import from_global_id
 from config import ConfigError, Settings
 from graph.access import identity
 from graph.engine import local_neo4j
@@ -164,8 +165,6 @@ async def _manage_tokens(settings: Settings, args: argparse.Namespace) -> None:
 
 async def _root(store: GraphStore, global_id: str | None) -> NetNode | None:
     """The network node a ``--root`` global id names (None without one)."""
-    from schema.relay import from_global_id  # noqa: PLC0415 - see _serve
-
     if not global_id:
         return None
     label, key = from_global_id(global_id, expect=network.NETWORK_LABELS)
@@ -261,8 +260,8 @@ def _serve(settings: Settings) -> None:
     if settings.graph_uri != "embedded":
         asyncio.run(_check_graph(settings))
     # Imported here, not at the top, for start-up speed only (no import circle: nothing imports
-    # cli): the app, the GraphQL schema (schema.relay) and the exporters (web.exports) add a
-    # second to every command, `token` and `seed` included, that does not use them.
+    # cli): the app, the GraphQL schema and the exporters (web.exports) add a second to every
+    # command, `token` and `seed` included, that does not use them.
     from app import create_app  # noqa: PLC0415
 
     uvicorn.run(

@@ -30,6 +30,7 @@ import httpx
 from starlette.datastructures import Secret
 
 from access.tokens import Role, Viewer, mint
+from api.ids import to_global_id as gid
 from config import Settings
 from graph.engine import local_neo4j
 from graph.engine.connect import open_store
@@ -37,7 +38,6 @@ from graph.engine.cypher import cypher
 from graph.engine.local_neo4j import LocalNeo4j, Memory, free_port
 from graph.engine.store import GraphStore
 from graph.workflows import Request
-from schema.relay import to_global_id as gid
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from api.ids import to_global_id as gid
 from config import Limits
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
@@ -16,7 +17,6 @@ from graph.model import entities
 from graph.model.services import ACTIVE_NEED_STATUSES
 from graph.queries import gaps, linking, matching
 from schema.limits import NETWORK_WORK
-from schema.relay import to_global_id as gid
 
 NODE = """query ($id: ID!) { node(id: $id) { id ... on Volunteer { name starLevel status } } }"""
 PAGE = """

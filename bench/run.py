@@ -541,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _key(global_id: str) -> str:
-    from schema.relay import from_global_id  # noqa: PLC0415
+    from api.ids import from_global_id  # noqa: PLC0415
 
     return from_global_id(global_id)[1]
 

@@ -1,6 +1,7 @@
 """Turning list, node and relationship arguments into graph calls, for every entity family.
 
-Every entity object the API returns is made here, so this is where the viewer's row scope
+Every entity record the API shows is read here (as graph records and pages of them; the GraphQL
+types in ``schema`` build themselves from those), so this is where the viewer's row scope
 (``policy.row_scope``) applies on every path: a list or nested connection holds only the rows the
 viewer may see (the scope is part of the Cypher, so pages and counts stay exact); a direct
 reference (``node(id:)``, a need's resident) to a row they may not see is null with a FORBIDDEN
@@ -19,16 +20,14 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 from access import inference, policy
 from access.inference import ReadScope
 from access.policy import RowScope
+from api.errors import BadUserInput, Forbidden
 from graph.model import entities
 from graph.model.entities import READABLE, SCOPE, Direction, Rel, readable_params, scope_params
 from graph.model.where import ANY_ROW, Compiled, PointGuard, WhereError, compile_where
 from resolvers.access import Access
+from resolvers.context import Info
 from resolvers.filters import guarded_near
 from resolvers.paging import window
-from schema.base import TYPES, fill, to_node
-from schema.context import Info
-from schema.errors import BadUserInput, Forbidden
-from schema.relay import MAX_PAGE, Connection, Edge, build_connection, from_global_id
 
 
 def _selects(selections: Iterable[Any], name: str) -> bool:
@@ -47,7 +46,7 @@ def wants(info: Info, name: str) -> bool:
     return any(_selects(field.selections, name) for field in info.selected_fields)
 
 
-async def list_connection(
+async def root_page(
     info: Info,
     label: str,
     *,
@@ -60,8 +59,9 @@ async def list_connection(
     last: int | None,
     before: str | None,
     condition: Mapping[str, Any] | None = None,
-) -> Connection[Any]:
-    """One page of a root list; ``condition``: its ``where`` as plain data (``schema.where``).
+) -> entities.Page:
+    """One page of a root list (its records); ``condition``: its ``where`` as plain data
+    (``schema.where``).
 
     Counts only when ``totalCount`` is asked for (or ``last`` needs the end of the list). The
     rows are the viewer's row scope; filters, search and sort over protected fields follow
@@ -129,15 +129,7 @@ async def list_connection(
     if trail is not None:
         trail.ids = [record.id for record in page.items]
         trail.rows = len(page.items)
-    return build_connection(
-        Connection,
-        Edge,
-        page.offset,
-        page.total,
-        page.items,
-        lambda cursor, record: {"cursor": cursor, "node": to_node(label, record)},
-        more=page.more,
-    )
+    return page
 
 
 def _compiled(
@@ -187,7 +179,7 @@ def _order_params(access: Access, order: ReadScope | None) -> dict[str, Any] | N
     return None if order is None else readable_params("sort", order.ids, access.by(order))
 
 
-async def related_connection(
+async def related_page(
     info: Info,
     key: str,
     rel: Rel,
@@ -197,10 +189,9 @@ async def related_connection(
     after: str | None,
     last: int | None,
     before: str | None,
-    connection_cls: type = Connection,
-    edge_cls: type = Edge,
-) -> Any:
-    """A window of the entities related to ``key``, batched with its siblings' (one round trip),
+) -> entities.Page:
+    """A window of the entities related to ``key`` (each a :class:`~graph.model.entities.Link`:
+    the record and the relationship's properties), batched with its siblings' (one round trip),
     holding the rows the viewer may see, in the child family's default order read blind where
     its value is hidden (``inference.plan_query``: a community's residents are not in name order
     for a viewer who may not read their names)."""
@@ -213,19 +204,7 @@ async def related_connection(
         raise Forbidden(scope.reason)
     plan, _ = await access.plan(child, frozenset(), entities.family_named(child).default_sort)
     span = window(first, after, last, before)
-    page = await _related(info, rel, direction, span, scope, plan.order).load(key)
-    return build_connection(
-        connection_cls,
-        edge_cls,
-        page.offset,
-        page.total,
-        page.items,
-        lambda cursor, link: {
-            "cursor": cursor,
-            "node": to_node(child, link.node),
-            **_edge_props(edge_cls, link.props),
-        },
-    )
+    return await _related(info, rel, direction, span, scope, plan.order).load(key)
 
 
 def _related(
@@ -250,15 +229,8 @@ def _related(
     return info.context.loaders.custom(("related", rel, direction, span, scope, order), load)
 
 
-def _edge_props(edge_cls: type, props: Mapping[str, Any]) -> dict[str, Any]:
-    if edge_cls is Edge:
-        return {}
-    edge = fill(edge_cls, props, cursor="", node=None)
-    return {k: v for k, v in vars(edge).items() if k not in {"cursor", "node"}}
-
-
 async def related_one(info: Info, key: str, rel: Rel, direction: Direction) -> Any:
-    """The one entity at the other end (a resident's community), or None."""
+    """The record of the one entity at the other end (a resident's community), or None."""
     child = rel.end if direction == "out" else rel.start
     page = await info.context.loaders.related(rel, direction, entities.Window(first=1)).load(key)
     if not page.items:
@@ -271,7 +243,7 @@ async def related_one(info: Info, key: str, rel: Rel, direction: Direction) -> A
         resident = record.id if child == end else key
         if not policy.shows_tie(rel.type, await info.context.access.view(end, resident)):
             raise Forbidden(policy.tie_denial(rel.type))
-    return to_node(child, record)
+    return record
 
 
 async def _admitted(info: Info, label: str, scope: RowScope | None, record: Any) -> bool:
@@ -286,8 +258,8 @@ async def _check_row(info: Info, label: str, record: Any) -> None:
 
 
 async def entity(info: Info, label: str, key: str) -> Any:
-    """The GraphQL object for one entity by label and key (batched), or None if it is gone;
-    FORBIDDEN when the viewer may not see it."""
+    """The record of one entity by label and key (batched), or None if it is gone; FORBIDDEN
+    when the viewer may not see it."""
     record = await info.context.loaders.entity(label).load(key)
     if record is None:
         scope = await info.context.access.rows(label)
@@ -297,29 +269,16 @@ async def entity(info: Info, label: str, key: str) -> Any:
             raise Forbidden(scope.reason)
         return None
     await _check_row(info, label, record)
-    return to_node(label, record)
+    return record
 
 
 async def entity_list(info: Info, label: str, keys: Sequence[str]) -> list[Any]:
-    """Several entities of one label, in order, skipping any that are gone or that the viewer
-    may not see (one batch)."""
+    """The records of several entities of one label, in order, skipping any that are gone or
+    that the viewer may not see (one batch)."""
     records = await info.context.loaders.entity(label).load_many(list(keys))
     scope = await info.context.access.rows(label)
     admitted = await asyncio.gather(
         *(_admitted(info, label, scope, r) for r in records if r is not None)
     )
     present = [r for r in records if r is not None]
-    return [to_node(label, r) for r, ok in zip(present, admitted, strict=True) if ok]
-
-
-async def node(info: Info, global_id: str) -> Any:
-    label, key = from_global_id(global_id)
-    if label not in TYPES:
-        return None
-    return await entity(info, label, key)
-
-
-async def nodes(info: Info, global_ids: Sequence[str]) -> list[Any]:
-    if len(global_ids) > MAX_PAGE:
-        raise BadUserInput(f"Ask for at most {MAX_PAGE} ids at once.")
-    return list(await asyncio.gather(*(node(info, gid) for gid in global_ids)))
+    return [r for r, ok in zip(present, admitted, strict=True) if ok]

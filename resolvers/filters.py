@@ -5,13 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import math
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from access import inference
+from api.errors import BadUserInput
+from api.ids import from_global_id
 from graph.model.entities import readable_params
-from schema.errors import BadUserInput
-from schema.inputs import MAX_RADIUS_METERS, NearInput
-from schema.relay import from_global_id
+
+MAX_RADIUS_METERS = 100_000
+
+
+class Near(Protocol):
+    """Within a distance of a point, as a ``near`` argument gives it (``schema.inputs``'
+    NearInput is one): read as plain values, checked by :meth:`Where.near`."""
+
+    latitude: float
+    longitude: float
+    radius_meters: int
 
 
 def guarded_near(
@@ -69,7 +79,7 @@ class Where:
             )
         return self.value(low_name, low).value(high_name, high)
 
-    def near(self, near: NearInput | None) -> Where:
+    def near(self, near: Near | None) -> Where:
         if near is None:
             return self
         if not (math.isfinite(near.latitude) and -90 <= near.latitude <= 90):

@@ -16,16 +16,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from access import acts, inference
+from api.errors import BadUserInput, Forbidden
+from api.ids import from_global_id
 from domain import matching as rules
 from graph.access import facts as graph_access
 from graph.model.entities import Point
 from graph.queries import linking, matching
-from schema.errors import BadUserInput, Forbidden
-from schema.relay import from_global_id
 
 if TYPE_CHECKING:  # annotations only
-    from schema.context import Info
-    from schema.enums import WeeklySlot
+    from resolvers.context import Info
 
 
 # The precision of a base the viewer may not read: its cell, and bands (policy's distance rule).
@@ -95,7 +94,7 @@ async def _asked(
 
 
 async def who_can_serve(
-    info: Info, need_id: str, radius_meters: int | None, slot: WeeklySlot | None, first: int
+    info: Info, need_id: str, radius_meters: int | None, slot: str | None, first: int
 ) -> rules.Found:
     if not 1 <= first <= matching.POOL:
         raise BadUserInput(f"`first` must be between 1 and {matching.POOL}.")
@@ -104,7 +103,7 @@ async def who_can_serve(
         info.context.store,
         need,
         radius_meters=radius,
-        slot=slot.value if slot else None,
+        slot=slot,
         first=first,
         precision=measured,
         context=context,

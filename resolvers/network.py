@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import networkx as nx
 
 from access import inference, policy
+from api.errors import BadUserInput, NotFound
+from api.ids import from_global_id
 from domain import network as rules
 from domain.network import Shown
 from graph.engine.labels import RELATIONSHIP_TYPES
@@ -30,11 +32,9 @@ from graph.queries import collaboration as collab
 from graph.queries import gaps, network
 from graph.queries import statistics as figures
 from graph.queries.network import NetEdge, NetNode, Withheld
-from schema.errors import BadUserInput, NotFound
-from schema.relay import from_global_id
 
 if TYPE_CHECKING:  # annotations only
-    from schema.context import Info
+    from resolvers.context import Info
 
 
 MAX_TIES_ORGS = 5_000

@@ -4,8 +4,8 @@ from typing import Any
 
 from graph.model import organizations as graph
 from graph.model.organizations import FundTotals
+from resolvers.context import Info
 from resolvers.filter_inputs import Conditions, FilterReading
-from schema.context import Info
 
 organization_where = FilterReading(
     "Organization",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from api.errors import BadUserInput
+from api.ids import DEFAULT_PAGE, MAX_PAGE, from_cursor
 from graph.model.entities import Window
-from schema.errors import BadUserInput
-from schema.relay import DEFAULT_PAGE, MAX_PAGE, from_cursor
 
 
 def window(first: int | None, after: str | None, last: int | None, before: str | None) -> Window:

@@ -3,10 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from api.errors import BadUserInput
 from graph.model import services as services_graph
+from resolvers.context import Info
 from resolvers.filter_inputs import Conditions, FilterReading, Range
-from schema.context import Info
-from schema.errors import BadUserInput
 
 # `near` is read after the ages, in resident_where.
 _RESIDENT = FilterReading(

@@ -10,10 +10,10 @@ import strawberry
 
 from access import policy, tokens
 from access.policy import Grants
+from api.errors import BadUserInput
 from graph.access import identity
 from graph.engine import system as repo
 from graph.engine.system import LabelCount
-from schema.errors import BadUserInput
 
 
 def _version() -> str:

@@ -19,6 +19,8 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from access.tokens import Role
+from api.errors import BadUserInput
+from api.ids import from_global_id
 from graph import workflows
 from graph.model.entities import camel, node_rows, to_props
 from graph.model.organizations import RESOURCES, Resource
@@ -33,11 +35,9 @@ from graph.model.services import (
 from graph.model.text import search_text
 from graph.workflows import Done, Request, new_id
 from resolvers import matching
-from schema.errors import BadUserInput
-from schema.relay import from_global_id
 
 if TYPE_CHECKING:
-    from schema.context import Info
+    from resolvers.context import Info
 
 MAX_TEXT = 200
 MAX_NOTE = 2_000

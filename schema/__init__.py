@@ -10,7 +10,7 @@ from strawberry.extensions import ParserCache
 from strawberry.types import ExecutionContext
 
 from graph.model.registry import FAMILIES
-from resolvers import entities as resolve
+from schema import fields
 from schema.audit import AuditQuery, AuditTrail
 from schema.base import SCALARS, TYPES
 from schema.limits import VALIDATION_CACHE, RequestLimits
@@ -43,7 +43,7 @@ class NodeQuery:
         info: strawberry.Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="A global id from this API.")],
     ) -> Node | None:
-        return await resolve.node(info, id)
+        return await fields.node(info, id)
 
     @strawberry.field(
         description="Several entities by global id, in the order asked; null for missing ones."
@@ -55,7 +55,7 @@ class NodeQuery:
             list[strawberry.ID], strawberry.argument(description="Up to 100 global ids.")
         ],
     ) -> list[Node | None]:
-        return await resolve.nodes(info, ids)
+        return await fields.nodes(info, ids)
 
 
 @strawberry.type(

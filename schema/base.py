@@ -27,10 +27,10 @@ import strawberry
 from strawberry.types.base import StrawberryList, StrawberryOptional
 from strawberry.types.enum import StrawberryEnumDefinition
 
+from api.errors import BadUserInput
+from api.ids import to_global_id
 from domain.money import yuan
 from graph.model.entities import Point, camel
-from schema.errors import BadUserInput
-from schema.relay import to_global_id
 
 T = TypeVar("T")
 

@@ -1,21 +1,22 @@
-"""GraphQL errors with stable codes, and the one place that decides what a client may see.
+"""How errors reach a GraphQL client: the one place that decides what a client may see.
 
-Every error a client receives carries ``extensions.code``. Errors we raise on purpose
-(:class:`ApiError` and its subclasses) keep their message, which is written for the user. Graph
-errors become ``GRAPH_UNAVAILABLE``, ``NOT_FOUND`` or ``CONFLICT``. Anything else is a bug: the
-client gets a generic message and a reference it can quote; the server log gets the traceback
-under the same reference. Cypher, paths and driver messages never reach a client.
+Every error a client receives carries ``extensions.code`` (the codes and the errors we raise are
+``api.errors``'). Errors we raise on purpose (:class:`ApiError` and its subclasses) keep their
+message, which is written for the user. Graph errors become ``GRAPH_UNAVAILABLE``, ``NOT_FOUND``
+or ``CONFLICT``. Anything else is a bug: the client gets a generic message and a reference it can
+quote; the server log gets the traceback under the same reference. Cypher, paths and driver
+messages never reach a client.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError
 
+from api.errors import ApiError, Code
 from graph.engine.errors import (
     GraphConflict,
     GraphError,
@@ -26,47 +27,6 @@ from graph.engine.errors import (
 )
 
 log = logging.getLogger(__name__)
-
-
-class Code(StrEnum):
-    BAD_USER_INPUT = "BAD_USER_INPUT"
-    NOT_FOUND = "NOT_FOUND"
-    FORBIDDEN = "FORBIDDEN"
-    UNAUTHENTICATED = "UNAUTHENTICATED"
-    CONFLICT = "CONFLICT"
-    GRAPH_UNAVAILABLE = "GRAPH_UNAVAILABLE"
-    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
-    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
-    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
-    RATE_LIMITED = "RATE_LIMITED"
-    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
-    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
-
-
-class ApiError(Exception):
-    """An error meant for the user: its message says what to do about it."""
-
-    code: Code = Code.BAD_USER_INPUT
-
-    def __init__(self, message: str, **extensions: Any) -> None:
-        super().__init__(message)
-        self.extensions = extensions
-
-
-class BadUserInput(ApiError):
-    code = Code.BAD_USER_INPUT
-
-
-class NotFound(ApiError):
-    code = Code.NOT_FOUND
-
-
-class Forbidden(ApiError):
-    code = Code.FORBIDDEN
-
-
-class Conflict(ApiError):
-    code = Code.CONFLICT
 
 
 def _cause(error: GraphQLError) -> ApiError | None:

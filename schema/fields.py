@@ -1,4 +1,5 @@
-"""Relationship fields, declared in one line per relationship and direction.
+"""Relationship fields, declared in one line per relationship and direction, and the entity
+readers: the GraphQL objects built from the records ``resolvers.entities`` reads.
 
 ``related(REL, "out", Connection[Lazy["Skill"]], ...)`` gives a paginated field that follows
 ``REL`` from this entity, batched across all entities of the same list (one round trip per
@@ -8,16 +9,21 @@ This module deliberately does not use ``from __future__ import annotations``: th
 here carry real type objects, which strawberry reads from ``__annotations__``.
 """
 
+import asyncio
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Optional
 
 import strawberry
 
 from access.policy import PUBLIC_FAMILIES
+from api.errors import BadUserInput
+from api.ids import MAX_PAGE, from_global_id
 from graph.model.entities import Direction, Rel
 from resolvers import entities as resolve
+from schema.base import TYPES, fill, to_node
 from schema.enums import SortDirection
 from schema.links import EDGE_OF
-from schema.relay import Connection, Edge
+from schema.relay import Connection, Edge, build_connection
 from schema.where import plain, where_input
 
 FIRST = Annotated[
@@ -37,6 +43,35 @@ BEFORE = Annotated[
 ]
 
 
+async def entity(info: strawberry.Info, label: str, key: str) -> Any:
+    """The GraphQL object of one entity by label and key (``resolvers.entities.entity``:
+    batched, FORBIDDEN when the viewer may not see it), or None if it is gone."""
+    record = await resolve.entity(info, label, key)
+    return None if record is None else to_node(label, record)
+
+
+async def node(info: strawberry.Info, global_id: str) -> Any:
+    """The entity behind a global id (``node(id:)``), or None."""
+    label, key = from_global_id(global_id)
+    if label not in TYPES:
+        return None
+    return await entity(info, label, key)
+
+
+async def nodes(info: strawberry.Info, global_ids: Sequence[str]) -> list[Any]:
+    if len(global_ids) > MAX_PAGE:
+        raise BadUserInput(f"Ask for at most {MAX_PAGE} ids at once.")
+    return list(await asyncio.gather(*(node(info, gid) for gid in global_ids)))
+
+
+def _edge_props(edge_cls: type, props: Mapping[str, Any]) -> dict[str, Any]:
+    """The relationship's properties an edge of ``schema.links`` shows (none on a plain Edge)."""
+    if edge_cls is Edge:
+        return {}
+    edge = fill(edge_cls, props, cursor="", node=None)
+    return {k: v for k, v in vars(edge).items() if k not in {"cursor", "node"}}
+
+
 def lazy(type_name: str, module: str) -> Any:
     """A reference to a type declared in another schema module (resolved at schema build)."""
     return Annotated[type_name, strawberry.lazy(module)]
@@ -53,6 +88,7 @@ def related(
     """``connection_cls`` is one of ``schema.links``' connections when the edges carry the
     relationship's properties."""
     edge_cls = EDGE_OF.get(connection_cls, Edge)
+    child = rel.end if direction == "out" else rel.start
 
     async def resolver(
         root: Any,
@@ -62,17 +98,20 @@ def related(
         last: LAST = None,
         before: BEFORE = None,
     ) -> Any:
-        return await resolve.related_connection(
-            info,
-            root.key,
-            rel,
-            direction,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            connection_cls=connection_cls,
-            edge_cls=edge_cls,
+        page = await resolve.related_page(
+            info, root.key, rel, direction, first=first, after=after, last=last, before=before
+        )
+        return build_connection(
+            connection_cls,
+            edge_cls,
+            page.offset,
+            page.total,
+            page.items,
+            lambda cursor, link: {
+                "cursor": cursor,
+                "node": to_node(child, link.node),
+                **_edge_props(edge_cls, link.props),
+            },
         )
 
     resolver.__annotations__["return"] = returns
@@ -80,8 +119,11 @@ def related(
 
 
 def one(rel: Rel, direction: Direction, returns: Any, description: str) -> Any:
+    child = rel.end if direction == "out" else rel.start
+
     async def resolver(root: Any, info: strawberry.Info) -> Any:
-        return await resolve.related_one(info, root.key, rel, direction)
+        record = await resolve.related_one(info, root.key, rel, direction)
+        return None if record is None else to_node(child, record)
 
     resolver.__annotations__["return"] = returns
     return strawberry.field(resolver=resolver, description=description)
@@ -94,8 +136,8 @@ def keyed(label: str, attr: str, returns: Any, description: str, *, many: bool =
     async def resolver(root: Any, info: strawberry.Info) -> Any:
         key = getattr(root, attr)
         if many:
-            return await resolve.entity_list(info, label, key)
-        return None if key is None else await resolve.entity(info, label, key)
+            return [to_node(label, r) for r in await resolve.entity_list(info, label, key)]
+        return None if key is None else await entity(info, label, key)
 
     resolver.__annotations__["return"] = returns
     return strawberry.field(resolver=resolver, description=description)
@@ -142,7 +184,7 @@ def root_list(
         last: int | None,
         before: str | None,
     ) -> Any:
-        return await resolve.list_connection(
+        page = await resolve.root_page(
             info,
             label,
             where=where(filter),
@@ -154,6 +196,15 @@ def root_list(
             last=last,
             before=before,
             condition=plain(condition),
+        )
+        return build_connection(
+            Connection,
+            Edge,
+            page.offset,
+            page.total,
+            page.items,
+            lambda cursor, record: {"cursor": cursor, "node": to_node(label, record)},
+            more=page.more,
         )
 
     filter_arg = Annotated[

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-MAX_RADIUS_METERS = 100_000
+from resolvers.filters import MAX_RADIUS_METERS
 
 
 @strawberry.input(description="Within a distance of a point (就近): for map searches and matching.")

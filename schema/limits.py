@@ -60,10 +60,10 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 
+from api.errors import Code
+from api.ids import DEFAULT_PAGE, MAX_PAGE
 from config import Limits, Settings
 from graph.engine.store import GraphStore, Lane, running_in
-from schema.errors import Code
-from schema.relay import DEFAULT_PAGE, MAX_PAGE
 
 TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 # Distinct query texts whose parse and standard validation are kept (clients send a few dozen).

@@ -16,6 +16,7 @@ from typing import Annotated
 import strawberry
 
 from access import inference
+from api.errors import Forbidden
 from domain import matching as rules
 from domain.money import yuan
 from graph.model.taxonomy import Skill
@@ -23,7 +24,6 @@ from graph.queries import matching
 from resolvers import matching as resolve
 from schema.base import to_node
 from schema.enums import WeeklySlot
-from schema.errors import Forbidden
 from schema.fields import keyed, lazy
 
 PEOPLE = "schema.people"
@@ -358,7 +358,9 @@ class MatchingQuery:
         first: Annotated[int, strawberry.argument(description="How many candidates (1–50).")] = 10,
     ) -> Matching:
         return Matching.from_result(
-            await resolve.who_can_serve(info, need_id, radius_meters, slot, first)
+            await resolve.who_can_serve(
+                info, need_id, radius_meters, slot.value if slot else None, first
+            )
         )
 
     @strawberry.field(

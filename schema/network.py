@@ -17,17 +17,18 @@ import strawberry
 from strawberry.scalars import JSON
 
 from access.tokens import Role
+from api.ids import to_global_id
 from domain import network as rules
 from domain.money import yuan
 from graph.engine.labels import RELATIONSHIP_TYPES
 from graph.queries.collaboration import Tie, TieRow
 from graph.queries.network import NETWORK_LABELS, NetEdge
-from resolvers import entities
 from resolvers import network as resolve
 from schema.enums import FundKind, VulnerabilityTag
+from schema.fields import entity
 from schema.figures import CoverageGaps, GapSubject, Statistics
 from schema.permissions import roles
-from schema.relay import Node, to_global_id
+from schema.relay import Node
 from schema.results import copied
 
 PLACES = "schema.places"
@@ -156,7 +157,7 @@ class NetworkNode:
 
     @strawberry.field(description="The entity itself, under the usual field rules.")
     async def entity(self, info: strawberry.Info) -> Node | None:
-        return await entities.entity(info, self.label.value, self.key)
+        return await entity(info, self.label.value, self.key)
 
     @classmethod
     def from_result(cls, shown: rules.Shown) -> "NetworkNode":

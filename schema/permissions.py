@@ -25,11 +25,11 @@ from strawberry.types.base import StrawberryOptional
 from access import acts, policy
 from access.acts import Act, Target
 from access.tokens import Role
+from api.errors import Forbidden
+from api.ids import from_global_id
 from graph.access import facts as graph_access
 from graph.model.entities import camel
 from resolvers.access import MutationTrail
-from schema.errors import Forbidden
-from schema.relay import from_global_id
 
 
 class Protected(BasePermission):

@@ -22,12 +22,12 @@ from typing import Any, Optional
 import strawberry
 
 from access.policy import FIELD_VIEWS
+from api.ids import from_global_id
 from graph.model.family import Family, Prop
 from graph.model.registry import family_named
 from graph.model.where import OPERATORS
 from schema import enums
 from schema.inputs import NearInput
-from schema.relay import from_global_id
 
 _SCALARS: dict[str, Any] = {
     "text": str,

@@ -27,9 +27,9 @@ from strawberry.extensions.field_extension import FieldExtension
 
 from access.acts import Act
 from graph.workflows import Done
-from resolvers import entities
 from resolvers import workflows as resolve
 from schema.enums import NeedSource, ResourceKind, Urgency, WeeklySlot
+from schema.fields import entity
 from schema.permissions import MayAct, may
 
 SERVICES = "schema.services"
@@ -47,7 +47,7 @@ def _payload(label: str, module: str, field: str, description: str) -> type:
     """A mutation's answer: the entity it acted on, and whether this was a replayed retry."""
 
     async def resolver(root: Any, info: strawberry.Info) -> Any:
-        return await entities.entity(info, label, root.key)
+        return await entity(info, label, root.key)
 
     def from_result(cls: type, done: Done) -> Any:
         """The payload of a workflow step's answer: its entity's key, and whether it replayed."""

@@ -6,12 +6,13 @@ job each (docs/ARCHITECTURE.md, issue 18).
   (they never run).
 - ``graph/`` knows nothing of GraphQL or the web; ``resolvers/`` does not import ``schema/`` (the
   GraphQL types build themselves from what resolvers return); ``domain/`` is plain Python — no
-  GraphQL, no Cypher.
+  GraphQL, no Cypher; ``api/``, the plumbing below schema/, resolvers/ and web/, imports none of
+  them and no GraphQL or web library.
 - No module over 600 lines but declared data; no loose modules at the root but app, cli and
   config.
 
-Some of these are still being met by work in progress; those assertions are marked ``xfail``
-(strict, so the mark must go the moment the work lands) and say what remains.
+An assertion still being met by work in progress is marked ``xfail`` (strict, so the mark must go
+the moment the work lands) and says what remains; none is today.
 """
 
 from __future__ import annotations
@@ -181,6 +182,16 @@ def test_the_domain_is_plain_python() -> None:
     assert imports_from("domain", forbidden) == []
 
 
+def test_the_api_plumbing_is_plain_python() -> None:
+    """api/ (errors and codes, ids and cursors) lies below schema/, resolvers/ and web/, which
+    all use it: it imports none of them, and no GraphQL or web library."""
+    forbidden = {
+        *("schema", "resolvers", "web", "app", "cli"),
+        *("strawberry", "graphql", "starlette"),
+    }
+    assert imports_from("api", forbidden) == []
+
+
 def test_spreadsheet_intake_knows_nothing_of_graphql() -> None:
     """intake/ reads and checks files; GraphQL and HTTP are the callers' business (its HTTP
     route lives in web/)."""
@@ -188,31 +199,10 @@ def test_spreadsheet_intake_knows_nothing_of_graphql() -> None:
     assert imports_from("intake", forbidden) == []
 
 
-# What resolvers/ still takes from schema/: the plumbing both use, not GraphQL types.
-SCHEMA_PLUMBING = {
-    "schema.context": "the request context (Info)",
-    "schema.errors": "the API's errors and their codes",
-    "schema.relay": "global ids, cursors and connections",
-    "schema.enums": "enums resolvers read arguments as",
-    "schema.inputs": "input types resolvers read arguments as",
-    "schema.base": "building entity types from records (resolvers.entities)",
-}
-
-
-def test_resolvers_build_no_graphql_types() -> None:
-    """Resolvers return graph results or domain objects; the types in schema/ build themselves
-    from them. Only the plumbing above may still come from schema/."""
-    used = imports_from("resolvers", {"schema"})
-    types = [u for u in used if not any(_in(u.split(" -> ")[1], p) for p in SCHEMA_PLUMBING)]
-    assert types == []
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="resolvers/ still take the plumbing in SCHEMA_PLUMBING from schema/; it wants a home "
-    "of its own below both (importing any of it runs schema/__init__, the whole schema)",
-)
 def test_resolvers_never_import_the_schema() -> None:
+    """Resolvers return graph results or domain objects; the types in schema/ build themselves
+    from them. What both need and is not GraphQL lives below both (api/), or in resolvers/ (the
+    request context)."""
     assert imports_from("resolvers", {"schema"}) == []
 
 

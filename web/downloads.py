@@ -13,10 +13,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from access.tokens import Role, TokenError, from_header
+from api.errors import ApiError
+from api.ids import from_global_id
 from graph.engine.errors import GraphError, GraphUnavailable
 from graph.queries import network
-from schema.errors import ApiError
-from schema.relay import from_global_id
 from web import exports
 
 ALLOWED = frozenset({Role.ADMIN, Role.ANALYST, Role.SOCIAL_WORKER})

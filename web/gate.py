@@ -24,11 +24,11 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from access import tokens
+from api.errors import Code
 from config import Settings
 from graph.access import identity
 from graph.engine.errors import GraphError
 from graph.engine.store import GraphStore
-from schema.errors import Code
 
 log = logging.getLogger(__name__)
 

@@ -120,7 +120,7 @@ class Family:
         """The filters that name one entity of another family (a need's resident, a record's
         volunteer): filter -> (that family, the parameter holding its key), read from the
         conditions' ``(:Label {id: $param})``. Such a filter asks about that entity, so the
-        access rules treat it as a reference to it (``resolvers.entities.list_connection``)."""
+        access rules treat it as a reference to it (``resolvers.entities.root_page``)."""
         found = {}
         for name, fragment in self.conditions.items():
             # The filter's own parameter: not the service's conditions (`_scope`, a `near`'s

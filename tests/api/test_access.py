@@ -21,10 +21,10 @@ import pytest
 from starlette.applications import Starlette
 
 from access.tokens import Role
+from api.ids import to_global_id as gid
 from config import Settings
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
-from schema.relay import to_global_id as gid
 from seeds.personas import BY_NAME
 from tests.conftest import bearer
 

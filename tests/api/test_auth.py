@@ -15,11 +15,11 @@ from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
 from access.tokens import Role, mint
+from api.ids import to_global_id as gid
 from app import create_app
 from config import Limits, Settings
 from graph.engine.store import GraphStore
 from graph.engine.system import checksum, clear_graph
-from schema.relay import to_global_id as gid
 from seeds import demo
 from tests.conftest import GraphQL, bearer
 

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from access.tokens import Role
+from api.ids import to_global_id as gid
 from graph import events
 from graph.engine.store import GraphStore
 from graph.engine.system import clear_graph
 from graph.events import Event
-from schema.relay import to_global_id as gid
 from seeds import demo
 from tests.conftest import GraphQL, SignIn
 

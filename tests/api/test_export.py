@@ -17,13 +17,13 @@ from starlette.applications import Starlette
 
 from access import exports, policy
 from access.tokens import Role
+from api.ids import to_global_id as gid
 from config import Settings
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
 from graph.model import entities
 from graph.model.registry import RELS
 from graph.queries.network import NETWORK_LABELS
-from schema.relay import to_global_id as gid
 from tests.conftest import GraphQL, bearer, graph_env
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -35,11 +35,11 @@ from graphql import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.errors import Code
+from api.ids import to_global_id as gid
 from graph.engine.store import GraphStore
 from graph.engine.system import checksum
 from schema import schema
-from schema.errors import Code
-from schema.relay import to_global_id as gid
 
 DOCUMENTED = {str(c) for c in Code} - {str(Code.INTERNAL_SERVER_ERROR)}
 LEAKS = ("Traceback", "MATCH (", "RETURN ", "falkordb", "FalkorDB", "redis", "neo4j.", "/work/",

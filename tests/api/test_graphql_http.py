@@ -9,14 +9,15 @@ import httpx
 import pytest
 from graphql import GraphQLError, parse
 
+from api.errors import NotFound
+from api.ids import to_global_id
 from app import GRAPHQL_RESPONSE, preferred_media_type
 from config import Limits
 from graph.engine.errors import GraphQueryError, GraphUnavailable
 from graph.engine.store import GraphStore
 from schema import schema
-from schema.errors import NotFound, format_error
+from schema.errors import format_error
 from schema.limits import budget
-from schema.relay import to_global_id
 
 JSON_HEADERS = {"content-type": "application/json"}
 

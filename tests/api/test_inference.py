@@ -28,12 +28,12 @@ from starlette.applications import Starlette
 
 from access import inference, policy
 from access.tokens import Role
+from api.ids import to_global_id as gid
 from config import Settings
 from graph.engine.store import GraphStore
 from graph.engine.system import checksum, clear_graph
 from graph.model import entities
 from schema import schema
-from schema.relay import to_global_id as gid
 from seeds import demo
 from tests.conftest import GraphQL, signed_in_as
 

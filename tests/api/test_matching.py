@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from access.tokens import Role
+from api.ids import to_global_id
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
 from graph.engine.system import clear_graph
-from schema.relay import to_global_id
 from seeds import demo
 from tests.conftest import GraphQL, SignIn
 

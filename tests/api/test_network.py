@@ -14,6 +14,7 @@ import pytest
 from starlette.applications import Starlette
 
 from access.tokens import Role
+from api.ids import to_global_id as gid
 from config import Settings
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
@@ -24,7 +25,6 @@ from graph.model.entities import Point
 from graph.model.people import Resident, Volunteer
 from graph.model.places import Community
 from graph.model.taxonomy import ServiceCategory, Skill
-from schema.relay import to_global_id as gid
 from seeds import demo
 from seeds.batch import Batch
 from seeds.demo_data import SOUTH_AWARDS

@@ -10,7 +10,7 @@ import itertools
 from collections import Counter
 from decimal import Decimal
 
-from schema.relay import to_global_id as gid
+from api.ids import to_global_id as gid
 from seeds.demo_data import EAST_TEAMS
 from tests.conftest import GraphQL
 

@@ -16,10 +16,10 @@ import pytest
 from starlette.applications import Starlette
 
 from access.tokens import Role
+from api.ids import to_global_id as gid
 from config import Settings
 from graph.model import registry
 from graph.model.where import compile_where
-from schema.relay import to_global_id as gid
 from tests.conftest import GraphQL, signed_in_as
 
 QIWAN, EAST = "community-zs-qiwan", "district-zs-east"

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 
 from access.tokens import Role
+from api.ids import from_global_id
+from api.ids import to_global_id as gid
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
 from graph.engine.system import checksum, clear_graph
-from schema.relay import from_global_id
-from schema.relay import to_global_id as gid
 from seeds import demo
 from tests.conftest import GraphQL, SignIn
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from api.ids import to_global_id as gid
 from config import Settings
 from graph.access import identity
 from graph.engine.connect import open_store
@@ -23,7 +24,6 @@ from graph.engine.store import GraphStore
 from graph.engine.system import checksum, clear_graph
 from graph.io import backup
 from graph.queries import network
-from schema.relay import to_global_id as gid
 from seeds import demo
 from tests.conftest import graph_env, serving
 

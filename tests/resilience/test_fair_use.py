@@ -19,12 +19,12 @@ import httpx
 import pytest
 
 from access.tokens import Role, mint
+from api.ids import to_global_id as gid
 from bench.crash import Service
 from config import Limits, Settings
 from graph.engine.errors import GraphTimeout
 from graph.engine.store import GraphStore, Lane, running_in
 from schema.limits import NETWORK_WORK, FairUse
-from schema.relay import to_global_id as gid
 from tests.graph.test_store import SLOW
 from tests.processes import service_process
 

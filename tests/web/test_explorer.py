@@ -23,9 +23,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from starlette.applications import Starlette
 
 from access.tokens import Role
+from api.ids import to_global_id as gid
 from config import Settings
 from graph.engine.local_neo4j import free_port
-from schema.relay import to_global_id as gid
 from tests.conftest import bearer
 
 ROOT = Path(__file__).resolve().parents[2]
