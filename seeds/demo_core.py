@@ -493,8 +493,10 @@ class Demo:
             )
 
     def referrals(self) -> None:
-        """联和 refers three needs for specialist help. Answered referrals carry when they were
-        answered and completed, as ``answerReferral`` records them."""
+        """联和 refers three needs for specialist help, within reach: to 东区's community health
+        centre, which works with it on residents with mental disorders (the 东区 report), and to
+        智源. Answered referrals carry when they were answered and completed, as
+        ``answerReferral`` records them."""
         b = self.b
         legal = [n for n in self.needs if n[2] in {"cat-legal", "cat-mental"}][:3]
         for i, (nid, _, _) in enumerate(legal, start=1):
@@ -513,5 +515,5 @@ class Demo:
                 )
             )
             b.link(S.ORG_REFERRED, "org-zs-lianhe", ref)
-            b.link(S.REFERRAL_TO, ref, "org-hz-xinling" if i % 2 else "org-zs-zhiyuan")
+            b.link(S.REFERRAL_TO, ref, "org-zs-east-clinic" if i % 2 else "org-zs-zhiyuan")
             b.link(S.REFERRAL_ABOUT, ref, nid)

@@ -112,7 +112,9 @@ def zhongshan(d: Demo) -> None:
         "东区社区卫生服务中心",
         "CLINIC",
         "community-zs-songyuan",
-        categories=("cat-health",),
+        # It works with 联和 on the district's 700-odd residents with mental disorders
+        # (zhongshan-east-district-volunteers.txt:13, 与社区卫生服务中心合作).
+        categories=("cat-health", "cat-mental"),
         serves=tuple(EAST),
     )
     clothes = d.org(

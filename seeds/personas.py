@@ -37,7 +37,7 @@ PERSONAS = (
     Persona(
         "partner",
         Role.PARTNER,
-        "org-hz-xinling",
+        "org-zs-east-clinic",
         "a partner organization with one accepted and one pending referral",
     ),
     Persona("analyst", Role.ANALYST, "analyst-zs-bureau", "an analyst at the district bureau"),

@@ -23,7 +23,7 @@ from graph.engine.system import checksum, clear_graph
 from seeds import demo
 from tests.conftest import GraphQL, bearer
 
-XINLING, ZHIYUAN = "org-hz-xinling", "org-zs-zhiyuan"
+CLINIC, ZHIYUAN = "org-zs-east-clinic", "org-zs-zhiyuan"
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +41,7 @@ def client(app: Starlette, headers: dict[str, str] | None = None) -> httpx.Async
 
 @pytest.fixture
 async def partner(demo_app: Starlette, settings: Settings) -> AsyncIterator[GraphQL]:
-    async with client(demo_app, bearer(settings, Role.PARTNER, XINLING)) as http:
+    async with client(demo_app, bearer(settings, Role.PARTNER, CLINIC)) as http:
         yield GraphQL(http)
 
 
@@ -62,7 +62,7 @@ mutation ($r: ID!, $n: ID!) {
 async def test_a_partner_registers_its_resource_and_links_it_only_to_needs_referred_to_it(
     partner: GraphQL, engine_store: GraphStore
 ) -> None:
-    offered = await partner(OFFER, org=gid("Organization", XINLING))
+    offered = await partner(OFFER, org=gid("Organization", CLINIC))
     resource = offered["offerResource"]["resource"]["id"]
     # referral-01 (accepted) is about need-0003: the partner may link its resource to it.
     done = await partner(ALLOCATE, r=resource, n=gid("Need", "need-0003"))
@@ -98,7 +98,7 @@ async def test_a_partner_cannot_act_for_another_organization(
     (error,) = await partner.errors(OFFER, org=gid("Organization", ZHIYUAN))
     assert error["extensions"]["code"] == "FORBIDDEN"
     assert "own organization" in error["message"]
-    # referral-02 went from 联和 to 智源: neither 新铃's to answer nor to read.
+    # referral-02 went from 联和 to 智源: neither 东区卫生服务中心's to answer nor to read.
     (error,) = await partner.errors(
         'mutation ($id: ID!) { completeReferral(id: $id, outcome: "x") { referral { id } } }',
         id=gid("Referral", "referral-02"),

@@ -491,9 +491,9 @@ NODE = "query ($id: ID!) { node(id: $id) { id } }"
     [
         # 林婆婆 exists; the volunteer is not assigned to her.
         (Role.VOLUNTEER, BUSY_V, "Resident", "resident-zs-qiwan-01"),
-        (Role.PARTNER, "org-hz-xinling", "Resident", "resident-zs-qiwan-01"),
+        (Role.PARTNER, "org-zs-east-clinic", "Resident", "resident-zs-qiwan-01"),
         (Role.VOLUNTEER, BUSY_V, "ServiceRecord", "record-zs-qiwan-01-haircut"),
-        (Role.PARTNER, "org-hz-xinling", "Referral", "referral-02"),
+        (Role.PARTNER, "org-zs-east-clinic", "Referral", "referral-02"),
     ],
 )
 async def test_a_guessed_key_does_not_tell_whether_someone_is_registered(
@@ -518,7 +518,7 @@ NEEDS_OF = "query ($r: ID!) { needs(filter: {resident: $r}) { nodes { key } } }"
     ("role", "subject", "resident"),
     [
         (Role.VOLUNTEER, BUSY_V, "resident-0002"),  # her counselling need is open to volunteers
-        (Role.PARTNER, "org-hz-xinling", "resident-0015"),  # her need's referral is pending
+        (Role.PARTNER, "org-zs-east-clinic", "resident-0015"),  # her need's referral is pending
     ],
 )
 async def test_a_filter_naming_a_hidden_resident_answers_as_her_node_does(

@@ -352,7 +352,7 @@ async def test_network_queries_are_for_analysts_social_workers_and_admins(
     demo_app: Starlette, settings: Settings
 ) -> None:
     for role, subject in ((None, None), (Role.VOLUNTEER, "volunteer-zs-busy"),
-                          (Role.PARTNER, "org-hz-xinling")):  # fmt: skip
+                          (Role.PARTNER, "org-zs-east-clinic")):  # fmt: skip
         headers = bearer(settings, role, subject) if role else {}
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=demo_app),

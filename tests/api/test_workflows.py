@@ -491,10 +491,10 @@ mutation ($n: ID!, $from: ID!, $to: ID!) {
   }
 }
 """
-XINLING, LIANHE = gid("Organization", "org-hz-xinling"), gid("Organization", "org-zs-lianhe")
+CLINIC, LIANHE = gid("Organization", "org-zs-east-clinic"), gid("Organization", "org-zs-lianhe")
 ELDERCARE = gid("Organization", "org-zs-east-eldercare")
-ACCEPTED_NEED = gid("Need", "need-0003")  # referred by 联合 to 新铃, accepted (seeds/demo_core.py)
-PENDING_NEED = gid("Need", "need-0025")  # referred by 联合 to 新铃, still pending
+ACCEPTED_NEED = gid("Need", "need-0003")  # referred by 联合 to 东区卫生服务中心, accepted (seeds/demo_core.py)
+PENDING_NEED = gid("Need", "need-0025")  # referred by 联合 to 东区卫生服务中心, still pending
 SEEN_BY_RECEIVER = """
 query ($n: ID!, $r: ID!) {
   need: node(id: $n) { ... on Need { key description } }
@@ -515,10 +515,10 @@ async def _refused(viewer: GraphQL, store: GraphStore, query: str, **variables: 
 async def test_only_the_receiver_of_an_accepted_referral_may_forward_it(
     signed_in: SignIn, engine_store: GraphStore
 ) -> None:
-    xinling = await signed_in(Role.PARTNER, "org-hz-xinling")
-    # Still pending: 新铃 has only been asked, and may not pass the resident on.
+    clinic = await signed_in(Role.PARTNER, "org-zs-east-clinic")
+    # Still pending: 东区卫生服务中心 has only been asked, and may not pass the resident on.
     message = await _refused(
-        xinling, engine_store, REFER, n=PENDING_NEED, **{"from": XINLING, "to": ELDERCARE}
+        clinic, engine_store, REFER, n=PENDING_NEED, **{"from": CLINIC, "to": ELDERCARE}
     )
     assert "accepted" in message
     # 联合 sent need-0003 but did not receive it: it may not send it on as a partner either.
@@ -526,8 +526,8 @@ async def test_only_the_receiver_of_an_accepted_referral_may_forward_it(
     await _refused(
         lianhe, engine_store, REFER, n=ACCEPTED_NEED, **{"from": LIANHE, "to": ELDERCARE}
     )
-    # Accepted: 新铃 forwards it; the new receiver sees the resident only once it accepts.
-    forwarded = await xinling(REFER, n=ACCEPTED_NEED, **{"from": XINLING, "to": ELDERCARE})
+    # Accepted: 东区卫生服务中心 forwards it; the new receiver sees the resident only once it accepts.
+    forwarded = await clinic(REFER, n=ACCEPTED_NEED, **{"from": CLINIC, "to": ELDERCARE})
     referral = forwarded["referNeed"]["referral"]["id"]
     eldercare = await signed_in(Role.PARTNER, "org-zs-east-eldercare")
     resident = gid("Resident", "resident-0002")
@@ -548,14 +548,14 @@ async def test_a_social_worker_refers_only_from_the_organization_that_employs_th
 ) -> None:
     worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")  # employed by 联合, covers 起湾
     message = await _refused(
-        worker, engine_store, REFER, n=LIN_VISIT, **{"from": XINLING, "to": ELDERCARE}
+        worker, engine_store, REFER, n=LIN_VISIT, **{"from": CLINIC, "to": ELDERCARE}
     )
     assert "employs you" in message
     done = await worker(REFER, n=LIN_VISIT, **{"from": LIANHE, "to": ELDERCARE})
     assert done["referNeed"]["referral"]["status"] == "PENDING"
     # Covering the community is still required, whoever employs them.
     outside = await signed_in(Role.SOCIAL_WORKER, "worker-0014")
-    await _refused(outside, engine_store, REFER, n=LIN_VISIT, **{"from": LIANHE, "to": XINLING})
+    await _refused(outside, engine_store, REFER, n=LIN_VISIT, **{"from": LIANHE, "to": CLINIC})
 
 
 async def test_the_same_idempotency_key_from_another_actor_runs_their_own_change(

@@ -32,7 +32,7 @@ from tests.processes import service_process
 HUBS = [
     gid("District", "district-zs-east"),
     gid("Community", "community-zs-qiwan"),
-    gid("Organization", "org-hz-xinling"),
+    gid("Organization", "org-zs-east-clinic"),
 ]
 DEEPEST = {"depth": 4, "limit": 500}  # the largest the neighbourhood's arguments allow
 NODE = "query ($id: ID!) { node(id: $id) { id ... on Volunteer { name } } }"

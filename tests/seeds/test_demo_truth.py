@@ -6,6 +6,7 @@ here with the report file and line it comes from.
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterator
 
 import pytest
@@ -213,6 +214,40 @@ async def test_answered_referrals_say_when(loaded: GraphStore) -> None:
     for r in rows:
         assert r["responded"] == (r["status"] in {"ACCEPTED", "DECLINED", "COMPLETED"}), r
         assert r["completed"] == (r["status"] == "COMPLETED"), r
+
+
+async def test_referrals_go_to_organizations_within_reach(loaded: GraphStore) -> None:
+    # zhongshan-east-district-volunteers.txt:13 — 联和 works on 东区's residents with mental
+    # disorders with the community health centre: a referral goes to a provider in reach, not to
+    # a station in another province.
+    rows = await _rows(
+        loaded,
+        "referral_reach",
+        """
+        MATCH (ref:Referral)-[:ABOUT]->(:Need)<-[:HAS_NEED]-(:Resident)-[:LIVES_IN]->(c:Community)
+        MATCH (ref)-[:TO]->(org:Organization)
+        RETURN ref.id AS id, c.location AS home, org.location AS provider
+        """,
+    )
+    assert rows
+    for r in rows:
+        km = _km(r["home"], r["provider"])
+        assert km < REFERRAL_REACH_KM, (r["id"], round(km))
+
+
+REFERRAL_REACH_KM = 50  # a city's reach: 中山 is some 40 km across
+
+
+def _km(a: dict, b: dict) -> float:
+    """Great-circle distance in kilometres between two points read back from the graph."""
+    la1, lo1, la2, lo2 = map(
+        math.radians, (a["latitude"], a["longitude"], b["latitude"], b["longitude"])
+    )
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
+    return 2 * 6371 * math.asin(math.sqrt(h))
 
 
 async def test_link_resources_offers_experts_only_where_they_advise(loaded: GraphStore) -> None:
