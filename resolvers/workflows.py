@@ -503,13 +503,19 @@ def _date(value: dt.date) -> dt.date:
     return value
 
 
+def _movement(
+    fund_id: str, amount: Decimal, party_id: str, label: str, name: str
+) -> tuple[str, str, int]:
+    """What a donation and a grant check alike, in this order: the fund, the party money comes
+    from or goes to, the amount."""
+    return _id(fund_id, "Fund", "fundId"), _id(party_id, label, name), _fen(amount)
+
+
 async def donate(
     info: Info, key: str | None, *, fund_id: str, donor_id: str, amount: Decimal, date: dt.date,
     note: str | None = None,
 ) -> Done:  # fmt: skip
-    fund = _id(fund_id, "Fund", "fundId")
-    donor = _id(donor_id, "Organization", "donorId")
-    fen = _fen(amount)
+    fund, donor, fen = _movement(fund_id, amount, donor_id, "Organization", "donorId")
     note = _text(note, "note", limit=MAX_NOTE)
     request = _request(info, "donate", key, fund=fund, donor=donor, fen=fen, date=date, note=note)
     return await workflows.donate(
@@ -522,9 +528,7 @@ async def grant(
     info: Info, key: str | None, *, fund_id: str, project_id: str, amount: Decimal, date: dt.date,
     award: str | None = None,
 ) -> Done:  # fmt: skip
-    fund = _id(fund_id, "Fund", "fundId")
-    project = _id(project_id, "Project", "projectId")
-    fen = _fen(amount)
+    fund, project, fen = _movement(fund_id, amount, project_id, "Project", "projectId")
     award = _text(award, "award")
     request = _request(
         info, "grant", key, fund=fund, project=project, fen=fen, date=date, award=award

@@ -4,59 +4,44 @@ from __future__ import annotations
 
 import datetime as dt
 
-from graph.engine.cypher import cypher
 from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
 from graph.events import Change
-from graph.workflows.guards import OUTCOME, SEEN, locked, remember, unlock, when_ok
+from graph.workflows.guards import Lock, guarded
 from graph.workflows.runner import Done, Request, missing, new_id, perform
 
-DONATE = cypher(
+DONATE = guarded(
     "workflows.donate",
-    f"""
-    {SEEN}
-    OPTIONAL MATCH (f:Fund {{id: $fund}})
-    OPTIONAL MATCH (donor:Organization {{id: $donor}})
-    WITH seen, f, donor, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN f IS NULL THEN 'FUND_NOT_FOUND'
-        WHEN donor IS NULL THEN 'DONOR_NOT_FOUND'
-    END AS problem
-    {
-        when_ok(
-            "CREATE (donor)-[:DONATED {id: $id, amountFen: $amount, date: $date, "
-            "note: $note}]->(f) " + remember("$fund")
-        )
-    }
-    RETURN {OUTCOME}
+    reads="""
+    OPTIONAL MATCH (f:Fund {id: $fund})
+    OPTIONAL MATCH (donor:Organization {id: $donor})
     """,
+    keep="f, donor",
+    problems=[("f IS NULL", "FUND_NOT_FOUND"), ("donor IS NULL", "DONOR_NOT_FOUND")],
+    write="CREATE (donor)-[:DONATED {id: $id, amountFen: $amount, date: $date, note: $note}]->(f)",
+    result="$fund",
 )
 
-GRANT = cypher(
+GRANT = guarded(
     "workflows.grant",
-    f"""
-    {locked("f", "Fund", "fund")}
+    locks=Lock("f", "Fund", "fund"),
+    reads="""
     OPTIONAL MATCH (f)<-[d:DONATED]-()
     WITH seen, f, coalesce(sum(d.amountFen), 0) AS donated
     OPTIONAL MATCH (f)-[g:GRANTED]->()
     WITH seen, f, donated, coalesce(sum(g.amountFen), 0) AS granted
     WITH seen, f, donated - granted AS balance
-    OPTIONAL MATCH (p:Project {{id: $project}})
-    WITH seen, f, balance, p, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN f IS NULL THEN 'FUND_NOT_FOUND'
-        WHEN p IS NULL THEN 'PROJECT_NOT_FOUND'
-        WHEN balance < $amount THEN 'INSUFFICIENT_BALANCE'
-    END AS problem
-    {
-        when_ok(
-            "CREATE (f)-[:GRANTED {id: $id, amountFen: $amount, date: $date, award: $award}]->(p) "
-            + remember("$fund")
-        )
-    }
-    {unlock("f")}
-    RETURN {OUTCOME}, balance
+    OPTIONAL MATCH (p:Project {id: $project})
     """,
+    keep="f, balance, p",
+    problems=[
+        ("f IS NULL", "FUND_NOT_FOUND"),
+        ("p IS NULL", "PROJECT_NOT_FOUND"),
+        ("balance < $amount", "INSUFFICIENT_BALANCE"),
+    ],
+    write="CREATE (f)-[:GRANTED {id: $id, amountFen: $amount, date: $date, award: $award}]->(p)",
+    result="$fund",
+    returns="balance",
 )
 
 

@@ -11,11 +11,17 @@ Each workflow step is one Cypher statement, so it is atomic on both engines. A s
 5. returns the problem, the answer, and what the key held if it was seen before.
 
 So a step that is refused changes nothing, and a step either happened with its key or did not
-happen at all. This module holds the fragments every statement is built from; ``runner.py``
-runs the statements.
+happen at all. :func:`guarded` builds every statement from what is its own (what it locks and
+reads, its problems in order, its write, what it returns), so that shape is written once, here;
+``runner.py`` runs the statements.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graph.engine.cypher import Statement, cypher
 
 SEEN = "OPTIONAL MATCH (seen:IdempotencyKey {key: $key})"
 OUTCOME = "problem, seen.result AS replayOf, seen.fingerprint AS seenFingerprint"
@@ -46,10 +52,92 @@ def when_ok(body: str) -> str:
     return f"FOREACH (_ IN CASE WHEN problem IS NULL THEN [1] ELSE [] END | {body})"
 
 
-def locked(var: str, label: str, param: str) -> str:
-    """A statement's usual start: the key lookup, then the node that holds the invariant the
-    step guards, matched by ``$param`` and locked."""
-    return (
-        f"{SEEN}\n    OPTIONAL MATCH ({var}:{label} {{id: ${param}}})\n    {lock(var)}\n"
-        f"    WITH seen, {var}"
+# --- the builder every workflow statement uses ---------------------------------------------
+
+# (condition, problem code): the first condition that holds names the step's problem.
+Problems = Sequence[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Lock:
+    """The node that holds the invariant a step guards: ``var``, a ``label`` matched by
+    ``{id: $param}``, locked at the start and unlocked before the statement returns."""
+
+    var: str
+    label: str
+    param: str
+
+
+@dataclass(frozen=True)
+class Then:
+    """Problems checked after the first ones, over values the first ``WITH`` computes (an
+    aggregate cannot be read in the ``WITH`` that computes it); ``keep`` is what that ``WITH``
+    carries on besides ``seen``."""
+
+    keep: str
+    problems: Problems
+
+
+def guarded(
+    name: str,
+    *,
+    locks: Lock | None = None,
+    reads: str = "",
+    keep: str,
+    problems: Problems,
+    then: Then | None = None,
+    each: str = "",
+    write: str,
+    result: str,
+    unlocks: Sequence[str] = (),
+    returns: str = "",
+) -> Statement:
+    """Declare a workflow statement from what is its own, and register it.
+
+    ``locks`` is the node it locks (None for a step that only creates); ``reads`` the clauses that
+    match and compute what the checks need; ``keep`` what the problem's ``WITH`` carries on
+    besides ``seen``; ``problems`` in the order they are checked (a replay always comes first);
+    ``then`` later problems; ``each`` a write over a list before the main one (see
+    :func:`each_ok`); ``write`` what happens when there is no problem, with the idempotency key
+    remembered for ``result``; ``unlocks`` the clauses that release other locks the reads took,
+    before ``locks`` is released; ``returns`` what it returns besides the outcome.
+    """
+    parts = [SEEN]
+    if locks is not None:
+        parts += [
+            f"OPTIONAL MATCH ({locks.var}:{locks.label} {{id: ${locks.param}}})",
+            lock(locks.var),
+        ]
+        if reads:  # a read cannot follow the lock's FOREACH directly
+            parts.append(f"WITH seen, {locks.var}")
+    if reads:
+        parts.append(reads.strip())
+    parts.append(_problem(keep, [("seen IS NOT NULL", "REPLAY"), *problems], then is not None))
+    if then is not None:
+        parts.append(_later(then))
+    if each:
+        parts.append(each)
+    parts.append(when_ok(f"{write} {remember(result)}"))
+    parts += unlocks
+    if locks is not None:
+        parts.append(unlock(locks.var))
+    parts.append(f"RETURN {OUTCOME}" + (f", {returns}" if returns else ""))
+    return cypher(name, "\n    ".join(["", *parts, ""]))
+
+
+def each_ok(items: str, body: str) -> str:
+    """A write over each of ``items`` (as ``x``) when there is no problem."""
+    return f"FOREACH (x IN CASE WHEN problem IS NULL THEN {items} ELSE [] END | {body})"
+
+
+def _problem(keep: str, problems: Problems, more: bool) -> str:
+    cases = "".join(f"\n        WHEN {condition} THEN '{code}'" for condition, code in problems)
+    end = "\n        ELSE NULL" if more else ""
+    return f"WITH seen, {keep}, CASE{cases}{end}\n    END AS problem"
+
+
+def _later(then: Then) -> str:
+    cases = "".join(
+        f" WHEN problem IS NULL AND {condition} THEN '{code}'" for condition, code in then.problems
     )
+    return f"WITH seen, {then.keep}, CASE{cases} ELSE problem END AS problem"

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graph.engine.cypher import cypher
 from graph.engine.errors import GraphNotFound, GraphRejected
 from graph.engine.store import GraphStore, Record
 from graph.events import Change
@@ -18,87 +17,71 @@ from graph.model.entities import node_rows
 from graph.model.filters import MAX_TAXONOMY_DEPTH
 from graph.model.services import NEEDS, Need
 from graph.queries import matching
-from graph.workflows.guards import OUTCOME, SEEN, lock, locked, remember, unlock, when_ok
+from graph.workflows.guards import Lock, Then, each_ok, guarded, lock
 from graph.workflows.runner import NEED_STATE, Done, Request, missing, perform, refused
 
-REPORT_NEED = cypher(
+REPORT_NEED = guarded(
     "workflows.report_need",
-    f"""
-    {SEEN}
-    OPTIONAL MATCH (r:Resident {{id: $resident}})
+    reads="""
+    OPTIONAL MATCH (r:Resident {id: $resident})
     OPTIONAL MATCH (r)-[:LIVES_IN]->(c:Community)
-    OPTIONAL MATCH (cat:ServiceCategory {{id: $category}})
+    OPTIONAL MATCH (cat:ServiceCategory {id: $category})
     OPTIONAL MATCH (s:Skill) WHERE s.id IN $skills
     WITH seen, r, c, cat, collect(s) AS skills
-    WITH seen, r, c, cat, skills, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN r IS NULL THEN 'RESIDENT_NOT_FOUND'
-        WHEN c IS NULL THEN 'RESIDENT_WITHOUT_COMMUNITY'
-        WHEN cat IS NULL THEN 'CATEGORY_NOT_FOUND'
-        WHEN size(skills) < size($skills) THEN 'SKILL_NOT_FOUND'
-    END AS problem
-    {
-        when_ok(
-            "CREATE (n:Need:Searchable {id: $id}) SET n += $props, n.search = $search "
-            "CREATE (r)-[:HAS_NEED]->(n) CREATE (n)-[:IN]->(c) CREATE (n)-[:OF_CATEGORY]->(cat) "
-            "FOREACH (s IN skills | CREATE (n)-[:REQUIRES]->(s)) " + remember("$id")
-        )
-    }
-    RETURN {OUTCOME}
     """,
+    keep="r, c, cat, skills",
+    problems=[
+        ("r IS NULL", "RESIDENT_NOT_FOUND"),
+        ("c IS NULL", "RESIDENT_WITHOUT_COMMUNITY"),
+        ("cat IS NULL", "CATEGORY_NOT_FOUND"),
+        ("size(skills) < size($skills)", "SKILL_NOT_FOUND"),
+    ],
+    write="CREATE (n:Need:Searchable {id: $id}) SET n += $props, n.search = $search "
+    "CREATE (r)-[:HAS_NEED]->(n) CREATE (n)-[:IN]->(c) CREATE (n)-[:OF_CATEGORY]->(cat) "
+    "FOREACH (s IN skills | CREATE (n)-[:REQUIRES]->(s))",
+    result="$id",
 )
 
-UPDATE_NEED = cypher(
+# Lock, look up and check a need that is to change; a closed or cancelled one takes no steps.
+NEED = Lock("need", "Need", "need")
+NEED_PROBLEMS = [
+    ("need IS NULL", "NEED_NOT_FOUND"),
+    ("NOT need.status IN $active", "NEED_NOT_ACTIVE"),
+]
+
+UPDATE_NEED = guarded(
     "workflows.update_need",
-    f"""
-    {locked("need", "Need", "need")}
+    locks=NEED,
+    reads="""
     OPTIONAL MATCH (:Volunteer)-[held:ASSIGNED]->(need)
     WITH seen, need,
          collect(CASE WHEN held IS NULL THEN NULL ELSE coalesce(held.slots, need.slots, []) END)
          AS taken
-    WITH seen, need, taken, coalesce($props.headcount, need.headcount, 1) AS headcount, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN need IS NULL THEN 'NEED_NOT_FOUND'
-        WHEN NOT need.status IN $active THEN 'NEED_NOT_ACTIVE'
-        ELSE NULL
-    END AS problem
-    WITH seen, need, CASE
-        WHEN problem IS NULL AND any(s IN reduce(all_ = [], t IN taken | all_ + t)
-             WHERE size([t IN taken WHERE s IN t]) > headcount) THEN 'HEADCOUNT_BELOW_ASSIGNED'
-        ELSE problem
-    END AS problem
-    {
-        when_ok(
-            "SET need += $props "
-            "FOREACH (t IN CASE WHEN $search IS NULL THEN [] ELSE [$search] END | "
-            "SET need.search = t) " + remember("$need")
-        )
-    }
-    {unlock("need")}
-    RETURN {OUTCOME}
     """,
+    keep="need, taken, coalesce($props.headcount, need.headcount, 1) AS headcount",
+    problems=NEED_PROBLEMS,
+    then=Then(
+        "need",
+        [
+            (
+                "any(s IN reduce(all_ = [], t IN taken | all_ + t) "
+                "WHERE size([t IN taken WHERE s IN t]) > headcount)",
+                "HEADCOUNT_BELOW_ASSIGNED",
+            )
+        ],
+    ),
+    write="SET need += $props "
+    "FOREACH (t IN CASE WHEN $search IS NULL THEN [] ELSE [$search] END | SET need.search = t)",
+    result="$need",
 )
 
-SET_NEED_STATUS = cypher(
+SET_NEED_STATUS = guarded(
     "workflows.set_need_status",
-    f"""
-    {SEEN}
-    OPTIONAL MATCH (need:Need {{id: $need}})
-    {lock("need")}
-    WITH seen, need, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN need IS NULL THEN 'NEED_NOT_FOUND'
-        WHEN NOT need.status IN $active THEN 'NEED_NOT_ACTIVE'
-    END AS problem
-    {
-        when_ok(
-            "SET need.status = $status, need.closedAt = $at, need.closingNote = $note "
-            + remember("$need")
-        )
-    }
-    {unlock("need")}
-    RETURN {OUTCOME}
-    """,
+    locks=NEED,
+    keep="need",
+    problems=NEED_PROBLEMS,
+    write="SET need.status = $status, need.closedAt = $at, need.closingNote = $note",
+    result="$need",
 )
 
 # A volunteer's other active needs take some of their slots: `free` is what is left of `wanted`.
@@ -108,10 +91,10 @@ FREE_SLOTS = (
     "o.oneOffKey = need.oneOffKey)))]"
 )
 
-ASSIGN = cypher(
+ASSIGN = guarded(
     "workflows.assign",
-    f"""
-    {locked("need", "Need", "need")}
+    locks=NEED,
+    reads=f"""
     OPTIONAL MATCH (r:Resident)-[:HAS_NEED]->(need)
     OPTIONAL MATCH (need)-[:REQUIRES]->(req:Skill)
     WITH seen, need, r, collect(req.id) AS required
@@ -169,51 +152,41 @@ ASSIGN = cypher(
     END AS problem
     WITH seen, need, wanted, taken, collect(v) AS vs,
          collect({{id: item.id, slots: slots, problem: problem}}) AS checks
-    WITH seen, need, vs, checks, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN need IS NULL THEN 'NEED_NOT_FOUND'
-        WHEN NOT need.status IN $active THEN 'NEED_NOT_ACTIVE'
-        WHEN any(c IN checks WHERE c.problem IS NOT NULL) THEN 'VOLUNTEER_NOT_ELIGIBLE'
-        WHEN any(s IN wanted WHERE size([t IN taken WHERE s IN t])
-                 + size([c IN checks WHERE s IN c.slots]) > coalesce(need.headcount, 1))
-            THEN 'NEED_FULL'
-    END AS problem
-    FOREACH (x IN CASE WHEN problem IS NULL THEN vs ELSE [] END |
-        CREATE (x)-[:ASSIGNED {{since: $at, by: $by,
-                                slots: head([c IN checks WHERE c.id = x.id]).slots}}]->(need))
-    {
-        when_ok(
-            "SET need.status = CASE WHEN need.status = 'OPEN' THEN 'MATCHED' "
-            "ELSE need.status END " + remember("$need")
-        )
-    }
-    FOREACH (x IN vs | REMOVE x._lock)
-    {unlock("need")}
-    RETURN {OUTCOME}, [c IN checks WHERE c.problem IS NOT NULL] AS refused
     """,
+    keep="need, vs, checks",
+    problems=[
+        *NEED_PROBLEMS,
+        ("any(c IN checks WHERE c.problem IS NOT NULL)", "VOLUNTEER_NOT_ELIGIBLE"),
+        (
+            "any(s IN wanted WHERE size([t IN taken WHERE s IN t])"
+            " + size([c IN checks WHERE s IN c.slots]) > coalesce(need.headcount, 1))",
+            "NEED_FULL",
+        ),
+    ],
+    each=each_ok(
+        "vs",
+        "CREATE (x)-[:ASSIGNED {since: $at, by: $by, "
+        "slots: head([c IN checks WHERE c.id = x.id]).slots}]->(need)",
+    ),
+    write="SET need.status = CASE WHEN need.status = 'OPEN' THEN 'MATCHED' ELSE need.status END",
+    result="$need",
+    unlocks=["FOREACH (x IN vs | REMOVE x._lock)"],
+    returns="[c IN checks WHERE c.problem IS NOT NULL] AS refused",
 )
 
-UNASSIGN = cypher(
+UNASSIGN = guarded(
     "workflows.unassign",
-    f"""
-    {locked("need", "Need", "need")}
-    OPTIONAL MATCH (v:Volunteer {{id: $volunteer}})-[a:ASSIGNED]->(need)
+    locks=NEED,
+    reads="""
+    OPTIONAL MATCH (v:Volunteer {id: $volunteer})-[a:ASSIGNED]->(need)
     OPTIONAL MATCH (:Volunteer)-[held:ASSIGNED]->(need)
-    WITH seen, need, a, count(held) AS assigned, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN need IS NULL THEN 'NEED_NOT_FOUND'
-        WHEN a IS NULL THEN 'NOT_ASSIGNED'
-    END AS problem
-    FOREACH (x IN CASE WHEN problem IS NULL THEN [a] ELSE [] END | DELETE x)
-    {
-        when_ok(
-            "SET need.status = CASE WHEN need.status = 'MATCHED' AND assigned = 1 "
-            "THEN 'OPEN' ELSE need.status END " + remember("$need")
-        )
-    }
-    {unlock("need")}
-    RETURN {OUTCOME}
     """,
+    keep="need, a, count(held) AS assigned",
+    problems=[("need IS NULL", "NEED_NOT_FOUND"), ("a IS NULL", "NOT_ASSIGNED")],
+    each=each_ok("[a]", "DELETE x"),
+    write="SET need.status = CASE WHEN need.status = 'MATCHED' AND assigned = 1 "
+    "THEN 'OPEN' ELSE need.status END",
+    result="$need",
 )
 
 

@@ -4,100 +4,79 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graph.engine.cypher import cypher
 from graph.engine.errors import GraphNotFound
 from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.model.entities import node_rows
 from graph.model.services import RECRUITMENTS, Recruitment
-from graph.workflows.guards import OUTCOME, SEEN, locked, remember, unlock, when_ok
+from graph.workflows.guards import Lock, each_ok, guarded
 from graph.workflows.runner import Done, Request, missing, perform, refused
 
-POST_RECRUITMENT = cypher(
+POST_RECRUITMENT = guarded(
     "workflows.post_recruitment",
-    f"""
-    {SEEN}
-    OPTIONAL MATCH (o:Organization {{id: $organization}})
-    OPTIONAL MATCH (c:Community {{id: $community}})
-    OPTIONAL MATCH (venue:Venue {{id: $venue}})
-    OPTIONAL MATCH (p:Project {{id: $project}})
+    reads="""
+    OPTIONAL MATCH (o:Organization {id: $organization})
+    OPTIONAL MATCH (c:Community {id: $community})
+    OPTIONAL MATCH (venue:Venue {id: $venue})
+    OPTIONAL MATCH (p:Project {id: $project})
     OPTIONAL MATCH (s:Skill) WHERE s.id IN $skills
     WITH seen, o, c, venue, p, collect(s) AS skills
-    WITH seen, o, c, venue, p, skills, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN o IS NULL THEN 'ORGANIZATION_NOT_FOUND'
-        WHEN $community IS NOT NULL AND c IS NULL THEN 'COMMUNITY_NOT_FOUND'
-        WHEN $venue IS NOT NULL AND venue IS NULL THEN 'VENUE_NOT_FOUND'
-        WHEN $project IS NOT NULL AND p IS NULL THEN 'PROJECT_NOT_FOUND'
-        WHEN size(skills) < size($skills) THEN 'SKILL_NOT_FOUND'
-    END AS problem
-    {
-        when_ok(
-            "CREATE (n:Recruitment:Searchable {id: $id}) SET n += $props, n.search = $search "
-            "CREATE (o)-[:RUNS]->(n) "
-            "FOREACH (x IN CASE WHEN c IS NULL THEN [] ELSE [c] END | CREATE (n)-[:IN]->(x)) "
-            "FOREACH (x IN CASE WHEN venue IS NULL THEN [] ELSE [venue] END | "
-            "CREATE (n)-[:LOCATED_AT]->(x)) "
-            "FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [p] END | CREATE (n)-[:FOR]->(x)) "
-            "FOREACH (x IN skills | CREATE (n)-[:REQUIRES]->(x)) " + remember("$id")
-        )
-    }
-    RETURN {OUTCOME}
     """,
+    keep="o, c, venue, p, skills",
+    problems=[
+        ("o IS NULL", "ORGANIZATION_NOT_FOUND"),
+        ("$community IS NOT NULL AND c IS NULL", "COMMUNITY_NOT_FOUND"),
+        ("$venue IS NOT NULL AND venue IS NULL", "VENUE_NOT_FOUND"),
+        ("$project IS NOT NULL AND p IS NULL", "PROJECT_NOT_FOUND"),
+        ("size(skills) < size($skills)", "SKILL_NOT_FOUND"),
+    ],
+    write="CREATE (n:Recruitment:Searchable {id: $id}) SET n += $props, n.search = $search "
+    "CREATE (o)-[:RUNS]->(n) "
+    "FOREACH (x IN CASE WHEN c IS NULL THEN [] ELSE [c] END | CREATE (n)-[:IN]->(x)) "
+    "FOREACH (x IN CASE WHEN venue IS NULL THEN [] ELSE [venue] END | "
+    "CREATE (n)-[:LOCATED_AT]->(x)) "
+    "FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [p] END | CREATE (n)-[:FOR]->(x)) "
+    "FOREACH (x IN skills | CREATE (n)-[:REQUIRES]->(x))",
+    result="$id",
 )
 
-SIGN_UP = cypher(
+RECRUITMENT = Lock("rec", "Recruitment", "recruitment")
+
+SIGN_UP = guarded(
     "workflows.sign_up",
-    f"""
-    {locked("rec", "Recruitment", "recruitment")}
-    OPTIONAL MATCH (:Volunteer)-[su:SIGNED_UP {{status: 'SIGNED_UP'}}]->(rec)
+    locks=RECRUITMENT,
+    reads="""
+    OPTIONAL MATCH (:Volunteer)-[su:SIGNED_UP {status: 'SIGNED_UP'}]->(rec)
     WITH seen, rec, count(su) AS taken
-    OPTIONAL MATCH (v:Volunteer {{id: $volunteer}})
+    OPTIONAL MATCH (v:Volunteer {id: $volunteer})
     OPTIONAL MATCH (v)-[mine:SIGNED_UP]->(rec)
-    WITH seen, rec, taken, v, mine, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN rec IS NULL THEN 'RECRUITMENT_NOT_FOUND'
-        WHEN v IS NULL THEN 'VOLUNTEER_NOT_FOUND'
-        WHEN v.status <> 'ACTIVE' THEN 'INACTIVE'
-        WHEN rec.status = 'CLOSED' THEN 'RECRUITMENT_CLOSED'
-        WHEN rec.startsAt IS NOT NULL AND rec.startsAt <= $at THEN 'RECRUITMENT_STARTED'
-        WHEN mine IS NOT NULL AND mine.status = 'SIGNED_UP' THEN 'ALREADY_SIGNED_UP'
-        WHEN taken >= rec.capacity THEN 'RECRUITMENT_FULL'
-    END AS problem
-    FOREACH (x IN CASE WHEN problem IS NULL THEN [v] ELSE [] END |
-        MERGE (x)-[s:SIGNED_UP]->(rec) SET s.status = 'SIGNED_UP', s.at = $at)
-    {
-        when_ok(
-            "SET rec.status = CASE WHEN taken + 1 >= rec.capacity THEN 'FULL' ELSE 'OPEN' END "
-            + remember("$recruitment")
-        )
-    }
-    {unlock("rec")}
-    RETURN {OUTCOME}
     """,
+    keep="rec, taken, v, mine",
+    problems=[
+        ("rec IS NULL", "RECRUITMENT_NOT_FOUND"),
+        ("v IS NULL", "VOLUNTEER_NOT_FOUND"),
+        ("v.status <> 'ACTIVE'", "INACTIVE"),
+        ("rec.status = 'CLOSED'", "RECRUITMENT_CLOSED"),
+        ("rec.startsAt IS NOT NULL AND rec.startsAt <= $at", "RECRUITMENT_STARTED"),
+        ("mine IS NOT NULL AND mine.status = 'SIGNED_UP'", "ALREADY_SIGNED_UP"),
+        ("taken >= rec.capacity", "RECRUITMENT_FULL"),
+    ],
+    each=each_ok("[v]", "MERGE (x)-[s:SIGNED_UP]->(rec) SET s.status = 'SIGNED_UP', s.at = $at"),
+    write="SET rec.status = CASE WHEN taken + 1 >= rec.capacity THEN 'FULL' ELSE 'OPEN' END",
+    result="$recruitment",
 )
 
-WITHDRAW = cypher(
+WITHDRAW = guarded(
     "workflows.withdraw",
-    f"""
-    {locked("rec", "Recruitment", "recruitment")}
-    OPTIONAL MATCH (:Volunteer {{id: $volunteer}})-[mine:SIGNED_UP {{status: 'SIGNED_UP'}}]->(rec)
-    WITH seen, rec, mine, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN rec IS NULL THEN 'RECRUITMENT_NOT_FOUND'
-        WHEN mine IS NULL THEN 'NOT_SIGNED_UP'
-    END AS problem
-    FOREACH (x IN CASE WHEN problem IS NULL THEN [mine] ELSE [] END |
-        SET x.status = 'WITHDRAWN', x.withdrawnAt = $at)
-    {
-        when_ok(
-            "SET rec.status = CASE WHEN rec.status = 'FULL' THEN 'OPEN' ELSE rec.status END "
-            + remember("$recruitment")
-        )
-    }
-    {unlock("rec")}
-    RETURN {OUTCOME}
+    locks=RECRUITMENT,
+    reads="""
+    OPTIONAL MATCH (:Volunteer {id: $volunteer})-[mine:SIGNED_UP {status: 'SIGNED_UP'}]->(rec)
     """,
+    keep="rec, mine",
+    problems=[("rec IS NULL", "RECRUITMENT_NOT_FOUND"), ("mine IS NULL", "NOT_SIGNED_UP")],
+    each=each_ok("[mine]", "SET x.status = 'WITHDRAWN', x.withdrawnAt = $at"),
+    write="SET rec.status = CASE WHEN rec.status = 'FULL' THEN 'OPEN' ELSE rec.status END",
+    result="$recruitment",
 )
 
 

@@ -2,66 +2,52 @@
 
 from __future__ import annotations
 
-from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
 from graph.events import Change
-from graph.workflows.guards import OUTCOME, locked, remember, unlock, when_ok
+from graph.workflows.guards import Lock, Then, guarded
 from graph.workflows.runner import NEED_STATE, Done, Request, missing, new_id, perform, refused
 
-REFER = cypher(
+REFER = guarded(
     "workflows.refer",
-    f"""
-    {locked("need", "Need", "need")}
-    OPTIONAL MATCH (source:Organization {{id: $from}})
-    OPTIONAL MATCH (target:Organization {{id: $to}})
+    locks=Lock("need", "Need", "need"),
+    reads="""
+    OPTIONAL MATCH (source:Organization {id: $from})
+    OPTIONAL MATCH (target:Organization {id: $to})
     OPTIONAL MATCH (open:Referral)-[:ABOUT]->(need)
     WHERE open.status IN ['PENDING', 'ACCEPTED'] AND (open)-[:TO]->(target)
-    WITH seen, need, source, target, count(open) AS alreadyOpen, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN need IS NULL THEN 'NEED_NOT_FOUND'
-        WHEN source IS NULL THEN 'FROM_NOT_FOUND'
-        WHEN target IS NULL THEN 'TO_NOT_FOUND'
-        WHEN source = target THEN 'SAME_ORGANIZATION'
-        WHEN NOT need.status IN $active THEN 'NEED_NOT_ACTIVE'
-        ELSE NULL
-    END AS problem
-    WITH seen, need, source, target, CASE WHEN problem IS NULL AND alreadyOpen > 0
-                                          THEN 'ALREADY_REFERRED' ELSE problem END AS problem
-    {
-        when_ok(
-            "CREATE (n:Referral {id: $id, status: 'PENDING', reason: $reason, createdAt: $at}) "
-            "CREATE (source)-[:REFERRED]->(n) CREATE (n)-[:TO]->(target) "
-            "CREATE (n)-[:ABOUT]->(need) " + remember("$id")
-        )
-    }
-    {unlock("need")}
-    RETURN {OUTCOME}
     """,
+    keep="need, source, target, count(open) AS alreadyOpen",
+    problems=[
+        ("need IS NULL", "NEED_NOT_FOUND"),
+        ("source IS NULL", "FROM_NOT_FOUND"),
+        ("target IS NULL", "TO_NOT_FOUND"),
+        ("source = target", "SAME_ORGANIZATION"),
+        ("NOT need.status IN $active", "NEED_NOT_ACTIVE"),
+    ],
+    then=Then("need, source, target", [("alreadyOpen > 0", "ALREADY_REFERRED")]),
+    write="CREATE (n:Referral {id: $id, status: 'PENDING', reason: $reason, createdAt: $at}) "
+    "CREATE (source)-[:REFERRED]->(n) CREATE (n)-[:TO]->(target) "
+    "CREATE (n)-[:ABOUT]->(need)",
+    result="$id",
 )
 
-ANSWER_REFERRAL = cypher(
+ANSWER_REFERRAL = guarded(
     "workflows.answer_referral",
-    f"""
-    {locked("ref", "Referral", "referral")}
-    OPTIONAL MATCH (ref)-[:TO]->(target:Organization)
-    WITH seen, ref, target, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN ref IS NULL THEN 'REFERRAL_NOT_FOUND'
-        WHEN $organization IS NOT NULL AND target.id <> $organization THEN 'NOT_RECIPIENT'
-        WHEN NOT ref.status IN $from_statuses THEN 'WRONG_STATUS'
-    END AS problem
-    {
-        when_ok(
-            "SET ref.status = $status, ref.outcome = coalesce($outcome, ref.outcome) "
-            "FOREACH (t IN CASE WHEN $status = 'COMPLETED' THEN [] ELSE [1] END | "
-            "SET ref.respondedAt = $at) "
-            "FOREACH (t IN CASE WHEN $status = 'COMPLETED' THEN [1] ELSE [] END | "
-            "SET ref.completedAt = $at) " + remember("$referral")
-        )
-    }
-    {unlock("ref")}
-    RETURN {OUTCOME}, ref.status AS status
-    """,
+    locks=Lock("ref", "Referral", "referral"),
+    reads="OPTIONAL MATCH (ref)-[:TO]->(target:Organization)",
+    keep="ref, target",
+    problems=[
+        ("ref IS NULL", "REFERRAL_NOT_FOUND"),
+        ("$organization IS NOT NULL AND target.id <> $organization", "NOT_RECIPIENT"),
+        ("NOT ref.status IN $from_statuses", "WRONG_STATUS"),
+    ],
+    write="SET ref.status = $status, ref.outcome = coalesce($outcome, ref.outcome) "
+    "FOREACH (t IN CASE WHEN $status = 'COMPLETED' THEN [] ELSE [1] END | "
+    "SET ref.respondedAt = $at) "
+    "FOREACH (t IN CASE WHEN $status = 'COMPLETED' THEN [1] ELSE [] END | "
+    "SET ref.completedAt = $at)",
+    result="$referral",
+    returns="ref.status AS status",
 )
 
 

@@ -8,95 +8,82 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graph.engine.cypher import cypher
 from graph.engine.errors import GraphNotFound, GraphRejected
 from graph.engine.store import GraphStore
 from graph.events import Change
-from graph.workflows.guards import OUTCOME, SEEN, locked, remember, unlock, when_ok
+from graph.workflows.guards import Lock, guarded
 from graph.workflows.runner import NEED_STATE, Done, Request, missing, new_id, perform, refused
 
-OFFER_RESOURCE = cypher(
+OFFER_RESOURCE = guarded(
     "workflows.offer_resource",
-    f"""
-    {SEEN}
-    OPTIONAL MATCH (o:Organization {{id: $organization}})
-    OPTIONAL MATCH (venue:Venue {{id: $venue}})
+    reads="""
+    OPTIONAL MATCH (o:Organization {id: $organization})
+    OPTIONAL MATCH (venue:Venue {id: $venue})
     OPTIONAL MATCH (cat:ServiceCategory) WHERE cat.id IN $categories
     WITH seen, o, venue, collect(cat) AS categories
-    WITH seen, o, venue, categories, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN o IS NULL THEN 'ORGANIZATION_NOT_FOUND'
-        WHEN $venue IS NOT NULL AND venue IS NULL THEN 'VENUE_NOT_FOUND'
-        WHEN size(categories) < size($categories) THEN 'CATEGORY_NOT_FOUND'
-    END AS problem
-    {
-        when_ok(
-            "CREATE (n:Resource:Searchable {id: $id}) SET n += $props, n.search = $search "
-            "CREATE (o)-[:OFFERS]->(n) "
-            "FOREACH (x IN categories | CREATE (n)-[:OF_CATEGORY]->(x)) "
-            "FOREACH (x IN CASE WHEN venue IS NULL THEN [] ELSE [venue] END | "
-            "CREATE (n)-[:LOCATED_AT]->(x)) " + remember("$id")
-        )
-    }
-    RETURN {OUTCOME}
     """,
+    keep="o, venue, categories",
+    problems=[
+        ("o IS NULL", "ORGANIZATION_NOT_FOUND"),
+        ("$venue IS NOT NULL AND venue IS NULL", "VENUE_NOT_FOUND"),
+        ("size(categories) < size($categories)", "CATEGORY_NOT_FOUND"),
+    ],
+    write="CREATE (n:Resource:Searchable {id: $id}) SET n += $props, n.search = $search "
+    "CREATE (o)-[:OFFERS]->(n) "
+    "FOREACH (x IN categories | CREATE (n)-[:OF_CATEGORY]->(x)) "
+    "FOREACH (x IN CASE WHEN venue IS NULL THEN [] ELSE [venue] END | "
+    "CREATE (n)-[:LOCATED_AT]->(x))",
+    result="$id",
 )
 
-ALLOCATE_RESOURCE = cypher(
+RESOURCE = Lock("res", "Resource", "resource")
+
+ALLOCATE_RESOURCE = guarded(
     "workflows.allocate_resource",
-    f"""
-    {locked("res", "Resource", "resource")}
+    locks=RESOURCE,
+    reads="""
     OPTIONAL MATCH (res)-[a:ALLOCATED_TO]->()
     WITH seen, res, res.quantity - coalesce(sum(a.quantity), 0) AS remaining
-    OPTIONAL MATCH (need:Need {{id: $need}})
-    WITH seen, res, remaining, need, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN res IS NULL THEN 'RESOURCE_NOT_FOUND'
-        WHEN need IS NULL THEN 'NEED_NOT_FOUND'
-        WHEN NOT need.status IN $active THEN 'NEED_NOT_ACTIVE'
-        WHEN res.availableFrom IS NOT NULL AND res.availableFrom > $today THEN 'NOT_YET_AVAILABLE'
-        WHEN res.availableUntil IS NOT NULL AND res.availableUntil < $today
-            THEN 'NO_LONGER_AVAILABLE'
-        WHEN remaining < $quantity THEN 'NOT_ENOUGH_LEFT'
-    END AS problem
-    {
-        when_ok(
-            "CREATE (res)-[:ALLOCATED_TO {id: $id, quantity: $quantity, at: $at, by: $by}]->(need) "
-            + remember("$resource")
-        )
-    }
-    {unlock("res")}
-    RETURN {OUTCOME}, remaining
+    OPTIONAL MATCH (need:Need {id: $need})
     """,
+    keep="res, remaining, need",
+    problems=[
+        ("res IS NULL", "RESOURCE_NOT_FOUND"),
+        ("need IS NULL", "NEED_NOT_FOUND"),
+        ("NOT need.status IN $active", "NEED_NOT_ACTIVE"),
+        ("res.availableFrom IS NOT NULL AND res.availableFrom > $today", "NOT_YET_AVAILABLE"),
+        ("res.availableUntil IS NOT NULL AND res.availableUntil < $today", "NO_LONGER_AVAILABLE"),
+        ("remaining < $quantity", "NOT_ENOUGH_LEFT"),
+    ],
+    write="CREATE (res)-[:ALLOCATED_TO {id: $id, quantity: $quantity, at: $at, by: $by}]->(need)",
+    result="$resource",
+    returns="remaining",
 )
 
-UPDATE_RESOURCE = cypher(
+UPDATE_RESOURCE = guarded(
     "workflows.update_resource",
-    f"""
-    {locked("res", "Resource", "resource")}
+    locks=RESOURCE,
+    reads="""
     OPTIONAL MATCH (res)-[a:ALLOCATED_TO]->()
     WITH seen, res, coalesce(sum(a.quantity), 0) AS allocated
     WITH seen, res, allocated,
          coalesce($props.availableFrom, res.availableFrom) AS availableFrom,
          coalesce($props.availableUntil, res.availableUntil) AS availableUntil
-    WITH seen, res, allocated, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN res IS NULL THEN 'RESOURCE_NOT_FOUND'
-        WHEN $props.quantity IS NOT NULL AND $props.quantity < allocated
-            THEN 'BELOW_ALLOCATED'
-        WHEN availableFrom IS NOT NULL AND availableUntil IS NOT NULL
-             AND availableUntil < availableFrom THEN 'WINDOW_INVERTED'
-    END AS problem
-    {
-        when_ok(
-            "SET res += $props "
-            "FOREACH (t IN CASE WHEN $search IS NULL THEN [] ELSE [$search] END | "
-            "SET res.search = t) " + remember("$resource")
-        )
-    }
-    {unlock("res")}
-    RETURN {OUTCOME}, allocated
     """,
+    keep="res, allocated",
+    problems=[
+        ("res IS NULL", "RESOURCE_NOT_FOUND"),
+        ("$props.quantity IS NOT NULL AND $props.quantity < allocated", "BELOW_ALLOCATED"),
+        (
+            "availableFrom IS NOT NULL AND availableUntil IS NOT NULL "
+            "AND availableUntil < availableFrom",
+            "WINDOW_INVERTED",
+        ),
+    ],
+    write="SET res += $props "
+    "FOREACH (t IN CASE WHEN $search IS NULL THEN [] ELSE [$search] END | SET res.search = t)",
+    result="$resource",
+    returns="allocated",
 )
 
 

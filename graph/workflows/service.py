@@ -7,51 +7,43 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from graph.engine.cypher import cypher
 from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.model.people import STAR_THRESHOLDS_HOURS
-from graph.workflows.guards import OUTCOME, SEEN, lock, locked, remember, unlock, when_ok
+from graph.workflows.guards import Lock, Then, guarded, lock, unlock
 from graph.workflows.runner import Done, Request, missing, new_id, perform, refused
 
-RECORD_SERVICE = cypher(
+RECORD_SERVICE = guarded(
     "workflows.record_service",
-    f"""
-    {SEEN}
-    OPTIONAL MATCH (v:Volunteer {{id: $volunteer}})
-    OPTIONAL MATCH (need:Need {{id: $need}})
+    reads="""
+    OPTIONAL MATCH (v:Volunteer {id: $volunteer})
+    OPTIONAL MATCH (need:Need {id: $need})
     OPTIONAL MATCH (v)-[assigned:ASSIGNED]->(need)
     OPTIONAL MATCH (need)-[:OF_CATEGORY]->(needCategory:ServiceCategory)
-    OPTIONAL MATCH (given:ServiceCategory {{id: $category}})
-    OPTIONAL MATCH (p:Project {{id: $project}})
-    WITH seen, v, need, assigned, coalesce(given, needCategory) AS cat, given, p, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN v IS NULL THEN 'VOLUNTEER_NOT_FOUND'
-        WHEN $need IS NOT NULL AND need IS NULL THEN 'NEED_NOT_FOUND'
-        WHEN $category IS NOT NULL AND given IS NULL THEN 'CATEGORY_NOT_FOUND'
-        WHEN $project IS NOT NULL AND p IS NULL THEN 'PROJECT_NOT_FOUND'
-        WHEN need IS NOT NULL AND assigned IS NULL THEN 'NOT_ASSIGNED'
-        WHEN need IS NULL AND given IS NULL THEN 'CATEGORY_REQUIRED'
-    END AS problem
-    {
-        when_ok(
-            "CREATE (n:ServiceRecord {id: $id}) SET n += $props "
-            "CREATE (v)-[:PERFORMED]->(n) CREATE (n)-[:OF_CATEGORY]->(cat) "
-            "FOREACH (x IN CASE WHEN need IS NULL THEN [] ELSE [need] END | "
-            "CREATE (n)-[:FOR]->(x)) "
-            "FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [p] END | "
-            "CREATE (n)-[:PART_OF]->(x)) " + remember("$id")
-        )
-    }
-    RETURN {OUTCOME}
+    OPTIONAL MATCH (given:ServiceCategory {id: $category})
+    OPTIONAL MATCH (p:Project {id: $project})
     """,
+    keep="v, need, assigned, coalesce(given, needCategory) AS cat, given, p",
+    problems=[
+        ("v IS NULL", "VOLUNTEER_NOT_FOUND"),
+        ("$need IS NOT NULL AND need IS NULL", "NEED_NOT_FOUND"),
+        ("$category IS NOT NULL AND given IS NULL", "CATEGORY_NOT_FOUND"),
+        ("$project IS NOT NULL AND p IS NULL", "PROJECT_NOT_FOUND"),
+        ("need IS NOT NULL AND assigned IS NULL", "NOT_ASSIGNED"),
+        ("need IS NULL AND given IS NULL", "CATEGORY_REQUIRED"),
+    ],
+    write="CREATE (n:ServiceRecord {id: $id}) SET n += $props "
+    "CREATE (v)-[:PERFORMED]->(n) CREATE (n)-[:OF_CATEGORY]->(cat) "
+    "FOREACH (x IN CASE WHEN need IS NULL THEN [] ELSE [need] END | CREATE (n)-[:FOR]->(x)) "
+    "FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [p] END | CREATE (n)-[:PART_OF]->(x))",
+    result="$id",
 )
 
-VERIFY_SERVICE = cypher(
+VERIFY_SERVICE = guarded(
     "workflows.verify_service",
-    f"""
-    {locked("rec", "ServiceRecord", "record")}
+    locks=Lock("rec", "ServiceRecord", "record"),
+    reads=f"""
     OPTIONAL MATCH (v:Volunteer)-[:PERFORMED]->(rec)
     {lock("v")}
     WITH seen, rec, v
@@ -59,57 +51,47 @@ VERIFY_SERVICE = cypher(
     OPTIONAL MATCH (:SocialWorker)-[done:VERIFIED]->(rec)
     OPTIONAL MATCH (rec)-[:FOR]->(:Need)-[:IN]->(c:Community)
     OPTIONAL MATCH (w)-[covers:COVERS]->(c)
-    WITH seen, rec, v, w, count(done) AS verified, c, covers, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN rec IS NULL THEN 'RECORD_NOT_FOUND'
-        WHEN w IS NULL THEN 'WORKER_NOT_FOUND'
-        WHEN v IS NULL THEN 'RECORD_WITHOUT_VOLUNTEER'
-        WHEN c IS NOT NULL AND covers IS NULL THEN 'NOT_COVERING'
-        ELSE NULL
-    END AS problem
-    WITH seen, rec, v, w, coalesce(v.verifiedMinutes, 0) + coalesce(rec.minutes, 0) AS total,
-         CASE WHEN problem IS NULL AND verified > 0 THEN 'ALREADY_VERIFIED' ELSE problem END
-         AS problem
-    {
-        when_ok(
-            "CREATE (w)-[:VERIFIED {at: $at}]->(rec) "
-            "SET v.verifiedMinutes = total, "
-            "v.starLevel = size([t IN $thresholds WHERE total >= t * 60]) "
-            "CREATE (e:TimeBankEntry {id: $entry, minutes: rec.minutes, kind: 'EARNED', at: $at}) "
-            "CREATE (v)-[:HOLDS]->(e) CREATE (e)-[:EARNED_BY]->(rec) " + remember("$record")
-        )
-    }
-    {unlock("v")}
-    {unlock("rec")}
-    RETURN {OUTCOME}
     """,
+    keep="rec, v, w, count(done) AS verified, c, covers",
+    problems=[
+        ("rec IS NULL", "RECORD_NOT_FOUND"),
+        ("w IS NULL", "WORKER_NOT_FOUND"),
+        ("v IS NULL", "RECORD_WITHOUT_VOLUNTEER"),
+        ("c IS NOT NULL AND covers IS NULL", "NOT_COVERING"),
+    ],
+    then=Then(
+        "rec, v, w, coalesce(v.verifiedMinutes, 0) + coalesce(rec.minutes, 0) AS total",
+        [("verified > 0", "ALREADY_VERIFIED")],
+    ),
+    write="CREATE (w)-[:VERIFIED {at: $at}]->(rec) "
+    "SET v.verifiedMinutes = total, "
+    "v.starLevel = size([t IN $thresholds WHERE total >= t * 60]) "
+    "CREATE (e:TimeBankEntry {id: $entry, minutes: rec.minutes, kind: 'EARNED', at: $at}) "
+    "CREATE (v)-[:HOLDS]->(e) CREATE (e)-[:EARNED_BY]->(rec)",
+    result="$record",
+    unlocks=[unlock("v")],
 )
 
-SPEND_CREDITS = cypher(
+SPEND_CREDITS = guarded(
     "workflows.spend_credits",
-    f"""
-    {locked("v", "Volunteer", "volunteer")}
+    locks=Lock("v", "Volunteer", "volunteer"),
+    reads="""
     OPTIONAL MATCH (v)-[:HOLDS]->(entry:TimeBankEntry)
     WITH seen, v, coalesce(sum(entry.minutes), 0) AS balance
-    OPTIONAL MATCH (need:Need {{id: $need}})
+    OPTIONAL MATCH (need:Need {id: $need})
     OPTIONAL MATCH (v)-[family:FAMILY_OF]->(:Resident)-[:HAS_NEED]->(need)
-    WITH seen, v, balance, need, family, CASE
-        WHEN seen IS NOT NULL THEN 'REPLAY'
-        WHEN v IS NULL THEN 'VOLUNTEER_NOT_FOUND'
-        WHEN need IS NULL THEN 'NEED_NOT_FOUND'
-        WHEN family IS NULL THEN 'NOT_FAMILY'
-        WHEN balance < $minutes THEN 'INSUFFICIENT_CREDITS'
-    END AS problem
-    {
-        when_ok(
-            "CREATE (e:TimeBankEntry {id: $id, minutes: -$minutes, kind: 'SPENT', at: $at, "
-            "note: $note}) CREATE (v)-[:HOLDS]->(e) CREATE (e)-[:SPENT_ON]->(need) "
-            + remember("$id")
-        )
-    }
-    {unlock("v")}
-    RETURN {OUTCOME}, balance
     """,
+    keep="v, balance, need, family",
+    problems=[
+        ("v IS NULL", "VOLUNTEER_NOT_FOUND"),
+        ("need IS NULL", "NEED_NOT_FOUND"),
+        ("family IS NULL", "NOT_FAMILY"),
+        ("balance < $minutes", "INSUFFICIENT_CREDITS"),
+    ],
+    write="CREATE (e:TimeBankEntry {id: $id, minutes: -$minutes, kind: 'SPENT', at: $at, "
+    "note: $note}) CREATE (v)-[:HOLDS]->(e) CREATE (e)-[:SPENT_ON]->(need)",
+    result="$id",
+    returns="balance",
 )
 
 
