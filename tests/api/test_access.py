@@ -41,8 +41,8 @@ SHOWN = {
 LIN, NEIGHBOUR, ACCEPTED, PENDING = (
     "resident-zs-qiwan-01",  # 起湾; her needs have no volunteer yet
     "resident-zs-neighbour-1",  # 起湾; volunteer-zs-busy is assigned to her weekly visit
-    "resident-0002",  # 起湾; her need was referred to 东区卫生服务中心 and accepted
-    "resident-0015",  # 岔岗 (not covered by worker-0001); referred to 东区卫生服务中心, still pending
+    "resident-0002",  # 起湾; her need was referred to the health centre and accepted
+    "resident-0015",  # 岔岗 (not covered by worker-0001); referred to the clinic, still pending
 )
 NEED_OF = {
     LIN: "need-zs-qiwan-01-visit",

@@ -98,7 +98,7 @@ async def test_a_partner_cannot_act_for_another_organization(
     (error,) = await partner.errors(OFFER, org=gid("Organization", ZHIYUAN))
     assert error["extensions"]["code"] == "FORBIDDEN"
     assert "own organization" in error["message"]
-    # referral-02 went from 联和 to 智源: neither 东区卫生服务中心's to answer nor to read.
+    # referral-02 went from 联和 to 智源: neither the health centre's to answer nor to read.
     (error,) = await partner.errors(
         'mutation ($id: ID!) { completeReferral(id: $id, outcome: "x") { referral { id } } }',
         id=gid("Referral", "referral-02"),

@@ -196,14 +196,16 @@ query ($need: ID!) {
 }
 """
 
-# need-zs-qiwan-01-visit: 林婆婆 in 起湾 (Zhongshan); need-0003 was referred to 东区卫生服务中心 and accepted,
-# need-0025 referred to 东区卫生服务中心 and still pending (seeds/demo_core.py, ``referrals``).
+# need-zs-qiwan-01-visit: 林婆婆 in 起湾 (Zhongshan); need-0003 was referred to 东区's health
+# centre and accepted, need-0025 referred to it and still pending (seeds/demo_core.py, ``referrals``).
 REFUSED = [
     pytest.param(Role.SOCIAL_WORKER, "worker-0014", "need-zs-qiwan-01-visit", id="outside-worker"),
     pytest.param(Role.VOLUNTEER, "volunteer-zs-busy", "need-zs-qiwan-01-visit", id="volunteer"),
     pytest.param(Role.ANALYST, "analyst-zs-bureau", "need-zs-qiwan-01-visit", id="analyst"),
     pytest.param(Role.PARTNER, "org-zs-east-clinic", "need-0025", id="partner-pending"),
-    pytest.param(Role.PARTNER, "org-zs-east-clinic", "need-zs-qiwan-01-visit", id="partner-unreferred"),
+    pytest.param(
+        Role.PARTNER, "org-zs-east-clinic", "need-zs-qiwan-01-visit", id="partner-unreferred"
+    ),
 ]
 
 

@@ -493,8 +493,10 @@ mutation ($n: ID!, $from: ID!, $to: ID!) {
 """
 CLINIC, LIANHE = gid("Organization", "org-zs-east-clinic"), gid("Organization", "org-zs-lianhe")
 ELDERCARE = gid("Organization", "org-zs-east-eldercare")
-ACCEPTED_NEED = gid("Need", "need-0003")  # referred by 联合 to 东区卫生服务中心, accepted (seeds/demo_core.py)
-PENDING_NEED = gid("Need", "need-0025")  # referred by 联合 to 东区卫生服务中心, still pending
+ACCEPTED_NEED = gid(
+    "Need", "need-0003"
+)  # referred by 联合 to the health centre, accepted (seeds/demo_core.py)
+PENDING_NEED = gid("Need", "need-0025")  # referred by 联合 to the health centre, still pending
 SEEN_BY_RECEIVER = """
 query ($n: ID!, $r: ID!) {
   need: node(id: $n) { ... on Need { key description } }
@@ -516,7 +518,7 @@ async def test_only_the_receiver_of_an_accepted_referral_may_forward_it(
     signed_in: SignIn, engine_store: GraphStore
 ) -> None:
     clinic = await signed_in(Role.PARTNER, "org-zs-east-clinic")
-    # Still pending: 东区卫生服务中心 has only been asked, and may not pass the resident on.
+    # Still pending: the health centre has only been asked, and may not pass the resident on.
     message = await _refused(
         clinic, engine_store, REFER, n=PENDING_NEED, **{"from": CLINIC, "to": ELDERCARE}
     )
@@ -526,7 +528,8 @@ async def test_only_the_receiver_of_an_accepted_referral_may_forward_it(
     await _refused(
         lianhe, engine_store, REFER, n=ACCEPTED_NEED, **{"from": LIANHE, "to": ELDERCARE}
     )
-    # Accepted: 东区卫生服务中心 forwards it; the new receiver sees the resident only once it accepts.
+    # Accepted: the health centre forwards it; the new receiver sees the resident only once it
+    # accepts.
     forwarded = await clinic(REFER, n=ACCEPTED_NEED, **{"from": CLINIC, "to": ELDERCARE})
     referral = forwarded["referNeed"]["referral"]["id"]
     eldercare = await signed_in(Role.PARTNER, "org-zs-east-eldercare")
