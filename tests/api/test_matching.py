@@ -197,7 +197,8 @@ query ($need: ID!) {
 """
 
 # need-zs-qiwan-01-visit: 林婆婆 in 起湾 (Zhongshan); need-0003 was referred to 东区's health
-# centre and accepted, need-0025 referred to it and still pending (seeds/demo_core.py, ``referrals``).
+# centre and accepted, need-0025 referred to it and still pending (seeds/demo_core.py,
+# ``referrals``).
 REFUSED = [
     pytest.param(Role.SOCIAL_WORKER, "worker-0014", "need-zs-qiwan-01-visit", id="outside-worker"),
     pytest.param(Role.VOLUNTEER, "volunteer-zs-busy", "need-zs-qiwan-01-visit", id="volunteer"),
