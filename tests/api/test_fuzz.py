@@ -200,9 +200,19 @@ def temporal_paths(kind: GraphQLInputType, path: tuple[str, ...]) -> list[tuple[
         return [path] if named.name in TEMPORAL else []
     if isinstance(named, GraphQLInputObjectType) and len(path) < 4:
         return [
-            p for name, f in named.fields.items() for p in temporal_paths(f.type, (*path, name))
+            p
+            for name, f in named.fields.items()
+            if not _nested_where(f.type)
+            for p in temporal_paths(f.type, (*path, name))
         ]
     return []
+
+
+def _nested_where(kind: GraphQLInputType) -> bool:
+    """A `where` inside a `where` (``AND``/``OR``/``NOT``, ``<rel>Some/None/All``) holds the same
+    conditions as a top-level one, which are walked where they stand: the same scalars and
+    operators, so walking them again through every nesting only repeats the test."""
+    return get_named_type(kind).name.endswith("Where")
 
 
 def _is_list(kind: GraphQLInputType) -> bool:
