@@ -9,6 +9,7 @@ the same field, bad input refused with BAD_USER_INPUT, and one statement per lis
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import httpx
@@ -211,6 +212,33 @@ async def test_ids_and_relationships_some_none_and_all(gql: GraphQL) -> None:
         gql, "volunteers", "Volunteer", {"skillsSome": {"id": {"eq": gid("Skill", skill["key"])}}}
     )
     assert with_skill == by_id
+
+
+async def test_two_relationship_conditions_together_answer_their_intersection(
+    gql: GraphQL,
+) -> None:
+    """Several relationship conditions are each a comprehension in one WITH; FalkorDB mixes up
+    two that share a variable, so the compiler gives each its own. Asked together, they must
+    answer exactly the rows each answers alone."""
+    in_team = {"teamsSome": {"name": {"contains": "义工"}}}
+    skilled = {"skillsSome": {"id": {"eq": gid("Skill", "skill-haircut")}}}
+    everywhere_urban = {"serviceAreasAll": {"kind": {"eq": "COMMUNITY"}}}
+    alone = [
+        set(await listed(gql, "volunteers", "Volunteer", w))
+        for w in (in_team, skilled, everywhere_urban)
+    ]
+    assert all(alone)
+    assert alone[0] & alone[1] != alone[0] | alone[1]  # the intersection narrows: it can fail
+    together = await listed(
+        gql, "volunteers", "Volunteer", {"AND": [in_team, skilled, everywhere_urban]}
+    )
+    assert set(together) == alone[0] & alone[1] & alone[2]
+    compiled = compile_where(
+        registry.family_named("Volunteer"), {"AND": [in_team, skilled, everywhere_urban]}
+    )
+    bound = [re.findall(r"\((\w+):[A-Z]", p) for p in compiled.clause.projections]
+    names = [n for found in bound for n in found if n != "n"]
+    assert len(names) == len(set(names)), compiled.clause.projections
 
 
 def test_a_where_naming_an_entity_by_id_starts_from_it() -> None:
