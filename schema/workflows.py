@@ -10,76 +10,41 @@ answers with the entity as it is now (``replayed: true``); the same key with oth
 Each mutation is declared once, in :data:`MUTATIONS`: its resolver (``resolvers/workflows.py``,
 named as the mutation), its payload, who may call it, its description and its arguments. The
 GraphQL field, its ``idempotencyKey`` argument and the payload built from the graph's answer are
-derived from that row by :func:`step`.
+derived from that row by :func:`schema.steps.step`; other domains declare theirs the same way
+in their own modules.
 
 No ``from __future__ import annotations``: lazy references are quoted names in ``Annotated``.
 """
 
 import datetime as dt
-import inspect
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
-from strawberry.extensions.field_extension import FieldExtension
 
 from access.acts import Act
-from graph.workflows import Done
 from resolvers import workflows as resolve
 from schema.enums import NeedSource, ResourceKind, Urgency, WeeklySlot
-from schema.fields import entity
-from schema.permissions import MayAct, may
+from schema.permissions import may
+from schema.steps import Arg, id_arg, input_arg, mutation_type, payload, step, text_arg
 
 SERVICES = "schema.services"
 ORGS = "schema.organizations"
 
-KEY = Annotated[
-    str | None,
-    strawberry.argument(
-        description="Any unique string (a UUID): a retry with the same key acts only once."
-    ),
-]
-
-
-def _payload(label: str, module: str, field: str, description: str) -> type:
-    """A mutation's answer: the entity it acted on, and whether this was a replayed retry."""
-
-    async def resolver(root: Any, info: strawberry.Info) -> Any:
-        return await entity(info, label, root.key)
-
-    def from_result(cls: type, done: Done) -> Any:
-        """The payload of a workflow step's answer: its entity's key, and whether it replayed."""
-        return cls(key=done.result, replayed=done.replayed)
-
-    resolver.__annotations__["return"] = Annotated[label, strawberry.lazy(module)]
-
-    namespace = {
-        "__annotations__": {"key": strawberry.Private[str], "replayed": bool},
-        "replayed": strawberry.field(
-            description="True when this answers a retry of an earlier request (same key)."
-        ),
-        field: strawberry.field(resolver=resolver, description="The entity, as it is now."),
-        "from_result": classmethod(from_result),
-    }
-    cls = type(f"{label}Payload", (), namespace)
-    return strawberry.type(cls, description=description)
-
-
-NeedPayload = _payload("Need", SERVICES, "need", "The need a workflow step acted on.")
-RecruitmentPayload = _payload(
+NeedPayload = payload("Need", SERVICES, "need", "The need a workflow step acted on.")
+RecruitmentPayload = payload(
     "Recruitment", SERVICES, "recruitment", "The recruitment a step acted on."
 )
-ServiceRecordPayload = _payload(
+ServiceRecordPayload = payload(
     "ServiceRecord", SERVICES, "service_record", "The service record a step acted on."
 )
-TimeBankEntryPayload = _payload(
+TimeBankEntryPayload = payload(
     "TimeBankEntry", SERVICES, "entry", "The time-bank entry a step wrote."
 )
-ResourcePayload = _payload("Resource", ORGS, "resource", "The resource a step acted on.")
-ReferralPayload = _payload("Referral", SERVICES, "referral", "The referral a step acted on.")
-FundPayload = _payload("Fund", ORGS, "fund", "The fund a step acted on.")
+ResourcePayload = payload("Resource", ORGS, "resource", "The resource a step acted on.")
+ReferralPayload = payload("Referral", SERVICES, "referral", "The referral a step acted on.")
+FundPayload = payload("Fund", ORGS, "fund", "The fund a step acted on.")
 
 
 @strawberry.input(description="A need found by a survey, a home visit or a referral.")
@@ -200,87 +165,10 @@ class UpdateResourceInput:
     description: str | None = strawberry.field(default=None, description="Details.")
 
 
-# --- the mutations, one declaration each ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Arg:
-    """One argument of a mutation: its Python name (camelCased in GraphQL), type and description;
-    ``default`` left out means the argument is required."""
-
-    name: str
-    type: Any
-    description: str
-    default: Any = inspect.Parameter.empty
-
-
-def step(
-    run: Callable[..., Awaitable[Done]],
-    payload: Any,
-    permission: list[FieldExtension],
-    description: str,
-    *args: Arg,
-) -> Any:
-    """The mutation field for ``run`` (whose name is the field's): the declared arguments plus
-    ``idempotencyKey``, guarded by ``permission``, answering ``payload.from_result`` of the
-    graph's answer."""
-    _check_rule(run.__name__, permission, args)
-
-    async def resolver(self: Any, info: strawberry.Info, **kwargs: Any) -> Any:
-        key = kwargs.pop("idempotency_key", None)
-        return payload.from_result(await run(info, key, **kwargs))
-
-    parameters = [
-        inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
-        inspect.Parameter("info", inspect.Parameter.KEYWORD_ONLY, annotation=strawberry.Info),
-        *(
-            inspect.Parameter(
-                a.name,
-                inspect.Parameter.KEYWORD_ONLY,
-                annotation=Annotated[a.type, strawberry.argument(description=a.description)],
-                default=a.default,
-            )
-            for a in args
-        ),
-        inspect.Parameter(
-            "idempotency_key", inspect.Parameter.KEYWORD_ONLY, annotation=KEY, default=None
-        ),
-    ]
-    resolver.__name__ = run.__name__
-    resolver.__signature__ = inspect.Signature(parameters, return_annotation=payload)  # type: ignore[attr-defined]
-    return strawberry.mutation(resolver=resolver, extensions=permission, description=description)
-
-
-def _check_rule(name: str, permission: list[FieldExtension], args: Sequence[Arg]) -> None:
-    """Fail at import when a rule names an argument the mutation does not have: the rule would
-    read nothing there and compare the caller with nobody."""
-    declared = {a.name for a in args}
-    for extension in permission:
-        for rule in getattr(extension, "permissions", ()):
-            if isinstance(rule, MayAct):
-                for path in (rule.on_arg, rule.volunteer, rule.organization, rule.need):
-                    if path is not None and path.partition(".")[0] not in declared:
-                        raise ValueError(f"{name}: its rule names `{path}`, not an argument.")
-
-
-def _input(kind: type, description: str = "What to record.") -> Arg:
-    return Arg("input", kind, description)
-
-
-def _id(name: str, description: str, *, optional: bool = False) -> Arg:
-    if optional:
-        return Arg(name, strawberry.ID | None, description, None)
-    return Arg(name, strawberry.ID, description)
-
-
-def _text(name: str, description: str) -> Arg:
-    return Arg(name, str | None, description, None)
-
-
-NEED_ID = _id("need_id", "The need.")
-VOLUNTEER_ID = _id("volunteer_id", "The volunteer.")
-RECRUITMENT_ID = _id("recruitment_id", "Recruitment.")
-FUND_ID = _id("fund_id", "The fund.")
+NEED_ID = id_arg("need_id", "The need.")
+VOLUNTEER_ID = id_arg("volunteer_id", "The volunteer.")
+RECRUITMENT_ID = id_arg("recruitment_id", "Recruitment.")
+FUND_ID = id_arg("fund_id", "The fund.")
 YUAN = Arg("amount", Decimal, "Yuan, 0.01–100000000.")
 WHEN = Arg("date", dt.date, "When.")
 
@@ -291,31 +179,31 @@ MUTATIONS: Sequence[Any] = (
         NeedPayload,
         may(Act.CASEWORK, "Resident", "input.resident_id"),
         "Report a need for a resident (登记需求).",
-        _input(ReportNeedInput),
+        input_arg(ReportNeedInput),
     ),
     step(
         resolve.update_need,
         NeedPayload,
         may(Act.CASEWORK, "Need", "id"),
         "Change a need that is still being served.",
-        _id("id", "The need."),
-        _input(UpdateNeedInput),
+        id_arg("id", "The need."),
+        input_arg(UpdateNeedInput),
     ),
     step(
         resolve.cancel_need,
         NeedPayload,
         may(Act.CASEWORK, "Need", "id"),
         "Cancel a need (取消); its volunteers are freed.",
-        _id("id", "The need."),
-        _text("reason", "Why."),
+        id_arg("id", "The need."),
+        text_arg("reason", "Why."),
     ),
     step(
         resolve.close_need,
         NeedPayload,
         may(Act.CASEWORK, "Need", "id"),
         "Close a need that has been met (结案).",
-        _id("id", "The need."),
-        _text("note", "Closing note."),
+        id_arg("id", "The need."),
+        text_arg("note", "Closing note."),
     ),
     step(
         resolve.assign_volunteers,
@@ -340,7 +228,7 @@ MUTATIONS: Sequence[Any] = (
         RecruitmentPayload,
         may(Act.ORGANIZATION, organization="input.organization_id"),
         "Post a recruitment with a capacity (发布招募).",
-        _input(PostRecruitmentInput),
+        input_arg(PostRecruitmentInput),
     ),
     step(
         resolve.sign_up,
@@ -363,7 +251,7 @@ MUTATIONS: Sequence[Any] = (
         ServiceRecordPayload,
         may(Act.VOLUNTEER_SELF, "Need", "input.need_id", volunteer="input.volunteer_id"),
         "Record a service delivered, awaiting verification.",
-        _input(RecordServiceInput),
+        input_arg(RecordServiceInput),
     ),
     step(
         resolve.verify_service,
@@ -371,8 +259,8 @@ MUTATIONS: Sequence[Any] = (
         may(Act.CASEWORK, "ServiceRecord", "record_id"),
         "Verify a service record (核实): its hours count towards the volunteer's star level and "
         "are credited to their time bank.",
-        _id("record_id", "The record."),
-        _id(
+        id_arg("record_id", "The record."),
+        id_arg(
             "social_worker_id",
             "The verifying social worker; a social worker's own token names them.",
             optional=True,
@@ -384,32 +272,32 @@ MUTATIONS: Sequence[Any] = (
         may(Act.VOLUNTEER_SELF, "Need", "need_id", volunteer="volunteer_id"),
         "Spend time-bank hours on a need of the volunteer or their family (支取); never below "
         "zero.",
-        _id("volunteer_id", "Whose credits."),
-        _id("need_id", "The need paid for."),
+        id_arg("volunteer_id", "Whose credits."),
+        id_arg("need_id", "The need paid for."),
         Arg("hours", Decimal, "Hours, more than 0."),
-        _text("note", "Note."),
+        text_arg("note", "Note."),
     ),
     step(
         resolve.offer_resource,
         ResourcePayload,
         may(Act.ORGANIZATION, organization="input.organization_id"),
         "Offer a resource to the charity resource library (慈善资源库).",
-        _input(OfferResourceInput),
+        input_arg(OfferResourceInput),
     ),
     step(
         resolve.update_resource,
         ResourcePayload,
         may(Act.KEEPER, "Resource", "id"),
         "Update a resource's availability or quantity (its offering organization).",
-        _id("id", "The resource."),
-        _input(UpdateResourceInput, "What changes."),
+        id_arg("id", "The resource."),
+        input_arg(UpdateResourceInput, "What changes."),
     ),
     step(
         resolve.allocate_resource,
         ResourcePayload,
         may(Act.OWNER, "Resource", "resource_id", need="need_id"),
         "Allocate part of a resource to a need; never more than is left.",
-        _id("resource_id", "The resource."),
+        id_arg("resource_id", "The resource."),
         NEED_ID,
         Arg("quantity", int, "How much, in its unit (1+)."),
     ),
@@ -419,25 +307,25 @@ MUTATIONS: Sequence[Any] = (
         may(Act.REFERRER, "Need", "need_id", organization="from_organization_id", need="need_id"),
         "Refer a need to another organization (转介).",
         NEED_ID,
-        _id("from_organization_id", "Who refers it."),
-        _id("to_organization_id", "Who should take it."),
-        _text("reason", "Why."),
+        id_arg("from_organization_id", "Who refers it."),
+        id_arg("to_organization_id", "Who should take it."),
+        text_arg("reason", "Why."),
     ),
     step(
         resolve.accept_referral,
         ReferralPayload,
         may(Act.REFERRAL_RECEIVER, "Referral", "id"),
         "Accept a referral (接收). Only a PENDING one.",
-        _id("id", "The referral."),
-        _text("note", "Note."),
+        id_arg("id", "The referral."),
+        text_arg("note", "Note."),
     ),
     step(
         resolve.decline_referral,
         ReferralPayload,
         may(Act.REFERRAL_RECEIVER, "Referral", "id"),
         "Decline a referral (退回). Only a PENDING one.",
-        _id("id", "The referral."),
-        _text("note", "Why."),
+        id_arg("id", "The referral."),
+        text_arg("note", "Why."),
     ),
     step(
         resolve.complete_referral,
@@ -445,7 +333,7 @@ MUTATIONS: Sequence[Any] = (
         may(Act.REFERRAL_RECEIVER, "Referral", "id"),
         "Complete an accepted referral with its outcome; the referring organization sees it "
         "(闭环).",
-        _id("id", "The referral."),
+        id_arg("id", "The referral."),
         Arg("outcome", str, "What was done."),
     ),
     step(
@@ -454,10 +342,10 @@ MUTATIONS: Sequence[Any] = (
         may(Act.FUNDS, "Fund", "fund_id"),
         "Record a donation to a fund (捐赠).",
         FUND_ID,
-        _id("donor_id", "The donating organization."),
+        id_arg("donor_id", "The donating organization."),
         YUAN,
         WHEN,
-        _text("note", "Note."),
+        text_arg("note", "Note."),
     ),
     step(
         resolve.grant,
@@ -465,14 +353,13 @@ MUTATIONS: Sequence[Any] = (
         may(Act.FUNDS, "Fund", "fund_id"),
         "Grant money from a fund to a project; never beyond its balance.",
         FUND_ID,
-        _id("project_id", "The project."),
+        id_arg("project_id", "The project."),
         YUAN,
         WHEN,
-        _text("award", "Award name."),
+        text_arg("award", "Award name."),
     ),
 )
 
-Mutation = strawberry.type(
-    type("Mutation", (), {field.base_resolver.name: field for field in MUTATIONS}),
-    description="Workflow steps (each atomic; see the type descriptions).",
+Mutation = mutation_type(
+    "Mutation", MUTATIONS, "Workflow steps (each atomic; see the type descriptions)."
 )

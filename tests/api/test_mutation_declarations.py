@@ -14,7 +14,8 @@ from access.acts import Act
 from resolvers import workflows as resolve
 from schema import schema
 from schema.permissions import may
-from schema.workflows import MUTATIONS, NEED_ID, VOLUNTEER_ID, NeedPayload, step
+from schema.steps import step
+from schema.workflows import MUTATIONS, NEED_ID, VOLUNTEER_ID, NeedPayload
 
 GRAPHQL = schema._schema
 
