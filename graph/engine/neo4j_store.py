@@ -11,7 +11,8 @@ import asyncio
 import logging
 import random
 import time
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import neo4j
 import neo4j.exceptions as nx
@@ -30,6 +31,12 @@ UNAVAILABLE_RETRY_S = 1.0
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 
 
+# How long closing waits for driver work whose callers stopped waiting (see ``_detached``).
+SETTLE_S = 5.0
+
+T = TypeVar("T")
+
+
 class Neo4jStore(GraphStore):
     def __init__(
         self, driver: neo4j.AsyncDriver, uri: str, database: str, query_timeout_s: float
@@ -38,6 +45,7 @@ class Neo4jStore(GraphStore):
         self._driver = driver
         self._uri = uri
         self._database = database
+        self._detaching = Detacher()
 
     @property
     def description(self) -> str:
@@ -56,7 +64,9 @@ class Neo4jStore(GraphStore):
         delay = FIRST_RETRY_DELAY_S
         while True:
             try:
-                return await self._attempt(query, params, write=write, timeout_s=timeout_s)
+                return await self._detaching.run(
+                    self._attempt(query, params, write=write, timeout_s=timeout_s)
+                )
             except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
                 if self.down or time.monotonic() - started + delay > UNAVAILABLE_RETRY_S:
                     raise GraphUnavailable(f"Neo4j at {self._uri} cannot be reached.") from exc
@@ -98,12 +108,50 @@ class Neo4jStore(GraphStore):
     async def ping(self) -> None:
         try:
             async with asyncio.timeout(PING_TIMEOUT_S):
-                await self._driver.verify_connectivity()
+                await self._detaching.run(self._driver.verify_connectivity())
         except (TimeoutError, nx.Neo4jError, nx.DriverError, OSError) as exc:
             raise GraphUnavailable(f"Neo4j at {self._uri} does not answer.") from exc
 
     async def close(self) -> None:
-        await self._driver.close()
+        await self._driver.close()  # ends the connections detached work may still wait on
+        await self._detaching.settle(SETTLE_S)
+
+
+class Detacher:
+    """Runs driver work so that a caller who stops waiting never cancels the driver.
+
+    Our deadlines (a statement's outer guard, the ping's second, the service's shutdown) end by
+    cancelling the waiting task. Cancelled while it opens a connection, the driver leaves the new
+    socket open (neo4j 6.4's ``_connect_secure`` closes it on errors but not on cancellation), and
+    the socket leaks until the garbage collector finds it. So the driver's work runs as a task of
+    its own: the caller waits on it through ``asyncio.shield``, and when the caller gives up the
+    work goes on to its own end, bounded by the driver's connection timeouts and the server's
+    transaction deadline, and at the latest by closing the driver, which ends its connections.
+    """
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def run(self, work: Coroutine[Any, Any, T]) -> T:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._forget)
+        return await asyncio.shield(task)
+
+    def _forget(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # Its caller had stopped waiting or has seen this already; nothing is left to tell.
+            log.debug("detached driver work ended with %r", task.exception())
+
+    async def settle(self, timeout_s: float) -> None:
+        """Wait for detached work to end (the driver is closed, so it ends soon); cancel what
+        is left after ``timeout_s`` rather than hang a shutdown."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout_s)
+        for task in pending:
+            task.cancel()
 
 
 async def open_neo4j(
@@ -129,22 +177,30 @@ async def open_neo4j(
         )
     except (ValueError, nx.ConfigurationError) as exc:
         raise GraphUnavailable(f"GRAPH_URI {uri!r} is not a usable Neo4j address: {exc}") from None
+    detaching = Detacher()
     try:
         async with asyncio.timeout(connect_timeout_s):
             # A first read on the configured database checks address, credentials and database
             # at once (verify_connectivity's database argument is a preview feature).
-            await driver.execute_query(
-                "RETURN 1", database_=database, routing_=neo4j.RoutingControl.READ
+            await detaching.run(
+                driver.execute_query(
+                    "RETURN 1", database_=database, routing_=neo4j.RoutingControl.READ
+                )
             )
     except nx.AuthError:
-        await driver.close()
+        await _give_up(driver, detaching)
         raise GraphUnavailable(
             f"Neo4j at {uri} refused the credentials (check NEO4J_USER and NEO4J_PASSWORD)."
         ) from None
     except (TimeoutError, nx.Neo4jError, nx.DriverError, OSError) as exc:
-        await driver.close()
+        await _give_up(driver, detaching)
         reason = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
         raise GraphUnavailable(
             f"Cannot reach Neo4j at {uri} ({reason}); check GRAPH_URI and that the server runs."
         ) from None
     return Neo4jStore(driver, uri, database, query_timeout_s)
+
+
+async def _give_up(driver: neo4j.AsyncDriver, detaching: Detacher) -> None:
+    await driver.close()
+    await detaching.settle(SETTLE_S)

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import gc
 import math
+import socket
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
+import neo4j
 import pytest
 
 from config import Settings
 from graph.engine.bootstrap import SchemaError, ensure_schema
 from graph.engine.connect import open_store
 from graph.engine.cypher import cypher
-from graph.engine.errors import GraphConflict, GraphQueryError, GraphTimeout
+from graph.engine.errors import GraphConflict, GraphQueryError, GraphTimeout, GraphUnavailable
+from graph.engine.neo4j_store import Neo4jStore
 from graph.engine.store import GraphStore
 from graph.model.text import search_text
 from graph.queries.search import search
@@ -286,3 +293,50 @@ async def test_bootstrap_refuses_a_graph_whose_ids_are_not_unique(
             await ensure_schema(scratch)
     finally:
         await scratch.close()
+
+
+LEAK_PROBE = cypher("test.leak_probe", "RETURN 1 AS one")
+
+
+@pytest.fixture
+def unanswering_port() -> Iterator[int]:
+    """A port whose backlog is full: a connection to it never completes (a frozen server)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            filler.connect(("127.0.0.1", port))
+        fillers.append(filler)
+    yield port
+    for filler in fillers:
+        filler.close()
+    listener.close()
+
+
+async def test_giving_up_on_a_neo4j_that_is_still_connecting_leaves_no_socket_behind(
+    unanswering_port: int,
+) -> None:
+    """Our deadlines end by cancelling; cancelled mid-connect, the driver would leave its new
+    socket open until the garbage collector found it (one such socket failed a CI run)."""
+    driver = neo4j.AsyncGraphDatabase.driver(
+        f"bolt://127.0.0.1:{unanswering_port}",
+        auth=("neo4j", "unused"),
+        connection_timeout=2,
+        connection_acquisition_timeout=2,
+    )
+    store = Neo4jStore(driver, f"bolt://127.0.0.1:{unanswering_port}", "neo4j", 5.0)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        with pytest.raises(GraphUnavailable):
+            await store.ping()  # gives up after its second
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.3):  # a caller that stops waiting
+                await store.read(LEAK_PROBE)
+        await store.close()
+        gc.collect()
+    assert [str(w.message) for w in seen if issubclass(w.category, ResourceWarning)] == []
