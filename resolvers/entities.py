@@ -11,7 +11,9 @@ error that says why.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -189,44 +191,98 @@ async def related_page(
     after: str | None,
     last: int | None,
     before: str | None,
+    condition: Mapping[str, Any] | None = None,
 ) -> entities.Page:
     """A window of the entities related to ``key`` (each a :class:`~graph.model.entities.Link`:
     the record and the relationship's properties), batched with its siblings' (one round trip),
     holding the rows the viewer may see, in the child family's default order read blind where
     its value is hidden (``inference.plan_query``: a community's residents are not in name order
-    for a viewer who may not read their names)."""
+    for a viewer who may not read their names).
+
+    ``condition``: the connection's ``where`` as plain data, under the rules of a root list's
+    (:func:`root_page`): entities it names are checked as references, conditions through further
+    relationships read only what every viewer may, and protected values are compared on the rows
+    the viewer may read them on, on their grid cell, or refused, as ``plan_query`` says."""
     child = rel.end if direction == "out" else rel.start
     access = info.context.access
+    compiled = _compiled(child, condition)
+    if compiled is not None:
+        await asyncio.gather(*(entity(info, ref, k) for ref, k in compiled.named))
+        await _check_related(access, compiled)
     scope = await access.rows(child)
     if scope is not None and scope.closed:
         # A family closed to the viewer is refused here as its root list is: an empty page
         # would read as "a team with no members" rather than "members are not public".
         raise Forbidden(scope.reason)
-    plan, _ = await access.plan(child, frozenset(), entities.family_named(child).default_sort)
+    plan, trail = await access.plan(
+        child,
+        frozenset(),
+        entities.family_named(child).default_sort,
+        reads=compiled.reads if compiled else frozenset(),
+    )
+    if plan.refusal is not None:
+        raise Forbidden(plan.refusal)
+    if compiled is not None and compiled.points and _guards_points(child):
+        exact = None if plan.exact is None else (plan.exact.ids, access.by(plan.exact))
+        compiled = _compiled(child, condition, guarded=True)
+        assert compiled is not None
+        compiled.params.update(readable_params("near", *(exact or (None, None))))
+    readable = (
+        None
+        if plan.rows is None
+        else readable_params("readable", plan.rows.ids, access.by(plan.rows))
+    )
     span = window(first, after, last, before)
-    return await _related(info, rel, direction, span, scope, plan.order).load(key)
+    shape = _Shape(span, scope, plan.order, _condition_key(condition), compiled, readable)
+    page = await _related(info, rel, direction, shape).load(key)
+    if trail is not None:
+        trail.ids = [link.node.id for link in page.items]
+        trail.rows = len(page.items)
+    return page
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What one relationship's windows are read with in a request; siblings with the same
+    shape are read together. ``condition`` (the where as text) stands for ``compiled`` and
+    ``readable`` in the loader's key: both follow from it and the request's viewer."""
+
+    span: entities.Window
+    scope: RowScope | None
+    order: ReadScope | None
+    condition: str | None
+    compiled: Compiled | None = field(compare=False, hash=False)
+    readable: Mapping[str, Any] | None = field(compare=False, hash=False)
+
+
+def _condition_key(condition: Mapping[str, Any] | None) -> str | None:
+    return None if not condition else json.dumps(condition, sort_keys=True, default=str)
 
 
 def _related(
-    info: Info,
-    rel: Rel,
-    direction: Direction,
-    span: entities.Window,
-    scope: RowScope | None,
-    order: ReadScope | None,
+    info: Info, rel: Rel, direction: Direction, shape: _Shape
 ) -> DataLoader[str, entities.Page]:
-    """The loader of one relationship's windows for one scope and order (one per request)."""
+    """The loader of one relationship's windows for one shape (one per request)."""
     store = info.context.store
     access = info.context.access
+    scope = shape.scope
     params = None if scope is None else scope_params(scope.ids, scope.statuses, access.by(scope))
 
     async def load(keys: list[str]) -> list[entities.Page]:
         pages = await entities.related_pages(
-            store, rel, direction, keys, span, params, _order_params(access, order)
+            store,
+            rel,
+            direction,
+            keys,
+            shape.span,
+            params,
+            _order_params(access, shape.order),
+            shape.compiled,
+            shape.readable,
         )
         return [pages[k] for k in keys]
 
-    return info.context.loaders.custom(("related", rel, direction, span, scope, order), load)
+    return info.context.loaders.custom(("related", rel, direction, shape), load)
 
 
 async def related_one(info: Info, key: str, rel: Rel, direction: Direction) -> Any:

@@ -93,13 +93,22 @@ def related(
     async def resolver(
         root: Any,
         info: strawberry.Info,
+        where: Any = None,
         first: FIRST = None,
         after: AFTER = None,
         last: LAST = None,
         before: BEFORE = None,
     ) -> Any:
         page = await resolve.related_page(
-            info, root.key, rel, direction, first=first, after=after, last=last, before=before
+            info,
+            root.key,
+            rel,
+            direction,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            condition=plain(where),
         )
         return build_connection(
             connection_cls,
@@ -114,6 +123,13 @@ def related(
             },
         )
 
+    resolver.__annotations__["where"] = Annotated[
+        where_input(child) | None,
+        strawberry.argument(
+            description="Only the related items that meet these conditions, as a list's `where` "
+            "(docs/FILTERING.md)."
+        ),
+    ]
     resolver.__annotations__["return"] = returns
     return strawberry.field(resolver=resolver, description=description)
 

@@ -96,7 +96,14 @@ async def write(store: GraphStore, services: list[Service], community_of: dict[s
         async with gate:
             return await _write_group(store, group)
 
-    return sum(await asyncio.gather(*(run(group) for group in groups.values())))
+    # A task group, not gather: when one community's step fails, the others stop too instead of
+    # writing on, unowned, while the failure is reported.
+    try:
+        async with asyncio.TaskGroup() as tasks:
+            runs = [tasks.create_task(run(group)) for group in groups.values()]
+    except ExceptionGroup as failed:
+        raise failed.exceptions[0] from None  # the first failure, as the seed command reports
+    return sum(done.result() for done in runs)
 
 
 async def _write_group(store: GraphStore, services: list[Service]) -> int:

@@ -378,24 +378,46 @@ def _first_name(family: Family) -> str:
 
 
 def _related_examples() -> Iterable[Mapping[str, Any]]:
+    filtered: set[str] = set()
     for rel in _rels():
         for direction, child in (("out", rel.end), ("in", rel.start)):
+            placed = _family(child).place is not None
             for scoped, partial in itertools.product((False, True), repeat=2):
-                if not partial or _family(child).place is not None:
+                if not partial or placed:
                     yield {"rel": rel, "direction": direction, "scoped": scoped, "partial": partial}
+            if child not in filtered:
+                # A connection's where: the statement differs from the others by its clause and
+                # the readable rows only, so one relationship per family it reaches is enough.
+                filtered.add(child)
+                yield {
+                    "rel": rel,
+                    "direction": direction,
+                    "scoped": True,
+                    "partial": placed,
+                    "clause": _where_examples(_family(child))[0],
+                    "readable": placed,
+                }
 
 
 @builder(each=_related_examples)
 def related_statement(
-    rel: Rel, direction: Direction, *, scoped: bool = False, partial: bool = False
+    rel: Rel,
+    direction: Direction,
+    *,
+    scoped: bool = False,
+    partial: bool = False,
+    clause: Clause | None = None,
+    readable: bool = False,
 ) -> Statement:
     """A window of the entities related to each of a batch of parents, in one round trip.
 
     ``out`` follows the relationship from its start (a volunteer's skills), ``in`` against it
     (a skill's volunteers). The window arithmetic runs in Cypher so that ``last`` works without
     a second query for the total. ``scoped`` keeps only the children a viewer may see;
-    ``partial``: the default order's value is readable on some of them only (:func:`_ordered`).
-    """
+    ``partial``: the default order's value is readable on some of them only (:func:`_ordered`);
+    ``clause``: the connection's compiled ``where`` (its anchor unused: the parents are the
+    start); ``readable``: only the children whose protected values the where reads the viewer
+    may read (the ``readable`` parameters, as a list's)."""
     parent, child = (rel.start, rel.end) if direction == "out" else (rel.end, rel.start)
     family = _family(child)
     arrow = (
@@ -404,10 +426,19 @@ def related_statement(
         else (f"<-[r:{relationship_type(rel.type)}]-")
     )
     extra, order = _ordered(family, family.default_sort, "", partial=partial)
+    filters = [
+        family.conditions[name] for name, on in ((SCOPE, scoped), (READABLE, readable)) if on
+    ]
+    stage = ""
+    if clause is not None:
+        # As a list's (:func:`_stage`): comprehensions projected, then `MATCH (n)` re-binds.
+        carried = ", ".join(("key", "r", "n", *clause.projections))
+        stage = f"WITH {carried} MATCH (n) WHERE {clause.predicate}"
     text = f"""
     UNWIND $keys AS key
     MATCH (p:{allowed_label(parent)} {{id: key}}){arrow}(n:{allowed_label(child)})
-    {f"WHERE {family.conditions[SCOPE]}" if scoped else ""}
+    {"WHERE " + " AND ".join(f"({f})" for f in filters) if filters else ""}
+    {stage}
     WITH key, n, r{extra} ORDER BY {order}
     WITH key, collect({{n: n, r: r}}) AS items
     WITH key, items, size(items) AS total
@@ -422,6 +453,7 @@ def related_statement(
            [x IN items[lo..hi] | {{node: properties(x.n), rel: properties(x.r)}}] AS page
     """
     name = f"{rel.name}/{direction}{'/scoped' if scoped else ''}{'/partial' if partial else ''}"
+    name += f"{'/readable' if readable else ''}{f'/where:{clause.key}' if clause else ''}"
     return dynamic(f"entities.related.{name}", text)
 
 
@@ -497,17 +529,31 @@ async def related_pages(
     window: Window,
     scope: Mapping[str, Any] | None = None,
     order: Mapping[str, Any] | None = None,
+    compiled: Compiled | None = None,
+    readable: Mapping[str, Any] | None = None,
 ) -> dict[str, Page]:
     """For each parent key, a window of its related entities with the relationship properties
     (only those admitted by ``scope``, from :func:`scope_params`, when given; ``order`` as in
-    :func:`list_page`, given only with a scope)."""
+    :func:`list_page`, given only with a scope; ``compiled``: the connection's ``where``, its
+    parameters included; ``readable``: :func:`readable_params` of the rows whose protected
+    values it may compare)."""
     child = rel.end if direction == "out" else rel.start
     family = _family(child)
+    statement = related_statement(
+        rel,
+        direction,
+        scoped=scope is not None,
+        partial=bool(order),
+        clause=None if compiled is None else compiled.clause,
+        readable=readable is not None,
+    )
     rows = await store.read(
-        related_statement(rel, direction, scoped=scope is not None, partial=bool(order)),
+        statement,
         {
             **(scope or {}),
             **(order or {}),
+            **(readable or {}),
+            **(compiled.params if compiled else {}),
             "keys": list(dict.fromkeys(keys)),
             "start": window.start,
             "stop": window.stop,
