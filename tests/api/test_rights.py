@@ -1,0 +1,306 @@
+"""The rights of the person (PIPL): an elder asks to be erased, on both engines.
+
+林婆婆 (resident-zs-qiwan-01) tells her social worker she wants the service to forget her. After
+the erasure no query, search, export or new backup finds her name, phone, address or the last
+four characters of her ID number; the figures an analyst reads are the same as before; and a
+backup taken before the erasure, restored, keeps her erased.
+
+Each test starts from a freshly loaded demo graph.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from access import policy
+from access.inference import GRID_DEGREES
+from access.tokens import Role
+from api.ids import to_global_id as gid
+from graph.engine.cypher import dynamic
+from graph.engine.store import GraphStore
+from graph.engine.system import checksum, clear_graph
+from graph.io import backup
+from graph.workflows import rights
+from seeds import demo
+from tests.conftest import GraphQL, SignIn, client_as, graph_env
+
+ROOT = Path(__file__).resolve().parents[2]
+LIN = "resident-zs-qiwan-01"
+LIN_ID = gid("Resident", LIN)
+# Everything that identifies her in the demo: name, phone, address, the ID number's last four.
+HER = ("林婆婆", "10012345678", "起湾社区 3栋 502", "99000019410315002X")
+EAST = gid("District", "district-zs-east")
+VISIT = gid("ServiceCategory", "cat-visit")
+WORKER = ("worker-0001", Role.SOCIAL_WORKER)  # covers 起湾: her case manager
+
+ERASE = """
+mutation ($r: ID!, $key: String) {
+  eraseResident(residentId: $r, idempotencyKey: $key) {
+    replayed resident { key name phone address idNumber birthYear tags community { key } }
+  }
+}
+"""
+
+STATS = """
+query ($d: ID) {
+  statistics(districtId: $d) {
+    residents residentsByTag { key count } volunteersByStar { key count }
+    hoursByMonth { month categoryKey hours verifiedHours records }
+    needsByStatus { key count } medianDaysToFirstService
+    supplyDemand { categoryKey supplySlots volunteers demandSlots needs }
+  }
+}
+"""
+
+GAPS = """
+query ($d: ID, $subject: GapSubject!, $cat: ID) {
+  coverageGaps(districtId: $d, subject: $subject, categoryId: $cat, radiusMeters: 3000,
+               minCandidates: 2) {
+    subjects short volunteersConsidered truncated
+    groups { communityName categoryName subjects short uncovered medianCandidates }
+  }
+}
+"""
+
+EVERY_NODE = dynamic(
+    "test.rights.every_node", "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"
+)
+
+
+@pytest.fixture(autouse=True)
+async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
+    await clear_graph(engine_store)
+    await demo.load(engine_store)
+    yield
+
+
+async def figures(analyst: GraphQL) -> list[dict[str, Any]]:
+    """What an analyst reads about 东区: the statistics and both kinds of gap survey."""
+    return [
+        await analyst(STATS, d=EAST),
+        await analyst(GAPS, d=EAST, subject="NEEDS"),
+        await analyst(GAPS, d=EAST, subject="RESIDENTS", cat=VISIT),
+    ]
+
+
+async def anywhere(store: GraphStore, text: str) -> list[str]:
+    """The nodes (labels and id) holding ``text`` in any property."""
+    rows = await store.read(EVERY_NODE)
+    return [
+        f"{row['labels']} {row['props'].get('id')}"
+        for row in rows
+        if any(text in str(value) for value in row["props"].values())
+    ]
+
+
+async def test_an_elder_who_asks_to_be_erased_is_found_nowhere_and_the_figures_stay(
+    signed_in: SignIn, gql: GraphQL, engine_store: GraphStore, tmp_path: Path, demo_app: Any
+) -> None:
+    analyst = await signed_in(Role.ANALYST, "analyst-zs-bureau")
+    worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
+    # A request about her made before, with a key: its stored answer is derived from her inputs.
+    reported = await worker(
+        """
+        mutation ($input: ReportNeedInput!) {
+          reportNeed(input: $input, idempotencyKey: "before-erasure") { need { key } }
+        }
+        """,
+        input={
+            "residentId": LIN_ID,
+            "categoryId": gid("ServiceCategory", "cat-visit"),
+            "title": "林婆婆 想要人陪她去街市",
+            "description": "电话 10012345678",
+            "slots": ["WED_AM"],
+        },
+    )
+    new_need = reported["reportNeed"]["need"]["key"]
+    before = await figures(analyst)
+    assert all([await anywhere(engine_store, pii) for pii in HER])
+
+    erased = (await worker(ERASE, r=LIN_ID))["eraseResident"]
+
+    assert erased == {
+        "replayed": False,
+        "resident": {
+            "key": LIN,
+            "name": rights.ERASED_NAME,
+            "phone": None,
+            "address": None,
+            "idNumber": None,
+            "birthYear": None,
+            "tags": ["ELDERLY_80_PLUS", "LIVING_ALONE"],
+            "community": {"key": "community-zs-qiwan"},
+        },
+    }
+    # The figures an analyst reads are exactly what they were: she still counts, anonymously.
+    assert await figures(analyst) == before
+    # Nothing the graph keeps holds her identity: properties, search text, the free text of her
+    # needs, the stored answers' fingerprints.
+    for pii in HER:
+        assert await anywhere(engine_store, pii) == [], pii
+    for name in ("林婆婆", "林", "婆婆"):
+        found = await gql(
+            "query ($s: String!) { residents(search: $s) { totalCount nodes { key } } }", s=name
+        )
+        assert LIN not in str(found), name
+    visit = await gql(
+        "query ($n: ID!) { node(id: $n) { ... on Need { title description resident { key } } } }",
+        n=gid("Need", new_need),
+    )
+    assert visit["node"] == {
+        "title": rights.ERASED_TITLE,
+        "description": None,
+        "resident": {"key": LIN},
+    }
+    keys = await engine_store.read(
+        dynamic(
+            "test.rights.keys",
+            "MATCH (k:IdempotencyKey) WHERE k.result = $need RETURN k.fingerprint AS fingerprint",
+        ),
+        {"need": new_need},
+    )
+    assert keys == [{"fingerprint": rights.ERASED_FINGERPRINT}]
+    # Her home is now the centre of its ~500 m cell: what de-identified views saw before.
+    home = await gql(
+        "query ($r: ID!) { node(id: $r) { ... on Resident { location { latitude longitude } "
+        "approximateLocation { latitude longitude } } } }",
+        r=LIN_ID,
+    )
+    where = home["node"]
+    assert where["location"] == pytest.approx(where["approximateLocation"], abs=1e-5)
+
+    # Neither a new backup nor an export holds her.
+    saved = tmp_path / "after.jsonl"
+    await backup.save(engine_store, saved)
+    text = saved.read_text(encoding="utf-8")
+    assert not [pii for pii in HER if pii in text]
+    assert '"label":"Erasure"' in text and "林" not in text.split('"label":"Erasure"')[1][:200]
+    async with client_as(demo_app, demo_app.state.settings, Role.ADMIN, "admin-tests") as http:
+        qiwan = gid("Community", "community-zs-qiwan")
+        exported = await http.get("/export/graph.graphml", params={"root": qiwan, "depth": 2})
+    assert exported.status_code == 200 and LIN in exported.text
+    assert not [pii for pii in HER if pii in exported.text]
+
+    # That it happened is audited — by whom, when, which id — and her name is in no entry.
+    log = await gql(
+        """
+        { auditLog(filter: {action: [MUTATION]}, first: 50) {
+            nodes { actor operation entityIds outcome at } } }
+        """
+    )
+    entries = [e for e in log["auditLog"]["nodes"] if e["operation"] == "eraseResident"]
+    assert [(e["actor"], e["entityIds"], e["outcome"]) for e in entries] == [
+        ("social_worker:worker-0001", [LIN], "OK")
+    ]
+    everything = await gql("{ auditLog(first: 100) { nodes { entityIds fields operation } } }")
+    assert not [pii for pii in HER if pii in str(everything)]
+
+
+async def test_erasing_twice_answers_the_same_and_an_unknown_resident_is_not_found(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    first = await gql(ERASE, r=LIN_ID, key="erase-lin")
+    again = await gql(ERASE, r=LIN_ID)
+    retried = await gql(ERASE, r=LIN_ID, key="erase-lin")
+    assert again["eraseResident"] == first["eraseResident"]
+    assert retried["eraseResident"] == {**first["eraseResident"], "replayed": True}
+    assert await rights.erased_ids(engine_store) == [LIN]
+
+    before = await checksum(engine_store)
+    errors = await gql.errors(ERASE, r=gid("Resident", "resident-nobody"))
+    assert errors[0]["extensions"]["code"] == "NOT_FOUND"
+    assert "resident-nobody" in errors[0]["message"]
+    bad = await gql.errors(ERASE, r=gid("Need", "need-zs-qiwan-01-visit"))
+    assert bad[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert await checksum(engine_store) == before
+
+
+async def test_only_an_administrator_or_her_covering_social_worker_may_erase_her(
+    signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    rows = await engine_store.read(
+        dynamic(
+            "test.rights.elsewhere",
+            """
+            MATCH (w:SocialWorker)
+            WHERE NOT (w)-[:COVERS]->(:Community {id: 'community-zs-qiwan'})
+            RETURN w.id AS id ORDER BY id LIMIT 1
+            """,
+        )
+    )
+    for role, subject in (
+        (Role.SOCIAL_WORKER, rows[0]["id"]),
+        (Role.VOLUNTEER, "volunteer-zs-busy"),
+        (Role.PARTNER, "org-zs-east-clinic"),
+        (Role.ANALYST, "analyst-zs-bureau"),
+    ):
+        caller = await signed_in(role, subject)
+        errors = await caller.errors(ERASE, r=LIN_ID)
+        assert errors[0]["extensions"]["code"] == "FORBIDDEN", (role, errors)
+    # Refusals are audited like every attempt, so only the audit log grew.
+    after = await engine_store.read(
+        dynamic("test.rights.lin", "MATCH (r:Resident {id: $id}) RETURN r.name AS name"),
+        {"id": LIN},
+    )
+    assert after == [{"name": "林婆婆"}]
+    assert await rights.erased_ids(engine_store) == []
+
+
+async def test_a_backup_from_before_the_erasure_does_not_bring_her_back(
+    gql: GraphQL, engine_store: GraphStore, tmp_path: Path
+) -> None:
+    older = tmp_path / "last-night.jsonl.gz"
+    await backup.save(engine_store, older)
+    await gql(ERASE, r=LIN_ID)
+
+    # Merged into the graph: the graph's own ledger scrubs her again.
+    await backup.restore(engine_store, older)
+    assert [await anywhere(engine_store, pii) for pii in HER] == [[], [], [], []]
+
+    # Into an emptied graph, given the ledger of the graph it replaces (as `cli restore --reset`
+    # does) or of a newer backup (`--erasures`).
+    newer = tmp_path / "tonight.jsonl"
+    await backup.save(engine_store, newer)
+    assert backup.ledger_of(newer) == [LIN]
+    await clear_graph(engine_store)
+    await backup.restore(engine_store, older, erased=backup.ledger_of(newer))
+    assert [await anywhere(engine_store, pii) for pii in HER] == [[], [], [], []]
+    assert await rights.erased_ids(engine_store) == [LIN]
+
+
+async def test_the_cli_restoring_an_older_backup_over_the_graph_keeps_her_erased(
+    gql: GraphQL, engine_store: GraphStore, demo_app: Any, tmp_path: Path
+) -> None:
+    older = tmp_path / "older.jsonl"
+    await backup.save(engine_store, older)
+    await gql(ERASE, r=LIN_ID)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        **graph_env(demo_app.state.settings),
+        "LOAD_DEMO_DATA": "false",
+        "LOG_LEVEL": "warning",
+    }
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "cli", "restore", str(older), "--reset"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert [await anywhere(engine_store, pii) for pii in HER] == [[], [], [], []]
+
+
+def test_the_scrub_follows_the_declarations_of_free_text_and_the_grid() -> None:
+    """What erasure drops is what the privacy declarations call free text about residents, and
+    the cell an erased home moves to is the de-identified views' cell."""
+    assert {k: frozenset(v) for k, v in rights.FREE_TEXT.items()} == dict(policy.FREE_TEXT)
+    assert rights.CELL_DEGREES == GRID_DEGREES
+    protected = set(policy.FIELD_VIEWS["Resident"]) - {"tags", "consent", "registeredOn"}
+    dropped = {*rights.IDENTITY, "name", "location", "age"}
+    assert protected <= dropped
