@@ -72,6 +72,15 @@ query ($d: ID, $subject: GapSubject!, $cat: ID) {
 EVERY_NODE = dynamic(
     "test.rights.every_node", "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"
 )
+# A social worker who does not cover 起湾.
+ELSEWHERE = dynamic(
+    "test.rights.elsewhere",
+    """
+    MATCH (w:SocialWorker)
+    WHERE NOT (w)-[:COVERS]->(:Community {id: 'community-zs-qiwan'})
+    RETURN w.id AS id ORDER BY id LIMIT 1
+    """,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -225,16 +234,7 @@ async def test_erasing_twice_answers_the_same_and_an_unknown_resident_is_not_fou
 async def test_only_an_administrator_or_her_covering_social_worker_may_erase_her(
     signed_in: SignIn, engine_store: GraphStore
 ) -> None:
-    rows = await engine_store.read(
-        dynamic(
-            "test.rights.elsewhere",
-            """
-            MATCH (w:SocialWorker)
-            WHERE NOT (w)-[:COVERS]->(:Community {id: 'community-zs-qiwan'})
-            RETURN w.id AS id ORDER BY id LIMIT 1
-            """,
-        )
-    )
+    rows = await engine_store.read(ELSEWHERE)
     for role, subject in (
         (Role.SOCIAL_WORKER, rows[0]["id"]),
         (Role.VOLUNTEER, "volunteer-zs-busy"),
@@ -304,3 +304,74 @@ def test_the_scrub_follows_the_declarations_of_free_text_and_the_grid() -> None:
     protected = set(policy.FIELD_VIEWS["Resident"]) - {"tags", "consent", "registeredOn"}
     dropped = {*rights.IDENTITY, "name", "location", "age"}
     assert protected <= dropped
+
+
+# --- the right to a copy (art. 45) -----------------------------------------------------------
+
+
+async def test_her_social_worker_downloads_everything_held_about_her_as_one_file(
+    demo_app: Any, gql: GraphQL
+) -> None:
+    settings = demo_app.state.settings
+    async with client_as(demo_app, settings, Role.SOCIAL_WORKER, "worker-0001") as http:
+        response = await http.get("/export/subject.json", params={"resident": LIN_ID})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["content-disposition"] == f'attachment; filename="{LIN}-subject.json"'
+    held = response.json()
+    assert held["format"] == "community-resource-graph/subject-access"
+    me = held["resident"]
+    assert (me["id"], me["name"], me["phone"], me["address"]) == (LIN, *HER[:3])
+    assert me["idNumber"] == HER[3] and "search" not in me
+    assert held["community"]["id"] == "community-zs-qiwan"
+    assert "worker-0001" in {m["id"] for m in held["caseManagers"]}
+    assert "need-zs-qiwan-01-visit" in {n["id"] for n in held["needs"]}
+    assert {r["need"] for r in held["serviceRecords"]} <= {n["id"] for n in held["needs"]}
+
+    # Handing it over is a read of her personal information, and audited as one.
+    log = await gql(
+        """
+        { auditLog(filter: {action: [READ_PII], actor: "social_worker:worker-0001"}, first: 10) {
+            nodes { operation entityIds fields outcome } } }
+        """
+    )
+    given = [e for e in log["auditLog"]["nodes"] if e["operation"] == "subjectAccess"]
+    assert len(given) == 1 and given[0]["entityIds"] == [LIN] and given[0]["outcome"] == "OK"
+    assert {"name", "phone", "address", "idNumber"} <= set(given[0]["fields"])
+
+    # After she is erased, her file holds nothing that identifies her.
+    await gql(ERASE, r=LIN_ID)
+    async with client_as(demo_app, settings, Role.ADMIN, "admin-tests") as http:
+        after = await http.get("/export/subject.json", params={"resident": LIN_ID})
+    assert after.status_code == 200
+    assert not [pii for pii in HER if pii in after.text]
+
+
+async def test_her_file_is_only_for_those_who_answer_her_requests(
+    demo_app: Any, engine_store: GraphStore
+) -> None:
+    settings = demo_app.state.settings
+    elsewhere = await engine_store.read(ELSEWHERE)
+    for role, subject in (
+        (Role.SOCIAL_WORKER, elsewhere[0]["id"]),
+        (Role.VOLUNTEER, "volunteer-zs-busy"),
+        (Role.PARTNER, "org-zs-east-clinic"),
+        (Role.ANALYST, "analyst-zs-bureau"),
+    ):
+        async with client_as(demo_app, settings, role, subject) as http:
+            refused = await http.get("/export/subject.json", params={"resident": LIN_ID})
+        assert refused.status_code == 403, (role, refused.text)
+        assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert "林婆婆" not in refused.text
+    async with client_as(demo_app, settings, Role.ADMIN, "admin-tests") as http:
+        unknown = await http.get(
+            "/export/subject.json", params={"resident": gid("Resident", "resident-nobody")}
+        )
+        wrong = await http.get(
+            "/export/subject.json", params={"resident": gid("Need", "need-zs-qiwan-01-visit")}
+        )
+        missing = await http.get("/export/subject.json")
+    assert unknown.status_code == 404
+    assert unknown.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert [r.status_code for r in (wrong, missing)] == [400, 400]
+    assert wrong.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
