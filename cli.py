@@ -39,6 +39,7 @@ from graph.engine.system import node_count
 from graph.io import backup
 from graph.queries import network
 from graph.queries.network import NetNode
+from graph.workflows import rights
 from intake import commands as intake_commands
 from seeds import demo, generate
 from seeds.personas import PERSONAS
@@ -194,9 +195,14 @@ async def _restore(settings: Settings, args: argparse.Namespace) -> str:
                 f"The graph already holds {present:,} nodes; add --reset to replace them with "
                 "the backup, or --merge to add the backup to them."
             )
+        # Who was erased stays erased: the ledger of the graph being replaced, and of any newer
+        # backup named with --erasures, is applied to what the file brings back.
+        erased = await rights.erased_ids(store) if present else []
+        for newer in args.erasures:
+            erased += backup.ledger_of(newer)
         if args.reset:
             await store.reset()
-        counts = await backup.restore(store, args.file)
+        counts = await backup.restore(store, args.file, erased=erased)
         await store.compact()
     finally:
         await store.close()
@@ -380,6 +386,15 @@ def _parser() -> argparse.ArgumentParser:
     mode = load.add_mutually_exclusive_group()
     mode.add_argument("--reset", action="store_true", help="empty the graph first")
     mode.add_argument("--merge", action="store_true", help="add to a graph that is not empty")
+    load.add_argument(
+        "--erasures",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="NEWER_BACKUP",
+        help="keep erased the residents a newer backup's erasure ledger names (restoring an "
+        "older backup into another graph); the graph's own ledger is always kept",
+    )
     intake_commands.add_parsers(sub)
     return parser
 

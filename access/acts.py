@@ -18,6 +18,8 @@ class Act(StrEnum):
     """What a mutation needs of its caller (each mutation names one; ``schema.permissions``)."""
 
     CASEWORK = "casework"  # a social worker covering the need's/resident's/record's community
+    # (also the rights of the person: erasing a resident, her consent, her subject-access file —
+    # the people who already read her whole record answer her requests; docs/PRIVACY.md)
     VOLUNTEER_SELF = "volunteer_self"  # the volunteer themself, or a covering social worker
     ORGANIZATION = "organization"  # a partner acting for its own organization
     OWNER = "owner"  # the partner owning the resource, for a need referred to it

@@ -196,6 +196,11 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
         "birthYear": frozenset({View.FULL}),
         "tags": frozenset({View.FULL, View.DEIDENTIFIED}),
         "consent": frozenset({View.FULL, View.DEIDENTIFIED}),
+        # The consent record, read as `consent` is (issue 19).
+        "consentScopes": frozenset({View.FULL, View.DEIDENTIFIED}),
+        "consentGivenBy": frozenset({View.FULL, View.DEIDENTIFIED}),
+        "consentGivenOn": frozenset({View.FULL, View.DEIDENTIFIED}),
+        "consentWithdrawnOn": frozenset({View.FULL, View.DEIDENTIFIED}),
         "registeredOn": frozenset({View.FULL, View.DEIDENTIFIED}),
     },
     "Need": {
@@ -231,7 +236,8 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
 }
 
 # Fields that are a resident's personal information: each read of one is audited.
-AUDITED = {"Resident": frozenset(FIELD_VIEWS["Resident"]) - {"tags", "consent", "registeredOn"}}
+_CONSENT = {"consent", "consentScopes", "consentGivenBy", "consentGivenOn", "consentWithdrawnOn"}
+AUDITED = {"Resident": frozenset(FIELD_VIEWS["Resident"]) - {"tags", "registeredOn", *_CONSENT}}
 
 
 # Families whose view for a social worker depends on the communities the entity is in (a

@@ -21,6 +21,7 @@ from schema.people import PeopleQuery
 from schema.permissions import protect
 from schema.places import PlacesQuery
 from schema.relay import Node
+from schema.rights import RightsMutation
 from schema.services import ServicesQuery
 from schema.system import SystemMutation, SystemQuery
 from schema.taxonomy import TaxonomyQuery
@@ -81,7 +82,7 @@ class Query(
     name="Mutation",
     description="Workflow steps (each atomic; see the type descriptions), and revoking tokens.",
 )
-class RootMutation(Mutation, SystemMutation):
+class RootMutation(Mutation, RightsMutation, SystemMutation):
     pass
 
 

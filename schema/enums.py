@@ -36,6 +36,8 @@ def graphql_enum(vocabulary: type[vocab.Vocabulary] | type[vocab.Grade]) -> Any:
 
 CommunityKind = graphql_enum(vocab.CommunityKind)
 Gender = graphql_enum(vocab.Gender)
+ConsentScope = graphql_enum(vocab.ConsentScope)
+ConsentGiver = graphql_enum(vocab.ConsentGiver)
 VulnerabilityTag = graphql_enum(vocab.VulnerabilityTag)
 Language = graphql_enum(vocab.Language)
 WeeklySlot = graphql_enum(vocab.WeeklySlot)

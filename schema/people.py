@@ -18,6 +18,8 @@ from graph.model import services as services_graph
 from resolvers import people as resolve
 from schema.base import Location, entity
 from schema.enums import (
+    ConsentGiver,
+    ConsentScope,
     ExpertDomain,
     Gender,
     Language,
@@ -65,6 +67,16 @@ class Resident(Node):
     languages: list[Language] = strawberry.field(description="Languages spoken (语言).")
     consent: bool | None = strawberry.field(
         description="Agreed that the service network may hold and share this record (知情同意)."
+    )
+    consent_scopes: list[ConsentScope] | None = strawberry.field(
+        description="What the current or last consent covers (同意范围; recordConsent)."
+    )
+    consent_given_by: ConsentGiver | None = strawberry.field(
+        description="Who gave it: the resident or a guardian (同意人)."
+    )
+    consent_given_on: dt.date | None = strawberry.field(description="When it was given.")
+    consent_withdrawn_on: dt.date | None = strawberry.field(
+        description="When it was withdrawn (撤回同意; withdrawConsent), if it was."
     )
     registered_on: dt.date | None = strawberry.field(description="On record since (建档日期).")
 

@@ -28,8 +28,11 @@ KEY = Annotated[
 ]
 
 
-def payload(label: str, module: str, field: str, description: str) -> type:
-    """A mutation's answer: the entity it acted on, and whether this was a replayed retry."""
+def payload(
+    label: str, module: str, field: str, description: str, *, name: str | None = None
+) -> type:
+    """A mutation's answer: the entity it acted on, and whether this was a replayed retry.
+    ``name`` names the type when one family has several payloads (default ``<label>Payload``)."""
 
     async def resolver(root: Any, info: strawberry.Info) -> Any:
         return await entity(info, label, root.key)
@@ -48,7 +51,7 @@ def payload(label: str, module: str, field: str, description: str) -> type:
         field: strawberry.field(resolver=resolver, description="The entity, as it is now."),
         "from_result": classmethod(from_result),
     }
-    cls = type(f"{label}Payload", (), namespace)
+    cls = type(name or f"{label}Payload", (), namespace)
     return strawberry.type(cls, description=description)
 
 

@@ -36,6 +36,7 @@ SCHEMA = GraphSchema(
         IndexSpec("IdempotencyKey", "key", "unique"),
         IndexSpec("IssuedToken", "id", "unique"),
         IndexSpec("Revocation", "id", "unique"),
+        IndexSpec("Erasure", "id", "unique"),
         *(IndexSpec(label, "location", "point") for label in LOCATED),
         IndexSpec("Need", "status", "range"),
         IndexSpec("Volunteer", "status", "range"),

@@ -41,6 +41,7 @@ SUPPORT_LABELS: Final[tuple[str, ...]] = (
     "SchemaInfo",  # one node recording the data model version
     "IssuedToken",  # a token `cli token` minted: id, role, subject, lifetime (never the token)
     "Revocation",  # a revoked token, or every token of a subject issued until a moment
+    "Erasure",  # the ledger of erased residents: the id and when, never their data
 )
 
 LABELS: Final[tuple[str, ...]] = ENTITY_LABELS + SUPPORT_LABELS

@@ -26,7 +26,7 @@ import gzip
 import json
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -40,6 +40,7 @@ from graph.io import export
 from graph.model import entities
 from graph.model.registry import RELS
 from graph.queries import network
+from graph.workflows import rights
 
 FORMAT = "community-resource-graph/backup"
 VERSION = 1
@@ -278,8 +279,12 @@ def _is_point(value: Any) -> bool:
     )
 
 
-async def restore(store: GraphStore, path: Path) -> Counts:
-    """Check ``path``, then write its nodes and relationships (MERGE on keys: re-runnable)."""
+async def restore(store: GraphStore, path: Path, *, erased: Iterable[str] = ()) -> Counts:
+    """Check ``path``, then write its nodes and relationships (MERGE on keys: re-runnable).
+
+    Then the erasure ledger is applied: every resident erased — in the file's ledger, in the
+    graph's (a merge), or in ``erased`` (the ledger of the graph a reset replaced, or of a newer
+    backup) — is scrubbed again, so an older backup does not bring an erased person back."""
     expected = check(path)
     pending: dict[str, list[dict[str, Any]]] = {}
     links: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
@@ -319,7 +324,20 @@ async def restore(store: GraphStore, path: Path) -> Counts:
             f"The restore wrote {nodes} nodes and {relationships} relationships of the "
             f"{expected.nodes} and {expected.relationships} in {path}; check the graph's log."
         )
+    ledger = {*erased, *await rights.erased_ids(store)}
+    await rights.reapply(store, ledger, at=dt.datetime.now(dt.UTC).replace(microsecond=0))
     return Counts(nodes, relationships)
+
+
+def ledger_of(path: Path) -> list[str]:
+    """The erasure ledger a backup file carries (the ids only), checked as a restore checks it:
+    to keep erased the people a newer backup knows were erased when restoring an older one."""
+    check(path)
+    return sorted(
+        entry["key"]
+        for _, entry in _entries(path)
+        if entry.get("kind") == "node" and entry.get("label") == "Erasure"
+    )
 
 
 async def _write_nodes(store: GraphStore, label: str, entries: list[dict[str, Any]]) -> int:

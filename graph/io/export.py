@@ -32,6 +32,8 @@ KEYED_LABELS: tuple[tuple[str, str], ...] = (
     # Revocations travel with the graph: a restore must not bring a revoked token back to life.
     ("IssuedToken", "id"),
     ("Revocation", "id"),
+    # So does the erasure ledger: a restore scrubs every id in it again (graph/workflows/rights).
+    ("Erasure", "id"),
 )
 
 

@@ -32,6 +32,12 @@ class Resident:
     tags: tuple[vocab.VulnerabilityTag, ...] = ()
     languages: tuple[vocab.Language, ...] = ()
     consent: bool = False  # agreed to have their record shared with the service network
+    # The current consent record (recordConsent / withdrawConsent): what, by whom, when; a
+    # withdrawal keeps what was given and when it ended (consent false, withdrawn_on set).
+    consent_scopes: tuple[vocab.ConsentScope, ...] = ()
+    consent_given_by: vocab.ConsentGiver | None = None
+    consent_given_on: dt.date | None = None
+    consent_withdrawn_on: dt.date | None = None
     registered_on: dt.date | None = None
 
 

@@ -61,6 +61,29 @@ class Gender(Vocabulary, description="Gender as recorded (性别)."):
     MALE = "MALE", "Male (男)."
 
 
+class ConsentScope(
+    Vocabulary,
+    description="What a resident (or their guardian) agreed to (知情同意范围). PIPL art. 14, 29: "
+    "sensitive personal information is processed with separate consent, for stated purposes.",
+):
+    RECORD = "RECORD", "The station keeps their record and serves them (建档服务)."
+    VOLUNTEER_VISITS = (
+        "VOLUNTEER_VISITS",
+        "Volunteers assigned to their needs see what a visit needs (志愿者上门).",
+    )
+    REFERRAL = "REFERRAL", "Their needs may be referred to partner organizations (转介)."
+    ANALYSIS = "ANALYSIS", "Their record counts in de-identified statistics (去标识化统计)."
+
+
+class ConsentGiver(Vocabulary, description="Who gave a resident's consent (同意人)."):
+    RESIDENT = "RESIDENT", "The resident themself (本人)."
+    GUARDIAN = (
+        "GUARDIAN",
+        "A guardian or legal representative (监护人), for a minor or someone who cannot consent "
+        "themself (PIPL art. 31).",
+    )
+
+
 class VulnerabilityTag(
     Vocabulary,
     description="Why a resident may need service (服务对象类别). A resident can carry several.",
@@ -340,6 +363,8 @@ class TimeBankEntryKind(
 VOCABULARIES: tuple[type[Vocabulary] | type[Grade], ...] = (
     CommunityKind,
     Gender,
+    ConsentScope,
+    ConsentGiver,
     VulnerabilityTag,
     Language,
     WeeklySlot,

@@ -8,7 +8,8 @@
 - ``service``: service records, verification, the time bank;
 - ``resources``: the charity resource library;
 - ``referrals``: referrals between organizations;
-- ``funds``: donations and grants.
+- ``funds``: donations and grants;
+- ``rights``: the rights of the person — consent, erasure and its ledger (imported from there).
 
 The steps are re-exported here, so callers write ``workflows.assign(...)`` without knowing which
 family module holds it. A new workflow: its statement and function in its family's module (a new

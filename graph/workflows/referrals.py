@@ -15,8 +15,10 @@ REFER = guarded(
     OPTIONAL MATCH (target:Organization {id: $to})
     OPTIONAL MATCH (open:Referral)-[:ABOUT]->(need)
     WHERE open.status IN ['PENDING', 'ACCEPTED'] AND (open)-[:TO]->(target)
+    OPTIONAL MATCH (who:Resident)-[:HAS_NEED]->(need)
     """,
-    keep="need, source, target, count(open) AS alreadyOpen",
+    keep="need, source, target, count(open) AS alreadyOpen, "
+    "count(who.consentWithdrawnOn) AS withdrawn",
     problems=[
         ("need IS NULL", "NEED_NOT_FOUND"),
         ("source IS NULL", "FROM_NOT_FOUND"),
@@ -24,7 +26,14 @@ REFER = guarded(
         ("source = target", "SAME_ORGANIZATION"),
         ("NOT need.status IN $active", "NEED_NOT_ACTIVE"),
     ],
-    then=Then("need, source, target", [("alreadyOpen > 0", "ALREADY_REFERRED")]),
+    then=Then(
+        "need, source, target",
+        [
+            ("alreadyOpen > 0", "ALREADY_REFERRED"),
+            # A resident who withdrew consent is not sent to another organization (PRIVACY.md).
+            ("withdrawn > 0", "CONSENT_WITHDRAWN"),
+        ],
+    ),
     write="CREATE (n:Referral {id: $id, status: 'PENDING', reason: $reason, createdAt: $at}) "
     "CREATE (source)-[:REFERRED]->(n) CREATE (n)-[:TO]->(target) "
     "CREATE (n)-[:ABOUT]->(need)",
@@ -75,6 +84,10 @@ async def refer(
             **NEED_STATE,
             "ALREADY_REFERRED": refused(
                 "That need is already referred to that organization and still open there."
+            ),
+            "CONSENT_WITHDRAWN": refused(
+                "This resident has withdrawn consent: their needs are served by the station "
+                "covering them and are not referred to other organizations."
             ),
         },
         change=Change(
