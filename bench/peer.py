@@ -256,6 +256,8 @@ class Peer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 def post(port: int, query: str, variables: dict[str, Any], token: str | None = None) -> Any:
