@@ -18,7 +18,7 @@ $(NEO4J): $(SERVICE) tools/neo4j-server/pom.xml tools/neo4j-server/src/main/java
 	./scripts/install.sh neo4j
 	touch $(NEO4J)
 
-$(STAMP): $(SERVICE) $(NEO4J) tools/cypher-lint/package-lock.json
+$(STAMP): $(SERVICE) $(NEO4J) tools/cypher-lint/package-lock.json tools/graphql-peer/package-lock.json
 	./scripts/install.sh all
 	touch $(STAMP)
 
@@ -58,4 +58,5 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) tools/cypher-lint/node_modules tools/neo4j-server/target
+	rm -rf $(VENV) tools/cypher-lint/node_modules tools/graphql-peer/node_modules \
+		tools/neo4j-server/target

@@ -4,6 +4,8 @@
 #   install.sh neo4j    that, plus the local Neo4j 5.26 built from Maven Central (`make run-neo4j`);
 #   install.sh all      everything the tests need too (`make test`): the development packages,
 #                       Neo4j's Cypher linter (pinned in tools/cypher-lint/package-lock.json),
+#                       the benchmark's peer, the Neo4j GraphQL Library (pinned in
+#                       tools/graphql-peer/package-lock.json; its APOC plugin comes with Neo4j),
 #                       Debian's Chromium + ChromeDriver for the explorer page's browser tests,
 #                       and the local Neo4j the tests run on.
 set -euo pipefail
@@ -33,17 +35,19 @@ browser() {
   fi
 }
 
-cypher_lint() {
+node_tools() {  # the Cypher linter and the benchmark's peer
   if command -v npm >/dev/null 2>&1; then
     (cd tools/cypher-lint && npm ci --silent --no-audit --no-fund)
+    (cd tools/graphql-peer && npm ci --silent --no-audit --no-fund)
   else
-    echo "install: npm is missing; the Neo4j Cypher check needs Node.js 20+ and npm." >&2
+    echo "install: npm is missing; the Neo4j Cypher check and the benchmark's peer need Node.js 20+ and npm." >&2
     exit 1
   fi
 }
 
 # The local Neo4j (tools/neo4j-server): Neo4j's embedded database with its Bolt connector, built
-# once into target/ (the jar and its dependencies, ~125 MB from Maven Central).
+# once into target/ (the jar and its dependencies, ~125 MB from Maven Central), with APOC core in
+# target/plugins, which only the benchmark's peer loads (CRG_NEO4J_PLUGINS).
 neo4j_server() {
   if ! command -v mvn >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
     echo "install: the local Neo4j needs Java 17+ and Maven (apt-get install" \
@@ -60,6 +64,6 @@ neo4j_server() {
 case "$mode" in
   service) python_packages . ;;
   neo4j) python_packages . && neo4j_server ;;
-  all) python_packages '.[dev]' && browser && cypher_lint && neo4j_server ;;
+  all) python_packages '.[dev]' && browser && node_tools && neo4j_server ;;
   *) echo "usage: scripts/install.sh [service|neo4j|all]" >&2; exit 2 ;;
 esac
