@@ -36,6 +36,10 @@ SCHEMA = GraphSchema(
         IndexSpec("IdempotencyKey", "key", "unique"),
         IndexSpec("IssuedToken", "id", "unique"),
         IndexSpec("Revocation", "id", "unique"),
+        # The event log is read by number and pruned by age (graph/feed.py).
+        IndexSpec("EventClock", "id", "unique"),
+        IndexSpec("Event", "seq", "range"),
+        IndexSpec("Event", "at", "range"),
         *(IndexSpec(label, "location", "point") for label in LOCATED),
         IndexSpec("Need", "status", "range"),
         IndexSpec("Volunteer", "status", "range"),
