@@ -240,7 +240,8 @@ FREE_PLACES = cypher(
     """
     MATCH (rec:Recruitment {id: $id})
     OPTIONAL MATCH (:Volunteer)-[s:SIGNED_UP {status: 'SIGNED_UP'}]->(rec)
-    RETURN rec.capacity - count(s) AS free
+    WITH rec, count(s) AS taken
+    RETURN rec.capacity - taken AS free
     """,
 )
 
