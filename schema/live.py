@@ -189,7 +189,10 @@ class ServiceRecordEvent:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="What front ends watch, over WebSocket (graphql-transport-ws, docs/LIVE.md): "
+    "each event as you may read it now; resume with `after`."
+)
 class Subscription:
     @strawberry.subscription(
         description="Needs reported or changed that you may see (assignments included), as you "

@@ -55,7 +55,7 @@ LIVE_ENV = {
     "IDENTITY_CACHE_S": "0",
     "LIVE_POLL_S": "0.2",
     "LIVE_RECHECK_S": "0.5",
-    "LIVE_IDLE_S": "30",
+    "LIVE_IDLE_S": "3",
     "LIVE_CONNECTIONS_PER_VIEWER": "3",
     "LIVE_SUBSCRIPTIONS_PER_VIEWER": "4",
 }
@@ -362,6 +362,30 @@ async def test_service_records_await_the_covering_social_workers_verification(
     assert event["record"]["hours"] == 1.0
 
 
+async def test_personal_information_read_through_a_subscription_is_audited(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    writer, reader = apis
+    async with subscriber(reader, signed(engine_settings, WORKER)) as worker:
+        await worker.subscribe("subscription { needs { kind need { resident { key name } } } }")
+        await asyncio.sleep(0.5)
+        await Http(writer, engine_settings, ADMIN)(REPORT, input=need_input("读取记录"))
+        event = (await worker.next())["payload"]["data"]["needs"]
+        assert event["need"]["resident"]["key"] == "resident-zs-qiwan-01"
+        assert event["need"]["resident"]["name"]
+        await asyncio.sleep(0.5)  # recorded once the event has gone out
+    log = await Http(writer, engine_settings, ADMIN)(
+        "query ($a: String!) { auditLog(filter: {actor: $a, action: [READ_PII]}, last: 20) "
+        "{ nodes { operation entityIds fields } } }",
+        a=f"social_worker:{WORKER[1]}",
+    )
+    assert {
+        "operation": "needs",
+        "entityIds": ["resident-zs-qiwan-01"],
+        "fields": ["name"],
+    } in log["auditLog"]["nodes"]
+
+
 # --- resuming ------------------------------------------------------------------------------------
 
 
@@ -462,6 +486,15 @@ async def test_only_subscriptions_go_over_the_socket_and_caps_hold(
         ):
             code, _ = await closed_with(api, signed(engine_settings, VOLUNTEER))
             assert code == 4429
+
+
+async def test_a_connection_running_no_subscription_is_closed_when_idle(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    async with subscriber(apis[0], signed(engine_settings, WORKER)) as idle:
+        with pytest.raises(ConnectionClosed) as closed:
+            await idle.next(within=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4408
 
 
 async def test_a_revoked_token_loses_its_subscriptions(
