@@ -38,6 +38,7 @@ SCHEMA = GraphSchema(
         IndexSpec("Revocation", "id", "unique"),
         # The event log is read by number and pruned by age (graph/feed.py).
         IndexSpec("EventClock", "id", "unique"),
+        IndexSpec("Event", "id", "unique"),  # backups page and restore by it
         IndexSpec("Event", "seq", "range"),
         IndexSpec("Event", "at", "range"),
         *(IndexSpec(label, "location", "point") for label in LOCATED),

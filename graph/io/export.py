@@ -32,6 +32,9 @@ KEYED_LABELS: tuple[tuple[str, str], ...] = (
     # Revocations travel with the graph: a restore must not bring a revoked token back to life.
     ("IssuedToken", "id"),
     ("Revocation", "id"),
+    # The event log and its clock: a restore keeps the cursors clients hold (docs/LIVE.md).
+    ("Event", "id"),
+    ("EventClock", "id"),
 )
 
 
