@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import gc
 import logging
 import time
@@ -22,10 +23,12 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Route, request_response
+from starlette.routing import Route, WebSocketRoute, request_response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from access.tokens import ANONYMOUS
@@ -33,14 +36,17 @@ from config import Settings
 from graph.engine.connect import open_store
 from graph.engine.errors import GraphUnavailable
 from graph.engine.store import GraphStore
+from graph.feed import Feed, prune
 from resolvers.context import Context
 from schema import schema as default_schema
 from schema.errors import format_error
+from schema.live import LiveContext
 from seeds import first_start
 from web import explorer, logs
 from web.downloads import export_graph
 from web.gate import Gate, Identities
 from web.imports import import_sheet
+from web.live import Connections, LiveHandler
 
 log = logging.getLogger("crg.app")
 GRAPHIQL_PAGE = explorer.STATIC / "graphiql" / "index.html"
@@ -70,13 +76,18 @@ def preferred_media_type(accept: str | None) -> str:
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """Strawberry's ASGI view, with our context, error format and media-type negotiation."""
+    """Strawberry's ASGI view, with our context, error format and media-type negotiation; over
+    WebSocket, subscriptions with the graphql-transport-ws protocol (``web/live.py``)."""
+
+    graphql_transport_ws_handler_class = LiveHandler
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__(
             default_schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=dt.timedelta(seconds=10),
             **kwargs,
         )
         self.settings = settings
@@ -88,6 +99,10 @@ class GraphQLView(GraphQL[Context, None]):
         return HTMLResponse(GRAPHIQL_PAGE.read_text(encoding="utf-8"))
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
+        if isinstance(request, WebSocket):  # the viewer comes with connection_init
+            return LiveContext(
+                request=request, store=request.app.state.store, settings=self.settings
+            )
         return Context(
             request=request,
             store=request.app.state.store,
@@ -209,6 +224,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await first_start.load_demo_if_empty(store)
             app.state.store = store
             watcher = asyncio.create_task(store.watch(), name="graph-watch")
+            app.state.feed = Feed(store, settings.live.poll_s)
+            background = [
+                watcher,
+                asyncio.create_task(app.state.feed.run(), name="event-feed"),
+                asyncio.create_task(_prune_events(store, settings), name="event-prune"),
+            ]
             if settings.signs_with_development_secret:
                 log.warning(
                     "tokens are signed with the public development secret; set AUTH_SECRET "
@@ -223,9 +244,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             try:
                 yield
             finally:
-                watcher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await watcher
+                for task in background:
+                    task.cancel()
+                for task in background:
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
         finally:
             app.state.store = None
             await store.close()
@@ -239,6 +262,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", Gate(graphql, settings, identities), methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),  # subscriptions; web/live.py signs them in
             Route(
                 "/export/{file}",
                 Gate(request_response(export_graph), settings, identities),
@@ -253,7 +277,23 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.store = None
     app.state.settings = settings
     app.state.identities = identities
+    app.state.live = Connections()
     return app
+
+
+PRUNE_EVERY_S = 3600.0
+
+
+async def _prune_events(store: GraphStore, settings: Settings) -> None:
+    """Drop events past the retention window, at start and hourly (docs/LIVE.md)."""
+    while True:
+        try:
+            pruned = await prune(store, settings.live.retention_s)
+            if pruned:
+                log.info("events pruned", extra={"events": pruned})
+        except Exception:
+            log.warning("could not prune the event log", exc_info=True)
+        await asyncio.sleep(PRUNE_EVERY_S)
 
 
 def __getattr__(name: str) -> Any:

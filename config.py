@@ -88,6 +88,18 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Live:
+    """Subscriptions and the event log (docs/LIVE.md): per API process."""
+
+    poll_s: float = 0.25  # how often a process reads the log while someone listens
+    retention_s: int = 7 * 24 * 3600  # events older than this are pruned
+    connections_per_viewer: int = 5  # open WebSockets per signed-in viewer
+    subscriptions_per_viewer: int = 20  # running subscriptions per viewer, over its connections
+    idle_s: float = 300.0  # a connection running no subscription this long is closed
+    recheck_s: float = 10.0  # how often a connection's token and subject are checked again
+
+
+@dataclass(frozen=True)
 class Settings:
     graph_uri: str = "embedded"
     graph_data_dir: Path = Path("data/graph")
@@ -123,6 +135,7 @@ class Settings:
     # 60 s, so a person removed, deactivated or revoked elsewhere loses access within a minute.
     identity_cache_s: float = 30.0
     limits: Limits = field(default_factory=Limits)
+    live: Live = field(default_factory=Live)
     # HMAC-SHA256 key of residents' ID-card numbers (intake/identity.py). Production must set
     # ID_HASH_KEY (32+ characters) and never change it: a new key makes every stored hash
     # unmatchable, so re-imported residents would become duplicates.
@@ -192,6 +205,18 @@ class Settings:
             ),
             heavy_total=int(_number(env, "HEAVY_QUERIES_TOTAL", Limits.heavy_total, 1)),
         )
+        live = Live(
+            poll_s=_number(env, "LIVE_POLL_S", Live.poll_s, 0.01),
+            retention_s=int(_number(env, "EVENT_RETENTION_S", Live.retention_s, 60)),
+            connections_per_viewer=int(
+                _number(env, "LIVE_CONNECTIONS_PER_VIEWER", Live.connections_per_viewer, 1)
+            ),
+            subscriptions_per_viewer=int(
+                _number(env, "LIVE_SUBSCRIPTIONS_PER_VIEWER", Live.subscriptions_per_viewer, 1)
+            ),
+            idle_s=_number(env, "LIVE_IDLE_S", Live.idle_s, 1),
+            recheck_s=_number(env, "LIVE_RECHECK_S", Live.recheck_s, 0.1),
+        )
         return cls(
             graph_uri=env.get("GRAPH_URI", "embedded").strip() or "embedded",
             graph_data_dir=Path(env.get("GRAPH_DATA_DIR", "data/graph")),
@@ -222,6 +247,7 @@ class Settings:
             service_token_ttl_s=int(_number(env, "SERVICE_TOKEN_TTL_S", 30 * 24 * 3600, 60)),
             identity_cache_s=identity_cache_s,
             limits=limits,
+            live=live,
             id_hash_key=Secret(id_hash_key or DEVELOPMENT_ID_HASH_KEY),
             import_max_bytes=int(_number(env, "IMPORT_MAX_BYTES", 20 * 1024 * 1024, 1024)),
         )

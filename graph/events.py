@@ -10,21 +10,20 @@ gets its event by going through the runner, not by remembering to emit.
 This module knows nothing of GraphQL: an event names entities by their graph keys and labels;
 turning them into global ids or subscription payloads is the API's business.
 
-Today delivery is in-process and best-effort: handlers run after the write committed, in the
+Two deliveries. In-process and best-effort: handlers run after the write committed, in the
 order they subscribed, inside the request that made the change (so they should be quick: hand the
 event to a queue rather than do slow work), and a failing handler is logged without undoing the
-write or silencing the other handlers.
-
-Events are plain frozen values with a unique ``id`` and the write's own timestamp so that they
-can later be made durable (written in the same statement as the change, read back in order,
-de-duplicated by ``id``) and delivered to GraphQL subscriptions without changing what the
-workflows emit.
+write or silencing the other handlers. Durable: the same event is written as an ``Event`` node in
+the very statement that makes the change (``graph/workflows/guards.py``), numbered by ``seq`` in
+commit order, so every API process can read the log in order and resume from a number
+(``graph/feed.py``, docs/LIVE.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import inspect
+import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -55,6 +54,7 @@ class Event:
     at: dt.datetime  # the time the write recorded
     operation: str  # the step as its request named it, e.g. ``setNeedStatus:CANCELLED``
     id: str = field(default_factory=lambda: f"event-{uuid.uuid4().hex}")
+    seq: int | None = None  # its place in the durable log; None until read back from it
 
     @classmethod
     def of(
@@ -66,6 +66,38 @@ class Event:
             if present:
                 keys[label] = tuple(dict.fromkeys(keys.get(label, ()) + present))
         return cls(change.kind, change.family, key, keys, actor, at, operation)
+
+    def record(self) -> dict[str, object]:
+        """The ``Event`` node's properties (all but ``seq``, which the write numbers): flat
+        values both engines store, the touched keys as JSON."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "family": self.family,
+            "key": self.key,
+            "keys": json.dumps({k: list(v) for k, v in self.keys.items()}, sort_keys=True),
+            "actor": self.actor,
+            "at": self.at,
+            "operation": self.operation,
+        }
+
+    @classmethod
+    def from_record(cls, row: Mapping[str, object]) -> Event:
+        """An event read back from the log (``record`` plus its ``seq``)."""
+        at = row["at"]
+        when = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
+        keys = json.loads(str(row["keys"]))
+        return cls(
+            kind=str(row["kind"]),
+            family=str(row["family"]),
+            key=str(row["key"]),
+            keys={str(k): tuple(str(i) for i in v) for k, v in keys.items()},
+            actor=None if row["actor"] is None else str(row["actor"]),
+            at=when if when.tzinfo else when.replace(tzinfo=dt.UTC),
+            operation=str(row["operation"]),
+            id=str(row["id"]),
+            seq=int(str(row["seq"])),
+        )
 
 
 Handler = Callable[[Event], Awaitable[None] | None]

@@ -14,6 +14,7 @@ from schema import fields
 from schema.audit import AuditQuery, AuditTrail
 from schema.base import SCALARS, TYPES
 from schema.limits import VALIDATION_CACHE, RequestLimits
+from schema.live import Subscription
 from schema.matching import MatchingQuery
 from schema.network import NetworkQuery
 from schema.organizations import OrganizationsQuery
@@ -99,6 +100,7 @@ def build_schema(**kwargs: Any) -> Schema:
     return Schema(
         query=Query,
         mutation=RootMutation,
+        subscription=Subscription,
         types=ENTITY_TYPES,
         extensions=[lambda: ParserCache(maxsize=VALIDATION_CACHE), RequestLimits, AuditTrail],
         scalar_overrides=SCALARS,

@@ -37,6 +37,11 @@ SCHEMA = GraphSchema(
         IndexSpec("IssuedToken", "id", "unique"),
         IndexSpec("Revocation", "id", "unique"),
         IndexSpec("Erasure", "id", "unique"),
+        # The event log is read by number and pruned by age (graph/feed.py).
+        IndexSpec("EventClock", "id", "unique"),
+        IndexSpec("Event", "id", "unique"),  # backups page and restore by it
+        IndexSpec("Event", "seq", "range"),
+        IndexSpec("Event", "at", "range"),
         *(IndexSpec(label, "location", "point") for label in LOCATED),
         IndexSpec("Need", "status", "range"),
         IndexSpec("Volunteer", "status", "range"),

@@ -42,6 +42,8 @@ SUPPORT_LABELS: Final[tuple[str, ...]] = (
     "IssuedToken",  # a token `cli token` minted: id, role, subject, lifetime (never the token)
     "Revocation",  # a revoked token, or every token of a subject issued until a moment
     "Erasure",  # the ledger of erased residents: the id and when, never their data
+    "Event",  # the durable event log: one per successful workflow write (docs/LIVE.md)
+    "EventClock",  # one node numbering the events in commit order
 )
 
 LABELS: Final[tuple[str, ...]] = ENTITY_LABELS + SUPPORT_LABELS

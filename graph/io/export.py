@@ -34,6 +34,9 @@ KEYED_LABELS: tuple[tuple[str, str], ...] = (
     ("Revocation", "id"),
     # So does the erasure ledger: a restore scrubs every id in it again (graph/workflows/rights).
     ("Erasure", "id"),
+    # The event log and its clock: a restore keeps the cursors clients hold (docs/LIVE.md).
+    ("Event", "id"),
+    ("EventClock", "id"),
 )
 
 

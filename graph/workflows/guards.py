@@ -8,12 +8,13 @@ Each workflow step is one Cypher statement, so it is atomic on both engines. A s
 3. computes one ``problem`` code (or null) from the current state, under that lock;
 4. writes only when there is no problem (``FOREACH`` over a one-element list), recording the
    idempotency key in the same statement;
-5. returns the problem, the answer, and what the key held if it was seen before.
+5. records the change in the durable event log in the same write (:data:`RECORD`);
+6. returns the problem, the answer, and what the key held if it was seen before.
 
-So a step that is refused changes nothing, and a step either happened with its key or did not
-happen at all. :func:`guarded` builds every statement from what is its own (what it locks and
-reads, its problems in order, its write, what it returns), so that shape is written once, here;
-``runner.py`` runs the statements.
+So a step that is refused changes nothing, and a step either happened with its key and its
+event or did not happen at all. :func:`guarded` builds every statement from what is its own (what
+it locks and reads, its problems in order, its write, what it returns), so that shape is written
+once, here; ``runner.py`` runs the statements.
 """
 
 from __future__ import annotations
@@ -46,6 +47,20 @@ def remember(result: str) -> str:
         "CREATE (:IdempotencyKey {key: k, operation: $operation, fingerprint: $fingerprint, "
         f"result: {result}, at: $at}}))"
     )
+
+
+# The event log (docs/LIVE.md): the write's one ``Event`` node, numbered from the one
+# ``EventClock``. ``SET clock.seq = clock.seq + 1`` reads the clock under the write lock it takes
+# (Neo4j locks before reading a property the same SET assigns from), and the lock is held until
+# the transaction commits: so numbers are handed out in commit order, and a reader that has seen
+# number n has seen every number below it (FalkorDB runs one write at a time anyway). It comes
+# last in the write, so the whole graph's writes queue on the clock only for the moment between
+# it and the commit. ``$event`` is the runner's (``runner.perform``).
+RECORD = (
+    "MERGE (clock:EventClock {id: 'events'}) "
+    "SET clock.seq = coalesce(clock.seq, 0) + 1 "
+    "CREATE (ev:Event) SET ev += $event, ev.seq = clock.seq"
+)
 
 
 def when_ok(body: str) -> str:
@@ -99,8 +114,9 @@ def guarded(
     besides ``seen``; ``problems`` in the order they are checked (a replay always comes first);
     ``then`` later problems; ``each`` a write over a list before the main one (see
     :func:`each_ok`); ``write`` what happens when there is no problem, with the idempotency key
-    remembered for ``result``; ``unlocks`` the clauses that release other locks the reads took,
-    before ``locks`` is released; ``returns`` what it returns besides the outcome.
+    remembered for ``result`` and the event recorded (:data:`RECORD`, from ``$event``);
+    ``unlocks`` the clauses that release other locks the reads took, before ``locks`` is released;
+    ``returns`` what it returns besides the outcome.
     """
     parts = [SEEN]
     if locks is not None:
@@ -117,7 +133,7 @@ def guarded(
         parts.append(_later(then))
     if each:
         parts.append(each)
-    parts.append(when_ok(f"{write} {remember(result)}"))
+    parts.append(when_ok(f"{write} {remember(result)} {RECORD}"))
     parts += unlocks
     if locks is not None:
         parts.append(unlock(locks.var))

@@ -92,11 +92,13 @@ async def perform(
 ) -> Done:
     """Run one guarded statement; raise the user-facing error for its problem, if any.
 
-    Every workflow goes through here, so this is where a write that happened emits its one
-    event: only after the statement committed without a problem, never for a replayed retry
-    (it changed nothing this time) and never for a refusal (it changed nothing at all).
+    Every workflow goes through here, so this is where a write that happened records and emits
+    its one event: the statement writes it to the log with the change (``$event``), and it is
+    emitted in-process only after the statement committed without a problem; never for a
+    replayed retry (it changed nothing this time) nor for a refusal (it changed nothing at all).
     """
     at = params.get("at") or now()
+    event = Event.of(change, result, actor=request.by, at=at, operation=request.operation)
     full = {
         **params,
         "key": request.stored_key,
@@ -105,6 +107,7 @@ async def perform(
         "at": at,
         "by": request.by,
         "active": list(ACTIVE_NEED_STATUSES),
+        "event": event.record(),
     }
     try:
         rows = await store.write(statement, full)
@@ -131,9 +134,7 @@ async def perform(
             kind, message = found
             raise kind(message)
         raise found(row)
-    await events.emit(
-        Event.of(change, result, actor=request.by, at=at, operation=request.operation)
-    )
+    await events.emit(event)
     return Done(result, False, row)
 
 

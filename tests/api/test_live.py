@@ -1,0 +1,513 @@
+"""Subscriptions over a real WebSocket (graphql-transport-ws) against live API processes.
+
+Each test runs on both engines with two uvicorn processes on one graph (the session's embedded
+FalkorDB or its Neo4j), the demo data loaded: writes go through one process over HTTP, a
+subscriber listens on the other, as a front end behind a balancer would. The client is the
+``websockets`` library, speaking the protocol by hand, so what is checked is what goes over
+the wire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from access.tokens import Role, mint
+from api.ids import to_global_id as gid
+from config import Settings
+from graph.engine.local_neo4j import free_port
+from graph.engine.store import GraphStore
+from graph.engine.system import clear_graph
+from seeds import demo
+from tests.conftest import graph_env
+from tests.processes import wait_gone
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+PROTOCOL = "graphql-transport-ws"
+ADMIN = (Role.ADMIN, "admin-tests")
+WORKER = (Role.SOCIAL_WORKER, "worker-0001")  # covers 起湾社区
+VOLUNTEER = (Role.VOLUNTEER, "volunteer-zs-near")  # assigned to none of 林婆婆's needs
+PARTNER = (Role.PARTNER, "org-zs-east-eldercare")
+LIN_VISIT = gid("Need", "need-zs-qiwan-01-visit")
+
+# Short timings so revocation and idleness show within a test.
+LIVE_ENV = {
+    "LOAD_DEMO_DATA": "false",
+    "LOG_FORMAT": "json",
+    "RATE_LIMIT_PER_MINUTE": "0",
+    "IDENTITY_CACHE_S": "0",
+    "LIVE_POLL_S": "0.2",
+    "LIVE_RECHECK_S": "0.5",
+    "LIVE_IDLE_S": "3",
+    "LIVE_CONNECTIONS_PER_VIEWER": "3",
+    "LIVE_SUBSCRIPTIONS_PER_VIEWER": "4",
+}
+
+REPORT = """
+mutation ($input: ReportNeedInput!) { reportNeed(input: $input) { need { id key } } }
+"""
+
+NEEDS = """
+subscription ($after: String) {
+  needs(after: $after) { cursor kind need { key title description } }
+}
+"""
+
+
+def token(settings: Settings, who: tuple[Role, str]) -> str:
+    return mint(settings, who[0], who[1])
+
+
+@dataclass
+class Api:
+    """One API process (uvicorn on 127.0.0.1)."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def ws(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/graphql"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        wait_gone(self.process.pid)
+
+
+def start_api(settings: Settings, logs: Path) -> Api:
+    port = free_port()
+    env = {**os.environ, **graph_env(settings), **LIVE_ENV}
+    log = logs / f"api-{port}.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "app:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    api = Api(process, port, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the API exited at start-up: {log.read_text()}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return api
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    api.stop()
+    raise AssertionError(f"the API was not ready in time: {log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def apis(
+    engine_settings: Settings, engine_store: GraphStore, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[Api]]:
+    """Two API processes on the engine under test's graph (the session's own)."""
+    logs = tmp_path_factory.mktemp("live")
+    started: list[Api] = []
+    try:
+        started.append(start_api(engine_settings, logs))
+        started.append(start_api(engine_settings, logs))
+        yield started
+    finally:
+        for api in started:
+            api.stop()
+
+
+@pytest.fixture(autouse=True)
+async def demo_graph(engine_store: GraphStore) -> None:
+    await clear_graph(engine_store)
+    await demo.load(engine_store)
+
+
+class Http:
+    def __init__(self, api: Api, settings: Settings, who: tuple[Role, str]) -> None:
+        self.url = f"http://127.0.0.1:{api.port}/graphql"
+        self.headers = {"Authorization": f"Bearer {token(settings, who)}"}
+
+    async def __call__(self, query: str, **variables: object) -> dict[str, Any]:
+        async with httpx.AsyncClient(timeout=30) as http:
+            response = await http.post(
+                self.url, json={"query": query, "variables": variables}, headers=self.headers
+            )
+        body = response.json()
+        assert "errors" not in body, body
+        return body["data"]  # type: ignore[no-any-return]
+
+
+class Subscriber:
+    """A graphql-transport-ws client: connection_init with a token, then subscriptions."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.count = 0
+
+    async def subscribe(self, query: str, **variables: object) -> str:
+        self.count += 1
+        sid = str(self.count)
+        message = {"id": sid, "type": "subscribe", "payload": {"query": query}}
+        message["payload"]["variables"] = variables  # type: ignore[index]
+        await self.ws.send(json.dumps(message))
+        return sid
+
+    async def next(self, within: float = 5) -> dict[str, Any]:
+        """The next message about a subscription (pings answered on the way)."""
+        while True:
+            message = json.loads(await asyncio.wait_for(self.ws.recv(), within))
+            if message["type"] == "ping":
+                await self.ws.send(json.dumps({"type": "pong"}))
+                continue
+            return message  # type: ignore[no-any-return]
+
+    async def quiet(self, seconds: float) -> list[dict[str, Any]]:
+        """Everything that arrives within ``seconds`` (expected: nothing)."""
+        got = []
+        try:
+            while True:
+                got.append(await self.next(within=seconds))
+        except TimeoutError:
+            return got
+
+
+@asynccontextmanager
+async def subscriber(api: Api, payload: dict[str, Any] | None) -> AsyncIterator[Subscriber]:
+    async with connect(api.ws, subprotocols=[PROTOCOL], open_timeout=10) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init", "payload": payload or {}}))
+        ack = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        assert ack["type"] == "connection_ack", ack
+        yield Subscriber(ws)
+
+
+def signed(settings: Settings, who: tuple[Role, str]) -> dict[str, str]:
+    return {"authorization": f"Bearer {token(settings, who)}"}
+
+
+def need_input(title: str, resident: str = "resident-zs-qiwan-01") -> dict[str, object]:
+    return {
+        "residentId": gid("Resident", resident),
+        "categoryId": gid("ServiceCategory", "cat-visit"),
+        "title": title,
+        "description": "门铃坏了，请敲门",
+        "slots": ["TUE_AM"],
+    }
+
+
+# --- delivery across processes -----------------------------------------------------------------
+
+
+async def test_a_need_reported_through_one_process_reaches_a_subscriber_on_another_within_1_s(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    writer, reader = apis
+    async with subscriber(reader, signed(engine_settings, WORKER)) as worker:
+        sid = await worker.subscribe(NEEDS)
+        await asyncio.sleep(0.5)  # the subscription is running
+        reported = await Http(writer, engine_settings, ADMIN)(
+            REPORT, input=need_input("周四上门探访")
+        )
+        written = time.monotonic()  # the write has committed: the clock starts
+        message = await worker.next(within=3)
+        latency = time.monotonic() - written
+    assert message["id"] == sid and message["type"] == "next", message
+    event = message["payload"]["data"]["needs"]
+    assert event["kind"] == "NEED_REPORTED"
+    assert event["need"] == {
+        "key": reported["reportNeed"]["need"]["key"],
+        "title": "周四上门探访",
+        "description": "门铃坏了，请敲门",  # the case's social worker reads it all
+    }
+    assert "errors" not in message["payload"]
+    assert latency < 1.0, latency
+
+
+# --- scoping per role: rows and fields as a query would answer them -----------------------------
+
+
+async def test_each_viewer_gets_only_the_events_and_fields_their_queries_would_show(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    writer, reader = apis
+    admin = Http(writer, engine_settings, ADMIN)
+    async with (
+        subscriber(reader, signed(engine_settings, VOLUNTEER)) as volunteer,
+        subscriber(reader, signed(engine_settings, PARTNER)) as partner,
+    ):
+        await volunteer.subscribe(NEEDS)
+        await partner.subscribe(NEEDS)
+        await asyncio.sleep(0.5)
+        reported = await admin(REPORT, input=need_input("周五理发"))
+        need = reported["reportNeed"]["need"]
+        await admin("mutation ($n: ID!) { cancelNeed(id: $n) { need { key } } }", n=need["id"])
+        # The volunteer sees the open need (every volunteer may), without the resident's details;
+        seen = await volunteer.next()
+        assert seen["payload"]["data"]["needs"]["need"] == {
+            "key": need["key"],
+            "title": "周五理发",
+            "description": None,
+        }
+        assert [e["extensions"]["code"] for e in seen["payload"]["errors"]] == ["FORBIDDEN"]
+        assert "门铃" not in json.dumps(seen)
+        # not the cancelled one (a volunteer sees open needs and their own only); the partner,
+        # to whom nothing was referred, sees neither.
+        assert await volunteer.quiet(1.0) == []
+        assert await partner.quiet(0.1) == []
+        # Once it is referred to the partner, the partner hears of it.
+        referred = await admin(
+            """
+            mutation ($n: ID!, $from: ID!, $to: ID!) {
+              referNeed(needId: $n, fromOrganizationId: $from, toOrganizationId: $to) {
+                referral { id }
+              }
+            }
+            """,
+            n=LIN_VISIT,
+            **{"from": gid("Organization", "org-zs-lianhe"), "to": gid("Organization", PARTNER[1])},
+        )
+        assert referred
+        told = await partner.next()
+        assert told["payload"]["data"]["needs"]["kind"] == "NEED_REFERRED"
+        assert told["payload"]["data"]["needs"]["need"]["key"] == "need-zs-qiwan-01-visit"
+
+
+async def test_sign_ups_tell_the_places_still_free(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    writer, reader = apis
+    async with subscriber(reader, signed(engine_settings, VOLUNTEER)) as watcher:
+        await watcher.subscribe(
+            "subscription { recruitments { kind freePlaces recruitment { key capacity } } }"
+        )
+        await asyncio.sleep(0.5)
+        await Http(writer, engine_settings, VOLUNTEER)(
+            "mutation ($r: ID!, $v: ID!) { signUp(recruitmentId: $r, volunteerId: $v) "
+            "{ replayed } }",
+            r=gid("Recruitment", "recruitment-02"),
+            v=gid("Volunteer", VOLUNTEER[1]),
+        )
+        message = await watcher.next()
+        assert "errors" not in message["payload"], message
+        event = message["payload"]["data"]["recruitments"]
+    assert event["kind"] == "SIGNED_UP"
+    assert event["recruitment"]["key"] == "recruitment-02"
+    assert 0 <= event["freePlaces"] < event["recruitment"]["capacity"]
+
+
+async def test_service_records_await_the_covering_social_workers_verification(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    writer, reader = apis
+    query = "subscription { serviceRecords { kind awaitingVerification record { key hours } } }"
+    async with (
+        subscriber(reader, signed(engine_settings, WORKER)) as worker,
+        subscriber(reader, signed(engine_settings, VOLUNTEER)) as volunteer,
+    ):
+        await worker.subscribe(query)
+        await volunteer.subscribe(query)
+        refused = await volunteer.next()
+        assert refused["type"] == "next"
+        assert refused["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        await asyncio.sleep(0.5)
+        admin = Http(writer, engine_settings, ADMIN)
+        await admin(
+            "mutation ($n: ID!, $v: [AssignmentInput!]!) { assignVolunteers(needId: $n, "
+            "volunteers: $v) { replayed } }",
+            n=LIN_VISIT,
+            v=[{"volunteerId": gid("Volunteer", "volunteer-zs-regular")}],
+        )
+        await admin(
+            "mutation ($v: ID!, $n: ID!) { recordService(input: {volunteerId: $v, needId: $n, "
+            'date: "2026-11-17", hours: 1}) { replayed } }',
+            v=gid("Volunteer", "volunteer-zs-regular"),
+            n=LIN_VISIT,
+        )
+        event = (await worker.next())["payload"]["data"]["serviceRecords"]
+    assert event["kind"] == "SERVICE_RECORDED"
+    assert event["awaitingVerification"] is True
+    assert event["record"]["hours"] == 1.0
+
+
+async def test_personal_information_read_through_a_subscription_is_audited(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    writer, reader = apis
+    async with subscriber(reader, signed(engine_settings, WORKER)) as worker:
+        await worker.subscribe("subscription { needs { kind need { resident { key name } } } }")
+        await asyncio.sleep(0.5)
+        await Http(writer, engine_settings, ADMIN)(REPORT, input=need_input("读取记录"))
+        event = (await worker.next())["payload"]["data"]["needs"]
+        assert event["need"]["resident"]["key"] == "resident-zs-qiwan-01"
+        assert event["need"]["resident"]["name"]
+        await asyncio.sleep(0.5)  # recorded once the event has gone out
+    log = await Http(writer, engine_settings, ADMIN)(
+        "query ($a: String!) { auditLog(filter: {actor: $a, action: [READ_PII]}, last: 20) "
+        "{ nodes { operation entityIds fields } } }",
+        a=f"social_worker:{WORKER[1]}",
+    )
+    assert {
+        "operation": "needs",
+        "entityIds": ["resident-zs-qiwan-01"],
+        "fields": ["name"],
+    } in log["auditLog"]["nodes"]
+
+
+# --- resuming ------------------------------------------------------------------------------------
+
+
+async def test_a_client_resumes_after_a_disconnect_and_after_a_restart_missing_nothing(
+    apis: list[Api], engine_settings: Settings, tmp_path: Path
+) -> None:
+    writer, reader = apis
+    admin = Http(writer, engine_settings, ADMIN)
+    async with subscriber(reader, signed(engine_settings, WORKER)) as worker:
+        await worker.subscribe(NEEDS)
+        await asyncio.sleep(0.5)
+        await admin(REPORT, input=need_input("第一件"))
+        last = (await worker.next())["payload"]["data"]["needs"]["cursor"]
+    # Disconnected: two more happen.
+    await admin(REPORT, input=need_input("第二件"))
+    await admin(REPORT, input=need_input("第三件"))
+    async with subscriber(reader, signed(engine_settings, WORKER)) as worker:
+        await worker.subscribe(NEEDS, after=last)
+        replayed = [(await worker.next())["payload"]["data"]["needs"] for _ in range(2)]
+        assert [e["need"]["title"] for e in replayed] == ["第二件", "第三件"]
+        last = replayed[-1]["cursor"]
+    # A process restarts (a new one, the old one gone); events written meanwhile are replayed.
+    reader.stop()
+    await admin(REPORT, input=need_input("重启时"))
+    restarted = start_api(engine_settings, tmp_path)
+    try:
+        apis[1] = restarted  # later tests use the running one
+        async with subscriber(restarted, signed(engine_settings, WORKER)) as worker:
+            await worker.subscribe(NEEDS, after=last)
+            event = (await worker.next())["payload"]["data"]["needs"]
+            assert event["need"]["title"] == "重启时"
+            assert int(event["cursor"]) == int(last) + 1
+            await asyncio.sleep(0.3)
+            await admin(REPORT, input=need_input("重启后"))
+            live = (await worker.next())["payload"]["data"]["needs"]
+            assert live["need"]["title"] == "重启后"
+    except BaseException:
+        restarted.stop()
+        raise
+
+
+async def test_a_bad_cursor_is_refused_with_a_clear_error(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    async with subscriber(apis[1], signed(engine_settings, WORKER)) as worker:
+        await worker.subscribe(NEEDS, after="not-a-cursor")
+        message = await worker.next()
+        assert message["payload"]["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert (await worker.next())["type"] == "complete"  # that subscription ended
+        await worker.subscribe(NEEDS, after="999999999")
+        message = await worker.next()
+        assert message["payload"]["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert "beyond the last event" in message["payload"]["errors"][0]["message"]
+
+
+# --- signing in, caps, revocation ---------------------------------------------------------------
+
+
+async def closed_with(api: Api, payload: dict[str, Any]) -> tuple[int, str]:
+    async with connect(api.ws, subprotocols=[PROTOCOL]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 10)
+    assert closed.value.rcvd is not None
+    return closed.value.rcvd.code, closed.value.rcvd.reason
+
+
+async def test_bad_tokens_are_refused_with_4403(apis: list[Api], engine_settings: Settings) -> None:
+    api = apis[0]
+    assert (await closed_with(api, {}))[0] == 4403
+    assert (await closed_with(api, {"authorization": "Bearer not.a.token"}))[0] == 4403
+    stranger = {"authorization": f"Bearer {mint(engine_settings, Role.VOLUNTEER, 'volunteer-x')}"}
+    code, reason = await closed_with(api, stranger)
+    assert code == 4403 and "not registered" in reason
+    forged = Settings(auth_secret=engine_settings.auth_secret.__class__("x" * 40))
+    code, _ = await closed_with(api, {"authorization": f"Bearer {token(forged, WORKER)}"})
+    assert code == 4403
+
+
+async def test_only_subscriptions_go_over_the_socket_and_caps_hold(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    api = apis[0]
+    async with subscriber(api, signed(engine_settings, VOLUNTEER)) as one:
+        await one.subscribe("{ service { version } }")
+        refused = await one.next()
+        assert refused["type"] == "error"
+        assert refused["payload"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        for _ in range(4):
+            await one.subscribe(NEEDS)
+        await one.subscribe(NEEDS)
+        capped = await one.next()
+        assert capped["type"] == "error"
+        assert capped["payload"][0]["extensions"]["code"] == "RATE_LIMITED"
+        async with (
+            subscriber(api, signed(engine_settings, VOLUNTEER)),
+            subscriber(api, signed(engine_settings, VOLUNTEER)),
+        ):
+            code, _ = await closed_with(api, signed(engine_settings, VOLUNTEER))
+            assert code == 4429
+
+
+async def test_a_connection_running_no_subscription_is_closed_when_idle(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    async with subscriber(apis[0], signed(engine_settings, WORKER)) as idle:
+        with pytest.raises(ConnectionClosed) as closed:
+            await idle.next(within=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4408
+
+
+async def test_a_revoked_token_loses_its_subscriptions(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    writer, reader = apis
+    async with subscriber(reader, signed(engine_settings, WORKER)) as worker:
+        await worker.subscribe(NEEDS)
+        await asyncio.sleep(0.3)
+        await Http(writer, engine_settings, ADMIN)(
+            "mutation ($s: String) { revokeTokens(subject: $s) { revokedAt } }", s=WORKER[1]
+        )
+        with pytest.raises(ConnectionClosed) as closed:
+            await worker.next(within=5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+    assert "revoked" in closed.value.rcvd.reason
