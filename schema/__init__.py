@@ -20,6 +20,7 @@ from schema.organizations import OrganizationsQuery
 from schema.people import PeopleQuery
 from schema.permissions import protect
 from schema.places import PlacesQuery
+from schema.registration import RegistrationMutation
 from schema.relay import Node
 from schema.services import ServicesQuery
 from schema.system import SystemMutation, SystemQuery
@@ -79,9 +80,10 @@ class Query(
 
 @strawberry.type(
     name="Mutation",
-    description="Workflow steps (each atomic; see the type descriptions), and revoking tokens.",
+    description="Workflow steps (each atomic; see the type descriptions), registering and "
+    "keeping records, and revoking tokens.",
 )
-class RootMutation(Mutation, SystemMutation):
+class RootMutation(Mutation, RegistrationMutation, SystemMutation):
     pass
 
 

@@ -59,6 +59,9 @@ class Organization(Node):
     )
     description: str | None = strawberry.field(description="What it does (简介).")
     phone: str | None = strawberry.field(description="Public contact line (联系电话).")
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
 
     parent = reference(
         graph.ORG_PART_OF,
