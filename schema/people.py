@@ -229,6 +229,9 @@ class Expert(Node):
     title: str | None = strawberry.field(description="Title, e.g. 教授, 律师 (职称).")
     affiliation: str | None = strawberry.field(description="Where they work (工作单位).")
     phone: str | None = strawberry.field(description="Phone (电话)." + PII)
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
 
     think_tanks = link(
         graph.EXPERT_PART_OF, "out", "Think tanks they sit on (所属智库).", edges=SinceConnection

@@ -24,6 +24,7 @@ from strawberry.extensions.field_extension import FieldExtension
 
 import schema.organizations
 import schema.people
+import schema.taxonomy
 from access.acts import Act
 from graph.model.family import Family, Prop, Tie
 from graph.model.registry import family_named
@@ -77,10 +78,33 @@ RULES: dict[str, tuple[Callable[[], list[FieldExtension]], ...]] = {
         lambda: may(Act.ORGANIZATION, organization="id"),
         lambda: may(Act.ADMINISTER),
     ),
+    # Venues, the think tanks' experts and the taxonomy: the administrators' registers.
+    **{
+        label: (
+            lambda: may(Act.ADMINISTER),
+            lambda: may(Act.ADMINISTER),
+            lambda: may(Act.ADMINISTER),
+        )
+        for label in ("Venue", "Expert", "Skill", "ServiceCategory")
+    },
 }
 
-_MODULES = {"Organization": schema.organizations.__name__}
-_NAMES = {"Resident": "居民", "Volunteer": "义工", "SocialWorker": "社工", "Organization": "组织"}
+_MODULES = {
+    "Organization": schema.organizations.__name__,
+    "Venue": schema.organizations.__name__,
+    "Skill": schema.taxonomy.__name__,
+    "ServiceCategory": schema.taxonomy.__name__,
+}
+_NAMES = {
+    "Resident": "居民",
+    "Volunteer": "义工",
+    "SocialWorker": "社工",
+    "Organization": "组织",
+    "Venue": "场地",
+    "Expert": "专家",
+    "Skill": "专长",
+    "ServiceCategory": "服务类别",
+}
 
 
 def _described(label: str) -> dict[str, str]:
@@ -195,7 +219,16 @@ def _steps(label: str) -> list[Any]:
     ]
 
 
-KEPT = ("Volunteer", "Resident", "SocialWorker", "Organization")
+KEPT = (
+    "Volunteer",
+    "Resident",
+    "SocialWorker",
+    "Organization",
+    "Venue",
+    "Expert",
+    "Skill",
+    "ServiceCategory",
+)
 
 MUTATIONS: Sequence[Any] = tuple(row for label in KEPT for row in _steps(label))
 

@@ -82,6 +82,7 @@ class Venue:
     area_sqm: int | None = None
     capacity: int | None = None
     description: str | None = None
+    version: int = 0
 
 
 ORGANIZATIONS = Family(
@@ -184,7 +185,18 @@ RESOURCES = Family(
 VENUES = Family(
     "Venue",
     Venue,
-    props=props_of(Venue),
+    props=props_of(
+        Venue,
+        writes={
+            "name": "staff",
+            "location": "staff",
+            "area_sqm": "staff",
+            "capacity": "staff",
+            "description": "staff",
+        },
+        required=("name", "location"),
+        bounds={"area_sqm": (1, 1_000_000), "capacity": (1, 100_000)},
+    ),
     located=True,
     conditions={
         "community": "(n)-[:IN]->(:Community {id: $community})",
@@ -248,6 +260,10 @@ TIES = {
         Tie("serviceAreas", ORG_SERVES_AREA, "member"),
         Tie("categories", ORG_OF_CATEGORY, "member"),
         Tie("parent", ORG_PART_OF, single=True),
+    ),
+    "Venue": (
+        Tie("community", VENUE_IN, single=True),
+        Tie("managedBy", VENUE_MANAGED_BY, single=True),
     ),
 }
 

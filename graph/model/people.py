@@ -76,6 +76,7 @@ class Expert:
     title: str | None = None
     affiliation: str | None = None
     phone: str | None = None  # PII
+    version: int = 0
 
 
 RESIDENTS = Family(
@@ -191,7 +192,18 @@ SOCIAL_WORKERS = Family(
 EXPERTS = Family(
     "Expert",
     Expert,
-    props=props_of(Expert),
+    props=props_of(
+        Expert,
+        writes={
+            "name": "staff",
+            "domains": "staff",
+            "title": "staff",
+            "affiliation": "staff",
+            "phone": "staff",
+        },
+        required=("name",),
+        checks={"phone": "phone"},
+    ),
     conditions={
         "domain": "any(d IN n.domains WHERE d IN $domain)",
         "think_tank": "(n)-[:PART_OF]->(:ThinkTank {id: $think_tank})",
@@ -257,6 +269,7 @@ TIES = {
         Tie("communities", WORKER_COVERS),
         Tie("employers", WORKER_EMPLOYED_BY, since="since"),
     ),
+    "Expert": (Tie("thinkTanks", EXPERT_PART_OF, since="since"),),
 }
 
 

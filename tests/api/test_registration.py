@@ -346,3 +346,48 @@ async def test_a_partner_edits_its_own_organization_but_not_its_grade_or_another
     errors = await partner.errors(update, id=other, version=0, input={"description": "x"})
     assert code(errors) == "FORBIDDEN"
     assert await checksum(engine_store) == before
+
+
+async def test_administrators_keep_the_taxonomy_venues_and_experts(
+    gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    made = await gql(
+        """
+        mutation ($input: CreateSkillInput!) {
+          createSkill(input: $input) { skill { id name version broader { nodes { key } } } }
+        }
+        """,
+        input={"name": "失智照护", "broaderId": VISIT, "description": "认知症长者的陪伴"},
+    )
+    skill = made["createSkill"]["skill"]
+    assert skill["version"] == 1 and skill["broader"]["nodes"] == [{"key": "skill-visit"}]
+    renamed = await gql(
+        'mutation ($id: ID!) { updateSkill(id: $id, version: 1, input: {name: "认知症照护"}) '
+        "{ skill { name version } } }",
+        id=skill["id"],
+    )
+    assert renamed["updateSkill"]["skill"] == {"name": "认知症照护", "version": 2}
+    venue = await gql(
+        """
+        mutation ($input: CreateVenueInput!) {
+          createVenue(input: $input) { venue { name capacity community { key } } }
+        }
+        """,
+        input={"name": "起湾长者饭堂", "location": HOME, "capacity": 40, "communityId": QIWAN},
+    )
+    assert venue["createVenue"]["venue"]["community"] == {"key": "community-zs-qiwan"}
+    expert = await gql(
+        'mutation { createExpert(input: {name: "梁教授", domains: [CASEWORK], '
+        'phone: "020-12345678"}) { expert { name phone version } } }'
+    )
+    assert expert["createExpert"]["expert"] == {
+        "name": "梁教授",
+        "phone": "020-12345678",
+        "version": 1,
+    }
+    # Social workers use the taxonomy; they do not change it.
+    worker = await signed_in(Role.SOCIAL_WORKER, WORKER)
+    before = await checksum(engine_store)
+    errors = await worker.errors('mutation { createSkill(input: {name: "x"}) { skill { id } } }')
+    assert code(errors) == "FORBIDDEN"
+    assert await checksum(engine_store) == before
