@@ -124,14 +124,20 @@ def _value(info: Info, prop: Prop, name: str, value: Any, props: dict[str, Any])
         props[prop.name] = value
 
 
+def _field(data: Any, name: str, *, required: bool) -> Any:
+    """An input field's value (None when left out; a required one may not be)."""
+    value = getattr(data, name, None)
+    if value is None and required:
+        raise _bad(name, "is required.")
+    return value
+
+
 def _ties(family: Family, data: Any, *, creating: bool) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for tie in family.ties:
         name = tie_field(tie)
-        value = getattr(data, name, None)
+        value = _field(data, name, required=creating and tie.required)
         if value is None:
-            if creating and tie.required:
-                raise _bad(name, "is required.")
             continue
         values = [value] if tie.single else list(value)
         if tie.required and not values:
@@ -154,10 +160,8 @@ async def _record(
     latitude = longitude = None
     for prop in family.writable:
         name = field_name(prop)
-        value = getattr(data, name, None)
+        value = _field(data, name, required=creating and prop.required)
         if value is None:
-            if creating and prop.required:
-                raise _bad(name, "is required.")
             continue
         if not may_write(viewer, prop.write or "staff"):
             raise Forbidden(f"You may not change `{graphql_name(name)}` of this record.")
