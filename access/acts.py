@@ -28,7 +28,10 @@ class Act(StrEnum):
     REFERRER = "referrer"  # a covering social worker for their employer, or a partner forwarding
     # a need whose referral to it it has accepted
     FUNDS = "funds"  # the organization managing the fund
-    ADMINISTER = "administer"  # administrators only (revoking tokens)
+    ADMINISTER = "administer"  # administrators only (revoking tokens, the registers they keep)
+    REGISTER = "register"  # a social worker covering every community the new record names
+    VOLUNTEER_RECORD = "volunteer_record"  # a covering social worker, the volunteer themself,
+    # or a partner the volunteer is a member of
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class Target:
     volunteer: str | None = None  # the volunteer acted for
     organization: str | None = None  # the organization the caller says it acts for
     need: str | None = None  # the need a partner links a resource to or refers
+    # The communities a new record would be in (a registration names them; nothing else yet).
+    named: frozenset[str] = frozenset()
 
 
 # A referral sends a resident's need, and once accepted their record, to another organization:
@@ -105,8 +110,37 @@ def decide(viewer: Viewer, grants: Grants, act: Act, target: Target) -> Decision
             "Only the organization managing the fund may record its money.",
         ),
         Act.ADMINISTER: (False, "Only administrators may do this."),
+        Act.REGISTER: (
+            role is Role.SOCIAL_WORKER
+            and bool(target.named)
+            and target.named <= grants.communities,
+            "A social worker registers people only in communities they cover.",
+        ),
+        Act.VOLUNTEER_RECORD: (
+            covers
+            or (role is Role.VOLUNTEER and target.volunteer == subject)
+            or (partner and subject in target.organizations),
+            "Only the volunteer, a social worker covering their communities or a team they are a "
+            "member of may change a volunteer's record.",
+        ),
     }[act]
     return ALLOW if allowed else Decision(False, reason)
+
+
+# --- what a registration may write ---------------------------------------------------------
+
+# The most a role may write of a record it may change (``graph.model.family.Write``): a
+# volunteer their own availability, skills, base and phone; a partner also what it keeps of its
+# members and itself; social workers and admins everything writable. Ordered: each level includes
+# the ones before.
+WRITE_LEVELS = ("self", "member", "staff")
+_ROLE_WRITES = {Role.VOLUNTEER: "self", Role.PARTNER: "member"}
+
+
+def may_write(viewer: Viewer, level: str) -> bool:
+    """Whether ``viewer``, allowed to change a record, may write a field declared ``level``."""
+    most = _ROLE_WRITES.get(viewer.role, "staff")
+    return WRITE_LEVELS.index(level) <= WRITE_LEVELS.index(most)
 
 
 def may_match(viewer: Viewer, grants: Grants, need: str, communities: frozenset[str]) -> Decision:

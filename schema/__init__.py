@@ -21,6 +21,7 @@ from schema.organizations import OrganizationsQuery
 from schema.people import PeopleQuery
 from schema.permissions import protect
 from schema.places import PlacesQuery
+from schema.registration import RegistrationMutation
 from schema.relay import Node
 from schema.rights import RightsMutation
 from schema.services import ServicesQuery
@@ -81,9 +82,10 @@ class Query(
 
 @strawberry.type(
     name="Mutation",
-    description="Workflow steps (each atomic; see the type descriptions), and revoking tokens.",
+    description="Workflow steps (each atomic; see the type descriptions), registering and "
+    "keeping records, and revoking tokens.",
 )
-class RootMutation(Mutation, RightsMutation, SystemMutation):
+class RootMutation(Mutation, RegistrationMutation, RightsMutation, SystemMutation):
     pass
 
 

@@ -59,6 +59,9 @@ class Organization(Node):
     )
     description: str | None = strawberry.field(description="What it does (简介).")
     phone: str | None = strawberry.field(description="Public contact line (联系电话).")
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
 
     parent = reference(
         graph.ORG_PART_OF,
@@ -241,6 +244,9 @@ class Venue(Node):
     area_sqm: int | None = strawberry.field(description="Floor area in m² (面积).")
     capacity: int | None = strawberry.field(description="People it holds (容纳人数).")
     description: str | None = strawberry.field(description="Details (说明).")
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
 
     community = reference(graph.VENUE_IN, "out", "Community it is in.")
     managed_by = reference(graph.VENUE_MANAGED_BY, "out", "Who runs it (管理方).")

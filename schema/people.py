@@ -79,6 +79,9 @@ class Resident(Node):
         description="When it was withdrawn (撤回同意; withdrawConsent), if it was."
     )
     registered_on: dt.date | None = strawberry.field(description="On record since (建档日期).")
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
 
     @strawberry.field(description="Age this year (年龄), from the year of birth." + PII)
     def age(self) -> int | None:
@@ -144,6 +147,9 @@ class Volunteer(Node):
         description="Star level 0–5 (星级义工), awarded on verified hours and quality."
     )
     joined_on: dt.date | None = strawberry.field(description="Registered on (注册日期).")
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
     verified_minutes: strawberry.Private[int]
 
     @strawberry.field(description="Hours of service verified by social workers (已核实服务时数).")
@@ -202,6 +208,9 @@ class SocialWorker(Node):
     phone: str | None = strawberry.field(description="Phone (电话)." + PII)
     qualification: Qualification = strawberry.field(description="Qualification (职业水平).")
     title: str | None = strawberry.field(description="Post, e.g. 站长, 督导 (职务).")
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
 
     employers = link(
         graph.WORKER_EMPLOYED_BY, "out", "Employing agency (所属机构).", edges=SinceConnection
@@ -232,6 +241,9 @@ class Expert(Node):
     title: str | None = strawberry.field(description="Title, e.g. 教授, 律师 (职称).")
     affiliation: str | None = strawberry.field(description="Where they work (工作单位).")
     phone: str | None = strawberry.field(description="Phone (电话)." + PII)
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
 
     think_tanks = link(
         graph.EXPERT_PART_OF, "out", "Think tanks they sit on (所属智库).", edges=SinceConnection

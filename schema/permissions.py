@@ -97,6 +97,15 @@ def _key(kwargs: dict[str, Any], path: str | None, label: str) -> str | None:
     return None if not value else from_global_id(value, expect=label)[1]
 
 
+def _keys(kwargs: dict[str, Any], path: str | None, label: str) -> frozenset[str]:
+    """The ids at ``path``: one global id or a list of them."""
+    value = _argument(kwargs, path)
+    if not value:
+        return frozenset()
+    values = [value] if isinstance(value, str) else list(value)
+    return frozenset(from_global_id(v, expect=label)[1] for v in values)
+
+
 @dataclasses.dataclass(eq=False)  # compared and hashed by identity, as any permission
 class MayAct(BasePermission):
     """A mutation's rule: ``act`` on the entity of label ``on`` named by the argument at
@@ -109,6 +118,8 @@ class MayAct(BasePermission):
     volunteer: str | None = dataclasses.field(default=None, kw_only=True)
     organization: str | None = dataclasses.field(default=None, kw_only=True)
     need: str | None = dataclasses.field(default=None, kw_only=True)
+    # The argument naming the communities a new record would be in (``Act.REGISTER``).
+    communities: str | None = dataclasses.field(default=None, kw_only=True)
 
     async def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         access = info.context.access
@@ -118,6 +129,7 @@ class MayAct(BasePermission):
         volunteer = _key(kwargs, self.volunteer, "Volunteer")
         organization = _key(kwargs, self.organization, "Organization")
         need = _key(kwargs, self.need, "Need")
+        named = _keys(kwargs, self.communities, "Community")
         trail.ids = [k for k in (target_key, volunteer, organization, need) if k]
         communities: frozenset[str] = frozenset()
         owners: frozenset[str] = frozenset()
@@ -127,7 +139,7 @@ class MayAct(BasePermission):
                 communities, owners = found
         if self.on and target_key and info.context.viewer.role is not Role.ADMIN:
             await _within_rows(info, self.on, target_key, trail)
-        target = Target(communities, owners, volunteer, organization, need)
+        target = Target(communities, owners, volunteer, organization, need, named)
         decision = acts.decide(info.context.viewer, await access.grants(), self.act, target)
         if not decision.allowed:
             trail.denied = True
@@ -173,7 +185,16 @@ def may(
     volunteer: str | None = None,
     organization: str | None = None,
     need: str | None = None,
+    communities: str | None = None,
 ) -> list[FieldExtension]:
     """The extensions list for a mutation guarded by :class:`MayAct`."""
-    permission = MayAct(act, on, on_arg, volunteer=volunteer, organization=organization, need=need)
+    permission = MayAct(
+        act,
+        on,
+        on_arg,
+        volunteer=volunteer,
+        organization=organization,
+        need=need,
+        communities=communities,
+    )
     return [PermissionExtension([permission], use_directives=False), FreshGrants()]

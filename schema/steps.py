@@ -110,7 +110,8 @@ def _check_rule(name: str, permission: list[FieldExtension], args: Sequence[Arg]
     for extension in permission:
         for rule in getattr(extension, "permissions", ()):
             if isinstance(rule, MayAct):
-                for path in (rule.on_arg, rule.volunteer, rule.organization, rule.need):
+                paths = (rule.on_arg, rule.volunteer, rule.organization, rule.need)
+                for path in (*paths, rule.communities):
                     if path is not None and path.partition(".")[0] not in declared:
                         raise ValueError(f"{name}: its rule names `{path}`, not an argument.")
 

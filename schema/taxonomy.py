@@ -29,6 +29,9 @@ TAXONOMY = "schema.taxonomy"
 class Skill(Node):
     name: str = strawberry.field(description="Name (名称).")
     description: str | None = strawberry.field(description="What it covers (说明).")
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
 
     broader = link(graph.SKILL_BROADER, "out", "Broader skills (上级专长).")
     narrower = link(graph.SKILL_BROADER, "in", "Narrower skills (下级专长).")
@@ -51,6 +54,9 @@ class Skill(Node):
 class ServiceCategory(Node):
     name: str = strawberry.field(description="Name (名称).")
     description: str | None = strawberry.field(description="What it covers (说明).")
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
 
     broader = link(graph.CATEGORY_BROADER, "out", "Broader categories.")
     narrower = link(graph.CATEGORY_BROADER, "in", "Narrower categories.")

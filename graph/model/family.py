@@ -38,6 +38,12 @@ VOCABULARY = (Vocabulary, Grade)
 
 Direction = Literal["out", "in"]
 
+# Who may write a property or relationship through the registration mutations
+# (``access.acts.may_write``): ``self`` the record's subject too (a volunteer's own slots and
+# skills), ``member`` a partner keeping its own members too, ``staff`` only covering social
+# workers and administrators.
+Write = Literal["self", "member", "staff"]
+
 
 @dataclass(frozen=True)
 class Point:
@@ -69,6 +75,32 @@ class Prop:
     sort: str | None = None
     key: bool = False
     doc: str = ""
+    # Registration (``createVolunteer``/``updateVolunteer``…, derived from these): who may write
+    # it (None: nobody, it is derived or bookkeeping), whether a create must give it, the
+    # normaliser its input goes through (``phone``, ``volunteer_no``, ``id_card``… in
+    # ``resolvers.registration``) and an int's inclusive range.
+    write: Write | None = None
+    required: bool = False
+    check: str | None = None
+    bounds: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Tie:
+    """A relationship registration sets from a list of ids: a volunteer's skills, the
+    communities a social worker covers. ``name`` is the input field (``skills`` is
+    ``skillIds``); given on an update, the list replaces the old one (relationships kept where
+    the target stays, so their properties survive). ``props`` are set on a new relationship,
+    ``since`` names a property set to the day it was made; ``single``: one id, not a list (a
+    resident's community)."""
+
+    name: str
+    rel: Rel
+    write: Write = "staff"
+    required: bool = False
+    single: bool = False
+    props: Mapping[str, Any] = field(default_factory=dict)
+    since: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +139,17 @@ class Family:
     # The stored properties (``props_of``) and the relationships conditions may follow.
     props: tuple[Prop, ...] = ()
     via: tuple[Via, ...] = ()
+    # The relationships registration sets (declared beside the ``Rel``s, like ``via``).
+    ties: tuple[Tie, ...] = ()
+
+    @property
+    def kept(self) -> bool:
+        """Whether users keep this family through the registration mutations."""
+        return any(p.write is not None for p in self.props)
+
+    @property
+    def writable(self) -> tuple[Prop, ...]:
+        return tuple(p for p in self.props if p.write is not None)
 
     def prop(self, name: str) -> Prop | None:
         return next((p for p in self.props if p.name == name), None)
@@ -344,13 +387,27 @@ def props_of(
     keys: Iterable[str] = (),
     unfiltered: Iterable[str] = (),
     docs: Mapping[str, str] | None = None,
+    writes: Mapping[str, Write] | None = None,
+    required: Iterable[str] = (),
+    checks: Mapping[str, str] | None = None,
+    bounds: Mapping[str, tuple[int, int]] | None = None,
 ) -> tuple[Prop, ...]:
     """The stored properties of ``record`` (all but ``id``), their kinds read from its type
     hints (a field typed with a vocabulary of ``graph.model.vocab`` is that vocabulary's enum).
     ``vocab``: field -> vocabulary, for fields stored as plain text; ``unfiltered``: fields
     lists may not filter by (derived bookkeeping); ``keys``: the natural key's fields. Which
-    are sortable is read from the family's ``sorts`` when it is registered (:func:`prepared`)."""
+    are sortable is read from the family's ``sorts`` when it is registered (:func:`prepared`).
+    ``writes``: field -> who may write it through registration; ``required``: fields a create
+    must give; ``checks``: field -> its input's normaliser; ``bounds``: an int field's range.
+    A ``version`` field (the optimistic-concurrency counter) is never filtered by."""
     hints = typing.get_type_hints(record)
+    writes, checks, bounds = dict(writes or {}), dict(checks or {}), dict(bounds or {})
+    required = set(required)
+    unknown = {*writes, *required, *checks, *bounds} - {f.name for f in dataclasses.fields(record)}
+    if unknown:
+        raise ValueError(f"{record.__name__} has no fields {sorted(unknown)}.")
+    if required - set(writes):
+        raise ValueError(f"{record.__name__}: a required field must be writable.")
     vocab, docs = dict(vocab or {}), dict(docs or {})
     keys, unfiltered = set(keys), set(unfiltered)
     found = []
@@ -377,9 +434,13 @@ def props_of(
                 name,
                 kind,
                 enum,
-                filter=f.name not in unfiltered,
+                filter=f.name not in unfiltered and f.name != "version",
                 key=f.name in keys,
                 doc=docs.get(f.name, ""),
+                write=writes.get(f.name),
+                required=f.name in required,
+                check=checks.get(f.name),
+                bounds=bounds.get(f.name),
             )
         )
     if vocab:
@@ -387,7 +448,7 @@ def props_of(
     return tuple(found)
 
 
-def prepared(declared: Family, via: Iterable[Via] = ()) -> Family:
+def prepared(declared: Family, via: Iterable[Via] = (), ties: Iterable[Tie] = ()) -> Family:
     """A declaration with the service's own conditions added (row scope, readable rows), the
     readable placeholders written out with the family's place, each property's sort key (a key
     ordering by exactly ``n.<name>``) and the relationships conditions may follow (declared
@@ -405,4 +466,5 @@ def prepared(declared: Family, via: Iterable[Via] = ()) -> Family:
             dataclasses.replace(p, sort=by_expression.get(f"n.{p.name}")) for p in declared.props
         ),
         via=(*declared.via, *via),
+        ties=(*declared.ties, *ties),
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
 from graph.model import vocab
-from graph.model.family import Family, Point, Rel, Via, props_of
+from graph.model.family import Family, Point, Rel, Tie, Via, props_of
 from graph.model.filters import NEAR, NEAR_DISTANCE, in_community, narrower_or_same
 
 
@@ -31,6 +31,7 @@ class Organization:
     description: str | None = None
     phone: str | None = None  # the organization's public line
     credit_code: str | None = None  # 统一社会信用代码 (GB 32100): the natural key imports use
+    version: int = 0  # bumped by every registration change (optimistic concurrency)
 
 
 @dataclass(frozen=True)
@@ -81,12 +82,32 @@ class Venue:
     area_sqm: int | None = None
     capacity: int | None = None
     description: str | None = None
+    version: int = 0
 
 
 ORGANIZATIONS = Family(
     "Organization",
     Organization,
-    props=props_of(Organization, keys=("credit_code",)),
+    props=props_of(
+        Organization,
+        keys=("credit_code",),
+        # A partner keeps its own description, contacts and place; what the civil-affairs
+        # bureau registers and grades (kind, registration, rating, code) is staff's.
+        writes={
+            "name": "member",
+            "kind": "staff",
+            "location": "member",
+            "registration": "staff",
+            "rating": "staff",
+            "team_level": "staff",
+            "founded_on": "member",
+            "description": "member",
+            "phone": "member",
+            "credit_code": "staff",
+        },
+        required=("name", "kind", "location"),
+        checks={"phone": "phone", "credit_code": "credit_code"},
+    ),
     located=True,
     conditions={
         "kind": "n.kind IN $kind",
@@ -164,7 +185,18 @@ RESOURCES = Family(
 VENUES = Family(
     "Venue",
     Venue,
-    props=props_of(Venue),
+    props=props_of(
+        Venue,
+        writes={
+            "name": "staff",
+            "location": "staff",
+            "area_sqm": "staff",
+            "capacity": "staff",
+            "description": "staff",
+        },
+        required=("name", "location"),
+        bounds={"area_sqm": (1, 1_000_000), "capacity": (1, 100_000)},
+    ),
     located=True,
     conditions={
         "community": "(n)-[:IN]->(:Community {id: $community})",
@@ -221,6 +253,19 @@ RELS = (
     VENUE_IN,
     VENUE_MANAGED_BY,
 )
+
+# The relationships registration sets (``createOrganization(input: {serviceAreaIds…})``).
+TIES = {
+    "Organization": (
+        Tie("serviceAreas", ORG_SERVES_AREA, "member"),
+        Tie("categories", ORG_OF_CATEGORY, "member"),
+        Tie("parent", ORG_PART_OF, single=True),
+    ),
+    "Venue": (
+        Tie("community", VENUE_IN, single=True),
+        Tie("managedBy", VENUE_MANAGED_BY, single=True),
+    ),
+}
 
 # The relationships a list's `where` may follow (`<name>Some/None/All`), named as the fields.
 VIA = {

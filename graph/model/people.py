@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from graph.model import vocab
-from graph.model.family import Family, Point, Rel, Via, props_of
+from graph.model.family import Family, Point, Rel, Tie, Via, props_of
 from graph.model.filters import GUARDED_NEAR, GUARDED_NEAR_DISTANCE, in_community, narrower_or_same
 
 
@@ -39,6 +39,7 @@ class Resident:
     consent_given_on: dt.date | None = None
     consent_withdrawn_on: dt.date | None = None
     registered_on: dt.date | None = None
+    version: int = 0  # bumped by every registration change (optimistic concurrency)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Volunteer:
     verified_minutes: int = 0  # derived from verified service records
     star_level: int = 0  # derived: 0 (none yet) to 5
     joined_on: dt.date | None = None
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class SocialWorker:
     phone: str | None = None  # PII
     title: str | None = None  # e.g. 站长, 督导
     certificate_no: str | None = None  # 社会工作者职业资格证书 number: the natural key of imports
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,12 +82,31 @@ class Expert:
     title: str | None = None
     affiliation: str | None = None
     phone: str | None = None  # PII
+    version: int = 0
 
 
 RESIDENTS = Family(
     "Resident",
     Resident,
-    props=props_of(Resident, keys=("id_hash",)),
+    props=props_of(
+        Resident,
+        keys=("id_hash",),
+        writes={
+            "name": "staff",
+            "location": "staff",
+            "phone": "staff",
+            "address": "staff",
+            "id_hash": "staff",  # given as the ID-card number, kept as its hash + last four
+            "birth_year": "staff",
+            "gender": "staff",
+            "tags": "staff",
+            "languages": "staff",
+            "registered_on": "staff",
+        },
+        required=("name", "location"),
+        checks={"phone": "phone", "id_hash": "id_card"},
+        bounds={"birth_year": (1900, 2100)},
+    ),
     located=True,
     place="(n)-[:LIVES_IN]->(c:Community)",
     conditions={
@@ -103,7 +125,31 @@ RESIDENTS = Family(
 VOLUNTEERS = Family(
     "Volunteer",
     Volunteer,
-    props=props_of(Volunteer, keys=("volunteer_no",)),
+    props=props_of(
+        Volunteer,
+        keys=("volunteer_no",),
+        writes={
+            "name": "member",
+            "location": "self",
+            "phone": "self",
+            "certificate_no": "member",
+            "volunteer_no": "staff",
+            "gender": "member",
+            "birth_year": "member",
+            "service_radius_meters": "self",
+            "availability": "self",
+            "languages": "self",
+            "max_load": "member",
+            "joined_on": "member",
+        },
+        required=("name", "location"),
+        checks={"phone": "phone", "volunteer_no": "volunteer_no"},
+        bounds={
+            "birth_year": (1900, 2100),
+            "service_radius_meters": (100, 50_000),
+            "max_load": (1, 10),
+        },
+    ),
     located=True,
     place="(n)-[:SERVES_AREA]->(c:Community)",
     conditions={
@@ -129,7 +175,19 @@ VOLUNTEERS = Family(
 SOCIAL_WORKERS = Family(
     "SocialWorker",
     SocialWorker,
-    props=props_of(SocialWorker, keys=("certificate_no",)),
+    props=props_of(
+        SocialWorker,
+        keys=("certificate_no",),
+        writes={
+            "name": "staff",
+            "qualification": "staff",
+            "phone": "staff",
+            "title": "staff",
+            "certificate_no": "staff",
+        },
+        required=("name", "qualification"),
+        checks={"phone": "phone", "certificate_no": "certificate_no"},
+    ),
     conditions={
         **in_community("(n)-[:COVERS]->"),
         "qualification": "n.qualification IN $qualification",
@@ -140,7 +198,18 @@ SOCIAL_WORKERS = Family(
 EXPERTS = Family(
     "Expert",
     Expert,
-    props=props_of(Expert),
+    props=props_of(
+        Expert,
+        writes={
+            "name": "staff",
+            "domains": "staff",
+            "title": "staff",
+            "affiliation": "staff",
+            "phone": "staff",
+        },
+        required=("name",),
+        checks={"phone": "phone"},
+    ),
     conditions={
         "domain": "any(d IN n.domains WHERE d IN $domain)",
         "think_tank": "(n)-[:PART_OF]->(:ThinkTank {id: $think_tank})",
@@ -190,6 +259,23 @@ VIA = {
         Via("employers", WORKER_EMPLOYED_BY, "out"),
     ),
     "Expert": (Via("thinkTanks", EXPERT_PART_OF, "out"),),
+}
+
+
+# The relationships registration sets (``createVolunteer(input: {skillIds, serviceAreaIds,
+# teamIds})``…): a volunteer keeps their own skills; the communities and teams are staff's.
+TIES = {
+    "Resident": (Tie("community", RESIDENT_LIVES_IN, required=True, single=True),),
+    "Volunteer": (
+        Tie("skills", VOLUNTEER_HAS_SKILL, "self", props={"level": "BASIC", "certified": False}),
+        Tie("serviceAreas", VOLUNTEER_SERVES_AREA, required=True),
+        Tie("teams", VOLUNTEER_MEMBER_OF, props={"role": "MEMBER"}, since="since"),
+    ),
+    "SocialWorker": (
+        Tie("communities", WORKER_COVERS),
+        Tie("employers", WORKER_EMPLOYED_BY, since="since"),
+    ),
+    "Expert": (Tie("thinkTanks", EXPERT_PART_OF, since="since"),),
 }
 
 

@@ -37,7 +37,11 @@ VIA = {
     **organizations.VIA,
     **services.VIA,
 }
-_BY_LABEL: dict[str, Family] = {f.label: prepared(f, VIA.get(f.label, ())) for f in FAMILIES}
+# The relationships registration sets, by family (``family.Tie``).
+TIES = {**taxonomy.TIES, **people.TIES, **organizations.TIES}
+_BY_LABEL: dict[str, Family] = {
+    f.label: prepared(f, VIA.get(f.label, ()), TIES.get(f.label, ())) for f in FAMILIES
+}
 _BY_RECORD: dict[type, Family] = {f.record: f for f in _BY_LABEL.values()}
 _RELS: dict[str, Rel] = {rel.name: rel for rel in RELS}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.model import vocab
-from graph.model.family import Family, Rel, Via, props_of
+from graph.model.family import Family, Rel, Tie, Via, props_of
 from graph.model.filters import narrower_or_same
 
 
@@ -18,6 +18,7 @@ class Skill:
     id: str
     name: str
     description: str | None = None
+    version: int = 0  # bumped by every registration change (optimistic concurrency)
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,14 @@ class ServiceCategory:
     description: str | None = None
     # Think-tank domains (智库专家领域) that advise on this category and everything below it.
     expert_domains: tuple[vocab.ExpertDomain, ...] = ()
+    version: int = 0
 
 
 SKILLS = Family(
     "Skill",
     Skill,
-    props=props_of(Skill),
+    # The taxonomy is the administrators' (every write is staff's; only admins may call them).
+    props=props_of(Skill, writes={"name": "staff", "description": "staff"}, required=("name",)),
     conditions={
         "under": narrower_or_same("(n)", "Skill", "under"),
         "top_level": "NOT (n)-[:BROADER]->(:Skill)",
@@ -45,7 +48,11 @@ SKILLS = Family(
 CATEGORIES = Family(
     "ServiceCategory",
     ServiceCategory,
-    props=props_of(ServiceCategory),
+    props=props_of(
+        ServiceCategory,
+        writes={"name": "staff", "description": "staff", "expert_domains": "staff"},
+        required=("name",),
+    ),
     conditions={
         "under": narrower_or_same("(n)", "ServiceCategory", "under"),
         "top_level": "NOT (n)-[:BROADER]->(:ServiceCategory)",
@@ -62,3 +69,12 @@ RELS = (SKILL_BROADER, CATEGORY_BROADER, SKILL_OF_CATEGORY)
 
 # The relationships a list's `where` may follow (`<name>Some/None/All`), named as the fields.
 VIA = {"Skill": (Via("categories", SKILL_OF_CATEGORY, "out"),)}
+
+# The relationships registration sets (``createSkill(input: {broaderId, categoryIds})``).
+TIES = {
+    "Skill": (
+        Tie("broader", SKILL_BROADER, single=True),
+        Tie("categories", SKILL_OF_CATEGORY),
+    ),
+    "ServiceCategory": (Tie("broader", CATEGORY_BROADER, single=True),),
+}

@@ -11,9 +11,13 @@ import pytest
 from strawberry.utils.str_converters import to_camel_case
 
 from access.acts import Act
+from graph.model.registry import families
 from resolvers import workflows as resolve
+from resolvers.registration import field_name, tie_field
 from schema import schema
 from schema.permissions import may
+from schema.registration import KEPT
+from schema.registration import MUTATIONS as REGISTRATION
 from schema.steps import step
 from schema.workflows import MUTATIONS, NEED_ID, VOLUNTEER_ID, NeedPayload
 
@@ -41,3 +45,25 @@ def test_a_rule_naming_an_argument_the_mutation_lacks_is_refused() -> None:
             NEED_ID,
             VOLUNTEER_ID,
         )
+
+
+def test_registration_inputs_are_derived_from_each_familys_declaration() -> None:
+    """``create<Family>``/``update<Family>``/``deactivate<Family>`` for every kept family, their
+    inputs one field per writable property and tie of its ``graph.model`` declaration, required
+    on a create exactly where the declaration says so."""
+    fields = GRAPHQL.mutation_type.fields
+    assert len(REGISTRATION) == 3 * len(KEPT)
+    kept = {f.label: f for f in families() if f.kept}
+    assert set(kept) == set(KEPT)
+    for label, family in kept.items():
+        for action in ("create", "update", "deactivate"):
+            assert "idempotencyKey" in fields[f"{action}{label}"].args
+        assert "version" in fields[f"update{label}"].args
+        create = GRAPHQL.type_map[f"Create{label}Input"].fields
+        update = GRAPHQL.type_map[f"Update{label}Input"].fields
+        declared = {to_camel_case(field_name(p)): p.required for p in family.writable}
+        declared |= {to_camel_case(tie_field(t)): t.required for t in family.ties}
+        assert set(create) == set(update) == set(declared)
+        for name, required in declared.items():
+            assert (create[name].type.__class__.__name__ == "GraphQLNonNull") is required
+            assert update[name].type.__class__.__name__ != "GraphQLNonNull"
