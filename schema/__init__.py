@@ -11,8 +11,10 @@ from strawberry.types import ExecutionContext
 
 from graph.model.registry import FAMILIES
 from schema import fields
+from schema.attendance import AttendanceMutation
 from schema.audit import AuditQuery, AuditTrail
 from schema.base import SCALARS, TYPES
+from schema.ground import GroundMutation, GroundQuery
 from schema.limits import VALIDATION_CACHE, RequestLimits
 from schema.matching import MatchingQuery
 from schema.network import NetworkQuery
@@ -72,6 +74,7 @@ class Query(
     MatchingQuery,
     NetworkQuery,
     AuditQuery,
+    GroundQuery,
     SystemQuery,
 ):
     pass
@@ -81,7 +84,7 @@ class Query(
     name="Mutation",
     description="Workflow steps (each atomic; see the type descriptions), and revoking tokens.",
 )
-class RootMutation(Mutation, SystemMutation):
+class RootMutation(Mutation, GroundMutation, AttendanceMutation, SystemMutation):
     pass
 
 

@@ -41,6 +41,8 @@ SUPPORT_LABELS: Final[tuple[str, ...]] = (
     "SchemaInfo",  # one node recording the data model version
     "IssuedToken",  # a token `cli token` minted: id, role, subject, lifetime (never the token)
     "Revocation",  # a revoked token, or every token of a subject issued until a moment
+    "ServiceCertificate",  # 志愿服务记录证明: a snapshot keyed by its number (docs/GROUND.md)
+    "OrganizationEvaluation",  # 社会组织评估: one evaluation of the history (docs/GROUND.md)
 )
 
 LABELS: Final[tuple[str, ...]] = ENTITY_LABELS + SUPPORT_LABELS
@@ -73,6 +75,8 @@ RELATIONSHIP_TYPES: Final[tuple[str, ...]] = (
     "SIGNED_UP",
     "PERFORMED",
     "VERIFIED",
+    "DECLINED",
+    "AT",
     "REFERRED",
     "TO",
     "ABOUT",

@@ -32,6 +32,10 @@ KEYED_LABELS: tuple[tuple[str, str], ...] = (
     # Revocations travel with the graph: a restore must not bring a revoked token back to life.
     ("IssuedToken", "id"),
     ("Revocation", "id"),
+    # A certificate issued stays verifiable (or revoked) after a restore.
+    ("ServiceCertificate", "id"),
+    # An organization's evaluation history (its current grade is on the organization).
+    ("OrganizationEvaluation", "id"),
 )
 
 
