@@ -42,7 +42,7 @@ from schema import schema as default_schema
 from schema.errors import format_error
 from schema.live import LiveContext
 from seeds import first_start
-from web import explorer, logs
+from web import certificates, explorer, logs
 from web.downloads import export_graph
 from web.gate import Gate, Identities
 from web.imports import import_sheet
@@ -266,6 +266,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route(
                 "/export/{file}",
                 Gate(request_response(export_graph), settings, identities),
+                methods=["GET"],
+            ),
+            # A certificate's PDF (signed in) and its public verification (the QR code's URL).
+            Route(
+                "/certificates/{number}.pdf",
+                Gate(request_response(certificates.download), settings, identities),
+                methods=["GET"],
+            ),
+            Route(
+                "/certificates/{number}",
+                Gate(request_response(certificates.verify), settings, identities),
                 methods=["GET"],
             ),
             # Uploads check their token themselves: the gate's body limit is for queries.

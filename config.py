@@ -142,6 +142,9 @@ class Settings:
     id_hash_key: Secret = field(default_factory=lambda: Secret(DEVELOPMENT_ID_HASH_KEY))
     # The largest spreadsheet `POST /import/{family}` accepts (IMPORT_MAX_BYTES); larger → 413.
     import_max_bytes: int = 20 * 1024 * 1024
+    # The address the public reaches this service at (PUBLIC_URL, e.g. https://crg.example.cn):
+    # a certificate's QR code opens its verification there. Empty: the address it was asked at.
+    public_url: str = ""
 
     @property
     def max_token_lifetime_s(self) -> int:
@@ -250,4 +253,5 @@ class Settings:
             live=live,
             id_hash_key=Secret(id_hash_key or DEVELOPMENT_ID_HASH_KEY),
             import_max_bytes=int(_number(env, "IMPORT_MAX_BYTES", 20 * 1024 * 1024, 1024)),
+            public_url=env.get("PUBLIC_URL", "").strip().rstrip("/"),
         )

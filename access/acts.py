@@ -28,6 +28,13 @@ class Act(StrEnum):
     REFERRER = "referrer"  # a covering social worker for their employer, or a partner forwarding
     # a need whose referral to it it has accepted
     FUNDS = "funds"  # the organization managing the fund
+    REVIEW = "review"  # a social worker; that they cover each record's community is checked by
+    # the review's own statement, record by record (graph/workflows/hours.py)
+    CERTIFY = "certify"  # a social worker covering a community the volunteer serves
+    ATTENDANCE = "attendance"  # a social worker covering the recruitment's community, or the
+    # partner running it (attendance codes, no-shows)
+    ISSUER = "issuer"  # a social worker; that they work for the issuing organization is
+    # checked by the revocation's own statement (graph/workflows/certificates.py)
     ADMINISTER = "administer"  # administrators only (revoking tokens, the registers they keep)
     REGISTER = "register"  # a social worker covering every community the new record names
     VOLUNTEER_RECORD = "volunteer_record"  # a covering social worker, the volunteer themself,
@@ -108,6 +115,24 @@ def decide(viewer: Viewer, grants: Grants, act: Act, target: Target) -> Decision
         Act.FUNDS: (
             partner and subject in target.organizations,
             "Only the organization managing the fund may record its money.",
+        ),
+        Act.REVIEW: (
+            role is Role.SOCIAL_WORKER,
+            "Only social workers review service hours, in the communities they cover.",
+        ),
+        Act.CERTIFY: (
+            covers,
+            "Only a social worker covering a community the volunteer serves may certify their "
+            "service.",
+        ),
+        Act.ATTENDANCE: (
+            covers or (partner and subject in target.organizations),
+            "Only the social workers covering the activity's community, or the organization "
+            "running it, keep its attendance.",
+        ),
+        Act.ISSUER: (
+            role is Role.SOCIAL_WORKER,
+            "Only a social worker of the issuing organization may do this.",
         ),
         Act.ADMINISTER: (False, "Only administrators may do this."),
         Act.REGISTER: (

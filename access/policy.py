@@ -336,6 +336,8 @@ SERVICE_TIES: Mapping[str, str] = {
     "area, so it says what the volunteer does, not whom the resident knows",
     "PERFORMED": "a volunteer's work (see ASSIGNED)",
     "VERIFIED": "a social worker's work on a record",
+    "DECLINED": "a social worker's work on a record (see VERIFIED)",
+    "AT": "a volunteer's record of a public activity (see ASSIGNED)",
     "HOLDS": "a volunteer's own ledger",
     "EARNED_BY": "hours earned by the holder's own service (see ASSIGNED)",
     "FOR": "one record of the service to another",

@@ -11,8 +11,10 @@ from strawberry.types import ExecutionContext
 
 from graph.model.registry import FAMILIES
 from schema import fields
+from schema.attendance import AttendanceMutation
 from schema.audit import AuditQuery, AuditTrail
 from schema.base import SCALARS, TYPES
+from schema.ground import GroundMutation, GroundQuery
 from schema.limits import VALIDATION_CACHE, RequestLimits
 from schema.live import Subscription
 from schema.matching import MatchingQuery
@@ -75,6 +77,7 @@ class Query(
     MatchingQuery,
     NetworkQuery,
     AuditQuery,
+    GroundQuery,
     SystemQuery,
 ):
     pass
@@ -85,7 +88,14 @@ class Query(
     description="Workflow steps (each atomic; see the type descriptions), registering and "
     "keeping records, and revoking tokens.",
 )
-class RootMutation(Mutation, RegistrationMutation, RightsMutation, SystemMutation):
+class RootMutation(
+    Mutation,
+    RegistrationMutation,
+    RightsMutation,
+    GroundMutation,
+    AttendanceMutation,
+    SystemMutation,
+):
     pass
 
 

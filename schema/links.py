@@ -72,11 +72,24 @@ class AssignmentEdge(Edge[T]):
 class SignUpEdge(Edge[T]):
     at: dt.datetime | None = strawberry.field(description="Signed up at (报名时间).")
     status: SignUpStatus | None = strawberry.field(description="Sign-up status (报名状态).")
+    checked_in_at: dt.datetime | None = strawberry.field(description="Checked in at (签到时间).")
+    check_in_by: str | None = strawberry.field(description="How: CODE or LOCATION (签到方式).")
+    checked_out_at: dt.datetime | None = strawberry.field(description="Checked out at (签退).")
+    minutes: int | None = strawberry.field(description="Minutes attended, start to end at most.")
+    attendance: str | None = strawberry.field(
+        description="CHECKED_IN, ATTENDED or NO_SHOW (marked after the activity) (出勤)."
+    )
 
 
 @strawberry.type(description="A service record verified by a social worker (核实 VERIFIED).")
 class VerificationEdge(Edge[T]):
     at: dt.datetime | None = strawberry.field(description="Verified at (核实时间).")
+
+
+@strawberry.type(description="A service record declined by a social worker (退回 DECLINED).")
+class DeclineEdge(Edge[T]):
+    at: dt.datetime | None = strawberry.field(description="Declined at (退回时间).")
+    reason: str | None = strawberry.field(description="Why it was declined (退回理由).")
 
 
 @strawberry.type(description="A resource allocated to a need (分配 ALLOCATED_TO).")
@@ -131,5 +144,6 @@ DonationConnection = _connection(DonationEdge, "A page of donations, with amount
 AssignmentConnection = _connection(AssignmentEdge, "A page of assignments.")
 SignUpConnection = _connection(SignUpEdge, "A page of sign-ups.")
 VerificationConnection = _connection(VerificationEdge, "A page of verifications.")
+DeclineConnection = _connection(DeclineEdge, "A page of declines.")
 AllocationConnection = _connection(AllocationEdge, "A page of allocations.")
 SinceConnection = _connection(SinceEdge, "A page of dated links.")

@@ -87,6 +87,8 @@ TYPE_TEXT = {
     "SIGNED_UP": "A volunteer signed up for a recruitment.",
     "PERFORMED": "A volunteer performed a service record.",
     "VERIFIED": "A social worker verified a service record.",
+    "DECLINED": "A social worker declined a service record, saying why.",
+    "AT": "A service record proposed from attendance at a recruitment.",
     "REFERRED": "An organization referred a need.",
     "TO": "A referral went to an organization.",
     "ABOUT": "A referral is about a need.",

@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
 import strawberry
 
 from graph.model import organizations as graph
 from graph.model import people as people_graph
 from graph.model import services as services_graph
+from resolvers import ground
 from resolvers import organizations as resolve
 from schema.base import Location, entity, yuan
 from schema.enums import (
@@ -39,6 +41,36 @@ from schema.relay import Connection, Node
 ORGS = "schema.organizations"
 
 
+@strawberry.type(
+    description="One evaluation of a social organization (社会组织评估); the latest still valid "
+    "is its current `rating`."
+)
+class OrganizationEvaluation:
+    grade: Rating = strawberry.field(description="Grade 1A–5A (评估等级).")
+    score: float = strawberry.field(description="Score (评估得分).")
+    evaluator: str = strawberry.field(description="Who evaluated it (评估机构).")
+    evaluated_on: dt.date = strawberry.field(description="When (评估日期).")
+    valid_until: dt.date = strawberry.field(description="Valid until (有效期至).")
+
+    @classmethod
+    def of(cls, stored: dict[str, Any]) -> OrganizationEvaluation:
+        return cls(
+            grade=Rating(int(stored["grade"])),
+            score=float(stored["score"]),
+            evaluator=stored["evaluator"],
+            evaluated_on=dt.date.fromisoformat(stored["evaluatedOn"]),
+            valid_until=dt.date.fromisoformat(stored["validUntil"]),
+        )
+
+
+async def organization_evaluations(
+    info: strawberry.Info, organization: str
+) -> list[OrganizationEvaluation]:
+    """An organization's evaluation history, latest first (public, as the bureau's notices)."""
+    rows = await ground.organization_evaluations(info, organization)
+    return [OrganizationEvaluation.of(row) for row in rows]
+
+
 @entity("Organization")
 @strawberry.type(
     description="An organization of the network (组织): social work agency, social organization, "
@@ -62,6 +94,10 @@ class Organization(Node):
     version: int = strawberry.field(
         description="Changes so far (版本): send it with an update; a stale one is refused."
     )
+
+    @strawberry.field(description="Its evaluations (社会组织评估), latest first: the history.")
+    async def evaluations(self, info: strawberry.Info) -> list[OrganizationEvaluation]:
+        return await organization_evaluations(info, self.key)
 
     parent = reference(
         graph.ORG_PART_OF,

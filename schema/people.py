@@ -32,6 +32,7 @@ from schema.fields import lazy, root_list
 from schema.inputs import NearInput, optional
 from schema.links import (
     AssignmentConnection,
+    DeclineConnection,
     MembershipConnection,
     ProficiencyConnection,
     SignUpConnection,
@@ -230,6 +231,12 @@ class SocialWorker(Node):
         "out",
         "Service records they verified (核实的服务记录).",
         edges=VerificationConnection,
+    )
+    declined_records = link(
+        services_graph.WORKER_DECLINED,
+        "out",
+        "Service records they declined, with why (退回的服务记录).",
+        edges=DeclineConnection,
     )
 
 

@@ -25,6 +25,7 @@ from schema.inputs import optional
 from schema.links import (
     AllocationConnection,
     AssignmentConnection,
+    DeclineConnection,
     SignUpConnection,
     VerificationConnection,
 )
@@ -103,6 +104,9 @@ class Recruitment(Node):
     sign_ups = link(
         graph.VOLUNTEER_SIGNED_UP, "in", "Volunteers who signed up (报名).", edges=SignUpConnection
     )
+    service_records = link(
+        graph.RECORD_AT, "in", "Hours proposed from attendance (签到签退生成的服务记录)."
+    )
 
 
 @entity("ServiceRecord")
@@ -126,11 +130,20 @@ class ServiceRecord(Node):
     need = reference(graph.RECORD_FOR, "out", "The need served (需求).")
     category = reference(graph.RECORD_OF_CATEGORY, "out", "Category (服务类别).")
     project = reference(graph.RECORD_PART_OF, "out", "Project (所属项目).")
+    recruitment = reference(
+        graph.RECORD_AT, "out", "The recruitment whose attendance proposed it (活动)."
+    )
     verifications = link(
         graph.WORKER_VERIFIED,
         "in",
         "Social workers who verified it (核实); empty while unverified.",
         edges=VerificationConnection,
+    )
+    declines = link(
+        graph.WORKER_DECLINED,
+        "in",
+        "The social worker who declined it, and why (退回); its hours never count.",
+        edges=DeclineConnection,
     )
 
 

@@ -7,6 +7,8 @@
 #                       the benchmark's peer, the Neo4j GraphQL Library (pinned in
 #                       tools/graphql-peer/package-lock.json; its APOC plugin comes with Neo4j),
 #                       Debian's Chromium + ChromeDriver for the explorer page's browser tests,
+#                       the Noto CJK fonts (certificates embed them) and poppler-utils (the
+#                       certificate tests read the PDFs with pdftoppm and pdftotext),
 #                       and the local Neo4j the tests run on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,13 +25,15 @@ python_packages() {  # $1: the pip requirement of the project, with or without e
 
 browser() {
   if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
-     || [ ! -d /usr/share/fonts/opentype/noto ]; then
+     || [ ! -d /usr/share/fonts/opentype/noto ] || ! command -v pdftoppm >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      apt-get install -y -q chromium chromium-driver fonts-noto-cjk >/dev/null || {
-        apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver fonts-noto-cjk >/dev/null; }
+      apt-get install -y -q chromium chromium-driver fonts-noto-cjk poppler-utils >/dev/null || {
+        apt-get update -q >/dev/null \
+          && apt-get install -y -q chromium chromium-driver fonts-noto-cjk poppler-utils >/dev/null; }
     else
-      echo "install: the browser tests need Debian's chromium and chromium-driver (apt-get install" \
-           "chromium chromium-driver)." >&2
+      echo "install: the browser and certificate tests need Debian's chromium, chromium-driver," \
+           "fonts-noto-cjk and poppler-utils (apt-get install chromium chromium-driver" \
+           "fonts-noto-cjk poppler-utils)." >&2
       exit 1
     fi
   fi

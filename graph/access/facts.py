@@ -141,7 +141,8 @@ async def communities_of(
 TARGET_PATHS: Mapping[str, tuple[str, str]] = {
     "Need": ("(x)-[:IN]->(c:Community)", ""),
     "Resident": ("(x)-[:LIVES_IN]->(c:Community)", ""),
-    "ServiceRecord": ("(x)-[:FOR]->(:Need)-[:IN]->(c:Community)", ""),
+    "Volunteer": ("(x)-[:SERVES_AREA]->(c:Community)", "(x)-[:MEMBER_OF]->(o:Organization)"),
+    "ServiceRecord": ("(x)-[:FOR|AT]->()-[:IN]->(c:Community)", ""),
     "Recruitment": ("(x)-[:IN]->(c:Community)", "(o:Organization)-[:RUNS]->(x)"),
     "Referral": ("(x)-[:ABOUT]->(:Need)-[:IN]->(c:Community)", "(x)-[:TO]->(o:Organization)"),
     "Resource": ("", "(o:Organization)-[:OFFERS]->(x)"),

@@ -42,6 +42,9 @@ SCHEMA = GraphSchema(
         IndexSpec("Event", "id", "unique"),  # backups page and restore by it
         IndexSpec("Event", "seq", "range"),
         IndexSpec("Event", "at", "range"),
+        IndexSpec("ServiceCertificate", "id", "unique"),
+        IndexSpec("OrganizationEvaluation", "id", "unique"),
+        IndexSpec("OrganizationEvaluation", "organization", "range"),
         *(IndexSpec(label, "location", "point") for label in LOCATED),
         IndexSpec("Need", "status", "range"),
         IndexSpec("Volunteer", "status", "range"),

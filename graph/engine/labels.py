@@ -44,6 +44,8 @@ SUPPORT_LABELS: Final[tuple[str, ...]] = (
     "Erasure",  # the ledger of erased residents: the id and when, never their data
     "Event",  # the durable event log: one per successful workflow write (docs/LIVE.md)
     "EventClock",  # one node numbering the events in commit order
+    "ServiceCertificate",  # 志愿服务记录证明: a snapshot keyed by its number (docs/GROUND.md)
+    "OrganizationEvaluation",  # 社会组织评估: one evaluation of the history (docs/GROUND.md)
 )
 
 LABELS: Final[tuple[str, ...]] = ENTITY_LABELS + SUPPORT_LABELS
@@ -76,6 +78,8 @@ RELATIONSHIP_TYPES: Final[tuple[str, ...]] = (
     "SIGNED_UP",
     "PERFORMED",
     "VERIFIED",
+    "DECLINED",
+    "AT",
     "REFERRED",
     "TO",
     "ABOUT",

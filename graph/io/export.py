@@ -37,6 +37,10 @@ KEYED_LABELS: tuple[tuple[str, str], ...] = (
     # The event log and its clock: a restore keeps the cursors clients hold (docs/LIVE.md).
     ("Event", "id"),
     ("EventClock", "id"),
+    # A certificate issued stays verifiable (or revoked) after a restore.
+    ("ServiceCertificate", "id"),
+    # An organization's evaluation history (its current grade is on the organization).
+    ("OrganizationEvaluation", "id"),
 )
 
 

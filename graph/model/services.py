@@ -223,12 +223,26 @@ RECRUITMENT_FOR = Rel("FOR", "Recruitment", "Project")
 RECRUITMENT_REQUIRES = Rel("REQUIRES", "Recruitment", "Skill")
 RECRUITMENT_IN = Rel("IN", "Recruitment", "Community")
 RECRUITMENT_LOCATED_AT = Rel("LOCATED_AT", "Recruitment", "Venue")
-VOLUNTEER_SIGNED_UP = Rel("SIGNED_UP", "Volunteer", "Recruitment", ("at", "status"))
+# Attendance rides on the sign-up (graph/workflows/attendance.py): when and how they checked
+# in and out, the codes used (each once), the minutes, CHECKED_IN/ATTENDED/NO_SHOW.
+VOLUNTEER_SIGNED_UP = Rel(
+    "SIGNED_UP",
+    "Volunteer",
+    "Recruitment",
+    (
+        "at", "status", "withdrawnAt", "checkedInAt", "checkInEpoch", "checkInBy", "checkInCode",
+        "checkedOutAt", "checkOutBy", "checkOutCode", "minutes", "attendance", "noShowAt",
+    ),
+)  # fmt: skip
 VOLUNTEER_PERFORMED = Rel("PERFORMED", "Volunteer", "ServiceRecord")
 RECORD_FOR = Rel("FOR", "ServiceRecord", "Need")
 RECORD_OF_CATEGORY = Rel("OF_CATEGORY", "ServiceRecord", "ServiceCategory")
 RECORD_PART_OF = Rel("PART_OF", "ServiceRecord", "Project")
+# Hours proposed from attendance at a recruitment (its community is the recruitment's).
+RECORD_AT = Rel("AT", "ServiceRecord", "Recruitment")
 WORKER_VERIFIED = Rel("VERIFIED", "SocialWorker", "ServiceRecord", ("at",))
+# A record the covering social worker declined, with why: never deleted (docs/GROUND.md).
+WORKER_DECLINED = Rel("DECLINED", "SocialWorker", "ServiceRecord", ("at", "reason"))
 ORG_REFERRED = Rel("REFERRED", "Organization", "Referral")
 REFERRAL_TO = Rel("TO", "Referral", "Organization")
 REFERRAL_ABOUT = Rel("ABOUT", "Referral", "Need")
@@ -259,7 +273,9 @@ RELS = (
     RECORD_FOR,
     RECORD_OF_CATEGORY,
     RECORD_PART_OF,
+    RECORD_AT,
     WORKER_VERIFIED,
+    WORKER_DECLINED,
     ORG_REFERRED,
     REFERRAL_TO,
     REFERRAL_ABOUT,

@@ -49,10 +49,11 @@ VERIFY_SERVICE = guarded(
     WITH seen, rec, v
     OPTIONAL MATCH (w:SocialWorker {{id: $worker}})
     OPTIONAL MATCH (:SocialWorker)-[done:VERIFIED]->(rec)
-    OPTIONAL MATCH (rec)-[:FOR]->(:Need)-[:IN]->(c:Community)
+    OPTIONAL MATCH (:SocialWorker)-[no:DECLINED]->(rec)
+    OPTIONAL MATCH (rec)-[:FOR|AT]->()-[:IN]->(c:Community)
     OPTIONAL MATCH (w)-[covers:COVERS]->(c)
     """,
-    keep="rec, v, w, count(done) AS verified, c, covers",
+    keep="rec, v, w, count(DISTINCT done) AS verified, count(DISTINCT no) AS declined, c, covers",
     problems=[
         ("rec IS NULL", "RECORD_NOT_FOUND"),
         ("w IS NULL", "WORKER_NOT_FOUND"),
@@ -60,8 +61,8 @@ VERIFY_SERVICE = guarded(
         ("c IS NOT NULL AND covers IS NULL", "NOT_COVERING"),
     ],
     then=Then(
-        "rec, v, w, coalesce(v.verifiedMinutes, 0) + coalesce(rec.minutes, 0) AS total",
-        [("verified > 0", "ALREADY_VERIFIED")],
+        "rec, v, w, declined, coalesce(v.verifiedMinutes, 0) + coalesce(rec.minutes, 0) AS total",
+        [("verified > 0", "ALREADY_VERIFIED"), ("declined > 0", "ALREADY_DECLINED")],
     ),
     write="CREATE (w)-[:VERIFIED {at: $at}]->(rec) "
     "SET v.verifiedMinutes = total, "
@@ -160,6 +161,9 @@ async def verify_service(store: GraphStore, request: Request, record: str, worke
                 "given; its own social worker verifies it."
             ),
             "ALREADY_VERIFIED": refused("That service record is already verified."),
+            "ALREADY_DECLINED": refused(
+                "That service record was declined; its hours never count (record them anew)."
+            ),
         },
         change=Change(
             "SERVICE_VERIFIED",

@@ -1,0 +1,106 @@
+"""Attendance at a recruitment (签到/签退, docs/GROUND.md): codes, check-in and check-out by code
+or location, no-shows; the steps declared once each as :func:`schema.steps.step` rows.
+
+No ``from __future__ import annotations``: lazy references are quoted names in ``Annotated``.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+
+from access.acts import Act
+from resolvers import attendance as resolve
+from schema.permissions import may
+from schema.steps import Arg, id_arg, mutation_type, step, text_arg
+from schema.workflows import RecruitmentPayload
+
+
+@strawberry.enum(description="What an attendance code is for.")
+class AttendanceAction(Enum):
+    CHECK_IN = strawberry.enum_value("CHECK_IN", description="Checking in (签到).")
+    CHECK_OUT = strawberry.enum_value("CHECK_OUT", description="Checking out (签退).")
+
+
+@strawberry.input(description="Where the volunteer is, to check in at the venue by location.")
+class HereInput:
+    latitude: float = strawberry.field(description="Latitude in degrees (WGS 84).")
+    longitude: float = strawberry.field(description="Longitude in degrees (WGS 84).")
+
+
+@strawberry.type(description="A short-lived, single-use attendance code, to show as a QR code.")
+class AttendanceCode:
+    code: str = strawberry.field(description="The code (a signed token); the volunteer sends it.")
+    expires_at: dt.datetime = strawberry.field(description="It is refused after this moment.")
+
+
+RECRUITMENT_ID = id_arg("recruitment_id", "The recruitment (活动).")
+VOLUNTEER_ID = id_arg("volunteer_id", "The volunteer checking in or out (themself).")
+CODE = text_arg("code", "The attendance code shown to them (or give `location`).")
+HERE = Arg("location", HereInput | None, "Where they are (or give `code`); never stored.", None)
+
+
+@strawberry.type
+class AttendanceCodes:
+    @strawberry.mutation(
+        description="Make an attendance code (签到码) for one volunteer to check in or out of a "
+        "recruitment: valid 2 minutes, usable once, by that volunteer only. For the social "
+        "workers covering the activity's community and the organization running it; nothing is "
+        "written (the code's use is).",
+        extensions=may(Act.ATTENDANCE, "Recruitment", "recruitment_id"),
+    )
+    async def attendance_code(
+        self,
+        info: strawberry.Info,
+        recruitment_id: Annotated[strawberry.ID, strawberry.argument(description="Recruitment.")],
+        volunteer_id: Annotated[strawberry.ID, strawberry.argument(description="Volunteer.")],
+        action: Annotated[AttendanceAction, strawberry.argument(description="In or out.")],
+    ) -> AttendanceCode:
+        token, expires = await resolve.attendance_code(
+            info, recruitment_id=recruitment_id, volunteer_id=volunteer_id, action=action
+        )
+        return AttendanceCode(code=token, expires_at=expires)
+
+
+MUTATIONS: Sequence[Any] = (
+    step(
+        resolve.check_in,
+        RecruitmentPayload,
+        may(Act.VOLUNTEER_SELF, "Recruitment", "recruitment_id", volunteer="volunteer_id"),
+        "Check in to a recruitment (签到), from 30 minutes before its start until its end: with "
+        "the attendance code shown to you, or your location within 300 m of its venue (used for "
+        "the check, never stored).",
+        RECRUITMENT_ID,
+        VOLUNTEER_ID,
+        CODE,
+        HERE,
+    ),
+    step(
+        resolve.check_out,
+        RecruitmentPayload,
+        may(Act.VOLUNTEER_SELF, "Recruitment", "recruitment_id", volunteer="volunteer_id"),
+        "Check out (签退), until 2 hours after the end: the minutes from check-in (not before the "
+        "start) to now (not after the end) are proposed as a service record of the recruitment, "
+        "waiting in the covering social worker's verification queue.",
+        RECRUITMENT_ID,
+        VOLUNTEER_ID,
+        CODE,
+        HERE,
+    ),
+    step(
+        resolve.mark_no_shows,
+        RecruitmentPayload,
+        may(Act.ATTENDANCE, "Recruitment", "recruitment_id"),
+        "After the activity, mark everyone signed up who never checked in as a no-show (缺席).",
+        RECRUITMENT_ID,
+    ),
+)
+
+_Steps = mutation_type("AttendanceSteps", MUTATIONS, "Attendance steps.")
+
+
+@strawberry.type(description="Attendance: codes, check-in, check-out, no-shows.")
+class AttendanceMutation(_Steps, AttendanceCodes):  # type: ignore[misc,valid-type]
+    pass
