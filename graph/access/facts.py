@@ -147,7 +147,6 @@ TARGET_PATHS: Mapping[str, tuple[str, str]] = {
     "Referral": ("(x)-[:ABOUT]->(:Need)-[:IN]->(c:Community)", "(x)-[:TO]->(o:Organization)"),
     "Resource": ("", "(o:Organization)-[:OFFERS]->(x)"),
     "Fund": ("", "(x)-[:MANAGED_BY]->(o:Organization)"),
-    "Volunteer": ("(x)-[:SERVES_AREA]->(c:Community)", "(x)-[:MEMBER_OF]->(o:Organization)"),
 }
 
 
