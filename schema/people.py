@@ -107,7 +107,9 @@ class Resident(Node):
 
     community = reference(graph.RESIDENT_LIVES_IN, "out", "Where they live (所在社区).")
     needs = link(
-        services_graph.RESIDENT_HAS_NEED, "out", "Their needs, newest first by default (需求)."
+        services_graph.RESIDENT_HAS_NEED,
+        "out",
+        "Their needs, in the order they were reported (需求).",
     )
     case_managers = link(
         graph.WORKER_CASE_MANAGER_OF,
@@ -195,7 +197,7 @@ class Volunteer(Node):
     service_records = link(
         services_graph.VOLUNTEER_PERFORMED,
         "out",
-        "Services they delivered, latest first (服务记录).",
+        "Services they delivered, by date, oldest first (服务记录).",
     )
 
 
