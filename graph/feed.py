@@ -249,8 +249,8 @@ RECORD_STATE = cypher(
     "events.record_state",
     """
     MATCH (rec:ServiceRecord {id: $id})
-    OPTIONAL MATCH (:SocialWorker)-[done:VERIFIED]->(rec)
-    OPTIONAL MATCH (rec)-[:FOR]->(:Need)-[:IN]->(c:Community)
+    OPTIONAL MATCH (:SocialWorker)-[done:VERIFIED|DECLINED]->(rec)
+    OPTIONAL MATCH (rec)-[:FOR|AT]->()-[:IN]->(c:Community)
     RETURN count(done) AS verified, collect(c.id)[0] AS community
     """,
 )
@@ -262,7 +262,8 @@ async def free_places(store: GraphStore, recruitment: str) -> int:
 
 
 async def record_state(store: GraphStore, record: str) -> tuple[bool, str | None]:
-    """Whether a service record is verified, and the community of the need it served."""
+    """Whether a service record has been reviewed (verified, or declined with a reason), and the
+    community of the need or the recruitment it served."""
     rows = await store.read(RECORD_STATE, {"id": record})
     if not rows:
         return False, None

@@ -179,10 +179,13 @@ class ReferralEvent:
 @strawberry.type(description="A service record was logged or verified.")
 class ServiceRecordEvent:
     cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
-    kind: str = strawberry.field(description="SERVICE_RECORDED or SERVICE_VERIFIED.")
+    kind: str = strawberry.field(
+        description="SERVICE_RECORDED or CHECKED_OUT (a record proposed), SERVICE_VERIFIED or "
+        "SERVICE_REVIEWED (approved or declined in a batch)."
+    )
     at: dt.datetime = strawberry.field(description="When the change was written.")
     awaiting_verification: bool = strawberry.field(
-        description="True while no social worker has verified it (待核实)."
+        description="True while no social worker has approved or declined it (待核实)."
     )
     record: ServiceRecord = strawberry.field(
         description="The service record as you may read it now."
@@ -225,14 +228,14 @@ class Subscription:
             yield ReferralEvent(**_fields(event), referral=to_node("Referral", record))
 
     @strawberry.subscription(
-        description="Service records logged (awaiting verification) or verified, in the "
-        "communities you cover (social workers)."
+        description="Service records logged or proposed at a check-out (awaiting review), and "
+        "reviewed, in the communities you cover (social workers)."
     )
     async def service_records(
         self, info: strawberry.Info, after: AFTER = None
     ) -> AsyncGenerator[ServiceRecordEvent]:
         _needs_role(info, Role.SOCIAL_WORKER)
-        kinds = {"SERVICE_RECORDED", "SERVICE_VERIFIED"}
+        kinds = {"SERVICE_RECORDED", "CHECKED_OUT", "SERVICE_VERIFIED", "SERVICE_REVIEWED"}
         async for event, record in watch(
             info, after, "ServiceRecord", "serviceRecords", lambda e: e.kind in kinds
         ):

@@ -126,7 +126,11 @@ async def check(
             "ALREADY_CHECKED_OUT": refused("Already checked out; a code works once."),
         },
         change=Change(
-            "CHECKED_OUT" if out else "CHECKED_IN", "Recruitment", {"Volunteer": [volunteer]}
+            "CHECKED_OUT" if out else "CHECKED_IN",
+            "Recruitment",
+            # A check-out proposes a service record (when any time was served): the queue's
+            # live feed hears of it through the event (docs/LIVE.md).
+            {"Volunteer": [volunteer], "ServiceRecord": [params["record"]] if out else []},
         ),
     )
 

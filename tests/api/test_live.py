@@ -328,7 +328,7 @@ async def test_sign_ups_tell_the_places_still_free(
     assert 0 <= event["freePlaces"] < event["recruitment"]["capacity"]
 
 
-async def test_service_records_await_the_covering_social_workers_verification(
+async def test_service_records_await_the_covering_social_workers_review_until_approved(
     apis: list[Api], engine_settings: Settings
 ) -> None:
     writer, reader = apis
@@ -357,9 +357,19 @@ async def test_service_records_await_the_covering_social_workers_verification(
             n=LIN_VISIT,
         )
         event = (await worker.next())["payload"]["data"]["serviceRecords"]
-    assert event["kind"] == "SERVICE_RECORDED"
-    assert event["awaitingVerification"] is True
-    assert event["record"]["hours"] == 1.0
+        assert event["kind"] == "SERVICE_RECORDED"
+        assert event["awaitingVerification"] is True
+        assert event["record"]["hours"] == 1.0
+        # Approved from the review queue (docs/GROUND.md): the feed says it waits no more.
+        await Http(writer, engine_settings, WORKER)(
+            "mutation ($d: [ReviewDecisionInput!]!) { reviewServiceRecords(decisions: $d) "
+            "{ replayed } }",
+            d=[{"recordId": gid("ServiceRecord", event["record"]["key"]), "approve": True}],
+        )
+        reviewed = (await worker.next())["payload"]["data"]["serviceRecords"]
+    assert reviewed["kind"] == "SERVICE_REVIEWED"
+    assert reviewed["awaitingVerification"] is False
+    assert reviewed["record"]["key"] == event["record"]["key"]
 
 
 async def test_personal_information_read_through_a_subscription_is_audited(
