@@ -219,7 +219,7 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
     # The certificate number identifies the person across systems, like a volunteer number.
     "SocialWorker": {"phone": frozenset({View.FULL}), "certificateNo": frozenset({View.FULL})},
     "Expert": {"phone": frozenset({View.FULL})},
-    "ServiceRecord": {"note": frozenset({View.FULL})},
+    "ServiceRecord": {"note": frozenset({View.FULL}), "declineReason": frozenset({View.FULL})},
     # A ledger sums to the balance: its amounts and its tie to the volunteer are the balance's
     # (FULL); a note is free text about the person served, like a service record's.
     "TimeBankEntry": {
@@ -371,12 +371,12 @@ def tie_denial(rel_type: str) -> str:
 FREE_TEXT: Mapping[str, frozenset[str]] = {
     "Resident": frozenset({"address"}),
     "Need": frozenset({"title", "description", "closingNote"}),
-    "ServiceRecord": frozenset({"title", "note"}),
+    "ServiceRecord": frozenset({"title", "note", "declineReason"}),
     "Referral": frozenset({"reason", "outcome"}),
     "TimeBankEntry": frozenset({"note"}),
 }
 PLAIN: Mapping[str, frozenset[str]] = {
-    "Resident": frozenset({"id", "gender", "languages"}),
+    "Resident": frozenset({"id", "gender", "languages", "version"}),
     "Need": frozenset(
         {
             "id",

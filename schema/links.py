@@ -89,7 +89,6 @@ class VerificationEdge(Edge[T]):
 @strawberry.type(description="A service record declined by a social worker (退回 DECLINED).")
 class DeclineEdge(Edge[T]):
     at: dt.datetime | None = strawberry.field(description="Declined at (退回时间).")
-    reason: str | None = strawberry.field(description="Why it was declined (退回理由).")
 
 
 @strawberry.type(description="A resource allocated to a need (分配 ALLOCATED_TO).")

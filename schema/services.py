@@ -120,6 +120,9 @@ class ServiceRecord(Node):
     beneficiaries: int = strawberry.field(description="People served (服务人次).")
     rating: int | None = strawberry.field(description="Quality rating 1–5 (服务评价).")
     note: str | None = strawberry.field(description="Notes (备注).")
+    decline_reason: str | None = strawberry.field(
+        description="Why a social worker declined it (退回理由), read as the note is."
+    )
     minutes: strawberry.Private[int]
 
     @strawberry.field(description="Hours of service (服务时数).")

@@ -87,6 +87,9 @@ class ServiceRecord:
     rating: int | None = None  # 1–5, the beneficiary's or social worker's rating
     note: str | None = None
     title: str | None = None
+    # Why a social worker declined it (退回理由): free text about the service, so kept on the
+    # record under the note's rules (access/policy.py), not on the DECLINED tie.
+    decline_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,7 @@ RECORD_PART_OF = Rel("PART_OF", "ServiceRecord", "Project")
 RECORD_AT = Rel("AT", "ServiceRecord", "Recruitment")
 WORKER_VERIFIED = Rel("VERIFIED", "SocialWorker", "ServiceRecord", ("at",))
 # A record the covering social worker declined, with why: never deleted (docs/GROUND.md).
-WORKER_DECLINED = Rel("DECLINED", "SocialWorker", "ServiceRecord", ("at", "reason"))
+WORKER_DECLINED = Rel("DECLINED", "SocialWorker", "ServiceRecord", ("at",))
 ORG_REFERRED = Rel("REFERRED", "Organization", "Referral")
 REFERRAL_TO = Rel("TO", "Referral", "Organization")
 REFERRAL_ABOUT = Rel("ABOUT", "Referral", "Need")

@@ -7,7 +7,8 @@ record of it cannot be reviewed (not found, another community's, already reviewe
 stopped it (``details``) and nothing is written. Approving does what ``verifyService`` does for
 each record (a VERIFIED edge, an EARNED time-bank entry, the volunteer's verified minutes and
 star level, summed per volunteer over the batch); declining keeps the record and writes a
-DECLINED edge with the reason; nothing is ever deleted.
+DECLINED edge, and the reason on the record (free text, read as its note is); nothing is ever
+deleted.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ REVIEW_SERVICE = guarded(
         "CREATE (e:TimeBankEntry {id: $entry + '-' + toString(i), minutes: x.minutes, "
         "kind: 'EARNED', at: $at}) CREATE (v)-[:HOLDS]->(e) CREATE (e)-[:EARNED_BY]->(x))) "
         "FOREACH (x IN CASE WHEN checks[i].approve THEN [] ELSE [recs[i]] END | "
-        "CREATE (w)-[:DECLINED {at: $at, reason: checks[i].reason}]->(x)))"
+        "CREATE (w)-[:DECLINED {at: $at}]->(x) SET x.declineReason = checks[i].reason))"
     ),
     # The star level from the minutes before the batch plus the batch's, then the minutes.
     write="FOREACH (i IN range(0, size(vols) - 1) | FOREACH (v IN [vols[i]] | "

@@ -44,7 +44,7 @@ CELL_DEGREES = 0.005
 FREE_TEXT: Mapping[str, tuple[str, ...]] = {
     "Resident": ("address",),
     "Need": ("title", "description", "closingNote"),
-    "ServiceRecord": ("title", "note"),
+    "ServiceRecord": ("title", "note", "declineReason"),
     "Referral": ("reason", "outcome"),
     "TimeBankEntry": ("note",),
 }
