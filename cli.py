@@ -36,10 +36,9 @@ from graph.engine.errors import GraphError
 from graph.engine.local_neo4j import LocalNeo4j
 from graph.engine.store import GraphStore
 from graph.engine.system import node_count
-from graph.io import backup
+from graph.io import backup, erasures
 from graph.queries import network
 from graph.queries.network import NetNode
-from graph.workflows import rights
 from intake import commands as intake_commands
 from seeds import demo, generate
 from seeds.personas import PERSONAS
@@ -197,7 +196,7 @@ async def _restore(settings: Settings, args: argparse.Namespace) -> str:
             )
         # Who was erased stays erased: the ledger of the graph being replaced, and of any newer
         # backup named with --erasures, is applied to what the file brings back.
-        erased = await rights.erased_ids(store) if present else []
+        erased = await erasures.erased_ids(store) if present else []
         for newer in args.erasures:
             erased += backup.ledger_of(newer)
         if args.reset:

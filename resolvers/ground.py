@@ -13,6 +13,7 @@ from api.errors import BadUserInput
 from domain import certificates
 from graph import workflows
 from graph.model.services import LOCAL_TIME
+from graph.queries import evaluations as evaluation_history
 from graph.queries import hours as queue
 from graph.workflows import Done, evaluations, hours
 from graph.workflows import certificates as certificate_steps
@@ -175,4 +176,4 @@ async def record_organization_evaluation(
 
 
 async def organization_evaluations(info: Info, organization: str) -> list[Any]:
-    return await evaluations.evaluations(info.context.store, organization)
+    return await evaluation_history.evaluations(info.context.store, organization)

@@ -15,8 +15,8 @@ import strawberry
 from access.acts import Act
 from access.tokens import Role
 from domain import certificates
+from graph.queries import certificates as stored_certificates
 from graph.workflows import Done
-from graph.workflows import certificates as certificate_steps
 from resolvers import ground as resolve
 from schema.enums import Rating
 from schema.fields import entity
@@ -135,7 +135,7 @@ class ServiceCertificatePayload:
 
     @strawberry.field(description="The certificate.")
     async def certificate(self, info: strawberry.Info) -> ServiceCertificate | None:
-        found = await certificate_steps.find(info.context.store, self.number)
+        found = await stored_certificates.find(info.context.store, self.number)
         return None if found is None else ServiceCertificate.of(found["certificate"])
 
 

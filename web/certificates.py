@@ -23,7 +23,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from access.tokens import Role
 from domain import certificates
 from graph.engine.errors import GraphUnavailable
-from graph.workflows import certificates as steps
+from graph.queries import certificates as stored
 from web import certificate_pdf
 
 
@@ -68,7 +68,7 @@ def _page(answer: dict, status: int) -> HTMLResponse:
 async def _stored(request: Request, number: str, viewer: str | None = None) -> dict | None:
     if not certificates.is_number(number):
         return None
-    found = await steps.find(request.app.state.store, number, viewer)
+    found = await stored.find(request.app.state.store, number, viewer)
     if found is None:
         return None
     return {**found["certificate"], "_colleague": found["colleague"]}

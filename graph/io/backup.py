@@ -36,11 +36,10 @@ from graph.engine.errors import GraphError
 from graph.engine.labels import ENTITY_LABELS
 from graph.engine.labels import label as allowed_label
 from graph.engine.store import GraphStore
-from graph.io import export
+from graph.io import erasures, export
 from graph.model import entities
 from graph.model.registry import RELS
 from graph.queries import network
-from graph.workflows import rights
 
 FORMAT = "community-resource-graph/backup"
 VERSION = 1
@@ -324,8 +323,8 @@ async def restore(store: GraphStore, path: Path, *, erased: Iterable[str] = ()) 
             f"The restore wrote {nodes} nodes and {relationships} relationships of the "
             f"{expected.nodes} and {expected.relationships} in {path}; check the graph's log."
         )
-    ledger = {*erased, *await rights.erased_ids(store)}
-    await rights.reapply(store, ledger, at=dt.datetime.now(dt.UTC).replace(microsecond=0))
+    ledger = {*erased, *await erasures.erased_ids(store)}
+    await erasures.reapply(store, ledger, at=dt.datetime.now(dt.UTC).replace(microsecond=0))
     return Counts(nodes, relationships)
 
 

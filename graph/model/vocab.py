@@ -359,6 +359,19 @@ class TimeBankEntryKind(
     SPENT = "SPENT", "Spent on a service for oneself or family (支取)."
 
 
+class Attendance(Vocabulary, description="A volunteer's attendance at a recruitment (考勤)."):
+    CHECKED_IN = "CHECKED_IN", "Checked in, not yet out (已签到)."
+    ATTENDED = "ATTENDED", "Checked in and out (已签退)."
+    NO_SHOW = "NO_SHOW", "Signed up, never checked in (缺席)."
+
+
+class CertificateStatus(
+    Vocabulary, description="A service certificate's standing (志愿服务记录证明状态)."
+):
+    VALID = "VALID", "Issued and standing (有效)."
+    REVOKED = "REVOKED", "Revoked by its issuer (已撤销)."
+
+
 # Every vocabulary, for the GraphQL enums made from them and the guard tests.
 VOCABULARIES: tuple[type[Vocabulary] | type[Grade], ...] = (
     CommunityKind,
@@ -388,4 +401,6 @@ VOCABULARIES: tuple[type[Vocabulary] | type[Grade], ...] = (
     SignUpStatus,
     ReferralStatus,
     TimeBankEntryKind,
+    Attendance,
+    CertificateStatus,
 )

@@ -9,7 +9,10 @@
 - ``resources``: the charity resource library;
 - ``referrals``: referrals between organizations;
 - ``funds``: donations and grants;
-- ``rights``: the rights of the person — consent, erasure and its ledger (imported from there).
+- ``rights``: the rights of the person — consent and erasure (the ledger: ``graph/io/erasures``);
+- ``registration``: creating, changing and deactivating the records users keep (``create``,
+  ``update``, ``deactivate`` of any kept family);
+- ``hours``, ``attendance``, ``certificates``, ``evaluations``: work on the ground (docs/GROUND.md).
 
 The steps are re-exported here, so callers write ``workflows.assign(...)`` without knowing which
 family module holds it. A new workflow: its statement and function in its family's module (a new
@@ -17,11 +20,17 @@ module for a new family), going through :func:`perform` with the :class:`~graph.
 makes, and its name below.
 """
 
+from graph.workflows.attendance import check, mark_no_shows
+from graph.workflows.certificates import issue_certificate, revoke_certificate
+from graph.workflows.evaluations import record_evaluation
 from graph.workflows.funds import donate, grant
+from graph.workflows.hours import review_service
 from graph.workflows.needs import assign, report_need, set_need_status, unassign, update_need
 from graph.workflows.recruitments import post_recruitment, sign_up, withdraw
 from graph.workflows.referrals import REFERRAL_STEPS, answer_referral, refer
+from graph.workflows.registration import create, deactivate, update
 from graph.workflows.resources import allocate_resource, offer_resource, update_resource
+from graph.workflows.rights import erase_resident, record_consent, withdraw_consent
 from graph.workflows.runner import Done, Request, new_id, now, perform
 from graph.workflows.service import record_service, spend_credits, verify_service
 
@@ -32,22 +41,34 @@ __all__ = [
     "allocate_resource",
     "answer_referral",
     "assign",
+    "check",
+    "create",
+    "deactivate",
     "donate",
+    "erase_resident",
     "grant",
+    "issue_certificate",
+    "mark_no_shows",
     "new_id",
     "now",
     "offer_resource",
     "perform",
     "post_recruitment",
+    "record_consent",
+    "record_evaluation",
     "record_service",
     "refer",
     "report_need",
+    "review_service",
+    "revoke_certificate",
     "set_need_status",
     "sign_up",
     "spend_credits",
     "unassign",
+    "update",
     "update_need",
     "update_resource",
     "verify_service",
     "withdraw",
+    "withdraw_consent",
 ]

@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from graph.engine.cypher import cypher
 from graph.engine.errors import GraphRejected
-from graph.engine.store import GraphStore, Record
+from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.workflows.guards import Lock, guarded
 from graph.workflows.runner import Done, Request, missing, perform, refused
@@ -76,16 +75,6 @@ REVOKE_CERTIFICATE = guarded(
     write="SET c.status = 'REVOKED', c.revokedAt = $at, c.revokedBy = $worker, "
     "c.revokeReason = $reason",
     result="$number",
-)
-
-FIND_CERTIFICATE = cypher(
-    "certificates.find",
-    """
-    MATCH (c:ServiceCertificate {id: $number})
-    OPTIONAL MATCH (:SocialWorker {id: $viewer})-[colleague:EMPLOYED_BY]->(o:Organization)
-    WHERE o.id = c.organization
-    RETURN properties(c) AS certificate, colleague IS NOT NULL AS colleague
-    """,
 )
 
 
@@ -157,9 +146,3 @@ async def revoke_certificate(
         },
         change=Change("CERTIFICATE_REVOKED", "ServiceCertificate", {"SocialWorker": [worker]}),
     )
-
-
-async def find(store: GraphStore, number: str, viewer: str | None = None) -> Record | None:
-    """The certificate as stored, and whether ``viewer`` works for its issuing organization."""
-    rows = await store.read(FIND_CERTIFICATE, {"number": number, "viewer": viewer})
-    return rows[0] if rows else None

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from graph.engine.cypher import cypher
-from graph.engine.store import GraphStore, Record
+from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.workflows.guards import Lock, guarded
 from graph.workflows.runner import Done, Request, missing, perform
@@ -34,14 +33,6 @@ RECORD_EVALUATION = guarded(
     "SET o.rating = CASE WHEN latest IS NOT NULL AND $evaluatedOn < latest THEN o.rating "
     "WHEN $validUntil < $today THEN null ELSE $grade END",
     result="$organization",
-)
-
-EVALUATIONS = cypher(
-    "evaluations.of",
-    """
-    MATCH (e:OrganizationEvaluation {organization: $organization})
-    RETURN properties(e) AS evaluation ORDER BY e.evaluatedOn DESC, e.at DESC
-    """,
 )
 
 
@@ -70,9 +61,3 @@ async def record_evaluation(
         {"ORGANIZATION_NOT_FOUND": missing("organization", organization)},
         change=Change("ORGANIZATION_EVALUATED", "Organization"),
     )
-
-
-async def evaluations(store: GraphStore, organization: str) -> list[Record]:
-    """An organization's evaluations, latest first."""
-    rows = await store.read(EVALUATIONS, {"organization": organization})
-    return [row["evaluation"] for row in rows]

@@ -17,7 +17,7 @@ so a backup taken before an erasure does not bring the person back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from graph.engine.cypher import cypher
@@ -162,22 +162,6 @@ async def erase_resident(store: GraphStore, request: Request, *, resident: str) 
         {"RESIDENT_NOT_FOUND": missing("resident", resident)},
         change=Change("RESIDENT_ERASED", "Resident"),
     )
-
-
-async def erased_ids(store: GraphStore) -> list[str]:
-    """The ledger: the ids of every resident erased in this graph."""
-    return [row["id"] for row in await store.read(LEDGER, {})]
-
-
-async def reapply(store: GraphStore, ids: Iterable[str], *, at: Any) -> int:
-    """Write ``ids`` to the ledger and scrub every one of them present in the graph again (after
-    a restore or a merge brought an older copy back); answers how many were present."""
-    ids = sorted(set(ids))
-    if not ids:
-        return 0
-    await store.write(RECORD_LEDGER, {"rows": [{"id": i, "at": at} for i in ids]})
-    rows = await store.write(REAPPLY, {"ids": ids, "at": at, **SCRUB_PARAMS})
-    return int(rows[0]["scrubbed"])
 
 
 # --- consent ---------------------------------------------------------------------------------

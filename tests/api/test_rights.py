@@ -24,7 +24,7 @@ from api.ids import to_global_id as gid
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
 from graph.engine.system import checksum, clear_graph
-from graph.io import backup
+from graph.io import backup, erasures
 from graph.workflows import rights
 from seeds import demo
 from tests.conftest import GraphQL, SignIn, client_as, graph_env
@@ -218,7 +218,7 @@ async def test_erasing_twice_answers_the_same_and_an_unknown_resident_is_not_fou
     retried = await gql(ERASE, r=LIN_ID, key="erase-lin")
     assert again["eraseResident"] == first["eraseResident"]
     assert retried["eraseResident"] == {**first["eraseResident"], "replayed": True}
-    assert await rights.erased_ids(engine_store) == [LIN]
+    assert await erasures.erased_ids(engine_store) == [LIN]
 
     before = await checksum(engine_store)
     errors = await gql.errors(ERASE, r=gid("Resident", "resident-nobody"))
@@ -248,7 +248,7 @@ async def test_only_an_administrator_or_her_covering_social_worker_may_erase_her
         {"id": LIN},
     )
     assert after == [{"name": "林婆婆"}]
-    assert await rights.erased_ids(engine_store) == []
+    assert await erasures.erased_ids(engine_store) == []
 
 
 async def test_a_backup_from_before_the_erasure_does_not_bring_her_back(
@@ -270,7 +270,7 @@ async def test_a_backup_from_before_the_erasure_does_not_bring_her_back(
     await clear_graph(engine_store)
     await backup.restore(engine_store, older, erased=backup.ledger_of(newer))
     assert [await anywhere(engine_store, pii) for pii in HER] == [[], [], [], []]
-    assert await rights.erased_ids(engine_store) == [LIN]
+    assert await erasures.erased_ids(engine_store) == [LIN]
 
 
 async def test_the_cli_restoring_an_older_backup_over_the_graph_keeps_her_erased(

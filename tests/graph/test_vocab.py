@@ -35,8 +35,11 @@ from tests.statements import project_statements
 
 Vocab = type[vocab.Vocabulary] | type[vocab.Grade]
 
-# Relationship properties that hold a vocabulary value (relationships declare property names only).
+# Relationship and bookkeeping-node properties that hold a vocabulary value (they declare
+# property names only).
 RELATIONSHIP_VOCABULARIES: dict[tuple[str, str], Vocab] = {
+    ("SIGNED_UP", "attendance"): vocab.Attendance,
+    ("ServiceCertificate", "status"): vocab.CertificateStatus,
     ("HAS_SKILL", "level"): SkillLevel,
     ("MEMBER_OF", "role"): MemberRole,
     ("INCUBATED_BY", "stage"): IncubationStage,
