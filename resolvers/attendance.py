@@ -12,7 +12,8 @@ from api.errors import BadUserInput, Forbidden
 from graph.model.services import LOCAL_TIME
 from graph.workflows import Done, new_id
 from graph.workflows import attendance as steps
-from resolvers.workflows import _id, _request
+from resolvers.steps import request as _request
+from resolvers.workflows import _id
 
 if TYPE_CHECKING:
     from resolvers.context import Info

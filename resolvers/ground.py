@@ -17,7 +17,8 @@ from graph.queries import evaluations as evaluation_history
 from graph.queries import hours as queue
 from graph.workflows import Done, evaluations, hours
 from graph.workflows import certificates as certificate_steps
-from resolvers.workflows import _id, _request, _text, _verifier
+from resolvers.steps import request as _request
+from resolvers.workflows import _id, _text, _verifier
 
 if TYPE_CHECKING:
     from resolvers.context import Info

@@ -29,12 +29,14 @@ from graph import workflows
 from graph.model.family import Family, Prop, Tie, camel
 from graph.model.registry import family_named
 from graph.model.text import search_text
-from graph.workflows import Done, Request, new_id
+from graph.workflows import Done, new_id
 from graph.workflows import registration as graph
 from intake import identity, normalize
 
 if TYPE_CHECKING:
-    from resolvers.context import Info
+    pass
+from resolvers.context import Info
+from resolvers.steps import request as _request
 
 MAX_TEXT = 200
 LONG_TEXT = {"description": 2_000, "address": 500}
@@ -200,12 +202,6 @@ def _version(value: int) -> int:
     return value
 
 
-def _key(value: str | None) -> str | None:
-    if value is not None and not 1 <= len(value) <= 200:
-        raise BadUserInput("`idempotencyKey` must be 1–200 characters (a UUID is ideal).")
-    return value
-
-
 def _audit(info: Info, fields: list[str], *ids: str) -> None:
     """The mutation's audit entry lists the input fields given, never their values."""
     trail = info.context.access.mutations.get(info.path.key)
@@ -226,10 +222,6 @@ async def _conflict(info: Info, error: graph.AlreadyRegistered) -> Conflict:
             existing=existing,
         )
     return Conflict(f"This {error.label} is already registered (a record you may not see).")
-
-
-def _request(info: Info, operation: str, key: str | None, **inputs: Any) -> Request:
-    return Request(operation, inputs, _key(key), by=info.context.viewer.actor)
 
 
 # --- the three steps -----------------------------------------------------------------------

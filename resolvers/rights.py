@@ -11,24 +11,18 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from api.errors import BadUserInput
-from api.ids import from_global_id
-from graph.workflows import Done, Request
+from graph.workflows import Done
 from graph.workflows import rights as graph_rights
 
 if TYPE_CHECKING:
-    from resolvers.context import Info
+    from resolvers import steps
+from resolvers import steps
+from resolvers.context import Info
+from resolvers.steps import request as _request
 
 
 def _resident(value: str, name: str = "residentId") -> str:
-    if not value:
-        raise BadUserInput(f"`{name}` is required.")
-    return from_global_id(value, expect="Resident")[1]
-
-
-def _request(info: Info, operation: str, key: str | None, **inputs: Any) -> Request:
-    if key is not None and not 1 <= len(key) <= 200:
-        raise BadUserInput("`idempotencyKey` must be 1–200 characters (a UUID is ideal).")
-    return Request(operation, inputs, key, by=info.context.viewer.actor)
+    return steps.entity_key(value, "Resident", name)
 
 
 async def erase_resident(info: Info, idempotency_key: str | None, *, resident_id: str) -> Done:

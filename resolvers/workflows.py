@@ -33,26 +33,17 @@ from graph.model.services import (
     booking,
 )
 from graph.model.text import search_text
-from graph.workflows import Done, Request, new_id
+from graph.workflows import Done, new_id
 from resolvers import matching
 
 if TYPE_CHECKING:
-    from resolvers.context import Info
+    pass
+from resolvers.context import Info
+from resolvers.steps import request as _request
 
 MAX_TEXT = 200
 MAX_NOTE = 2_000
 MAX_YUAN = Decimal(100_000_000)
-
-
-def _key(value: str | None) -> str | None:
-    if value is not None and not 1 <= len(value) <= 200:
-        raise BadUserInput("`idempotencyKey` must be 1–200 characters (a UUID is ideal).")
-    return value
-
-
-def _request(info: Info, operation: str, key: str | None, **inputs: Any) -> Request:
-    """The workflow step's request, recorded as done by the caller of the token."""
-    return Request(operation, inputs, _key(key), by=info.context.viewer.actor)
 
 
 def _id(value: str, label: str, name: str) -> str:
