@@ -521,3 +521,29 @@ async def test_a_revoked_token_loses_its_subscriptions(
             await worker.next(within=5)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
     assert "revoked" in closed.value.rcvd.reason
+
+
+async def test_a_deactivated_volunteer_loses_their_subscriptions(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    """A volunteer who left (``deactivateVolunteer``) keeps no open door: their socket closes
+    with 4403 at the next recheck, although their token itself was never revoked."""
+    writer, reader = apis
+    leaving = (Role.VOLUNTEER, "volunteer-zs-far")
+    admin = Http(writer, engine_settings, ADMIN)
+    far = gid("Volunteer", leaving[1])
+    read = await admin(
+        "query ($id: ID!) { node(id: $id) { ... on Volunteer { version } } }", id=far
+    )
+    async with subscriber(reader, signed(engine_settings, leaving)) as volunteer:
+        await volunteer.subscribe(NEEDS)
+        await asyncio.sleep(0.3)
+        await admin(
+            "mutation ($id: ID!, $v: Int!) { deactivateVolunteer(id: $id, version: $v) {"
+            " volunteer { status } } }",
+            id=far,
+            v=read["node"]["version"],
+        )
+        with pytest.raises(ConnectionClosed) as closed:
+            await volunteer.next(within=5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
