@@ -192,6 +192,8 @@ async def related_page(
     last: int | None,
     before: str | None,
     condition: Mapping[str, Any] | None = None,
+    sort: str | None = None,
+    descending: bool = False,
 ) -> entities.Page:
     """A window of the entities related to ``key`` (each a :class:`~graph.model.entities.Link`:
     the record and the relationship's properties), batched with its siblings' (one round trip),
@@ -202,8 +204,16 @@ async def related_page(
     ``condition``: the connection's ``where`` as plain data, under the rules of a root list's
     (:func:`root_page`): entities it names are checked as references, conditions through further
     relationships read only what every viewer may, and protected values are compared on the rows
-    the viewer may read them on, on their grid cell, or refused, as ``plan_query`` says."""
+    the viewer may read them on, on their grid cell, or refused, as ``plan_query`` says.
+
+    ``sort``: an order the viewer asked for, under the same rules as a root list's sort (read
+    blind on the rows whose value the viewer may not read, or refused)."""
     child = rel.end if direction == "out" else rel.start
+    if sort is not None and sort not in entities.connection_sorts(entities.family_named(child)):
+        raise BadUserInput(
+            f"The items of a relationship cannot be sorted by {sort}: it needs a `near` filter, "
+            "which only root lists take."
+        )
     access = info.context.access
     compiled = _compiled(child, condition)
     if compiled is not None:
@@ -217,7 +227,8 @@ async def related_page(
     plan, trail = await access.plan(
         child,
         frozenset(),
-        entities.family_named(child).default_sort,
+        sort or entities.family_named(child).default_sort,
+        sort_asked=sort is not None,
         reads=compiled.reads if compiled else frozenset(),
     )
     if plan.refusal is not None:
@@ -233,7 +244,9 @@ async def related_page(
         else readable_params("readable", plan.rows.ids, access.by(plan.rows))
     )
     span = window(first, after, last, before)
-    shape = _Shape(span, scope, plan.order, _condition_key(condition), compiled, readable)
+    shape = _Shape(
+        span, scope, plan.order, _condition_key(condition), sort, descending, compiled, readable
+    )
     page = await _related(info, rel, direction, shape).load(key)
     if trail is not None:
         trail.ids = [link.node.id for link in page.items]
@@ -251,6 +264,8 @@ class _Shape:
     scope: RowScope | None
     order: ReadScope | None
     condition: str | None
+    sort: str | None
+    descending: bool
     compiled: Compiled | None = field(compare=False, hash=False)
     readable: Mapping[str, Any] | None = field(compare=False, hash=False)
 
@@ -279,6 +294,8 @@ def _related(
             _order_params(access, shape.order),
             shape.compiled,
             shape.readable,
+            sort=shape.sort,
+            descending=shape.descending,
         )
         return [pages[k] for k in keys]
 

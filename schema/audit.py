@@ -73,11 +73,6 @@ class AuditEntry(Node):
     rows: int | None = strawberry.field(description="A PII query: how many rows it answered.")
 
 
-@strawberry.enum(description="Order of the audit log.")
-class AuditEntrySort(Enum):
-    AT = strawberry.enum_value("AT", description="By time.")
-
-
 @strawberry.input(description="Narrow the audit log.")
 class AuditEntryFilter:
     actor: str | None = optional("Exactly this actor.")
@@ -100,7 +95,6 @@ class AuditQuery:
     audit_log = root_list(
         "AuditEntry",
         AuditEntryFilter,
-        AuditEntrySort,
         audit_where,
         Connection[Annotated["AuditEntry", strawberry.lazy("schema.audit")]],
         "The audit log, oldest first unless sorted DESC (admins only).",

@@ -24,7 +24,12 @@ from schema.base import TYPES, fill, to_node
 from schema.enums import SortDirection
 from schema.links import EDGE_OF
 from schema.relay import Connection, Edge, build_connection
+from schema.sorts import sort_enum
 from schema.where import plain, where_input
+
+DIRECTION = Annotated[
+    SortDirection | None, strawberry.argument(description="ASC (default) or DESC.")
+]
 
 FIRST = Annotated[
     int | None,
@@ -89,11 +94,14 @@ def related(
     relationship's properties."""
     edge_cls = EDGE_OF.get(connection_cls, Edge)
     child = rel.end if direction == "out" else rel.start
+    following = direction  # the resolver's own `direction` is the sort's (ASC/DESC)
 
     async def resolver(
         root: Any,
         info: strawberry.Info,
         where: Any = None,
+        sort: Any = None,
+        direction: DIRECTION = None,
         first: FIRST = None,
         after: AFTER = None,
         last: LAST = None,
@@ -103,12 +111,14 @@ def related(
             info,
             root.key,
             rel,
-            direction,
+            following,
             first=first,
             after=after,
             last=last,
             before=before,
             condition=plain(where),
+            sort=None if sort is None else sort.value,
+            descending=direction is not None and direction.value == "DESC",
         )
         return build_connection(
             connection_cls,
@@ -128,6 +138,13 @@ def related(
         strawberry.argument(
             description="Only the related items that meet these conditions, as a list's `where` "
             "(docs/FILTERING.md)."
+        ),
+    ]
+    resolver.__annotations__["sort"] = Annotated[
+        sort_enum(child) | None,
+        strawberry.argument(
+            description="Order of the related items (ties by key); the family's default order "
+            "when not given. DISTANCE is for root lists with a `near` filter."
         ),
     ]
     resolver.__annotations__["return"] = returns
@@ -171,7 +188,6 @@ SEARCH = Annotated[
 def root_list(
     label: str,
     filter_cls: type,
-    sort_enum: type,
     where: Any,
     returns: Any,
     description: str,
@@ -238,10 +254,8 @@ def root_list(
         ),
     ]
     sort_arg = Annotated[
-        sort_enum | None, strawberry.argument(description="Order of the list (ties by key).")
-    ]
-    direction_arg = Annotated[
-        SortDirection | None, strawberry.argument(description="ASC (default) or DESC.")
+        sort_enum(label) | None,
+        strawberry.argument(description="Order of the list (ties by key)."),
     ]
 
     if searchable:
@@ -283,7 +297,7 @@ def root_list(
             "where": where_arg,
             "filter": filter_arg,
             "sort": sort_arg,
-            "direction": direction_arg,
+            "direction": DIRECTION,
             "return": returns,
         }
     )

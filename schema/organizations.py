@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -288,50 +287,6 @@ class Venue(Node):
     managed_by = reference(graph.VENUE_MANAGED_BY, "out", "Who runs it (管理方).")
 
 
-@strawberry.enum(description="Orders for organizations.")
-class OrganizationSort(Enum):
-    NAME = strawberry.enum_value("NAME", description="By name.")
-    RATING = strawberry.enum_value("RATING", description="By evaluation grade (评估等级), 3A–5A.")
-    FOUNDED_ON = strawberry.enum_value("FOUNDED_ON", description="By founding date.")
-    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
-
-
-@strawberry.enum(description="Orders for projects.")
-class ProjectSort(Enum):
-    NAME = strawberry.enum_value("NAME", description="By name.")
-    START_DATE = strawberry.enum_value("START_DATE", description="By start date.")
-    BUDGET = strawberry.enum_value("BUDGET", description="By budget.")
-
-
-@strawberry.enum(description="Orders for funds.")
-class FundSort(Enum):
-    NAME = strawberry.enum_value("NAME", description="By name.")
-    ESTABLISHED_ON = strawberry.enum_value(
-        "ESTABLISHED_ON", description="By the day it was established."
-    )
-
-
-@strawberry.enum(description="Orders for think tanks.")
-class ThinkTankSort(Enum):
-    NAME = strawberry.enum_value("NAME", description="By name.")
-
-
-@strawberry.enum(description="Orders for resources.")
-class ResourceSort(Enum):
-    NAME = strawberry.enum_value("NAME", description="By name.")
-    QUANTITY = strawberry.enum_value("QUANTITY", description="By quantity.")
-    AVAILABLE_UNTIL = strawberry.enum_value(
-        "AVAILABLE_UNTIL", description="By the day it stops being available."
-    )
-
-
-@strawberry.enum(description="Orders for venues.")
-class VenueSort(Enum):
-    NAME = strawberry.enum_value("NAME", description="By name.")
-    CAPACITY = strawberry.enum_value("CAPACITY", description="By capacity.")
-    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
-
-
 @strawberry.input(description="Filters for organizations.")
 class OrganizationFilter:
     kind: list[OrganizationKind] | None = optional("Any of these kinds.")
@@ -397,7 +352,6 @@ class OrganizationsQuery:
     organizations = root_list(
         "Organization",
         OrganizationFilter,
-        OrganizationSort,
         resolve.organization_where,
         Connection[lazy("Organization", ORGS)],
         "Organizations of every kind, volunteer teams and hubs included (组织).",
@@ -405,7 +359,6 @@ class OrganizationsQuery:
     projects = root_list(
         "Project",
         ProjectFilter,
-        ProjectSort,
         resolve.project_where,
         Connection[lazy("Project", ORGS)],
         "Service projects and brands (项目).",
@@ -413,7 +366,6 @@ class OrganizationsQuery:
     funds = root_list(
         "Fund",
         FundFilter,
-        FundSort,
         resolve.fund_where,
         Connection[lazy("Fund", ORGS)],
         "Funds (基金 / 公益创投 / 种子资金).",
@@ -421,7 +373,6 @@ class OrganizationsQuery:
     think_tanks = root_list(
         "ThinkTank",
         ThinkTankFilter,
-        ThinkTankSort,
         resolve.think_tank_where,
         Connection[lazy("ThinkTank", ORGS)],
         "Expert think tanks (智库).",
@@ -429,7 +380,6 @@ class OrganizationsQuery:
     resources = root_list(
         "Resource",
         ResourceFilter,
-        ResourceSort,
         resolve.resource_where,
         Connection[lazy("Resource", ORGS)],
         "Charity resources on offer (慈善资源库).",
@@ -437,7 +387,6 @@ class OrganizationsQuery:
     venues = root_list(
         "Venue",
         VenueFilter,
-        VenueSort,
         resolve.venue_where,
         Connection[lazy("Venue", ORGS)],
         "Venues (场地).",

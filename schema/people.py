@@ -8,7 +8,6 @@ who sees them.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 
 import strawberry
 
@@ -264,29 +263,6 @@ class Expert(Node):
     advised_communities = link(graph.EXPERT_ADVISES_COMMUNITY, "out", "Communities they advise.")
 
 
-@strawberry.enum(description="Orders for residents.")
-class ResidentSort(Enum):
-    NAME = strawberry.enum_value("NAME", description="By name.")
-    BIRTH_YEAR = strawberry.enum_value("BIRTH_YEAR", description="Oldest first (ASC).")
-    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
-
-
-@strawberry.enum(description="Orders for volunteers.")
-class VolunteerSort(Enum):
-    NAME = strawberry.enum_value("NAME", description="By name.")
-    STAR_LEVEL = strawberry.enum_value("STAR_LEVEL", description="By star level (星级).")
-    VERIFIED_HOURS = strawberry.enum_value(
-        "VERIFIED_HOURS", description="By verified service hours."
-    )
-    JOINED_ON = strawberry.enum_value("JOINED_ON", description="By the day they joined.")
-    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
-
-
-@strawberry.enum(description="Orders for social workers and experts.")
-class PersonSort(Enum):
-    NAME = strawberry.enum_value("NAME", description="By name.")
-
-
 @strawberry.input(description="Filters for residents.")
 class ResidentFilter:
     community: strawberry.ID | None = optional("Lives in it.")
@@ -337,7 +313,6 @@ class PeopleQuery:
     residents = root_list(
         "Resident",
         ResidentFilter,
-        ResidentSort,
         resolve.resident_where,
         Connection[lazy("Resident", PEOPLE)],
         "Residents on record (服务对象). Sensitive: see the access rules.",
@@ -345,7 +320,6 @@ class PeopleQuery:
     volunteers = root_list(
         "Volunteer",
         VolunteerFilter,
-        VolunteerSort,
         resolve.volunteer_where,
         Connection[lazy("Volunteer", PEOPLE)],
         "Registered volunteers (义工).",
@@ -353,7 +327,6 @@ class PeopleQuery:
     social_workers = root_list(
         "SocialWorker",
         SocialWorkerFilter,
-        PersonSort,
         resolve.social_worker_where,
         Connection[lazy("SocialWorker", PEOPLE)],
         "Professional social workers (社工).",
@@ -361,7 +334,6 @@ class PeopleQuery:
     experts = root_list(
         "Expert",
         ExpertFilter,
-        PersonSort,
         resolve.expert_where,
         Connection[lazy("Expert", PEOPLE)],
         "Think-tank experts (智库专家).",

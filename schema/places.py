@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 
 from graph.model import organizations as org_graph
@@ -81,18 +79,6 @@ class Community(Node):
     recruitments = link(services_graph.RECRUITMENT_IN, "in", "Volunteer recruitments held in it.")
 
 
-@strawberry.enum(description="Orders for cities and districts.")
-class PlaceSort(Enum):
-    NAME = strawberry.enum_value("NAME", description="By name.")
-
-
-@strawberry.enum(description="Orders for communities.")
-class CommunitySort(Enum):
-    NAME = strawberry.enum_value("NAME", description="By name.")
-    POPULATION = strawberry.enum_value("POPULATION", description="By population (常住人口).")
-    DISTANCE = strawberry.enum_value("DISTANCE", description="Nearest first; needs `near`.")
-
-
 @strawberry.input(description="Filters for districts.")
 class DistrictFilter:
     city: strawberry.ID | None = optional("In this city.")
@@ -113,13 +99,10 @@ class CityFilter:
 
 @strawberry.type
 class PlacesQuery:
-    cities = root_list(
-        "City", CityFilter, PlaceSort, resolve.city_where, Connection[City], "Cities (市)."
-    )
+    cities = root_list("City", CityFilter, resolve.city_where, Connection[City], "Cities (市).")
     districts = root_list(
         "District",
         DistrictFilter,
-        PlaceSort,
         resolve.district_where,
         Connection[District],
         "Districts, streets and towns (区 / 街道 / 镇).",
@@ -127,7 +110,6 @@ class PlacesQuery:
     communities = root_list(
         "Community",
         CommunityFilter,
-        CommunitySort,
         resolve.community_where,
         Connection[Community],
         "Communities and villages (社区 / 村).",

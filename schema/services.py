@@ -4,7 +4,6 @@ referrals (转介)."""
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 
 import strawberry
 
@@ -191,40 +190,10 @@ class TimeBankEntry(Node):
     spent_on = reference(graph.ENTRY_SPENT_ON, "out", "The need it paid for.")
 
 
-@strawberry.enum(description="Orders for time-bank entries.")
-class TimeBankEntrySort(Enum):
-    AT = strawberry.enum_value("AT", description="By time.")
-
-
 @strawberry.input(description="Filters for time-bank entries.")
 class TimeBankEntryFilter:
     volunteer: strawberry.ID | None = optional("In this volunteer's ledger.")
     kind: list[TimeBankEntryKind] | None = optional("Any of these.")
-
-
-@strawberry.enum(description="Orders for needs.")
-class NeedSort(Enum):
-    CREATED_AT = strawberry.enum_value("CREATED_AT", description="By when it was recorded.")
-    URGENCY = strawberry.enum_value("URGENCY", description="Use DESC for most urgent first.")
-    TITLE = strawberry.enum_value("TITLE", description="By title.")
-
-
-@strawberry.enum(description="Orders for recruitments.")
-class RecruitmentSort(Enum):
-    STARTS_AT = strawberry.enum_value("STARTS_AT", description="By start time.")
-    TITLE = strawberry.enum_value("TITLE", description="By title.")
-    CAPACITY = strawberry.enum_value("CAPACITY", description="By capacity.")
-
-
-@strawberry.enum(description="Orders for service records.")
-class ServiceRecordSort(Enum):
-    DATE = strawberry.enum_value("DATE", description="By the day of service.")
-    MINUTES = strawberry.enum_value("MINUTES", description="By length of service.")
-
-
-@strawberry.enum(description="Orders for referrals.")
-class ReferralSort(Enum):
-    CREATED_AT = strawberry.enum_value("CREATED_AT", description="By when it was recorded.")
 
 
 @strawberry.input(description="Filters for needs.")
@@ -278,7 +247,6 @@ class ServicesQuery:
     needs = root_list(
         "Need",
         NeedFilter,
-        NeedSort,
         resolve.need_where,
         Connection[lazy("Need", SERVICES)],
         "Needs of residents (需求). Search looks in their titles.",
@@ -286,7 +254,6 @@ class ServicesQuery:
     recruitments = root_list(
         "Recruitment",
         RecruitmentFilter,
-        RecruitmentSort,
         resolve.recruitment_where,
         Connection[lazy("Recruitment", SERVICES)],
         "Volunteer recruitments (义工招募).",
@@ -294,7 +261,6 @@ class ServicesQuery:
     service_records = root_list(
         "ServiceRecord",
         ServiceRecordFilter,
-        ServiceRecordSort,
         resolve.service_record_where,
         Connection[lazy("ServiceRecord", SERVICES)],
         "Delivered services (服务记录).",
@@ -303,7 +269,6 @@ class ServicesQuery:
     time_bank_entries = root_list(
         "TimeBankEntry",
         TimeBankEntryFilter,
-        TimeBankEntrySort,
         resolve.time_bank_entry_where,
         Connection[lazy("TimeBankEntry", SERVICES)],
         "Time-bank ledger entries (时间银行流水).",
@@ -312,7 +277,6 @@ class ServicesQuery:
     referrals = root_list(
         "Referral",
         ReferralFilter,
-        ReferralSort,
         resolve.referral_where,
         Connection[lazy("Referral", SERVICES)],
         "Referrals between organizations (转介).",

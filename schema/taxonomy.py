@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 
 from graph.model import organizations as org_graph
@@ -67,11 +65,6 @@ class ServiceCategory(Node):
     funds = link(org_graph.FUND_OF_CATEGORY, "in", "Funds supporting it.")
 
 
-@strawberry.enum(description="Orders for taxonomy entries.")
-class TaxonomySort(Enum):
-    NAME = strawberry.enum_value("NAME", description="By name.")
-
-
 @strawberry.input(description="Filters for skills.")
 class SkillFilter:
     under: strawberry.ID | None = optional("This skill and everything narrower.")
@@ -90,7 +83,6 @@ class TaxonomyQuery:
     skills = root_list(
         "Skill",
         SkillFilter,
-        TaxonomySort,
         resolve.skill_where,
         Connection[lazy("Skill", TAXONOMY)],
         "The skill taxonomy (专长).",
@@ -98,7 +90,6 @@ class TaxonomyQuery:
     service_categories = root_list(
         "ServiceCategory",
         CategoryFilter,
-        TaxonomySort,
         resolve.category_where,
         Connection[lazy("ServiceCategory", TAXONOMY)],
         "The service category taxonomy (服务类别).",

@@ -386,6 +386,17 @@ def _related_examples() -> Iterable[Mapping[str, Any]]:
                 if not partial or placed:
                     yield {"rel": rel, "direction": direction, "scoped": scoped, "partial": partial}
             if child not in filtered:
+                # Each order a connection offers, both ways, blind where the family is placed.
+                for sort in connection_sorts(_family(child)):
+                    for partial in (False, True) if placed else (False,):
+                        yield {
+                            "rel": rel,
+                            "direction": direction,
+                            "scoped": True,
+                            "partial": partial,
+                            "sort": sort,
+                            "descending": True,
+                        }
                 # A connection's where: the statement differs from the others by its clause and
                 # the readable rows only, so one relationship per family it reaches is enough.
                 filtered.add(child)
@@ -408,6 +419,8 @@ def related_statement(
     partial: bool = False,
     clause: Clause | None = None,
     readable: bool = False,
+    sort: str | None = None,
+    descending: bool = False,
 ) -> Statement:
     """A window of the entities related to each of a batch of parents, in one round trip.
 
@@ -417,7 +430,8 @@ def related_statement(
     ``partial``: the default order's value is readable on some of them only (:func:`_ordered`);
     ``clause``: the connection's compiled ``where`` (its anchor unused: the parents are the
     start); ``readable``: only the children whose protected values the where reads the viewer
-    may read (the ``readable`` parameters, as a list's)."""
+    may read (the ``readable`` parameters, as a list's); ``sort``: one of the child family's
+    sorts (its default when None) that reads no parameter, ``descending`` its direction."""
     parent, child = (rel.start, rel.end) if direction == "out" else (rel.end, rel.start)
     family = _family(child)
     arrow = (
@@ -425,7 +439,10 @@ def related_statement(
         if direction == "out"
         else (f"<-[r:{relationship_type(rel.type)}]-")
     )
-    extra, order = _ordered(family, family.default_sort, "", partial=partial)
+    order_by = sort or family.default_sort
+    if order_by not in connection_sorts(family):
+        raise ValueError(f"{child} items of a relationship cannot be sorted by {order_by}.")
+    extra, order = _ordered(family, order_by, " DESC" if descending else "", partial=partial)
     filters = [
         family.conditions[name] for name, on in ((SCOPE, scoped), (READABLE, readable)) if on
     ]
@@ -454,7 +471,14 @@ def related_statement(
     """
     name = f"{rel.name}/{direction}{'/scoped' if scoped else ''}{'/partial' if partial else ''}"
     name += f"{'/readable' if readable else ''}{f'/where:{clause.key}' if clause else ''}"
+    name += f"{f'/sort:{sort}' if sort else ''}{' DESC' if descending else ''}"
     return dynamic(f"entities.related.{name}", text)
+
+
+def connection_sorts(family: Family) -> tuple[str, ...]:
+    """The orders a relationship's items may be read in: the family's sorts that read no
+    parameter (DISTANCE needs a root list's `near`)."""
+    return tuple(k for k, v in family.sorts.items() if "$" not in v)
 
 
 async def get_many(store: GraphStore, label: str, ids: Sequence[str]) -> dict[str, Any]:
@@ -531,6 +555,8 @@ async def related_pages(
     order: Mapping[str, Any] | None = None,
     compiled: Compiled | None = None,
     readable: Mapping[str, Any] | None = None,
+    sort: str | None = None,
+    descending: bool = False,
 ) -> dict[str, Page]:
     """For each parent key, a window of its related entities with the relationship properties
     (only those admitted by ``scope``, from :func:`scope_params`, when given; ``order`` as in
@@ -546,6 +572,8 @@ async def related_pages(
         partial=bool(order),
         clause=None if compiled is None else compiled.clause,
         readable=readable is not None,
+        sort=sort,
+        descending=descending,
     )
     rows = await store.read(
         statement,

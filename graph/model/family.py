@@ -130,9 +130,11 @@ class Family:
     located: bool = False
     # Filter name -> WHERE fragment on `n`; its parameters are `$<name>` or `$<name>_<part>`.
     conditions: Mapping[str, str] = field(default_factory=dict)
-    # Sort key -> expression on `n`; ties are always broken by `n.id`.
+    # Sort key -> expression on `n`; ties are always broken by `n.id`. Each key's description
+    # (the GraphQL sort enum's, ``schema.sorts``) is ``sort_docs``' or the common one.
     sorts: Mapping[str, str] = field(default_factory=lambda: {"NAME": "n.name"})
     default_sort: str = "NAME"
+    sort_docs: Mapping[str, str] = field(default_factory=dict)
     # Where an entity is, for the access rules: a path from `n` to the community `c` it is in
     # (a resident's home, the communities a volunteer serves); None for families not placed.
     place: str | None = None
@@ -141,6 +143,10 @@ class Family:
     via: tuple[Via, ...] = ()
     # The relationships registration sets (declared beside the ``Rel``s, like ``via``).
     ties: tuple[Tie, ...] = ()
+
+    def sort_doc(self, key: str) -> str:
+        """What ordering by ``key`` means to a user (the sort enum value's description)."""
+        return self.sort_docs.get(key) or COMMON_SORT_DOCS[key]
 
     @property
     def kept(self) -> bool:
@@ -173,6 +179,17 @@ class Family:
                     found[name] = (label, param)
         return found
 
+
+# The descriptions of sort keys several families share; a family's own ``sort_docs`` say the
+# rest (and may say these differently).
+COMMON_SORT_DOCS: Mapping[str, str] = {
+    "NAME": "By name.",
+    "TITLE": "By title.",
+    "CAPACITY": "By capacity.",
+    "CREATED_AT": "By when it was recorded.",
+    "AT": "By time.",
+    "DISTANCE": "Nearest first; needs `near` (root lists only).",
+}
 
 _REFERENCE = re.compile(r"\(:(\w+) \{id: \$(\w+)\}\)")
 
@@ -454,6 +471,14 @@ def prepared(declared: Family, via: Iterable[Via] = (), ties: Iterable[Tie] = ()
     ordering by exactly ``n.<name>``) and the relationships conditions may follow (declared
     after the families, beside their ``Rel``s)."""
     by_expression = {expr: key for key, expr in declared.sorts.items()}
+    undocumented = [
+        k for k in declared.sorts if k not in {**COMMON_SORT_DOCS, **declared.sort_docs}
+    ]
+    if undocumented or declared.default_sort not in declared.sorts:
+        raise ValueError(
+            f"{declared.label}: every sort needs a description (sort_docs) and the default "
+            f"sort must be one of them; undocumented: {undocumented}."
+        )
     scope = SCOPE_CONDITION
     if declared.place is not None:
         scope += f" OR {_placed_in(declared, 'scope_by')}"

@@ -127,6 +127,10 @@ ORGANIZATIONS = Family(
         "FOUNDED_ON": "n.foundedOn",
         "DISTANCE": NEAR_DISTANCE,
     },
+    sort_docs={
+        "RATING": "By evaluation grade (评估等级), 3A–5A.",
+        "FOUNDED_ON": "By founding date.",
+    },
 )
 
 PROJECTS = Family(
@@ -143,6 +147,7 @@ PROJECTS = Family(
         "funded_by": "(:Fund {id: $funded_by})-[:GRANTED]->(n)",
     },
     sorts={"NAME": "n.name", "START_DATE": "n.startDate", "BUDGET": "n.budgetFen"},
+    sort_docs={"START_DATE": "By start date.", "BUDGET": "By budget."},
 )
 
 FUNDS = Family(
@@ -162,6 +167,7 @@ FUNDS = Family(
         "managed_by": "(n)-[:MANAGED_BY]->(:Organization {id: $managed_by})",
     },
     sorts={"NAME": "n.name", "ESTABLISHED_ON": "n.establishedOn"},
+    sort_docs={"ESTABLISHED_ON": "By the day it was established."},
 )
 
 THINK_TANKS = Family("ThinkTank", ThinkTank, props=props_of(ThinkTank))
@@ -180,6 +186,10 @@ RESOURCES = Family(
         "(n.availableUntil IS NULL OR n.availableUntil >= $available_on)",
     },
     sorts={"NAME": "n.name", "QUANTITY": "n.quantity", "AVAILABLE_UNTIL": "n.availableUntil"},
+    sort_docs={
+        "QUANTITY": "By quantity.",
+        "AVAILABLE_UNTIL": "By the day it stops being available.",
+    },
 )
 
 VENUES = Family(

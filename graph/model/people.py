@@ -120,6 +120,7 @@ RESIDENTS = Family(
         "near": GUARDED_NEAR,
     },
     sorts={"NAME": "n.name", "BIRTH_YEAR": "n.birthYear", "DISTANCE": GUARDED_NEAR_DISTANCE},
+    sort_docs={"BIRTH_YEAR": "Oldest first (ASC)."},
 )
 
 VOLUNTEERS = Family(
@@ -169,6 +170,11 @@ VOLUNTEERS = Family(
         "VERIFIED_HOURS": "n.verifiedMinutes",
         "JOINED_ON": "n.joinedOn",
         "DISTANCE": GUARDED_NEAR_DISTANCE,
+    },
+    sort_docs={
+        "STAR_LEVEL": "By star level (星级).",
+        "VERIFIED_HOURS": "By verified service hours.",
+        "JOINED_ON": "By the day they joined.",
     },
 )
 

@@ -55,6 +55,7 @@ COMMUNITIES = Family(
         "near": NEAR,
     },
     sorts={"NAME": "n.name", "POPULATION": "n.population", "DISTANCE": NEAR_DISTANCE},
+    sort_docs={"POPULATION": "By population (常住人口)."},
 )
 
 FAMILIES = (CITIES, DISTRICTS, COMMUNITIES)

@@ -138,6 +138,7 @@ NEEDS = Family(
         "created_to": "n.createdAt < $created_to",
     },
     sorts={"CREATED_AT": "n.createdAt", "URGENCY": "n.urgencyRank", "TITLE": "n.title"},
+    sort_docs={"URGENCY": "Use DESC for most urgent first."},
     default_sort="CREATED_AT",
 )
 
@@ -155,6 +156,7 @@ RECRUITMENTS = Family(
         "starts_to": "n.startsAt < $starts_to",
     },
     sorts={"STARTS_AT": "n.startsAt", "TITLE": "n.title", "CAPACITY": "n.capacity"},
+    sort_docs={"STARTS_AT": "By start time."},
     default_sort="STARTS_AT",
 )
 
@@ -178,6 +180,7 @@ SERVICE_RECORDS = Family(
         "community": "(n)-[:FOR]->(:Need)-[:IN]->(:Community {id: $community})",
     },
     sorts={"DATE": "n.date", "MINUTES": "n.minutes"},
+    sort_docs={"DATE": "By the day of service.", "MINUTES": "By length of service."},
     default_sort="DATE",
 )
 
