@@ -189,11 +189,13 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
         "address": frozenset({View.FULL, View.VISIT}),
         "location": frozenset({View.FULL, View.VISIT}),
         "age": frozenset({View.FULL, View.VISIT}),
+        # The age is this year minus the birth year: whoever reads one knows the other, so both
+        # have one rule (a guard test holds fields computed from one another to the same views).
+        "birthYear": frozenset({View.FULL, View.VISIT}),
         "idNumber": frozenset({View.FULL}),
         # What imports keep instead of the number (intake/identity.py): as private as it.
         "idHash": frozenset({View.FULL}),
         "idLast4": frozenset({View.FULL}),
-        "birthYear": frozenset({View.FULL}),
         "tags": frozenset({View.FULL, View.DEIDENTIFIED}),
         "consent": frozenset({View.FULL, View.DEIDENTIFIED}),
         # The consent record, read as `consent` is (issue 19).

@@ -34,7 +34,7 @@ SELECT = " ".join(f"{f} {{ latitude }}" if f == "location" else f for f in RESID
 # What each view shows of a resident (docs/ACCESS.md, "Residents").
 SHOWN = {
     "FULL": set(RESIDENT_PII),
-    "VISIT": {"name", "phone", "address", "location", "age"},
+    "VISIT": {"name", "phone", "address", "location", "age", "birthYear"},
     "DEID": set(),
 }
 

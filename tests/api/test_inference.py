@@ -75,6 +75,16 @@ GRAPHQL = schema._schema
 STORED_AS = {("Resident", "birthYear"): {"birthYear", "age"}}
 
 
+def test_fields_computed_from_one_another_have_one_rule() -> None:
+    """A resident's age is this year minus their birth year: a viewer who reads one knows the
+    other, so a stricter rule on either would only be refused where a filter or arithmetic
+    answers it (the attacker's probe: a visiting volunteer read `age` and was refused
+    `birthYear`, then filtered by it)."""
+    for (label, _), names in STORED_AS.items():
+        rules = {frozenset(policy.FIELD_VIEWS[label].get(n, ())) for n in names}
+        assert len(rules) == 1, f"{label}: {sorted(names)} are one value with different rules"
+
+
 def _protected_families() -> list[entities.Family]:
     return [f for f in entities._families() if f.label in policy.FIELD_VIEWS]
 
