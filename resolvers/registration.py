@@ -21,6 +21,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from access import policy
 from access.acts import may_write
 from access.tokens import Role
 from api.errors import BadUserInput, Conflict, Forbidden
@@ -211,17 +212,31 @@ def _audit(info: Info, fields: list[str], *ids: str) -> None:
 
 
 async def _conflict(info: Info, error: graph.AlreadyRegistered) -> Conflict:
-    """The duplicate named by its global id when the caller may read it; otherwise only that
-    one exists (the key a caller typed must not reveal a record hidden from them)."""
+    """The duplicate named by its global id when the caller may read it *and its natural key*;
+    otherwise only that one exists. The key a caller typed (an ID-card number, a volunteer
+    number) is a protected field: naming the row that holds it would read that field on a row
+    the caller sees de-identified, and tie a person's identity to its community, age band and
+    tags (the attacker's probe: a social worker of another community)."""
     access = info.context.access
     scope = await access.rows(error.label)
-    if await access.admits(error.label, scope, error.existing, None):
+    if await access.admits(error.label, scope, error.existing, None) and await _reads_key(
+        info, error.label, error.existing
+    ):
         existing = to_global_id(error.label, error.existing)
         return Conflict(
             f"This {error.label} is already registered as {existing}; update that record.",
             existing=existing,
         )
-    return Conflict(f"This {error.label} is already registered (a record you may not see).")
+    return Conflict(
+        f"This {error.label} is already registered, in a record you may not see; ask whoever "
+        "keeps it (the covering social worker, or an administrator) to update it."
+    )
+
+
+async def _reads_key(info: Info, label: str, key: str) -> bool:
+    """Whether the caller may read every natural-key field of the row ``key``."""
+    seen_as = await info.context.access.view(label, key)
+    return all(policy.may_read(label, name, seen_as) for name in family_named(label).natural_key)
 
 
 # --- the three steps -----------------------------------------------------------------------

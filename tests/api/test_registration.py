@@ -391,3 +391,44 @@ async def test_administrators_keep_the_taxonomy_venues_and_experts(
     errors = await worker.errors('mutation { createSkill(input: {name: "x"}) { skill { id } } }')
     assert code(errors) == "FORBIDDEN"
     assert await checksum(engine_store) == before
+
+
+async def test_an_id_number_registered_elsewhere_is_not_tied_to_its_record_for_another_worker(
+    signed_in: SignIn, gql: GraphQL, engine_store: GraphStore
+) -> None:
+    """A social worker of another community sees 起湾's residents de-identified: typing a known
+    ID-card number must not hand them the record that holds it (its community, age band and
+    tags), only that the person is registered somewhere they may not see."""
+    covering = await signed_in(Role.SOCIAL_WORKER, WORKER)
+    number = id_card("11010519491231002")
+    made = await covering(
+        CREATE_RESIDENT,
+        input={"name": "黄婆婆", "location": HOME, "communityId": QIWAN, "idCardNumber": number},
+    )
+    hidden = made["createResident"]["resident"]["id"]
+    workers = await gql(
+        "{ socialWorkers(first: 100) { nodes { key communities(first: 20) { nodes { key } } } } }"
+    )
+    elsewhere = next(
+        (w["key"], w["communities"]["nodes"][0]["key"])
+        for w in workers["socialWorkers"]["nodes"]
+        if w["communities"]["nodes"]
+        and "community-zs-qiwan" not in {c["key"] for c in w["communities"]["nodes"]}
+    )
+    other = await signed_in(Role.SOCIAL_WORKER, elsewhere[0])
+    sees = await other("query ($id: ID!) { node(id: $id) { id } }", id=hidden)
+    assert sees["node"] is not None  # the row itself is visible to them, de-identified
+    before = await checksum(engine_store)
+    errors = await other.errors(
+        CREATE_RESIDENT,
+        input={
+            "name": "黄婆婆",
+            "location": HOME,
+            "communityId": gid("Community", elsewhere[1]),
+            "idCardNumber": number,
+        },
+    )
+    assert code(errors) == "CONFLICT"
+    assert "existing" not in errors[0]["extensions"] and hidden not in errors[0]["message"]
+    assert "may not see" in errors[0]["message"]
+    assert await checksum(engine_store) == before
