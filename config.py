@@ -100,6 +100,18 @@ class Live:
 
 
 @dataclass(frozen=True)
+class Webhooks:
+    """Partner webhooks (docs/LIVE.md "Webhooks"): where they may point, how deliveries retry."""
+
+    allow_loopback_http: bool = False  # admit http://127.0.0.1 / localhost URLs (tests only)
+    attempts: int = 5  # tries per delivery
+    backoff_base_s: float = 1.0  # the first retry waits this, each next one twice as long
+    backoff_cap_s: float = 300.0  # no wait between tries is longer
+    max_failures: int = 10  # failed deliveries in a row before the webhook is disabled
+    timeout_s: float = 10.0  # per POST
+
+
+@dataclass(frozen=True)
 class Settings:
     graph_uri: str = "embedded"
     graph_data_dir: Path = Path("data/graph")
@@ -136,6 +148,7 @@ class Settings:
     identity_cache_s: float = 30.0
     limits: Limits = field(default_factory=Limits)
     live: Live = field(default_factory=Live)
+    webhooks: Webhooks = field(default_factory=Webhooks)
     # HMAC-SHA256 key of residents' ID-card numbers (intake/identity.py). Production must set
     # ID_HASH_KEY (32+ characters) and never change it: a new key makes every stored hash
     # unmatchable, so re-imported residents would become duplicates.
@@ -220,6 +233,16 @@ class Settings:
             idle_s=_number(env, "LIVE_IDLE_S", Live.idle_s, 1),
             recheck_s=_number(env, "LIVE_RECHECK_S", Live.recheck_s, 0.1),
         )
+        webhooks = Webhooks(
+            allow_loopback_http=_bool(env, "WEBHOOK_ALLOW_LOOPBACK_HTTP", False),
+            attempts=int(_number(env, "WEBHOOK_ATTEMPTS", Webhooks.attempts, 1)),
+            backoff_base_s=_number(env, "WEBHOOK_BACKOFF_BASE_S", Webhooks.backoff_base_s, 0),
+            backoff_cap_s=_number(env, "WEBHOOK_BACKOFF_CAP_S", Webhooks.backoff_cap_s, 0),
+            max_failures=int(_number(env, "WEBHOOK_MAX_FAILURES", Webhooks.max_failures, 1)),
+            timeout_s=_number(env, "WEBHOOK_TIMEOUT_S", Webhooks.timeout_s, 0.1),
+        )
+        if production and webhooks.allow_loopback_http:
+            raise ConfigError("WEBHOOK_ALLOW_LOOPBACK_HTTP must be off in production.")
         return cls(
             graph_uri=env.get("GRAPH_URI", "embedded").strip() or "embedded",
             graph_data_dir=Path(env.get("GRAPH_DATA_DIR", "data/graph")),
@@ -251,6 +274,7 @@ class Settings:
             identity_cache_s=identity_cache_s,
             limits=limits,
             live=live,
+            webhooks=webhooks,
             id_hash_key=Secret(id_hash_key or DEVELOPMENT_ID_HASH_KEY),
             import_max_bytes=int(_number(env, "IMPORT_MAX_BYTES", 20 * 1024 * 1024, 1024)),
             public_url=env.get("PUBLIC_URL", "").strip().rstrip("/"),

@@ -1,0 +1,261 @@
+"""Webhook deliveries to a real HTTP receiver on 127.0.0.1: signed, retried, counted.
+
+The receiver is a plain ``http.server`` in a thread, started and stopped by each test, verifying
+the signature the way docs/LIVE.md tells a partner to."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from config import ConfigError, Settings
+from domain.webhooks import (
+    EVENT_ID_HEADER,
+    SIGNATURE_HEADER,
+    Backoff,
+    BadWebhookUrl,
+    check_url,
+    new_secret,
+    sign,
+    verify,
+)
+from web.webhooks import Standing, body_of, deliver
+
+FAST = Backoff(base_s=0.01, cap_s=0.05, attempts=3)
+
+
+@dataclass
+class Receiver:
+    """What the partner's endpoint saw, and how it answers (a status per request, in turn)."""
+
+    secret: str
+    answers: list[int] = field(default_factory=list)
+    seen: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    url: str = ""
+
+    def verified(self) -> list[bool]:
+        return [verify(self.secret, h[SIGNATURE_HEADER], body) for h, body in self.seen]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state = Receiver(secret=new_secret())
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            state.seen.append((dict(self.headers.items()), body))
+            status = state.answers.pop(0) if state.answers else 200
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+async def test_a_delivery_is_signed_and_the_receiver_verifies_it(receiver: Receiver) -> None:
+    payload = {"id": "event-1", "type": "REFERRAL_ACCEPTED", "cursor": 7}
+    async with httpx.AsyncClient() as client:
+        outcome = await deliver(
+            client,
+            receiver.url,
+            receiver.secret,
+            "event-1",
+            payload,
+            backoff=FAST,
+            allow_loopback_http=True,
+        )
+    assert outcome.delivered and outcome.attempts == 1 and outcome.status == 200
+    assert outcome.error is None
+    ((headers, body),) = receiver.seen
+    assert json.loads(body) == payload
+    assert headers[EVENT_ID_HEADER] == "event-1"
+    assert receiver.verified() == [True]
+    tampered = body.replace(b"ACCEPTED", b"DECLINED")
+    assert not verify(receiver.secret, headers[SIGNATURE_HEADER], tampered)
+    assert not verify(new_secret(), headers[SIGNATURE_HEADER], body)
+
+
+def test_an_old_signature_is_refused_as_a_replay() -> None:
+    secret, body = new_secret(), body_of({"id": "event-1"})
+    header = sign(secret, body, int(time.time()) - 301)
+    assert not verify(secret, header, body)
+    assert verify(secret, sign(secret, body, int(time.time()) - 299), body)
+    assert not verify(secret, "v1=abc", body)
+    assert not verify(secret, "t=soon,v1=abc", body)
+
+
+async def test_a_failing_receiver_is_retried_with_backoff_then_the_failure_is_recorded(
+    receiver: Receiver,
+) -> None:
+    receiver.answers = [500, 503, 500]
+    async with httpx.AsyncClient() as client:
+        outcome = await deliver(
+            client,
+            receiver.url,
+            receiver.secret,
+            "event-2",
+            {"id": "event-2"},
+            backoff=FAST,
+            allow_loopback_http=True,
+        )
+    assert not outcome.delivered
+    assert (outcome.attempts, outcome.status, outcome.error) == (3, 500, "HTTP 500")
+    assert len(receiver.seen) == 3 and all(receiver.verified())
+
+
+async def test_a_retry_that_succeeds_is_one_delivery(receiver: Receiver) -> None:
+    receiver.answers = [502]
+    async with httpx.AsyncClient() as client:
+        outcome = await deliver(
+            client,
+            receiver.url,
+            receiver.secret,
+            "event-3",
+            {"id": "event-3"},
+            backoff=FAST,
+            allow_loopback_http=True,
+        )
+    assert outcome.delivered and outcome.attempts == 2
+    assert [h[EVENT_ID_HEADER] for h, _ in receiver.seen] == ["event-3", "event-3"]
+
+
+async def test_an_unreachable_receiver_records_the_error() -> None:
+    async with httpx.AsyncClient() as client:
+        outcome = await deliver(
+            client,
+            "http://127.0.0.1:9/hooks",
+            new_secret(),
+            "event-4",
+            {"id": "event-4"},
+            backoff=FAST,
+            allow_loopback_http=True,
+        )
+    assert not outcome.delivered and outcome.status is None
+    assert outcome.error is not None and "Connect" in outcome.error
+
+
+async def test_repeated_failures_disable_the_webhook_until_re_enabled(receiver: Receiver) -> None:
+    standing = Standing(max_failures=2)
+    receiver.answers = [500] * 6
+    async with httpx.AsyncClient() as client:
+        for n in range(2):
+            standing.record(
+                await deliver(
+                    client,
+                    receiver.url,
+                    receiver.secret,
+                    f"event-{n}",
+                    {"n": n},
+                    backoff=FAST,
+                    allow_loopback_http=True,
+                )
+            )
+        assert (standing.enabled, standing.failures, standing.last_error) == (
+            False,
+            2,
+            "HTTP 500",
+        )
+        standing.enable()
+        standing.record(
+            await deliver(
+                client,
+                receiver.url,
+                receiver.secret,
+                "event-2",
+                {"n": 2},
+                backoff=FAST,
+                allow_loopback_http=True,
+            )
+        )
+    assert standing.enabled and standing.failures == 0
+
+
+async def test_loopback_is_refused_at_delivery_unless_allowed(receiver: Receiver) -> None:
+    async with httpx.AsyncClient() as client:
+        outcome = await deliver(
+            client, receiver.url, receiver.secret, "event-5", {"id": "event-5"}, backoff=FAST
+        )
+    assert not outcome.delivered and outcome.error == "url must use https."
+    assert receiver.seen == []
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("", "empty"),
+        ("http://partner.example/hooks", "https"),
+        ("ftp://partner.example/hooks", "https"),
+        ("https://127.0.0.1/hooks", "this machine"),
+        ("https://localhost/hooks", "this machine"),
+        ("https://10.0.0.5/hooks", "private"),
+        ("https://192.168.1.1/hooks", "private"),
+        ("https://169.254.169.254/latest/meta-data", "link-local"),
+        ("https://[fe80::1]/hooks", "link-local"),
+        ("https://user:pw@partner.example/hooks", "password"),
+        ("https:///hooks", "host"),
+        ("https://partner.example:99999/hooks", "valid"),
+    ],
+)
+def test_urls_we_will_not_post_to(url: str, reason: str) -> None:
+    with pytest.raises(BadWebhookUrl, match=reason):
+        check_url(url, resolve=False)
+
+
+def test_urls_we_post_to() -> None:
+    assert check_url("https://partner.example/hooks", resolve=False)
+    assert check_url("https://93.184.216.34/hooks")
+    assert check_url("http://127.0.0.1:8080/x", allow_loopback_http=True)
+    with pytest.raises(BadWebhookUrl, match="https"):
+        check_url("http://10.0.0.5/x", allow_loopback_http=True)
+
+
+def test_a_host_resolving_to_a_private_address_is_refused() -> None:
+    """This machine's own name resolves to a loopback or private address: a name is refused by
+    what it resolves to, not only by how it is spelt."""
+    with pytest.raises(BadWebhookUrl, match="private"):
+        check_url(f"https://{socket.gethostname()}/hooks")
+
+
+def test_loopback_webhooks_are_off_by_default_and_refused_in_production() -> None:
+    assert Settings.from_env({}).webhooks.allow_loopback_http is False
+    assert Settings.from_env({"WEBHOOK_ALLOW_LOOPBACK_HTTP": "1"}).webhooks.allow_loopback_http
+    with pytest.raises(ConfigError, match="WEBHOOK_ALLOW_LOOPBACK_HTTP"):
+        Settings.from_env(
+            {
+                "APP_ENV": "production",
+                "AUTH_SECRET": "x" * 64,
+                "ID_HASH_KEY": "y" * 64,
+                "WEBHOOK_ALLOW_LOOPBACK_HTTP": "1",
+            }
+        )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://[::ffff:127.0.0.1]/hooks", "https://[::ffff:10.0.0.1]/hooks", "https://2130706433/"],
+)
+def test_disguised_loopback_and_private_addresses_are_refused(url: str) -> None:
+    """An IPv4 address mapped into IPv6, or written as one number, is still that address."""
+    with pytest.raises(BadWebhookUrl):
+        check_url(url)
