@@ -34,9 +34,13 @@ from strawberry.types import ExecutionResult
 from access.tokens import ANONYMOUS
 from config import Settings
 from graph.engine.connect import open_store
-from graph.engine.errors import GraphUnavailable
+from graph.engine.errors import GraphRejected, GraphUnavailable
 from graph.engine.store import GraphStore
 from graph.feed import Feed, prune
+from graph.model.services import LOCAL_TIME
+from graph.queries.evaluations import expired_grades
+from graph.workflows import Request as StepRequest
+from graph.workflows import expire_grade
 from resolvers.context import Context
 from schema import schema as default_schema
 from schema.errors import format_error
@@ -229,6 +233,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 watcher,
                 asyncio.create_task(app.state.feed.run(), name="event-feed"),
                 asyncio.create_task(_prune_events(store, settings), name="event-prune"),
+                asyncio.create_task(_sweep_grades(store), name="grade-expiry"),
             ]
             if settings.signs_with_development_secret:
                 log.warning(
@@ -304,6 +309,33 @@ async def _prune_events(store: GraphStore, settings: Settings) -> None:
                 log.info("events pruned", extra={"events": pruned})
         except Exception:
             log.warning("could not prune the event log", exc_info=True)
+        await asyncio.sleep(PRUNE_EVERY_S)
+
+
+async def expire_grades(store: GraphStore, today: dt.date) -> list[str]:
+    """Clear the grades whose latest evaluation ran out before ``today`` (docs/GROUND.md):
+    filters, sorts and matching read ``rating``, so an expired grade must not stay there. Each
+    organization goes through its own guarded step (one event each); one re-evaluated meanwhile
+    is refused by the step and skipped. Which organizations were cleared."""
+    cleared = []
+    for organization in await expired_grades(store, today.isoformat()):
+        request = StepRequest("expireGrade", {"organization": organization})
+        with contextlib.suppress(GraphRejected):
+            await expire_grade(store, request, organization, today.isoformat())
+            cleared.append(organization)
+    return cleared
+
+
+async def _sweep_grades(store: GraphStore) -> None:
+    """Sweep expired grades at start and hourly (cheap: only graded organizations are read), so
+    a grade is gone within an hour of the local day it ran out."""
+    while True:
+        try:
+            cleared = await expire_grades(store, dt.datetime.now(LOCAL_TIME).date())
+            if cleared:
+                log.info("grades expired", extra={"organizations": len(cleared)})
+        except Exception:
+            log.warning("could not expire grades", exc_info=True)
         await asyncio.sleep(PRUNE_EVERY_S)
 
 

@@ -288,6 +288,20 @@ def view(
     return View.PUBLIC
 
 
+def reads_certificates(
+    viewer: Viewer, grants: Grants, volunteer: str, communities: frozenset[str]
+) -> bool:
+    """Whether the viewer may list a volunteer's service certificates (``communities``: those the
+    volunteer serves). Narrower than the volunteer's FULL view: a partner the volunteer belongs to
+    does not see certificates another organization issued, so only the volunteer themself, a
+    social worker covering a community they serve and an administrator (docs/GROUND.md)."""
+    if viewer.role is Role.ADMIN:
+        return True
+    if viewer.role is Role.VOLUNTEER:
+        return volunteer == viewer.subject
+    return viewer.role is Role.SOCIAL_WORKER and not communities.isdisjoint(grants.communities)
+
+
 def may_read(label: str, field_name: str, seen_as: View) -> bool:
     allowed = FIELD_VIEWS.get(label, {}).get(field_name)
     return allowed is None or seen_as in allowed

@@ -18,7 +18,9 @@ from resolvers.workflows import _id
 if TYPE_CHECKING:
     from resolvers.context import Info
 
-RADIUS_METERS = 300  # a venue's check-in radius: a building and its gate, GPS error included
+# A venue's default check-in radius (its own checkInRadiusMeters wins): a building and its gate,
+# GPS error included.
+RADIUS_METERS = 300
 EARLY = dt.timedelta(minutes=30)  # check-in opens this long before the start
 LATE = dt.timedelta(hours=2)  # check-out closes this long after the end
 

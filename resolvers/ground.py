@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from access import policy
 from access.tokens import Role
-from api.errors import BadUserInput
+from api.errors import BadUserInput, Forbidden
 from domain import certificates
 from graph import workflows
 from graph.model.services import LOCAL_TIME
+from graph.queries import certificates as stored_certificates
 from graph.queries import evaluations as evaluation_history
 from graph.queries import hours as queue
 from graph.workflows import Done, evaluations, hours
@@ -178,3 +180,23 @@ async def record_organization_evaluation(
 
 async def organization_evaluations(info: Info, organization: str) -> list[Any]:
     return await evaluation_history.evaluations(info.context.store, organization)
+
+
+# --- a volunteer's certificates --------------------------------------------------------------
+
+
+async def volunteer_certificates(info: Info, volunteer: str) -> list[Any]:
+    """A volunteer's certificates (revoked included, latest first), for whom
+    ``policy.reads_certificates`` admits; anyone else is refused the same way whether the
+    volunteer has certificates or not."""
+    access = info.context.access
+    grants = await access.grants()
+    communities: frozenset[str] = frozenset()
+    if grants.communities:
+        communities = await access.loaders.communities("Volunteer").load(volunteer)
+    if not policy.reads_certificates(access.viewer, grants, volunteer, communities):
+        raise Forbidden(
+            "A volunteer's certificates are read by the volunteer, a social worker covering a "
+            "community they serve, or an administrator."
+        )
+    return await stored_certificates.of_volunteer(info.context.store, volunteer)

@@ -279,6 +279,10 @@ class Venue(Node):
     area_sqm: int | None = strawberry.field(description="Floor area in m² (面积).")
     capacity: int | None = strawberry.field(description="People it holds (容纳人数).")
     description: str | None = strawberry.field(description="Details (说明).")
+    check_in_radius_meters: int | None = strawberry.field(
+        description="How far from its point a location check-in counts (签到半径, 50–5000 m); "
+        "unset means 300 m."
+    )
     version: int = strawberry.field(
         description="Changes so far (版本): send it with an update; a stale one is refused."
     )

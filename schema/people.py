@@ -14,6 +14,7 @@ import strawberry
 from access import inference
 from graph.model import people as graph
 from graph.model import services as services_graph
+from resolvers import ground
 from resolvers import people as resolve
 from schema.base import Location, entity
 from schema.enums import (
@@ -28,6 +29,7 @@ from schema.enums import (
     WeeklySlot,
 )
 from schema.fields import lazy, root_list
+from schema.ground import ServiceCertificate
 from schema.inputs import NearInput, optional
 from schema.links import (
     AssignmentConnection,
@@ -198,6 +200,15 @@ class Volunteer(Node):
         "out",
         "Services they delivered, by date, oldest first (服务记录).",
     )
+
+    @strawberry.field(
+        description="Service certificates issued to them (志愿服务记录证明), revoked ones "
+        "included, latest first: number, date, hours, status. Read by the volunteer, a social "
+        "worker covering a community they serve and administrators; `FORBIDDEN` for anyone else."
+    )
+    async def certificates(self, info: strawberry.Info) -> list[ServiceCertificate] | None:
+        found = await ground.volunteer_certificates(info, self.key)
+        return [ServiceCertificate.of(c) for c in found]
 
 
 @entity("SocialWorker")

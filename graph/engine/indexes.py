@@ -45,6 +45,7 @@ SCHEMA = GraphSchema(
         IndexSpec("ServiceCertificate", "id", "unique"),
         IndexSpec("OrganizationEvaluation", "id", "unique"),
         IndexSpec("OrganizationEvaluation", "organization", "range"),
+        IndexSpec("ServiceCertificate", "volunteer", "range"),  # a volunteer's certificates
         *(IndexSpec(label, "location", "point") for label in LOCATED),
         IndexSpec("Need", "status", "range"),
         IndexSpec("Volunteer", "status", "range"),

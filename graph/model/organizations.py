@@ -82,6 +82,8 @@ class Venue:
     area_sqm: int | None = None
     capacity: int | None = None
     description: str | None = None
+    # How far from its point a volunteer may check in by location (签到半径); None reads as 300 m.
+    check_in_radius_meters: int | None = None
     version: int = 0
 
 
@@ -203,9 +205,15 @@ VENUES = Family(
             "area_sqm": "staff",
             "capacity": "staff",
             "description": "staff",
+            "check_in_radius_meters": "staff",
         },
         required=("name", "location"),
-        bounds={"area_sqm": (1, 1_000_000), "capacity": (1, 100_000)},
+        # A radius under 50 m is below GPS error; over 5 km is no longer "at the venue".
+        bounds={
+            "area_sqm": (1, 1_000_000),
+            "capacity": (1, 100_000),
+            "check_in_radius_meters": (50, 5_000),
+        },
     ),
     located=True,
     conditions={

@@ -19,3 +19,25 @@ async def evaluations(store: GraphStore, organization: str) -> list[Record]:
     """An organization's evaluations, latest first."""
     rows = await store.read(EVALUATIONS, {"organization": organization})
     return [row["evaluation"] for row in rows]
+
+
+# Organizations whose grade is their latest evaluation's and that evaluation has expired: what the
+# daily sweep (app.expire_grades) clears, each re-checked under its lock by the step.
+EXPIRED_GRADES = cypher(
+    "evaluations.expired",
+    """
+    MATCH (o:Organization) WHERE o.rating IS NOT NULL
+    MATCH (e:OrganizationEvaluation {organization: o.id})
+    WITH o, e ORDER BY e.evaluatedOn DESC, e.at DESC
+    WITH o, collect(e) AS history
+    WITH o, history[0] AS latest
+    WHERE latest.validUntil < $today AND o.rating = latest.grade
+    RETURN o.id AS organization ORDER BY organization
+    """,
+)
+
+
+async def expired_grades(store: GraphStore, today: str) -> list[str]:
+    """The organizations whose current grade has run out by ``today`` (local date, ISO)."""
+    rows = await store.read(EXPIRED_GRADES, {"today": today})
+    return [row["organization"] for row in rows]

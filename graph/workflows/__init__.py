@@ -22,7 +22,7 @@ makes, and its name below.
 
 from graph.workflows.attendance import check, mark_no_shows
 from graph.workflows.certificates import issue_certificate, revoke_certificate
-from graph.workflows.evaluations import record_evaluation
+from graph.workflows.evaluations import expire_grade, record_evaluation
 from graph.workflows.funds import donate, grant
 from graph.workflows.hours import review_service
 from graph.workflows.needs import assign, report_need, set_need_status, unassign, update_need
@@ -46,6 +46,7 @@ __all__ = [
     "deactivate",
     "donate",
     "erase_resident",
+    "expire_grade",
     "grant",
     "issue_certificate",
     "mark_no_shows",

@@ -28,10 +28,16 @@ _COMMON = [
     ("rec IS NULL", "RECRUITMENT_NOT_FOUND"),
     ("s IS NULL OR s.status <> 'SIGNED_UP'", "NOT_SIGNED_UP"),
 ]
-# Only the location method reads the venue; the code method sends a placeholder point.
+# Only the location method reads the venue; the code method sends a placeholder point. The
+# venue's own radius (checkInRadiusMeters) wins over the default $radius.
 _WHERE = [
     ("$method = 'LOCATION' AND venue IS NULL", "NO_VENUE"),
-    ("$method = 'LOCATION' AND NOT $$within(venue.location, " + HERE + ", $radius)", "TOO_FAR"),
+    (
+        "$method = 'LOCATION' AND NOT $$within(venue.location, "
+        + HERE
+        + ", coalesce(venue.checkInRadiusMeters, $radius))",
+        "TOO_FAR",
+    ),
 ]
 
 CHECK_IN = guarded(

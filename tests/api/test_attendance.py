@@ -70,11 +70,10 @@ def _key(global_id: str) -> str:
     return from_global_id(global_id)[1]
 
 
-async def test_a_recruitment_runs_from_sign_up_to_certificate(
-    gql: GraphQL, signed_in: SignIn, engine_store: GraphStore, settings: Settings
-) -> None:
-    places = (await engine_store.read(PLACES, {}))[0]
-    a, b, c, d = places["volunteers"]
+async def _post_and_sign_up(
+    gql: GraphQL, places: dict[str, Any], volunteers: tuple[str, ...]
+) -> str:
+    """A recruitment at the test venue starting in 20 minutes, the volunteers signed up."""
     soon = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(minutes=20)
     posted = await gql(
         "mutation ($i: PostRecruitmentInput!) { postRecruitment(input: $i) "
@@ -89,14 +88,23 @@ async def test_a_recruitment_runs_from_sign_up_to_certificate(
             "venueId": gid("Venue", places["venue"]),
         },
     )
-    rec = posted["postRecruitment"]["recruitment"]["id"]
-    for v in (a, b, c, d):
+    rec: str = posted["postRecruitment"]["recruitment"]["id"]
+    for v in volunteers:
         await gql(
             "mutation ($r: ID!, $v: ID!) { signUp(recruitmentId: $r, volunteerId: $v) "
             "{ replayed } }",
             r=rec,
             v=gid("Volunteer", v),
         )
+    return rec
+
+
+async def test_a_recruitment_runs_from_sign_up_to_certificate(
+    gql: GraphQL, signed_in: SignIn, engine_store: GraphStore, settings: Settings
+) -> None:
+    places = (await engine_store.read(PLACES, {}))[0]
+    a, b, c, d = places["volunteers"]
+    rec = await _post_and_sign_up(gql, places, (a, b, c, d))
     worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
     va = await signed_in(Role.VOLUNTEER, a)
     vb = await signed_in(Role.VOLUNTEER, b)
@@ -211,3 +219,44 @@ async def test_a_recruitment_runs_from_sign_up_to_certificate(
         "content": "长者食堂助餐",
         "status": "VALID",
     }
+
+
+RADIUS = """
+mutation ($id: ID!, $version: Int!, $r: Int) {
+  updateVenue(id: $id, version: $version, input: {checkInRadiusMeters: $r}) {
+    venue { checkInRadiusMeters version } } }
+"""
+
+
+async def test_a_venue_declares_its_own_check_in_radius(
+    gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    places = (await engine_store.read(PLACES, {}))[0]
+    a, b = places["volunteers"][:2]
+    rec = await _post_and_sign_up(gql, places, (a, b))
+    venue = gid("Venue", places["venue"])
+    version = (
+        await gql("query ($id: ID!) { node(id: $id) { ... on Venue { version } } }", id=venue)
+    )["node"]["version"]
+    # A radius outside 50 m–5 km is refused and nothing is written.
+    before = await checksum(engine_store)
+    errors = await gql.errors(RADIUS, id=venue, version=version, r=10)
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert await checksum(engine_store) == before
+    # A small courtyard: 50 m. A, about 111 m from its point, is refused (inside the default 300).
+    small = (await gql(RADIUS, id=venue, version=version, r=50))["updateVenue"]["venue"]
+    assert small["checkInRadiusMeters"] == 50
+    at = places["at"]
+    near = {"latitude": at["latitude"] + 0.001, "longitude": at["longitude"]}
+    va = await signed_in(Role.VOLUNTEER, a)
+    set_small = await checksum(engine_store)
+    refused = await va.errors(CHECK % "checkIn", r=rec, v=gid("Volunteer", a), here=near)
+    assert refused[0]["extensions"]["code"] == "CONFLICT" and "venue" in refused[0]["message"]
+    assert await checksum(engine_store) == set_small
+    # A park: 2 km. B, a kilometre out (beyond the default 300 m), checks in.
+    await gql(RADIUS, id=venue, version=small["version"], r=2000)
+    far = {"latitude": at["latitude"] + 0.009, "longitude": at["longitude"]}
+    vb = await signed_in(Role.VOLUNTEER, b)
+    await vb(CHECK % "checkIn", r=rec, v=gid("Volunteer", b), here=far)
+    state = (await gql(SIGN_UPS, r=rec))["node"]["signUps"]["edges"]
+    assert {e["node"]["key"]: e["attendance"] for e in state} == {a: None, b: "CHECKED_IN"}

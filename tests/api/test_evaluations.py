@@ -12,8 +12,11 @@ import pytest
 from access.tokens import Role
 from api.ids import from_global_id
 from api.ids import to_global_id as gid
+from app import expire_grades
+from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
 from graph.engine.system import checksum, clear_graph
+from graph.workflows import Request, expire_grade
 from seeds import demo
 from tests.conftest import GraphQL, SignIn
 
@@ -98,6 +101,39 @@ async def test_evaluations_are_the_bureaus_and_bad_input_writes_nothing(
     )
     assert denied[0]["extensions"]["code"] == "FORBIDDEN"
     assert await checksum(engine_store) == before
+
+
+async def test_a_grade_that_runs_out_later_is_cleared_by_the_sweep_and_its_history_kept(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    today = dt.date.today()
+    until = today + dt.timedelta(days=30)
+    await gql(EVALUATE, o=HUB, g="GRADE_5A", s="960", on=day(1), until=until.isoformat())
+    assert (await gql(FIVE_A_HERE, o=HUB))["node"]["rating"] == "GRADE_5A"
+    # Still valid on its last day: the sweep clears nothing, and the step itself refuses.
+    before = await checksum(engine_store)
+    assert await expire_grades(engine_store, until) == []
+    with pytest.raises(GraphRejected, match="still valid"):
+        await expire_grade(engine_store, Request("expireGrade", {}), _key(HUB), until.isoformat())
+    assert await checksum(engine_store) == before
+    # The day after, the grade is gone from the organization, its filter and its sort; the
+    # evaluation stays in the history. A second sweep finds nothing more.
+    assert await expire_grades(engine_store, until + dt.timedelta(days=1)) == [_key(HUB)]
+    found = await gql(FIVE_A_HERE, o=HUB)
+    assert found["node"]["rating"] is None
+    assert _key(HUB) not in {n["key"] for n in found["fiveA"]["nodes"]}
+    history = await gql(
+        "query ($o: ID!) { node(id: $o) { ... on Organization "
+        "{ evaluations { grade validUntil } } } }",
+        o=HUB,
+    )
+    assert history["node"]["evaluations"] == [
+        {"grade": "GRADE_5A", "validUntil": until.isoformat()}
+    ]
+    assert await expire_grades(engine_store, until + dt.timedelta(days=2)) == []
+    # A new evaluation grades it again.
+    await gql(EVALUATE, o=HUB, g="GRADE_4A", s="850", on=today.isoformat(), until=day(0, 5))
+    assert (await gql(FIVE_A_HERE, o=HUB))["node"]["rating"] == "GRADE_4A"
 
 
 def _key(global_id: str) -> str:
