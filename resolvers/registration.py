@@ -147,7 +147,7 @@ def _ties(family: Family, data: Any, *, creating: bool) -> dict[str, list[str]]:
         if len(values) > 50:
             raise _bad(name, "names at most 50.")
         found[tie.name] = list(
-            dict.fromkeys(from_global_id(v, expect=tie.rel.end)[1] for v in values)
+            dict.fromkeys(from_global_id(v, expect=tie.target)[1] for v in values)
         )
     return found
 
@@ -178,6 +178,7 @@ async def _record(
                 raise Forbidden(f"You may not change `{graphql_name(tie_field(tie))}`.")
             given.append(tie_field(tie))
     await _within_coverage(info, family, ties)
+    _own_organization(info, family, ties)
     if not given:
         raise BadUserInput("Nothing to change: give at least one field.")
     named = [props.get(camel(n)) for n in family.searchable]
@@ -192,8 +193,22 @@ async def _within_coverage(info: Info, family: Family, ties: Mapping[str, list[s
         return
     covered = (await info.context.access.grants()).communities
     for tie in family.ties:
-        if tie.rel.end == "Community" and not set(ties.get(tie.name, ())) <= covered:
+        if tie.target == "Community" and not set(ties.get(tie.name, ())) <= covered:
             raise Forbidden(f"`{graphql_name(tie_field(tie))}` names a community you do not cover.")
+
+
+def _own_organization(info: Info, family: Family, ties: Mapping[str, list[str]]) -> None:
+    """A partner names only itself as the organization running or offering a record (a
+    project, a resource): it keeps its own, and gives nothing to another."""
+    viewer = info.context.viewer
+    if viewer.role is not Role.PARTNER:
+        return
+    for tie in family.ties:
+        owner = tie.direction == "in" and tie.target == "Organization"
+        if owner and tie.name in ties and set(ties[tie.name]) != {viewer.subject}:
+            raise Forbidden(
+                f"`{graphql_name(tie_field(tie))}` may name only your own organization."
+            )
 
 
 def _version(value: int) -> int:

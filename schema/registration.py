@@ -78,20 +78,35 @@ RULES: dict[str, tuple[Callable[[], list[FieldExtension]], ...]] = {
         lambda: may(Act.ORGANIZATION, organization="id"),
         lambda: may(Act.ADMINISTER),
     ),
-    # Venues, the think tanks' experts and the taxonomy: the administrators' registers.
+    # A partner registers the projects it runs and the resources it offers, and keeps them.
+    "Project": (
+        lambda: may(Act.ORGANIZATION, organization="input.run_by_id"),
+        lambda: may(Act.KEEPER, "Project", "id"),
+        lambda: may(Act.KEEPER, "Project", "id"),
+    ),
+    "Resource": (
+        lambda: may(Act.ORGANIZATION, organization="input.offered_by_id"),
+        lambda: may(Act.KEEPER, "Resource", "id"),
+        lambda: may(Act.KEEPER, "Resource", "id"),
+    ),
+    # Venues, funds, think tanks and their experts, the taxonomy: the administrators' registers.
     **{
         label: (
             lambda: may(Act.ADMINISTER),
             lambda: may(Act.ADMINISTER),
             lambda: may(Act.ADMINISTER),
         )
-        for label in ("Venue", "Expert", "Skill", "ServiceCategory")
+        for label in ("Venue", "Fund", "ThinkTank", "Expert", "Skill", "ServiceCategory")
     },
 }
 
 _MODULES = {
     "Organization": schema.organizations.__name__,
     "Venue": schema.organizations.__name__,
+    "Project": schema.organizations.__name__,
+    "Fund": schema.organizations.__name__,
+    "ThinkTank": schema.organizations.__name__,
+    "Resource": schema.organizations.__name__,
     "Skill": schema.taxonomy.__name__,
     "ServiceCategory": schema.taxonomy.__name__,
 }
@@ -101,6 +116,10 @@ _NAMES = {
     "SocialWorker": "社工",
     "Organization": "组织",
     "Venue": "场地",
+    "Project": "项目",
+    "Fund": "基金",
+    "ThinkTank": "智库",
+    "Resource": "慈善资源",
     "Expert": "专家",
     "Skill": "专长",
     "ServiceCategory": "服务类别",
@@ -135,7 +154,7 @@ def _prop_doc(described: dict[str, str], name: str, prop: Prop) -> str:
 def _tie_doc(described: dict[str, str], tie: Tie) -> str:
     doc = described.get(resolve.snake(tie.name)) or f"Its {tie.name}."
     how = "The id" if tie.single else "The ids"
-    return f"{how} of {tie.rel.end} records: {doc} On an update, replaces the current ones."
+    return f"{how} of {tie.target} records: {doc} On an update, replaces the current ones."
 
 
 def generated_input(family: Family, *, creating: bool) -> type:
@@ -178,6 +197,12 @@ VERSION = Arg(
 )
 
 
+# Steps another workflow already gives a family (a resource is offered and changed by
+# ``offerResource``/``updateResource``, which keep it above what is allocated; those bump its
+# version and refuse a deactivated one): registration adds only the others.
+ELSEWHERE = {"Resource": ("create", "update")}
+
+
 def _steps(label: str) -> list[Any]:
     family = family_named(label)
     create, update, deactivate = RULES[label]
@@ -188,8 +213,8 @@ def _steps(label: str) -> list[Any]:
         resolve.snake(label),
         f"The {label} a registration step acted on.",
     )
-    return [
-        step(
+    steps = {
+        "create": lambda: step(
             resolve.resolver("create", label),
             kept,
             create(),
@@ -197,7 +222,7 @@ def _steps(label: str) -> list[Any]:
             "CONFLICT naming it (as far as you may see it).",
             input_arg(generated_input(family, creating=True)),
         ),
-        step(
+        "update": lambda: step(
             resolve.resolver("update", label),
             kept,
             update(),
@@ -207,7 +232,7 @@ def _steps(label: str) -> list[Any]:
             VERSION,
             input_arg(generated_input(family, creating=False), "What changes."),
         ),
-        step(
+        "deactivate": lambda: step(
             resolve.resolver("deactivate", label),
             kept,
             deactivate(),
@@ -216,7 +241,8 @@ def _steps(label: str) -> list[Any]:
             id_arg("id", f"The {label}."),
             VERSION,
         ),
-    ]
+    }
+    return [make() for action, make in steps.items() if action not in ELSEWHERE.get(label, ())]
 
 
 KEPT = (
@@ -225,6 +251,10 @@ KEPT = (
     "SocialWorker",
     "Organization",
     "Venue",
+    "Project",
+    "Fund",
+    "ThinkTank",
+    "Resource",
     "Expert",
     "Skill",
     "ServiceCategory",
