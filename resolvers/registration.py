@@ -21,6 +21,8 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from strawberry import UNSET
+
 from access.acts import may_write
 from access.tokens import Role
 from api.errors import BadUserInput, Conflict, Forbidden
@@ -131,7 +133,17 @@ def _field(data: Any, name: str, *, required: bool) -> Any:
     value = getattr(data, name, None)
     if value is None and required:
         raise _bad(name, "is required.")
-    return value
+    return None if value is UNSET else value
+
+
+def _cleared(data: Any, name: str, *, creating: bool, required: bool) -> bool:
+    """Whether an update gives the field as an explicit null: it clears an optional field; a
+    required one cannot be cleared (``BAD_USER_INPUT`` naming it, nothing written)."""
+    if creating or getattr(data, name, UNSET) is not None:
+        return False
+    if required:
+        raise _bad(name, "is required: it cannot be cleared.")
+    return True
 
 
 def _ties(family: Family, data: Any, *, creating: bool) -> dict[str, list[str]]:
@@ -139,6 +151,9 @@ def _ties(family: Family, data: Any, *, creating: bool) -> dict[str, list[str]]:
     for tie in family.ties:
         name = tie_field(tie)
         value = _field(data, name, required=creating and tie.required)
+        if _cleared(data, name, creating=creating, required=tie.required):
+            found[tie.name] = []  # a null tie removes its relationships
+            continue
         if value is None:
             continue
         values = [value] if tie.single else list(value)
@@ -163,11 +178,17 @@ async def _record(
     for prop in family.writable:
         name = field_name(prop)
         value = _field(data, name, required=creating and prop.required)
-        if value is None:
+        cleared = _cleared(data, name, creating=creating, required=prop.required)
+        if value is None and not cleared:
             continue
         if not may_write(viewer, prop.write or "staff"):
             raise Forbidden(f"You may not change `{graphql_name(name)}` of this record.")
         given.append(name)
+        if cleared:
+            props[prop.name] = None
+            if prop.check == ID_CARD:
+                props["idLast4"] = None
+            continue
         _value(info, prop, name, value, props)
         if prop.kind == "point":
             latitude, longitude = value.latitude, value.longitude

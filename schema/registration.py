@@ -179,13 +179,16 @@ def generated_input(family: Family, *, creating: bool) -> type:
             namespace[name] = strawberry.field(description=doc)
         else:
             namespace["__annotations__"][name] = Optional[kind]  # noqa: UP045 - runtime type
-            namespace[name] = strawberry.field(default=None, description=doc)
+            # On an update a field left out is UNSET (unchanged), an explicit null clears it.
+            default = None if creating else strawberry.UNSET
+            namespace[name] = strawberry.field(default=default, description=doc)
     action = "Create" if creating else "Update"
     name = f"{action}{family.label}Input"
     description = (
         f"A new {family.label}: the fields marked required, and any others."
         if creating
-        else f"What changes about a {family.label}; fields left out keep their value."
+        else f"What changes about a {family.label}; fields left out keep their value, a field "
+        "given as null is cleared (a required one cannot be: BAD_USER_INPUT)."
     )
     return strawberry.input(type(name, (), namespace), name=name, description=description)
 

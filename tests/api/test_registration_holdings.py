@@ -235,3 +235,19 @@ async def test_administrators_keep_funds_and_think_tanks(
     )
     assert code(errors) == "FORBIDDEN"
     assert await checksum(engine_store) == before
+
+
+async def test_an_explicit_null_clears_an_optional_field_but_never_a_required_one(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    read = "query ($id: ID!) { node(id: $id) { ... on Project { description version } } }"
+    assert (await gql(read, id=BANK_PROJECT))["node"]["description"]
+    done = await gql(UPDATE_PROJECT, id=BANK_PROJECT, version=0, input={"description": None})
+    assert done["updateProject"]["project"]["description"] is None
+    assert done["updateProject"]["project"]["version"] == 1
+    # Left out, a field keeps its value; null for a required one is refused, naming it.
+    before = await checksum(engine_store)
+    errors = await gql.errors(UPDATE_PROJECT, id=BANK_PROJECT, version=1, input={"name": None})
+    assert code(errors) == "BAD_USER_INPUT" and errors[0]["extensions"]["field"] == "name"
+    assert await checksum(engine_store) == before
+    assert (await gql(read, id=BANK_PROJECT))["node"] == {"description": None, "version": 1}
