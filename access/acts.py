@@ -23,7 +23,7 @@ class Act(StrEnum):
     VOLUNTEER_SELF = "volunteer_self"  # the volunteer themself, or a covering social worker
     ORGANIZATION = "organization"  # a partner acting for its own organization
     OWNER = "owner"  # the partner owning the resource, for a need referred to it
-    KEEPER = "keeper"  # the partner offering the resource (changing what it offers)
+    KEEPER = "keeper"  # the partner offering the resource or running the project (changing it)
     REFERRAL_RECEIVER = "referral_receiver"  # the partner a referral was sent to
     REFERRER = "referrer"  # a covering social worker for their employer, or a partner forwarding
     # a need whose referral to it it has accepted
@@ -101,7 +101,7 @@ def decide(viewer: Viewer, grants: Grants, act: Act, target: Target) -> Decision
         ),
         Act.KEEPER: (
             partner and subject in target.organizations,
-            "A partner may change only its own organization's resources.",
+            "A partner may change only its own organization's resources and projects.",
         ),
         Act.REFERRAL_RECEIVER: (
             partner and subject in target.organizations,

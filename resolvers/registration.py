@@ -21,6 +21,8 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from strawberry import UNSET
+
 from access import policy
 from access.acts import may_write
 from access.tokens import Role
@@ -132,7 +134,17 @@ def _field(data: Any, name: str, *, required: bool) -> Any:
     value = getattr(data, name, None)
     if value is None and required:
         raise _bad(name, "is required.")
-    return value
+    return None if value is UNSET else value
+
+
+def _cleared(data: Any, name: str, *, creating: bool, required: bool) -> bool:
+    """Whether an update gives the field as an explicit null: it clears an optional field; a
+    required one cannot be cleared (``BAD_USER_INPUT`` naming it, nothing written)."""
+    if creating or getattr(data, name, UNSET) is not None:
+        return False
+    if required:
+        raise _bad(name, "is required: it cannot be cleared.")
+    return True
 
 
 def _ties(family: Family, data: Any, *, creating: bool) -> dict[str, list[str]]:
@@ -140,6 +152,9 @@ def _ties(family: Family, data: Any, *, creating: bool) -> dict[str, list[str]]:
     for tie in family.ties:
         name = tie_field(tie)
         value = _field(data, name, required=creating and tie.required)
+        if _cleared(data, name, creating=creating, required=tie.required):
+            found[tie.name] = []  # a null tie removes its relationships
+            continue
         if value is None:
             continue
         values = [value] if tie.single else list(value)
@@ -148,7 +163,7 @@ def _ties(family: Family, data: Any, *, creating: bool) -> dict[str, list[str]]:
         if len(values) > 50:
             raise _bad(name, "names at most 50.")
         found[tie.name] = list(
-            dict.fromkeys(from_global_id(v, expect=tie.rel.end)[1] for v in values)
+            dict.fromkeys(from_global_id(v, expect=tie.target)[1] for v in values)
         )
     return found
 
@@ -164,11 +179,17 @@ async def _record(
     for prop in family.writable:
         name = field_name(prop)
         value = _field(data, name, required=creating and prop.required)
-        if value is None:
+        cleared = _cleared(data, name, creating=creating, required=prop.required)
+        if value is None and not cleared:
             continue
         if not may_write(viewer, prop.write or "staff"):
             raise Forbidden(f"You may not change `{graphql_name(name)}` of this record.")
         given.append(name)
+        if cleared:
+            props[prop.name] = None
+            if prop.check == ID_CARD:
+                props["idLast4"] = None
+            continue
         _value(info, prop, name, value, props)
         if prop.kind == "point":
             latitude, longitude = value.latitude, value.longitude
@@ -179,6 +200,7 @@ async def _record(
                 raise Forbidden(f"You may not change `{graphql_name(tie_field(tie))}`.")
             given.append(tie_field(tie))
     await _within_coverage(info, family, ties)
+    _own_organization(info, family, ties)
     if not given:
         raise BadUserInput("Nothing to change: give at least one field.")
     named = [props.get(camel(n)) for n in family.searchable]
@@ -193,8 +215,22 @@ async def _within_coverage(info: Info, family: Family, ties: Mapping[str, list[s
         return
     covered = (await info.context.access.grants()).communities
     for tie in family.ties:
-        if tie.rel.end == "Community" and not set(ties.get(tie.name, ())) <= covered:
+        if tie.target == "Community" and not set(ties.get(tie.name, ())) <= covered:
             raise Forbidden(f"`{graphql_name(tie_field(tie))}` names a community you do not cover.")
+
+
+def _own_organization(info: Info, family: Family, ties: Mapping[str, list[str]]) -> None:
+    """A partner names only itself as the organization running or offering a record (a
+    project, a resource): it keeps its own, and gives nothing to another."""
+    viewer = info.context.viewer
+    if viewer.role is not Role.PARTNER:
+        return
+    for tie in family.ties:
+        owner = tie.direction == "in" and tie.target == "Organization"
+        if owner and tie.name in ties and set(ties[tie.name]) != {viewer.subject}:
+            raise Forbidden(
+                f"`{graphql_name(tie_field(tie))}` may name only your own organization."
+            )
 
 
 def _version(value: int) -> int:

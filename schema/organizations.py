@@ -161,6 +161,9 @@ class Project(Node):
     start_date: dt.date | None = strawberry.field(description="Start (开始日期).")
     end_date: dt.date | None = strawberry.field(description="End (结束日期).")
     budget: Decimal | None = strawberry.field(description="Budget in yuan (预算, 元).")
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
 
     run_by = link(graph.ORG_RUNS_PROJECT, "in", "Organizations running it (实施机构).")
     funders = link(
@@ -196,6 +199,9 @@ class Fund(Node):
     kind: FundKind = strawberry.field(description="What kind of fund (类型).")
     established_on: dt.date | None = strawberry.field(description="Set up on (设立日期).")
     description: str | None = strawberry.field(description="Purpose (宗旨).")
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
 
     @strawberry.field(description="Donated, granted and balance, in yuan.")
     async def money(self, info: strawberry.Info) -> FundMoney:
@@ -234,6 +240,9 @@ class ThinkTank(Node):
     name: str = strawberry.field(description="Name (名称).")
     founded_on: dt.date | None = strawberry.field(description="Set up on (成立日期).")
     description: str | None = strawberry.field(description="What it does (简介).")
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
 
     managed_by = reference(
         graph.THINK_TANK_MANAGED_BY, "out", "The station or hub running it (运营方)."
@@ -255,6 +264,9 @@ class Resource(Node):
     available_from: dt.date | None = strawberry.field(description="Offered from (起始日期).")
     available_until: dt.date | None = strawberry.field(description="Offered until (截止日期).")
     description: str | None = strawberry.field(description="Details (说明).")
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
 
     @strawberry.field(description="What is left to allocate (剩余), in `unit`.")
     async def remaining(self, info: strawberry.Info) -> int:

@@ -78,20 +78,35 @@ RULES: dict[str, tuple[Callable[[], list[FieldExtension]], ...]] = {
         lambda: may(Act.ORGANIZATION, organization="id"),
         lambda: may(Act.ADMINISTER),
     ),
-    # Venues, the think tanks' experts and the taxonomy: the administrators' registers.
+    # A partner registers the projects it runs and the resources it offers, and keeps them.
+    "Project": (
+        lambda: may(Act.ORGANIZATION, organization="input.run_by_id"),
+        lambda: may(Act.KEEPER, "Project", "id"),
+        lambda: may(Act.KEEPER, "Project", "id"),
+    ),
+    "Resource": (
+        lambda: may(Act.ORGANIZATION, organization="input.offered_by_id"),
+        lambda: may(Act.KEEPER, "Resource", "id"),
+        lambda: may(Act.KEEPER, "Resource", "id"),
+    ),
+    # Venues, funds, think tanks and their experts, the taxonomy: the administrators' registers.
     **{
         label: (
             lambda: may(Act.ADMINISTER),
             lambda: may(Act.ADMINISTER),
             lambda: may(Act.ADMINISTER),
         )
-        for label in ("Venue", "Expert", "Skill", "ServiceCategory")
+        for label in ("Venue", "Fund", "ThinkTank", "Expert", "Skill", "ServiceCategory")
     },
 }
 
 _MODULES = {
     "Organization": schema.organizations.__name__,
     "Venue": schema.organizations.__name__,
+    "Project": schema.organizations.__name__,
+    "Fund": schema.organizations.__name__,
+    "ThinkTank": schema.organizations.__name__,
+    "Resource": schema.organizations.__name__,
     "Skill": schema.taxonomy.__name__,
     "ServiceCategory": schema.taxonomy.__name__,
 }
@@ -101,6 +116,10 @@ _NAMES = {
     "SocialWorker": "社工",
     "Organization": "组织",
     "Venue": "场地",
+    "Project": "项目",
+    "Fund": "基金",
+    "ThinkTank": "智库",
+    "Resource": "慈善资源",
     "Expert": "专家",
     "Skill": "专长",
     "ServiceCategory": "服务类别",
@@ -135,7 +154,7 @@ def _prop_doc(described: dict[str, str], name: str, prop: Prop) -> str:
 def _tie_doc(described: dict[str, str], tie: Tie) -> str:
     doc = described.get(resolve.snake(tie.name)) or f"Its {tie.name}."
     how = "The id" if tie.single else "The ids"
-    return f"{how} of {tie.rel.end} records: {doc} On an update, replaces the current ones."
+    return f"{how} of {tie.target} records: {doc} On an update, replaces the current ones."
 
 
 def generated_input(family: Family, *, creating: bool) -> type:
@@ -160,13 +179,16 @@ def generated_input(family: Family, *, creating: bool) -> type:
             namespace[name] = strawberry.field(description=doc)
         else:
             namespace["__annotations__"][name] = Optional[kind]  # noqa: UP045 - runtime type
-            namespace[name] = strawberry.field(default=None, description=doc)
+            # On an update a field left out is UNSET (unchanged), an explicit null clears it.
+            default = None if creating else strawberry.UNSET
+            namespace[name] = strawberry.field(default=default, description=doc)
     action = "Create" if creating else "Update"
     name = f"{action}{family.label}Input"
     description = (
         f"A new {family.label}: the fields marked required, and any others."
         if creating
-        else f"What changes about a {family.label}; fields left out keep their value."
+        else f"What changes about a {family.label}; fields left out keep their value, a field "
+        "given as null is cleared (a required one cannot be: BAD_USER_INPUT)."
     )
     return strawberry.input(type(name, (), namespace), name=name, description=description)
 
@@ -176,6 +198,12 @@ VERSION = Arg(
     int,
     "The `version` you read: if the record changed since, the change is refused (CONFLICT).",
 )
+
+
+# Steps another workflow already gives a family (a resource is offered and changed by
+# ``offerResource``/``updateResource``, which keep it above what is allocated; those bump its
+# version and refuse a deactivated one): registration adds only the others.
+ELSEWHERE = {"Resource": ("create", "update")}
 
 
 def _steps(label: str) -> list[Any]:
@@ -188,8 +216,8 @@ def _steps(label: str) -> list[Any]:
         resolve.snake(label),
         f"The {label} a registration step acted on.",
     )
-    return [
-        step(
+    steps = {
+        "create": lambda: step(
             resolve.resolver("create", label),
             kept,
             create(),
@@ -197,7 +225,7 @@ def _steps(label: str) -> list[Any]:
             "CONFLICT naming it (as far as you may see it).",
             input_arg(generated_input(family, creating=True)),
         ),
-        step(
+        "update": lambda: step(
             resolve.resolver("update", label),
             kept,
             update(),
@@ -207,7 +235,7 @@ def _steps(label: str) -> list[Any]:
             VERSION,
             input_arg(generated_input(family, creating=False), "What changes."),
         ),
-        step(
+        "deactivate": lambda: step(
             resolve.resolver("deactivate", label),
             kept,
             deactivate(),
@@ -216,7 +244,8 @@ def _steps(label: str) -> list[Any]:
             id_arg("id", f"The {label}."),
             VERSION,
         ),
-    ]
+    }
+    return [make() for action, make in steps.items() if action not in ELSEWHERE.get(label, ())]
 
 
 KEPT = (
@@ -225,6 +254,10 @@ KEPT = (
     "SocialWorker",
     "Organization",
     "Venue",
+    "Project",
+    "Fund",
+    "ThinkTank",
+    "Resource",
     "Expert",
     "Skill",
     "ServiceCategory",

@@ -146,6 +146,7 @@ TARGET_PATHS: Mapping[str, tuple[str, str]] = {
     "Recruitment": ("(x)-[:IN]->(c:Community)", "(o:Organization)-[:RUNS]->(x)"),
     "Referral": ("(x)-[:ABOUT]->(:Need)-[:IN]->(c:Community)", "(x)-[:TO]->(o:Organization)"),
     "Resource": ("", "(o:Organization)-[:OFFERS]->(x)"),
+    "Project": ("", "(o:Organization)-[:RUNS]->(x)"),
     "Fund": ("", "(x)-[:MANAGED_BY]->(o:Organization)"),
 }
 

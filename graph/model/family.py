@@ -92,7 +92,8 @@ class Tie:
     ``skillIds``); given on an update, the list replaces the old one (relationships kept where
     the target stays, so their properties survive). ``props`` are set on a new relationship,
     ``since`` names a property set to the day it was made; ``single``: one id, not a list (a
-    resident's community)."""
+    resident's community); ``direction`` ``"in"``: the relationship points at the record (the
+    organization that runs a project: ``(:Organization)-[:RUNS]->(project)``)."""
 
     name: str
     rel: Rel
@@ -101,6 +102,12 @@ class Tie:
     single: bool = False
     props: Mapping[str, Any] = field(default_factory=dict)
     since: str | None = None
+    direction: Direction = "out"
+
+    @property
+    def target(self) -> str:
+        """The label of the records the tie's ids name."""
+        return self.rel.end if self.direction == "out" else self.rel.start
 
 
 @dataclass(frozen=True)

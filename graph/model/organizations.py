@@ -43,6 +43,7 @@ class Project:
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     budget_fen: int | None = None
+    version: int = 0  # bumped by every registration change (optimistic concurrency)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Fund:
     kind: vocab.FundKind
     established_on: dt.date | None = None
     description: str | None = None
+    version: int = 0  # bumped by every registration change (optimistic concurrency)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class ThinkTank:
     name: str
     founded_on: dt.date | None = None
     description: str | None = None
+    version: int = 0  # bumped by every registration change (optimistic concurrency)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Resource:
     available_from: dt.date | None = None
     available_until: dt.date | None = None
     description: str | None = None
+    version: int = 0  # bumped by every registration change (optimistic concurrency)
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,21 @@ ORGANIZATIONS = Family(
 PROJECTS = Family(
     "Project",
     Project,
-    props=props_of(Project),
+    props=props_of(
+        Project,
+        # A partner keeps the projects it runs (which organization runs one is staff's).
+        writes={
+            "name": "member",
+            "status": "member",
+            "description": "member",
+            "start_date": "member",
+            "end_date": "member",
+            "budget_fen": "member",
+        },
+        required=("name",),
+        bounds={"budget_fen": (0, 2_000_000_000)},
+        docs={"budget_fen": "Budget in fen (预算, 分): 100 is one yuan."},
+    ),
     conditions={
         "status": "n.status IN $status",
         "category": narrower_or_same(
@@ -155,7 +173,16 @@ PROJECTS = Family(
 FUNDS = Family(
     "Fund",
     Fund,
-    props=props_of(Fund),
+    props=props_of(
+        Fund,
+        writes={
+            "name": "staff",
+            "kind": "staff",
+            "established_on": "staff",
+            "description": "staff",
+        },
+        required=("name", "kind"),
+    ),
     conditions={
         "kind": "n.kind IN $kind",
         "community": (
@@ -172,12 +199,34 @@ FUNDS = Family(
     sort_docs={"ESTABLISHED_ON": "By the day it was established."},
 )
 
-THINK_TANKS = Family("ThinkTank", ThinkTank, props=props_of(ThinkTank))
+THINK_TANKS = Family(
+    "ThinkTank",
+    ThinkTank,
+    props=props_of(
+        ThinkTank,
+        writes={"name": "staff", "founded_on": "staff", "description": "staff"},
+        required=("name",),
+    ),
+)
 
 RESOURCES = Family(
     "Resource",
     Resource,
-    props=props_of(Resource),
+    props=props_of(
+        Resource,
+        # A partner keeps what it offers (which organization offers it is staff's).
+        writes={
+            "name": "member",
+            "kind": "member",
+            "quantity": "member",
+            "unit": "member",
+            "available_from": "member",
+            "available_until": "member",
+            "description": "member",
+        },
+        required=("name", "kind", "quantity", "unit"),
+        bounds={"quantity": (0, 100_000_000)},
+    ),
     conditions={
         "kind": "n.kind IN $kind",
         "category": narrower_or_same(
@@ -278,6 +327,29 @@ TIES = {
         Tie("serviceAreas", ORG_SERVES_AREA, "member"),
         Tie("categories", ORG_OF_CATEGORY, "member"),
         Tie("parent", ORG_PART_OF, single=True),
+    ),
+    "Project": (
+        Tie(
+            "runBy", ORG_RUNS_PROJECT, "member", single=True, props={"role": "LEAD"}, direction="in"
+        ),
+        Tie("categories", PROJECT_OF_CATEGORY, "member"),
+        Tie("targetCommunities", PROJECT_TARGETS, "member"),
+        Tie("parent", PROJECT_PART_OF, "member", single=True),
+    ),
+    "Fund": (
+        Tie("managedBy", FUND_MANAGED_BY, single=True),
+        Tie("categories", FUND_OF_CATEGORY),
+        Tie("scopeCommunities", FUND_COVERS_COMMUNITY),
+        Tie("scopeDistricts", FUND_COVERS_DISTRICT),
+    ),
+    "ThinkTank": (
+        Tie("managedBy", THINK_TANK_MANAGED_BY, single=True),
+        Tie("advisedDistricts", THINK_TANK_ADVISES),
+    ),
+    "Resource": (
+        Tie("offeredBy", ORG_OFFERS, "member", single=True, direction="in"),
+        Tie("categories", RESOURCE_OF_CATEGORY, "member"),
+        Tie("venue", RESOURCE_LOCATED_AT, "member", single=True),
     ),
     "Venue": (
         Tie("community", VENUE_IN, single=True),

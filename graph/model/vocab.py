@@ -294,6 +294,7 @@ class ProjectStatus(Vocabulary, description="Where a project is (项目状态)."
     PLANNED = "PLANNED", "Planned (筹备中)."
     ACTIVE = "ACTIVE", "Running (实施中)."
     COMPLETED = "COMPLETED", "Finished (已结项)."
+    CLOSED = "CLOSED", "Deactivated (已停用): kept for its history; no longer changed."
 
 
 class FundKind(Vocabulary, description="What kind of fund (基金类型)."):

@@ -11,7 +11,8 @@ created, updated and deactivated the same way:
   ``STALE``: never a silent overwrite of someone else's change. Every change bumps it;
 - the ids a tie names must all exist (``MISSING_<i>``); given on an update, a tie's list replaces
   the old one, keeping the relationships whose target stays (their level, role, since);
-- a deactivation keeps the record and its history and sets ``status`` to ``LEFT``: the token
+- a deactivation keeps the record and its history and sets ``status`` to ``LEFT`` (a project's
+  to ``CLOSED``, :data:`DEACTIVATED`): the token
   gate (``graph.access.identity``) then refuses the subject's tokens, matching skips them, and
   no later update changes the record (``INACTIVE``).
 """
@@ -30,11 +31,20 @@ from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.model.family import Family, Tie
 from graph.model.registry import families
-from graph.model.vocab import VolunteerStatus
+from graph.model.vocab import ProjectStatus, VolunteerStatus
 from graph.workflows.guards import Lock, guarded
 from graph.workflows.runner import Done, Request, missing, perform, refused
 
 LEFT = VolunteerStatus.LEFT.value
+# The status a deactivation sets where the family's own status vocabulary names it otherwise
+# (a project is CLOSED, not LEFT: its status stays one of its vocabulary's values).
+DEACTIVATED = {"ProjectStatus": ProjectStatus.CLOSED.value}
+
+
+def left(family: Family) -> str:
+    """The ``status`` a deactivated record of ``family`` has."""
+    status = family.prop("status")
+    return DEACTIVATED.get(status.vocab or "", LEFT) if status is not None else LEFT
 
 
 class AlreadyRegistered(GraphConflict):
@@ -72,10 +82,10 @@ def _reads(family: Family, lead: str, *, update: bool) -> tuple[str, list[str]]:
     parts = [match, f"WITH {', '.join(['seen', *carried, existing])}"]
     carried.append("existing")
     for i, tie in enumerate(family.ties):
-        end = allowed_label(tie.rel.end)
+        end = allowed_label(tie.target)
         if update:
             parts += [
-                f"OPTIONAL MATCH (n)-[o{i}:{relationship_type(tie.rel.type)}]->(:{end})",
+                f"OPTIONAL MATCH {_arrow(tie, 'n', f'o{i}', f':{end}')}",
                 f"WITH {', '.join(['seen', *carried])}, collect(o{i}) AS old{i}",
             ]
             carried.append(f"old{i}")
@@ -93,10 +103,23 @@ def _tie_problems(family: Family) -> list[tuple[str, str]]:
     ]
 
 
+def _arrow(tie: Tie, record: str, rel: str, other: str) -> str:
+    """``(n)-[r:TYPE]->(x)``, or ``(n)<-[r:TYPE]-(x)`` for a tie pointing at the record."""
+    typed = f"[{rel}:{relationship_type(tie.rel.type)}]"
+    if tie.direction == "in":
+        return f"({record})<-{typed}-({other})"
+    return f"({record})-{typed}->({other})"
+
+
+def _far(tie: Tie, rel: str) -> str:
+    """The id of the tie's other end, on one of its relationships."""
+    return f"{'startNode' if tie.direction == 'in' else 'endNode'}({rel}).id"
+
+
 def _link(i: int, tie: Tie, targets: str) -> str:
     since = f", r.{tie.since} = $today" if tie.since else ""
     return (
-        f"FOREACH (x IN {targets} | CREATE (n)-[r:{relationship_type(tie.rel.type)}]->(x) "
+        f"FOREACH (x IN {targets} | CREATE {_arrow(tie, 'n', 'r', 'x')} "
         f"SET r += $tie_props.{tie.name}{since})"
     )
 
@@ -139,14 +162,14 @@ def update_statement(family: Family) -> Statement:
         given = f"$ties.{tie.name}"
         changes.append(
             f"FOREACH (d IN CASE WHEN {given} IS NULL THEN [] "
-            f"ELSE [d IN old{i} WHERE NOT endNode(d).id IN {given}] END | DELETE d)"
+            f"ELSE [d IN old{i} WHERE NOT {_far(tie, 'd')} IN {given}] END | DELETE d)"
         )
         changes.append(
             _link(
                 i,
                 tie,
                 f"CASE WHEN {given} IS NULL THEN [] ELSE "
-                f"[y IN new{i} WHERE NOT y.id IN [o IN old{i} | endNode(o).id]] END",
+                f"[y IN new{i} WHERE NOT y.id IN [o IN old{i} | {_far(tie, 'o')}]] END",
             )
         )
     return guarded(
@@ -223,7 +246,7 @@ def _params(family: Family, key: str, record: Record, today: Any) -> dict[str, A
         "longitude": record.longitude,
         "search": record.search,
         "today": today,
-        "left": LEFT,
+        "left": left(family),
     }  # fmt: skip
 
 
@@ -241,7 +264,7 @@ def _problems(family: Family, key: str, record: Record | None) -> dict[str, Any]
     for i, tie in enumerate(family.ties):
         found[f"MISSING_{i}"] = (
             GraphNotFound,
-            f"One of the {tie.rel.end} ids given as `{tie.name}` does not exist.",
+            f"One of the {tie.target} ids given as `{tie.name}` does not exist.",
         )
     return found
 
@@ -286,7 +309,7 @@ async def deactivate(
     return await perform(
         store,
         STATEMENTS[family.label].deactivate,
-        {"id": key, "version": version, "left": LEFT},
+        {"id": key, "version": version, "left": left(family)},
         request,
         key,
         _problems(family, key, None),
@@ -301,5 +324,5 @@ def _kind(family: Family) -> str:
 def _touched(family: Family, record: Record) -> dict[str, list[str]]:
     touched: dict[str, list[str]] = {}
     for tie in family.ties:
-        touched.setdefault(tie.rel.end, []).extend(record.ties.get(tie.name, ()))
+        touched.setdefault(tie.target, []).extend(record.ties.get(tie.name, ()))
     return touched

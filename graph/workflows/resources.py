@@ -11,6 +11,7 @@ from typing import Any
 from graph.engine.errors import GraphNotFound, GraphRejected
 from graph.engine.store import GraphStore
 from graph.events import Change
+from graph.model.vocab import VolunteerStatus
 from graph.workflows.guards import Lock, guarded
 from graph.workflows.runner import NEED_STATE, Done, Request, missing, new_id, perform, refused
 
@@ -37,6 +38,10 @@ OFFER_RESOURCE = guarded(
 )
 
 RESOURCE = Lock("res", "Resource", "resource")
+# A deactivated resource (``deactivateResource``) is kept for its history: never changed or
+# allocated again.
+LEFT = VolunteerStatus.LEFT.value
+INACTIVE = refused("This resource is deactivated; it is kept for its history only.")
 
 ALLOCATE_RESOURCE = guarded(
     "workflows.allocate_resource",
@@ -49,6 +54,7 @@ ALLOCATE_RESOURCE = guarded(
     keep="res, remaining, need",
     problems=[
         ("res IS NULL", "RESOURCE_NOT_FOUND"),
+        ("res.status = $left", "INACTIVE"),
         ("need IS NULL", "NEED_NOT_FOUND"),
         ("NOT need.status IN $active", "NEED_NOT_ACTIVE"),
         ("res.availableFrom IS NOT NULL AND res.availableFrom > $today", "NOT_YET_AVAILABLE"),
@@ -73,6 +79,7 @@ UPDATE_RESOURCE = guarded(
     keep="res, allocated",
     problems=[
         ("res IS NULL", "RESOURCE_NOT_FOUND"),
+        ("res.status = $left", "INACTIVE"),
         ("$props.quantity IS NOT NULL AND $props.quantity < allocated", "BELOW_ALLOCATED"),
         (
             "availableFrom IS NOT NULL AND availableUntil IS NOT NULL "
@@ -80,7 +87,8 @@ UPDATE_RESOURCE = guarded(
             "WINDOW_INVERTED",
         ),
     ],
-    write="SET res += $props "
+    # Bumps the version registration's deactivateResource checks (docs/REGISTRATION.md).
+    write="SET res += $props, res.version = coalesce(res.version, 0) + 1 "
     "FOREACH (t IN CASE WHEN $search IS NULL THEN [] ELSE [$search] END | SET res.search = t)",
     result="$resource",
     returns="allocated",
@@ -138,12 +146,14 @@ async def allocate_resource(
             "need": need,
             "quantity": quantity,
             "today": today,
+            "left": LEFT,
         },
         request,
         resource,
         {
             "RESOURCE_NOT_FOUND": missing("resource", resource),
             "NEED_NOT_FOUND": missing("need", need),
+            "INACTIVE": INACTIVE,
             **NEED_STATE,
             "NOT_YET_AVAILABLE": refused("That resource is not available yet."),
             "NO_LONGER_AVAILABLE": refused("That resource is no longer available."),
@@ -167,11 +177,12 @@ async def update_resource(
     return await perform(
         store,
         UPDATE_RESOURCE,
-        {"resource": resource, "props": dict(props), "search": search},
+        {"resource": resource, "props": dict(props), "search": search, "left": LEFT},
         request,
         resource,
         {
             "RESOURCE_NOT_FOUND": missing("resource", resource),
+            "INACTIVE": INACTIVE,
             "BELOW_ALLOCATED": lambda row: GraphRejected(
                 f"{int(row['allocated'])} of it are already allocated; the quantity cannot be "
                 "lower than that."
