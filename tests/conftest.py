@@ -150,7 +150,7 @@ async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """A fresh app (lifespan run) over HTTP as an administrator, sharing the session's server."""
     app = create_app(settings)
     async with (
-        LifespanManager(app, startup_timeout=30) as manager,
+        LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager,
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app),
             base_url="http://testserver",
@@ -176,7 +176,7 @@ async def demo_app(engine_settings: Settings, engine_store: GraphStore) -> Async
     await clear_graph(engine_store)
     await demo.load(engine_store)
     app = create_app(engine_settings)
-    async with LifespanManager(app, startup_timeout=30):
+    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
         yield app  # the app keeps its store in app.state, so no lifespan state is needed
 
 

@@ -232,7 +232,7 @@ async def limited(engine_settings: Settings) -> AsyncIterator[httpx.AsyncClient]
     )
     app = create_app(tight)
     async with (
-        LifespanManager(app) as manager,
+        LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager,
         client(manager.app, bearer(tight, Role.ADMIN, "admin-limits")) as http,
     ):
         yield http

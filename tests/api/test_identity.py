@@ -81,7 +81,7 @@ async def seed(store: GraphStore) -> None:
 async def app(engine_settings: Settings, engine_store: GraphStore) -> AsyncIterator[Starlette]:
     await seed(engine_store)
     service = create_app(replace(engine_settings, identity_cache_s=CACHE_S))
-    async with LifespanManager(service, startup_timeout=30):
+    async with LifespanManager(service, startup_timeout=30, shutdown_timeout=30):
         yield service
 
 
@@ -363,7 +363,7 @@ async def test_a_token_revoked_in_one_api_process_is_refused_by_another(
     token = issue(engine_settings, Role.VOLUNTEER, VOLUNTEER)
     revoker = {"Authorization": f"Bearer {mint(engine_settings, Role.ADMIN, 'admin-ops')}"}
     async with (
-        LifespanManager(this, startup_timeout=30),
+        LifespanManager(this, startup_timeout=30, shutdown_timeout=30),
         second_process(engine_settings, tmp_path / "second.log") as url,
         httpx.AsyncClient(
             base_url=url, headers={"Authorization": f"Bearer {token.token}"}, timeout=30
