@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,9 +16,10 @@ from api.ids import to_global_id as gid
 from config import Settings
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
-from graph.engine.system import checksum, clear_graph
-from seeds import demo
+from graph.engine.system import checksum
 from tests.conftest import GraphQL, SignIn
+
+pytestmark = pytest.mark.usefixtures("fresh_demo")
 
 PLACES = dynamic(
     "tests.attendance.places",
@@ -57,13 +57,6 @@ query ($r: ID!) { node(id: $r) { ... on Recruitment {
   signUps(first: 10) { edges { checkInBy attendance minutes node { key } } }
   serviceRecords(first: 10) { nodes { id minutes: hours volunteer { key } } } } } }
 """
-
-
-@pytest.fixture(autouse=True)
-async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
-    await clear_graph(engine_store)
-    await demo.load(engine_store)
-    yield
 
 
 def _key(global_id: str) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from typing import Any
 
 import httpx
 import jwt
@@ -19,18 +18,12 @@ from api.ids import to_global_id as gid
 from app import create_app
 from config import Limits, Settings
 from graph.engine.store import GraphStore
-from graph.engine.system import checksum, clear_graph
-from seeds import demo
+from graph.engine.system import checksum
 from tests.conftest import GraphQL, bearer
 
+pytestmark = pytest.mark.usefixtures("fresh_demo")
+
 CLINIC, ZHIYUAN = "org-zs-east-clinic", "org-zs-zhiyuan"
-
-
-@pytest.fixture(autouse=True)
-async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
-    await clear_graph(engine_store)
-    await demo.load(engine_store)
-    yield
 
 
 def client(app: Starlette, headers: dict[str, str] | None = None) -> httpx.AsyncClient:

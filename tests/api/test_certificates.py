@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from starlette.applications import Starlette
@@ -19,9 +17,10 @@ from api.ids import to_global_id as gid
 from config import Settings
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
-from graph.engine.system import checksum, clear_graph
-from seeds import demo
+from graph.engine.system import checksum
 from tests.conftest import GraphQL, SignIn, client_as
+
+pytestmark = pytest.mark.usefixtures("fresh_demo")
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "certificates"
@@ -62,13 +61,6 @@ REGISTERED = dynamic(
     "tests.certificates.registered",
     "MATCH (v:Volunteer {id: 'volunteer-zs-regular'}) SET v.volunteerNo = '44200012345678'",
 )
-
-
-@pytest.fixture(autouse=True)
-async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
-    await clear_graph(engine_store)
-    await demo.load(engine_store)
-    yield
 
 
 async def approved_and_pending_hours(gql: GraphQL, worker: GraphQL) -> None:

@@ -4,8 +4,6 @@ one is kept, and the latest valid one is the grade the organization filters read
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
@@ -15,10 +13,11 @@ from api.ids import to_global_id as gid
 from app import expire_grades
 from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
-from graph.engine.system import checksum, clear_graph
+from graph.engine.system import checksum
 from graph.workflows import Request, expire_grade
-from seeds import demo
 from tests.conftest import GraphQL, SignIn
+
+pytestmark = pytest.mark.usefixtures("fresh_demo")
 
 HUB = gid("Organization", "org-zs-east-hub")
 EVALUATE = """
@@ -33,13 +32,6 @@ FIVE_A_HERE = """
 query ($o: ID!) { node(id: $o) { ... on Organization { rating } }
   fiveA: organizations(filter: {ratingMin: GRADE_5A}, first: 100) { nodes { key } } }
 """
-
-
-@pytest.fixture(autouse=True)
-async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
-    await clear_graph(engine_store)
-    await demo.load(engine_store)
-    yield
 
 
 def day(years_ago: int, plus_years: int = 0) -> str:

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
 from api.ids import to_global_id as gid
 from graph import events, feed
 from graph.engine.store import GraphStore
-from graph.engine.system import clear_graph
 from graph.events import Event
-from seeds import demo
 from tests.conftest import GraphQL
+
+pytestmark = pytest.mark.usefixtures("fresh_demo")
 
 FUND = gid("Fund", "fund-zs-east-seed")
 PROJECT = gid("Project", "project-zs-clothes-bank")
@@ -47,13 +46,6 @@ def need_input(title: str) -> dict[str, object]:
         "title": title,
         "slots": ["TUE_AM"],
     }
-
-
-@pytest.fixture(autouse=True)
-async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
-    await clear_graph(engine_store)
-    await demo.load(engine_store)
-    yield
 
 
 @pytest.fixture

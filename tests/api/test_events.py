@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
 from access.tokens import Role
 from api.ids import to_global_id as gid
 from graph import events
-from graph.engine.store import GraphStore
-from graph.engine.system import clear_graph
 from graph.events import Event
-from seeds import demo
 from tests.conftest import GraphQL, SignIn
+
+pytestmark = pytest.mark.usefixtures("fresh_demo")
 
 LIN_VISIT = "need-zs-qiwan-01-visit"
 NEAR = "volunteer-zs-near"
@@ -41,13 +39,6 @@ mutation ($r: ID!, $v: ID!, $key: String) {
   signUp(recruitmentId: $r, volunteerId: $v, idempotencyKey: $key) { replayed }
 }
 """
-
-
-@pytest.fixture(autouse=True)
-async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
-    await clear_graph(engine_store)
-    await demo.load(engine_store)  # before listening: the demo's own writes are not the test's
-    yield
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ demo data: pending hours wait for her, she approves and declines many at once, a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
@@ -14,9 +12,10 @@ from api.ids import from_global_id
 from api.ids import to_global_id as gid
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
-from graph.engine.system import checksum, clear_graph
-from seeds import demo
+from graph.engine.system import checksum
 from tests.conftest import GraphQL, SignIn
+
+pytestmark = pytest.mark.usefixtures("fresh_demo")
 
 LIN_VISIT = gid("Need", "need-zs-qiwan-01-visit")
 REGULAR = gid("Volunteer", "volunteer-zs-regular")  # 陈叔: 1 verified hour so far
@@ -49,13 +48,6 @@ ASSIGNED_ELSEWHERE = dynamic(
     RETURN n.id AS need, v.id AS volunteer, w.id AS worker ORDER BY n.id, v.id, w.id LIMIT 1
     """,
 )
-
-
-@pytest.fixture(autouse=True)
-async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
-    await clear_graph(engine_store)
-    await demo.load(engine_store)
-    yield
 
 
 async def record(gql: GraphQL, volunteer: str, need: str, hours: str, days_ago: int = 0) -> str:

@@ -31,11 +31,10 @@ from access.tokens import Role
 from api.ids import to_global_id as gid
 from config import Settings
 from graph.engine.store import GraphStore
-from graph.engine.system import checksum, clear_graph
+from graph.engine.system import checksum
 from graph.model import entities
 from schema import schema
-from seeds import demo
-from tests.conftest import GraphQL, signed_in_as
+from tests.conftest import DemoLoader, GraphQL, signed_in_as
 
 NEAR_V, BUSY_V = "volunteer-zs-near", "volunteer-zs-busy"  # 何姨; the volunteer persona
 WORKER, OUTSIDE_WORKER = "worker-0001", "worker-0014"  # covers 起湾; covers only Hangzhou
@@ -562,7 +561,7 @@ SPEND = """mutation ($v: ID!, $n: ID!) { spendTimeCredits(volunteerId: $v, needI
 
 
 async def test_a_volunteers_changes_do_not_tell_a_hidden_need_from_none(
-    demo_app: Starlette, settings: Settings, engine_store: GraphStore
+    demo_app: Starlette, settings: Settings, engine_store: GraphStore, load_demo: DemoLoader
 ) -> None:
     """Recording, leaving or paying for a need the volunteer may not see (need-0002 is closed)
     answers exactly as for a key nobody holds — not NOT_FOUND for one and "not assigned" for the
@@ -594,5 +593,4 @@ async def test_a_volunteers_changes_do_not_tell_a_hidden_need_from_none(
             spent = await he_yi(SPEND, v=gid("Volunteer", NEAR_V), n=mother)
         assert spent["spendTimeCredits"] == {"entry": {"kind": "SPENT"}}
     finally:  # the module's demo data is shared: put it back as it was
-        await clear_graph(engine_store)
-        await demo.load(engine_store)
+        await load_demo(engine_store)

@@ -32,9 +32,7 @@ from api.ids import to_global_id as gid
 from config import Settings
 from graph.engine.local_neo4j import free_port
 from graph.engine.store import GraphStore
-from graph.engine.system import clear_graph
-from seeds import demo
-from tests.conftest import graph_env
+from tests.conftest import DemoLoader, graph_env
 from tests.processes import wait_gone
 
 pytestmark = pytest.mark.slow
@@ -151,9 +149,8 @@ def apis(
 
 
 @pytest.fixture(autouse=True)
-async def demo_graph(engine_store: GraphStore) -> None:
-    await clear_graph(engine_store)
-    await demo.load(engine_store)
+async def demo_graph(engine_store: GraphStore, load_demo: DemoLoader) -> None:
+    await load_demo(engine_store)
 
 
 class Http:

@@ -17,9 +17,7 @@ from access.tokens import Role
 from api.ids import to_global_id
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
-from graph.engine.system import clear_graph
-from seeds import demo
-from tests.conftest import GraphQL, SignIn
+from tests.conftest import DemoLoader, GraphQL, SignIn
 
 WHO = """
 query ($need: ID!, $radius: Int, $slot: WeeklySlot, $first: Int = 10) {
@@ -257,11 +255,12 @@ GRID = 0.005  # degrees: the ~500 m cells of docs/ACCESS.md
 
 
 @pytest.fixture
-async def restore_demo(engine_store: GraphStore) -> AsyncIterator[GraphStore]:
+async def restore_demo(
+    engine_store: GraphStore, load_demo: DemoLoader
+) -> AsyncIterator[GraphStore]:
     """For tests that move volunteers: the module's demo data is loaded again afterwards."""
     yield engine_store
-    await clear_graph(engine_store)
-    await demo.load(engine_store)
+    await load_demo(engine_store)
 
 
 MOVE = dynamic(

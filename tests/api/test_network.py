@@ -18,17 +18,15 @@ from api.ids import to_global_id as gid
 from config import Settings
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
-from graph.engine.system import clear_graph
 from graph.model import people as P  # noqa: N812 - the demo data's short aliases
 from graph.model import taxonomy as T  # noqa: N812
 from graph.model.entities import Point
 from graph.model.people import Resident, Volunteer
 from graph.model.places import Community
 from graph.model.taxonomy import ServiceCategory, Skill
-from seeds import demo
 from seeds.batch import Batch
 from seeds.demo_data import SOUTH_AWARDS
-from tests.conftest import GraphQL, SignIn, bearer, signed_in_as
+from tests.conftest import DemoLoader, GraphQL, SignIn, bearer, signed_in_as
 
 EAST = gid("District", "district-zs-east")
 SOUTH = gid("District", "district-zs-south")
@@ -438,7 +436,7 @@ async def test_the_shortest_connection_does_not_run_through_a_hidden_family_tie(
 
 
 async def test_credits_spent_on_family_are_not_an_edge_an_analyst_can_follow(
-    analyst: GraphQL, gql: GraphQL, engine_store: GraphStore
+    analyst: GraphQL, gql: GraphQL, engine_store: GraphStore, load_demo: DemoLoader
 ) -> None:
     # Time-bank credits pay only for family: an entry spent on the mother's need says FAMILY_OF.
     spent = await gql(
@@ -469,8 +467,7 @@ async def test_credits_spent_on_family_are_not_an_edge_an_analyst_can_follow(
             "key": "need-zs-neighbour-visit"
         }
     finally:  # the module's demo data is shared: put it back as it was
-        await clear_graph(engine_store)
-        await demo.load(engine_store)
+        await load_demo(engine_store)
 
 
 async def test_need_titles_written_about_a_resident_are_not_an_analysts_node_names(

@@ -7,7 +7,6 @@ Each test starts from a freshly loaded demo graph. A refusal is checked to have 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -16,10 +15,11 @@ from access.tokens import Role
 from api.ids import to_global_id as gid
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
-from graph.engine.system import checksum, clear_graph
+from graph.engine.system import checksum
 from intake.identity import check_character
-from seeds import demo
 from tests.conftest import GraphQL, SignIn
+
+pytestmark = pytest.mark.usefixtures("fresh_demo")
 
 WORKER = "worker-0001"  # covers 起湾
 QIWAN = gid("Community", "community-zs-qiwan")
@@ -34,13 +34,6 @@ HOME = {"latitude": 22.5241, "longitude": 113.4125}
 def id_card(first17: str = "44200019400101002") -> str:
     """A well-formed 18-character ID number (its check character computed)."""
     return first17 + check_character(first17)
-
-
-@pytest.fixture(autouse=True)
-async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
-    await clear_graph(engine_store)
-    await demo.load(engine_store)
-    yield
 
 
 CREATE_RESIDENT = """

@@ -8,17 +8,15 @@ resources it offers, and nothing of another organization's. A refusal changes no
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
-
 import pytest
 
 from access.tokens import Role
 from api.ids import to_global_id as gid
 from graph.engine.store import GraphStore
-from graph.engine.system import checksum, clear_graph
-from seeds import demo
+from graph.engine.system import checksum
 from tests.conftest import GraphQL, SignIn
+
+pytestmark = pytest.mark.usefixtures("fresh_demo")
 
 CLOTHES_BANK = "org-zs-clothes-bank"  # runs 衣物银行 and offers its clothes
 EAST_HUB = "org-zs-east-hub"
@@ -26,13 +24,6 @@ QIWAN = gid("Community", "community-zs-qiwan")
 RELIEF = gid("ServiceCategory", "cat-relief")
 BANK_PROJECT = gid("Project", "project-zs-clothes-bank")
 CLOTHES = gid("Resource", "resource-zs-clothes")
-
-
-@pytest.fixture(autouse=True)
-async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
-    await clear_graph(engine_store)
-    await demo.load(engine_store)
-    yield
 
 
 def code(errors: list[dict]) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +25,9 @@ from graph.engine.store import GraphStore
 from graph.engine.system import checksum, clear_graph
 from graph.io import backup, erasures
 from graph.workflows import rights
-from seeds import demo
 from tests.conftest import GraphQL, SignIn, client_as, graph_env
+
+pytestmark = pytest.mark.usefixtures("fresh_demo")
 
 ROOT = Path(__file__).resolve().parents[2]
 LIN = "resident-zs-qiwan-01"
@@ -79,13 +79,6 @@ ELSEWHERE = dynamic(
     RETURN w.id AS id ORDER BY id LIMIT 1
     """,
 )
-
-
-@pytest.fixture(autouse=True)
-async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
-    await clear_graph(engine_store)
-    await demo.load(engine_store)
-    yield
 
 
 async def figures(analyst: GraphQL) -> list[dict[str, Any]]:

@@ -5,17 +5,12 @@ analyst are refused, whether or not he has any (docs/ACCESS.md)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
-
 import pytest
 
 from access.tokens import Role
 from api.ids import to_global_id as gid
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
-from graph.engine.system import clear_graph
-from seeds import demo
 from tests.api.test_certificates import (
     FACTS,
     ID_NUMBER,
@@ -25,6 +20,8 @@ from tests.api.test_certificates import (
     approved_and_pending_hours,
 )
 from tests.conftest import GraphQL, SignIn
+
+pytestmark = pytest.mark.usefixtures("fresh_demo")
 
 CERTIFICATES = """
 query ($v: ID!) { node(id: $v) { ... on Volunteer {
@@ -47,13 +44,6 @@ OTHERS = dynamic(
     RETURN elsewhere, other, min(o.id) AS organization
     """,
 )
-
-
-@pytest.fixture(autouse=True)
-async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
-    await clear_graph(engine_store)
-    await demo.load(engine_store)
-    yield
 
 
 async def refused(viewer: GraphQL) -> str:

@@ -10,7 +10,6 @@ import asyncio
 import datetime as dt
 import json
 import math
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -20,21 +19,15 @@ from api.ids import from_global_id
 from api.ids import to_global_id as gid
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
-from graph.engine.system import checksum, clear_graph
-from seeds import demo
+from graph.engine.system import checksum
 from tests.conftest import GraphQL, SignIn
+
+pytestmark = pytest.mark.usefixtures("fresh_demo")
 
 LIN_VISIT = gid("Need", "need-zs-qiwan-01-visit")
 NEAR = gid("Volunteer", "volunteer-zs-near")
 REGULAR = gid("Volunteer", "volunteer-zs-regular")
 WORKER = gid("SocialWorker", "worker-0001")
-
-
-@pytest.fixture(autouse=True)
-async def fresh_demo(demo_app: Any, engine_store: GraphStore) -> AsyncIterator[None]:
-    await clear_graph(engine_store)
-    await demo.load(engine_store)
-    yield
 
 
 async def snapshot(store: GraphStore) -> tuple[int, int, str]:

@@ -13,15 +13,13 @@ import pytest
 
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
-from graph.engine.system import clear_graph
 from graph.queries import linking
-from seeds import demo
+from tests.conftest import DemoLoader
 
 
 @pytest.fixture(scope="module")
-async def loaded(engine_store: GraphStore) -> AsyncIterator[GraphStore]:
-    await clear_graph(engine_store)
-    await demo.load(engine_store)
+async def loaded(engine_store: GraphStore, load_demo: DemoLoader) -> AsyncIterator[GraphStore]:
+    await load_demo(engine_store)
     yield engine_store
 
 
