@@ -24,7 +24,7 @@ from graph.engine.cypher import Statement
 from graph.engine.dialect import FALKORDB, RawCommand
 from graph.engine.embedded import EmbeddedFalkorDB
 from graph.engine.errors import GraphConflict, GraphQueryError, GraphTimeout, GraphUnavailable
-from graph.engine.store import PING_TIMEOUT_S, GraphStore, Record
+from graph.engine.store import PING_TIMEOUT_S, GraphStore, Record, keeps_cancellation
 from graph.engine.system import node_count
 from graph.engine.values import from_falkordb, to_params
 
@@ -128,8 +128,9 @@ class FalkorDBStore(GraphStore):
 
     async def ping(self) -> None:
         try:
-            async with asyncio.timeout(PING_TIMEOUT_S):
-                await self._probe.ping()
+            with keeps_cancellation():
+                async with asyncio.timeout(PING_TIMEOUT_S):
+                    await self._probe.ping()
         except (TimeoutError, *_TRANSIENT) as exc:
             raise GraphUnavailable(f"The graph at {self._where} does not answer.") from exc
 

@@ -19,7 +19,7 @@ import neo4j.exceptions as nx
 
 from graph.engine.dialect import NEO4J
 from graph.engine.errors import GraphConflict, GraphQueryError, GraphTimeout, GraphUnavailable
-from graph.engine.store import PING_TIMEOUT_S, GraphStore, Record
+from graph.engine.store import PING_TIMEOUT_S, GraphStore, Record, keeps_cancellation
 from graph.engine.values import from_neo4j
 
 log = logging.getLogger(__name__)
@@ -107,8 +107,9 @@ class Neo4jStore(GraphStore):
 
     async def ping(self) -> None:
         try:
-            async with asyncio.timeout(PING_TIMEOUT_S):
-                await self._detaching.run(self._driver.verify_connectivity())
+            with keeps_cancellation():
+                async with asyncio.timeout(PING_TIMEOUT_S):
+                    await self._detaching.run(self._driver.verify_connectivity())
         except (TimeoutError, nx.Neo4jError, nx.DriverError, OSError) as exc:
             raise GraphUnavailable(f"Neo4j at {self._uri} does not answer.") from exc
 

@@ -62,6 +62,23 @@ def running_in(lane: Lane) -> Iterator[None]:
         _LANE.reset(token)
 
 
+@contextlib.contextmanager
+def keeps_cancellation() -> Iterator[None]:
+    """Raise again a cancellation the driver lost.
+
+    Python 3.11's ``asyncio.wait_for`` (redis-py sends every command through it when a socket
+    timeout is set) returns the call's result when the call completes just as the task is
+    cancelled, and the ``CancelledError`` is gone: a background task asked to stop at shutdown
+    went on to its next hour-long sleep, and the app's shutdown waited for it (the lifespan
+    timeouts of the test runs). The task still counts the request (``cancelling()``), so a
+    call that returns with more requests than it started with was cancelled."""
+    task = asyncio.current_task()
+    before = task.cancelling() if task is not None else 0
+    yield
+    if task is not None and task.cancelling() > before:
+        raise asyncio.CancelledError
+
+
 class GraphStore(ABC):
     """Engine-neutral access to the graph."""
 
@@ -120,10 +137,11 @@ class GraphStore(ABC):
         try:
             # The engine enforces the deadline itself; this outer guard also covers a store
             # that stopped answering at all (a frozen process, a half-open socket).
-            async with asyncio.timeout(timeout_s + 1.0):
-                return await self._run(
-                    statement.name, query, to_params(params), write=write, timeout_s=timeout_s
-                )
+            with keeps_cancellation():
+                async with asyncio.timeout(timeout_s + 1.0):
+                    return await self._run(
+                        statement.name, query, to_params(params), write=write, timeout_s=timeout_s
+                    )
         except TimeoutError:
             raise GraphTimeout(f"The graph did not answer within {timeout_s:.1f} s.") from None
         finally:

@@ -22,6 +22,7 @@ from graph.engine.cypher import cypher
 from graph.engine.errors import GraphConflict, GraphQueryError, GraphTimeout, GraphUnavailable
 from graph.engine.neo4j_store import Neo4jStore
 from graph.engine.store import GraphStore
+from graph.engine.system import CHECKSUM
 from graph.model.text import search_text
 from graph.queries.search import search
 
@@ -340,3 +341,33 @@ async def test_giving_up_on_a_neo4j_that_is_still_connecting_leaves_no_socket_be
         await store.close()
         gc.collect()
     assert [str(w.message) for w in seen if issubclass(w.category, ResourceWarning)] == []
+
+
+async def test_a_task_cancelled_during_a_statement_is_cancelled_whenever_the_cancel_arrives(
+    store: GraphStore,
+) -> None:
+    """Shutdown cancels the app's background tasks and waits for them. Python 3.11's
+    ``asyncio.wait_for`` (inside redis-py) lost a cancel that arrived as a command completed, so
+    the task went on to its next hour-long sleep and the shutdown hung. Cancels are sent at
+    every moment of a statement's life; each must end the task (or come after it finished)."""
+
+    async def survey() -> None:
+        await store.read(CHECKSUM)
+        await asyncio.sleep(30)  # a cancel that got lost waits here
+
+    lost = 0
+    for attempt in range(60):
+        task = asyncio.create_task(survey())
+        await asyncio.sleep(attempt * 0.0001)
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=5)
+        if not done:
+            lost += 1
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        else:
+            assert task.cancelled()
+    assert lost == 0
+    await store.ping()
+    assert not store.down
