@@ -10,7 +10,6 @@ A dry run checks everything, the graph lookups included, and writes nothing.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
@@ -22,6 +21,7 @@ from graph.access import audit
 from graph.engine.store import GraphStore
 from graph.io import intake as graph_intake
 from graph.model import entities
+from graph.model.registry import family_named as registered_family
 from graph.model.text import search_text
 from intake.families import FAMILIES, Column, IntakeFamily
 from intake.readers import FileRefused, read
@@ -209,17 +209,9 @@ async def run(
 
 
 def _created_defaults(family: IntakeFamily) -> dict[str, Any]:
-    """The record's defaults, set on a new node only (a matched one keeps what it has)."""
-    defaults: dict[str, Any] = {}
-    for f in dataclasses.fields(family.record):
-        if f.name in {"id", "location"}:
-            continue
-        value = f.default if f.default is not dataclasses.MISSING else None
-        if f.default_factory is not dataclasses.MISSING:
-            value = f.default_factory()
-        if value is not None:
-            defaults[entities.camel(f.name)] = list(value) if isinstance(value, tuple) else value
-    return defaults
+    """The record's defaults (``Family.defaults``, as a registration sets them), set on a new
+    node only (a matched one keeps what it has); an imported record starts at version 0."""
+    return {**registered_family(family.label).defaults, "version": 0}
 
 
 async def _write(

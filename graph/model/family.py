@@ -168,6 +168,27 @@ class Family:
         return next((p for p in self.props if p.name == name), None)
 
     @property
+    def defaults(self) -> dict[str, Any]:
+        """What a new record holds where its registration gives nothing: the record type's
+        defaults (a volunteer ACTIVE, without stars, within 2 km; a resident without consent),
+        stored as :func:`to_props` stores a bulk-loaded record's. Statements compare the stored
+        values (``v.status = 'ACTIVE'``, ``n.starLevel >= $star_min``), so a record registered
+        through the API without them would never be matched, filtered or counted."""
+        found: dict[str, Any] = {}
+        for f in dataclasses.fields(self.record):
+            if f.name in {"id", "location", "version"}:
+                continue
+            if f.default is not dataclasses.MISSING:
+                value = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                value = f.default_factory()
+            else:
+                continue
+            if value is not None:
+                found[camel(f.name)] = list(value) if isinstance(value, tuple) else value
+        return found
+
+    @property
     def natural_key(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.props if p.key)
 

@@ -148,7 +148,7 @@ def create_statement(family: Family) -> Statement:
         reads=reads,
         keep=", ".join(keep),
         problems=[("existing IS NOT NULL", "DUPLICATE"), *_tie_problems(family)],
-        write=f"CREATE (n:{labels} {{id: $id}}) SET n += $props, n.version = 1"
+        write=f"CREATE (n:{labels} {{id: $id}}) SET n += $defaults SET n += $props, n.version = 1"
         f"{_place(family)}{_search(family)} {links}",
         result="$id",
         returns="existing",
@@ -275,7 +275,7 @@ async def create(
     return await perform(
         store,
         STATEMENTS[family.label].create,
-        _params(family, key, record, today),
+        {**_params(family, key, record, today), "defaults": family.defaults},
         request,
         key,
         _problems(family, key, record),

@@ -425,3 +425,41 @@ async def test_an_id_number_registered_elsewhere_is_not_tied_to_its_record_for_a
     assert "existing" not in errors[0]["extensions"] and hidden not in errors[0]["message"]
     assert "may not see" in errors[0]["message"]
     assert await checksum(engine_store) == before
+
+
+async def test_a_volunteer_registered_through_the_api_is_matched_filtered_and_counted(
+    gql: GraphQL,
+) -> None:
+    """What the registration does not give is stored as the record type's default (ACTIVE, no
+    stars, a 2 km radius, a load of two): matching, filters and statistics compare the stored
+    values, so a new volunteer standing where 何姨 stands, with her skills and hours, is offered
+    for 林婆婆's visit as she is."""
+    near = (
+        await gql(
+            "query ($id: ID!) { node(id: $id) { ... on Volunteer { location { latitude longitude }"
+            " availability skills(first: 20) { nodes { id } } } } }",
+            id=NEAR,
+        )
+    )["node"]
+    made = await gql(
+        CREATE_VOLUNTEER,
+        input={
+            "name": "新来的义工",
+            "location": near["location"],
+            "serviceAreaIds": [QIWAN],
+            "availability": near["availability"],
+            "skillIds": [s["id"] for s in near["skills"]["nodes"]],
+        },
+    )
+    new = made["createVolunteer"]["volunteer"]["id"]
+    matched = await gql(
+        "query ($n: ID!) { whoCanServe(needId: $n) { candidates { volunteer { id } } } }",
+        n=LIN_VISIT,
+    )
+    assert new in [c["volunteer"]["id"] for c in matched["whoCanServe"]["candidates"]]
+    listed = await gql(
+        "query ($id: ID!) { volunteers(where: {id: {in: [$id]}, status: {in: [ACTIVE]}, "
+        "starLevel: {lte: 0}, serviceRadiusMeters: {gte: 2000}}) { nodes { id } } }",
+        id=new,
+    )
+    assert [v["id"] for v in listed["volunteers"]["nodes"]] == [new]
