@@ -45,12 +45,6 @@ MAX_TEXT = 200
 LONG_TEXT = {"description": 2_000, "address": 500}
 
 # ``Prop.check`` -> the normaliser of its input (``intake``'s: an import and the API agree).
-CHECKS: Mapping[str, Callable[[object], str]] = {
-    "phone": normalize.phone,
-    "volunteer_no": identity.volunteer_no,
-    "certificate_no": identity.certificate_no,
-    "credit_code": identity.credit_code,
-}
 ID_CARD = "id_card"
 
 
@@ -100,7 +94,7 @@ def _checked(info: Info, prop: Prop, name: str, value: Any, props: dict[str, Any
             props[prop.name] = card.keyed_hash(str(info.context.settings.id_hash_key))
             props["idLast4"] = card.last4
         else:
-            props[prop.name] = CHECKS[str(prop.check)](value)
+            props[prop.name] = identity.CHECKS[str(prop.check)](value)
     except normalize.Bad as bad:
         raise _bad(name, bad.en) from None
 

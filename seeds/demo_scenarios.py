@@ -43,7 +43,7 @@ def scenarios(d: Demo) -> None:
             elder,
             "林婆婆",
             at(0, 0),
-            phone="10012345678",
+            phone="0760-01234567",
             address="起湾社区 3栋 502",
             id_number="99000019410315002X",
             birth_year=1941,

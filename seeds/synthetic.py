@@ -1,8 +1,10 @@
 """Synthetic people: names, phones, birth years and homes that look real and are not.
 
 Everything is drawn from a seeded ``random.Random``, so a seed always gives the same people.
-Phones are 11 digits starting with 100: Chinese mobile numbers start with 13–19, so these can
-never ring anyone. Identity numbers start with region code 99, which no region has.
+Phones are Zhongshan landlines whose local number starts with 0 (``0760-0…``): a local number
+in China never does (0 is the trunk prefix), so these can never ring anyone, and the API's
+phone check accepts them, as the demo is registered through it. Identity numbers start with
+region code 99, which no region has.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ def name(rng: random.Random) -> str:
 
 
 def phone(rng: random.Random) -> str:
-    return "100" + "".join(str(rng.randrange(10)) for _ in range(8))
+    # Eight draws, as before the format changed: a seed gives the same people after a phone.
+    digits = "".join(str(rng.randrange(10)) for _ in range(8))
+    return "0760-0" + digits[1:]
 
 
 def id_number(rng: random.Random, birth_year: int) -> str:

@@ -143,21 +143,21 @@ async def test_a_volunteer_updates_their_own_slots_but_not_another_volunteers(
     changed = await near(
         UPDATE_VOLUNTEER,
         id=NEAR,
-        version=0,
+        version=1,
         input={"availability": ["MON_AM", "MON_AM", "FRI_PM"], "skillIds": [VISIT]},
     )
     volunteer = changed["updateVolunteer"]["volunteer"]
-    assert volunteer["availability"] == ["MON_AM", "FRI_PM"] and volunteer["version"] == 1
+    assert volunteer["availability"] == ["MON_AM", "FRI_PM"] and volunteer["version"] == 2
     assert [s["key"] for s in volunteer["skills"]["nodes"]] == ["skill-visit"]
 
     before = await checksum(engine_store)
     errors = await near.errors(
-        UPDATE_VOLUNTEER, id=REGULAR, version=0, input={"availability": ["MON_AM"]}
+        UPDATE_VOLUNTEER, id=REGULAR, version=1, input={"availability": ["MON_AM"]}
     )
     assert code(errors) == "FORBIDDEN"
     # Their own record, but a field only staff keep: the volunteer number.
     errors = await near.errors(
-        UPDATE_VOLUNTEER, id=NEAR, version=1, input={"volunteerNo": "ZS20260001"}
+        UPDATE_VOLUNTEER, id=NEAR, version=2, input={"volunteerNo": "ZS20260001"}
     )
     assert code(errors) == "FORBIDDEN" and "volunteerNo" in errors[0]["message"]
     assert await checksum(engine_store) == before
@@ -168,15 +168,15 @@ async def test_a_stale_update_is_a_conflict_never_an_overwrite(
 ) -> None:
     worker = await signed_in(Role.SOCIAL_WORKER, WORKER)
     near = await signed_in(Role.VOLUNTEER, "volunteer-zs-near")
-    # Both read version 0; the volunteer saves first.
-    await near(UPDATE_VOLUNTEER, id=NEAR, version=0, input={"serviceRadiusMeters": 3000})
+    # Both read version 1 (registered); the volunteer saves first.
+    await near(UPDATE_VOLUNTEER, id=NEAR, version=1, input={"serviceRadiusMeters": 3000})
     before = await checksum(engine_store)
     errors = await worker.errors(
-        UPDATE_VOLUNTEER, id=NEAR, version=0, input={"serviceRadiusMeters": 500}
+        UPDATE_VOLUNTEER, id=NEAR, version=1, input={"serviceRadiusMeters": 500}
     )
     assert code(errors) == "CONFLICT" and "version" in errors[0]["message"]
     assert await checksum(engine_store) == before
-    again = await worker(UPDATE_VOLUNTEER, id=NEAR, version=1, input={"serviceRadiusMeters": 500})
+    again = await worker(UPDATE_VOLUNTEER, id=NEAR, version=2, input={"serviceRadiusMeters": 500})
     assert again["updateVolunteer"]["volunteer"]["serviceRadiusMeters"] == 500
 
 
@@ -222,7 +222,7 @@ async def test_bad_input_names_the_field_and_writes_nothing(
     gql: GraphQL, engine_store: GraphStore, change: dict, field: str, expected: str
 ) -> None:
     before = await checksum(engine_store)
-    errors = await gql.errors(UPDATE_VOLUNTEER, id=NEAR, version=0, input=change)
+    errors = await gql.errors(UPDATE_VOLUNTEER, id=NEAR, version=1, input=change)
     assert code(errors) == expected and field.removesuffix("Ids") in errors[0]["message"]
     if expected == "BAD_USER_INPUT":
         assert errors[0]["extensions"]["field"] == field
@@ -257,8 +257,8 @@ async def test_a_deactivated_volunteer_is_kept_but_loses_access_and_is_no_longer
     assert NEAR in [c["volunteer"]["id"] for c in matched["whoCanServe"]["candidates"]]
 
     worker = await signed_in(Role.SOCIAL_WORKER, WORKER)
-    done = await worker(DEACTIVATE_VOLUNTEER, id=NEAR, version=0)
-    assert done["deactivateVolunteer"]["volunteer"] == {"status": "LEFT", "version": 1}
+    done = await worker(DEACTIVATE_VOLUNTEER, id=NEAR, version=1)
+    assert done["deactivateVolunteer"]["volunteer"] == {"status": "LEFT", "version": 2}
 
     # Their token stops working.
     response = await near.http.post("/graphql", json={"query": "{ volunteers { totalCount } }"})
@@ -275,7 +275,7 @@ async def test_a_deactivated_volunteer_is_kept_but_loses_access_and_is_no_longer
         n=LIN_VISIT,
     )
     assert NEAR not in [c["volunteer"]["id"] for c in matched["whoCanServe"]["candidates"]]
-    errors = await gql.errors(UPDATE_VOLUNTEER, id=NEAR, version=1, input={"phone": "13800138000"})
+    errors = await gql.errors(UPDATE_VOLUNTEER, id=NEAR, version=2, input={"phone": "13800138000"})
     assert code(errors) == "CONFLICT" and "deactivated" in errors[0]["message"]
 
 
@@ -330,13 +330,13 @@ async def test_a_partner_edits_its_own_organization_but_not_its_grade_or_another
       }
     }
     """
-    done = await partner(update, id=hub, version=0, input={"description": "东区公益园"})
-    assert done["updateOrganization"]["organization"] == {"description": "东区公益园", "version": 1}
+    done = await partner(update, id=hub, version=1, input={"description": "东区公益园"})
+    assert done["updateOrganization"]["organization"] == {"description": "东区公益园", "version": 2}
     before = await checksum(engine_store)
-    errors = await partner.errors(update, id=hub, version=1, input={"rating": "GRADE_5A"})
+    errors = await partner.errors(update, id=hub, version=2, input={"rating": "GRADE_5A"})
     assert code(errors) == "FORBIDDEN" and "rating" in errors[0]["message"]
     other = gid("Organization", "org-zs-lianhe")
-    errors = await partner.errors(update, id=other, version=0, input={"description": "x"})
+    errors = await partner.errors(update, id=other, version=1, input={"description": "x"})
     assert code(errors) == "FORBIDDEN"
     assert await checksum(engine_store) == before
 

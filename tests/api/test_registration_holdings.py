@@ -106,16 +106,16 @@ async def test_a_partner_may_not_register_or_change_another_organizations_projec
         CREATE_PROJECT, input={"name": "x", "runById": gid("Organization", CLOTHES_BANK)}
     )
     assert code(errors) == "FORBIDDEN"
-    errors = await partner.errors(UPDATE_PROJECT, id=BANK_PROJECT, version=0, input={"name": "x"})
+    errors = await partner.errors(UPDATE_PROJECT, id=BANK_PROJECT, version=1, input={"name": "x"})
     assert code(errors) == "FORBIDDEN"
-    errors = await partner.errors(DEACTIVATE_PROJECT, id=BANK_PROJECT, version=0)
+    errors = await partner.errors(DEACTIVATE_PROJECT, id=BANK_PROJECT, version=1)
     assert code(errors) == "FORBIDDEN"
     # The runner may not hand its project to another organization either.
     runner = await signed_in(Role.PARTNER, CLOTHES_BANK)
     errors = await runner.errors(
         UPDATE_PROJECT,
         id=BANK_PROJECT,
-        version=0,
+        version=1,
         input={"runById": gid("Organization", EAST_HUB)},
     )
     assert code(errors) == "FORBIDDEN" and "runById" in errors[0]["message"]
@@ -125,12 +125,12 @@ async def test_a_partner_may_not_register_or_change_another_organizations_projec
 async def test_a_deactivated_project_is_closed_kept_and_no_longer_changed(
     gql: GraphQL, engine_store: GraphStore
 ) -> None:
-    done = await gql(DEACTIVATE_PROJECT, id=BANK_PROJECT, version=0)
-    assert done["deactivateProject"]["project"] == {"status": "CLOSED", "version": 1}
+    done = await gql(DEACTIVATE_PROJECT, id=BANK_PROJECT, version=1)
+    assert done["deactivateProject"]["project"] == {"status": "CLOSED", "version": 2}
     before = await checksum(engine_store)
-    errors = await gql.errors(UPDATE_PROJECT, id=BANK_PROJECT, version=1, input={"name": "x"})
+    errors = await gql.errors(UPDATE_PROJECT, id=BANK_PROJECT, version=2, input={"name": "x"})
     assert code(errors) == "CONFLICT"
-    errors = await gql.errors(UPDATE_PROJECT, id=BANK_PROJECT, version=0, input={"name": "x"})
+    errors = await gql.errors(UPDATE_PROJECT, id=BANK_PROJECT, version=1, input={"name": "x"})
     assert code(errors) == "CONFLICT" and "version" in errors[0]["message"]
     assert await checksum(engine_store) == before
 
@@ -141,16 +141,16 @@ async def test_a_partner_deactivates_a_resource_it_offers_and_it_is_kept_unchang
     partner = await signed_in(Role.PARTNER, CLOTHES_BANK)
     # Offered and changed as before (offerResource/updateResource); each change bumps its version.
     done = await partner(UPDATE_RESOURCE, id=CLOTHES, input={"quantity": 3500})
-    assert done["updateResource"]["resource"]["version"] == 1
+    assert done["updateResource"]["resource"]["version"] == 2
     before = await checksum(engine_store)
     other = await signed_in(Role.PARTNER, EAST_HUB)
-    errors = await other.errors(DEACTIVATE_RESOURCE, id=CLOTHES, version=1)
+    errors = await other.errors(DEACTIVATE_RESOURCE, id=CLOTHES, version=2)
     assert code(errors) == "FORBIDDEN"
-    errors = await partner.errors(DEACTIVATE_RESOURCE, id=CLOTHES, version=0)
+    errors = await partner.errors(DEACTIVATE_RESOURCE, id=CLOTHES, version=1)
     assert code(errors) == "CONFLICT" and "version" in errors[0]["message"]
     assert await checksum(engine_store) == before
-    gone = await partner(DEACTIVATE_RESOURCE, id=CLOTHES, version=1)
-    assert gone["deactivateResource"]["resource"]["version"] == 2
+    gone = await partner(DEACTIVATE_RESOURCE, id=CLOTHES, version=2)
+    assert gone["deactivateResource"]["resource"]["version"] == 3
     before = await checksum(engine_store)
     errors = await partner.errors(UPDATE_RESOURCE, id=CLOTHES, input={"quantity": 10})
     assert code(errors) == "CONFLICT" and "deactivated" in errors[0]["message"]
@@ -169,7 +169,7 @@ async def test_bad_project_input_names_the_field_and_writes_nothing(
     gql: GraphQL, engine_store: GraphStore, change: dict, field: str
 ) -> None:
     before = await checksum(engine_store)
-    errors = await gql.errors(UPDATE_PROJECT, id=BANK_PROJECT, version=0, input=change)
+    errors = await gql.errors(UPDATE_PROJECT, id=BANK_PROJECT, version=1, input=change)
     assert code(errors) == "BAD_USER_INPUT" and errors[0]["extensions"]["field"] == field
     assert await checksum(engine_store) == before
 
@@ -233,12 +233,12 @@ async def test_an_explicit_null_clears_an_optional_field_but_never_a_required_on
 ) -> None:
     read = "query ($id: ID!) { node(id: $id) { ... on Project { description version } } }"
     assert (await gql(read, id=BANK_PROJECT))["node"]["description"]
-    done = await gql(UPDATE_PROJECT, id=BANK_PROJECT, version=0, input={"description": None})
+    done = await gql(UPDATE_PROJECT, id=BANK_PROJECT, version=1, input={"description": None})
     assert done["updateProject"]["project"]["description"] is None
-    assert done["updateProject"]["project"]["version"] == 1
+    assert done["updateProject"]["project"]["version"] == 2
     # Left out, a field keeps its value; null for a required one is refused, naming it.
     before = await checksum(engine_store)
-    errors = await gql.errors(UPDATE_PROJECT, id=BANK_PROJECT, version=1, input={"name": None})
+    errors = await gql.errors(UPDATE_PROJECT, id=BANK_PROJECT, version=2, input={"name": None})
     assert code(errors) == "BAD_USER_INPUT" and errors[0]["extensions"]["field"] == "name"
     assert await checksum(engine_store) == before
-    assert (await gql(read, id=BANK_PROJECT))["node"] == {"description": None, "version": 1}
+    assert (await gql(read, id=BANK_PROJECT))["node"] == {"description": None, "version": 2}

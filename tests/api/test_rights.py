@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LIN = "resident-zs-qiwan-01"
 LIN_ID = gid("Resident", LIN)
 # Everything that identifies her in the demo: name, phone, address, the ID number's last four.
-HER = ("林婆婆", "10012345678", "起湾社区 3栋 502", "99000019410315002X")
+HER = ("林婆婆", "0760-01234567", "起湾社区 3栋 502", "99000019410315002X")
 EAST = gid("District", "district-zs-east")
 VISIT = gid("ServiceCategory", "cat-visit")
 WORKER = ("worker-0001", Role.SOCIAL_WORKER)  # covers 起湾: her case manager

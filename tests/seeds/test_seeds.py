@@ -33,7 +33,7 @@ async def test_demo_people_are_synthetic(store: GraphStore) -> None:
         with_total=False,
     )
     for resident in page.items:
-        assert resident.phone.startswith("100") and len(resident.phone) == 11
+        assert resident.phone.startswith("0760-0") and len(resident.phone) == 13
         assert resident.id_number.startswith("99")
 
 

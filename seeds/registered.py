@@ -1,0 +1,153 @@
+"""The demo's kept records (people, organizations, projects, funds, venues, the taxonomy)
+written through registration, as a station registers them.
+
+Each record goes through the step ``create<Family>`` runs (``graph.workflows.registration``):
+its writable properties checked by the normalisers the API and the import use
+(``intake.identity.CHECKS``), its ties (a volunteer's skills, teams and communities, a project's
+organization) named by id and refused if one does not exist, a duplicate natural key refused,
+its defaults set, an event written. Families come after those their ties name, and within a
+family a parent (an organization's ``parent``, a broader skill) before its parts, so every
+create names records that exist.
+
+What registration does not write stays with the batch writer, which ``seeds.demo`` runs next:
+the relationships' own properties (a skill's level, a member's role and since, written over the
+tie the create made), a resident's synthetic ID number and consent flag, and every record of
+the families users do not keep (places, needs, recruitments, referrals) — see docs/FIELD.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from graph import workflows
+from graph.engine.store import GraphStore
+from graph.model import entities
+from graph.model.family import Family, Tie
+from graph.model.registry import families
+from graph.workflows import registration
+from intake.identity import CHECKS
+from seeds.batch import Batch
+
+ACTOR = "seeds.demo"
+# Creates written at once: enough to keep the engine busy, few enough to leave the store's
+# connection pool (16 by default) to the service itself.
+CONCURRENT = 8
+
+Ends = tuple[str, str, str]  # a relationship's (type, start label, end label)
+
+
+def _ends(rel: entities.Rel) -> Ends:
+    return (rel.type, rel.start, rel.end)
+
+
+def in_order(kept: Iterable[Family]) -> list[Family]:
+    """Families after the families their ties name (a volunteer after skills and teams)."""
+    pending = {f.label: f for f in kept}
+    ordered: list[Family] = []
+    while pending:
+        ready = [
+            f
+            for f in pending.values()
+            if all(t.target == f.label or t.target not in pending for t in f.ties)
+        ]
+        if not ready:
+            raise ValueError(f"Registration ties go round in a circle among {sorted(pending)}.")
+        for family in ready:
+            ordered.append(family)
+            del pending[family.label]
+    return ordered
+
+
+def _targets(tie: Tie, key: str, links: Mapping[Ends, list[tuple[str, str]]]) -> list[str]:
+    pairs = links.get(_ends(tie.rel), [])
+    if tie.direction == "out":
+        return [end for start, end in pairs if start == key]
+    return [start for start, end in pairs if end == key]
+
+
+def _levels(family: Family, records: Sequence[Any], ties: Mapping[str, dict[str, list[str]]]):
+    """The records in rounds: each after the records of its own family its ties name."""
+    own = {r.id for r in records}
+    waiting = {r.id: r for r in records}
+    done: set[str] = set()
+    while waiting:
+        level = [
+            r
+            for r in waiting.values()
+            if all(
+                target in done or target not in own
+                for tie in family.ties
+                if tie.target == family.label
+                for target in ties[r.id].get(tie.name, [])
+            )
+        ]
+        if not level:
+            raise ValueError(f"{family.label} records name each other in a circle.")
+        for record in level:
+            del waiting[record.id]
+        done.update(r.id for r in level)
+        yield level
+
+
+def _record(family: Family, record: Any, ties: dict[str, list[str]]) -> registration.Record:
+    """What the create writes: the writable properties (checked as the API checks them), the
+    point, the search text and the ties."""
+    (row,) = entities.node_rows(family, [record])
+    props: dict[str, Any] = {}
+    for prop in family.writable:
+        value = row["props"].get(prop.name)
+        if value is None or prop.kind == "point":
+            continue
+        if prop.check is not None:
+            checked = CHECKS[prop.check](value)
+            if checked != value:
+                raise ValueError(
+                    f"The demo's {family.label} {record.id} has `{prop.name}` {value!r}, which "
+                    f"a registration stores as {checked!r}: write it as it is stored."
+                )
+        props[prop.name] = value
+    return registration.Record(
+        props, ties, row.get("latitude"), row.get("longitude"), row.get("search")
+    )
+
+
+async def write(store: GraphStore, batch: Batch) -> Counter[str]:
+    """Register the batch's records of every kept family; they stay in the batch (as version
+    1, the version a create gives), so its flush adds what registration does not write."""
+    links: dict[Ends, list[tuple[str, str]]] = defaultdict(list)
+    for rel, pairs in batch.links.items():
+        links[_ends(rel)].extend((start, end) for start, end, _ in pairs)
+    today = workflows.now().date()
+    written: Counter[str] = Counter()
+    for family in in_order(f for f in families() if f.kept):
+        records = batch.nodes.get(family.record, [])
+        ties = {
+            r.id: {t.name: found for t in family.ties if (found := _targets(t, r.id, links))}
+            for r in records
+        }
+        for level in _levels(family, records, ties):
+            for start in range(0, len(level), CONCURRENT):
+                await asyncio.gather(
+                    *(
+                        _create(store, family, record, ties[record.id], today)
+                        for record in level[start : start + CONCURRENT]
+                    )
+                )
+        written[family.label] += len(records)
+        batch.nodes[family.record] = [dataclasses.replace(r, version=1) for r in records]
+    return written
+
+
+async def _create(
+    store: GraphStore, family: Family, record: Any, ties: dict[str, list[str]], today: Any
+) -> None:
+    request = workflows.Request(
+        f"create{family.label}", {"id": record.id}, key=f"demo:create:{record.id}", by=ACTOR
+    )
+    await registration.create(
+        store, request, family, record.id, _record(family, record, ties), today
+    )
