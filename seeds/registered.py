@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from graph import workflows
@@ -69,7 +69,9 @@ def _targets(tie: Tie, key: str, links: Mapping[Ends, list[tuple[str, str]]]) ->
     return [start for start, end in pairs if end == key]
 
 
-def _levels(family: Family, records: Sequence[Any], ties: Mapping[str, dict[str, list[str]]]):
+def _levels(
+    family: Family, records: Sequence[Any], ties: Mapping[str, dict[str, list[str]]]
+) -> Iterator[list[Any]]:
     """The records in rounds: each after the records of its own family its ties name."""
     own = {r.id for r in records}
     waiting = {r.id: r for r in records}
