@@ -46,7 +46,7 @@ from schema import schema as default_schema
 from schema.errors import format_error
 from schema.live import LiveContext
 from seeds import first_start
-from web import certificates, explorer, logs
+from web import certificates, explorer, logs, webhook_worker
 from web.downloads import export_graph
 from web.gate import Gate, Identities
 from web.imports import import_sheet
@@ -234,6 +234,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 asyncio.create_task(app.state.feed.run(), name="event-feed"),
                 asyncio.create_task(_prune_events(store, settings), name="event-prune"),
                 asyncio.create_task(_sweep_grades(store), name="grade-expiry"),
+                asyncio.create_task(webhook_worker.run(store, settings), name="webhooks"),
             ]
             if settings.signs_with_development_secret:
                 log.warning(

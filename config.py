@@ -109,6 +109,7 @@ class Webhooks:
     backoff_cap_s: float = 300.0  # no wait between tries is longer
     max_failures: int = 10  # failed deliveries in a row before the webhook is disabled
     timeout_s: float = 10.0  # per POST
+    poll_s: float = 2.0  # how often the worker reads the event log for active webhooks
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,7 @@ class Settings:
             backoff_cap_s=_number(env, "WEBHOOK_BACKOFF_CAP_S", Webhooks.backoff_cap_s, 0),
             max_failures=int(_number(env, "WEBHOOK_MAX_FAILURES", Webhooks.max_failures, 1)),
             timeout_s=_number(env, "WEBHOOK_TIMEOUT_S", Webhooks.timeout_s, 0.1),
+            poll_s=_number(env, "WEBHOOK_POLL_S", Webhooks.poll_s, 0.05),
         )
         if production and webhooks.allow_loopback_http:
             raise ConfigError("WEBHOOK_ALLOW_LOOPBACK_HTTP must be off in production.")

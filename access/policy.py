@@ -302,6 +302,16 @@ def reads_certificates(
     return viewer.role is Role.SOCIAL_WORKER and not communities.isdisjoint(grants.communities)
 
 
+def reads_webhook(viewer: Viewer, organization: str) -> bool:
+    """Whether the viewer may read an organization's webhook (its URL, status, failures, last
+    delivery and error; never its secret): the organization's own partner and administrators.
+    Anyone else reads ``null``, the same whether the organization has a webhook or not (docs/LIVE.md
+    "Webhooks")."""
+    if viewer.role is Role.ADMIN:
+        return True
+    return viewer.role is Role.PARTNER and viewer.subject == organization
+
+
 def may_read(label: str, field_name: str, seen_as: View) -> bool:
     allowed = FIELD_VIEWS.get(label, {}).get(field_name)
     return allowed is None or seen_as in allowed

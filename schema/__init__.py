@@ -29,6 +29,7 @@ from schema.rights import RightsMutation
 from schema.services import ServicesQuery
 from schema.system import SystemMutation, SystemQuery
 from schema.taxonomy import TaxonomyQuery
+from schema.webhooks import WebhookMutation
 from schema.workflows import Mutation
 
 # Every entity type (each registers itself with ``@entity``), so the schema includes the ones
@@ -94,6 +95,7 @@ class RootMutation(
     RightsMutation,
     GroundMutation,
     AttendanceMutation,
+    WebhookMutation,
     SystemMutation,
 ):
     pass

@@ -36,6 +36,7 @@ from schema.links import (
 )
 from schema.relations import link, reference
 from schema.relay import Connection, Node
+from schema.webhooks import Webhook, organization_webhook
 
 ORGS = "schema.organizations"
 
@@ -97,6 +98,14 @@ class Organization(Node):
     @strawberry.field(description="Its evaluations (社会组织评估), latest first: the history.")
     async def evaluations(self, info: strawberry.Info) -> list[OrganizationEvaluation]:
         return await organization_evaluations(info, self.key)
+
+    @strawberry.field(
+        description="Its webhook (url, status, failures, last delivery and error; never the "
+        "secret): for the organization's own partner and administrators, null for anyone else "
+        "and when it has none."
+    )
+    async def webhook(self, info: strawberry.Info) -> Webhook | None:
+        return await organization_webhook(info, self.key)
 
     parent = reference(
         graph.ORG_PART_OF,

@@ -46,6 +46,8 @@ SCHEMA = GraphSchema(
         IndexSpec("OrganizationEvaluation", "id", "unique"),
         IndexSpec("OrganizationEvaluation", "organization", "range"),
         IndexSpec("ServiceCertificate", "volunteer", "range"),  # a volunteer's certificates
+        IndexSpec("Webhook", "id", "unique"),
+        IndexSpec("Webhook", "organization", "range"),  # an organization's webhook
         *(IndexSpec(label, "location", "point") for label in LOCATED),
         IndexSpec("Need", "status", "range"),
         IndexSpec("Volunteer", "status", "range"),

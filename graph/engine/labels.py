@@ -46,6 +46,7 @@ SUPPORT_LABELS: Final[tuple[str, ...]] = (
     "EventClock",  # one node numbering the events in commit order
     "ServiceCertificate",  # 志愿服务记录证明: a snapshot keyed by its number (docs/GROUND.md)
     "OrganizationEvaluation",  # 社会组织评估: one evaluation of the history (docs/GROUND.md)
+    "Webhook",  # a partner's webhook: URL, secret, standing, cursor (docs/LIVE.md "Webhooks")
 )
 
 LABELS: Final[tuple[str, ...]] = ENTITY_LABELS + SUPPORT_LABELS

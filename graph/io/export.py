@@ -41,6 +41,8 @@ KEYED_LABELS: tuple[tuple[str, str], ...] = (
     ("ServiceCertificate", "id"),
     # An organization's evaluation history (its current grade is on the organization).
     ("OrganizationEvaluation", "id"),
+    # Partners' webhooks, with their cursors: a restore resumes deliveries where they were.
+    ("Webhook", "id"),
 )
 
 

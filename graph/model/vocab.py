@@ -373,6 +373,12 @@ class CertificateStatus(
     REVOKED = "REVOKED", "Revoked by its issuer (已撤销)."
 
 
+class WebhookStatus(Vocabulary, description="Where a partner's webhook stands (回调状态)."):
+    PENDING = "PENDING", "Registered, waiting for an administrator's approval (待审核)."
+    ACTIVE = "ACTIVE", "Approved: events are delivered to it (启用)."
+    DISABLED = "DISABLED", "Disabled by its partner, an administrator or failures (停用)."
+
+
 # Every vocabulary, for the GraphQL enums made from them and the guard tests.
 VOCABULARIES: tuple[type[Vocabulary] | type[Grade], ...] = (
     CommunityKind,
@@ -404,4 +410,5 @@ VOCABULARIES: tuple[type[Vocabulary] | type[Grade], ...] = (
     TimeBankEntryKind,
     Attendance,
     CertificateStatus,
+    WebhookStatus,
 )

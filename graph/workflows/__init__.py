@@ -12,7 +12,8 @@
 - ``rights``: the rights of the person — consent and erasure (the ledger: ``graph/io/erasures``);
 - ``registration``: creating, changing and deactivating the records users keep (``create``,
   ``update``, ``deactivate`` of any kept family);
-- ``hours``, ``attendance``, ``certificates``, ``evaluations``: work on the ground (docs/GROUND.md).
+- ``hours``, ``attendance``, ``certificates``, ``evaluations``: work on the ground (docs/GROUND.md);
+- ``webhooks``: partners' webhooks (docs/LIVE.md "Webhooks").
 
 The steps are re-exported here, so callers write ``workflows.assign(...)`` without knowing which
 family module holds it. A new workflow: its statement and function in its family's module (a new
@@ -33,6 +34,13 @@ from graph.workflows.resources import allocate_resource, offer_resource, update_
 from graph.workflows.rights import erase_resident, record_consent, withdraw_consent
 from graph.workflows.runner import Done, Request, new_id, now, perform
 from graph.workflows.service import record_service, spend_credits, verify_service
+from graph.workflows.webhooks import (
+    approve_webhook,
+    disable_webhook,
+    enable_webhook,
+    register_webhook,
+    rotate_webhook_secret,
+)
 
 __all__ = [
     "REFERRAL_STEPS",
@@ -40,11 +48,14 @@ __all__ = [
     "Request",
     "allocate_resource",
     "answer_referral",
+    "approve_webhook",
     "assign",
     "check",
     "create",
     "deactivate",
+    "disable_webhook",
     "donate",
+    "enable_webhook",
     "erase_resident",
     "expire_grade",
     "grant",
@@ -59,9 +70,11 @@ __all__ = [
     "record_evaluation",
     "record_service",
     "refer",
+    "register_webhook",
     "report_need",
     "review_service",
     "revoke_certificate",
+    "rotate_webhook_secret",
     "set_need_status",
     "sign_up",
     "spend_credits",
