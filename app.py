@@ -35,7 +35,7 @@ from access.tokens import ANONYMOUS
 from config import Settings
 from graph.engine.connect import open_store
 from graph.engine.errors import GraphRejected, GraphUnavailable
-from graph.engine.store import GraphStore
+from graph.engine.store import GraphStore, background_task
 from graph.feed import Feed, prune
 from graph.model.services import LOCAL_TIME
 from graph.queries.evaluations import expired_grades
@@ -227,14 +227,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.load_demo_data:
                 await first_start.load_demo_if_empty(store)
             app.state.store = store
-            watcher = asyncio.create_task(store.watch(), name="graph-watch")
+            watcher = background_task(store.watch(), "graph-watch")
             app.state.feed = Feed(store, settings.live.poll_s)
             background = [
                 watcher,
-                asyncio.create_task(app.state.feed.run(), name="event-feed"),
-                asyncio.create_task(_prune_events(store, settings), name="event-prune"),
-                asyncio.create_task(_sweep_grades(store), name="grade-expiry"),
-                asyncio.create_task(webhook_worker.run(store, settings), name="webhooks"),
+                background_task(app.state.feed.run(), "event-feed"),
+                background_task(_prune_events(store, settings), "event-prune"),
+                background_task(_sweep_grades(store), "grade-expiry"),
+                background_task(webhook_worker.run(store, settings), "webhooks"),
             ]
             if settings.signs_with_development_secret:
                 log.warning(

@@ -21,7 +21,7 @@ from graph.engine.connect import open_store
 from graph.engine.cypher import cypher
 from graph.engine.errors import GraphConflict, GraphQueryError, GraphTimeout, GraphUnavailable
 from graph.engine.neo4j_store import Neo4jStore
-from graph.engine.store import GraphStore
+from graph.engine.store import GraphStore, background_task
 from graph.engine.system import CHECKSUM
 from graph.model.text import search_text
 from graph.queries.search import search
@@ -371,3 +371,15 @@ async def test_a_task_cancelled_during_a_statement_is_cancelled_whenever_the_can
     assert lost == 0
     await store.ping()
     assert not store.down
+
+
+async def test_the_services_background_statements_are_not_counted_as_a_requests(
+    store: GraphStore,
+) -> None:
+    """Tests hold a request to its number of statements (``round_trips``); the webhook worker,
+    the sweeps and the feed poll the graph meanwhile, and once made such a count flaky."""
+    before = store.round_trips
+    await background_task(store.read(CHECKSUM), "a poll")
+    assert store.round_trips == before
+    await store.read(CHECKSUM)
+    assert store.round_trips == before + 1
