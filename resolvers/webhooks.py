@@ -9,6 +9,7 @@ key replays (without the secret: it is never read back).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,8 @@ from api.errors import BadUserInput
 from domain.webhooks import BadWebhookUrl, check_url, new_secret
 from graph import webhooks as stored
 from graph import workflows
-from graph.workflows import Done
+from graph.engine.store import GraphStore
+from graph.workflows import Done, Request
 from resolvers.steps import entity_key
 from resolvers.steps import request as _request
 
@@ -65,22 +67,32 @@ async def register_webhook(info: Info, key: str | None, *, organization_id: str,
     return _shown(done, secret)
 
 
-async def approve_webhook(info: Info, key: str | None, *, organization_id: str) -> Done:
+# A status step of graph.workflows (approve, disable, enable).
+Step = Callable[[GraphStore, Request, str], Awaitable[Done]]
+
+
+async def _set_status(
+    info: Info, key: str | None, organization_id: str, operation: str, step: Step
+) -> Done:
     organization = _organization(organization_id)
-    request = _request(info, "approveWebhook", key, organization=organization)
-    return await workflows.approve_webhook(info.context.store, request, organization)
+    request = _request(info, operation, key, organization=organization)
+    return await step(info.context.store, request, organization)
+
+
+async def approve_webhook(info: Info, key: str | None, *, organization_id: str) -> Done:
+    return await _set_status(
+        info, key, organization_id, "approveWebhook", workflows.approve_webhook
+    )
 
 
 async def disable_webhook(info: Info, key: str | None, *, organization_id: str) -> Done:
-    organization = _organization(organization_id)
-    request = _request(info, "disableWebhook", key, organization=organization)
-    return await workflows.disable_webhook(info.context.store, request, organization)
+    return await _set_status(
+        info, key, organization_id, "disableWebhook", workflows.disable_webhook
+    )
 
 
 async def enable_webhook(info: Info, key: str | None, *, organization_id: str) -> Done:
-    organization = _organization(organization_id)
-    request = _request(info, "enableWebhook", key, organization=organization)
-    return await workflows.enable_webhook(info.context.store, request, organization)
+    return await _set_status(info, key, organization_id, "enableWebhook", workflows.enable_webhook)
 
 
 async def rotate_webhook_secret(info: Info, key: str | None, *, organization_id: str) -> Done:
