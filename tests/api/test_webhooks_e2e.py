@@ -10,11 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass, replace
 
 import pytest
 from starlette.applications import Starlette
@@ -27,6 +25,7 @@ from domain.webhooks import EVENT_ID_HEADER, SIGNATURE_HEADER, verify
 from graph.engine.store import GraphStore
 from graph.engine.system import checksum
 from tests.conftest import DemoLoader, client_as
+from tests.receivers import Endpoint, listening
 from web import webhook_worker
 
 PARTNER = "org-zs-east-clinic"
@@ -52,12 +51,8 @@ mutation ($n: ID!, $from: ID!, $to: ID!) {
 
 
 @dataclass
-class Receiver:
+class Receiver(Endpoint):
     """What the partner's endpoint saw, and how it answers (200 unless ``status`` says)."""
-
-    url: str = ""
-    status: int = 200
-    seen: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
 
     def bodies(self) -> list[dict]:
         return [json.loads(body) for _, body in self.seen]
@@ -65,29 +60,8 @@ class Receiver:
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    state = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            state.seen.append((dict(self.headers.items()), body))
-            self.send_response(state.status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
-    try:
+    with listening(Receiver()) as state:
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @pytest.fixture(scope="module")

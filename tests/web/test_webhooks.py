@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -27,19 +25,17 @@ from domain.webhooks import (
     sign,
     verify,
 )
+from tests.receivers import Endpoint, listening
 from web.webhooks import Standing, body_of, deliver
 
 FAST = Backoff(base_s=0.01, cap_s=0.05, attempts=3)
 
 
 @dataclass
-class Receiver:
-    """What the partner's endpoint saw, and how it answers (a status per request, in turn)."""
+class Receiver(Endpoint):
+    """The partner's endpoint (a status per request, in turn), holding its webhook's secret."""
 
-    secret: str
-    answers: list[int] = field(default_factory=list)
-    seen: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    url: str = ""
+    secret: str = ""
 
     def verified(self) -> list[bool]:
         return [verify(self.secret, h[SIGNATURE_HEADER], body) for h, body in self.seen]
@@ -47,30 +43,8 @@ class Receiver:
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    state = Receiver(secret=new_secret())
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            state.seen.append((dict(self.headers.items()), body))
-            status = state.answers.pop(0) if state.answers else 200
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
-    try:
+    with listening(Receiver(secret=new_secret())) as state:
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 async def test_a_delivery_is_signed_and_the_receiver_verifies_it(receiver: Receiver) -> None:
