@@ -21,11 +21,13 @@ Organization and programme names are as published. Every person is synthetic (``
 and so are amounts, dates and the counts the reports do not give. Coordinates are approximate.
 
 The records users keep (people, organizations, projects, funds, venues, the taxonomy) are
-registered through the step ``create<Family>`` runs (``seeds.registered``); assignments, service
-records, verifications and time-bank credits go through the workflows (``seeds.demo_history``).
-The batch writer still writes the places, the needs, recruitments and referrals, and what
-registration does not write (relationship properties, a resident's synthetic ID number and
-consent flag): docs/FIELD.md lists what is not yet written through a user's path.
+registered through the step ``create<Family>`` runs (``seeds.registered``). Needs are reported,
+closed and withdrawn, recruitments posted and signed up for, needs referred and referrals
+answered, resources given, through those steps (``seeds.casework``); assignments, service records,
+verifications and time-bank credits through theirs (``seeds.demo_history``). The batch writer
+still writes the places, grants and donations, incubation ties, and what registration does not
+write (relationship properties, a resident's synthetic ID number and consent flag): docs/FIELD.md
+lists what is not yet written through a user's path.
 """
 
 from __future__ import annotations
@@ -36,15 +38,22 @@ from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
 from graph.model import entities
 from graph.model.registry import families
-from seeds import demo_history, demo_regions, demo_scenarios, demo_zhongshan, registered
+from graph.model.services import Need
+from seeds import (
+    casework,
+    demo_history,
+    demo_regions,
+    demo_scenarios,
+    demo_zhongshan,
+    registered,
+)
 from seeds.batch import Batch
 from seeds.demo_core import Demo
-from seeds.demo_history import Service
 from seeds.demo_scenarios import PAST_VISITS
 
 
-def build() -> tuple[Batch, list[Service], dict[str, str]]:
-    """The entities to write, and what the volunteers then do through the workflows."""
+def build() -> Demo:
+    """The entities to write, and what is then done with them through the workflows."""
     demo = Demo()
     demo.places()
     demo.taxonomies()
@@ -56,7 +65,7 @@ def build() -> tuple[Batch, list[Service], dict[str, str]]:
     demo.people()
     demo.workflows()
     demo_scenarios.scenarios(demo)
-    return demo.b, demo.services, demo.community_of
+    return demo
 
 
 async def _state(store: GraphStore) -> str:
@@ -80,14 +89,20 @@ async def load(store: GraphStore) -> dict[str, int]:
         raise GraphRejected(
             "The graph holds part of the demo data set; reload it with `seed demo --reset`."
         )
-    batch, services, community_of = build()
-    kept = {family.record for family in families() if family.kept}
-    first = Batch()  # what registered records' ties name: places first
-    first.nodes.update((t, records) for t, records in batch.nodes.items() if t not in kept)
+    demo = build()
+    batch = demo.b
+    # Registered and reported records go through their steps; the rest (places first, which
+    # registered records' ties name) is written before them.
+    stepped = {family.record for family in families() if family.kept} | {Need}
+    first = Batch()
+    first.nodes.update((t, records) for t, records in batch.nodes.items() if t not in stepped)
     written = dict(await first.flush(store))
-    batch.nodes = defaultdict(list, {t: r for t, r in batch.nodes.items() if t in kept})
+    batch.nodes = defaultdict(list, {t: r for t, r in batch.nodes.items() if t in stepped})
     registered_counts = await registered.write(store, batch)
+    steps = await casework.report_needs(store, batch)
     written.update(await batch.flush(store))
     written["registered"] = sum(registered_counts.values())
-    written["workflow steps"] = await demo_history.write(store, services, community_of)
+    steps += await casework.run(store, demo.postings, demo.referrings, demo.gifts)
+    steps += await demo_history.write(store, demo.services, demo.community_of)
+    written["workflow steps"] = steps
     return written

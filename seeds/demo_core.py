@@ -8,6 +8,7 @@ import datetime as dt
 import random
 from collections import Counter
 
+from graph import workflows
 from graph.model import organizations as O  # noqa: N812 - short aliases keep the data readable
 from graph.model import people as P  # noqa: N812
 from graph.model import places as PL  # noqa: N812
@@ -16,9 +17,10 @@ from graph.model.entities import Point
 from graph.model.organizations import Fund, Organization, Project
 from graph.model.people import Resident, SocialWorker, Volunteer
 from graph.model.places import Community, District
-from graph.model.services import ACTIVE_NEED_STATUSES, Recruitment, Referral
+from graph.model.services import ACTIVE_NEED_STATUSES, Recruitment
 from seeds import synthetic, taxonomy
 from seeds.batch import Batch
+from seeds.casework import Giving, Posting, Referring
 from seeds.demo_data import (
     BOAI_BRIGADES,
     BOAI_PROJECTS,
@@ -57,6 +59,9 @@ class Demo:
         self.need_details: dict[str, tuple[S.Need, str | None, tuple[str, ...]]] = {}
         self.languages_of: dict[str, tuple[str, ...]] = {}
         self.services: list[Service] = []  # what volunteers do, through the workflows
+        self.postings: list[Posting] = []  # recruitments and sign-ups, through the workflows
+        self.referrings: list[Referring] = []
+        self.gifts: list[Giving] = []
         self.community_of: dict[str, str] = {}  # volunteer -> the community they serve
         self.history = random.Random(SEED + 1)  # their service history draws from its own stream
         self.counter: Counter[str] = Counter()
@@ -442,9 +447,12 @@ class Demo:
             self.volunteers(cid, 6 if cid in EAST else 4, teams)
 
     def workflows(self) -> None:
-        """Recruitments, sign-ups, referrals and allocations (assignments and service records
-        are the volunteers' part: ``plan_service``, written by ``seeds.demo_history``)."""
-        rng, b = self.rng, self.b
+        """Recruitments and their sign-ups, referrals and gifts of resources, planned here and
+        written through their steps by ``seeds.casework`` (assignments and service records are
+        the volunteers' part: ``plan_service``, written by ``seeds.demo_history``). Recruitments
+        start in the days after the load, so the demo always has activities to sign up for."""
+        rng = self.rng
+        first = workflows.now().replace(hour=1, minute=0, second=0) + dt.timedelta(days=4)
         for i, (community, org, title) in enumerate(
             (
                 ("community-zs-qiwan", "org-zs-east-hub", "衣物银行周末分拣义工招募"),
@@ -454,66 +462,51 @@ class Demo:
             ),
             start=1,
         ):
-            rid = f"recruitment-{i:02d}"
-            starts = dt.datetime(2026, 12, 5 + i, 1, tzinfo=UTC)
-            b.add(
-                Recruitment(
-                    rid,
-                    title,
-                    capacity=rng.choice((10, 20, 30)),
-                    starts_at=starts,
-                    ends_at=starts + dt.timedelta(hours=4),
-                    place="社区服务中心",
+            starts = first + dt.timedelta(days=i - 1)
+            recruitment = Recruitment(
+                f"recruitment-{i:02d}",
+                title,
+                capacity=rng.choice((10, 20, 30)),
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=4),
+                place="社区服务中心",
+            )
+            clothes_bank = i == 1
+            self.postings.append(
+                Posting(
+                    recruitment,
+                    org,
+                    community,
+                    tuple((self.volunteers_by_community.get(community) or [])[:3]),
+                    venue="venue-zs-east-hub" if clothes_bank else None,
+                    project="project-zs-clothes-bank" if clothes_bank else None,
+                    skills=("skill-sorting",) if clothes_bank else (),
                 )
             )
-            b.link(S.RECRUITMENT_RUN_BY, org, rid)
-            b.link(S.RECRUITMENT_IN, rid, community)
-            for vid in (self.volunteers_by_community.get(community) or [])[:3]:
-                b.link(
-                    S.VOLUNTEER_SIGNED_UP,
-                    vid,
-                    rid,
-                    at=starts - dt.timedelta(days=3),
-                    status="SIGNED_UP",
-                )
-        b.link(S.RECRUITMENT_FOR, "recruitment-01", "project-zs-clothes-bank")
-        b.link(S.RECRUITMENT_REQUIRES, "recruitment-01", "skill-sorting")
-        b.link(S.RECRUITMENT_LOCATED_AT, "recruitment-01", "venue-zs-east-hub")
         self.referrals()
-        relief = [n for n in self.needs if n[2] == "cat-relief"][:2]
+        relief = [n for n in self.active_needs() if n[2] == "cat-relief"][:2]
         for nid, _, _ in relief:
-            b.link(
-                S.RESOURCE_ALLOCATED_TO,
-                "resource-zs-clothes",
-                nid,
-                id=f"allocation-{nid}",
-                quantity=20,
-                at=dt.datetime(2025, 1, 10, tzinfo=UTC),
-                by="worker-0001",
-            )
+            self.gifts.append(Giving("resource-zs-clothes", nid, 20, by="worker-0001"))
+
+    def active_needs(self) -> list[tuple[str, str, str]]:
+        """The needs a referral or a gift may be for: those still open to service."""
+        return [n for n in self.needs if self.need_details[n[0]][0].status in ACTIVE_NEED_STATUSES]
 
     def referrals(self) -> None:
         """联和 refers three needs for specialist help, within reach: to 东区's community health
         centre, which works with it on residents with mental disorders (the 东区 report), and to
-        智源. Answered referrals carry when they were answered and completed, as
-        ``answerReferral`` records them."""
-        b = self.b
-        legal = [n for n in self.needs if n[2] in {"cat-legal", "cat-mental"}][:3]
+        智源; the first is accepted, the second completed, the third still pending."""
+        legal = [n for n in self.active_needs() if n[2] in {"cat-legal", "cat-mental"}][:3]
         for i, (nid, _, _) in enumerate(legal, start=1):
-            ref = f"referral-{i:02d}"
             status = ("PENDING", "ACCEPTED", "COMPLETED")[i % 3]
-            created = dt.datetime(2025, 4, i, 9, tzinfo=UTC)
-            b.add(
-                Referral(
-                    ref,
-                    status=status,
-                    reason="需要专业服务",
-                    created_at=created,
-                    responded_at=None if status == "PENDING" else created + dt.timedelta(days=2),
-                    completed_at=created + dt.timedelta(days=30) if status == "COMPLETED" else None,
+            self.referrings.append(
+                Referring(
+                    f"referral-{i:02d}",
+                    nid,
+                    "org-zs-lianhe",
+                    "org-zs-east-clinic" if i % 2 else "org-zs-zhiyuan",
+                    "需要专业服务",
+                    status,
                     outcome="已完成个案辅导" if status == "COMPLETED" else None,
                 )
             )
-            b.link(S.ORG_REFERRED, "org-zs-lianhe", ref)
-            b.link(S.REFERRAL_TO, ref, "org-zs-east-clinic" if i % 2 else "org-zs-zhiyuan")
-            b.link(S.REFERRAL_ABOUT, ref, nid)

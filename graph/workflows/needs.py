@@ -184,7 +184,7 @@ UNASSIGN = guarded(
     keep="need, a, count(held) AS assigned",
     problems=[("need IS NULL", "NEED_NOT_FOUND"), ("a IS NULL", "NOT_ASSIGNED")],
     each=each_ok("[a]", "DELETE x"),
-    write="SET need.status = CASE WHEN need.status = 'MATCHED' AND assigned = 1 "
+    write="SET need.status = CASE WHEN need.status IN ['MATCHED', 'IN_SERVICE'] AND assigned = 1 "
     "THEN 'OPEN' ELSE need.status END",
     result="$need",
 )

@@ -68,8 +68,10 @@ async def refer(
     source: str,
     target: str,
     reason: str | None,
+    referral: str | None = None,
 ) -> Done:
-    referral = new_id("referral")
+    """Refer ``need``; the referral's id is a new one unless given (the demo names its own)."""
+    referral = referral or new_id("referral")
     return await perform(
         store,
         REFER,

@@ -14,15 +14,20 @@ from graph.model.people import STAR_THRESHOLDS_HOURS
 from graph.workflows.guards import Lock, Then, guarded, lock, unlock
 from graph.workflows.runner import Done, Request, missing, new_id, perform, refused
 
+# The first service given for a need moves it from MATCHED into IN_SERVICE (the need's life:
+# OPEN -> MATCHED -> IN_SERVICE -> CLOSED); the need is locked so that a closing or a cancelling
+# at the same moment is not overwritten.
 RECORD_SERVICE = guarded(
     "workflows.record_service",
-    reads="""
-    OPTIONAL MATCH (v:Volunteer {id: $volunteer})
-    OPTIONAL MATCH (need:Need {id: $need})
+    reads=f"""
+    OPTIONAL MATCH (v:Volunteer {{id: $volunteer}})
+    OPTIONAL MATCH (need:Need {{id: $need}})
+    {lock("need")}
+    WITH seen, v, need
     OPTIONAL MATCH (v)-[assigned:ASSIGNED]->(need)
     OPTIONAL MATCH (need)-[:OF_CATEGORY]->(needCategory:ServiceCategory)
-    OPTIONAL MATCH (given:ServiceCategory {id: $category})
-    OPTIONAL MATCH (p:Project {id: $project})
+    OPTIONAL MATCH (given:ServiceCategory {{id: $category}})
+    OPTIONAL MATCH (p:Project {{id: $project}})
     """,
     keep="v, need, assigned, coalesce(given, needCategory) AS cat, given, p",
     problems=[
@@ -36,8 +41,11 @@ RECORD_SERVICE = guarded(
     write="CREATE (n:ServiceRecord {id: $id}) SET n += $props "
     "CREATE (v)-[:PERFORMED]->(n) CREATE (n)-[:OF_CATEGORY]->(cat) "
     "FOREACH (x IN CASE WHEN need IS NULL THEN [] ELSE [need] END | CREATE (n)-[:FOR]->(x)) "
-    "FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [p] END | CREATE (n)-[:PART_OF]->(x))",
+    "FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [p] END | CREATE (n)-[:PART_OF]->(x)) "
+    "FOREACH (x IN CASE WHEN need.status = 'MATCHED' THEN [need] ELSE [] END "
+    "| SET x.status = 'IN_SERVICE')",
     result="$id",
+    unlocks=[unlock("need")],
 )
 
 VERIFY_SERVICE = guarded(

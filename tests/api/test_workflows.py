@@ -104,6 +104,35 @@ async def test_report_match_assign_serve_and_verify_feeds_star_level_and_time_ba
     assert volunteer["timeBankHours"] == sum(e["hours"] for e in volunteer["timeBank"]["nodes"])
 
 
+STATUS = "query ($n: ID!) { node(id: $n) { ... on Need { status } } }"
+RECORD = """
+mutation ($input: RecordServiceInput!) { recordService(input: $input) { serviceRecord { id } } }
+"""
+
+
+async def test_a_need_goes_into_service_with_its_first_record_and_back_to_open_without_anyone(
+    gql: GraphQL,
+) -> None:
+    # The need's life (NeedStatus): OPEN -> MATCHED -> IN_SERVICE -> CLOSED. The first service
+    # recorded for it puts it in service; when its last volunteer is taken off, it is open again,
+    # so it shows among the needs nobody serves.
+    assert (await gql(STATUS, n=LIN_VISIT))["node"]["status"] == "OPEN"
+    await gql(ASSIGN, need=LIN_VISIT, volunteers=[{"volunteerId": REGULAR}])
+    assert (await gql(STATUS, n=LIN_VISIT))["node"]["status"] == "MATCHED"
+    served = {"volunteerId": REGULAR, "needId": LIN_VISIT, "hours": "1"}
+    for day in (2, 1):  # the second record leaves it in service
+        date = (dt.date.today() - dt.timedelta(days=day)).isoformat()
+        await gql(RECORD, input={**served, "date": date})
+        assert (await gql(STATUS, n=LIN_VISIT))["node"]["status"] == "IN_SERVICE"
+    await gql(
+        "mutation ($n: ID!, $v: ID!) { unassignVolunteer(needId: $n, volunteerId: $v) "
+        "{ replayed } }",
+        n=LIN_VISIT,
+        v=REGULAR,
+    )
+    assert (await gql(STATUS, n=LIN_VISIT))["node"]["status"] == "OPEN"
+
+
 async def test_a_volunteer_reaches_a_star_when_verified_hours_cross_the_threshold(
     gql: GraphQL, engine_store: GraphStore
 ) -> None:

@@ -164,7 +164,7 @@ async def test_the_seeds_write_only_vocabulary_values() -> None:
     await city.run()
     checked: set[tuple[str, str]] = set()
     wrong = []
-    for batch in [demo.build()[0], *city.batches]:
+    for batch in [demo.build().b, *city.batches]:
         for where, name, vocabulary, value in stored_values(batch):
             checked.add((where, name))
             if value not in values(vocabulary):

@@ -265,3 +265,55 @@ async def test_link_resources_offers_experts_only_where_they_advise(loaded: Grap
     assert all("龙洞街道社区治理智库" in e.think_tanks for e in jinan.experts)
     zhongshan = await linking.link_resources(loaded, "need-zs-qiwan-01-visit")
     assert zhongshan.experts == ()
+
+
+async def test_a_needs_status_is_one_its_assignments_and_records_allow(loaded: GraphStore) -> None:
+    # graph/workflows/needs.py and service.py: reporting makes a need OPEN, its first assignment
+    # MATCHED, its first service record IN_SERVICE; taking its last volunteer off opens it again.
+    rows = await _rows(
+        loaded,
+        "need_states",
+        """
+        MATCH (n:Need)
+        OPTIONAL MATCH (:Volunteer)-[a:ASSIGNED]->(n)
+        WITH n, count(a) > 0 AS assigned
+        OPTIONAL MATCH (rec:ServiceRecord)-[:FOR]->(n)
+        WITH n.status AS status, assigned, count(rec) > 0 AS served
+        RETURN status, assigned, served, count(*) AS needs
+        """,
+    )
+    allowed = {
+        "OPEN": {(False, False), (False, True)},
+        "MATCHED": {(True, False)},
+        "IN_SERVICE": {(True, True)},
+    }
+    unreachable = [
+        r
+        for r in rows
+        if (r["assigned"], r["served"])
+        not in allowed.get(r["status"], {(r["assigned"], r["served"])})
+    ]
+    assert unreachable == []
+    statuses = {r["status"] for r in rows}
+    assert statuses == {"OPEN", "MATCHED", "IN_SERVICE", "CLOSED", "CANCELLED"}
+
+
+async def test_sign_ups_are_by_active_volunteers_for_activities_yet_to_start(
+    loaded: GraphStore,
+) -> None:
+    # signUp refuses a volunteer who is not active, a full recruitment and one already started
+    # (graph/workflows/recruitments.py); the demo's recruitments start after the load.
+    rows = await _rows(
+        loaded,
+        "sign_ups",
+        """
+        MATCH (r:Recruitment)
+        OPTIONAL MATCH (v:Volunteer)-[s:SIGNED_UP {status: 'SIGNED_UP'}]->(r)
+        RETURN r.id AS id, r.capacity AS capacity, r.startsAt AS startsAt,
+               count(s) AS signed, collect(v.status) AS statuses, collect(s.at) AS ats
+        """,
+    )
+    assert len(rows) == 4 and sum(r["signed"] for r in rows) > 0
+    for r in rows:
+        assert r["signed"] <= r["capacity"] and set(r["statuses"]) <= {"ACTIVE"}
+        assert all(at < r["startsAt"] for at in r["ats"])
