@@ -225,7 +225,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         store = await open_store(settings)
         try:
             if settings.load_demo_data:
-                await first_start.load_demo_if_empty(store)
+                await first_start.load_demo_if_empty(store, str(settings.id_hash_key))
             app.state.store = store
             watcher = background_task(store.watch(), "graph-watch")
             app.state.feed = Feed(store, settings.live.poll_s)

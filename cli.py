@@ -57,7 +57,7 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> dict[str, int]:
             removed = await store.reset()
             print(f"cleared the graph ({removed:,} nodes)", file=sys.stderr)
         if args.dataset == "demo":
-            counts = await demo.load(store)
+            counts = await demo.load(store, str(settings.id_hash_key))
             await store.compact()
             return counts
         spec = generate.CitySpec(

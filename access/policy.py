@@ -192,8 +192,8 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
         # The age is this year minus the birth year: whoever reads one knows the other, so both
         # have one rule (a guard test holds fields computed from one another to the same views).
         "birthYear": frozenset({View.FULL, View.VISIT}),
-        "idNumber": frozenset({View.FULL}),
-        # What imports keep instead of the number (intake/identity.py): as private as it.
+        # What registration and imports keep of an ID-card number, never the number
+        # (intake/identity.py): as private as it.
         "idHash": frozenset({View.FULL}),
         "idLast4": frozenset({View.FULL}),
         "tags": frozenset({View.FULL, View.DEIDENTIFIED}),

@@ -57,7 +57,10 @@ class Resident(Node):
     name: str | None = strawberry.field(description="Full name (姓名)." + PII)
     phone: str | None = strawberry.field(description="Phone (电话)." + PII)
     address: str | None = strawberry.field(description="Home address (住址)." + PII)
-    id_number: str | None = strawberry.field(description="Identity card number (身份证号)." + PII)
+    id_last4: str | None = strawberry.field(
+        description="Last four characters of the ID-card number (身份证号后四位), to tell two "
+        "residents of one name apart; the number itself is never kept, only its keyed hash." + PII
+    )
     location: Location | None = strawberry.field(
         description="Exact home location (住址坐标)." + PII
     )

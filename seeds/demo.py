@@ -26,14 +26,15 @@ closed and withdrawn, recruitments posted and signed up for, needs referred and 
 answered, resources given, through those steps (``seeds.casework``); assignments, service records,
 verifications and time-bank credits through theirs (``seeds.demo_history``). The batch writer
 still writes the places, grants and donations, incubation ties, and what registration does not
-write (relationship properties, a resident's synthetic ID number and consent flag): docs/FIELD.md
-lists what is not yet written through a user's path.
+write (relationship properties, a resident's consent flag): docs/FIELD.md lists what is not yet
+written through a user's path.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from config import DEVELOPMENT_ID_HASH_KEY
 from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
 from graph.model import entities
@@ -76,12 +77,14 @@ async def _state(store: GraphStore) -> str:
     return "LOADED" if last.status == "CLOSED" else "PARTIAL"
 
 
-async def load(store: GraphStore) -> dict[str, int]:
+async def load(store: GraphStore, id_hash_key: str = DEVELOPMENT_ID_HASH_KEY) -> dict[str, int]:
     """Write the demo set; idempotent, so loading it twice changes nothing.
 
     The workflows add to what the entities hold (a verification adds to the volunteer's
     hours), so a graph that already holds the demo is left as it is; one that holds part of it
-    (a load that was cut short) is refused: start again with ``seed demo --reset``."""
+    (a load that was cut short) is refused: start again with ``seed demo --reset``. Residents'
+    ID-card numbers are kept as their hashes under ``id_hash_key``: the service's, so that
+    registering one of them again is found to be a duplicate."""
     state = await _state(store)
     if state == "LOADED":
         return {}
@@ -98,7 +101,7 @@ async def load(store: GraphStore) -> dict[str, int]:
     first.nodes.update((t, records) for t, records in batch.nodes.items() if t not in stepped)
     written = dict(await first.flush(store))
     batch.nodes = defaultdict(list, {t: r for t, r in batch.nodes.items() if t in stepped})
-    registered_counts = await registered.write(store, batch)
+    registered_counts = await registered.write(store, batch, demo.id_cards, id_hash_key)
     steps = await casework.report_needs(store, batch)
     written.update(await batch.flush(store))
     written["registered"] = sum(registered_counts.values())

@@ -18,6 +18,8 @@ from seeds.demo_history import Served, Service, record
 
 # 何姨's weekly visits to her mother in 2025 (closed): the need her 30 verified hours are for.
 PAST_VISITS = "need-zs-neighbour-1-visits-2025"
+# 林婆婆's ID-card number (synthetic: region 99 is no region), kept only as the API keeps one.
+LIN_ID_CARD = "990000194103150026"
 
 
 def scenarios(d: Demo) -> None:
@@ -45,7 +47,6 @@ def scenarios(d: Demo) -> None:
             at(0, 0),
             phone="0760-01234567",
             address="起湾社区 3栋 502",
-            id_number="99000019410315002X",
             birth_year=1941,
             gender="FEMALE",
             tags=("ELDERLY_80_PLUS", "LIVING_ALONE"),
@@ -54,6 +55,7 @@ def scenarios(d: Demo) -> None:
             registered_on=dt.date(2016, 3, 1),
         )
     )
+    d.id_cards[elder] = LIN_ID_CARD
     b.link(P.RESIDENT_LIVES_IN, elder, "community-zs-qiwan")
     worker = d.workers_by_community["community-zs-qiwan"][0]
     b.link(P.WORKER_CASE_MANAGER_OF, worker, elder, since="2016-03-01")
@@ -92,14 +94,15 @@ def scenarios(d: Demo) -> None:
     # Two other residents' needs that keep some volunteers busy; and last year's weekly visits
     # to the first of them (何姨's mother), which 何姨 gave until that need was closed.
     for rid in ("resident-zs-neighbour-1", "resident-zs-neighbour-2"):
+        name, phone = synthetic.name(d.rng), synthetic.phone(d.rng)
+        d.id_cards[rid] = synthetic.id_number(d.rng, 1946)
         b.add(
             Resident(
                 rid,
-                synthetic.name(d.rng),
+                name,
                 at(150, -120),
-                phone=synthetic.phone(d.rng),
+                phone=phone,
                 address="起湾社区 5栋 201",
-                id_number=synthetic.id_number(d.rng, 1946),
                 birth_year=1946,
                 tags=("ELDERLY",),
                 languages=("CANTONESE", "MANDARIN"),

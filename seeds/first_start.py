@@ -16,11 +16,11 @@ from seeds import demo
 log = logging.getLogger(__name__)
 
 
-async def load_demo_if_empty(store: GraphStore) -> bool:
+async def load_demo_if_empty(store: GraphStore, id_hash_key: str) -> bool:
     """Load the demo set into an empty graph; never touch a graph that holds anything."""
     if await node_count(store) > 0:
         return False
-    counts = await demo.load(store)
+    counts = await demo.load(store, id_hash_key)
     await store.compact()  # the next start loads a snapshot instead of replaying the load
     log.info("demo data loaded into the empty graph", extra=counts)
     return True

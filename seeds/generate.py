@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from config import DEVELOPMENT_ID_HASH_KEY
 from graph.engine.store import GraphStore
 from graph.model import people as P  # noqa: N812
 from graph.model import places as PL  # noqa: N812
@@ -42,6 +43,7 @@ from graph.model.vocab import (
     VolunteerStatus,
     VulnerabilityTag,
 )
+from intake.identity import id_card
 from seeds import city_organizations, synthetic, taxonomy
 from seeds.batch import Batch
 from seeds.demo_data import NEEDS_BY_TAG, SLOTS, TAG_MIX
@@ -231,14 +233,22 @@ class CityGenerator:
                 birth = rng.randint(year - 14, year - 4)
             else:
                 birth = rng.randint(year - 59, year - 18)
+            # Drawn in this order, so a seed gives the same city.
+            name = synthetic.name(rng)
+            home = synthetic.near(rng, self.centres[c], 700)
+            phone = synthetic.phone(rng)
+            address = f"{rng.randint(1, 60)}栋{rng.randint(101, 3006)}"
+            card = id_card(synthetic.id_number(rng, birth))
             b.add(
                 Resident(
                     rid,
-                    synthetic.name(rng),
-                    synthetic.near(rng, self.centres[c], 700),
-                    phone=synthetic.phone(rng),
-                    address=f"{rng.randint(1, 60)}栋{rng.randint(101, 3006)}",
-                    id_number=synthetic.id_number(rng, birth),
+                    name,
+                    home,
+                    phone=phone,
+                    address=address,
+                    # Kept as registration keeps it, under the development key (a benchmark city).
+                    id_hash=card.keyed_hash(DEVELOPMENT_ID_HASH_KEY),
+                    id_last4=card.last4,
                     birth_year=birth,
                     gender=rng.choice((Gender.FEMALE, Gender.MALE)),
                     tags=tags,

@@ -9,10 +9,14 @@ its defaults set, an event written. Families come after those their ties name, a
 family a parent (an organization's ``parent``, a broader skill) before its parts, so every
 create names records that exist.
 
+A resident's ID-card number is checked and kept as the API keeps it: its keyed hash (under the
+service's key) and its last four characters, never the number.
+
 What registration does not write stays with the batch writer, which ``seeds.demo`` runs next:
 the relationships' own properties (a skill's level, a member's role and since, written over the
-tie the create made), a resident's synthetic ID number and consent flag, and every record of
-the families users do not keep (places, needs, recruitments, referrals) — see docs/FIELD.md.
+tie the create made), a resident's consent flag, and the records of the families nobody
+registers (places; needs and the rest go through their own steps: ``seeds.casework``) — see
+docs/FIELD.md.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from graph.model import entities
 from graph.model.family import Family, Tie
 from graph.model.registry import families
 from graph.workflows import registration
-from intake.identity import CHECKS
+from intake.identity import CHECKS, id_card
 from seeds.batch import Batch
 
 ACTOR = "seeds.demo"
@@ -104,7 +108,7 @@ def _record(family: Family, record: Any, ties: dict[str, list[str]]) -> registra
         value = row["props"].get(prop.name)
         if value is None or prop.kind == "point":
             continue
-        if prop.check is not None:
+        if prop.check in CHECKS:  # an ID card's hash was made by ``_id_card``
             checked = CHECKS[prop.check](value)
             if checked != value:
                 raise ValueError(
@@ -112,21 +116,37 @@ def _record(family: Family, record: Any, ties: dict[str, list[str]]) -> registra
                     f"a registration stores as {checked!r}: write it as it is stored."
                 )
         props[prop.name] = value
+    if getattr(record, "id_last4", None):
+        props["idLast4"] = record.id_last4  # as the API's registration writes it
     return registration.Record(
         props, ties, row.get("latitude"), row.get("longitude"), row.get("search")
     )
 
 
-async def write(store: GraphStore, batch: Batch) -> Counter[str]:
-    """Register the batch's records of every kept family; they stay in the batch (as version
-    1, the version a create gives), so its flush adds what registration does not write."""
+def _id_card(record: Any, id_cards: Mapping[str, str], id_hash_key: str) -> Any:
+    """The record with its ID-card number as the API keeps one: checked (length, check
+    character, birth date), then only its keyed hash and last four characters."""
+    number = id_cards.get(record.id)
+    if number is None:
+        return record
+    card = id_card(number)
+    return dataclasses.replace(record, id_hash=card.keyed_hash(id_hash_key), id_last4=card.last4)
+
+
+async def write(
+    store: GraphStore, batch: Batch, id_cards: Mapping[str, str], id_hash_key: str
+) -> Counter[str]:
+    """Register the batch's records of every kept family, residents with the ID-card numbers
+    ``id_cards`` gives (hashed under ``id_hash_key``, as the service hashes them); they stay in
+    the batch (as version 1, the version a create gives), so its flush adds what registration
+    does not write."""
     links: dict[Ends, list[tuple[str, str]]] = defaultdict(list)
     for rel, pairs in batch.links.items():
         links[_ends(rel)].extend((start, end) for start, end, _ in pairs)
     today = workflows.now().date()
     written: Counter[str] = Counter()
     for family in in_order(f for f in families() if f.kept):
-        records = batch.nodes.get(family.record, [])
+        records = [_id_card(r, id_cards, id_hash_key) for r in batch.nodes.get(family.record, [])]
         ties = {
             r.id: {t.name: found for t in family.ties if (found := _targets(t, r.id, links))}
             for r in records

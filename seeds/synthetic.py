@@ -17,6 +17,7 @@ from collections.abc import Callable
 from graph.model.entities import Point
 from graph.model.services import URGENCY_RANK, Need, booking
 from graph.model.vocab import NeedSource, NeedStatus, Urgency, WeeklySlot
+from intake.identity import check_character
 
 URGENCIES = (Urgency.LOW, Urgency.NORMAL, Urgency.HIGH, Urgency.CRITICAL)
 NEED_STATUSES = (
@@ -48,9 +49,12 @@ def phone(rng: random.Random) -> str:
 
 
 def id_number(rng: random.Random, birth_year: int) -> str:
-    return f"99{rng.randrange(10_000):04d}{birth_year:04d}{rng.randrange(1, 13):02d}" + (
-        f"{rng.randrange(1, 29):02d}{rng.randrange(1000):03d}X"
+    """An ID-card number no one holds (region code 99, which no region has) that passes the
+    API's check: a possible birth date and the check character GB 11643 computes."""
+    first = f"99{rng.randrange(10_000):04d}{birth_year:04d}{rng.randrange(1, 13):02d}" + (
+        f"{rng.randrange(1, 29):02d}{rng.randrange(1000):03d}"
     )
+    return first + check_character(first)
 
 
 def near(rng: random.Random, centre: Point, radius_m: float) -> Point:

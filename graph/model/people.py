@@ -22,9 +22,8 @@ class Resident:
     location: Point  # PII: the home, exact
     phone: str | None = None  # PII
     address: str | None = None  # PII
-    id_number: str | None = None  # PII (synthetic, never a valid 身份证号)
-    # A real 身份证号 is never stored: imports keep its keyed hash (the natural key, see
-    # intake/identity.py) and its last four characters, both PII like the number.
+    # A 身份证号 is never stored: registration and imports keep its keyed hash (the natural key,
+    # see intake/identity.py) and its last four characters, both PII like the number.
     id_hash: str | None = None  # PII
     id_last4: str | None = None  # PII
     birth_year: int | None = None

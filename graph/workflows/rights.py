@@ -49,7 +49,7 @@ FREE_TEXT: Mapping[str, tuple[str, ...]] = {
     "TimeBankEntry": ("note",),
 }
 # The resident's identifying properties, dropped on erasure (besides the name and the home).
-IDENTITY = ("phone", "address", "idNumber", "idHash", "idLast4", "birthYear")
+IDENTITY = ("phone", "address", "idHash", "idLast4", "birthYear")
 
 
 def _dropped(var: str, label: str) -> str:

@@ -28,7 +28,7 @@ from graph.engine.store import GraphStore
 from seeds.personas import BY_NAME
 from tests.conftest import bearer
 
-RESIDENT_PII = ("name", "phone", "address", "idNumber", "location", "birthYear", "age")
+RESIDENT_PII = ("name", "phone", "address", "idLast4", "location", "birthYear", "age")
 SELECT = " ".join(f"{f} {{ latitude }}" if f == "location" else f for f in RESIDENT_PII)
 
 # What each view shows of a resident (docs/ACCESS.md, "Residents").

@@ -46,7 +46,16 @@ LEDGER = ["HOLDS", "EARNED_BY"]
 PII_NAME = "林婆婆"
 # Attributes no node of the family may carry in an export: PII, and free text about residents.
 WITHHELD = {
-    "Resident": {"name", "phone", "address", "idNumber", "birthYear", "latitude", "search"},
+    "Resident": {
+        "name",
+        "phone",
+        "address",
+        "idHash",
+        "idLast4",
+        "birthYear",
+        "latitude",
+        "search",
+    },
     "Volunteer": {"phone", "latitude", "birthYear", "search"},
     "SocialWorker": {"phone"},
     "Expert": {"phone"},

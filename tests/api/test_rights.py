@@ -20,11 +20,14 @@ import pytest
 
 from access.tokens import Role
 from api.ids import to_global_id as gid
+from config import DEVELOPMENT_ID_HASH_KEY
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
 from graph.engine.system import checksum, clear_graph
 from graph.io import backup, erasures
 from graph.workflows import rights
+from intake.identity import id_card
+from seeds.demo_scenarios import LIN_ID_CARD
 from tests.conftest import GraphQL, SignIn, client_as, graph_env
 
 pytestmark = pytest.mark.usefixtures("fresh_demo")
@@ -32,8 +35,10 @@ pytestmark = pytest.mark.usefixtures("fresh_demo")
 ROOT = Path(__file__).resolve().parents[2]
 LIN = "resident-zs-qiwan-01"
 LIN_ID = gid("Resident", LIN)
-# Everything that identifies her in the demo: name, phone, address, the ID number's last four.
-HER = ("林婆婆", "0760-01234567", "起湾社区 3栋 502", "99000019410315002X")
+# Everything that identifies her in the demo: name, phone, address, and what is kept of her ID
+# number (its keyed hash; the number itself is never stored).
+HER_ID_HASH = id_card(LIN_ID_CARD).keyed_hash(DEVELOPMENT_ID_HASH_KEY)
+HER = ("林婆婆", "0760-01234567", "起湾社区 3栋 502", HER_ID_HASH)
 EAST = gid("District", "district-zs-east")
 VISIT = gid("ServiceCategory", "cat-visit")
 WORKER = ("worker-0001", Role.SOCIAL_WORKER)  # covers 起湾: her case manager
@@ -41,7 +46,7 @@ WORKER = ("worker-0001", Role.SOCIAL_WORKER)  # covers 起湾: her case manager
 ERASE = """
 mutation ($r: ID!, $key: String) {
   eraseResident(residentId: $r, idempotencyKey: $key) {
-    replayed resident { key name phone address idNumber birthYear tags community { key } }
+    replayed resident { key name phone address idLast4 birthYear tags community { key } }
   }
 }
 """
@@ -133,7 +138,7 @@ async def test_an_elder_who_asks_to_be_erased_is_found_nowhere_and_the_figures_s
             "name": rights.ERASED_NAME,
             "phone": None,
             "address": None,
-            "idNumber": None,
+            "idLast4": None,
             "birthYear": None,
             "tags": ["ELDERLY_80_PLUS", "LIVING_ALONE"],
             "community": {"key": "community-zs-qiwan"},
@@ -303,7 +308,8 @@ async def test_her_social_worker_downloads_everything_held_about_her_as_one_file
     assert held["format"] == "community-resource-graph/subject-access"
     me = held["resident"]
     assert (me["id"], me["name"], me["phone"], me["address"]) == (LIN, *HER[:3])
-    assert me["idNumber"] == HER[3] and "search" not in me
+    assert me["idHash"] == HER_ID_HASH and me["idLast4"] == LIN_ID_CARD[-4:]
+    assert "idNumber" not in me and "search" not in me
     assert held["community"]["id"] == "community-zs-qiwan"
     assert "worker-0001" in {m["id"] for m in held["caseManagers"]}
     assert "need-zs-qiwan-01-visit" in {n["id"] for n in held["needs"]}
@@ -318,7 +324,7 @@ async def test_her_social_worker_downloads_everything_held_about_her_as_one_file
     )
     given = [e for e in log["auditLog"]["nodes"] if e["operation"] == "subjectAccess"]
     assert len(given) == 1 and given[0]["entityIds"] == [LIN] and given[0]["outcome"] == "OK"
-    assert {"name", "phone", "address", "idNumber"} <= set(given[0]["fields"])
+    assert {"name", "phone", "address", "idLast4"} <= set(given[0]["fields"])
 
     # After she is erased, her file holds nothing that identifies her.
     await gql(ERASE, r=LIN_ID)

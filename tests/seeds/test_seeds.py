@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from config import DEVELOPMENT_ID_HASH_KEY
+from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
 from graph.engine.system import counts_by_label
 from graph.model import entities
+from intake.identity import id_card
 from seeds import demo
 from seeds.generate import CitySpec, generate
 
@@ -34,7 +37,19 @@ async def test_demo_people_are_synthetic(store: GraphStore) -> None:
     )
     for resident in page.items:
         assert resident.phone.startswith("0760-0") and len(resident.phone) == 13
-        assert resident.id_number.startswith("99")
+    # ID-card numbers are of region 99, which no region has, and are kept as registration keeps
+    # them: the keyed hash and the last four characters, never the number.
+    numbers = demo.build().id_cards
+    assert numbers and all(n.startswith("99") for n in numbers.values())
+    for resident in page.items:
+        number = numbers[resident.id]
+        assert resident.id_last4 == number[-4:] and len(resident.id_hash) == 64
+        assert resident.id_hash == id_card(number).keyed_hash(DEVELOPMENT_ID_HASH_KEY)
+    rows = await store.read(
+        dynamic("test.seeds.every_value", "MATCH (n) RETURN properties(n) AS p")
+    )
+    held = "\n".join(str(value) for row in rows for value in row["p"].values())
+    assert not [n for n in numbers.values() if n in held]
 
 
 async def test_a_generated_city_has_what_was_asked_and_the_same_seed_gives_the_same_city(
