@@ -66,10 +66,10 @@ class AttendanceCodes:
         return AttendanceCode(code=token, expires_at=expires)
 
     @strawberry.mutation(
-        description="Make an attendance code (签到码) for a volunteer assigned to a need to check in "
-        "or out of a visit to its resident: valid 2 minutes, usable once, by that volunteer only. "
-        "For the social workers covering the need's community; nothing is written (the code's "
-        "use is).",
+        description="Make an attendance code (签到码) for a volunteer assigned to a need to check "
+        "in or out of a visit to its resident: valid 2 minutes, usable once, by that volunteer "
+        "only. For the social workers covering the need's community; nothing is written (the "
+        "code's use is).",
         extensions=may(Act.CASEWORK, "Need", "need_id"),
     )
     async def need_attendance_code(
