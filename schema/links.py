@@ -66,14 +66,6 @@ class AssignmentEdge(Edge[T]):
     slots: list[WeeklySlot] | None = strawberry.field(
         description="The need's slots this volunteer takes (null: all of them)."
     )
-    checked_in_at: dt.datetime | None = strawberry.field(
-        description="When the visit under way checked in (签到时间); null between visits."
-    )
-    check_in_by: str | None = strawberry.field(description="How: CODE or LOCATION (签到方式).")
-    checked_out_at: dt.datetime | None = strawberry.field(
-        description="When the last visit checked out (签退时间)."
-    )
-    minutes: int | None = strawberry.field(description="Minutes of the last visit (服务时长).")
 
 
 @strawberry.type(description="A volunteer's sign-up to a recruitment (报名 SIGNED_UP).")
