@@ -55,8 +55,9 @@ class Attended:
 
     ``reads`` match the volunteer ``v`` and their tie ``s`` to the locked node, and end with a
     ``WITH`` carrying ``place`` (the point checked against) and ``radius`` (metres);
-    ``found`` the problems of the node and the tie; ``checked_in`` whether ``s`` holds a check-in
-    that a new one may not replace; ``out_problems`` what else refuses a check-out; ``served``
+    ``found`` the problems of the node and the tie; ``in_problems`` what else refuses a check-in;
+    ``checked_in`` whether ``s`` holds a check-in that a new one may not replace;
+    ``out_problems`` what else refuses a check-out; ``served``
     the seconds a check-out counts; ``record`` the proposed record's ties (``r`` the record,
     ``x`` the volunteer) and ``title`` its title; ``check_in``/``check_out`` what the tie keeps.
     """
@@ -66,6 +67,7 @@ class Attended:
     reads: str
     carry: str  # what the reads' WITH carries besides place and radius
     found: Problems
+    in_problems: Problems
     checked_in: str
     out_problems: Problems
     served: str
@@ -91,6 +93,7 @@ RECRUITMENT = Attended(
         ("rec IS NULL", "RECRUITMENT_NOT_FOUND"),
         ("s IS NULL OR s.status <> 'SIGNED_UP'", "NOT_SIGNED_UP"),
     ],
+    in_problems=[],  # its window is checked before the graph (resolvers/attendance.py)
     checked_in="s.checkedInAt IS NOT NULL",
     out_problems=[("s.checkedOutAt IS NOT NULL", "ALREADY_CHECKED_OUT")],
     # From check-in (not before the start) to check-out (not after the end).
@@ -119,6 +122,7 @@ NEED = Attended(
     """,
     carry="need, v, s, cat",
     found=[("need IS NULL", "NEED_NOT_FOUND"), ("s IS NULL", "NOT_ASSIGNED")],
+    in_problems=[("NOT need.status IN $active", "NEED_NOT_ACTIVE")],
     checked_in="s.checkInEpoch IS NOT NULL AND $epoch - s.checkInEpoch <= $visit",
     out_problems=[("$epoch - s.checkInEpoch > $visit", "VISIT_LAPSED")],
     served="$epoch - s.checkInEpoch",
@@ -133,7 +137,7 @@ NEED = Attended(
 )
 
 
-def _check_in(a: Attended, extra: Problems = ()) -> Any:
+def _check_in(a: Attended) -> Any:
     return guarded(
         f"workflows.check_in.{a.kind.lower()}",
         locks=a.lock,
@@ -141,7 +145,7 @@ def _check_in(a: Attended, extra: Problems = ()) -> Any:
         keep=f"{a.carry}, place, radius",
         problems=[
             *a.found,
-            *extra,
+            *a.in_problems,
             *([CODE_USED] if a.codes else []),
             (a.checked_in, "ALREADY_CHECKED_IN"),
             *LOCATED,
@@ -179,13 +183,8 @@ def _check_out(a: Attended) -> Any:
     )
 
 
-STEPS = {
-    RECRUITMENT.kind: (_check_in(RECRUITMENT), _check_out(RECRUITMENT)),
-    NEED.kind: (
-        _check_in(NEED, [("NOT need.status IN $active", "NEED_NOT_ACTIVE")]),
-        _check_out(NEED),
-    ),
-}
+ATTENDED = {a.kind: a for a in (RECRUITMENT, NEED)}
+STEPS = {a.kind: (_check_in(a), _check_out(a)) for a in ATTENDED.values()}
 
 MARK_NO_SHOWS = guarded(
     "workflows.mark_no_shows",
@@ -232,7 +231,7 @@ async def check(
     """Check ``volunteer`` in (or ``out``) of ``target``, a recruitment or need (``kind``):
     ``params`` carry the method, the code's id and expiry, the point (used, never stored), the
     radius and the times as epoch seconds."""
-    attended = RECRUITMENT if kind == RECRUITMENT.kind else NEED
+    attended = ATTENDED[kind]
     return await perform(
         store,
         STEPS[attended.kind][1 if out else 0],
