@@ -1,12 +1,14 @@
 """Attendance codes (签到码): the short-lived signed token a social worker or the venue shows a
-volunteer as a QR code, to check in or out of a recruitment.
+volunteer as a QR code, to check in or out of what they attend: a recruitment, or a need they are
+assigned to (a visit to the resident).
 
-A code names one recruitment, one volunteer and one action (check in or out), expires after
-:data:`TTL_S`, and carries a random id (``jti``) the graph records when it is used: so it is
-single-use per person, a replay is refused, and a code made for someone else, for another
-recruitment or for the other action is refused. Signed HS256 with a key derived from the
-service's own signing key (so a sign-in token can never pass as a code, nor a code as a sign-in
-token: different key, audience and type), with PyJWT like the sign-in tokens.
+A code names what is attended (its kind and id), one volunteer and one action (check in or
+out), expires after :data:`TTL_S`, and carries a random id (``jti``) the graph records when it is
+used: so it is single-use per person, a replay is refused, and a code made for someone else, for
+another activity or for the other action is refused. One format for every kind. Signed HS256
+with a key derived from the service's own signing key (so a sign-in token can never pass as a
+code, nor a code as a sign-in token: different key, audience and type), with PyJWT like the
+sign-in tokens.
 """
 
 from __future__ import annotations
@@ -32,9 +34,14 @@ class Action(StrEnum):
     CHECK_OUT = "CHECK_OUT"
 
 
+# What a code may be for: the labels of what is attended (graph/workflows/attendance.py).
+KINDS = ("Recruitment", "Need")
+
+
 @dataclass(frozen=True)
 class Code:
-    recruitment: str
+    kind: str  # what is attended: one of KINDS
+    target: str  # its id
     volunteer: str
     action: Action
     jti: str
@@ -56,15 +63,24 @@ def _key(settings: Settings) -> bytes:
 
 
 def issue(
-    settings: Settings, recruitment: str, volunteer: str, action: Action, now: float | None = None
+    settings: Settings,
+    target: str,
+    volunteer: str,
+    action: Action,
+    now: float | None = None,
+    *,
+    kind: str = "Recruitment",
 ) -> tuple[str, Code]:
-    """A fresh code (its ``jti`` new every time) and its signed token."""
+    """A fresh code (its ``jti`` new every time) for ``volunteer`` at ``target`` (a ``kind``),
+    and its signed token."""
+    assert kind in KINDS, kind
     issued = int(time.time() if now is None else now)
-    code = Code(recruitment, volunteer, action, secrets.token_urlsafe(12), issued + TTL_S)
+    code = Code(kind, target, volunteer, action, secrets.token_urlsafe(12), issued + TTL_S)
     claims = {
         "aud": AUDIENCE,
         "typ": "attendance",
-        "rec": code.recruitment,
+        "of": code.kind,
+        "att": code.target,
         "sub": code.volunteer,
         "act": code.action.value,
         "jti": code.jti,
@@ -88,9 +104,14 @@ def decode(settings: Settings, token: str) -> Code:
         raise CodeError("EXPIRED", "This attendance code has expired; ask for a new one.") from exc
     except jwt.InvalidTokenError as exc:
         raise CodeError("INVALID", "This is not an attendance code of this service.") from exc
-    if claims.get("typ") != "attendance" or claims.get("act") not in Action.__members__:
+    if (
+        claims.get("typ") != "attendance"
+        or claims.get("act") not in Action.__members__
+        or claims.get("of") not in KINDS
+        or "att" not in claims
+    ):
         raise CodeError("INVALID", "This is not an attendance code of this service.")
     return Code(
-        str(claims["rec"]), str(claims["sub"]), Action(claims["act"]), str(claims["jti"]),
-        int(claims["exp"]),
+        str(claims["of"]), str(claims["att"]), str(claims["sub"]), Action(claims["act"]),
+        str(claims["jti"]), int(claims["exp"]),
     )  # fmt: skip

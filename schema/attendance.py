@@ -1,5 +1,6 @@
-"""Attendance at a recruitment (签到/签退, docs/GROUND.md): codes, check-in and check-out by code
-or location, no-shows; the steps declared once each as :func:`schema.steps.step` rows.
+"""Attendance (签到/签退, docs/GROUND.md) at a recruitment or on a visit for a need the volunteer is
+assigned to: codes, check-in and check-out by code or location, no-shows; the steps declared once
+each as :func:`schema.steps.step` rows.
 
 No ``from __future__ import annotations``: lazy references are quoted names in ``Annotated``.
 """
@@ -15,7 +16,7 @@ from access.acts import Act
 from resolvers import attendance as resolve
 from schema.permissions import may
 from schema.steps import Arg, id_arg, mutation_type, step, text_arg
-from schema.workflows import RecruitmentPayload
+from schema.workflows import NeedPayload, RecruitmentPayload
 
 
 @strawberry.enum(description="What an attendance code is for.")
@@ -37,6 +38,7 @@ class AttendanceCode:
 
 
 RECRUITMENT_ID = id_arg("recruitment_id", "The recruitment (活动).")
+NEED_ID = id_arg("need_id", "The need whose resident the volunteer visits (服务需求).")
 VOLUNTEER_ID = id_arg("volunteer_id", "The volunteer checking in or out (themself).")
 CODE = text_arg("code", "The attendance code shown to them (or give `location`).")
 HERE = Arg("location", HereInput | None, "Where they are (or give `code`); never stored.", None)
@@ -63,6 +65,25 @@ class AttendanceCodes:
         )
         return AttendanceCode(code=token, expires_at=expires)
 
+    @strawberry.mutation(
+        description="Make an attendance code (签到码) for a volunteer assigned to a need to check "
+        "in or out of a visit to its resident: valid 2 minutes, usable once, by that volunteer "
+        "only. For the social workers covering the need's community; nothing is written (the "
+        "code's use is).",
+        extensions=may(Act.CASEWORK, "Need", "need_id"),
+    )
+    async def need_attendance_code(
+        self,
+        info: strawberry.Info,
+        need_id: Annotated[strawberry.ID, strawberry.argument(description="Need.")],
+        volunteer_id: Annotated[strawberry.ID, strawberry.argument(description="Volunteer.")],
+        action: Annotated[AttendanceAction, strawberry.argument(description="In or out.")],
+    ) -> AttendanceCode:
+        token, expires = await resolve.need_attendance_code(
+            info, need_id=need_id, volunteer_id=volunteer_id, action=action
+        )
+        return AttendanceCode(code=token, expires_at=expires)
+
 
 MUTATIONS: Sequence[Any] = (
     step(
@@ -85,6 +106,31 @@ MUTATIONS: Sequence[Any] = (
         "start) to now (not after the end) are proposed as a service record of the recruitment, "
         "waiting in the covering social worker's verification queue.",
         RECRUITMENT_ID,
+        VOLUNTEER_ID,
+        CODE,
+        HERE,
+    ),
+    step(
+        resolve.check_in_to_need,
+        NeedPayload,
+        may(Act.VOLUNTEER_SELF, "Need", "need_id", volunteer="volunteer_id"),
+        "Check in to a visit for a need you are assigned to (上门签到), while it is open: with the "
+        "attendance code the covering social worker shows you, or your location within 300 m of "
+        "the resident's home (checked by the graph, never stored; a refusal names no distance).",
+        NEED_ID,
+        VOLUNTEER_ID,
+        CODE,
+        HERE,
+    ),
+    step(
+        resolve.check_out_of_need,
+        NeedPayload,
+        may(Act.VOLUNTEER_SELF, "Need", "need_id", volunteer="volunteer_id"),
+        "Check out of the visit (上门签退), within 8 hours of checking in: the minutes since are "
+        "proposed as a service record for the need, waiting in the covering social worker's "
+        "verification queue. Each visit is a check-in and a check-out; the next visit checks in "
+        "again.",
+        NEED_ID,
         VOLUNTEER_ID,
         CODE,
         HERE,

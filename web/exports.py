@@ -29,7 +29,6 @@ from graph.io import export
 from graph.queries import network
 
 FORMAT_VERSION = "1"
-EDGE_HIDDEN = network.HIDDEN_EDGE_PROPS | {"id"}
 # What an export walks and carries: the families an analyst sees whole, and every relationship
 # among them but the personal ties.
 EXPORTED_LABELS = tuple(label for label in network.NETWORK_LABELS if exports.exported_family(label))
@@ -81,7 +80,7 @@ def _clean(row: export.NodeRow) -> export.NodeRow:
 
 
 def _edge(row: export.EdgeRow) -> export.EdgeRow:
-    props = {k: v for k, v in row.props.items() if k not in EDGE_HIDDEN}
+    props = {k: v for k, v in network.shown_edge_props(row.type, row.props).items() if k != "id"}
     return export.EdgeRow(row.type, row.source, row.target, props)
 
 

@@ -222,8 +222,18 @@ RESIDENT_HAS_NEED = Rel("HAS_NEED", "Resident", "Need")
 NEED_IN = Rel("IN", "Need", "Community")
 NEED_OF_CATEGORY = Rel("OF_CATEGORY", "Need", "ServiceCategory")
 NEED_REQUIRES = Rel("REQUIRES", "Need", "Skill")
-# `slots`: the weekly slots of the need this volunteer takes (all of them by default).
-VOLUNTEER_ASSIGNED = Rel("ASSIGNED", "Volunteer", "Need", ("since", "by", "slots"))
+# `slots`: the weekly slots of the need this volunteer takes (all of them by default). Visits are
+# attended on it (graph/workflows/attendance.py): the open visit's check-in (cleared at check-out),
+# the last check-out and its minutes, and the codes used that could still be valid.
+VOLUNTEER_ASSIGNED = Rel(
+    "ASSIGNED",
+    "Volunteer",
+    "Need",
+    (
+        "since", "by", "slots", "checkedInAt", "checkInEpoch", "checkInBy", "checkedOutAt",
+        "checkOutBy", "minutes", "codes",
+    ),
+)  # fmt: skip
 RECRUITMENT_RUN_BY = Rel("RUNS", "Organization", "Recruitment")
 RECRUITMENT_FOR = Rel("FOR", "Recruitment", "Project")
 RECRUITMENT_REQUIRES = Rel("REQUIRES", "Recruitment", "Skill")

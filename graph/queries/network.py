@@ -32,8 +32,21 @@ REFERENCE_LABELS = frozenset({"City", "District", "Skill", "ServiceCategory"})
 # category or a district.
 LIKENESS_TYPES = frozenset({"OF_CATEGORY", "REQUIRES", "HAS_SKILL", "BROADER", "IN"})
 CONNECTION_TYPES: tuple[str, ...] = tuple(t for t in RELATIONSHIP_TYPES if t not in LIKENESS_TYPES)
-# Edge properties a network answer never carries: who recorded a step is the audit log's business.
-HIDDEN_EDGE_PROPS = frozenset({"by"})
+# Edge properties a network answer never carries: who recorded a step is the audit log's
+# business; the ids of attendance codes and the epoch seconds are the attendance workflow's
+# bookkeeping; and when a volunteer is at a resident's home (a visit's check-in and check-out on
+# the assignment) is not for analysis (docs/PRIVACY.md).
+HIDDEN_EDGE_PROPS = frozenset({"by", "codes", "checkInEpoch", "checkInCode", "checkOutCode"})
+HIDDEN_BY_TYPE: Mapping[str, frozenset[str]] = {
+    "ASSIGNED": frozenset({"checkedInAt", "checkInBy", "checkedOutAt", "checkOutBy", "minutes"}),
+}
+
+
+def shown_edge_props(rel_type: str, props: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The properties of an edge of ``rel_type`` a network answer or an export carries."""
+    hidden = HIDDEN_EDGE_PROPS | HIDDEN_BY_TYPE.get(rel_type, frozenset())
+    return {k: v for k, v in (props or {}).items() if k not in hidden}
+
 
 MAX_DEPTH = 4
 MAX_CONNECTION_DEPTH = 8
@@ -220,7 +233,7 @@ def _edge_row(
     reached = NetNode(row["key"], row["label"], row["name"], row["birthYear"], row["shown"])
     ends = [(row["origin"], origin_label[row["origin"]]), (row["key"], row["label"])]
     (source, source_label), (target, target_label) = ends if row["outgoing"] else ends[::-1]
-    props = {k: v for k, v in (row["props"] or {}).items() if k not in HIDDEN_EDGE_PROPS}
+    props = shown_edge_props(row["type"], row["props"])
     return (
         reached,
         NetEdge(row["type"], source, target, props, source_label, target_label),

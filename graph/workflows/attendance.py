@@ -1,92 +1,194 @@
-"""Attendance at a recruitment (签到/签退): check-in and check-out on the volunteer's sign-up, by
-an attendance code or by location; no-shows marked after the activity; and the hours of a
-check-out proposed as a service record that waits in the verification queue (docs/GROUND.md).
+"""Attendance (签到/签退) at what a volunteer attends: a recruitment they signed up for, or a need
+they are assigned to (a visit to the resident). Check-in and check-out by an attendance code or
+by location; no-shows marked after a recruitment; and the hours of a check-out proposed as a
+service record that waits in the verification queue (docs/GROUND.md).
 
-The sign-up (``SIGNED_UP``) keeps what attendance needs: when, how (``CODE``/``LOCATION``), the
-code's id (so a code is used once) and ``attendance`` (CHECKED_IN, ATTENDED, NO_SHOW). A location
-is used for the check inside the statement and never stored.
+One set of steps, parametrised by what is attended (:class:`Attended`): each kind says how its
+node is locked, which tie of the volunteer's carries the attendance, where the check-in place is
+and how far from it counts, what more its check-in and check-out refuse, how the minutes are
+counted and where the proposed record hangs. The shape — the tie's checks first, then the code,
+then the location, the record only for time served — is written once, in :func:`_check_in` and
+:func:`_check_out`.
+
+A recruitment's sign-up (``SIGNED_UP``) keeps its one check-in and check-out: when, how
+(``CODE``/``LOCATION``), the code's id (so a code is used once) and ``attendance`` (CHECKED_IN,
+ATTENDED, NO_SHOW). An assignment (``ASSIGNED``) is visited again and again: it keeps the open
+visit's check-in (cleared at check-out), the last check-out and its minutes, and the codes used
+that could still be valid (``codes``: ``"<expiry>:<id>"``, pruned at each step), so a code is used
+once there too. A location is used for the check inside the statement and never stored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from graph.engine.store import GraphStore
 from graph.events import Change
-from graph.workflows.guards import Lock, each_ok, guarded
-from graph.workflows.runner import Done, Request, missing, perform, refused
+from graph.workflows.guards import Lock, Problems, each_ok, guarded
+from graph.workflows.runner import NEED_STATE, Done, Request, missing, perform, refused
 
-RECRUITMENT = Lock("rec", "Recruitment", "recruitment")
 HERE = "point({latitude: $latitude, longitude: $longitude})"
 
-_READS = """
+# Only the location method reads the place; the code method sends a placeholder point. A place
+# the statement cannot measure from refuses a location check (NO_PLACE).
+LOCATED = [
+    ("$method = 'LOCATION' AND place IS NULL", "NO_PLACE"),
+    ("$method = 'LOCATION' AND NOT $$within(place, " + HERE + ", radius)", "TOO_FAR"),
+]
+
+# The codes an assignment keeps: those used that have not expired yet, and the one used now.
+KEPT_CODES = (
+    "[c IN coalesce(s.codes, []) WHERE toInteger(split(c, ':')[0]) >= $epoch] "
+    "+ CASE WHEN $code IS NULL THEN [] ELSE [toString($expires) + ':' + $code] END"
+)
+CODE_USED = (
+    "$code IS NOT NULL AND any(c IN coalesce(s.codes, []) WHERE c ENDS WITH (':' + $code))",
+    "CODE_USED",
+)
+
+
+@dataclass(frozen=True)
+class Attended:
+    """What a volunteer attends, as the check-in and check-out statements need it.
+
+    ``reads`` match the volunteer ``v`` and their tie ``s`` to the locked node, and end with a
+    ``WITH`` carrying ``place`` (the point checked against) and ``radius`` (metres);
+    ``found`` the problems of the node and the tie; ``in_problems`` what else refuses a check-in;
+    ``checked_in`` whether ``s`` holds a check-in that a new one may not replace;
+    ``out_problems`` what else refuses a check-out; ``served``
+    the seconds a check-out counts; ``record`` the proposed record's ties (``r`` the record,
+    ``x`` the volunteer) and ``title`` its title; ``check_in``/``check_out`` what the tie keeps.
+    """
+
+    kind: str
+    lock: Lock
+    reads: str
+    carry: str  # what the reads' WITH carries besides place and radius
+    found: Problems
+    in_problems: Problems
+    checked_in: str
+    out_problems: Problems
+    served: str
+    record: str
+    title: str
+    check_in: str
+    check_out: str
+    codes: bool  # whether the tie keeps a list of used codes (else its state refuses a replay)
+    where: str  # the place as the refusals name it (never where it is, nor how far)
+
+
+RECRUITMENT = Attended(
+    kind="Recruitment",
+    lock=Lock("rec", "Recruitment", "recruitment"),
+    reads="""
     OPTIONAL MATCH (v:Volunteer {id: $volunteer})-[s:SIGNED_UP]->(rec)
     OPTIONAL MATCH (rec)-[:LOCATED_AT]->(venue:Venue)
-"""
-_COMMON = [
-    ("rec IS NULL", "RECRUITMENT_NOT_FOUND"),
-    ("s IS NULL OR s.status <> 'SIGNED_UP'", "NOT_SIGNED_UP"),
-]
-# Only the location method reads the venue; the code method sends a placeholder point. The
-# venue's own radius (checkInRadiusMeters) wins over the default $radius.
-_WHERE = [
-    ("$method = 'LOCATION' AND venue IS NULL", "NO_VENUE"),
-    (
-        "$method = 'LOCATION' AND NOT $$within(venue.location, "
-        + HERE
-        + ", coalesce(venue.checkInRadiusMeters, $radius))",
-        "TOO_FAR",
-    ),
-]
-
-CHECK_IN = guarded(
-    "workflows.check_in",
-    locks=RECRUITMENT,
-    reads=_READS,
-    keep="rec, v, s, venue",
-    problems=[
-        *_COMMON,
-        ("s.checkedInAt IS NOT NULL", "ALREADY_CHECKED_IN"),
-        *_WHERE,
-    ],
-    write="SET s.checkedInAt = $at, s.checkInEpoch = $epoch, s.checkInBy = $method, "
-    "s.checkInCode = $code, s.attendance = 'CHECKED_IN'",
-    result="$recruitment",
-)
-
-# The hours: from check-in (not before the start) to check-out (not after the end), whole
-# minutes; proposed as a record of the recruitment, performed by the volunteer, unreviewed.
-CHECK_OUT = guarded(
-    "workflows.check_out",
-    locks=RECRUITMENT,
-    reads=_READS
-    + """
-    WITH seen, rec, v, s, venue,
-         CASE WHEN $epoch < $ends THEN $epoch ELSE $ends END
-         - CASE WHEN s.checkInEpoch > $starts THEN s.checkInEpoch ELSE $starts END AS seconds
+    WITH seen, rec, v, s, venue.location AS place,
+         coalesce(venue.checkInRadiusMeters, $radius) AS radius
     """,
-    keep="rec, v, s, venue, toInteger(seconds / 60) AS minutes",
-    problems=[
-        *_COMMON,
-        ("s.checkedInAt IS NULL", "NOT_CHECKED_IN"),
-        ("s.checkedOutAt IS NOT NULL", "ALREADY_CHECKED_OUT"),
-        *_WHERE,
+    carry="rec, v, s",
+    found=[
+        ("rec IS NULL", "RECRUITMENT_NOT_FOUND"),
+        ("s IS NULL OR s.status <> 'SIGNED_UP'", "NOT_SIGNED_UP"),
     ],
-    each=each_ok(
-        "CASE WHEN minutes > 0 THEN [v] ELSE [] END",
-        "CREATE (r:ServiceRecord {id: $record, date: $date, minutes: minutes, beneficiaries: 1, "
-        "title: rec.title, note: $note}) CREATE (x)-[:PERFORMED]->(r) CREATE (r)-[:AT]->(rec)",
-    ),
-    write="SET s.checkedOutAt = $at, s.checkOutBy = $method, s.checkOutCode = $code, "
-    "s.attendance = 'ATTENDED', s.minutes = minutes",
-    result="$recruitment",
-    returns="minutes",
+    in_problems=[],  # its window is checked before the graph (resolvers/attendance.py)
+    checked_in="s.checkedInAt IS NOT NULL",
+    out_problems=[("s.checkedOutAt IS NOT NULL", "ALREADY_CHECKED_OUT")],
+    # From check-in (not before the start) to check-out (not after the end).
+    served="CASE WHEN $epoch < $ends THEN $epoch ELSE $ends END "
+    "- CASE WHEN s.checkInEpoch > $starts THEN s.checkInEpoch ELSE $starts END",
+    record="CREATE (r)-[:AT]->(rec)",
+    title="rec.title",
+    check_in="s.checkInCode = $code, s.attendance = 'CHECKED_IN'",
+    check_out="s.checkOutCode = $code, s.attendance = 'ATTENDED', s.minutes = minutes",
+    codes=False,
+    where="the venue",
 )
+
+# A visit to the resident: the place is her home (read by the statement, never returned), the
+# radius the default; the need must be open to check in; a check-in older than $visit has lapsed
+# (a new one replaces it; it cannot be checked out). The record is what recordService records for
+# an assigned volunteer: FOR the need, OF_CATEGORY its category.
+NEED = Attended(
+    kind="Need",
+    lock=Lock("need", "Need", "need"),
+    reads="""
+    OPTIONAL MATCH (v:Volunteer {id: $volunteer})-[s:ASSIGNED]->(need)
+    OPTIONAL MATCH (home:Resident)-[:HAS_NEED]->(need)
+    OPTIONAL MATCH (need)-[:OF_CATEGORY]->(cat:ServiceCategory)
+    WITH seen, need, v, s, cat, home.location AS place, $radius AS radius
+    """,
+    carry="need, v, s, cat",
+    found=[("need IS NULL", "NEED_NOT_FOUND"), ("s IS NULL", "NOT_ASSIGNED")],
+    in_problems=[("NOT need.status IN $active", "NEED_NOT_ACTIVE")],
+    checked_in="s.checkInEpoch IS NOT NULL AND $epoch - s.checkInEpoch <= $visit",
+    out_problems=[("$epoch - s.checkInEpoch > $visit", "VISIT_LAPSED")],
+    served="$epoch - s.checkInEpoch",
+    record="CREATE (r)-[:FOR]->(need) FOREACH (c IN CASE WHEN cat IS NULL THEN [] ELSE [cat] END "
+    "| CREATE (r)-[:OF_CATEGORY]->(c))",
+    title="need.title",
+    check_in="s.codes = " + KEPT_CODES,
+    check_out="s.codes = " + KEPT_CODES + ", s.minutes = minutes, "
+    "s.checkedInAt = null, s.checkInEpoch = null, s.checkInBy = null",
+    codes=True,
+    where="the resident's home",
+)
+
+
+def _check_in(a: Attended) -> Any:
+    return guarded(
+        f"workflows.check_in.{a.kind.lower()}",
+        locks=a.lock,
+        reads=a.reads,
+        keep=f"{a.carry}, place, radius",
+        problems=[
+            *a.found,
+            *a.in_problems,
+            *([CODE_USED] if a.codes else []),
+            (a.checked_in, "ALREADY_CHECKED_IN"),
+            *LOCATED,
+        ],
+        write="SET s.checkedInAt = $at, s.checkInEpoch = $epoch, s.checkInBy = $method, "
+        + a.check_in,
+        result=f"${a.lock.param}",
+    )
+
+
+def _check_out(a: Attended) -> Any:
+    """The hours: ``served`` seconds as whole minutes, proposed as a record performed by the
+    volunteer, titled as what was attended, unreviewed; none when no whole minute was served."""
+    return guarded(
+        f"workflows.check_out.{a.kind.lower()}",
+        locks=a.lock,
+        reads=a.reads + f"WITH seen, {a.carry}, place, radius, {a.served} AS seconds",
+        keep=f"{a.carry}, place, radius, toInteger(seconds / 60) AS minutes",
+        problems=[
+            *a.found,
+            *([CODE_USED] if a.codes else []),
+            ("s.checkInEpoch IS NULL", "NOT_CHECKED_IN"),
+            *a.out_problems,
+            *LOCATED,
+        ],
+        each=each_ok(
+            "CASE WHEN minutes > 0 THEN [v] ELSE [] END",
+            "CREATE (r:ServiceRecord {id: $record, date: $date, minutes: minutes, "
+            f"beneficiaries: 1, title: {a.title}, note: $note}}) CREATE (x)-[:PERFORMED]->(r) "
+            + a.record,
+        ),
+        write="SET s.checkedOutAt = $at, s.checkOutBy = $method, " + a.check_out,
+        result=f"${a.lock.param}",
+        returns="minutes",
+    )
+
+
+ATTENDED = {a.kind: a for a in (RECRUITMENT, NEED)}
+STEPS = {a.kind: (_check_in(a), _check_out(a)) for a in ATTENDED.values()}
 
 MARK_NO_SHOWS = guarded(
     "workflows.mark_no_shows",
-    locks=RECRUITMENT,
+    locks=RECRUITMENT.lock,
     reads="""
     OPTIONAL MATCH (:Volunteer)-[s:SIGNED_UP {status: 'SIGNED_UP'}]->(rec)
     WHERE s.checkedInAt IS NULL AND s.attendance IS NULL
@@ -100,10 +202,19 @@ MARK_NO_SHOWS = guarded(
     returns="size(absent) AS marked",
 )
 
+# The refusals' messages: none names the place, the distance or the radius's centre.
 REFUSALS = {
     "NOT_SIGNED_UP": refused("That volunteer is not signed up for this recruitment."),
-    "NO_VENUE": refused("This recruitment has no venue to check in at; use an attendance code."),
-    "TOO_FAR": refused("You are not at the venue (beyond its check-in radius)."),
+    "NOT_ASSIGNED": refused("That volunteer is not assigned to this need; assign them first."),
+    **NEED_STATE,
+    "CODE_USED": refused("That attendance code was already used; a code works once."),
+    "ALREADY_CHECKED_IN": refused("Already checked in; a code works once."),
+    "NOT_CHECKED_IN": refused("Check in first."),
+    "ALREADY_CHECKED_OUT": refused("Already checked out; a code works once."),
+    "VISIT_LAPSED": refused(
+        "That check-in has lapsed (a visit closes 8 hours after it); check in again, or ask the "
+        "social worker to record the service."
+    ),
 }
 
 
@@ -111,29 +222,34 @@ async def check(
     store: GraphStore,
     request: Request,
     *,
+    kind: str,
     out: bool,
-    recruitment: str,
+    target: str,
     volunteer: str,
     params: Mapping[str, Any],
 ) -> Done:
-    """Check ``volunteer`` in (or ``out``) of ``recruitment``: ``params`` carry the method, the
-    code's id, the point (used, never stored) and the times as epoch seconds."""
+    """Check ``volunteer`` in (or ``out``) of ``target``, a recruitment or need (``kind``):
+    ``params`` carry the method, the code's id and expiry, the point (used, never stored), the
+    radius and the times as epoch seconds."""
+    attended = ATTENDED[kind]
     return await perform(
         store,
-        CHECK_OUT if out else CHECK_IN,
-        {"recruitment": recruitment, "volunteer": volunteer, **params},
+        STEPS[attended.kind][1 if out else 0],
+        {attended.lock.param: target, "volunteer": volunteer, **params},
         request,
-        recruitment,
+        target,
         {
-            "RECRUITMENT_NOT_FOUND": missing("recruitment", recruitment),
+            "RECRUITMENT_NOT_FOUND": missing("recruitment", target),
+            "NEED_NOT_FOUND": missing("need", target),
             **REFUSALS,
-            "ALREADY_CHECKED_IN": refused("Already checked in; a code works once."),
-            "NOT_CHECKED_IN": refused("Check in first."),
-            "ALREADY_CHECKED_OUT": refused("Already checked out; a code works once."),
+            "NO_PLACE": refused(
+                f"There is no location of {attended.where} to check in at; use an attendance code."
+            ),
+            "TOO_FAR": refused(f"You are not at {attended.where} (beyond the check-in radius)."),
         },
         change=Change(
             "CHECKED_OUT" if out else "CHECKED_IN",
-            "Recruitment",
+            attended.kind,
             # A check-out proposes a service record (when any time was served): the queue's
             # live feed hears of it through the event (docs/LIVE.md).
             {"Volunteer": [volunteer], "ServiceRecord": [params["record"]] if out else []},

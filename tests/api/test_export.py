@@ -250,9 +250,12 @@ def test_every_relationship_touching_residents_is_declared_personal_or_not() -> 
     assert {"FAMILY_OF", "SPENT_ON"} <= personal
     for kind, end in policy.PERSONAL_TIES.items():
         assert any(rel.type == kind and end in {rel.start, rel.end} for rel in RELS)
-    # Their properties are dates, counts, vocabulary and who recorded them: no free text.
+    # Their properties are dates, counts, vocabulary and who recorded them: no free text (a
+    # visit's attendance on ASSIGNED: times, CODE/LOCATION, minutes, the ids of codes used).
     props = {p for rel in RELS if {rel.start, rel.end} & policy.ABOUT_RESIDENTS for p in rel.props}
-    assert props <= {"since", "by", "slots", "at", "quantity", "relation"}
+    assert props <= {"since", "by", "slots", "at", "quantity", "relation", "checkedInAt",
+                     "checkInEpoch", "checkInBy", "checkedOutAt", "checkOutBy", "minutes",
+                     "codes"}  # fmt: skip
 
 
 # Protected fields the API computes from other protected ones (age from the birth year).
