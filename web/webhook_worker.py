@@ -103,23 +103,33 @@ async def _serve(
     client: httpx.AsyncClient,
     holder: stored.Holder,
     hook: stored.Hook,
+    claimed: float,
 ) -> int:
-    """Deliver what is due to one webhook (one page of the log); how many were delivered."""
+    """Deliver what is due to one webhook (one page of the log); how many were delivered.
+
+    ``claimed`` is when the round's claim renewed its lease (``time.monotonic()``). Before each
+    POST the lease is known to be fresh: the last write renewed it less than half of
+    ``WEBHOOK_LEASE_S`` ago, or a write (recording the events passed over) renews it now. So a
+    POST always starts with at least the longest delivery left on the lease, even for a webhook
+    served late in a long round."""
     hooks = settings.webhooks
     events = await feed.after(store, hook.cursor, PAGE)
     if not events:
         return 0
     scope = await stored.scope(store, hook.organization)
     backoff = Backoff(hooks.backoff_base_s, hooks.backoff_cap_s, hooks.attempts)
-    passed = hook.cursor  # the last event not about the organization, not yet recorded
+    recorded = passed = hook.cursor  # the cursor as last written; the last event passed over
+    renewed = claimed
     sent = 0
     for event in events:
         seq = int(event.seq or 0)
         if not about(event, scope):
             passed = seq
             continue
-        if passed > hook.cursor and not await stored.skip(store, holder, hook, passed):
-            return sent  # changed meanwhile (disabled, re-registered, taken over): stop here
+        if passed > recorded or time.monotonic() - renewed > hooks.lease_s / 2:
+            if not await stored.skip(store, holder, hook, passed):
+                return sent  # changed meanwhile (disabled, re-registered, taken over): stop
+            recorded, renewed = passed, time.monotonic()
         started = time.monotonic()
         outcome = await deliver(
             client,
@@ -145,7 +155,8 @@ async def _serve(
             if not await stored.delivered(store, holder, hook, attempt):
                 return sent
             sent += 1
-            passed = seq
+            recorded = passed = seq
+            renewed = time.monotonic()
             continue
         after = await stored.failed(store, holder, hook, attempt, max_failures=hooks.max_failures)
         log.warning(
@@ -158,7 +169,7 @@ async def _serve(
             },
         )
         return sent
-    if passed > hook.cursor:
+    if passed > recorded:
         await stored.skip(store, holder, hook, passed)
     return sent
 
@@ -169,9 +180,10 @@ async def deliver_due(
     """One round over the active webhooks this process holds: how many events each was
     delivered."""
     delivered: dict[str, int] = {}
+    claimed = time.monotonic()
     for hook in await stored.claim(store, holder):
         try:
-            delivered[hook.id] = await _serve(store, settings, client, holder, hook)
+            delivered[hook.id] = await _serve(store, settings, client, holder, hook, claimed)
         except Exception:
             log.warning("webhook round failed", extra={"webhook": hook.id}, exc_info=True)
     return delivered
