@@ -337,3 +337,22 @@ async def test_the_delivery_log_shows_failures_then_success_newest_first_and_kee
     cursors = [int(entry["cursor"]) for entry in log]
     assert cursors == sorted(cursors, reverse=True)
     assert cursors[0] == max(body["seq"] for body in receiver.bodies())
+
+
+async def test_the_workers_writes_are_not_a_requests_round_trips(
+    people: dict[str, As], receiver: Receiver, engine_store: GraphStore
+) -> None:
+    await register_and_approve(people, receiver)
+    await refer(people["admin"], PARTNER)
+    before = engine_store.round_trips
+    # Meanwhile the worker claims its lease every round, delivers, logs and moves the cursor
+    # (started as the lifespan starts it, ``background_task``: run as a plain task, this failed).
+
+    async def delivered() -> bool:
+        return bool(receiver.seen)
+
+    await until(delivered)
+    await asyncio.sleep(0.5)
+    assert engine_store.round_trips == before
+    log = await deliveries(people["partner"]) or []
+    assert [entry["kind"] for entry in log] == ["NEED_REFERRED"]
