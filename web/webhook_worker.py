@@ -193,19 +193,23 @@ async def run(store: GraphStore, settings: Settings) -> None:
     """The app lifespan's background task: a round every ``WEBHOOK_POLL_S`` until cancelled;
     then the leases are given back."""
     me = holder(settings)
-    async with httpx.AsyncClient() as client:
-        while True:
-            current = asyncio.ensure_future(deliver_due(store, settings, client, me))
-            try:
-                # A statement cancelled halfway left the app's shutdown hanging (seen on the
-                # embedded FalkorDB): at shutdown the round in flight gets a moment to finish.
-                await asyncio.shield(current)
-            except asyncio.CancelledError:
-                with contextlib.suppress(Exception, asyncio.CancelledError):
-                    await asyncio.wait_for(current, SHUTDOWN_GRACE_S)
-                with contextlib.suppress(Exception, asyncio.CancelledError):
-                    await asyncio.wait_for(stored.release(store, me), SHUTDOWN_GRACE_S)
-                raise
-            except Exception:
-                log.warning("could not read the webhooks", exc_info=True)
-            await asyncio.sleep(settings.webhooks.poll_s)
+    try:
+        async with httpx.AsyncClient() as client:
+            while True:
+                current = asyncio.ensure_future(deliver_due(store, settings, client, me))
+                try:
+                    # A statement cancelled halfway left the app's shutdown hanging (seen on the
+                    # embedded FalkorDB): at shutdown the round in flight gets a moment to finish.
+                    await asyncio.shield(current)
+                except asyncio.CancelledError:
+                    with contextlib.suppress(Exception, asyncio.CancelledError):
+                        await asyncio.wait_for(current, SHUTDOWN_GRACE_S)
+                    raise
+                except Exception:
+                    log.warning("could not read the webhooks", exc_info=True)
+                await asyncio.sleep(settings.webhooks.poll_s)
+    finally:
+        # Cancelled in the round or in the sleep between rounds alike: give the leases back, so
+        # another process takes them at its next round rather than when they run out.
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await asyncio.wait_for(stored.release(store, me), SHUTDOWN_GRACE_S)

@@ -1,6 +1,7 @@
 """Two API processes on one graph serve one partner webhook, on both engines: each event reaches
 the receiver on 127.0.0.1 exactly once, and when the process holding the webhook's lease dies the
-other takes it over within the lease (docs/LIVE.md "Several API processes").
+other takes it over within the lease; when it stops cleanly it gives the lease back (docs/LIVE.md
+"Several API processes").
 
 Both processes run the worker of the app's lifespan (``web/webhook_worker.py``) with one try per
 delivery, a 0.1 s poll and ``WEBHOOK_LEASE_S=1``, so a lease lasts 1 s plus the longest delivery
@@ -118,7 +119,11 @@ def ids(receiver: Endpoint) -> Counter[str]:
 
 
 async def test_two_processes_deliver_each_event_once_and_the_survivor_takes_over(
-    apis: list[Api], engine_settings: Settings, engine_store: GraphStore, receiver: Endpoint
+    apis: list[Api],
+    engine_settings: Settings,
+    engine_store: GraphStore,
+    receiver: Endpoint,
+    tmp_path: Path,
 ) -> None:
     admin = Admin(engine_settings)
     await admin(apis[0], REGISTER, o=gid("Organization", PARTNER), url=receiver.url)
@@ -146,3 +151,15 @@ async def test_two_processes_deliver_each_event_once_and_the_survivor_takes_over
     assert len(receiver.seen) == 12 and set(ids(receiver).values()) == {1}
     after = await stored.lease(engine_store, PARTNER)
     assert after is not None and str(after["owner"]).split("/")[1] == str(survivor.process.pid)
+    # A holder that stops cleanly gives the lease back: a newcomer takes over at its next round.
+    newcomer = start_api(engine_settings, tmp_path, ENV)
+    apis.append(newcomer)
+    survivor.stop()
+    # Given back, not run out: free now, or already the newcomer's (it polls every 0.1 s).
+    released = await stored.lease(engine_store, PARTNER)
+    assert released is not None
+    assert released["owner"] is None or released["owner"].split("/")[1] == str(newcomer.process.pid)
+    await refer_and_decline(admin, newcomer)
+    await until(lambda: len(ids(receiver)) == 14, within=LEASE_S + 10)
+    await asyncio.sleep(1.0)
+    assert len(receiver.seen) == 14 and set(ids(receiver).values()) == {1}
