@@ -110,6 +110,9 @@ class Webhooks:
     max_failures: int = 10  # failed deliveries in a row before the webhook is disabled
     timeout_s: float = 10.0  # per POST
     poll_s: float = 2.0  # how often the worker reads the event log for active webhooks
+    # How long a webhook stays with the process serving it past that process's last write, on
+    # top of the longest one delivery may take (docs/LIVE.md "Several API processes").
+    lease_s: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,7 @@ class Settings:
             max_failures=int(_number(env, "WEBHOOK_MAX_FAILURES", Webhooks.max_failures, 1)),
             timeout_s=_number(env, "WEBHOOK_TIMEOUT_S", Webhooks.timeout_s, 0.1),
             poll_s=_number(env, "WEBHOOK_POLL_S", Webhooks.poll_s, 0.05),
+            lease_s=_number(env, "WEBHOOK_LEASE_S", Webhooks.lease_s, 0.5),
         )
         if production and webhooks.allow_loopback_http:
             raise ConfigError("WEBHOOK_ALLOW_LOOPBACK_HTTP must be off in production.")

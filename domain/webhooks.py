@@ -157,3 +157,9 @@ class Backoff:
 
     def delay(self, attempt: int) -> float:
         return float(min(self.cap_s, self.base_s * 2 ** max(0, attempt - 1)))
+
+    def longest_s(self, timeout_s: float) -> float:
+        """The longest one delivery may take: every try timing out, with the waits between
+        (what a webhook's lease must cover beyond its holder's last write)."""
+        waits = sum(self.delay(n) for n in range(1, self.attempts))
+        return self.attempts * timeout_s + waits

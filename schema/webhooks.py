@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import strawberry
 
 from access.acts import Act
+from graph.webhooks import DELIVERY_LOG, deliveries
 from resolvers import webhooks as resolve
 from resolvers.webhooks import Shown
 from schema.enums import WebhookStatus
@@ -27,6 +28,43 @@ def _instant(value: Any) -> dt.datetime | None:
         return value
     when = dt.datetime.fromisoformat(str(value))
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+@strawberry.type(
+    description="One delivery attempt of a webhook, as its delivery log keeps it (the event's "
+    "cursor and kind, how it ended, how long it took; never the payload or the secret)."
+)
+class WebhookDelivery:
+    at: dt.datetime = strawberry.field(description="When the delivery ended.")
+    cursor: str = strawberry.field(
+        description="The event's number in the log, as subscriptions give it (`cursor`)."
+    )
+    kind: str = strawberry.field(description="The event's kind, e.g. REFERRAL_ACCEPTED.")
+    delivered: bool = strawberry.field(description="True when the receiver answered with a 2xx.")
+    status: int | None = strawberry.field(
+        description="The HTTP status the receiver last answered, null if it answered none."
+    )
+    error: str | None = strawberry.field(
+        description="Why it failed (e.g. `HTTP 500`, a timeout, a refused connection); null "
+        "when delivered."
+    )
+    attempts: int = strawberry.field(description="Tries made (retries with backoff included).")
+    duration_ms: int = strawberry.field(
+        description="How long the delivery took, its tries and waits included, in milliseconds."
+    )
+
+    @classmethod
+    def of(cls, entry: dict[str, Any]) -> "WebhookDelivery":
+        return cls(
+            at=_instant(entry["at"]) or dt.datetime.min,
+            cursor=str(entry["cursor"]),
+            kind=str(entry["kind"]),
+            delivered=bool(entry["delivered"]),
+            status=entry.get("status"),
+            error=entry.get("error"),
+            attempts=int(entry.get("attempts") or 0),
+            duration_ms=int(entry.get("durationMs") or 0),
+        )
 
 
 @strawberry.type(
@@ -49,10 +87,15 @@ class Webhook:
         description="Why the last failed delivery failed (cleared by a delivery)."
     )
     version: int = strawberry.field(description="Changes so far.")
+    deliveries: list[WebhookDelivery] = strawberry.field(
+        description=f"The last {DELIVERY_LOG} delivery attempts, newest first: when, which "
+        "event, the HTTP status or the error, how long. Read by whoever may read the webhook."
+    )
 
     @classmethod
     def of(cls, stored: dict[str, Any]) -> "Webhook":
         return cls(
+            deliveries=[WebhookDelivery.of(entry) for entry in deliveries(stored)],
             url=str(stored["url"]),
             status=WebhookStatus(stored["status"]),
             failures=int(stored["failures"] or 0),

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
 from bench.crash import Service
+from config import Settings
 from graph.engine.embedded import _is_alive
-from graph.engine.local_neo4j import LocalNeo4j, Memory
+from graph.engine.local_neo4j import LocalNeo4j, Memory, free_port
+from tests.conftest import graph_env
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def wait_gone(pid: int, timeout_s: float = 15.0) -> bool:
@@ -42,3 +53,64 @@ async def service_process(
         running.stop()
         if neo4j is not None:
             neo4j.stop()
+
+
+@dataclass
+class Api:
+    """One API process (uvicorn on 127.0.0.1)."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def ws(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/graphql"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        wait_gone(self.process.pid)
+
+
+def start_api(settings: Settings, logs: Path, extra: Mapping[str, str]) -> Api:
+    """An API process (``uvicorn app:app``) on the graph ``settings`` name, with ``extra`` in its
+    environment, ready to answer; its output goes to a log file under ``logs``."""
+    port = free_port()
+    env = {**os.environ, **graph_env(settings), **extra}
+    log = logs / f"api-{port}.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "app:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    api = Api(process, port, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the API exited at start-up: {log.read_text()}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return api
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    api.stop()
+    raise AssertionError(f"the API was not ready in time: {log.read_text()}")

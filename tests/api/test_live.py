@@ -11,14 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +25,9 @@ from websockets.exceptions import ConnectionClosed
 from access.tokens import Role, mint
 from api.ids import to_global_id as gid
 from config import Settings
-from graph.engine.local_neo4j import free_port
 from graph.engine.store import GraphStore
-from tests.conftest import DemoLoader, graph_env
-from tests.processes import wait_gone
+from tests.conftest import DemoLoader
+from tests.processes import Api, start_api
 
 pytestmark = pytest.mark.slow
 
@@ -73,65 +67,6 @@ def token(settings: Settings, who: tuple[Role, str]) -> str:
     return mint(settings, who[0], who[1])
 
 
-@dataclass
-class Api:
-    """One API process (uvicorn on 127.0.0.1)."""
-
-    process: subprocess.Popen[bytes]
-    port: int
-    log: Path
-
-    @property
-    def ws(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/graphql"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        wait_gone(self.process.pid)
-
-
-def start_api(settings: Settings, logs: Path) -> Api:
-    port = free_port()
-    env = {**os.environ, **graph_env(settings), **LIVE_ENV}
-    log = logs / f"api-{port}.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "app:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    api = Api(process, port, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the API exited at start-up: {log.read_text()}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return api
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    api.stop()
-    raise AssertionError(f"the API was not ready in time: {log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def apis(
     engine_settings: Settings, engine_store: GraphStore, tmp_path_factory: pytest.TempPathFactory
@@ -140,8 +75,8 @@ def apis(
     logs = tmp_path_factory.mktemp("live")
     started: list[Api] = []
     try:
-        started.append(start_api(engine_settings, logs))
-        started.append(start_api(engine_settings, logs))
+        started.append(start_api(engine_settings, logs, LIVE_ENV))
+        started.append(start_api(engine_settings, logs, LIVE_ENV))
         yield started
     finally:
         for api in started:
@@ -418,7 +353,7 @@ async def test_a_client_resumes_after_a_disconnect_and_after_a_restart_missing_n
     # A process restarts (a new one, the old one gone); events written meanwhile are replayed.
     reader.stop()
     await admin(REPORT, input=need_input("重启时"))
-    restarted = start_api(engine_settings, tmp_path)
+    restarted = start_api(engine_settings, tmp_path, LIVE_ENV)
     try:
         apis[1] = restarted  # later tests use the running one
         async with subscriber(restarted, signed(engine_settings, WORKER)) as worker:

@@ -31,9 +31,12 @@ def _named(t: object) -> object:
     return t
 
 
-def _selection(t: GraphQLObjectType) -> str:
+def _selection(t: GraphQLObjectType, *, plain: bool = False) -> str:
+    """Every field of ``t``; ``plain``: only those without arguments (a nested type's)."""
     parts = []
     for name, f in t.fields.items():
+        if plain and f.args:
+            continue
         target = _named(f.type)
         if isinstance(target, GraphQLScalarType | GraphQLEnumType):
             parts.append(name)
@@ -42,8 +45,7 @@ def _selection(t: GraphQLObjectType) -> str:
         elif isinstance(target, GraphQLObjectType | GraphQLInterfaceType) and "id" in target.fields:
             parts.append(f"{name} {{ id }}")
         else:
-            sub = " ".join(n for n, x in target.fields.items() if not x.args)
-            parts.append(f"{name} {{ {sub} }}")
+            parts.append(f"{name} {{ {_selection(target, plain=True)} }}")
     return " ".join(parts)
 
 

@@ -22,7 +22,7 @@ from api.ids import to_global_id as gid
 from app import create_app
 from config import Settings, Webhooks
 from domain.webhooks import EVENT_ID_HEADER, SIGNATURE_HEADER, verify
-from graph.engine.store import GraphStore
+from graph.engine.store import GraphStore, background_task
 from graph.engine.system import checksum
 from tests.conftest import DemoLoader, client_as
 from tests.receivers import Endpoint, listening
@@ -89,7 +89,7 @@ async def hook_app(
     await load_demo(engine_store)
     app = create_app(hook_settings)
     app.state.store = engine_store
-    worker = asyncio.create_task(webhook_worker.run(engine_store, hook_settings))
+    worker = background_task(webhook_worker.run(engine_store, hook_settings), "webhooks")
     try:
         yield app
     finally:
@@ -277,3 +277,82 @@ async def test_a_retried_registration_replays_without_the_secret(
     again = await people["partner"](query, o=gid("Organization", PARTNER), url=receiver.url, k="k1")
     assert first["registerWebhook"]["secret"] and again["registerWebhook"]["secret"] is None
     assert again["registerWebhook"]["webhook"]["version"] == 1
+
+
+DELIVERIES = """
+query ($o: ID!) { node(id: $o) { ... on Organization { webhook {
+  deliveries { at cursor kind delivered status error attempts durationMs } } } } }
+"""
+
+
+async def decline(partner: As, referral: str) -> None:
+    await partner("mutation ($r: ID!) { declineReferral(id: $r) { referral { id } } }", r=referral)
+
+
+async def deliveries(viewer: As) -> list[dict] | None:
+    data = await viewer(DELIVERIES, o=gid("Organization", PARTNER))
+    hook = data["node"]["webhook"]
+    return None if hook is None else hook["deliveries"]
+
+
+async def test_the_delivery_log_shows_failures_then_success_newest_first_and_keeps_the_last_20(
+    people: dict[str, As], receiver: Receiver
+) -> None:
+    admin, partner = people["admin"], people["partner"]
+    await register_and_approve(people, receiver)
+    assert await deliveries(partner) == []
+    receiver.answers = [500]  # the first try fails, the next round delivers it
+    first = await refer(admin, PARTNER)
+
+    async def logged(count: int) -> Callable[[], Awaitable[bool]]:
+        async def check() -> bool:
+            return len(await deliveries(partner) or []) >= count
+
+        return check
+
+    await until(await logged(2))
+    delivered, failed = await deliveries(partner) or []
+    assert failed["delivered"] is False and failed["status"] == 500
+    assert failed["error"] == "HTTP 500" and failed["attempts"] == 1
+    assert delivered["delivered"] is True and delivered["status"] == 200
+    assert delivered["error"] is None
+    assert delivered["cursor"] == failed["cursor"] and delivered["kind"] == "NEED_REFERRED"
+    assert delivered["at"] >= failed["at"] and failed["durationMs"] >= 0
+    # Who may not read the webhook reads nothing of its log either.
+    assert await deliveries(people["other"]) is None
+    assert await deliveries(admin) == await deliveries(partner)
+    # More deliveries than the log keeps: the newest 20, newest first; the failure is gone.
+    # (A need is referred to one organization once at a time: declined, it can be again.)
+    await decline(partner, first)
+    for _ in range(10):
+        await decline(partner, await refer(admin, PARTNER))
+
+    async def all_delivered() -> bool:
+        return len(receiver.seen) == 23
+
+    await until(all_delivered)
+    await until(await logged(20))
+    log = await deliveries(partner) or []
+    assert len(log) == 20 and all(entry["delivered"] for entry in log)
+    cursors = [int(entry["cursor"]) for entry in log]
+    assert cursors == sorted(cursors, reverse=True)
+    assert cursors[0] == max(body["seq"] for body in receiver.bodies())
+
+
+async def test_the_workers_writes_are_not_a_requests_round_trips(
+    people: dict[str, As], receiver: Receiver, engine_store: GraphStore
+) -> None:
+    await register_and_approve(people, receiver)
+    await refer(people["admin"], PARTNER)
+    before = engine_store.round_trips
+    # Meanwhile the worker claims its lease every round, delivers, logs and moves the cursor
+    # (started as the lifespan starts it, ``background_task``: run as a plain task, this failed).
+
+    async def delivered() -> bool:
+        return bool(receiver.seen)
+
+    await until(delivered)
+    await asyncio.sleep(0.5)
+    assert engine_store.round_trips == before
+    log = await deliveries(people["partner"]) or []
+    assert [entry["kind"] for entry in log] == ["NEED_REFERRED"]
