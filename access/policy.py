@@ -19,7 +19,7 @@ Two questions are answered for every object a request touches:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -310,6 +310,21 @@ def reads_webhook(viewer: Viewer, organization: str) -> bool:
     if viewer.role is Role.ADMIN:
         return True
     return viewer.role is Role.PARTNER and viewer.subject == organization
+
+
+# Events that say someone is at a resident's home right now: a visit's check-in and check-out.
+VISIT_PRESENCE_EVENTS = frozenset({"CHECKED_IN", "CHECKED_OUT"})
+
+
+def hears_visit_presence(viewer: Viewer, need_view: View, volunteers: Collection[str]) -> bool:
+    """Whether a need's live feed may tell the viewer of a visit's check-in or check-out. When
+    someone is at a resident's home is shown by no field, network answer or export (docs/GROUND.md);
+    the feed says it only to those who run the visit: whoever reads the need in full (the social
+    workers covering it, administrators) and the volunteer who checked in. Everyone else who may
+    see the need (other volunteers, analysts, a partner it was referred to) hears nothing of it."""
+    if need_view is View.FULL:
+        return True
+    return viewer.role is Role.VOLUNTEER and viewer.subject in volunteers
 
 
 def may_read(label: str, field_name: str, seen_as: View) -> bool:

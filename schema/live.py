@@ -21,6 +21,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from access import policy
 from access.tokens import Role
 from api.errors import BadUserInput, Forbidden
 from graph import feed
@@ -199,10 +200,16 @@ class ServiceRecordEvent:
 class Subscription:
     @strawberry.subscription(
         description="Needs reported or changed that you may see (assignments included), as you "
-        "may read them."
+        "may read them. A visit's check-in and check-out (CHECKED_IN, CHECKED_OUT) only to the "
+        "social workers covering the need, administrators and the volunteer who checked in."
     )
     async def needs(self, info: strawberry.Info, after: AFTER = None) -> AsyncGenerator[NeedEvent]:
         async for event, record in watch(info, after, "Need", "needs"):
+            if event.kind in policy.VISIT_PRESENCE_EVENTS:
+                seen_as = await info.context.access.view("Need", record.id)
+                volunteers = event.keys.get("Volunteer", ())
+                if not policy.hears_visit_presence(info.context.viewer, seen_as, volunteers):
+                    continue
             yield NeedEvent(**_fields(event), need=to_node("Need", record))
 
     @strawberry.subscription(

@@ -238,6 +238,62 @@ async def test_each_viewer_gets_only_the_events_and_fields_their_queries_would_s
         assert told["payload"]["data"]["needs"]["need"]["key"] == "need-zs-qiwan-01-visit"
 
 
+async def test_a_visits_check_in_is_told_only_to_those_who_run_the_visit(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    # When someone is at 林婆婆's home is no field's to show (docs/GROUND.md): of those who see
+    # her need, the analyst (de-identified) hears the visit's check-in from no feed; her social
+    # worker and 陈叔, who checks in, do.
+    writer, reader = apis
+    admin = Http(writer, engine_settings, ADMIN)
+    chen = (Role.VOLUNTEER, "volunteer-zs-regular")
+    await admin(
+        "mutation ($n: ID!, $v: ID!) { assignVolunteers(needId: $n, "
+        "volunteers: [{volunteerId: $v}]) { need { key } } }",
+        n=LIN_VISIT,
+        v=gid("Volunteer", chen[1]),
+    )
+    code = await Http(writer, engine_settings, WORKER)(
+        "mutation ($n: ID!, $v: ID!) { needAttendanceCode(needId: $n, volunteerId: $v, "
+        "action: CHECK_IN) { code } }",
+        n=LIN_VISIT,
+        v=gid("Volunteer", chen[1]),
+    )
+    watching = [WORKER, chen, (Role.ANALYST, "analyst-zs-bureau")]
+    async with (
+        subscriber(reader, signed(engine_settings, WORKER)) as worker,
+        subscriber(reader, signed(engine_settings, chen)) as volunteer,
+        subscriber(reader, signed(engine_settings, watching[2])) as analyst,
+    ):
+        for each in (worker, volunteer, analyst):
+            await each.subscribe(NEEDS)
+        await asyncio.sleep(0.5)
+        await Http(writer, engine_settings, chen)(
+            "mutation ($n: ID!, $v: ID!, $c: String) { checkInToNeed(needId: $n, "
+            "volunteerId: $v, code: $c) { replayed } }",
+            n=LIN_VISIT,
+            v=gid("Volunteer", chen[1]),
+            c=code["needAttendanceCode"]["code"],
+        )
+        # A change everyone who sees the need hears, after the check-in.
+        await admin(
+            'mutation ($n: ID!) { updateNeed(id: $n, input: {title: "每周二上门探访"}) '
+            "{ need { key } } }",
+            n=LIN_VISIT,
+        )
+        heard = {}
+        for who, each in zip(watching, (worker, volunteer, analyst), strict=True):
+            kinds = [(await each.next())["payload"]["data"]["needs"]["kind"]]
+            while kinds[-1] != "NEED_UPDATED":
+                kinds.append((await each.next())["payload"]["data"]["needs"]["kind"])
+            heard[who[1]] = kinds
+    assert heard == {
+        "worker-0001": ["CHECKED_IN", "NEED_UPDATED"],
+        "volunteer-zs-regular": ["CHECKED_IN", "NEED_UPDATED"],
+        "analyst-zs-bureau": ["NEED_UPDATED"],
+    }
+
+
 async def test_sign_ups_tell_the_places_still_free(
     apis: list[Api], engine_settings: Settings
 ) -> None:

@@ -157,6 +157,9 @@ async def test_a_visit_is_checked_in_and_out_and_its_hours_reach_the_time_bank(
     hood = (await analyst(HOOD, n=LIN_VISIT))["neighborhood"]["edges"]
     assigned = [e["properties"] for e in hood if e["type"] == "ASSIGNED"]
     assert assigned and not any(set(p) & {"checkedInAt", "checkInBy", "codes"} for p in assigned)
+    # Nor does the need's status, which the analyst reads: it goes into service at the check-out.
+    status = "query ($n: ID!) { node(id: $n) { ... on Need { status } } }"
+    assert (await analyst(status, n=LIN_VISIT))["node"]["status"] == "MATCHED"
     checked_in = await checksum(engine_store)
     replay = await chen.errors(IN, n=LIN_VISIT, v=me, code=code["code"])
     assert replay[0]["extensions"]["code"] == "CONFLICT"
@@ -167,6 +170,7 @@ async def test_a_visit_is_checked_in_and_out_and_its_hours_reach_the_time_bank(
     await engine_store.write(LATER, {"v": REGULAR, "need": NEED, "minutes": 90})
     out = (await worker(CODE, n=LIN_VISIT, v=me, a="CHECK_OUT"))["needAttendanceCode"]
     await chen(OUT, n=LIN_VISIT, v=me, code=out["code"])
+    assert (await analyst(status, n=LIN_VISIT))["node"]["status"] == "IN_SERVICE"
     checked_out = await checksum(engine_store)
     replay_out = await chen.errors(OUT, n=LIN_VISIT, v=me, code=out["code"])
     assert replay_out[0]["extensions"]["code"] == "CONFLICT"
