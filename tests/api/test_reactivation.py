@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from access.tokens import Role, mint
 from api.ids import to_global_id as gid
 from config import Settings
+from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
 from graph.engine.system import checksum
 from tests.conftest import GraphQL, SignIn
@@ -122,7 +123,15 @@ async def test_a_reactivation_is_refused_unless_deactivated_and_at_the_version_r
     assert NEAR not in await matched(gql)
 
 
-async def test_a_retried_reactivation_acts_once(gql: GraphQL, engine_store: GraphStore) -> None:
+EVENTS = dynamic(
+    "test.reactivation.events",
+    "MATCH (e:Event {kind: $kind, key: $key}) RETURN count(e) AS events",
+)
+
+
+async def test_a_retried_reactivation_acts_once_and_is_one_event(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
     await gql(DEACTIVATE, id=NEAR, version=1)
     first = await gql(REACTIVATE, id=NEAR, version=2, key="came-back-1")
     after = await checksum(engine_store)
@@ -130,6 +139,10 @@ async def test_a_retried_reactivation_acts_once(gql: GraphQL, engine_store: Grap
     assert first == retried
     assert retried["reactivateVolunteer"]["volunteer"] == {"status": "ACTIVE", "version": 3}
     assert await checksum(engine_store) == after
+    logged = await engine_store.read(
+        EVENTS, {"kind": "VOLUNTEER_REACTIVATED", "key": "volunteer-zs-near"}
+    )
+    assert logged == [{"events": 1}]
 
 
 @pytest.mark.parametrize(
