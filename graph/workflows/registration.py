@@ -368,8 +368,9 @@ async def reactivate(
     revoked_at: float,
     keep_s: float,
 ) -> Done:
-    """Undo a deactivation; ``revoked_at`` (epoch seconds, now) and ``keep_s`` (how long a
-    revocation is kept) revoke the tokens of a subject who signs in (:func:`restored`)."""
+    """Undo a deactivation (:func:`restored`); for a family whose records sign in
+    (``identity.SUBJECT_LABELS``) every token of the subject issued until ``revoked_at`` (epoch
+    seconds: now) is revoked, the revocation kept ``keep_s``."""
     return await perform(
         store,
         STATEMENTS[family.label].reactivate,
