@@ -223,6 +223,11 @@ async def test_a_resident_is_kept_by_a_keyed_hash_of_their_id_number_never_the_n
     (wang,) = await people(store)
     assert wang["places"] == ["comm-xinhua"]
     assert wang["n"]["tags"] == ["LIVING_ALONE", "LOW_INCOME"]  # an empty cell keeps the value
+    # The move alone is a change: the version goes up once; the same file again leaves it.
+    assert wang["n"]["version"] == stored["version"] + 1
+    await imported(store, "residents", moved)
+    (wang,) = await people(store)
+    assert wang["n"]["version"] == stored["version"] + 1
 
 
 async def test_duplicated_rows_go_in_once_and_the_repeats_are_reported(
