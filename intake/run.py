@@ -210,7 +210,8 @@ async def run(
 
 def _created_defaults(family: IntakeFamily) -> dict[str, Any]:
     """The record's defaults (``Family.defaults``, as a registration sets them), set on a new
-    node only (a matched one keeps what it has); an imported record starts at version 0."""
+    node only (a matched one keeps what it has); an imported record starts at version 0, and
+    each import that changes it bumps it (``graph.io.intake``)."""
     return {**registered_family(family.label).defaults, "version": 0}
 
 
@@ -243,13 +244,23 @@ async def _write(
         report.created += sum(w.created for w in written)
         report.updated += sum(not w.created for w in written)
         placed = [(ids[p.key], p.community) for p in batch]
+        linked = [(column.rel, column.field) for column in family.links if column.rel is not None]
+        ties = [(family.place, placed)] + [
+            (rel, [(ids[p.key], end) for p in batch for end in p.links[name]])
+            for rel, name in linked
+        ]
+        # A matched record gaining a relationship (a skill, a community; a resident's new home)
+        # is changed too: its version is bumped once, with its properties' change or alone.
+        new = {w.id for w in written if w.created}
+        bumped = {w.id for w in written if w.changed}
+        gained: set[str] = set()
+        for rel, pairs in ties:
+            gained |= await graph_intake.gaining(store, rel, pairs)
+        await graph_intake.bump(store, family.label, gained - new - bumped)
         if family.one_place:
             await graph_intake.move_residents(store, placed)
-        await entities.link(store, family.place, placed)
-        for column in family.links:
-            assert column.rel is not None
-            pairs = [(ids[p.key], end) for p in batch for end in p.links[column.field]]
-            await entities.link(store, column.rel, pairs)
+        for rel, pairs in ties:
+            await entities.link(store, rel, pairs)
         if progress is not None:
             progress(len(batch))
 

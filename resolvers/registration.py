@@ -1,4 +1,5 @@
-"""Registration: create, update and deactivate the records users keep, for every kept family.
+"""Registration: create, update, deactivate and reactivate the records users keep, for every
+kept family.
 
 One generic resolver per step, made for each family (:func:`resolver`), reads the family's one
 declaration (``graph.model``): which fields may be written and by whom, which a create needs,
@@ -18,12 +19,13 @@ each change lists the fields it gave (``input.phone``), never their values.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from strawberry import UNSET
 
-from access import policy
+from access import policy, tokens
 from access.acts import may_write
 from access.tokens import Role
 from api.errors import BadUserInput, Conflict, Forbidden
@@ -269,7 +271,7 @@ async def _reads_key(info: Info, label: str, key: str) -> bool:
     return all(policy.may_read(label, name, seen_as) for name in family_named(label).natural_key)
 
 
-# --- the three steps -----------------------------------------------------------------------
+# --- the four steps ------------------------------------------------------------------------
 
 
 async def create(info: Info, key: str | None, family: Family, data: Any) -> Done:
@@ -325,10 +327,33 @@ async def deactivate(info: Info, key: str | None, family: Family, id: str, versi
     return done
 
 
+async def reactivate(info: Info, key: str | None, family: Family, id: str, version: int) -> Done:
+    """Undo a deactivation. A subject who signs in (a volunteer, a social worker, a partner)
+    does so again: every token issued to them until now is revoked in the same statement, so
+    none from before the deactivation comes back to life with the status (docs/REGISTRATION.md
+    "Reactivation")."""
+    target = from_global_id(id, expect=family.label)[1]
+    _audit(info, [], target)
+    request = _request(info, f"reactivate{family.label}", key, id=target, version=version)
+    done = await graph.reactivate(
+        info.context.store,
+        request,
+        family,
+        target,
+        _version(version),
+        revoked_at=time.time(),
+        keep_s=tokens.revocation_kept_s(info.context.settings),
+    )
+    # The subject's standing changed: this process reads it afresh (the others within the gate's
+    # cache lifetime), for the revocation and the status alike.
+    info.context.request.app.state.identities.forget()
+    return done
+
+
 def resolver(action: str, label: str) -> Callable[..., Awaitable[Done]]:
     """``create_volunteer(info, key, *, input)``, ``update_volunteer(info, key, *, id, version,
-    input)``, ``deactivate_volunteer(info, key, *, id, version)``: the step for one
-    family, named as its mutation."""
+    input)``, ``deactivate_volunteer(info, key, *, id, version)``, ``reactivate_volunteer(info,
+    key, *, id, version)``: the step for one family, named as its mutation."""
     family = family_named(label)
 
     async def run(info: Info, key: str | None, **kwargs: Any) -> Done:
@@ -336,6 +361,8 @@ def resolver(action: str, label: str) -> Callable[..., Awaitable[Done]]:
             return await create(info, key, family, kwargs["input"])
         if action == "update":
             return await update(info, key, family, kwargs["id"], kwargs["version"], kwargs["input"])
+        if action == "reactivate":
+            return await reactivate(info, key, family, kwargs["id"], kwargs["version"])
         return await deactivate(info, key, family, kwargs["id"], kwargs["version"])
 
     run.__name__ = f"{action}_{snake(label)}"

@@ -1,5 +1,6 @@
-"""Registration as mutations: ``create<Family>``, ``update<Family>``, ``deactivate<Family>`` for
-every family users keep, their inputs generated from the family's one declaration.
+"""Registration as mutations: ``create<Family>``, ``update<Family>``, ``deactivate<Family>`` and
+``reactivate<Family>`` for every family users keep, their inputs generated from the family's one
+declaration.
 
 ``Create<Family>Input`` and ``Update<Family>Input`` are made from ``graph.model`` like
 ``<Family>Where`` is (``schema/where.py``): one field per writable property (``Prop.write``),
@@ -56,7 +57,8 @@ DOCS = {
 }
 
 # Who may call each step, per family (create, update, deactivate): ``access.acts``' rules,
-# tabulated in docs/ACCESS.md.
+# tabulated in docs/ACCESS.md. A reactivation is the deactivation's rule: who may end a record's
+# standing may give it back.
 RULES: dict[str, tuple[Callable[[], list[FieldExtension]], ...]] = {
     "Resident": (
         lambda: may(Act.REGISTER, communities="input.community_id"),
@@ -244,6 +246,16 @@ def _steps(label: str) -> list[Any]:
             id_arg("id", f"The {label}."),
             VERSION,
         ),
+        "reactivate": lambda: step(
+            resolve.resolver("reactivate", label),
+            kept,
+            deactivate(),
+            f"Reactivate a deactivated {label} (恢复{zh}): it is matched and takes changes "
+            "again. Whoever signs in as it signs in anew: tokens issued before are not honoured "
+            "again. A record that is not deactivated is a CONFLICT.",
+            id_arg("id", f"The {label}."),
+            VERSION,
+        ),
     }
     return [make() for action, make in steps.items() if action not in ELSEWHERE.get(label, ())]
 
@@ -268,5 +280,5 @@ MUTATIONS: Sequence[Any] = tuple(row for label in KEPT for row in _steps(label))
 RegistrationMutation = mutation_type(
     "RegistrationMutation",
     MUTATIONS,
-    "Registering, changing and deactivating the records users keep.",
+    "Registering, changing, deactivating and reactivating the records users keep.",
 )

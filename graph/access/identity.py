@@ -7,7 +7,10 @@ so that every API process on it honours them.
 
 - A person or organization is **inactive** when its ``status`` is in :data:`INACTIVE_STATUSES`
   (a volunteer who has ``LEFT``; social workers and organizations carry the same property, absent
-  meaning active, so deactivating one is setting it).
+  meaning active, so deactivating one is setting it). Reactivating one
+  (``reactivate<Family>``) also revokes every token of its subject issued until then: a token
+  from before the deactivation would otherwise come back to life with the status; the person
+  signs in again.
 - A :data:`REVOCATION` node revokes one token (``token:<jti>``) or every token of a subject issued
   up to a moment (``subject:<sub>``, the latest revocation wins). Revocations are kept as long as
   a token issued before them could still be valid, then pruned.
@@ -109,15 +112,39 @@ async def standing(
 
 # --- revocation -----------------------------------------------------------------------------
 
+
+def revoking(var: str, row: str) -> str:
+    """The write of one revocation ``var`` from the map ``row`` (``id``, ``tokenId``,
+    ``subject``, ``by``, ``at``, ``expires``): merged on its id, the later moment and expiry
+    winning. :data:`REVOKE` and a reactivation (``graph.workflows.registration``: a subject's
+    tokens from before it stay dead) both write it."""
+    return (
+        f"MERGE ({var}:{REVOCATION} {{id: {row}.id}}) "
+        f"SET {var}.tokenId = {row}.tokenId, {var}.subject = {row}.subject, {var}.by = {row}.by, "
+        f"{var}.at = CASE WHEN {var}.at IS NULL OR {var}.at < {row}.at "
+        f"THEN {row}.at ELSE {var}.at END, "
+        f"{var}.expires = CASE WHEN {var}.expires IS NULL OR {var}.expires < {row}.expires "
+        f"THEN {row}.expires ELSE {var}.expires END"
+    )
+
+
+def subject_revocation(subject: str, *, by: str | None, at: float, keep_s: float) -> dict[str, Any]:
+    """The row revoking every token of ``subject`` issued until ``at``, kept ``keep_s``."""
+    return {
+        "id": subject_key(subject),
+        "tokenId": None,
+        "subject": subject,
+        "by": by,
+        "at": at,
+        "expires": at + keep_s,
+    }
+
+
 REVOKE = cypher(
     "identity.revoke",
     f"""
     UNWIND $rows AS row
-    MERGE (r:{REVOCATION} {{id: row.id}})
-    SET r.tokenId = row.tokenId, r.subject = row.subject, r.by = row.by,
-        r.at = CASE WHEN r.at IS NULL OR r.at < row.at THEN row.at ELSE r.at END,
-        r.expires = CASE WHEN r.expires IS NULL OR r.expires < row.expires
-                         THEN row.expires ELSE r.expires END
+    {revoking("r", "row")}
     RETURN count(r) AS written
     """,
 )
@@ -146,11 +173,12 @@ async def revoke(
     at = time.time() if now is None else now
     rows: list[dict[str, Any]] = []
     if token_id:
-        rows.append({"id": token_key(token_id), "tokenId": token_id, "subject": None})
+        rows.append(
+            {"id": token_key(token_id), "tokenId": token_id, "subject": None, "by": by,
+             "at": at, "expires": at + keep_s}
+        )  # fmt: skip
     if subject:
-        rows.append({"id": subject_key(subject), "tokenId": None, "subject": subject})
-    for row in rows:
-        row.update(by=by, at=at, expires=at + keep_s)
+        rows.append(subject_revocation(subject, by=by, at=at, keep_s=keep_s))
     await prune(store, now=at)
     await store.write(REVOKE, {"rows": rows})
     covered = await store.read(

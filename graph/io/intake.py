@@ -5,6 +5,12 @@ a resident's ID-card number), never on our ids, so importing the same roster aga
 nodes and changes nothing. A new node gets its id and defaults once (``ON CREATE``), and starts
 at its community's centre until someone records where exactly; a matched one only takes the
 values the file gives. Relationships are merged after the nodes, through the declared ``Rel``s.
+
+A matched record that an import changes gets its ``version`` bumped, as a registration's change
+does (docs/REGISTRATION.md), so an update read before the import is refused rather than
+overwriting it: a property the file gives another value (:func:`upsert`), a relationship it adds
+or a community a resident moves to (:func:`gaining`, asked before they are written). A row that
+changes nothing leaves the version as it is, so a re-import stays idempotent.
 """
 
 from __future__ import annotations
@@ -15,8 +21,11 @@ from typing import Any
 
 from graph.engine.cypher import Statement, builder, cypher, dynamic, over
 from graph.engine.labels import label as allowed_label
+from graph.engine.labels import relationship_type
 from graph.engine.store import GraphStore
 from graph.model.entities import family_named
+from graph.model.family import Rel
+from graph.model.registry import rels
 
 # Families merged on a natural key: label -> the property holding it. The key's value is checked
 # (intake.identity) before it gets here; the property name comes only from this table.
@@ -59,7 +68,7 @@ async def find(store: GraphStore, label: str, names: Iterable[str]) -> dict[str,
 @builder(each=over("label", NATURAL_KEYS))
 def upsert_statement(label: str) -> Statement:
     """MERGE a batch on the natural key, tied to an existing community (located families start
-    at its centre)."""
+    at its centre); a matched node whose properties the row changes has its version bumped."""
     key = NATURAL_KEYS[label]
     located = ", n.location = c.location" if family_named(label).located else ""
     return dynamic(
@@ -69,8 +78,52 @@ def upsert_statement(label: str) -> Statement:
         MATCH (c:Community {{id: row.community}})
         MERGE (n:{allowed_label(label)}:Searchable {{{key}: row.key}})
         ON CREATE SET n += row.created, n.id = row.id{located}
-        SET n += row.props, n.search = row.search
-        RETURN row.key AS key, n.id AS id, n.id = row.id AS created
+        WITH row, n, n.id = row.id AS created, properties(n) AS was
+        WITH row, n, created,
+             size([k IN keys(row.props) WHERE was[k] IS NULL OR was[k] <> row.props[k]]) > 0
+               AS changed
+        SET n += row.props, n.search = row.search,
+            n.version = CASE WHEN changed AND NOT created
+                             THEN coalesce(n.version, 0) + 1 ELSE n.version END
+        RETURN row.key AS key, n.id AS id, created, changed
+        """,
+    )
+
+
+def _tied() -> list[Rel]:
+    """The relationships an import may add to the records it merges."""
+    return [r for r in rels() if r.start in NATURAL_KEYS and not r.keyed]
+
+
+@builder(each=lambda: ({"rel": r} for r in _tied()))
+def gaining_statement(rel: Rel) -> Statement:
+    """Which of the rows' ``start`` records would gain a relationship they do not have yet."""
+    if rel not in _tied():
+        raise ValueError(f"An import does not add {rel.name}.")
+    return dynamic(
+        f"intake.gaining.{rel.name}",
+        f"""
+        UNWIND $rows AS row
+        MATCH (a:{allowed_label(rel.start)} {{id: row.start}})
+        MATCH (b:{allowed_label(rel.end)} {{id: row.end}})
+        OPTIONAL MATCH (a)-[r:{relationship_type(rel.type)}]->(b)
+        WITH a, b, count(r) AS had
+        WHERE had = 0
+        RETURN collect(DISTINCT a.id) AS ids
+        """,
+    )
+
+
+@builder(each=over("label", NATURAL_KEYS))
+def bump_statement(label: str) -> Statement:
+    """Bump the version of the records ``$ids`` (an import changed their relationships)."""
+    return dynamic(
+        f"intake.bump.{label}",
+        f"""
+        UNWIND $ids AS id
+        MATCH (n:{allowed_label(label)} {{id: id}})
+        SET n.version = coalesce(n.version, 0) + 1
+        RETURN count(n) AS bumped
         """,
     )
 
@@ -93,6 +146,7 @@ class Upserted:
     key: str
     id: str
     created: bool
+    changed: bool  # a matched record whose properties the row changed (its version bumped)
 
 
 async def upsert(
@@ -103,7 +157,29 @@ async def upsert(
     if not rows:
         return []
     result = await store.write(upsert_statement(label), {"rows": list(rows)})
-    return [Upserted(r["key"], r["id"], bool(r["created"])) for r in result]
+    return [
+        Upserted(r["key"], r["id"], bool(r["created"]), bool(r["changed"]) and not r["created"])
+        for r in result
+    ]
+
+
+async def gaining(store: GraphStore, rel: Rel, pairs: Sequence[tuple[str, str]]) -> set[str]:
+    """The start ids of ``pairs`` (start id, end id) that would gain a ``rel`` they lack: asked
+    before the import links them, so their records' versions can be bumped."""
+    if not pairs:
+        return set()
+    rows = [{"start": start, "end": end} for start, end in pairs]
+    result = await store.read(gaining_statement(rel), {"rows": rows})
+    return set(result[0]["ids"]) if result else set()
+
+
+async def bump(store: GraphStore, label: str, ids: Iterable[str]) -> int:
+    """Bump the versions of the records of ``label`` with these ids."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return 0
+    result = await store.write(bump_statement(label), {"ids": wanted})
+    return int(result[0]["bumped"]) if result else 0
 
 
 async def move_residents(store: GraphStore, placed: Sequence[tuple[str, str]]) -> int:

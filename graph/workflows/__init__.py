@@ -10,8 +10,8 @@
 - ``referrals``: referrals between organizations;
 - ``funds``: donations and grants;
 - ``rights``: the rights of the person — consent and erasure (the ledger: ``graph/io/erasures``);
-- ``registration``: creating, changing and deactivating the records users keep (``create``,
-  ``update``, ``deactivate`` of any kept family);
+- ``registration``: creating, changing, deactivating and reactivating the records users keep
+  (``create``, ``update``, ``deactivate``, ``reactivate`` of any kept family);
 - ``hours``, ``attendance``, ``certificates``, ``evaluations``: work on the ground (docs/GROUND.md);
 - ``webhooks``: partners' webhooks (docs/LIVE.md "Webhooks").
 
@@ -29,7 +29,7 @@ from graph.workflows.hours import review_service
 from graph.workflows.needs import assign, report_need, set_need_status, unassign, update_need
 from graph.workflows.recruitments import post_recruitment, sign_up, withdraw
 from graph.workflows.referrals import REFERRAL_STEPS, answer_referral, refer
-from graph.workflows.registration import create, deactivate, update
+from graph.workflows.registration import create, deactivate, reactivate, update
 from graph.workflows.resources import allocate_resource, offer_resource, update_resource
 from graph.workflows.rights import erase_resident, record_consent, withdraw_consent
 from graph.workflows.runner import Done, Request, new_id, now, perform
@@ -66,6 +66,7 @@ __all__ = [
     "offer_resource",
     "perform",
     "post_recruitment",
+    "reactivate",
     "record_consent",
     "record_evaluation",
     "record_service",

@@ -1,20 +1,27 @@
-"""Registration: creating, updating and deactivating the records users keep (volunteers,
-residents, social workers, organizations), each one guarded statement per family and step.
+"""Registration: creating, updating, deactivating and reactivating the records users keep
+(volunteers, residents, social workers, organizations…), each one guarded statement per family
+and step.
 
 The statements are built from each family's one declaration (``graph.model``: the ``Prop``s
 it lets users write, its natural key, the ``Tie``s registration sets), so every kept family is
-created, updated and deactivated the same way:
+created, updated, deactivated and reactivated the same way:
 
 - a create is refused (``DUPLICATE``) when another record has the same natural key (volunteer
   number, ID hash, certificate number, credit code), answering that record's id;
-- an update and a deactivation carry the ``version`` the caller read; any other version is
-  ``STALE``: never a silent overwrite of someone else's change. Every change bumps it;
+- an update, a deactivation and a reactivation carry the ``version`` the caller read; any other
+  version is ``STALE``: never a silent overwrite of someone else's change. Every change bumps it;
 - the ids a tie names must all exist (``MISSING_<i>``); given on an update, a tie's list replaces
   the old one, keeping the relationships whose target stays (their level, role, since);
 - a deactivation keeps the record and its history and sets ``status`` to ``LEFT`` (a project's
   to ``CLOSED``, :data:`DEACTIVATED`): the token
   gate (``graph.access.identity``) then refuses the subject's tokens, matching skips them, and
-  no later update changes the record (``INACTIVE``).
+  no later update changes the record (``INACTIVE``);
+- a reactivation undoes it: ``status`` back to what an active record of the family holds
+  (:func:`restored`: the record type's default, a volunteer's and a project's ``ACTIVE``; a
+  family without a status holds none), refused for a record that is not deactivated
+  (``ACTIVE``). For a family whose records sign in (``identity.SUBJECT_LABELS``) the same
+  statement revokes every token of the subject issued until then, so a token from before the
+  deactivation stays dead: the person signs in again.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from graph.access import identity
 from graph.engine.cypher import Statement
 from graph.engine.errors import GraphConflict, GraphNotFound
 from graph.engine.labels import label as allowed_label
@@ -45,6 +53,13 @@ def left(family: Family) -> str:
     """The ``status`` a deactivated record of ``family`` has."""
     status = family.prop("status")
     return DEACTIVATED.get(status.vocab or "", LEFT) if status is not None else LEFT
+
+
+def restored(family: Family) -> str | None:
+    """The ``status`` a reactivation gives back: what a new record of ``family`` holds (its
+    record type's default, ``ACTIVE`` for a volunteer or a project); None, so no status at all,
+    for a family that declares none (an organization, a social worker: absent means active)."""
+    return family.defaults.get("status") if family.prop("status") is not None else None
 
 
 class AlreadyRegistered(GraphConflict):
@@ -206,16 +221,41 @@ def deactivate_statement(family: Family) -> Statement:
     )
 
 
+def reactivate_statement(family: Family) -> Statement:
+    # A subject's tokens issued until now are revoked with it (``identity.revoking``).
+    revokes = (
+        f" {identity.revoking('rv', '$revocation')}"
+        if family.label in identity.SUBJECT_LABELS
+        else ""
+    )
+    return guarded(
+        f"registration.reactivate.{family.label}",
+        locks=Lock("n", allowed_label(family.label), "id"),
+        keep="n",
+        problems=[
+            ("n IS NULL", "NOT_FOUND"),
+            ("coalesce(n.version, 0) <> $version", "STALE"),
+            ("n.status IS NULL OR n.status <> $left", "ACTIVE"),
+        ],
+        write="SET n.status = $restored, n.version = coalesce(n.version, 0) + 1, "
+        f"n.reactivatedAt = $at{revokes}",
+        result="$id",
+    )
+
+
 @dataclass(frozen=True)
 class Statements:
     create: Statement
     update: Statement
     deactivate: Statement
+    reactivate: Statement
 
 
-# Every kept family's three statements, registered at import (so the lint sees each).
+# Every kept family's four statements, registered at import (so the lint sees each).
 STATEMENTS: Mapping[str, Statements] = {
-    f.label: Statements(create_statement(f), update_statement(f), deactivate_statement(f))
+    f.label: Statements(
+        create_statement(f), update_statement(f), deactivate_statement(f), reactivate_statement(f)
+    )
     for f in families()
     if f.kept
 }
@@ -259,6 +299,7 @@ def _problems(family: Family, key: str, record: Record | None) -> dict[str, Any]
             "sent): read it again and reapply your change."
         ),
         "INACTIVE": refused(f"This {what} is deactivated; it is kept for its history only."),
+        "ACTIVE": refused(f"This {what} is not deactivated: there is nothing to reactivate."),
         "DUPLICATE": lambda row: AlreadyRegistered(what, row["existing"]),
     }
     for i, tie in enumerate(family.ties):
@@ -314,6 +355,38 @@ async def deactivate(
         key,
         _problems(family, key, None),
         change=Change(f"{_kind(family)}_DEACTIVATED", family.label),
+    )
+
+
+async def reactivate(
+    store: GraphStore,
+    request: Request,
+    family: Family,
+    key: str,
+    version: int,
+    *,
+    revoked_at: float,
+    keep_s: float,
+) -> Done:
+    """Undo a deactivation (:func:`restored`); for a family whose records sign in
+    (``identity.SUBJECT_LABELS``) every token of the subject issued until ``revoked_at`` (epoch
+    seconds: now) is revoked, the revocation kept ``keep_s``."""
+    return await perform(
+        store,
+        STATEMENTS[family.label].reactivate,
+        {
+            "id": key,
+            "version": version,
+            "left": left(family),
+            "restored": restored(family),
+            "revocation": identity.subject_revocation(
+                key, by=request.by, at=revoked_at, keep_s=keep_s
+            ),
+        },
+        request,
+        key,
+        _problems(family, key, None),
+        change=Change(f"{_kind(family)}_REACTIVATED", family.label),
     )
 
 

@@ -48,18 +48,18 @@ def test_a_rule_naming_an_argument_the_mutation_lacks_is_refused() -> None:
 
 
 def test_registration_inputs_are_derived_from_each_familys_declaration() -> None:
-    """``create<Family>``/``update<Family>``/``deactivate<Family>`` for every kept family, their
-    inputs one field per writable property and tie of its ``graph.model`` declaration, required
-    on a create exactly where the declaration says so. A family whose create or update has a
-    name of its own (``ELSEWHERE``: a partner *offers* a resource) is written by that mutation
-    instead, with inputs of its own."""
+    """``create<Family>``/``update<Family>``/``deactivate<Family>``/``reactivate<Family>`` for
+    every kept family, their inputs one field per writable property and tie of its
+    ``graph.model`` declaration, required on a create exactly where the declaration says so. A
+    family whose create or update has a name of its own (``ELSEWHERE``: a partner *offers* a
+    resource) is written by that mutation instead, with inputs of its own."""
     fields = GRAPHQL.mutation_type.fields
     elsewhere = sum(len(actions) for actions in ELSEWHERE.values())
-    assert len(REGISTRATION) == 3 * len(KEPT) - elsewhere
+    assert len(REGISTRATION) == 4 * len(KEPT) - elsewhere
     kept = {f.label: f for f in families() if f.kept}
     assert set(kept) == set(KEPT)
     for label, family in kept.items():
-        for action in ("create", "update", "deactivate"):
+        for action in ("create", "update", "deactivate", "reactivate"):
             if action in ELSEWHERE.get(label, ()):
                 continue
             assert "idempotencyKey" in fields[f"{action}{label}"].args

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
 from graph.engine.cypher import dynamic
@@ -11,6 +12,7 @@ from graph.engine.store import GraphStore
 from graph.engine.system import checksum
 from intake import run
 from intake.run import Report
+from tests.conftest import GraphQL
 from tests.intake.sheets import id_number, places, write_csv, write_xlsx
 
 KEY = "test-id-hash-key-0123456789abcdef"
@@ -90,6 +92,54 @@ async def test_the_same_file_twice_changes_nothing(store: GraphStore, tmp_path: 
     again = await imported(store, "volunteers", file)
     assert (again.created, again.updated) == (0, 2)
     assert await checksum(store) == before
+
+
+UPDATE_VOLUNTEER = """
+mutation ($id: ID!, $version: Int!, $input: UpdateVolunteerInput!) {
+  updateVolunteer(id: $id, version: $version, input: $input) { volunteer { name version } }
+}
+"""
+
+
+async def test_an_import_that_changes_a_record_bumps_its_version_and_an_older_update_is_refused(
+    client: httpx.AsyncClient, engine_store: GraphStore, tmp_path: Path
+) -> None:
+    """A coordinator reads 陈志强's record; the office imports a roster with his new phone; the
+    coordinator's change, made from what they read, is refused instead of silently undoing the
+    import's. A file that changes nothing leaves the version as it is."""
+    await places(engine_store)
+    header = ["志愿者编号", "姓名", "手机号码", "所在社区", "技能"]
+    chen = ["44200019900101", "陈志强", "13800138000", "东风社区", "陪诊"]
+    await imported(engine_store, "volunteers", write_csv(tmp_path / "1.csv", [header, chen]))
+    gql = GraphQL(client)
+    read = (await gql("{ volunteers(first: 1) { nodes { id version phone } } }"))["volunteers"]
+    (volunteer,) = read["nodes"]
+
+    new_phone = write_csv(tmp_path / "2.csv", [header, [*chen[:2], "13900139000", *chen[3:]]])
+    report = await imported(engine_store, "volunteers", new_phone)
+    assert (report.created, report.updated) == (0, 1)
+    before = await checksum(engine_store)
+    errors = await gql.errors(
+        UPDATE_VOLUNTEER, id=volunteer["id"], version=volunteer["version"], input={"name": "陈强"}
+    )
+    assert errors[0]["extensions"]["code"] == "CONFLICT" and "version" in errors[0]["message"]
+    assert await checksum(engine_store) == before
+
+    # The same file again changes nothing, its version neither.
+    await imported(engine_store, "volunteers", new_phone)
+    assert await checksum(engine_store) == before
+    # A skill an import adds is a change too (an update replacing the skills would drop it).
+    more = write_csv(tmp_path / "3.csv", [header, [*chen[:2], "13900139000", "东风社区", "助老"]])
+    await imported(engine_store, "volunteers", more)
+    now = await gql(
+        "query ($id: ID!) { node(id: $id) { ... on Volunteer { version phone } } }",
+        id=volunteer["id"],
+    )
+    assert now["node"] == {"version": volunteer["version"] + 2, "phone": "13900139000"}
+    done = await gql(
+        UPDATE_VOLUNTEER, id=volunteer["id"], version=now["node"]["version"], input={"name": "陈强"}
+    )
+    assert done["updateVolunteer"]["volunteer"]["version"] == volunteer["version"] + 3
 
 
 async def test_a_dry_run_reports_every_problem_and_writes_nothing(
@@ -173,6 +223,11 @@ async def test_a_resident_is_kept_by_a_keyed_hash_of_their_id_number_never_the_n
     (wang,) = await people(store)
     assert wang["places"] == ["comm-xinhua"]
     assert wang["n"]["tags"] == ["LIVING_ALONE", "LOW_INCOME"]  # an empty cell keeps the value
+    # The move alone is a change: the version goes up once; the same file again leaves it.
+    assert wang["n"]["version"] == stored["version"] + 1
+    await imported(store, "residents", moved)
+    (wang,) = await people(store)
+    assert wang["n"]["version"] == stored["version"] + 1
 
 
 async def test_duplicated_rows_go_in_once_and_the_repeats_are_reported(
