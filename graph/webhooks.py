@@ -61,7 +61,7 @@ CLAIM = cypher(
     FOREACH (x IN CASE WHEN {CLAIMABLE} THEN [w] ELSE [] END |
         SET x.leaseOwner = $owner, x.leaseUntil = timestamp() + $lease_ms)
     REMOVE w._lock
-    WITH w, w.leaseOwner AS holder WHERE holder = $owner
+    WITH w, w.leaseOwner AS holder WHERE holder = $owner AND w.status = $active
     RETURN w.id AS id, w.organization AS organization, w.url AS url, w.secret AS secret,
            w.cursor AS cursor, w.failures AS failures, w.version AS version
     ORDER BY w.id

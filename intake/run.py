@@ -250,17 +250,19 @@ async def _write(
             for rel, name in linked
         ]
         # A matched record gaining a relationship (a skill, a community; a resident's new home)
-        # is changed too: its version is bumped once, with its properties' change or alone.
+        # is changed too: its version is bumped once the links are written.
         new = {w.id for w in written if w.created}
-        bumped = {w.id for w in written if w.changed}
         gained: set[str] = set()
         for rel, pairs in ties:
             gained |= await graph_intake.gaining(store, rel, pairs)
-        await graph_intake.bump(store, family.label, gained - new - bumped)
         if family.one_place:
             await graph_intake.move_residents(store, placed)
         for rel, pairs in ties:
             await entities.link(store, rel, pairs)
+        # Bumped again after the links too, so an update read between the properties and the
+        # links (with the version the properties' change gave) is still refused: it did not see
+        # the links this row adds.
+        await graph_intake.bump(store, family.label, gained - new)
         if progress is not None:
             progress(len(batch))
 

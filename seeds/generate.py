@@ -112,6 +112,8 @@ class CityGenerator:
         self.store = store
         self.progress = progress or (lambda *_: None)
         self.rng = random.Random(spec.seed)
+        # Dates to come are counted from the day the city is generated (01:00 UTC).
+        self.today = dt.datetime.now(UTC).replace(hour=1, minute=0, second=0, microsecond=0)
         self.written: Counter[str] = Counter()
         self.prefix = f"gen{spec.seed}"
         self.community_ids: list[str] = []
@@ -407,7 +409,8 @@ class CityGenerator:
             rid = self.id("recruitment", n)
             org = rng.choice(self.orgs)
             c = rng.randrange(spec.communities)
-            starts = dt.datetime(2026, 12, 1, 1, tzinfo=UTC) + dt.timedelta(days=rng.randrange(60))
+            # In the 60 days after the day it is generated, so sign-ups stay open to measure.
+            starts = self.today + dt.timedelta(days=rng.randrange(60))
             b.add(
                 Recruitment(
                     rid,

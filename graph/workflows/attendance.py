@@ -130,12 +130,14 @@ NEED = Attended(
     "| CREATE (r)-[:OF_CATEGORY]->(c))",
     title="need.title",
     check_in="s.codes = " + KEPT_CODES,
-    # The record a check-out proposes puts a matched need in service, as recordService's does
+    # The record a check-out proposes (none for less than a minute) puts a matched need in
+    # service, as recordService's does
     # (at the check-out, not the check-in: a status everyone who sees the need reads must not
     # tell that someone is at the home right now).
     check_out="s.codes = " + KEPT_CODES + ", s.minutes = minutes, "
     "s.checkedInAt = null, s.checkInEpoch = null, s.checkInBy = null, "
-    "need.status = CASE WHEN need.status = 'MATCHED' THEN 'IN_SERVICE' ELSE need.status END",
+    "need.status = CASE WHEN need.status = 'MATCHED' AND minutes > 0 THEN 'IN_SERVICE' "
+    "ELSE need.status END",
     codes=True,
     where="the resident's home",
 )

@@ -233,3 +233,20 @@ async def test_a_forgotten_check_out_lapses_and_the_next_visit_checks_in_anew(
 
 def _key(global_id: str) -> str:
     return from_global_id(global_id)[1]
+
+
+async def test_a_visit_under_a_minute_proposes_no_record_and_leaves_the_need_matched(
+    gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    # In and straight out (the door was not answered): no service record, so the need is not
+    # in service either (docs/MATCHING.md: it goes into service with its first record).
+    await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
+    home = (await engine_store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]["at"]
+    chen = await signed_in(Role.VOLUNTEER, REGULAR)
+    me = gid("Volunteer", REGULAR)
+    await chen(IN, n=LIN_VISIT, v=me, here=_north(home, 20))
+    await chen(OUT, n=LIN_VISIT, v=me, here=_north(home, 20))
+    need = (await gql(VISITS, n=LIN_VISIT))["node"]
+    assert [r for r in need["serviceRecords"]["nodes"] if r["volunteer"]["key"] == REGULAR] == []
+    status = await gql("query ($n: ID!) { node(id: $n) { ... on Need { status } } }", n=LIN_VISIT)
+    assert status["node"]["status"] == "MATCHED"

@@ -28,6 +28,7 @@ LIN_VISIT = gid("Need", "need-zs-qiwan-01-visit")
 NEAR = gid("Volunteer", "volunteer-zs-near")
 REGULAR = gid("Volunteer", "volunteer-zs-regular")
 WORKER = gid("SocialWorker", "worker-0001")
+SOON = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=7)
 
 
 async def snapshot(store: GraphStore) -> tuple[int, int, str]:
@@ -228,8 +229,9 @@ async def test_fifty_simultaneous_sign_ups_for_ten_places_leave_exactly_ten(
             "organizationId": gid("Organization", "org-zs-east-hub"),
             "title": "周末衣物分拣",
             "capacity": 10,
-            "startsAt": "2027-01-09T09:00:00+08:00",
-            "endsAt": "2027-01-09T12:00:00+08:00",
+            # A week from now: sign-ups close when the activity starts.
+            "startsAt": (SOON).isoformat(),
+            "endsAt": (SOON + dt.timedelta(hours=3)).isoformat(),
         },
     )
     recruitment = posted["postRecruitment"]["recruitment"]["id"]
