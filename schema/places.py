@@ -22,6 +22,9 @@ from schema.relay import Connection, Node
 @strawberry.type(description="A city (市), e.g. 中山市.")
 class City(Node):
     name: str = strawberry.field(description="Name (名称).")
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
 
     districts = link(graph.DISTRICT_IN_CITY, "in", "Districts and streets of the city.")
 
@@ -35,6 +38,9 @@ class District(Node):
     name: str = strawberry.field(description="Name (名称), e.g. 东区街道.")
     level: str | None = strawberry.field(
         description="Administrative level as written (区 / 街道 / 镇)."
+    )
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
     )
 
     city = reference(graph.DISTRICT_IN_CITY, "out", "The city it belongs to.")
@@ -58,6 +64,9 @@ class Community(Node):
     location: Location = strawberry.field(description="Approximate centre (中心点).")
     population: int | None = strawberry.field(
         description="Resident population (常住人口), if known."
+    )
+    version: int = strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
     )
 
     district = reference(graph.COMMUNITY_IN_DISTRICT, "out", "The district or street it is in.")

@@ -20,12 +20,12 @@ tests/seeds/test_demo_truth.py, citing report and line):
 Organization and programme names are as published. Every person is synthetic (``seeds.synthetic``),
 and so are amounts, dates and the counts the reports do not give. Coordinates are approximate.
 
-The records users keep (people, organizations, projects, funds, venues, the taxonomy) are
+The records users keep (places, people, organizations, projects, funds, venues, the taxonomy) are
 registered through the step ``create<Family>`` runs (``seeds.registered``). Needs are reported,
 closed and withdrawn, recruitments posted and signed up for, needs referred and referrals
 answered, resources given, through those steps (``seeds.casework``); assignments, service records,
 verifications and time-bank credits through theirs (``seeds.demo_history``). The batch writer
-still writes the places, grants and donations, incubation ties, and what registration does not
+still writes grants and donations, incubation ties, and what registration does not
 write (relationship properties, a resident's consent flag): docs/FIELD.md lists what is not yet
 written through a user's path.
 """
@@ -94,8 +94,8 @@ async def load(store: GraphStore, id_hash_key: str = DEVELOPMENT_ID_HASH_KEY) ->
         )
     demo = build()
     batch = demo.b
-    # Registered and reported records go through their steps; the rest (places first, which
-    # registered records' ties name) is written before them.
+    # Registered and reported records go through their steps (places first: the other records'
+    # ties name them); the rest is written before them.
     stepped = {family.record for family in families() if family.kept} | {Need}
     first = Batch()
     first.nodes.update((t, records) for t, records in batch.nodes.items() if t not in stepped)

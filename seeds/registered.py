@@ -1,4 +1,4 @@
-"""The demo's kept records (people, organizations, projects, funds, venues, the taxonomy)
+"""The demo's kept records (places, people, organizations, projects, funds, venues, the taxonomy)
 written through registration, as a station registers them.
 
 Each record goes through the step ``create<Family>`` runs (``graph.workflows.registration``):
@@ -15,7 +15,7 @@ service's key) and its last four characters, never the number.
 What registration does not write stays with the batch writer, which ``seeds.demo`` runs next:
 the relationships' own properties (a skill's level, a member's role and since, written over the
 tie the create made), a resident's consent flag, and the records of the families nobody
-registers (places; needs and the rest go through their own steps: ``seeds.casework``) — see
+registers (needs and the rest go through their own steps: ``seeds.casework``) — see
 docs/FIELD.md.
 """
 

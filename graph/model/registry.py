@@ -38,7 +38,7 @@ VIA = {
     **services.VIA,
 }
 # The relationships registration sets, by family (``family.Tie``).
-TIES = {**taxonomy.TIES, **people.TIES, **organizations.TIES}
+TIES = {**places.TIES, **taxonomy.TIES, **people.TIES, **organizations.TIES}
 _BY_LABEL: dict[str, Family] = {
     f.label: prepared(f, VIA.get(f.label, ()), TIES.get(f.label, ())) for f in FAMILIES
 }

@@ -16,7 +16,7 @@ from resolvers import workflows as resolve
 from resolvers.registration import field_name, tie_field
 from schema import schema
 from schema.permissions import may
-from schema.registration import ELSEWHERE, KEPT
+from schema.registration import ELSEWHERE, KEPT, NEVER, given
 from schema.registration import MUTATIONS as REGISTRATION
 from schema.steps import step
 from schema.workflows import MUTATIONS, NEED_ID, VOLUNTEER_ID, NeedPayload
@@ -52,15 +52,18 @@ def test_registration_inputs_are_derived_from_each_familys_declaration() -> None
     every kept family, their inputs one field per writable property and tie of its
     ``graph.model`` declaration, required on a create exactly where the declaration says so. A
     family whose create or update has a name of its own (``ELSEWHERE``: a partner *offers* a
-    resource) is written by that mutation instead, with inputs of its own."""
+    resource) is written by that mutation instead, with inputs of its own; a place is never
+    deactivated (``NEVER``)."""
     fields = GRAPHQL.mutation_type.fields
-    elsewhere = sum(len(actions) for actions in ELSEWHERE.values())
+    elsewhere = sum(len(actions) for actions in (*ELSEWHERE.values(), *NEVER.values()))
     assert len(REGISTRATION) == 4 * len(KEPT) - elsewhere
     kept = {f.label: f for f in families() if f.kept}
     assert set(kept) == set(KEPT)
     for label, family in kept.items():
         for action in ("create", "update", "deactivate", "reactivate"):
-            if action in ELSEWHERE.get(label, ()):
+            if action in NEVER.get(label, ()):
+                assert f"{action}{label}" not in fields
+            if not given(label, action):
                 continue
             assert "idempotencyKey" in fields[f"{action}{label}"].args
         if label in ELSEWHERE:

@@ -463,3 +463,130 @@ async def test_a_volunteer_registered_through_the_api_is_matched_filtered_and_co
         id=new,
     )
     assert [v["id"] for v in listed["volunteers"]["nodes"]] == [new]
+
+
+async def test_a_new_station_lays_out_its_city_before_it_registers_anyone(
+    gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    """A station in a city the graph does not know yet: the administrator registers the city,
+    its street and the community, then the station's social worker covering it, who registers
+    the first elder there. Nothing about a place comes from the seeds."""
+    city = (
+        await gql('mutation { createCity(input: {name: "江门市"}) { city { id name version } } }')
+    )["createCity"]["city"]
+    assert city["name"] == "江门市" and city["version"] == 1
+    street = (
+        await gql(
+            'mutation ($c: ID!) { createDistrict(input: {name: "白沙街道", level: "街道", '
+            "cityId: $c}) { district { id level city { name } } } }",
+            c=city["id"],
+        )
+    )["createDistrict"]["district"]
+    assert street["city"] == {"name": "江门市"} and street["level"] == "街道"
+    community = (
+        await gql(
+            """
+            mutation ($input: CreateCommunityInput!) {
+              createCommunity(input: $input) {
+                community { id key name kind population version district { name } }
+              }
+            }
+            """,
+            input={
+                "name": "白沙社区",
+                "location": {"latitude": 22.59, "longitude": 113.08},
+                "kind": "COMMUNITY",
+                "population": 8200,
+                "districtId": street["id"],
+            },
+        )
+    )["createCommunity"]["community"]
+    assert community["district"] == {"name": "白沙街道"} and community["population"] == 8200
+    worker = (
+        await gql(
+            'mutation ($c: ID!) { createSocialWorker(input: {name: "谭社工", '
+            'qualification: ASSISTANT, certificateNo: "SW44070001", communityIds: [$c]}) '
+            "{ socialWorker { key } } }",
+            c=community["id"],
+        )
+    )["createSocialWorker"]["socialWorker"]
+    as_worker = await signed_in(Role.SOCIAL_WORKER, worker["key"])
+    elder = await as_worker(
+        CREATE_RESIDENT,
+        input={
+            "name": "陈伯",
+            "location": {"latitude": 22.591, "longitude": 113.081},
+            "communityId": community["id"],
+        },
+    )
+    assert elder["createResident"]["resident"]["community"] == {"key": community["key"]}
+    # A city's street found by the lists the front ends use.
+    found = await gql(
+        "query ($c: ID!) { communities(where: {districtSome: {id: {in: [$c]}}}) "
+        "{ nodes { name } } }",
+        c=street["id"],
+    )
+    assert found["communities"]["nodes"] == [{"name": "白沙社区"}]
+    renamed = await gql(
+        "mutation ($id: ID!) { updateCommunity(id: $id, version: 1, input: {population: 8350}) "
+        "{ community { population version } } }",
+        id=community["id"],
+    )
+    assert renamed["updateCommunity"]["community"] == {"population": 8350, "version": 2}
+
+
+@pytest.mark.parametrize(
+    ("mutation", "place", "expected"),
+    [
+        # The name a city is known by is its key: a second 中山市 is the first.
+        ('createCity(input: {name: "中山市"}) { city { id } }', None, "CONFLICT"),
+        (
+            'createDistrict(input: {name: "东区", cityId: $id}) { district { id } }',
+            gid("City", "city-nowhere"),
+            "NOT_FOUND",
+        ),
+        (
+            'createCommunity(input: {name: "新村", location: {latitude: 22.5, longitude: 113.4},'
+            " districtId: $id, population: -5}) { community { id } }",
+            gid("District", "district-zs-east"),
+            "BAD_USER_INPUT",
+        ),
+        (
+            'updateCommunity(id: $id, version: 7, input: {name: "改名"}) { community { id } }',
+            QIWAN,
+            "CONFLICT",
+        ),
+    ],
+)
+async def test_a_bad_place_is_refused_and_changes_nothing(
+    gql: GraphQL, engine_store: GraphStore, mutation: str, place: str | None, expected: str
+) -> None:
+    before = await checksum(engine_store)
+    if place is None:
+        errors = await gql.errors(f"mutation {{ {mutation} }}")
+    else:
+        errors = await gql.errors(f"mutation ($id: ID!) {{ {mutation} }}", id=place)
+    assert code(errors) == expected, errors
+    assert await checksum(engine_store) == before
+
+
+async def test_only_administrators_lay_out_places_and_no_place_is_deactivated(
+    signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    worker = await signed_in(Role.SOCIAL_WORKER, WORKER)
+    before = await checksum(engine_store)
+    errors = await worker.errors(
+        'mutation ($id: ID!) { updateCommunity(id: $id, version: 1, input: {name: "x"}) '
+        "{ community { id } } }",
+        id=QIWAN,
+    )
+    assert code(errors) == "FORBIDDEN"
+    errors = await worker.errors('mutation { createCity(input: {name: "x"}) { city { id } } }')
+    assert code(errors) == "FORBIDDEN"
+    assert await checksum(engine_store) == before
+    # A community is not switched off: the schema has no such mutation.
+    errors = await worker.errors(
+        "mutation ($id: ID!) { deactivateCommunity(id: $id, version: 1) { community { id } } }",
+        id=QIWAN,
+    )
+    assert code(errors) == "GRAPHQL_VALIDATION_FAILED"
