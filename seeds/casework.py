@@ -9,6 +9,10 @@ written. One the survey draws as closed or cancelled is then closed or withdrawn
 part (``seeds.demo_history``) assigns someone and records service; otherwise it stays OPEN, as it
 would for a station. A closure is dated when the step runs, as the API dates it.
 
+Residents' consent (``consents``, ``record_consents``) goes through ``recordConsent``'s step:
+scopes, who gave it and when are on record for every resident whose consent the demo holds,
+as they are for one a station records, never a bare flag.
+
 The rest (``run``) is planned by ``seeds.demo_core`` as :class:`Posting`, :class:`Referring` and
 :class:`Giving` and goes through ``postRecruitment``, ``signUp``, ``referNeed``,
 ``acceptReferral``/``completeReferral`` and ``allocateResource``'s steps, which have the last
@@ -29,6 +33,7 @@ from typing import Any
 from graph import workflows
 from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
+from graph.model.people import Resident
 from graph.model.services import (
     NEED_IN,
     NEED_OF_CATEGORY,
@@ -38,7 +43,7 @@ from graph.model.services import (
     Recruitment,
     Rel,
 )
-from graph.model.vocab import NeedStatus
+from graph.model.vocab import ConsentGiver, ConsentScope, NeedStatus, VulnerabilityTag
 from seeds.batch import Batch
 
 ACTOR = "seeds.demo"
@@ -85,6 +90,17 @@ class Giving:
     need: str
     quantity: int
     by: str  # the social worker who gives it
+
+
+# What the demo's residents consented to: everything the station asks for (建档服务、志愿者上门、
+# 转介、去标识化统计).
+CONSENTED = sorted(s.value for s in ConsentScope)
+# Whose consent a guardian gives (PIPL art. 31: a child under 14).
+GUARDED = {
+    VulnerabilityTag.CHILD.value,
+    VulnerabilityTag.LEFT_BEHIND_CHILD.value,
+    VulnerabilityTag.CHILD_SPECIAL_NEEDS.value,
+}
 
 
 def _request(operation: str, key: str, by: str = ACTOR, **inputs: object) -> workflows.Request:
@@ -142,6 +158,34 @@ async def report_needs(store: GraphStore, batch: Batch) -> int:
     await _each(needs, report)
     await _each(settled, settle)
     return len(needs) + len(settled)
+
+
+def consents(batch: Batch) -> list[Resident]:
+    """The batch's residents who consent, taken out of the flag the batch writes: a resident
+    is written as a registration leaves one (no consent) and their consent recorded afterwards
+    (``record_consents``)."""
+    residents: list[Resident] = batch.nodes.get(Resident, [])
+    batch.nodes[Resident] = [dataclasses.replace(r, consent=False) for r in residents]
+    return [r for r in residents if r.consent]
+
+
+async def record_consents(store: GraphStore, residents: Sequence[Resident]) -> int:
+    """Record each resident's consent through ``recordConsent``'s step, given on the day they
+    were registered, by their guardian for a child; the number of steps."""
+
+    async def consent(resident: Resident) -> None:
+        guarded = not GUARDED.isdisjoint(resident.tags)
+        await workflows.record_consent(
+            store,
+            _request("recordConsent", f"consent:{resident.id}", resident=resident.id),
+            resident=resident.id,
+            scopes=CONSENTED,
+            given_by=(ConsentGiver.GUARDIAN if guarded else ConsentGiver.RESIDENT).value,
+            given_on=resident.registered_on or workflows.now().date(),
+        )
+
+    await _each(residents, consent)
+    return len(residents)
 
 
 async def run(

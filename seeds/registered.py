@@ -14,7 +14,7 @@ service's key) and its last four characters, never the number.
 
 What registration does not write stays with the batch writer, which ``seeds.demo`` runs next:
 the relationships' own properties (a skill's level, a member's role and since, written over the
-tie the create made), a resident's consent flag, and the records of the families nobody
+tie the create made) and the records of the families nobody
 registers (needs and the rest go through their own steps: ``seeds.casework``) — see
 docs/FIELD.md.
 """

@@ -317,3 +317,24 @@ async def test_sign_ups_are_by_active_volunteers_for_activities_yet_to_start(
     for r in rows:
         assert r["signed"] <= r["capacity"] and set(r["statuses"]) <= {"ACTIVE"}
         assert all(at < r["startsAt"] for at in r["ats"])
+
+
+async def test_every_consent_is_on_record_as_recording_one_leaves_it(loaded: GraphStore) -> None:
+    """No bare consent flag: who gave it, when and to what, as ``recordConsent`` writes it; a
+    child's given by a guardian (PIPL art. 31)."""
+    rows = await _rows(
+        loaded,
+        "consents",
+        """
+        MATCH (r:Resident)
+        RETURN r.consent AS consent, r.consentGivenBy AS by, r.consentGivenOn AS on,
+               size(coalesce(r.consentScopes, [])) AS scopes,
+               any(t IN coalesce(r.tags, []) WHERE t IN ['CHILD', 'LEFT_BEHIND_CHILD',
+                                                       'CHILD_SPECIAL_NEEDS']) AS child
+        """,
+    )
+    consenting = [r for r in rows if r["consent"]]
+    assert len(consenting) > 100
+    assert all(r["by"] and r["on"] and r["scopes"] == 4 for r in consenting)
+    assert {r["by"] for r in consenting if r["child"]} == {"GUARDIAN"}
+    assert {r["by"] for r in consenting if not r["child"]} == {"RESIDENT"}
