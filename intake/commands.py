@@ -48,9 +48,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "import-sheet",
         help="import a CSV/XLSX spreadsheet of one family (also: import FAMILY FILE)",
         description="Upserts by natural key (volunteer number, ID-card number, credit code, "
-        "certificate number); the same file "
-        "again changes nothing. Rows with problems are reported and the rest go in, unless "
-        "--all-or-nothing. Exit 0 only when every row went in.",
+        "certificate number; service hours: volunteer, need and date, each row under "
+        "recordService's rules); the same file again changes nothing. Rows with problems are "
+        "reported and the rest go in, unless --all-or-nothing. Exit 0 only when every row went in.",
     )
     sheet.add_argument("family", choices=families)
     sheet.add_argument("file", type=Path)
@@ -113,9 +113,10 @@ def _print(report: Report) -> None:
     verb = "checked (dry run)" if report.dry_run else "imported"
     if report.refused:
         verb = "refused, nothing written"
+    recorded = f", already recorded {report.unchanged}" if report.unchanged else ""
     print(
         f"{report.family}: {report.rows} rows {verb}; created {report.created}, "
-        f"updated {report.updated}, rows with problems {report.failed_rows}"
+        f"updated {report.updated}{recorded}, rows with problems {report.failed_rows}"
     )
     if report.unknown_columns:
         print("unknown columns (ignored): " + ", ".join(report.unknown_columns))

@@ -29,6 +29,7 @@ from graph.model.people import (
     Volunteer,
 )
 from graph.model.registry import family_named
+from graph.model.services import ServiceRecord
 from intake.normalize import halfwidth
 
 Kind = Literal[
@@ -47,6 +48,11 @@ Kind = Literal[
     "code",  # one value of the column's vocabulary
     "rating",  # an evaluation grade: 3A, AAA, 三级
     "credit_code",  # identity.credit_code (统一社会信用代码)
+    "volunteer",  # a volunteer's national number or id, looked up in the graph
+    "need",  # a need's id, looked up in the graph
+    "service_date",  # a date recordService accepts (within the last year, not in the future)
+    "hours",  # hours of service, kept as whole minutes (recordService's bounds)
+    "minutes",  # minutes of service (the same bounds)
 ]
 
 
@@ -73,13 +79,16 @@ class IntakeFamily:
     label: str
     record: type
     columns: tuple[Column, ...]
-    place: Rel  # the relationship to the row's community
+    place: Rel | None  # the relationship to the row's community (None: the row names none)
     one_place: bool = False  # a resident lives in one community; a volunteer serves several
+    key_field: str | None = None  # a family not upserted by its declared natural key
 
     @property
     def key(self) -> str:
         """The field holding the natural key: the family's own declaration
         (``graph.model``'s ``props_of(..., keys=...)``), one field."""
+        if self.key_field is not None:
+            return self.key_field
         (name,) = family_named(self.label).natural_key
         return re.sub(r"[A-Z]", lambda m: "_" + m.group(0).lower(), name)
 
@@ -368,6 +377,72 @@ SOCIAL_WORKERS = IntakeFamily(
     ),
 )
 
+# Hours served, as a station's 志愿服务时长登记表 lists them: each row is what recordService
+# records, checked by its rules and written through it (intake/hours.py), unverified until a
+# covering social worker approves it. The natural key is the volunteer, the need and the date
+# (intake/hours.py says why); ``key_field`` is the cell that starts it.
+SERVICE_HOURS = IntakeFamily(
+    name="service-hours",
+    label="ServiceRecord",
+    record=ServiceRecord,
+    place=None,
+    key_field="volunteer",
+    columns=(
+        Column(
+            "volunteer",
+            "志愿者编号",
+            "volunteer",
+            "volunteer",
+            required=True,
+            aliases=(
+                "志愿者",
+                "志愿者号",
+                "志愿者证号",
+                "编号",
+                "volunteer no",
+                "volunteer number",
+            ),
+            example="44200019900101",
+        ),
+        Column(
+            "need",
+            "需求编号",
+            "need",
+            "need",
+            required=True,
+            aliases=("需求", "服务需求编号", "需求ID", "need id"),
+            example="need-3f2a9c1b5e7d4a60",
+        ),
+        Column(
+            "date",
+            "服务日期",
+            "service date",
+            "service_date",
+            required=True,
+            aliases=("日期", "服务时间", "date"),
+            example="2024年3月5日",
+        ),
+        Column(
+            "hours",
+            "服务小时数",
+            "hours",
+            "hours",
+            aliases=("服务时长", "时长", "小时", "小时数", "志愿时长", "工时"),
+            example="1.5",
+        ),
+        Column(
+            "minutes", "服务分钟数", "minutes", "minutes", aliases=("分钟", "分钟数"), example="90"
+        ),
+        Column(
+            "note",
+            "服务内容",
+            "note",
+            aliases=("备注", "内容", "notes", "content"),
+            example="陪同就医",
+        ),
+    ),
+)
+
 FAMILIES: Mapping[str, IntakeFamily] = {
-    f.name: f for f in (VOLUNTEERS, RESIDENTS, ORGANIZATIONS, SOCIAL_WORKERS)
+    f.name: f for f in (VOLUNTEERS, RESIDENTS, ORGANIZATIONS, SOCIAL_WORKERS, SERVICE_HOURS)
 }

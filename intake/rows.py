@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from graph.workflows.service import MAX_SERVICE_HOURS, service_date_problem, service_minutes
 from intake import identity, normalize, vocabulary
 from intake.families import Column, IntakeFamily, header_key
 from intake.normalize import Bad, clean
@@ -144,6 +146,11 @@ def _converters(id_hash_key: str) -> Mapping[str, Callable[[Column, Any], Mappin
         return cleaned
 
     return {
+        "volunteer": one(clean),
+        "need": one(clean),
+        "service_date": one(lambda v: _service_date(v).isoformat()),
+        "hours": lambda column, v: {"minutes": _service_minutes(v, 1)},
+        "minutes": lambda column, v: {"minutes": _service_minutes(v, 60)},
         "text": one(text),
         "phone": one(normalize.phone),
         "date": one(lambda v: normalize.date(v).isoformat()),
@@ -160,6 +167,47 @@ def _converters(id_hash_key: str) -> Mapping[str, Callable[[Column, Any], Mappin
         "rating": one(normalize.rating),
         "credit_code": one(identity.credit_code),
     }
+
+
+# recordService's rules for a date and a duration (graph/workflows/service.py), in a cell's words.
+_DATE_PROBLEMS = {
+    "FUTURE": ("FUTURE_DATE", "服务日期不能晚于今天", "The service date is in the future."),
+    "TOO_OLD": (
+        "DATE_TOO_OLD",
+        "只能登记一年以内的服务",
+        "Only services within the last year can be recorded.",
+    ),
+}
+
+
+def _service_date(value: Any) -> Any:
+    date = normalize.date(value)
+    problem = service_date_problem(date)
+    if problem is not None:
+        raise Bad(*_DATE_PROBLEMS[problem])
+    return date
+
+
+def _service_minutes(value: Any, per_hour: int) -> int:
+    """A cell of hours (``per_hour`` 1) or of whole minutes (60) as minutes, within
+    recordService's bounds."""
+    text = clean(value)
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if per_hour == 60 and amount.is_finite() and amount != amount.to_integral_value():
+        amount = Decimal("NaN")  # minutes are whole
+    try:
+        return service_minutes(amount / per_hour if amount.is_finite() else amount)
+    except ValueError:
+        high = MAX_SERVICE_HOURS * (60 if per_hour == 60 else 1)
+        unit_zh, unit_en = ("分钟", "minutes") if per_hour == 60 else ("小时", "hours")
+        raise Bad(
+            "BAD_DURATION",
+            f"时长应为大于0且不超过{high}的{unit_zh}数",
+            f"The duration must be a number of {unit_en} more than 0 and at most {high}.",
+        ) from None
 
 
 def parse(
@@ -200,7 +248,7 @@ def parse(
         yield Parsed(
             row=row.number,
             key=values.pop(family.key),
-            community=values.pop("community"),
+            community=values.pop("community", ""),
             links={c.field: values.pop(c.field, []) for c in family.links},
             values=values,
         )

@@ -23,7 +23,8 @@ from graph.io import intake as graph_intake
 from graph.model import entities
 from graph.model.registry import family_named as registered_family
 from graph.model.text import search_text
-from intake.families import FAMILIES, Column, IntakeFamily
+from intake import hours
+from intake.families import FAMILIES, SERVICE_HOURS, Column, IntakeFamily
 from intake.readers import FileRefused, read
 from intake.rows import Header, Parsed, Problem, data_rows, find_header, parse
 
@@ -40,9 +41,11 @@ class Report:
     rows: int = 0  # data rows in the file
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # service hours already recorded (nothing written for them)
     refused: bool = False  # nothing written: the file, or (all-or-nothing) one of its rows, failed
     unknown_columns: tuple[str, ...] = ()
     problems: list[Problem] = field(default_factory=list)
+    header: Header | None = field(default=None, repr=False)  # the file's, once found
 
     @property
     def failed_rows(self) -> int:
@@ -61,6 +64,7 @@ class Report:
             "rows": self.rows,
             "created": self.created,
             "updated": self.updated,
+            "unchanged": self.unchanged,
             "failedRows": self.failed_rows,
             "refused": self.refused,
             "complete": self.complete,
@@ -79,19 +83,32 @@ def family_named(name: str) -> IntakeFamily:
 
 
 async def check(
-    store: GraphStore, family: IntakeFamily, path: Path, id_hash_key: str, sheet: str | None = None
+    store: GraphStore,
+    family: IntakeFamily,
+    path: Path,
+    id_hash_key: str,
+    sheet: str | None = None,
+    worker: str | None = None,
 ) -> tuple[Report, list[Parsed]]:
-    """Every row checked (cells, duplicates, names looked up); nothing written."""
+    """Every row checked (cells, duplicates, names looked up); nothing written. ``worker``: the
+    social worker importing (service hours), who may name only needs they cover."""
     report = Report(family.name, dry_run=True, all_or_nothing=False)
     try:
         header, rest = find_header(family, iter(read(path, sheet)))
         report.unknown_columns = header.unknown
+        report.header = header
         good: list[Parsed] = []
         first_seen: dict[str, int] = {}
         for result in parse(family, header, data_rows(family, header, rest), id_hash_key):
             report.rows += 1
             if isinstance(result, list):
                 report.problems.extend(result)
+                continue
+            if family is SERVICE_HOURS:  # its key is known once the volunteer is looked up
+                if "minutes" not in result.values:
+                    report.problems.append(_no_duration(result.row))
+                    continue
+                good.append(result)
                 continue
             if result.key in first_seen:
                 column = header.titles[_position(header, family.key)]
@@ -112,9 +129,23 @@ async def check(
         report.refused = True
         report.problems.append(Problem(None, None, refused.code, refused.zh, refused.en))
         return report, []
-    good = await _resolve(store, family, header, good, report)
+    if family is SERVICE_HOURS:
+        good = await hours.resolve(store, header, good, report, worker)
+    else:
+        good = await _resolve(store, family, header, good, report)
     report.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return report, good
+
+
+def _no_duration(row: int) -> Problem:
+    hours, minutes = SERVICE_HOURS.column("hours"), SERVICE_HOURS.column("minutes")
+    return Problem(
+        row,
+        hours.zh,
+        "REQUIRED",
+        f"请填写“{hours.zh}”或“{minutes.zh}”",
+        f"Give the {hours.en} or the {minutes.en}.",
+    )
 
 
 def _position(header: Header, field_name: str) -> int:
@@ -194,15 +225,21 @@ async def run(
     sheet: str | None = None,
     actor: tuple[str, str] | None = None,
     progress: Progress | None = None,
+    worker: str | None = None,
 ) -> Report:
-    """Import ``path`` as ``family_name``; ``actor`` (actor, role) audits it with its counts."""
+    """Import ``path`` as ``family_name``; ``actor`` (actor, role) audits it with its counts;
+    ``worker``: a social worker importing service hours, for the needs they cover only."""
     family = family_named(family_name)
-    report, good = await check(store, family, path, id_hash_key, sheet)
+    report, good = await check(store, family, path, id_hash_key, sheet, worker)
     report.dry_run, report.all_or_nothing = dry_run, all_or_nothing
     if all_or_nothing and report.problems:
         report.refused = True
     if not (dry_run or report.refused):
-        await _write(store, family, good, report, progress)
+        if family is SERVICE_HOURS:
+            assert report.header is not None  # the file was read
+            await hours.write(store, report.header, good, report, actor, progress)
+        else:
+            await _write(store, family, good, report, progress)
     if actor is not None:
         await _audit(store, family, report, actor)
     return report
@@ -288,6 +325,7 @@ async def _audit(
                     f"rows={report.rows}",
                     f"created={report.created}",
                     f"updated={report.updated}",
+                    f"unchanged={report.unchanged}",
                     f"failedRows={report.failed_rows}",
                 ),
                 outcome=outcome,

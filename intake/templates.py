@@ -43,6 +43,26 @@ _KIND_NOTES = {
     "code": ("填一个(见示例)", "one value (see the example)"),
     "rating": ("1A到5A", "1A to 5A"),
     "credit_code": ("18位统一社会信用代码", "the 18-character unified social credit code"),
+    "volunteer": (
+        "志愿者编号(或系统中的志愿者ID)",
+        "the national volunteer number (or the volunteer's id in the system)",
+    ),
+    "need": (
+        "系统中的需求ID(该志愿者已被派到的需求)",
+        "the need's id in the system (one the volunteer is assigned to)",
+    ),
+    "service_date": (
+        "一年内、不晚于今天的日期，如2024年3月5日",
+        "a date within the last year, not in the future",
+    ),
+    "hours": (
+        "小时数，大于0且不超过24(填小时或分钟之一)",
+        "hours, more than 0 and at most 24 (give hours or minutes)",
+    ),
+    "minutes": (
+        "分钟数，整数，不超过1440(填小时或分钟之一)",
+        "whole minutes, at most 1440 (give hours or minutes)",
+    ),
 }
 
 

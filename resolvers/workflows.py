@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from access.tokens import Role
@@ -34,6 +34,7 @@ from graph.model.services import (
 )
 from graph.model.text import search_text
 from graph.workflows import Done, new_id
+from graph.workflows.service import MAX_SERVICE_HOURS, service_date_problem, service_minutes
 from resolvers import matching
 
 if TYPE_CHECKING:
@@ -129,12 +130,9 @@ def _props(changes: dict[str, Any], named: str) -> tuple[dict[str, Any], str | N
 
 def _hours(value: Decimal, name: str, high: int) -> int:
     try:
-        minutes = int((value * 60).to_integral_value())
-    except (InvalidOperation, ValueError):
-        raise BadUserInput(f"`{name}` must be a number of hours.") from None
-    if not 0 < value <= high or minutes < 1:
-        raise BadUserInput(f"`{name}` must be more than 0 and at most {high} hours.")
-    return minutes
+        return service_minutes(value, high)
+    except ValueError as bad:
+        raise BadUserInput(f"`{name}` {bad}.") from None
 
 
 def _fen(amount: Decimal) -> int:
@@ -315,9 +313,8 @@ async def record_service(info: Info, key: str | None, *, input: Any) -> Done:
     need = _optional_id(data.need_id, "Need", "needId")
     category = _optional_id(data.category_id, "ServiceCategory", "categoryId")
     project = _optional_id(data.project_id, "Project", "projectId")
-    minutes = _hours(data.hours, "hours", 24)
-    today = dt.datetime.now(LOCAL_TIME).date()
-    if not today - dt.timedelta(days=366) <= data.date <= today:
+    minutes = _hours(data.hours, "hours", MAX_SERVICE_HOURS)
+    if service_date_problem(data.date) is not None:
         raise BadUserInput("`date` must be within the last year and not in the future.")
     _range(data.beneficiaries, "beneficiaries", 1, 10_000)
     _range(data.rating, "rating", 1, 5)

@@ -4,7 +4,9 @@ Query parameters: ``dryRun=true`` (check every row, write nothing), ``allOrNothi
 (write nothing if any row has a problem). The answer is the import's report as JSON (200 when
 every row went in, 422 when rows failed or the file was refused). Administrators only: a social
 worker's import would upsert residents by ID number wherever they live, so it would both reach
-beyond the communities they cover and tell them whether a number is on record elsewhere.
+beyond the communities they cover and tell them whether a number is on record elsewhere. Service
+hours are the exception, as recordService's policy has it: a social worker imports them for the
+needs in the communities they cover (``intake/hours.py``).
 
 The upload never sits in memory whole: the body is counted as it arrives and refused past
 ``IMPORT_MAX_BYTES`` (413, also up front from ``Content-Length``), the multipart parser spools
@@ -26,7 +28,7 @@ from starlette.types import Message, Receive
 
 from access.tokens import Role, TokenError, from_header
 from graph.engine.errors import GraphError, GraphUnavailable
-from intake.families import FAMILIES
+from intake.families import FAMILIES, SERVICE_HOURS
 from intake.run import run
 
 _TRUE = {"true", "1", "yes"}
@@ -68,9 +70,16 @@ async def import_sheet(request: Request) -> Response:
         return _error(401, "UNAUTHENTICATED", str(exc))
     except GraphError:
         return _error(503, "GRAPH_UNAVAILABLE", "The graph cannot be reached; try again shortly.")
-    if viewer.role is not Role.ADMIN:
-        return _error(403, "FORBIDDEN", "Spreadsheet imports are for administrators.")
     family = request.path_params["family"]
+    # Service hours follow recordService's policy: a social worker records them for the needs
+    # in the communities they cover (the import reports any other need as unknown).
+    worker = viewer.subject if viewer.role is Role.SOCIAL_WORKER else None
+    if not (viewer.role is Role.ADMIN or (family == SERVICE_HOURS.name and worker)):
+        return _error(
+            403,
+            "FORBIDDEN",
+            "Spreadsheet imports are for administrators (service hours: also social workers).",
+        )
     if family not in FAMILIES:
         return _error(404, "NOT_FOUND", f"Import one of: {', '.join(sorted(FAMILIES))}.")
     limit = settings.import_max_bytes
@@ -106,6 +115,7 @@ async def import_sheet(request: Request) -> Response:
                 dry_run=request.query_params.get("dryRun", "").lower() in _TRUE,
                 all_or_nothing=request.query_params.get("allOrNothing", "").lower() in _TRUE,
                 actor=(viewer.actor, viewer.role.value),
+                worker=worker,
             )
         except GraphUnavailable:
             return _error(503, "GRAPH_UNAVAILABLE", "The graph cannot be reached; try again.")

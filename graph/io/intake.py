@@ -189,3 +189,94 @@ async def move_residents(store: GraphStore, placed: Sequence[tuple[str, str]]) -
     rows = [{"id": rid, "community": community} for rid, community in placed]
     result = await store.write(MOVED_RESIDENTS, {"rows": rows})
     return int(result[0]["moved"]) if result else 0
+
+
+# --- service hours (intake/hours.py) -------------------------------------------------------
+
+# Volunteers a row names by their national number or their id.
+FIND_VOLUNTEERS = cypher(
+    "intake.find_volunteers",
+    """
+    UNWIND $names AS name
+    MATCH (x:Volunteer)
+    WHERE x.id = name OR x.volunteerNo = name
+    RETURN name, collect(x.id) AS ids
+    """,
+)
+
+# The same for a social worker's import: a national number names only a volunteer she may read
+# it of (FULL: one serving a community she covers, access/policy.py), so a row's answer never
+# tells her whether a number is on record elsewhere; ids are public and name anyone.
+FIND_VOLUNTEERS_COVERED = cypher(
+    "intake.find_volunteers_covered",
+    """
+    UNWIND $names AS name
+    MATCH (x:Volunteer)
+    WHERE x.id = name
+       OR (x.volunteerNo = name
+           AND (x)-[:SERVES_AREA]->(:Community)<-[:COVERS]-(:SocialWorker {id: $worker}))
+    RETURN name, collect(DISTINCT x.id) AS ids
+    """,
+)
+
+# Of ``$needs``, those in a community the social worker ``$worker`` covers (a social worker's
+# import records hours only where recordService would let them).
+COVERED_NEEDS = cypher(
+    "intake.covered_needs",
+    """
+    UNWIND $needs AS id
+    MATCH (:SocialWorker {id: $worker})-[:COVERS]->(:Community)<-[:IN]-(n:Need {id: id})
+    RETURN collect(DISTINCT n.id) AS ids
+    """,
+)
+
+# The service records a volunteer already has for a need: an imported row whose volunteer, need
+# and date one of them has is already recorded (declined ones too: the file does not bring back
+# hours a social worker declined).
+RECORDED_SERVICES = cypher(
+    "intake.recorded_services",
+    """
+    UNWIND $pairs AS pair
+    MATCH (:Volunteer {id: pair.volunteer})-[:PERFORMED]->(rec:ServiceRecord)
+          -[:FOR]->(:Need {id: pair.need})
+    RETURN pair.volunteer AS volunteer, pair.need AS need, rec.date AS date,
+           rec.minutes AS minutes
+    """,
+)
+
+
+async def find_volunteers(
+    store: GraphStore, names: Iterable[str], worker: str | None = None
+) -> dict[str, list[str]]:
+    """name (a national number or an id) -> the ids of the volunteers it could mean (for the
+    social worker ``worker``: those whose number she may read, or named by id)."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}
+    if worker is None:
+        rows = await store.read(FIND_VOLUNTEERS, {"names": wanted})
+    else:
+        rows = await store.read(FIND_VOLUNTEERS_COVERED, {"names": wanted, "worker": worker})
+    return {row["name"]: sorted(row["ids"]) for row in rows}
+
+
+async def covered_needs(store: GraphStore, worker: str, needs: Iterable[str]) -> set[str]:
+    wanted = sorted(set(needs))
+    if not wanted:
+        return set()
+    rows = await store.read(COVERED_NEEDS, {"worker": worker, "needs": wanted})
+    return set(rows[0]["ids"]) if rows else set()
+
+
+async def recorded_services(
+    store: GraphStore, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str, str], list[int]]:
+    """(volunteer, need, ISO date) -> the minutes of each record already there."""
+    wanted = [{"volunteer": v, "need": n} for v, n in sorted(set(pairs))]
+    if not wanted:
+        return {}
+    found: dict[tuple[str, str, str], list[int]] = {}
+    for row in await store.read(RECORDED_SERVICES, {"pairs": wanted}):
+        key = (row["volunteer"], row["need"], str(row["date"])[:10])
+        found.setdefault(key, []).append(int(row["minutes"]))
+    return found

@@ -141,6 +141,15 @@ def guarded(
     return cypher(name, "\n    ".join(["", *parts, ""]))
 
 
+def checked(name: str, *, reads: str, keep: str, problems: Problems) -> Statement:
+    """A guarded step's checks alone, read-only: the ``problem`` it would answer now (no lock, no
+    idempotency key, nothing written), from the same ``reads`` and ``problems`` the step
+    declares. For checking many requests before any is made (an import's rows); the step
+    itself checks again under its lock when it runs."""
+    parts = ["WITH null AS seen", reads.strip(), _problem(keep, problems, False), "RETURN problem"]
+    return cypher(name, "\n    ".join(["", *parts, ""]))
+
+
 def each_ok(items: str, body: str) -> str:
     """A write over each of ``items`` (as ``x``) when there is no problem."""
     return f"FOREACH (x IN CASE WHEN problem IS NULL THEN {items} ELSE [] END | {body})"

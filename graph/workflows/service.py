@@ -4,40 +4,79 @@ star level and are credited to their time bank, which pays only for services to 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.model.people import STAR_THRESHOLDS_HOURS
-from graph.workflows.guards import Lock, Then, guarded, lock, unlock
+from graph.model.services import LOCAL_TIME
+from graph.workflows.guards import Lock, Then, checked, guarded, lock, unlock
 from graph.workflows.runner import Done, Request, missing, new_id, perform, refused
+
+# What a service record may say, whoever records it (recordService, a spreadsheet of hours):
+# more than nothing and at most a day's hours, given within the last year and not in the future.
+MAX_SERVICE_HOURS = 24
+RECORDABLE_DAYS = 366
+
+
+def service_minutes(hours: Decimal, high: int = MAX_SERVICE_HOURS) -> int:
+    """``hours`` as whole minutes; ValueError unless more than 0 and at most ``high`` hours."""
+    try:
+        minutes = int((hours * 60).to_integral_value())
+    except (InvalidOperation, ValueError):
+        raise ValueError("must be a number of hours") from None
+    if not 0 < hours <= high or minutes < 1:
+        raise ValueError(f"must be more than 0 and at most {high} hours")
+    return minutes
+
+
+def service_date_problem(date: dt.date, today: dt.date | None = None) -> str | None:
+    """``FUTURE`` or ``TOO_OLD`` when a service of ``date`` cannot be recorded (China's today)."""
+    today = today or dt.datetime.now(LOCAL_TIME).date()
+    if date > today:
+        return "FUTURE"
+    if date < today - dt.timedelta(days=RECORDABLE_DAYS):
+        return "TOO_OLD"
+    return None
+
+
+def _record_reads(locking: bool) -> str:
+    return f"""
+    OPTIONAL MATCH (v:Volunteer {{id: $volunteer}})
+    OPTIONAL MATCH (need:Need {{id: $need}})
+    {lock("need") if locking else ""}
+    WITH seen, v, need
+    OPTIONAL MATCH (v)-[assigned:ASSIGNED]->(need)
+    OPTIONAL MATCH (need)-[:OF_CATEGORY]->(needCategory:ServiceCategory)
+    OPTIONAL MATCH (given:ServiceCategory {{id: $category}})
+    OPTIONAL MATCH (p:Project {{id: $project}})
+    """
+
+
+_RECORD_KEEP = "v, need, assigned, coalesce(given, needCategory) AS cat, given, p"
+# recordService's rules about the graph, in the order they are checked: the step's statement
+# and the check an import runs on each row before writing (RECORD_SERVICE_CHECK) both use them.
+RECORD_SERVICE_PROBLEMS = (
+    ("v IS NULL", "VOLUNTEER_NOT_FOUND"),
+    ("$need IS NOT NULL AND need IS NULL", "NEED_NOT_FOUND"),
+    ("$category IS NOT NULL AND given IS NULL", "CATEGORY_NOT_FOUND"),
+    ("$project IS NOT NULL AND p IS NULL", "PROJECT_NOT_FOUND"),
+    ("need IS NOT NULL AND assigned IS NULL", "NOT_ASSIGNED"),
+    ("need IS NULL AND given IS NULL", "CATEGORY_REQUIRED"),
+)
 
 # The first service given for a need moves it from MATCHED into IN_SERVICE (the need's life:
 # OPEN -> MATCHED -> IN_SERVICE -> CLOSED); the need is locked so that a closing or a cancelling
 # at the same moment is not overwritten.
 RECORD_SERVICE = guarded(
     "workflows.record_service",
-    reads=f"""
-    OPTIONAL MATCH (v:Volunteer {{id: $volunteer}})
-    OPTIONAL MATCH (need:Need {{id: $need}})
-    {lock("need")}
-    WITH seen, v, need
-    OPTIONAL MATCH (v)-[assigned:ASSIGNED]->(need)
-    OPTIONAL MATCH (need)-[:OF_CATEGORY]->(needCategory:ServiceCategory)
-    OPTIONAL MATCH (given:ServiceCategory {{id: $category}})
-    OPTIONAL MATCH (p:Project {{id: $project}})
-    """,
-    keep="v, need, assigned, coalesce(given, needCategory) AS cat, given, p",
-    problems=[
-        ("v IS NULL", "VOLUNTEER_NOT_FOUND"),
-        ("$need IS NOT NULL AND need IS NULL", "NEED_NOT_FOUND"),
-        ("$category IS NOT NULL AND given IS NULL", "CATEGORY_NOT_FOUND"),
-        ("$project IS NOT NULL AND p IS NULL", "PROJECT_NOT_FOUND"),
-        ("need IS NOT NULL AND assigned IS NULL", "NOT_ASSIGNED"),
-        ("need IS NULL AND given IS NULL", "CATEGORY_REQUIRED"),
-    ],
+    reads=_record_reads(locking=True),
+    keep=_RECORD_KEEP,
+    problems=RECORD_SERVICE_PROBLEMS,
     write="CREATE (n:ServiceRecord {id: $id}) SET n += $props "
     "CREATE (v)-[:PERFORMED]->(n) CREATE (n)-[:OF_CATEGORY]->(cat) "
     "FOREACH (x IN CASE WHEN need IS NULL THEN [] ELSE [need] END | CREATE (n)-[:FOR]->(x)) "
@@ -46,6 +85,15 @@ RECORD_SERVICE = guarded(
     "| SET x.status = 'IN_SERVICE')",
     result="$id",
     unlocks=[unlock("need")],
+)
+
+# What recordService would refuse now, read-only: a spreadsheet of hours checks each row with it
+# (its dry run included); the write itself still goes through RECORD_SERVICE, which checks again.
+RECORD_SERVICE_CHECK = checked(
+    "workflows.record_service_check",
+    reads=_record_reads(locking=False),
+    keep=_RECORD_KEEP,
+    problems=RECORD_SERVICE_PROBLEMS,
 )
 
 VERIFY_SERVICE = guarded(
