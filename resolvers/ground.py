@@ -178,6 +178,36 @@ async def record_organization_evaluation(
     )
 
 
+async def record_incubation(
+    info: Info,
+    key: str | None,
+    *,
+    organization_id: str,
+    hub_id: str,
+    stage: Any,
+    since: dt.date | None = None,
+) -> Done:
+    organization = _id(organization_id, "Organization", "organizationId")
+    hub = _id(hub_id, "Organization", "hubId")
+    today = dt.datetime.now(LOCAL_TIME).date()
+    if since is not None and since > today:
+        raise BadUserInput("`since` must not be in the future.")
+    value = str(getattr(stage, "value", stage))
+    day = since.isoformat() if since is not None else None
+    request = _request(
+        info, "recordIncubation", key, organization=organization, hub=hub, stage=value, since=day
+    )
+    return await workflows.record_incubation(
+        info.context.store,
+        request,
+        organization=organization,
+        hub=hub,
+        stage=value,
+        since=day,
+        today=today.isoformat(),
+    )
+
+
 async def organization_evaluations(info: Info, organization: str) -> list[Any]:
     return await evaluation_history.evaluations(info.context.store, organization)
 

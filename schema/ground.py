@@ -18,7 +18,7 @@ from domain import certificates
 from graph.queries import certificates as stored_certificates
 from graph.workflows import Done
 from resolvers import ground as resolve
-from schema.enums import Rating
+from schema.enums import IncubationStage, Rating
 from schema.fields import entity
 from schema.permissions import may, roles
 from schema.steps import Arg, id_arg, mutation_type, payload, step, text_arg
@@ -236,6 +236,24 @@ MUTATIONS: Sequence[Any] = (
         Arg("evaluator", str, "Who evaluated it (评估机构), 1–200 characters."),
         Arg("evaluated_on", dt.date, "When (not in the future)."),
         Arg("valid_until", dt.date, "Valid until (after `evaluatedOn`)."),
+    ),
+    step(
+        resolve.record_incubation,
+        OrganizationPayload,
+        may(Act.ORGANIZATION, organization="hub_id"),
+        "Record how a hub (公益园、社工站) supports an organization (孵化): incubated, helped to "
+        "improve, brought in, or graduated. One tie per organization and hub: recording again "
+        "moves it to the new stage. The hub's own partners and administrators.",
+        id_arg("organization_id", "The organization supported."),
+        id_arg("hub_id", "The hub that supports it."),
+        Arg("stage", IncubationStage, "How (孵化方式)."),
+        Arg(
+            "since",
+            dt.date | None,
+            "From when (not in the future); left out, a new tie starts today and an existing "
+            "one keeps its day.",
+            None,
+        ),
     ),
 )
 

@@ -13,6 +13,9 @@ Residents' consent (``consents``, ``record_consents``) goes through ``recordCons
 scopes, who gave it and when are on record for every resident whose consent the demo holds,
 as they are for one a station records, never a bare flag.
 
+A hub's incubation ties (``incubations``, ``record_incubations``) go through
+``recordIncubation``'s step, stage and day as the reports give them.
+
 The rest (``run``) is planned by ``seeds.demo_core`` as :class:`Posting`, :class:`Referring` and
 :class:`Giving` and goes through ``postRecruitment``, ``signUp``, ``referNeed``,
 ``acceptReferral``/``completeReferral`` and ``allocateResource``'s steps, which have the last
@@ -33,6 +36,7 @@ from typing import Any
 from graph import workflows
 from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
+from graph.model.organizations import ORG_INCUBATED_BY
 from graph.model.people import Resident
 from graph.model.services import (
     NEED_IN,
@@ -186,6 +190,35 @@ async def record_consents(store: GraphStore, residents: Sequence[Resident]) -> i
 
     await _each(residents, consent)
     return len(residents)
+
+
+def incubations(batch: Batch) -> list[tuple[str, str, dict[str, Any]]]:
+    """The batch's incubation ties (organization, hub, stage and since), taken out of it."""
+    return batch.links.pop(ORG_INCUBATED_BY, [])
+
+
+async def record_incubations(store: GraphStore, ties: Sequence[tuple[str, str, Any]]) -> int:
+    """Record each tie through ``recordIncubation``'s step, as its hub records it; the number of
+    steps."""
+    today = workflows.now().date().isoformat()
+
+    async def incubate(tie: tuple[str, str, Any]) -> None:
+        organization, hub, props = tie
+        await workflows.record_incubation(
+            store,
+            _request(
+                "recordIncubation", f"incubation:{organization}:{hub}", by=hub,
+                organization=organization, hub=hub,
+            ),
+            organization=organization,
+            hub=hub,
+            stage=props["stage"],
+            since=props["since"],
+            today=today,
+        )  # fmt: skip
+
+    await _each(ties, incubate)
+    return len(ties)
 
 
 async def run(

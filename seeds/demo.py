@@ -23,10 +23,10 @@ and so are amounts, dates and the counts the reports do not give. Coordinates ar
 The records users keep (places, people, organizations, projects, funds, venues, the taxonomy) are
 registered through the step ``create<Family>`` runs (``seeds.registered``). Needs are reported,
 closed and withdrawn, recruitments posted and signed up for, needs referred and referrals
-answered, residents' consent recorded, resources given, through those steps
+answered, residents' consent and hubs' incubations recorded, resources given, through those steps
 (``seeds.casework``); assignments, service records,
 verifications and time-bank credits through theirs (``seeds.demo_history``). The batch writer
-still writes grants and donations, incubation ties, and what registration does not
+still writes grants and donations, and what registration does not
 write (relationship properties): docs/FIELD.md lists what is not yet
 written through a user's path.
 """
@@ -105,8 +105,10 @@ async def load(store: GraphStore, id_hash_key: str = DEVELOPMENT_ID_HASH_KEY) ->
     registered_counts = await registered.write(store, batch, demo.id_cards, id_hash_key)
     steps = await casework.report_needs(store, batch)
     consenting = casework.consents(batch)
+    incubated = casework.incubations(batch)
     written.update(await batch.flush(store))
     steps += await casework.record_consents(store, consenting)
+    steps += await casework.record_incubations(store, incubated)
     written["registered"] = sum(registered_counts.values())
     steps += await casework.run(store, demo.postings, demo.referrings, demo.gifts)
     steps += await demo_history.write(store, demo.services, demo.community_of)

@@ -13,6 +13,7 @@
 - ``registration``: creating, changing, deactivating and reactivating the records users keep
   (``create``, ``update``, ``deactivate``, ``reactivate`` of any kept family);
 - ``hours``, ``attendance``, ``certificates``, ``evaluations``: work on the ground (docs/GROUND.md);
+- ``incubation``: a hub's record of the organizations it incubates (孵化);
 - ``webhooks``: partners' webhooks (docs/LIVE.md "Webhooks").
 
 The steps are re-exported here, so callers write ``workflows.assign(...)`` without knowing which
@@ -26,6 +27,7 @@ from graph.workflows.certificates import issue_certificate, revoke_certificate
 from graph.workflows.evaluations import expire_grade, record_evaluation
 from graph.workflows.funds import donate, grant
 from graph.workflows.hours import review_service
+from graph.workflows.incubation import record_incubation
 from graph.workflows.needs import assign, report_need, set_need_status, unassign, update_need
 from graph.workflows.recruitments import post_recruitment, sign_up, withdraw
 from graph.workflows.referrals import REFERRAL_STEPS, answer_referral, refer
@@ -69,6 +71,7 @@ __all__ = [
     "reactivate",
     "record_consent",
     "record_evaluation",
+    "record_incubation",
     "record_service",
     "refer",
     "register_webhook",
