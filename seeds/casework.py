@@ -13,6 +13,10 @@ Residents' consent (``consents``, ``record_consents``) goes through ``recordCons
 scopes, who gave it and when are on record for every resident whose consent the demo holds,
 as they are for one a station records, never a bare flag.
 
+Donations and grants (``money``, ``record_money``) go through ``donate``'s and ``grant``'s
+steps with the days the reports give: every donation first, then the grants, each within what
+its fund holds by then (the step refuses an overdraft, so the demo cannot hold one).
+
 A hub's incubation ties (``incubations``, ``record_incubations``) go through
 ``recordIncubation``'s step, stage and day as the reports give them.
 
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -36,7 +41,7 @@ from typing import Any
 from graph import workflows
 from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
-from graph.model.organizations import ORG_INCUBATED_BY
+from graph.model.organizations import FUND_GRANTED, ORG_DONATED, ORG_INCUBATED_BY
 from graph.model.people import Resident
 from graph.model.services import (
     NEED_IN,
@@ -190,6 +195,53 @@ async def record_consents(store: GraphStore, residents: Sequence[Resident]) -> i
 
     await _each(residents, consent)
     return len(residents)
+
+
+Movement = tuple[str, str, dict[str, Any]]  # a DONATED or GRANTED link: start, end, props
+
+
+def money(batch: Batch) -> tuple[list[Movement], list[Movement]]:
+    """The batch's donations and grants, taken out of it."""
+    return batch.links.pop(ORG_DONATED, []), batch.links.pop(FUND_GRANTED, [])
+
+
+async def record_money(
+    store: GraphStore, donations: Sequence[Movement], grants: Sequence[Movement]
+) -> int:
+    """Record the donations, then the grants (each in the order of its day); the number of
+    steps."""
+
+    async def donate(movement: Movement) -> None:
+        donor, fund, props = movement
+        await workflows.donate(
+            store,
+            _request("donate", f"donate:{props['id']}", fund=fund, donor=donor),
+            fund=fund,
+            donor=donor,
+            amount_fen=props["amountFen"],
+            date=dt.date.fromisoformat(props["date"]),
+            note=props.get("note"),
+        )
+
+    async def grant(movement: Movement) -> None:
+        fund, project, props = movement
+        await workflows.grant(
+            store,
+            _request("grant", f"grant:{props['id']}", fund=fund, project=project),
+            fund=fund,
+            project=project,
+            amount_fen=props["amountFen"],
+            date=dt.date.fromisoformat(props["date"]),
+            award=props.get("award"),
+        )
+
+    def by_day(movements: Sequence[Movement]) -> list[Movement]:
+        return sorted(movements, key=lambda m: m[2]["date"])
+
+    await _each(by_day(donations), donate)
+    for movement in by_day(grants):  # one after another: each spends what the fund holds
+        await grant(movement)
+    return len(donations) + len(grants)
 
 
 def incubations(batch: Batch) -> list[tuple[str, str, dict[str, Any]]]:

@@ -23,12 +23,11 @@ and so are amounts, dates and the counts the reports do not give. Coordinates ar
 The records users keep (places, people, organizations, projects, funds, venues, the taxonomy) are
 registered through the step ``create<Family>`` runs (``seeds.registered``). Needs are reported,
 closed and withdrawn, recruitments posted and signed up for, needs referred and referrals
-answered, residents' consent and hubs' incubations recorded, resources given, through those steps
-(``seeds.casework``); assignments, service records,
+answered, residents' consent and hubs' incubations recorded, donations and grants made,
+resources given, through those steps (``seeds.casework``); assignments, service records,
 verifications and time-bank credits through theirs (``seeds.demo_history``). The batch writer
-still writes grants and donations, and what registration does not
-write (relationship properties): docs/FIELD.md lists what is not yet
-written through a user's path.
+still writes what registration does not write (the relationships' own properties):
+docs/FIELD.md lists what is not yet written through a user's path.
 """
 
 from __future__ import annotations
@@ -106,7 +105,9 @@ async def load(store: GraphStore, id_hash_key: str = DEVELOPMENT_ID_HASH_KEY) ->
     steps = await casework.report_needs(store, batch)
     consenting = casework.consents(batch)
     incubated = casework.incubations(batch)
+    donations, grants = casework.money(batch)
     written.update(await batch.flush(store))
+    steps += await casework.record_money(store, donations, grants)
     steps += await casework.record_consents(store, consenting)
     steps += await casework.record_incubations(store, incubated)
     written["registered"] = sum(registered_counts.values())
