@@ -18,6 +18,7 @@ from schema.ground import GroundMutation, GroundQuery
 from schema.limits import VALIDATION_CACHE, RequestLimits
 from schema.live import Subscription
 from schema.matching import MatchingQuery
+from schema.merge import MergeMutation
 from schema.network import NetworkQuery
 from schema.organizations import OrganizationsQuery
 from schema.people import PeopleQuery
@@ -92,6 +93,7 @@ class Query(
 class RootMutation(
     Mutation,
     RegistrationMutation,
+    MergeMutation,
     RightsMutation,
     GroundMutation,
     AttendanceMutation,

@@ -6,8 +6,9 @@ active, has the token (or every token of its subject) been revoked? The answers 
 so that every API process on it honours them.
 
 - A person or organization is **inactive** when its ``status`` is in :data:`INACTIVE_STATUSES`
-  (a volunteer who has ``LEFT``; social workers and organizations carry the same property, absent
-  meaning active, so deactivating one is setting it). Reactivating one
+  (a volunteer who has ``LEFT``, a duplicate ``MERGED`` into another record; social workers and
+  organizations carry the same property, absent meaning active, so deactivating one is setting
+  it). Reactivating one
   (``reactivate<Family>``) also revokes every token of its subject issued until then: a token
   from before the deactivation would otherwise come back to life with the status; the person
   signs in again.
@@ -35,7 +36,7 @@ REVOCATION = allowed_label("Revocation")
 ISSUED = allowed_label("IssuedToken")
 
 # A subject whose status is one of these no longer acts through any token.
-INACTIVE_STATUSES = frozenset({VolunteerStatus.LEFT})
+INACTIVE_STATUSES = frozenset({VolunteerStatus.LEFT, VolunteerStatus.MERGED})
 
 # The labels a token's subject may have (auth.SUBJECT_LABEL's values; None: an account name that
 # is not in the graph, bound by revocation only).

@@ -197,6 +197,7 @@ class VolunteerStatus(Vocabulary, description="A volunteer's standing (义工状
     ACTIVE = "ACTIVE", "Serving (在岗)."
     PAUSED = "PAUSED", "Temporarily not taking services (暂停)."
     LEFT = "LEFT", "No longer a volunteer (已退出)."
+    MERGED = "MERGED", "A duplicate merged into another record (已合并), kept as a pointer to it."
 
 
 class SkillLevel(Vocabulary, description="How well a volunteer masters a skill (专长水平)."):

@@ -28,6 +28,7 @@ from graph.workflows.evaluations import expire_grade, record_evaluation
 from graph.workflows.funds import donate, grant
 from graph.workflows.hours import review_service
 from graph.workflows.incubation import record_incubation
+from graph.workflows.merging import merge
 from graph.workflows.needs import assign, report_need, set_need_status, unassign, update_need
 from graph.workflows.recruitments import post_recruitment, sign_up, withdraw
 from graph.workflows.referrals import REFERRAL_STEPS, answer_referral, refer
@@ -63,6 +64,7 @@ __all__ = [
     "grant",
     "issue_certificate",
     "mark_no_shows",
+    "merge",
     "new_id",
     "now",
     "offer_resource",

@@ -44,6 +44,8 @@ from graph.workflows.guards import Lock, guarded
 from graph.workflows.runner import Done, Request, missing, perform, refused
 
 LEFT = VolunteerStatus.LEFT.value
+# A duplicate merged into another record (``graph.workflows.merging``): a tombstone, never changed.
+MERGED = VolunteerStatus.MERGED.value
 # The status a deactivation sets where the family's own status vocabulary names it otherwise
 # (a project is CLOSED, not LEFT: its status stays one of its vocabulary's values).
 DEACTIVATED = {"ProjectStatus": ProjectStatus.CLOSED.value}
@@ -194,6 +196,7 @@ def update_statement(family: Family) -> Statement:
         keep=", ".join(keep),
         problems=[
             ("n IS NULL", "NOT_FOUND"),
+            ("n.status = $merged", "MERGED"),
             ("coalesce(n.version, 0) <> $version", "STALE"),
             ("n.status = $left", "INACTIVE"),
             ("existing IS NOT NULL", "DUPLICATE"),
@@ -213,6 +216,7 @@ def deactivate_statement(family: Family) -> Statement:
         keep="n",
         problems=[
             ("n IS NULL", "NOT_FOUND"),
+            ("n.status = $merged", "MERGED"),
             ("coalesce(n.version, 0) <> $version", "STALE"),
             ("n.status = $left", "INACTIVE"),
         ],
@@ -234,6 +238,7 @@ def reactivate_statement(family: Family) -> Statement:
         keep="n",
         problems=[
             ("n IS NULL", "NOT_FOUND"),
+            ("n.status = $merged", "MERGED"),
             ("coalesce(n.version, 0) <> $version", "STALE"),
             ("n.status IS NULL OR n.status <> $left", "ACTIVE"),
         ],
@@ -287,6 +292,7 @@ def _params(family: Family, key: str, record: Record, today: Any) -> dict[str, A
         "search": record.search,
         "today": today,
         "left": left(family),
+        "merged": MERGED,
     }  # fmt: skip
 
 
@@ -299,6 +305,9 @@ def _problems(family: Family, key: str, record: Record | None) -> dict[str, Any]
             "sent): read it again and reapply your change."
         ),
         "INACTIVE": refused(f"This {what} is deactivated; it is kept for its history only."),
+        "MERGED": refused(
+            f"This {what} was merged into another record (its `mergedInto`); change that one."
+        ),
         "ACTIVE": refused(f"This {what} is not deactivated: there is nothing to reactivate."),
         "DUPLICATE": lambda row: AlreadyRegistered(what, row["existing"]),
     }
@@ -350,7 +359,7 @@ async def deactivate(
     return await perform(
         store,
         STATEMENTS[family.label].deactivate,
-        {"id": key, "version": version, "left": left(family)},
+        {"id": key, "version": version, "left": left(family), "merged": MERGED},
         request,
         key,
         _problems(family, key, None),
@@ -378,6 +387,7 @@ async def reactivate(
             "id": key,
             "version": version,
             "left": left(family),
+            "merged": MERGED,
             "restored": restored(family),
             "revocation": identity.subject_revocation(
                 key, by=request.by, at=revoked_at, keep_s=keep_s

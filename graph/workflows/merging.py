@@ -1,0 +1,294 @@
+"""Merging duplicates: one person (or organization) registered twice becomes one record.
+
+``merge<Family>(survivor, duplicate, survivorVersion, duplicateVersion)``: an administrator's
+step, one guarded statement per family, built from the family's declaration and the declared
+relationship vocabulary (``graph.model.registry.rels()``), not written per family:
+
+- every relationship of the duplicate, of every declared type touching its label, in both
+  directions, moves onto the survivor with its properties. Where the survivor already holds the
+  same tie to the same node (both in the same team, both signed up to the same recruitment), the
+  survivor's is kept as it is and the duplicate's is dropped: **the survivor's properties win**.
+  A keyed relationship (each donation its own, told apart by its id) is always moved, never
+  folded. A tie between the two records themselves is dropped (no self-loop);
+- so the history comes along: service records (``PERFORMED``), assignments (``ASSIGNED``, with
+  their check-in and minutes), sign-ups and attendance (``SIGNED_UP``), time-bank entries
+  (``HOLDS``), a resident's needs, a worker's verifications. Totals the family keeps on the node
+  add up (:data:`SUMS`: verified minutes), and the star level is computed again from the sum;
+- a property the survivor lacks takes the duplicate's value (a phone, a birth year, the natural
+  key): so a natural key moves to a survivor without one, and registering or importing with it
+  again finds the survivor;
+- the duplicate is kept as a tombstone: ``status: MERGED``, ``mergedInto`` the survivor's id,
+  ``mergedAt``; its writable properties cleared to the family's defaults (name
+  :data:`MERGED_NAME`, the search text replaced, a located record placed where the survivor is),
+  its natural key freed, its totals zero (a count over all records does not count the hours
+  twice). It takes no change afterwards (``MERGED`` in the registration statements) and, for a
+  family whose records sign in, every token of it issued until now is revoked in the same
+  statement (``identity.revoking``), and the token gate refuses its status afterwards.
+
+Refusals (nothing written): an unknown id (``SURVIVOR_NOT_FOUND``, ``DUPLICATE_NOT_FOUND``),
+the same id twice (``SAME``), either already merged (``SURVIVOR_MERGED``, ``ALREADY_MERGED``), a
+deactivated survivor (``SURVIVOR_INACTIVE``: reactivate it first), either version stale
+(``SURVIVOR_STALE``, ``DUPLICATE_STALE``). Audit entries are append-only and are never rewritten:
+one naming the duplicate is followed to the survivor through ``mergedInto``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graph.access import identity
+from graph.engine.cypher import Statement
+from graph.engine.errors import GraphNotFound, GraphRejected
+from graph.engine.labels import label as allowed_label
+from graph.engine.labels import relationship_type
+from graph.engine.store import GraphStore
+from graph.events import Change
+from graph.model.family import Family, Rel
+from graph.model.people import STAR_THRESHOLDS_HOURS
+from graph.model.registry import family_named, rels
+from graph.model.text import search_text
+from graph.model.vocab import VolunteerStatus
+from graph.workflows.guards import Lock, guarded, lock, unlock
+from graph.workflows.registration import _kind
+from graph.workflows.runner import Done, Request, perform
+
+# The families an administrator may merge (people registered twice, an organization twice).
+MERGEABLE = ("Volunteer", "Resident", "SocialWorker", "Organization")
+
+MERGED = VolunteerStatus.MERGED.value
+MERGED_NAME = "（已合并）"
+# Totals kept on the node that a merge adds up; the tombstone keeps zero.
+SUMS = ("verifiedMinutes",)
+# Derived from the sum: the star level, from the verified minutes (``people.star_level``).
+STARS = ("starLevel", "verifiedMinutes")
+
+
+@dataclass(frozen=True)
+class Move:
+    """One declared relationship type as it touches the family: ``out`` from the record or
+    ``in`` to it, the other end's label."""
+
+    rel: Rel
+    direction: str
+
+    @property
+    def other(self) -> str:
+        return self.rel.end if self.direction == "out" else self.rel.start
+
+    def arrow(self, record: str, var: str, other: str) -> str:
+        typed = f"[{var}:{relationship_type(self.rel.type)}]"
+        if self.direction == "in":
+            return f"({record})<-{typed}-({other})"
+        return f"({record})-{typed}->({other})"
+
+
+def moves(family: Family) -> tuple[Move, ...]:
+    """Every declared relationship touching ``family`` (a type between two records of the family
+    appears twice: each direction)."""
+    found = [Move(r, "out") for r in rels() if r.start == family.label]
+    found += [Move(r, "in") for r in rels() if r.end == family.label]
+    return tuple(found)
+
+
+def _blank(family: Family) -> dict[str, Any]:
+    """What the tombstone's properties become: the family's default, or nothing (a phone, an
+    address, the last four characters of an ID card, a consent record); a required text (the
+    name) the merged placeholder; a required vocabulary value (a worker's qualification, an
+    organization's kind) stays, it identifies no one. The status, the version and the natural key
+    are the statement's (the key freed), the point the survivor's."""
+    blank: dict[str, Any] = {}
+    defaults = family.defaults
+    for prop in family.props:
+        if prop.name in {"status", "version"} or prop.key or prop.kind == "point":
+            continue
+        if prop.required:
+            if prop.kind == "text":
+                blank[prop.name] = MERGED_NAME
+            continue
+        blank[prop.name] = defaults.get(prop.name)
+    return blank
+
+
+# Properties that go with a natural key: they move to the survivor with it (the last four
+# characters of the ID card whose hash it is), never one without the other.
+COMPANIONS: Mapping[str, tuple[str, ...]] = {"idHash": ("idLast4",)}
+
+
+def merge_statement(family: Family) -> Statement:
+    label = allowed_label(family.label)
+    carried = ["s", "d", "was"]
+    reads = [
+        f"OPTIONAL MATCH (d:{label} {{id: $duplicate}}) WHERE $duplicate <> $survivor",
+        lock("d"),
+        "WITH seen, s, d, CASE WHEN d IS NULL THEN {} ELSE properties(d) END AS was",
+    ]
+    writes = []
+    for i, move in enumerate(moves(family)):
+        other = allowed_label(move.other)
+        reads += [
+            f"OPTIONAL MATCH {move.arrow('d', f'r{i}', f'x{i}:{other}')}",
+            f"WITH seen, {', '.join(carried)}, collect(r{i}) AS gone{i}, collect(x{i}) AS to{i}",
+        ]
+        carried += [f"gone{i}", f"to{i}"]
+        make = "CREATE" if move.rel.keyed else "MERGE"
+        on = "" if move.rel.keyed else "ON CREATE "
+        writes += [
+            f"FOREACH (j IN range(0, size(gone{i}) - 1) | "
+            f"FOREACH (y IN CASE WHEN to{i}[j] = s OR to{i}[j] = d THEN [] ELSE [to{i}[j]] END | "
+            f"{make} {move.arrow('s', 'nr', 'y')} {on}SET nr += properties(gone{i}[j])))",
+            f"FOREACH (g IN gone{i} | DELETE g)",
+        ]
+    names = {p.name for p in family.props}
+    # A key's companions first, while the survivor's key still says whether it takes the key.
+    fills = [
+        f"s.{c} = CASE WHEN s.{k} IS NULL THEN was.{c} ELSE s.{c} END"
+        for k in family.natural_key
+        for c in COMPANIONS.get(k, ())
+    ]
+    fills += [
+        f"s.{p.name} = coalesce(s.{p.name}, was.{p.name})"
+        for p in family.writable
+        if p.kind != "point"
+    ]
+    sums = [
+        f"s.{name} = coalesce(s.{name}, 0) + coalesce(was.{name}, 0), d.{name} = 0"
+        for name in SUMS
+        if name in names
+    ]
+    # The star level from the sum (set before the sum itself, so it reads the values before).
+    stars = (
+        ["s.starLevel = size([t IN $thresholds WHERE coalesce(s.verifiedMinutes, 0) + "
+         "coalesce(was.verifiedMinutes, 0) >= t * 60]), d.starLevel = 0"]
+        if set(STARS) <= names
+        else []
+    )  # fmt: skip
+    keys = [f"d.{k} = null" for k in family.natural_key]
+    tombstone = [
+        "d.status = $merged",
+        "d.mergedInto = s.id",
+        "d.mergedAt = $at",
+        "d.version = coalesce(d.version, 0) + 1",
+        *keys,
+    ]
+    if family.located:
+        tombstone.append("d.location = s.location")
+    if family.searchable:
+        tombstone.append("d.search = $search")
+    revokes = (
+        f" {identity.revoking('rv', '$revocation')}"
+        if family.label in identity.SUBJECT_LABELS
+        else ""
+    )
+    write = " ".join(
+        [
+            *writes,
+            f"SET {', '.join([*fills, 's.version = coalesce(s.version, 0) + 1'])}",
+            *(f"SET {x}" for x in [*stars, *sums]),
+            f"SET d += $blank SET {', '.join(tombstone)}{revokes}",
+        ]
+    )
+    return guarded(
+        f"merge.{family.label}",
+        locks=Lock("s", label, "survivor"),
+        reads="\n    ".join(reads),
+        keep=", ".join(carried),
+        problems=[
+            ("s IS NULL", "SURVIVOR_NOT_FOUND"),
+            ("$survivor = $duplicate", "SAME"),
+            ("d IS NULL", "DUPLICATE_NOT_FOUND"),
+            ("s.status = $merged", "SURVIVOR_MERGED"),
+            ("d.status = $merged", "ALREADY_MERGED"),
+            ("s.status = $left", "SURVIVOR_INACTIVE"),
+            ("coalesce(s.version, 0) <> $survivorVersion", "SURVIVOR_STALE"),
+            ("coalesce(d.version, 0) <> $duplicateVersion", "DUPLICATE_STALE"),
+        ],
+        write=write,
+        result="$survivor",
+        unlocks=[unlock("d")],
+    )
+
+
+# Every mergeable family's statement, registered at import (so the lint sees each).
+STATEMENTS: Mapping[str, Statement] = {
+    label: merge_statement(family_named(label)) for label in MERGEABLE
+}
+
+
+class MergeRefused(GraphRejected):
+    """A merge refused; ``reason`` is its stable code (the API's ``extensions.reason``)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class MergeNotFound(GraphNotFound):
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def _problems(family: Family, survivor: str, duplicate: str) -> dict[str, Any]:
+    what = family.label
+    said = {
+        "SAME": f"The survivor and the duplicate are the same {what}; name two records.",
+        "SURVIVOR_MERGED": f"The survivor {survivor} was itself merged into another {what}; "
+        "merge into that one.",
+        "ALREADY_MERGED": f"The duplicate {duplicate} was already merged; nothing to do.",
+        "SURVIVOR_INACTIVE": f"The survivor {survivor} is deactivated; reactivate it first or "
+        "keep the other record.",
+        "SURVIVOR_STALE": f"The survivor {what} was changed since you read it (its version is "
+        "not the one you sent): read both again.",
+        "DUPLICATE_STALE": f"The duplicate {what} was changed since you read it (its version is "
+        "not the one you sent): read both again.",
+    }
+    found: dict[str, Any] = {
+        code: (lambda _row, code=code, text=text: MergeRefused(code, text))
+        for code, text in said.items()
+    }
+    found["SURVIVOR_NOT_FOUND"] = lambda _row: MergeNotFound(
+        "SURVIVOR_NOT_FOUND", f"There is no {what} with id {survivor}."
+    )
+    found["DUPLICATE_NOT_FOUND"] = lambda _row: MergeNotFound(
+        "DUPLICATE_NOT_FOUND", f"There is no {what} with id {duplicate}."
+    )
+    return found
+
+
+async def merge(
+    store: GraphStore,
+    request: Request,
+    family: Family,
+    survivor: str,
+    duplicate: str,
+    *,
+    versions: tuple[int, int],
+    revoked_at: float,
+    keep_s: float,
+) -> Done:
+    """Merge ``duplicate`` into ``survivor`` (both of ``family``), at the versions read; the
+    duplicate's tokens issued until ``revoked_at`` are revoked, the revocation kept ``keep_s``."""
+    return await perform(
+        store,
+        STATEMENTS[family.label],
+        {
+            "survivor": survivor,
+            "duplicate": duplicate,
+            "survivorVersion": versions[0],
+            "duplicateVersion": versions[1],
+            "merged": MERGED,
+            "left": VolunteerStatus.LEFT.value,
+            "blank": _blank(family),
+            "search": search_text(MERGED_NAME),
+            "thresholds": list(STAR_THRESHOLDS_HOURS),
+            "revocation": identity.subject_revocation(
+                duplicate, by=request.by, at=revoked_at, keep_s=keep_s
+            ),
+        },
+        request,
+        survivor,
+        _problems(family, survivor, duplicate),
+        change=Change(f"{_kind(family)}_MERGED", family.label, {family.label: [duplicate]}),
+    )

@@ -1,0 +1,101 @@
+"""Merging duplicates (``merge<Family>``): an administrator's step, derived per mergeable family
+from its declaration (``graph.workflows.merging``).
+
+The ids are global ids of the family's type: another family's id, a malformed id or the same id
+twice is ``BAD_USER_INPUT`` before the graph is asked; what the graph refuses comes back as
+``NOT_FOUND`` or ``CONFLICT`` with a stable ``extensions.reason`` (``SURVIVOR_STALE``,
+``ALREADY_MERGED``…: docs/REGISTRATION.md "Merging duplicates"). Nothing is written on any
+refusal. The audit entry names both ids.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from access import tokens
+from api.errors import BadUserInput, Conflict, NotFound
+from api.ids import from_global_id
+from graph.model.family import Family
+from graph.model.registry import family_named
+from graph.workflows import Done
+from graph.workflows import merging as graph
+from resolvers.context import Info
+from resolvers.registration import snake
+from resolvers.steps import request as _request
+
+
+def _version(name: str, value: int) -> int:
+    if value < 0:
+        raise BadUserInput(f"`{name}` must be the `version` you read (0 or more).", field=name)
+    return value
+
+
+async def merge(
+    info: Info,
+    key: str | None,
+    family: Family,
+    survivor_id: str,
+    duplicate_id: str,
+    survivor_version: int,
+    duplicate_version: int,
+) -> Done:
+    survivor = from_global_id(survivor_id, expect=family.label)[1]
+    duplicate = from_global_id(duplicate_id, expect=family.label)[1]
+    if survivor == duplicate:
+        raise BadUserInput(
+            f"The survivor and the duplicate are the same {family.label}; name two records.",
+            field="duplicate",
+            reason="SAME",
+        )
+    trail = info.context.access.mutations.get(info.path.key)
+    if trail is not None:
+        trail.ids = list(dict.fromkeys([*trail.ids, survivor, duplicate]))
+    versions = (
+        _version("survivorVersion", survivor_version),
+        _version("duplicateVersion", duplicate_version),
+    )
+    request = _request(
+        info, f"merge{family.label}", key, survivor=survivor, duplicate=duplicate,
+        versions=list(versions),
+    )  # fmt: skip
+    try:
+        done = await graph.merge(
+            info.context.store,
+            request,
+            family,
+            survivor,
+            duplicate,
+            versions=versions,
+            revoked_at=time.time(),
+            keep_s=tokens.revocation_kept_s(info.context.settings),
+        )
+    except graph.MergeNotFound as error:
+        raise NotFound(str(error), reason=error.reason) from None
+    except graph.MergeRefused as error:
+        raise Conflict(str(error), reason=error.reason) from None
+    # The duplicate's standing changed (merged, its tokens revoked): this process reads it
+    # afresh, the others within the gate's cache lifetime.
+    info.context.request.app.state.identities.forget()
+    return done
+
+
+def resolver(label: str) -> Callable[..., Awaitable[Done]]:
+    """``merge_volunteer(info, key, *, survivor, duplicate, survivor_version,
+    duplicate_version)``: the step for one family, named as its mutation."""
+    family = family_named(label)
+
+    async def run(info: Info, key: str | None, **kwargs: Any) -> Done:
+        return await merge(
+            info,
+            key,
+            family,
+            kwargs["survivor"],
+            kwargs["duplicate"],
+            kwargs["survivor_version"],
+            kwargs["duplicate_version"],
+        )
+
+    run.__name__ = f"merge_{snake(label)}"
+    return run
