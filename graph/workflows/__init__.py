@@ -14,6 +14,7 @@
   (``create``, ``update``, ``deactivate``, ``reactivate`` of any kept family);
 - ``hours``, ``attendance``, ``certificates``, ``evaluations``: work on the ground (docs/GROUND.md);
 - ``incubation``: a hub's record of the organizations it incubates (孵化);
+- ``merging``: an administrator's merge of a record registered twice onto the one kept;
 - ``webhooks``: partners' webhooks (docs/LIVE.md "Webhooks").
 
 The steps are re-exported here, so callers write ``workflows.assign(...)`` without knowing which
