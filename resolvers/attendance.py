@@ -24,9 +24,8 @@ if TYPE_CHECKING:
 RADIUS_METERS = 300
 EARLY = dt.timedelta(minutes=30)  # check-in opens this long before the start
 LATE = dt.timedelta(hours=2)  # check-out closes this long after the end
-# A visit to a need closes this long after its check-in: a check-in older than that has lapsed
-# (a forgotten check-out proposes no day-long record; a new check-in replaces it).
-VISIT = dt.timedelta(hours=8)
+# A visit to a need closes this long after its check-in (graph/workflows/attendance.py).
+VISIT = steps.VISIT
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -91,8 +90,9 @@ def _coded(
 async def _open(info: Info, kind: str, target: str, out: bool, now: dt.datetime) -> dict[str, int]:
     """The times the statement needs. A recruitment is attended in its window (check-in from 30
     minutes before the start to the end, check-out from the start to 2 hours after the end); a
-    visit to a need whenever the volunteer is assigned and the need open, for at most
-    :data:`VISIT` from check-in to check-out (checked in the statement)."""
+    visit to a need at the need's time, give or take half an hour, while the volunteer is
+    assigned and the need open, for at most :data:`VISIT` from check-in to check-out (all checked
+    in the statement, from the time it is given: graph/workflows/attendance.py)."""
     times = {"epoch": int(now.timestamp()), "visit": int(VISIT.total_seconds())}
     if kind != "Recruitment":
         return {**times, "starts": 0, "ends": 0}

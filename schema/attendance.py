@@ -114,9 +114,12 @@ MUTATIONS: Sequence[Any] = (
         resolve.check_in_to_need,
         NeedPayload,
         may(Act.VOLUNTEER_SELF, "Need", "need_id", volunteer="volunteer_id"),
-        "Check in to a visit for a need you are assigned to (上门签到), while it is open: with the "
-        "attendance code the covering social worker shows you, or your location within 300 m of "
-        "the resident's home (checked by the graph, never stored; a refusal names no distance).",
+        "Check in to a visit for a need you are assigned to (上门签到), while it is open and at "
+        "its time: one of its weekly slots or its appointment, from 30 minutes before until 30 "
+        "minutes after (a need with no time: 8:00–21:00 China time, the same grace; outside it "
+        "the refusal says when check-in opens next, `extensions.opensAt`). With the attendance "
+        "code the covering social worker shows you, or your location within 300 m of the "
+        "resident's home (checked by the graph, never stored; a refusal names no distance).",
         NEED_ID,
         VOLUNTEER_ID,
         CODE,

@@ -113,6 +113,7 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     elif isinstance(original, GraphRejected):
         code = Code.CONFLICT
         message = str(original)
+        extensions.update(original.extensions)
         if original.details:
             extensions["details"] = original.details
     else:

@@ -181,7 +181,8 @@ class ReferralEvent:
 class ServiceRecordEvent:
     cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
     kind: str = strawberry.field(
-        description="SERVICE_RECORDED or CHECKED_OUT (a record proposed), SERVICE_VERIFIED or "
+        description="SERVICE_RECORDED or CHECKED_OUT (a record proposed), NEED_CLOSED or "
+        "NEED_CANCELLED (a visit under way ended by it, its record proposed), SERVICE_VERIFIED or "
         "SERVICE_REVIEWED (approved or declined in a batch)."
     )
     at: dt.datetime = strawberry.field(description="When the change was written.")
@@ -242,7 +243,10 @@ class Subscription:
         self, info: strawberry.Info, after: AFTER = None
     ) -> AsyncGenerator[ServiceRecordEvent]:
         _needs_role(info, Role.SOCIAL_WORKER)
-        kinds = {"SERVICE_RECORDED", "CHECKED_OUT", "SERVICE_VERIFIED", "SERVICE_REVIEWED"}
+        kinds = {
+            "SERVICE_RECORDED", "CHECKED_OUT", "NEED_CLOSED", "NEED_CANCELLED", "SERVICE_VERIFIED",
+            "SERVICE_REVIEWED",
+        }  # fmt: skip
         async for event, record in watch(
             info, after, "ServiceRecord", "serviceRecords", lambda e: e.kind in kinds
         ):

@@ -193,7 +193,8 @@ MUTATIONS: Sequence[Any] = (
         resolve.cancel_need,
         NeedPayload,
         may(Act.CASEWORK, "Need", "id"),
-        "Cancel a need (取消); its volunteers are freed.",
+        "Cancel a need (取消); its volunteers are freed. A visit under way ends now, as its "
+        "check-out would: its minutes are proposed as a service record, waiting for review.",
         id_arg("id", "The need."),
         text_arg("reason", "Why."),
     ),
@@ -201,7 +202,8 @@ MUTATIONS: Sequence[Any] = (
         resolve.close_need,
         NeedPayload,
         may(Act.CASEWORK, "Need", "id"),
-        "Close a need that has been met (结案).",
+        "Close a need that has been met (结案). A visit under way ends now, as its check-out "
+        "would: its minutes are proposed as a service record, waiting for review.",
         id_arg("id", "The need."),
         text_arg("note", "Closing note."),
     ),

@@ -32,12 +32,19 @@ class GraphRejected(GraphError):
     """A workflow rule refused a write (capacity, balance, eligibility, state); nothing changed.
 
     The message is written for the user; ``details`` carries machine-readable reasons (for
-    example one entry per volunteer that could not be assigned).
+    example one entry per volunteer that could not be assigned); ``extensions`` what the client
+    receives beside the code (a stable ``reason``, and what it needs to act on it).
     """
 
-    def __init__(self, message: str, details: list[dict[str, object]] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        details: list[dict[str, object]] | None = None,
+        extensions: dict[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.details = details or []
+        self.extensions = extensions or {}
 
 
 class GraphQueryError(GraphError):

@@ -28,6 +28,23 @@ ACTIVE_NEED_STATUSES = (
 # Weekly slots are local time in China: morning before 12:00, afternoon before 18:00, evening.
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 WEEKDAYS = tuple(vocab.DAYS)  # MON … SUN, as date.weekday() counts
+# The hours of each part of a day, as vocab.PARTS names them (local time, from, until): when a
+# recurring slot's visit takes place (graph/workflows/attendance.py).
+PART_HOURS = {"AM": (8, 12), "PM": (14, 18), "EVE": (19, 21)}
+
+
+def slot_hours(
+    slot: vocab.WeeklySlot | str, day: dt.date
+) -> tuple[dt.datetime, dt.datetime] | None:
+    """When ``slot`` runs on ``day`` (local time, aware), or None if it is another weekday's."""
+    weekday, part = str(getattr(slot, "value", slot)).split("_")
+    if WEEKDAYS.index(weekday) != day.weekday():
+        return None
+    start, end = PART_HOURS[part]
+    return (
+        dt.datetime.combine(day, dt.time(start), LOCAL_TIME),
+        dt.datetime.combine(day, dt.time(end), LOCAL_TIME),
+    )
 
 
 def booking(at: dt.datetime) -> tuple[vocab.WeeklySlot, str]:

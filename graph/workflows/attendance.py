@@ -20,16 +20,35 @@ once there too. A location is used for the check inside the statement and never 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from graph.engine.store import GraphStore
+from graph.engine.errors import GraphRejected
+from graph.engine.store import GraphStore, Record
 from graph.events import Change
+from graph.model import vocab
+from graph.model.services import LOCAL_TIME, PART_HOURS, WEEKDAYS, slot_hours
 from graph.workflows.guards import Lock, Problems, each_ok, guarded
 from graph.workflows.runner import NEED_STATE, Done, Request, missing, perform, refused
 
 HERE = "point({latitude: $latitude, longitude: $longitude})"
+
+# A visit to a need closes this long after its check-in: a check-in older than that has lapsed
+# (a forgotten check-out proposes no day-long record; a new check-in replaces it).
+VISIT = dt.timedelta(hours=8)
+
+# A visit is checked in at the need's time (docs/GROUND.md): one of its weekly slots, or its
+# one-off appointment (from its start for its duration), give or take GRACE. Half an hour is the
+# recruitment's (check-in opens 30 minutes before an activity, resolvers/attendance.py): a
+# volunteer on foot or by bus is early or late by that much, and a resident expecting someone on
+# Tuesday morning still expects them at 12:20; a check-in further out is not that visit, and is
+# recorded by the social worker (recordService) if it happened. A need with no time of its own
+# (none can be reported so; older or imported ones may) is visited in the day: from the first
+# part of a day's start to the last one's end (8:00–21:00), with the same grace.
+GRACE = dt.timedelta(minutes=30)
+DAYTIME = (min(h for h, _ in PART_HOURS.values()), max(h for _, h in PART_HOURS.values()))
 
 # Only the location method reads the place; the code method sends a placeholder point. A place
 # the statement cannot measure from refuses a location check (NO_PLACE).
@@ -77,6 +96,7 @@ class Attended:
     check_out: str
     codes: bool  # whether the tie keeps a list of used codes (else its state refuses a replay)
     where: str  # the place as the refusals name it (never where it is, nor how far)
+    shows: str = ""  # what a check-in returns, for its refusal's message (its time)
 
 
 RECRUITMENT = Attended(
@@ -107,6 +127,16 @@ RECRUITMENT = Attended(
     where="the venue",
 )
 
+# Not the need's time (params from :func:`visit_time`): the appointment's start to its end, or one
+# of the weekly slots open now, or the day for a need with neither; each give or take $grace.
+NOT_NOW = """NOT (CASE
+        WHEN need.oneOffAt IS NOT NULL THEN
+            localdatetime($at) >= localdatetime(need.oneOffAt) - duration({minutes: $grace})
+            AND localdatetime($at) <= localdatetime(need.oneOffAt)
+                + duration({minutes: coalesce(need.durationMinutes, 60) + $grace})
+        WHEN size(coalesce(need.slots, [])) > 0 THEN any(x IN need.slots WHERE x IN $open)
+        ELSE $daytime END)"""
+
 # A visit to the resident: the place is her home (read by the statement, never returned), the
 # radius the default; the need must be open to check in; a check-in older than $visit has lapsed
 # (a new one replaces it; it cannot be checked out). The record is what recordService records for
@@ -122,7 +152,7 @@ NEED = Attended(
     """,
     carry="need, v, s, cat",
     found=[("need IS NULL", "NEED_NOT_FOUND"), ("s IS NULL", "NOT_ASSIGNED")],
-    in_problems=[("NOT need.status IN $active", "NEED_NOT_ACTIVE")],
+    in_problems=[("NOT need.status IN $active", "NEED_NOT_ACTIVE"), (NOT_NOW, "NOT_VISIT_TIME")],
     checked_in="s.checkInEpoch IS NOT NULL AND $epoch - s.checkInEpoch <= $visit",
     out_problems=[("$epoch - s.checkInEpoch > $visit", "VISIT_LAPSED")],
     served="$epoch - s.checkInEpoch",
@@ -140,6 +170,7 @@ NEED = Attended(
     "ELSE need.status END",
     codes=True,
     where="the resident's home",
+    shows="need.slots AS slots, need.oneOffAt AS oneOffAt, need.durationMinutes AS durationMinutes",
 )
 
 
@@ -159,6 +190,7 @@ def _check_in(a: Attended) -> Any:
         write="SET s.checkedInAt = $at, s.checkInEpoch = $epoch, s.checkInBy = $method, "
         + a.check_in,
         result=f"${a.lock.param}",
+        returns=a.shows,
     )
 
 
@@ -224,6 +256,110 @@ REFUSALS = {
 }
 
 
+def visit_time(at: dt.datetime) -> dict[str, Any]:
+    """What a visit's check-in statement needs to tell whether ``at`` is the need's time: the
+    weekly slots open then (their hours that day, give or take :data:`GRACE`), whether it is in
+    the day (:data:`DAYTIME`, for a need with no time), the grace in minutes. Slots are local
+    time (Asia/Shanghai); an appointment is compared with ``$at`` in the statement."""
+    local = _local(at)
+    hours = [(s.value, slot_hours(s, local.date())) for s in vocab.WeeklySlot]
+    day = _day(local.date())
+    return {
+        "open": [s for s, h in hours if h is not None and h[0] - GRACE <= local <= h[1] + GRACE],
+        "daytime": day[0] - GRACE <= local <= day[1] + GRACE,
+        "grace": int(GRACE.total_seconds() // 60),
+    }
+
+
+def _local(at: dt.datetime) -> dt.datetime:
+    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(LOCAL_TIME)
+
+
+def _day(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return tuple(dt.datetime.combine(day, dt.time(h), LOCAL_TIME) for h in DAYTIME)  # type: ignore[return-value]
+
+
+def _instant(value: Any) -> dt.datetime:
+    """A stored instant (an ISO text, UTC, or a datetime) as an aware datetime."""
+    found = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
+
+
+def _shown(at: dt.datetime) -> str:
+    local = _local(at)
+    return f"{vocab.DAYS[WEEKDAYS[local.weekday()]][0]} {local:%Y-%m-%d %H:%M}"
+
+
+def _hours(start: int, end: int) -> str:
+    return f"{start}:00–{end}:00"
+
+
+def not_visit_time(at: dt.datetime) -> Any:
+    """The refusal of a check-in at ``at``, outside the need's time: it says when a visit may
+    start (the next time check-in opens, China time; ``opensAt`` in UTC), from the need's time
+    the statement returned. Only someone assigned to the need, or a social worker covering it,
+    gets this far (the tie is checked first), and both read the need's time anyway."""
+
+    def refuse(row: Record) -> Exception:
+        local = _local(at)
+        slots, one_off = row.get("slots") or [], row.get("oneOffAt")
+        grace = f"{int(GRACE.total_seconds() // 60)} minutes"
+        if one_off is not None:
+            start = _instant(one_off)
+            end = start + dt.timedelta(minutes=row.get("durationMinutes") or 60)
+            opens: dt.datetime | None = start - GRACE
+            if opens is not None and local < opens:
+                message = (
+                    f"This visit is the appointment on {_shown(start)} (China time): check in "
+                    f"from {grace} before it, {_shown(start - GRACE)}, until {grace} after it "
+                    f"ends, {_shown(end + GRACE)}."
+                )
+            else:
+                opens = None
+                message = (
+                    f"This visit was the appointment on {_shown(start)} (China time); its check-in "
+                    f"closed {grace} after it ended. Ask the social worker to record the service, "
+                    "or to give the need a new time."
+                )
+        else:
+            windows = []
+            for days in range(8):
+                day = local.date() + dt.timedelta(days=days)
+                if slots:
+                    windows += [h for s in slots if (h := slot_hours(s, day)) is not None]
+                else:
+                    windows.append(_day(day))
+            opens = min(w[0] - GRACE for w in windows if w[0] - GRACE > local)
+            if slots:
+                times = ", ".join(
+                    f"{vocab.DAYS[d][0]} {_hours(*PART_HOURS[p])}"
+                    for d, p in sorted(
+                        (str(s).split("_") for s in slots),
+                        key=lambda dp: (WEEKDAYS.index(dp[0]), PART_HOURS[dp[1]]),
+                    )
+                )
+                message = (
+                    f"A visit to this need is checked in at its times ({times}, China time), "
+                    f"from {grace} before until {grace} after each: the next opens "
+                    f"{_shown(opens)}."
+                )
+            else:
+                message = (
+                    "This need has no time set: a visit is checked in during the day "
+                    f"({_hours(*DAYTIME)} China time, from {grace} before until {grace} after): "
+                    f"the next opens {_shown(opens)}."
+                )
+        return GraphRejected(
+            message,
+            extensions={
+                "reason": "NOT_VISIT_TIME",
+                "opensAt": None if opens is None else opens.astimezone(dt.UTC).isoformat(),
+            },
+        )
+
+    return refuse
+
+
 async def check(
     store: GraphStore,
     request: Request,
@@ -241,7 +377,7 @@ async def check(
     return await perform(
         store,
         STEPS[attended.kind][1 if out else 0],
-        {attended.lock.param: target, "volunteer": volunteer, **params},
+        {attended.lock.param: target, "volunteer": volunteer, **visit_time(params["at"]), **params},
         request,
         target,
         {
@@ -252,6 +388,7 @@ async def check(
                 f"There is no location of {attended.where} to check in at; use an attendance code."
             ),
             "TOO_FAR": refused(f"You are not at {attended.where} (beyond the check-in radius)."),
+            "NOT_VISIT_TIME": not_visit_time(params["at"]),
         },
         change=Change(
             "CHECKED_OUT" if out else "CHECKED_IN",

@@ -7,18 +7,30 @@ and a need never gets more volunteers than its headcount in a slot.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from graph.engine.cypher import cypher
 from graph.engine.errors import GraphNotFound, GraphRejected
 from graph.engine.store import GraphStore, Record
 from graph.events import Change
 from graph.model.entities import node_rows
 from graph.model.filters import MAX_TAXONOMY_DEPTH
-from graph.model.services import NEEDS, Need
+from graph.model.services import LOCAL_TIME, NEEDS, Need
 from graph.queries import matching
-from graph.workflows.guards import Lock, Then, each_ok, guarded, lock
-from graph.workflows.runner import NEED_STATE, Done, Request, missing, perform, refused
+from graph.workflows.attendance import VISIT
+from graph.workflows.guards import Lock, Then, each_ok, guarded, lock, when_ok
+from graph.workflows.runner import (
+    NEED_STATE,
+    Done,
+    Request,
+    missing,
+    new_id,
+    now,
+    perform,
+    refused,
+)
 
 REPORT_NEED = guarded(
     "workflows.report_need",
@@ -75,14 +87,64 @@ UPDATE_NEED = guarded(
     result="$need",
 )
 
+# The visits under way (docs/GROUND.md): checked in, not lapsed. Each is named by its volunteer
+# and its check-in ("<volunteer>:<epoch>"), so the closing statement can tell it ends exactly the
+# visits its event names.
+OPEN_VISITS = (
+    "OPTIONAL MATCH (v:Volunteer)-[s:ASSIGNED]->(need) "
+    "WHERE s.checkInEpoch IS NOT NULL AND $epoch - s.checkInEpoch <= $visit"
+)
+VISITS_OPEN = cypher(
+    "workflows.visits_open",
+    f"""
+    MATCH (need:Need {{id: $need}})
+    {OPEN_VISITS}
+    WITH v, s WHERE s IS NOT NULL
+    RETURN v.id AS volunteer, s.checkInEpoch AS checkInEpoch
+    """,
+)
+
+# Closing or cancelling a need ends the visits under way, as each volunteer's check-out would at
+# that moment (graph/workflows/attendance.py): the whole minutes since check-in proposed as a
+# service record FOR the need (none under a minute), waiting in the queue; the assignment keeps
+# the check-out (``checkOutBy``: ``CLOSING``). The status is the closing one all the same (closing
+# wins over the MATCHED → IN_SERVICE of a check-out; docs/MATCHING.md).
 SET_NEED_STATUS = guarded(
     "workflows.set_need_status",
     locks=NEED,
-    keep="need",
-    problems=NEED_PROBLEMS,
+    reads=f"""
+    {OPEN_VISITS}
+    WITH seen, need, collect(v) AS vols, collect(s) AS visits
+    OPTIONAL MATCH (need)-[:OF_CATEGORY]->(cat:ServiceCategory)
+    WITH seen, need, vols, visits, collect(cat) AS cats
+    """,
+    keep="need, vols, visits, cats",
+    problems=[
+        *NEED_PROBLEMS,
+        (
+            "size(visits) <> size($ending) OR any(i IN range(0, size(visits) - 1) WHERE NOT "
+            "((vols[i].id + ':' + toString(visits[i].checkInEpoch)) IN [e IN $ending | e.visit]))",
+            "VISITS_CHANGED",
+        ),
+    ],
+    each=when_ok(
+        "FOREACH (i IN range(0, size(visits) - 1) | FOREACH (v IN [vols[i]] | "
+        "FOREACH (s IN [visits[i]] | "
+        "FOREACH (rid IN [e IN $ending WHERE e.volunteer = v.id AND e.record IS NOT NULL "
+        "| e.record] | "
+        "CREATE (r:ServiceRecord {id: rid, date: $date, beneficiaries: 1, title: need.title, "
+        "note: $visit_note, minutes: toInteger(($epoch - s.checkInEpoch) / 60)}) "
+        "CREATE (v)-[:PERFORMED]->(r) CREATE (r)-[:FOR]->(need) "
+        "FOREACH (c IN cats | CREATE (r)-[:OF_CATEGORY]->(c))) "
+        "SET s.minutes = toInteger(($epoch - s.checkInEpoch) / 60), s.checkedOutAt = $at, "
+        "s.checkOutBy = $method, s.checkedInAt = null, s.checkInEpoch = null, "
+        "s.checkInBy = null)))"
+    ),
     write="SET need.status = $status, need.closedAt = $at, need.closingNote = $note",
     result="$need",
 )
+# The note of a record proposed by a closing (a check-out's is 签到签退).
+CLOSING_NOTE = "签到；需求结束时签退"
 
 # A volunteer's other active needs take some of their slots: `free` is what is left of `wanted`.
 FREE_SLOTS = (
@@ -246,18 +308,81 @@ async def update_need(
     )
 
 
+class _VisitsChanged(GraphRejected):
+    """A visit checked in or out between reading the visits under way and closing the need."""
+
+
+def _visits_changed(row: Record) -> Exception:
+    return _VisitsChanged("A volunteer checked in or out of this need just now; close it again.")
+
+
 async def set_need_status(
-    store: GraphStore, request: Request, need: str, status: str, note: str | None
+    store: GraphStore,
+    request: Request,
+    need: str,
+    status: str,
+    note: str | None,
+    at: dt.datetime | None = None,
 ) -> Done:
-    return await perform(
-        store,
-        SET_NEED_STATUS,
-        {"need": need, "status": status, "note": note},
-        request,
-        need,
-        {"NEED_NOT_FOUND": missing("need", need), **NEED_STATE},
-        change=Change(f"NEED_{status}", "Need"),
-    )
+    """Close or cancel ``need`` at ``at`` (now by default), ending the visits under way then.
+
+    Which visits are under way is read first, so that the event names the records proposed (the
+    queue's live feed hears of them); the statement ends exactly those, or refuses
+    (``VISITS_CHANGED``) when one was checked in or out meanwhile, and is run again, at most
+    :data:`TRIES` times in all."""
+    at = at or now()
+    epoch = int(at.timestamp())
+    for attempt in range(1, TRIES + 1):
+        found = await store.read(
+            VISITS_OPEN, {"need": need, "epoch": epoch, "visit": int(VISIT.total_seconds())}
+        )
+        ending = [
+            {
+                "visit": f"{row['volunteer']}:{row['checkInEpoch']}",
+                "volunteer": row["volunteer"],
+                "record": new_id("record") if epoch - row["checkInEpoch"] >= 60 else None,
+            }
+            for row in found
+        ]
+        try:
+            return await perform(
+                store,
+                SET_NEED_STATUS,
+                {
+                    "need": need,
+                    "status": status,
+                    "note": note,
+                    "at": at,
+                    "epoch": epoch,
+                    "visit": int(VISIT.total_seconds()),
+                    "ending": ending,
+                    "date": at.astimezone(LOCAL_TIME).date(),
+                    "visit_note": CLOSING_NOTE,
+                    "method": "CLOSING",  # how the visit was checked out (checkOutBy)
+                },
+                request,
+                need,
+                {
+                    "NEED_NOT_FOUND": missing("need", need),
+                    **NEED_STATE,
+                    "VISITS_CHANGED": _visits_changed,
+                },
+                change=Change(
+                    f"NEED_{status}",
+                    "Need",
+                    {
+                        "Volunteer": [e["volunteer"] for e in ending],
+                        "ServiceRecord": [e["record"] for e in ending if e["record"]],
+                    },
+                ),
+            )
+        except _VisitsChanged:
+            if attempt == TRIES:
+                raise
+    raise AssertionError("unreachable")
+
+
+TRIES = 3
 
 
 # Why one volunteer could not be assigned, for the `details` of the error.

@@ -10,6 +10,7 @@ the wire.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -26,6 +27,7 @@ from access.tokens import Role, mint
 from api.ids import to_global_id as gid
 from config import Settings
 from graph.engine.store import GraphStore
+from graph.model.services import LOCAL_TIME
 from tests.conftest import DemoLoader
 from tests.processes import Api, start_api
 
@@ -252,6 +254,14 @@ async def test_a_visits_check_in_is_told_only_to_those_who_run_the_visit(
         "volunteers: [{volunteerId: $v}]) { need { key } } }",
         n=LIN_VISIT,
         v=gid("Volunteer", chen[1]),
+    )
+    # This week's visit is an appointment in ten minutes: a visit checks in at its need's time.
+    soon = dt.datetime.now(LOCAL_TIME).replace(microsecond=0) + dt.timedelta(minutes=10)
+    await admin(
+        "mutation ($n: ID!, $at: DateTime!) { updateNeed(id: $n, input: {oneOffAt: $at}) "
+        "{ need { key } } }",
+        n=LIN_VISIT,
+        at=soon.isoformat(),
     )
     code = await Http(writer, engine_settings, WORKER)(
         "mutation ($n: ID!, $v: ID!) { needAttendanceCode(needId: $n, volunteerId: $v, "

@@ -2,10 +2,16 @@
 and out with the code her social worker shows, or by being at her home; each visit's hours wait
 for the social worker, who approves them into the volunteer's time bank. Everyone else's tries,
 replays, expired codes and a check-in from down the street are refused and change nothing, and
-no refusal says where her home is or how far away the volunteer was."""
+no refusal says where her home is or how far away the volunteer was.
+
+A visit keeps to the need's time: her Tuesday mornings, or an appointment, give or take half an
+hour (tried at set moments through the graph step, which takes the time it is given, and at the
+real time through the API with an appointment set around it). Closing her need while 陈叔 is
+there ends his visit and proposes its hours."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from typing import Any
@@ -18,8 +24,11 @@ from api.ids import from_global_id
 from api.ids import to_global_id as gid
 from config import Settings
 from graph.engine.cypher import dynamic
+from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
 from graph.engine.system import checksum
+from graph.model.services import LOCAL_TIME
+from graph.workflows import Request, check, new_id
 from tests.conftest import GraphQL, SignIn
 
 pytestmark = pytest.mark.usefixtures("fresh_demo")
@@ -86,6 +95,20 @@ query ($v: ID!) { node(id: $v) { ... on Volunteer { verifiedHours timeBankHours 
 REVIEW = """
 mutation ($d: [ReviewDecisionInput!]!) { reviewServiceRecords(decisions: $d) { replayed } }
 """
+# Her visit this week is an appointment at `at` (so a test at any hour has a visit to check in to).
+APPOINTMENT = """
+mutation ($n: ID!, $at: DateTime!) {
+  updateNeed(id: $n, input: {oneOffAt: $at}) { need { oneOffAt } }
+}
+"""
+CLOSE = 'mutation ($n: ID!) { closeNeed(id: $n, note: "林婆婆搬去女儿家") { need { status } } }'
+CANCEL = "mutation ($n: ID!) { cancelNeed(id: $n) { need { status } } }"
+
+
+async def _due(gql: GraphQL, minutes: float = 10) -> None:
+    """Her visit is an appointment ``minutes`` from now (Asia/Shanghai, as the station gives it)."""
+    at = dt.datetime.now(LOCAL_TIME).replace(microsecond=0) + dt.timedelta(minutes=minutes)
+    await gql(APPOINTMENT, n=LIN_VISIT, at=at.isoformat())
 
 
 def _north(at: dict[str, float], metres: float) -> dict[str, float]:
@@ -107,6 +130,7 @@ async def test_a_visit_is_checked_in_and_out_and_its_hours_reach_the_time_bank(
     gql: GraphQL, signed_in: SignIn, engine_store: GraphStore, settings: Settings
 ) -> None:
     await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
+    await _due(gql)
     found = (await engine_store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]
     home, other = found["at"], found["other"]
     worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
@@ -215,6 +239,7 @@ async def test_a_forgotten_check_out_lapses_and_the_next_visit_checks_in_anew(
     gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
 ) -> None:
     await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
+    await _due(gql)
     home = (await engine_store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]["at"]
     chen = await signed_in(Role.VOLUNTEER, REGULAR)
     me = gid("Volunteer", REGULAR)
@@ -241,6 +266,7 @@ async def test_a_visit_under_a_minute_proposes_no_record_and_leaves_the_need_mat
     # In and straight out (the door was not answered): no service record, so the need is not
     # in service either (docs/MATCHING.md: it goes into service with its first record).
     await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
+    await _due(gql)
     home = (await engine_store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]["at"]
     chen = await signed_in(Role.VOLUNTEER, REGULAR)
     me = gid("Volunteer", REGULAR)
@@ -250,3 +276,150 @@ async def test_a_visit_under_a_minute_proposes_no_record_and_leaves_the_need_mat
     assert [r for r in need["serviceRecords"]["nodes"] if r["volunteer"]["key"] == REGULAR] == []
     status = await gql("query ($n: ID!) { node(id: $n) { ... on Need { status } } }", n=LIN_VISIT)
     assert status["node"]["status"] == "MATCHED"
+
+
+# --- the visit's time ------------------------------------------------------------------------
+
+
+def _next_tuesday(hour: int, minute: int = 0) -> dt.datetime:
+    """A moment of next week's Tuesday, China time (her visit is on Tuesday mornings, 8–12)."""
+    today = dt.datetime.now(LOCAL_TIME).date()
+    day = today + dt.timedelta(days=(1 - today.weekday()) % 7 + 7)
+    return dt.datetime.combine(day, dt.time(hour, minute), LOCAL_TIME)
+
+
+async def _step(store: GraphStore, when: dt.datetime, *, out: bool = False) -> None:
+    """陈叔 checks in (or out) of her visit at ``when`` with a code his social worker showed him:
+    the graph step, with what the API gives it (resolvers/attendance.py) at that moment."""
+    at = when.astimezone(dt.UTC)
+    epoch = int(at.timestamp())
+    params = {
+        "epoch": epoch, "visit": 8 * 3600, "starts": 0, "ends": 0, "method": "CODE",
+        "code": new_id("code"), "expires": epoch + 120, "latitude": 0.0, "longitude": 0.0,
+        "radius": 300, "record": new_id("record"), "date": when.date(), "note": "签到签退",
+        "at": at,
+    }  # fmt: skip
+    operation = "checkOutOfNeed" if out else "checkInToNeed"
+    request = Request(operation, {"need": NEED, "volunteer": REGULAR}, by=f"volunteer:{REGULAR}")
+    await check(store, request, kind="Need", out=out, target=NEED, volunteer=REGULAR, params=params)
+
+
+async def _refused(store: GraphStore, when: dt.datetime) -> GraphRejected:
+    before = await checksum(store)
+    with pytest.raises(GraphRejected) as refused:
+        await _step(store, when)
+    assert await checksum(store) == before
+    assert refused.value.extensions["reason"] == "NOT_VISIT_TIME"
+    return refused.value
+
+
+async def test_a_weekly_visit_checks_in_on_its_morning_give_or_take_half_an_hour(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
+    tuesday = _next_tuesday(9, 30)
+    # In the morning slot, and at either end of the grace: in, and out an hour later.
+    for moment in (tuesday, _next_tuesday(7, 31), _next_tuesday(12, 29)):
+        await _step(engine_store, moment)
+        await _step(engine_store, moment + dt.timedelta(hours=1), out=True)
+    # Before the grace (7:29), after it (12:31), in the afternoon, and on Wednesday: refused,
+    # nothing written, and the refusal says when check-in opens next.
+    early = await _refused(engine_store, _next_tuesday(7, 29))
+    assert early.extensions["opensAt"] == _next_tuesday(7, 30).astimezone(dt.UTC).isoformat()
+    assert "Tuesday 8:00–12:00" in str(early) and "07:30" in str(early)
+    late = await _refused(engine_store, _next_tuesday(12, 31))
+    next_week = _next_tuesday(7, 30) + dt.timedelta(days=7)
+    assert late.extensions["opensAt"] == next_week.astimezone(dt.UTC).isoformat()
+    assert next_week.date().isoformat() in str(late)
+    await _refused(engine_store, _next_tuesday(15))
+    await _refused(engine_store, tuesday + dt.timedelta(days=1))
+    # The three visits' hours, and nothing from the refusals.
+    state = (await gql(VISITS, n=LIN_VISIT))["node"]["serviceRecords"]["nodes"]
+    assert [r["hours"] for r in state if r["volunteer"]["key"] == REGULAR] == [1.0, 1.0, 1.0]
+
+
+async def test_an_appointment_checks_in_from_half_an_hour_before_to_half_an_hour_after(
+    gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
+    home = (await engine_store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]["at"]
+    chen = await signed_in(Role.VOLUNTEER, REGULAR)
+    me = gid("Volunteer", REGULAR)
+    # This week's visit is at an appointment in 40 minutes: too early to check in at her door.
+    await _due(gql, 40)
+    before = await checksum(engine_store)
+    early = await chen.errors(IN, n=LIN_VISIT, v=me, here=_north(home, 20))
+    assert early[0]["extensions"]["code"] == "CONFLICT"
+    assert early[0]["extensions"]["reason"] == "NOT_VISIT_TIME"
+    opens = dt.datetime.fromisoformat(early[0]["extensions"]["opensAt"])
+    assert dt.timedelta(minutes=9) < opens - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=10)
+    assert "appointment" in early[0]["message"]
+    assert await checksum(engine_store) == before
+    # Moved to 25 minutes from now: within the half hour before it, so he checks in.
+    await _due(gql, 25)
+    await chen(IN, n=LIN_VISIT, v=me, here=_north(home, 20))
+    await engine_store.write(LATER, {"v": REGULAR, "need": NEED, "minutes": 50})
+    await chen(OUT, n=LIN_VISIT, v=me, here=_north(home, 20))
+    # At set moments (the graph step): the hour's appointment is open until half an hour after
+    # its end, and no longer; after that the refusal says check-in closed, and opens no more.
+    start = _next_tuesday(15)
+    await gql(APPOINTMENT, n=LIN_VISIT, at=start.isoformat())
+    await _step(engine_store, start + dt.timedelta(minutes=89))
+    await _step(engine_store, start + dt.timedelta(minutes=100), out=True)
+    closed = await _refused(engine_store, start + dt.timedelta(minutes=91))
+    assert closed.extensions["opensAt"] is None and "closed" in str(closed)
+    state = (await gql(VISITS, n=LIN_VISIT))["node"]["serviceRecords"]["nodes"]
+    hours = sorted(r["hours"] for r in state if r["volunteer"]["key"] == REGULAR)
+    assert len(hours) == 2 and hours[1] == round(50 / 60, 2)
+
+
+# --- a need closed during a visit ----------------------------------------------------------
+
+
+async def test_closing_a_need_during_a_visit_ends_it_and_proposes_its_hours(
+    gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
+    await _due(gql)
+    home = (await engine_store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]["at"]
+    chen = await signed_in(Role.VOLUNTEER, REGULAR)
+    worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
+    me = gid("Volunteer", REGULAR)
+    await chen(IN, n=LIN_VISIT, v=me, here=_north(home, 20))
+    await engine_store.write(LATER, {"v": REGULAR, "need": NEED, "minutes": 40})
+    # She moves to her daughter's while he is there: the social worker closes the need.
+    assert (await worker(CLOSE, n=LIN_VISIT))["closeNeed"]["need"]["status"] == "CLOSED"
+    # His visit ended then: no check-in open, its 40 minutes proposed, waiting in her queue;
+    # the need stays CLOSED (closing wins over a check-out's IN_SERVICE).
+    visit = await _visit(engine_store, REGULAR)
+    assert visit["checkedInAt"] is None and visit["minutes"] == 40
+    records = (await gql(VISITS, n=LIN_VISIT))["node"]["serviceRecords"]["nodes"]
+    proposed = [r for r in records if r["volunteer"]["key"] == REGULAR]
+    assert [r["hours"] for r in proposed] == [round(40 / 60, 2)]
+    assert proposed[0]["category"] is not None
+    queue = (await worker("{ serviceRecordsToReview(first: 100) { id } }"))[
+        "serviceRecordsToReview"
+    ]
+    assert proposed[0]["id"] in {r["id"] for r in queue}
+    status = "query ($n: ID!) { node(id: $n) { ... on Need { status } } }"
+    assert (await gql(status, n=LIN_VISIT))["node"]["status"] == "CLOSED"
+    # Nothing is left for him to check out of.
+    after = await checksum(engine_store)
+    assert await chen.errors(OUT, n=LIN_VISIT, v=me, here=_north(home, 20))
+    assert await checksum(engine_store) == after
+
+
+async def test_cancelling_a_need_ends_a_visit_under_a_minute_without_a_record(
+    gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
+    await _due(gql)
+    home = (await engine_store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]["at"]
+    chen = await signed_in(Role.VOLUNTEER, REGULAR)
+    worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
+    await chen(IN, n=LIN_VISIT, v=gid("Volunteer", REGULAR), here=_north(home, 20))
+    assert (await worker(CANCEL, n=LIN_VISIT))["cancelNeed"]["need"]["status"] == "CANCELLED"
+    visit = await _visit(engine_store, REGULAR)
+    assert visit["checkedInAt"] is None and visit["minutes"] == 0
+    records = (await gql(VISITS, n=LIN_VISIT))["node"]["serviceRecords"]["nodes"]
+    assert [r for r in records if r["volunteer"]["key"] == REGULAR] == []
