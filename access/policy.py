@@ -347,14 +347,23 @@ def reads_webhook(viewer: Viewer, organization: str) -> bool:
 
 # Events that say someone is at a resident's home right now: a visit's check-in and check-out.
 VISIT_PRESENCE_EVENTS = frozenset({"CHECKED_IN", "CHECKED_OUT"})
+# Events on a need that propose a service record (:data:`UNTIL_REVIEWED`), typed in or at a
+# check-out: the moment says when a visit ended, so a need's feed tells them as it tells a
+# visit's presence — to those who see the record before it is reviewed.
+RECORD_PROPOSED_EVENTS = frozenset({"SERVICE_RECORDED", "CHECKED_OUT"})
+# What a need's feed tells only to those who run the visit (:func:`hears_visit_presence`).
+VISIT_EVENTS = VISIT_PRESENCE_EVENTS | RECORD_PROPOSED_EVENTS
 
 
 def hears_visit_presence(viewer: Viewer, need_view: View, volunteers: Collection[str]) -> bool:
-    """Whether a need's live feed may tell the viewer of a visit's check-in or check-out. When
-    someone is at a resident's home is shown by no field, network answer or export (docs/GROUND.md);
-    the feed says it only to those who run the visit: whoever reads the need in full (the social
-    workers covering it, administrators) and the volunteer who checked in. Everyone else who may
-    see the need (other volunteers, analysts, a partner it was referred to) hears nothing of it."""
+    """Whether a need's live feed may tell the viewer of a visit's check-in or check-out, or of a
+    service record proposed for it (:data:`VISIT_EVENTS`). When someone is at a resident's home is
+    shown by no field, network answer or export (docs/GROUND.md), and a record awaiting review by
+    none below FULL (:data:`UNTIL_REVIEWED`); the feed says it only to those who run the visit:
+    whoever reads the need in full (the social workers covering it, administrators) and the
+    volunteer who checked in or served (``volunteers``: those the event names). Everyone else
+    who may see the need (other volunteers, analysts, a partner it was referred to) hears nothing
+    of it."""
     if need_view is View.FULL:
         return True
     return viewer.role is Role.VOLUNTEER and viewer.subject in volunteers
