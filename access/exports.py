@@ -12,6 +12,7 @@ from access.policy import (
     LINK_FIELDS,
     PERSONAL_TIES,
     Grants,
+    RowScope,
     View,
     in_analysis,
     link_readable,
@@ -32,12 +33,25 @@ def export_view(label: str) -> View:
     return View.DEIDENTIFIED if label in ABOUT_RESIDENTS else View.PUBLIC
 
 
+def _analyst_rows(label: str) -> RowScope | None:
+    return row_scope(Viewer(Role.ANALYST, "export"), Grants(), label)
+
+
 def exported_family(label: str) -> bool:
     """Whether an export carries the nodes of ``label``. Exports are the same for every role
-    that may ask, so they hold only the families whose every row the least entitled of those
-    roles, the analyst, may see: not the time-bank ledger (it adds up to balances), nor the
-    audit log."""
-    return row_scope(Viewer(Role.ANALYST, "export"), Grants(), label) is None
+    that may ask, so they hold only the rows the least entitled of those roles, the analyst, may
+    see: whole families, or the reviewed rows of a family seen only once reviewed
+    (:func:`reviewed_only`); not the time-bank ledger (it adds up to balances), nor the audit
+    log."""
+    rows = _analyst_rows(label)
+    return rows is None or (rows.reviewed and not rows.closed and not rows.ids)
+
+
+def reviewed_only(label: str) -> bool:
+    """Whether an export carries only the reviewed rows of ``label`` (``policy.UNTIL_REVIEWED``:
+    a service record not yet approved says when a visit ended)."""
+    rows = _analyst_rows(label)
+    return rows is not None and rows.reviewed
 
 
 def exported_tie(rel_type: str) -> bool:

@@ -144,8 +144,9 @@ def read_scope(
     rows = row_scope(viewer, grants, label)
     if rows is not None and rows.closed:
         return ReadScope()
-    # Rows seen without a grant (every row, or open needs by status) have a grantless row's view.
-    ungranted = rows is None or bool(rows.statuses)
+    # Rows seen without a grant (every row, open needs by status, approved service records) have a
+    # grantless row's view.
+    ungranted = rows is None or bool(rows.statuses) or rows.reviewed
     if ungranted and readable(view(viewer, grants, label, "")):
         return None
     # The rows seen by a grant (a key of another family has a grantless row's view: not readable

@@ -63,14 +63,21 @@ class RowScope:
     closed: bool = False  # the whole family is closed to the viewer (a root list is FORBIDDEN)
     # Or placed (:data:`PLACED`) in one of these communities (a social worker's covered ones).
     communities: frozenset[str] = frozenset()
+    # Or reviewed: approved by a social worker (a family of :data:`UNTIL_REVIEWED`).
+    reviewed: bool = False
 
     def admits(
-        self, key: str, status: str | None = None, placed_in: frozenset[str] = frozenset()
+        self,
+        key: str,
+        status: str | None = None,
+        placed_in: frozenset[str] = frozenset(),
+        reviewed: bool = False,
     ) -> bool:
         return (
             key in self.ids
             or (status is not None and status in self.statuses)
             or not placed_in.isdisjoint(self.communities)
+            or (self.reviewed and reviewed)
         )
 
 
@@ -100,6 +107,19 @@ BOOKKEEPING = frozenset(SUPPORT_LABELS)
 
 OPEN_NEED_STATUSES = frozenset({NeedStatus.OPEN})
 
+# Families whose rows tell when something happened at a resident's home until someone reviews
+# them. A visit's check-out proposes its service record at that moment, so a record that appears
+# says when the visit ended and, from its minutes, when it began; one typed in with
+# `recordService` is as fresh. Until a social worker approves it (a DECLINED one never), such a
+# row is seen only by those who read it in FULL — the social workers covering its need's
+# community or its activity's, administrators — and by the volunteer who served (their own
+# record). Everyone else who reads the family (analysts, other social workers) sees it once it
+# is approved, at a moment the reviewer chooses, not the visit (docs/PRIVACY.md). Every list,
+# connection, `node`, count, `where`, figure, network answer, export and feed takes it from the
+# row scope (:func:`row_scope`: ``RowScope.reviewed``), and the graph layer from the family's
+# ``reviewed`` predicate.
+UNTIL_REVIEWED = frozenset({"ServiceRecord"})
+
 SIGN_IN = "Sign in to see this; it is not public."
 
 
@@ -116,6 +136,8 @@ def row_scope(viewer: Viewer, grants: Grants, label: str) -> RowScope | None:
         return RowScope(reason=SIGN_IN, closed=True)
     if label == "TimeBankEntry" and role in {Role.SOCIAL_WORKER, Role.ANALYST}:
         return _ledger_rows(viewer, grants)
+    if label in UNTIL_REVIEWED and role in {Role.SOCIAL_WORKER, Role.ANALYST}:
+        return _reviewed_rows(viewer, grants)
     if role in {Role.SOCIAL_WORKER, Role.ANALYST}:
         return None  # every row; what they see of it is the view's business
     if label in {"Volunteer", "SocialWorker"}:
@@ -158,6 +180,17 @@ def _ledger_rows(viewer: Viewer, grants: Grants) -> RowScope:
         communities=grants.communities,
         reason="A social worker sees the time-bank ledgers of volunteers serving the communities "
         "they cover.",
+    )
+
+
+def _reviewed_rows(viewer: Viewer, grants: Grants) -> RowScope:
+    """Rows of an :data:`UNTIL_REVIEWED` family: the approved ones, and for a social worker
+    every one placed in a community they cover (their FULL view: the records they review)."""
+    return RowScope(
+        reviewed=True,
+        communities=grants.communities if viewer.role is Role.SOCIAL_WORKER else frozenset(),
+        reason="A service record is seen outside the communities covering it only once a social "
+        "worker has approved it: until then it tells when a visit to a resident ended.",
     )
 
 
@@ -314,14 +347,23 @@ def reads_webhook(viewer: Viewer, organization: str) -> bool:
 
 # Events that say someone is at a resident's home right now: a visit's check-in and check-out.
 VISIT_PRESENCE_EVENTS = frozenset({"CHECKED_IN", "CHECKED_OUT"})
+# Events on a need that propose a service record (:data:`UNTIL_REVIEWED`), typed in or at a
+# check-out: the moment says when a visit ended, so a need's feed tells them as it tells a
+# visit's presence — to those who see the record before it is reviewed.
+RECORD_PROPOSED_EVENTS = frozenset({"SERVICE_RECORDED", "CHECKED_OUT"})
+# What a need's feed tells only to those who run the visit (:func:`hears_visit_presence`).
+VISIT_EVENTS = VISIT_PRESENCE_EVENTS | RECORD_PROPOSED_EVENTS
 
 
 def hears_visit_presence(viewer: Viewer, need_view: View, volunteers: Collection[str]) -> bool:
-    """Whether a need's live feed may tell the viewer of a visit's check-in or check-out. When
-    someone is at a resident's home is shown by no field, network answer or export (docs/GROUND.md);
-    the feed says it only to those who run the visit: whoever reads the need in full (the social
-    workers covering it, administrators) and the volunteer who checked in. Everyone else who may
-    see the need (other volunteers, analysts, a partner it was referred to) hears nothing of it."""
+    """Whether a need's live feed may tell the viewer of a visit's check-in or check-out, or of a
+    service record proposed for it (:data:`VISIT_EVENTS`). When someone is at a resident's home is
+    shown by no field, network answer or export (docs/GROUND.md), and a record awaiting review by
+    none below FULL (:data:`UNTIL_REVIEWED`); the feed says it only to those who run the visit:
+    whoever reads the need in full (the social workers covering it, administrators) and the
+    volunteer who checked in or served (``volunteers``: those the event names). Everyone else
+    who may see the need (other volunteers, analysts, a partner it was referred to) hears nothing
+    of it."""
     if need_view is View.FULL:
         return True
     return viewer.role is Role.VOLUNTEER and viewer.subject in volunteers

@@ -19,6 +19,7 @@ from access.policy import Grants, RowScope, View
 from access.tokens import Viewer
 from graph.access import facts as graph
 from graph.engine.store import GraphStore
+from graph.model.entities import scope_params
 
 
 @dataclass
@@ -116,13 +117,22 @@ class Access:
         scope's communities are their covered ones, all or none), for the graph's patterns."""
         return self.viewer.subject if scope.communities else None
 
+    def scope_params(self, scope: RowScope) -> dict[str, Any]:
+        """The graph's parameters of a row scope (``graph.model.family.SCOPE``)."""
+        return scope_params(scope.ids, scope.statuses, self.by(scope), scope.reviewed)
+
     async def admits(
         self, label: str, scope: RowScope | None, key: str, status: str | None
     ) -> bool:
         """Whether a row is in the viewer's row scope, reading where it is only when the scope
-        admits rows by place."""
+        admits rows by place, and whether it was reviewed only when it admits reviewed rows."""
         if scope is None or scope.admits(key, status):
             return True
-        if not scope.communities or label not in policy.PLACED:
-            return False
-        return scope.admits(key, status, await self.loaders.communities(label).load(key))
+        placed: frozenset[str] = frozenset()
+        if scope.communities and label in policy.PLACED:
+            placed = await self.loaders.communities(label).load(key)
+            if scope.admits(key, status, placed):
+                return True
+        if scope.reviewed and label in policy.UNTIL_REVIEWED:
+            return await self.loaders.reviewed(label).load(key)
+        return False

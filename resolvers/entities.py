@@ -24,7 +24,7 @@ from access.inference import ReadScope
 from access.policy import RowScope
 from api.errors import BadUserInput, Forbidden
 from graph.model import entities
-from graph.model.entities import READABLE, SCOPE, Direction, Rel, readable_params, scope_params
+from graph.model.entities import READABLE, SCOPE, Direction, Rel, readable_params
 from graph.model.where import ANY_ROW, Compiled, PointGuard, WhereError, compile_where
 from resolvers.access import Access
 from resolvers.context import Info
@@ -89,7 +89,7 @@ async def root_page(
     if scope is not None:
         if scope.closed:
             raise Forbidden(scope.reason)
-        where = {**where, SCOPE: scope_params(scope.ids, scope.statuses, access.by(scope))}
+        where = {**where, SCOPE: access.scope_params(scope)}
     # A search without a sort is in order of relevance (ties by name, searched over readable
     # names only); otherwise the sort asked for or the family's default.
     implied = None if search is not None else entities.family_named(label).default_sort
@@ -281,7 +281,7 @@ def _related(
     store = info.context.store
     access = info.context.access
     scope = shape.scope
-    params = None if scope is None else scope_params(scope.ids, scope.statuses, access.by(scope))
+    params = None if scope is None else access.scope_params(scope)
 
     async def load(keys: list[str]) -> list[entities.Page]:
         pages = await entities.related_pages(

@@ -44,7 +44,11 @@ class Loaders:
         key = ("related", rel, direction, window, scope)
         loader = self._loaders.get(key)
         if loader is None:
-            params = None if scope is None else entities.scope_params(scope.ids, scope.statuses)
+            params = (
+                None
+                if scope is None
+                else entities.scope_params(scope.ids, scope.statuses, reviewed=scope.reviewed)
+            )
 
             async def load(keys: list[str]) -> list[Page]:
                 pages = await entities.related_pages(
@@ -64,6 +68,19 @@ class Loaders:
             async def load(keys: list[str]) -> list[frozenset[str]]:
                 found = await access.communities_of(self.store, label, keys)
                 return [found[k] for k in keys]
+
+            loader = self._loaders[key] = DataLoader(load_fn=load)
+        return loader
+
+    def reviewed(self, label: str) -> DataLoader[str, bool]:
+        """Whether each entity of ``label`` has been reviewed (``policy.UNTIL_REVIEWED``)."""
+        key = ("reviewed", label)
+        loader = self._loaders.get(key)
+        if loader is None:
+
+            async def load(keys: list[str]) -> list[bool]:
+                found = await access.reviewed_of(self.store, label, keys)
+                return [k in found for k in keys]
 
             loader = self._loaders[key] = DataLoader(load_fn=load)
         return loader

@@ -144,9 +144,18 @@ async def _visible(info: Info, nodes: Iterable[NetNode]) -> dict[str, NetNode]:
     return {n.key: n for n, ok in zip(nodes, admitted, strict=True) if ok}
 
 
+# Relationships touching a family whose rows some viewers see only once reviewed
+# (``policy.UNTIL_REVIEWED``): screened as a walk reads them, so an unreviewed record is neither
+# reached, crossed nor counted against a limit (``truncated``) by a viewer who may not see it.
+REVIEWED_TIES = frozenset(
+    t for t, ends in network.ENDS.items() if not ends.isdisjoint(policy.UNTIL_REVIEWED)
+)
+
+
 def _withheld(info: Info) -> Withheld:
     """The viewer's edge rule for walks: a personal tie only where their view of its resident
-    end is identifying (``policy.shows_tie``)."""
+    end is identifying (``policy.shows_tie``); an edge to a row of a family seen only once
+    reviewed (``policy.UNTIL_REVIEWED``) only where the viewer's row scope admits that row."""
     access = info.context.access
 
     async def admit(edges: Sequence[NetEdge]) -> list[bool]:
@@ -158,12 +167,30 @@ def _withheld(info: Info) -> Withheld:
         wanted = [end for end in dict.fromkeys(ends) if end is not None and end[1] is not None]
         found = await asyncio.gather(*(access.view(label, key) for label, key in wanted if key))
         views = dict(zip(wanted, found, strict=True))
+        rows = await _reviewed_rows_admitted(info, edges)
         return [
-            end is None or (end in views and policy.shows_tie(e.type, views[end]))
-            for e, end in zip(edges, ends, strict=True)
+            (end is None or (end in views and policy.shows_tie(e.type, views[end]))) and ok
+            for e, end, ok in zip(edges, ends, rows, strict=True)
         ]
 
-    return Withheld(frozenset(policy.PERSONAL_TIES), admit)
+    return Withheld(frozenset(policy.PERSONAL_TIES) | REVIEWED_TIES, admit)
+
+
+async def _reviewed_rows_admitted(info: Info, edges: Sequence[NetEdge]) -> list[bool]:
+    """For each edge, whether the viewer's row scope admits its end of a family seen only once
+    reviewed (True for an edge with no such end)."""
+    access = info.context.access
+    ends = [
+        [(label, key) for label in policy.UNTIL_REVIEWED if (key := e.end(label)) is not None]
+        for e in edges
+    ]
+    wanted = list(dict.fromkeys(end for found in ends for end in found))
+    scopes = {label: await access.rows(label) for label in {label for label, _ in wanted}}
+    admitted = await asyncio.gather(
+        *(access.admits(label, scopes[label], key, None) for label, key in wanted)
+    )
+    ok = dict(zip(wanted, admitted, strict=True))
+    return [all(ok[end] for end in found) for found in ends]
 
 
 async def _present(info: Info, nodes: Sequence[NetNode]) -> list[Shown]:
@@ -486,4 +513,11 @@ async def statistics(info: Info, district_id: str | None, community_id: str | No
 async def stat(info: Info, communities: list[str] | None, name: str) -> Any:
     """One figure for the scope's ``communities`` (each field of the statistics reads only what
     it shows): the graph's answer as it is."""
-    return await getattr(figures, name)(info.context.store, communities)
+    read = getattr(figures, name)
+    if name not in figures.OF_RECORDS:
+        return await read(info.context.store, communities)
+    # Service records as the viewer's row scope admits them (policy.UNTIL_REVIEWED).
+    access = info.context.access
+    scope = await access.rows("ServiceRecord")
+    records = None if scope is None else access.scope_params(scope)
+    return await read(info.context.store, communities, records)

@@ -115,7 +115,9 @@ class MonthHours:
     month: str = strawberry.field(description="YYYY-MM.")
     category_key: str = strawberry.field(description="Service category id.")
     category_name: str = strawberry.field(description="Service category.")
-    hours: float = strawberry.field(description="Hours recorded.")
+    hours: float = strawberry.field(
+        description="Hours recorded, in the records you see (below full access: approved ones)."
+    )
     verified_hours: float = strawberry.field(description="Of those, verified (核实).")
     records: int = strawberry.field(description="Service records.")
 

@@ -201,12 +201,13 @@ class ServiceRecordEvent:
 class Subscription:
     @strawberry.subscription(
         description="Needs reported or changed that you may see (assignments included), as you "
-        "may read them. A visit's check-in and check-out (CHECKED_IN, CHECKED_OUT) only to the "
-        "social workers covering the need, administrators and the volunteer who checked in."
+        "may read them. A visit's check-in and check-out (CHECKED_IN, CHECKED_OUT) and a "
+        "service record proposed for it (SERVICE_RECORDED) only to the social workers covering "
+        "the need, administrators and the volunteer who checked in or served."
     )
     async def needs(self, info: strawberry.Info, after: AFTER = None) -> AsyncGenerator[NeedEvent]:
         async for event, record in watch(info, after, "Need", "needs"):
-            if event.kind in policy.VISIT_PRESENCE_EVENTS:
+            if event.kind in policy.VISIT_EVENTS:
                 seen_as = await info.context.access.view("Need", record.id)
                 volunteers = event.keys.get("Volunteer", ())
                 if not policy.hears_visit_presence(info.context.viewer, seen_as, volunteers):

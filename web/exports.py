@@ -23,6 +23,7 @@ from typing import Any
 import networkx as nx
 
 from access import exports
+from graph.access import facts
 from graph.engine.labels import RELATIONSHIP_TYPES
 from graph.engine.store import GraphStore
 from graph.io import export
@@ -84,11 +85,57 @@ def _edge(row: export.EdgeRow) -> export.EdgeRow:
     return export.EdgeRow(row.type, row.source, row.target, props)
 
 
+# Families of which an export carries the reviewed rows only (``exports.reviewed_only``), and the
+# relationships touching them, screened as a neighbourhood is walked.
+REVIEWED_LABELS = frozenset(label for label in EXPORTED_LABELS if exports.reviewed_only(label))
+REVIEWED_TYPES = frozenset(
+    t for t in EXPORTED_TYPES if not network.ENDS[t].isdisjoint(REVIEWED_LABELS)
+)
+
+
+async def _reviewed(
+    store: GraphStore, label: str, rows: list[export.NodeRow]
+) -> list[export.NodeRow]:
+    """The rows an export may carry: of a family exported only once reviewed, the reviewed."""
+    if label not in REVIEWED_LABELS or not rows:
+        return rows
+    keys = [row.key for row in rows]
+    found: set[str] = set()
+    for start in range(0, len(keys), export.BATCH):
+        found |= await facts.reviewed_of(store, label, keys[start : start + export.BATCH])
+    return [row for row in rows if row.key in found]
+
+
+def _screen(store: GraphStore) -> network.Withheld:
+    """A walk's screen: no edge to a row an export may not carry (its edges follow its nodes)."""
+
+    async def admit(edges: Sequence[network.NetEdge]) -> list[bool]:
+        ends = [[(x, k) for x in REVIEWED_LABELS if (k := e.end(x))] for e in edges]
+        by_label: dict[str, list[str]] = {}
+        for label, key in {end for found in ends for end in found}:
+            by_label.setdefault(label, []).append(key)
+        seen = {
+            (label, key)
+            for label, keys in by_label.items()
+            for key in await facts.reviewed_of(store, label, keys)
+        }
+        return [all(end in seen for end in found) for found in ends]
+
+    return network.Withheld(REVIEWED_TYPES, admit)
+
+
 async def whole(store: GraphStore) -> Export:
     """Every node of the network families and every declared relationship between them."""
-    nodes = [_clean(row) for label in EXPORTED_LABELS
-             async for row in export.nodes(store, label)]  # fmt: skip
-    edges = [_edge(row) async for row in export.edges(store, EXPORTED_RELS)]
+    nodes: list[export.NodeRow] = []
+    for label in EXPORTED_LABELS:
+        rows = [row async for row in export.nodes(store, label)]
+        nodes += [_clean(row) for row in await _reviewed(store, label, rows)]
+    known = {row.key for row in nodes}
+    edges = [
+        _edge(row)
+        async for row in export.edges(store, EXPORTED_RELS)
+        if row.source in known and row.target in known
+    ]
     return Export(nodes, edges)
 
 
@@ -96,7 +143,7 @@ async def around(store: GraphStore, root: network.NetNode, *, depth: int, limit:
     """The neighbourhood ``network.neighbourhood`` finds, with the nodes' properties."""
     sub = await network.neighbourhood(
         store, root, depth=depth, labels=EXPORTED_LABELS, types=EXPORTED_TYPES,
-        limit=limit,
+        limit=limit, withheld=_screen(store),
     )  # fmt: skip
     by_label: dict[str, list[str]] = {}
     for n in sub.nodes:

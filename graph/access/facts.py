@@ -137,6 +137,32 @@ async def communities_of(
     return {key: found.get(key, frozenset()) for key in keys}
 
 
+# How a row of a family is seen to be reviewed (``Family.reviewed``; access.policy.UNTIL_REVIEWED).
+REVIEWED: Mapping[str, str] = {
+    f.label: f.reviewed for f in (*people.FAMILIES, *services.FAMILIES) if f.reviewed is not None
+}
+
+
+@builder(each=over("label", REVIEWED))
+def reviewed_statement(label: str) -> Statement:
+    """Of a batch of ids of one family, those reviewed."""
+    return dynamic(
+        f"access.reviewed.{label}",
+        f"""
+        UNWIND $keys AS key
+        MATCH (n:{allowed_label(label)} {{id: key}})
+        WHERE {REVIEWED[label]}
+        RETURN key
+        """,
+    )
+
+
+async def reviewed_of(store: GraphStore, label: str, keys: Sequence[str]) -> frozenset[str]:
+    """The keys among ``keys`` of the rows that have been reviewed."""
+    rows = await store.read(reviewed_statement(label), {"keys": list(dict.fromkeys(keys))})
+    return frozenset(row["key"] for row in rows)
+
+
 # What a mutation acts on: the communities it is in and the organizations that own or receive it.
 TARGET_PATHS: Mapping[str, tuple[str, str]] = {
     "Need": ("(x)-[:IN]->(c:Community)", ""),

@@ -145,6 +145,10 @@ class Family:
     # Where an entity is, for the access rules: a path from `n` to the community `c` it is in
     # (a resident's home, the communities a volunteer serves); None for families not placed.
     place: str | None = None
+    # A predicate on `n`: the row has been reviewed (approved). Set for the families of
+    # ``access.policy.UNTIL_REVIEWED``: a row scope admits reviewed rows by it
+    # (``$scope_reviewed``).
+    reviewed: str | None = None
     # The stored properties (``props_of``) and the relationships conditions may follow.
     props: tuple[Prop, ...] = ()
     via: tuple[Via, ...] = ()
@@ -365,10 +369,19 @@ READABLE = "_readable"
 
 
 def scope_params(
-    ids: Iterable[str], statuses: Iterable[str] = (), covered_by: str | None = None
+    ids: Iterable[str],
+    statuses: Iterable[str] = (),
+    covered_by: str | None = None,
+    reviewed: bool = False,
 ) -> dict[str, Any]:
-    """``covered_by``: also the rows placed in a community this social worker covers."""
-    return {"scope_ids": sorted(ids), "scope_statuses": sorted(statuses), "scope_by": covered_by}
+    """``covered_by``: also the rows placed in a community this social worker covers;
+    ``reviewed``: also the reviewed rows (``Family.reviewed``)."""
+    return {
+        "scope_ids": sorted(ids),
+        "scope_statuses": sorted(statuses),
+        "scope_by": covered_by,
+        "scope_reviewed": reviewed,
+    }
 
 
 def readable_params(
@@ -510,6 +523,8 @@ def prepared(declared: Family, via: Iterable[Via] = (), ties: Iterable[Tie] = ()
     scope = SCOPE_CONDITION
     if declared.place is not None:
         scope += f" OR {_placed_in(declared, 'scope_by')}"
+    if declared.reviewed is not None:
+        scope += f" OR ($scope_reviewed AND {declared.reviewed})"
     conditions = {**declared.conditions, SCOPE: scope, READABLE: readable("readable")}
     return dataclasses.replace(
         declared,

@@ -182,7 +182,10 @@ SERVICE_RECORDS = Family(
     ServiceRecord,
     props=props_of(ServiceRecord),
     searchable=(),
-    place="(n)-[:FOR]->(:Need)-[:IN]->(c:Community)",
+    # Its need's community, or its activity's (a recruitment's attendance proposes records too).
+    place="(n)-[:FOR|AT]->()-[:IN]->(c:Community)",
+    # Approved: until then it says when a visit ended (access.policy.UNTIL_REVIEWED).
+    reviewed="(:SocialWorker)-[:VERIFIED]->(n)",
     conditions={
         "volunteer": "(:Volunteer {id: $volunteer})-[:PERFORMED]->(n)",
         "need": "(n)-[:FOR]->(:Need {id: $need})",

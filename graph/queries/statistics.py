@@ -12,14 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics as stats
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
+from graph.model.entities import SCOPE, family_named, scope_params
 from graph.model.filters import MAX_TAXONOMY_DEPTH
 from graph.model.services import ACTIVE_NEED_STATUSES
+
+# The service records a figure counts: those the viewer's row scope admits (the family's own
+# ``_scope`` condition on `n`, parameters ``graph.model.family.scope_params``), or every one
+# (``$scope_all``). A record not yet approved is counted only by those who may see it
+# (access.policy.UNTIL_REVIEWED), so no figure moves when a visit ends.
+RECORDS_SEEN = f"($scope_all OR ({family_named('ServiceRecord').conditions[SCOPE]}))"
 
 SCOPE = cypher(
     "statistics.scope",
@@ -64,8 +71,10 @@ VOLUNTEERS_BY_STAR = cypher(
 
 HOURS = cypher(
     "statistics.hours",
-    """
-    MATCH (rec:ServiceRecord)-[:OF_CATEGORY]->(cat:ServiceCategory)
+    f"""
+    MATCH (n:ServiceRecord)-[:OF_CATEGORY]->(cat:ServiceCategory)
+    WHERE {RECORDS_SEEN}
+    WITH n AS rec, cat
     OPTIONAL MATCH (rec)-[:FOR]->(:Need)-[:IN]->(c1:Community)
     OPTIONAL MATCH (rec)-[:PART_OF]->(:Project)-[:TARGETS]->(c2:Community)
     WITH rec, cat, collect(c1.id) + collect(c2.id) AS places
@@ -91,12 +100,13 @@ NEEDS_BY_STATUS = cypher(
 
 FIRST_SERVICE = cypher(
     "statistics.first_service",
-    """
-    MATCH (n:Need)-[:IN]->(c:Community)
+    f"""
+    MATCH (need:Need)-[:IN]->(c:Community)
     WHERE $communities IS NULL OR c.id IN $communities
-    MATCH (rec:ServiceRecord)-[:FOR]->(n)
-    WITH n, min(toString(rec.date)) AS first
-    RETURN toString(n.createdAt) AS created, first
+    MATCH (n:ServiceRecord)-[:FOR]->(need)
+    WHERE {RECORDS_SEEN}
+    WITH need, min(toString(n.date)) AS first
+    RETURN toString(need.createdAt) AS created, first
     """,
 )
 
@@ -206,8 +216,22 @@ async def volunteers_by_star(store: GraphStore, communities: Sequence[str] | Non
     return [Count(str(int(r["stars"])), int(r["count"])) for r in rows]
 
 
-async def hours(store: GraphStore, communities: Sequence[str] | None) -> list[MonthHours]:
-    rows = await store.read(HOURS, _p(communities))
+# The figures that count service records: each takes the records the viewer sees (``records``).
+OF_RECORDS = frozenset({"hours", "days_to_first_service"})
+
+
+def _records(records: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``records``: :func:`scope_params` of the viewer's row scope of service records; None:
+    every record."""
+    return {**(scope_params(()) if records is None else records), "scope_all": records is None}
+
+
+async def hours(
+    store: GraphStore,
+    communities: Sequence[str] | None,
+    records: Mapping[str, Any] | None = None,
+) -> list[MonthHours]:
+    rows = await store.read(HOURS, {**_p(communities), **_records(records)})
     return [
         MonthHours(
             r["month"],
@@ -227,11 +251,13 @@ async def needs_by_status(store: GraphStore, communities: Sequence[str] | None) 
 
 
 async def days_to_first_service(
-    store: GraphStore, communities: Sequence[str] | None
+    store: GraphStore,
+    communities: Sequence[str] | None,
+    records: Mapping[str, Any] | None = None,
 ) -> tuple[float | None, int]:
     """The median days from a need's report to its first service record, and how many needs
     that median is over."""
-    rows = await store.read(FIRST_SERVICE, _p(communities))
+    rows = await store.read(FIRST_SERVICE, {**_p(communities), **_records(records)})
     days = []
     for r in rows:
         if not r["created"] or not r["first"]:

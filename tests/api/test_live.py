@@ -304,6 +304,63 @@ async def test_a_visits_check_in_is_told_only_to_those_who_run_the_visit(
     }
 
 
+async def test_a_service_record_typed_in_is_told_only_to_those_who_see_it_before_review(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    # A record awaiting review says when a visit ended (docs/PRIVACY.md): of those who see
+    # 林婆婆's need, the analyst and a social worker of another city hear nothing of 陈叔's record
+    # from the needs feed; her social worker and 陈叔 himself do.
+    writer, reader = apis
+    admin = Http(writer, engine_settings, ADMIN)
+    chen = (Role.VOLUNTEER, "volunteer-zs-regular")
+    await admin(
+        "mutation ($n: ID!, $v: ID!) { assignVolunteers(needId: $n, "
+        "volunteers: [{volunteerId: $v}]) { need { key } } }",
+        n=LIN_VISIT,
+        v=gid("Volunteer", chen[1]),
+    )
+    watching = [
+        WORKER,
+        chen,
+        (Role.ANALYST, "analyst-zs-bureau"),
+        (Role.SOCIAL_WORKER, "worker-0014"),  # covers only Hangzhou
+    ]
+    async with (
+        subscriber(reader, signed(engine_settings, watching[0])) as worker,
+        subscriber(reader, signed(engine_settings, watching[1])) as volunteer,
+        subscriber(reader, signed(engine_settings, watching[2])) as analyst,
+        subscriber(reader, signed(engine_settings, watching[3])) as outsider,
+    ):
+        listeners = (worker, volunteer, analyst, outsider)
+        for each in listeners:
+            await each.subscribe(NEEDS)
+        await asyncio.sleep(0.5)
+        await Http(writer, engine_settings, chen)(
+            "mutation ($v: ID!, $n: ID!) { recordService(input: {volunteerId: $v, needId: $n, "
+            'date: "2026-11-17", hours: 1}) { replayed } }',
+            v=gid("Volunteer", chen[1]),
+            n=LIN_VISIT,
+        )
+        # A change everyone who sees the need hears, after the record.
+        await admin(
+            'mutation ($n: ID!) { updateNeed(id: $n, input: {title: "每周二上门探访"}) '
+            "{ need { key } } }",
+            n=LIN_VISIT,
+        )
+        heard = {}
+        for who, each in zip(watching, listeners, strict=True):
+            kinds = [(await each.next())["payload"]["data"]["needs"]["kind"]]
+            while kinds[-1] != "NEED_UPDATED":
+                kinds.append((await each.next())["payload"]["data"]["needs"]["kind"])
+            heard[who[1]] = kinds
+    assert heard == {
+        "worker-0001": ["SERVICE_RECORDED", "NEED_UPDATED"],
+        "volunteer-zs-regular": ["SERVICE_RECORDED", "NEED_UPDATED"],
+        "analyst-zs-bureau": ["NEED_UPDATED"],
+        "worker-0014": ["NEED_UPDATED"],
+    }
+
+
 async def test_sign_ups_tell_the_places_still_free(
     apis: list[Api], engine_settings: Settings
 ) -> None:
