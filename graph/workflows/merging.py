@@ -50,7 +50,7 @@ from graph.model.people import STAR_THRESHOLDS_HOURS
 from graph.model.registry import family_named, rels
 from graph.model.text import search_text
 from graph.model.vocab import VolunteerStatus
-from graph.workflows.guards import Lock, guarded, lock, unlock
+from graph.workflows.guards import Lock, assigned, guarded, lock, unlock
 from graph.workflows.registration import _kind
 from graph.workflows.runner import Done, Request, perform
 
@@ -92,12 +92,19 @@ def moves(family: Family) -> tuple[Move, ...]:
     return tuple(found)
 
 
+def _single(family: Family, move: Move) -> bool:
+    """Whether ``move`` is a tie registration lets a record hold only once."""
+    return any(
+        t.single and t.rel == move.rel and t.direction == move.direction for t in family.ties
+    )
+
+
 def _blank(family: Family) -> dict[str, Any]:
     """What the tombstone's properties become: the family's default, or nothing (a phone, an
     address, the last four characters of an ID card, a consent record); a required text (the
     name) the merged placeholder; a required vocabulary value (a worker's qualification, an
-    organization's kind) stays, it identifies no one. The status, the version and the natural key
-    are the statement's (the key freed), the point the survivor's."""
+    organization's kind) stays, it identifies no one; the natural key freed. The status and the
+    version are the statement's, the point the survivor's."""
     blank: dict[str, Any] = {}
     defaults = family.defaults
     for prop in family.props:
@@ -108,7 +115,7 @@ def _blank(family: Family) -> dict[str, Any]:
                 blank[prop.name] = MERGED_NAME
             continue
         blank[prop.name] = defaults.get(prop.name)
-    return blank
+    return blank | dict.fromkeys(family.natural_key)  # the key freed
 
 
 # Properties that go with a natural key: they move to the survivor with it (the last four
@@ -132,26 +139,37 @@ def merge_statement(family: Family) -> Statement:
             f"WITH seen, {', '.join(carried)}, collect(r{i}) AS gone{i}, collect(x{i}) AS to{i}",
         ]
         carried += [f"gone{i}", f"to{i}"]
+        # A tie the record holds once (a resident's community, an organization's parent): the
+        # survivor's stays and the duplicate's is dropped, never a second one beside it.
+        held = "false"
+        if _single(family, move):
+            reads.append(
+                f"OPTIONAL MATCH {move.arrow('s', f'h{i}', f':{other}')} "
+                f"WITH seen, {', '.join(carried)}, count(h{i}) > 0 AS held{i}"
+            )
+            carried.append(f"held{i}")
+            held = f"held{i}"
         make = "CREATE" if move.rel.keyed else "MERGE"
         on = "" if move.rel.keyed else "ON CREATE "
         writes += [
             f"FOREACH (j IN range(0, size(gone{i}) - 1) | "
-            f"FOREACH (y IN CASE WHEN to{i}[j] = s OR to{i}[j] = d THEN [] ELSE [to{i}[j]] END | "
+            f"FOREACH (y IN CASE WHEN {held} OR to{i}[j] = s OR to{i}[j] = d THEN [] "
+            f"ELSE [to{i}[j]] END | "
             f"{make} {move.arrow('s', 'nr', 'y')} {on}SET nr += properties(gone{i}[j])))",
             f"FOREACH (g IN gone{i} | DELETE g)",
         ]
     names = {p.name for p in family.props}
-    # A key's companions first, while the survivor's key still says whether it takes the key.
-    fills = [
-        f"s.{c} = CASE WHEN s.{k} IS NULL THEN was.{c} ELSE s.{c} END"
+    # One projection (``guards.assigned``' reason): each value reads the survivor as it was, so a
+    # key's companion follows the key (taken only where the survivor had no key).
+    fills = {
+        p.name: f"coalesce(s.{p.name}, was.{p.name})" for p in family.writable if p.kind != "point"
+    }
+    fills |= {
+        c: f"CASE WHEN s.{k} IS NULL THEN was.{c} ELSE s.{c} END"
         for k in family.natural_key
         for c in COMPANIONS.get(k, ())
-    ]
-    fills += [
-        f"s.{p.name} = coalesce(s.{p.name}, was.{p.name})"
-        for p in family.writable
-        if p.kind != "point"
-    ]
+    }
+    filled = ", ".join(f"{name}: {expr}" for name, expr in fills.items())
     sums = [
         f"s.{name} = coalesce(s.{name}, 0) + coalesce(was.{name}, 0), d.{name} = 0"
         for name in SUMS
@@ -164,13 +182,11 @@ def merge_statement(family: Family) -> Statement:
         if set(STARS) <= names
         else []
     )  # fmt: skip
-    keys = [f"d.{k} = null" for k in family.natural_key]
     tombstone = [
         "d.status = $merged",
         "d.mergedInto = s.id",
         "d.mergedAt = $at",
         "d.version = coalesce(d.version, 0) + 1",
-        *keys,
     ]
     if family.located:
         tombstone.append("d.location = s.location")
@@ -184,9 +200,9 @@ def merge_statement(family: Family) -> Statement:
     write = " ".join(
         [
             *writes,
-            f"SET {', '.join([*fills, 's.version = coalesce(s.version, 0) + 1'])}",
+            f"SET s = s {{.*, {filled}}}, s.version = coalesce(s.version, 0) + 1",
             *(f"SET {x}" for x in [*stars, *sums]),
-            f"SET d += $blank SET {', '.join(tombstone)}{revokes}",
+            f"SET {assigned('d', _blank(family), '$blank')} SET {', '.join(tombstone)}{revokes}",
         ]
     )
     return guarded(

@@ -40,7 +40,7 @@ from graph.events import Change
 from graph.model.family import Family, Tie
 from graph.model.registry import families
 from graph.model.vocab import ProjectStatus, VolunteerStatus
-from graph.workflows.guards import Lock, guarded
+from graph.workflows.guards import Lock, assigned, guarded
 from graph.workflows.runner import Done, Request, missing, perform, refused
 
 LEFT = VolunteerStatus.LEFT.value
@@ -172,6 +172,11 @@ def create_statement(family: Family) -> Statement:
     )
 
 
+def _stored(family: Family) -> list[str]:
+    """The properties an update's ``$props`` may name (a point is set from its coordinates)."""
+    return [p.name for p in family.props if p.kind != "point" and p.name not in {"id", "version"}]
+
+
 def update_statement(family: Family) -> Statement:
     reads, keep = _reads(family, "n", update=True)
     changes = []
@@ -202,7 +207,8 @@ def update_statement(family: Family) -> Statement:
             ("existing IS NOT NULL", "DUPLICATE"),
             *_tie_problems(family),
         ],
-        write="SET n += $props, n.version = coalesce(n.version, 0) + 1"
+        write=f"SET {assigned('n', _stored(family), '$props')}, "
+        "n.version = coalesce(n.version, 0) + 1"
         f"{_place(family)}{_search(family)} {' '.join(changes)}",
         result="$id",
         returns="existing",

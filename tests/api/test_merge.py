@@ -409,3 +409,29 @@ async def test_social_workers_and_organizations_merge_the_same_way(
     )
     assert code(errors) == ("CONFLICT", "ALREADY_MERGED")
     assert await checksum(engine_store) == before
+
+
+async def test_a_resident_registered_again_after_a_move_keeps_one_community(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    """She moved and a second station registered her where she lives now: merged onto the new
+    record, she lives in one community (the survivor's), so only its social workers answer for
+    her; the old one's do not gain her record."""
+    made = await gql(
+        'mutation ($c: ID!) { createResident(input: {name: "林婆婆", '
+        "location: {latitude: 22.51, longitude: 113.39}, communityId: $c}) "
+        "{ resident { id key } } }",
+        c=gid("Community", "community-zs-beixi"),
+    )
+    survivor = made["createResident"]["resident"]
+    lin = gid("Resident", "resident-zs-qiwan-01")
+    read = await gql("query ($r: ID!) { node(id: $r) { ... on Resident { version } } }", r=lin)
+    await gql(
+        "mutation ($s: ID!, $d: ID!, $dv: Int!) { mergeResident(survivor: $s, duplicate: $d, "
+        "survivorVersion: 1, duplicateVersion: $dv) { survivor { key } } }",
+        s=survivor["id"],
+        d=lin,
+        dv=read["node"]["version"],
+    )
+    (kept,) = await engine_store.read(RESIDENT_TIES, {"id": survivor["key"]})
+    assert kept["communities"] == ["community-zs-beixi"] and kept["needs"]

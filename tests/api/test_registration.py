@@ -590,3 +590,39 @@ async def test_only_administrators_lay_out_places_and_no_place_is_deactivated(
         id=QIWAN,
     )
     assert code(errors) == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_clearing_several_fields_at_once_leaves_every_other_field_as_it_was(
+    gql: GraphQL,
+) -> None:
+    """A station clears a volunteer's phone, birth year and languages in one update and changes
+    her radius: the rest of her record is untouched (on FalkorDB a statement removing several
+    properties of one node used to lose or keep the wrong ones: ``guards.assigned``)."""
+    read = (
+        "query ($id: ID!) { node(id: $id) { ... on Volunteer { name phone birthYear languages "
+        "gender serviceRadiusMeters availability version } } }"
+    )
+    version = (await gql(read, id=REGULAR))["node"]["version"]
+    await gql(
+        UPDATE_VOLUNTEER,
+        id=REGULAR,
+        version=version,
+        input={"birthYear": 1962, "languages": ["CANTONESE", "HAKKA"], "gender": "FEMALE"},
+    )
+    before = (await gql(read, id=REGULAR))["node"]
+    assert before["phone"] and before["birthYear"] == 1962 and before["gender"] == "FEMALE"
+    await gql(
+        UPDATE_VOLUNTEER,
+        id=REGULAR,
+        version=before["version"],
+        input={"phone": None, "birthYear": None, "languages": None, "serviceRadiusMeters": 1500},
+    )
+    after = (await gql(read, id=REGULAR))["node"]
+    assert after == {
+        **before,
+        "phone": None,
+        "birthYear": None,
+        "languages": [],
+        "serviceRadiusMeters": 1500,
+        "version": before["version"] + 1,
+    }
