@@ -218,6 +218,7 @@ def parse(
     for row in rows:
         problems: list[Problem] = []
         values: dict[str, Any] = {}
+        given: dict[str, str] = {}  # a field -> the title of the column that gave it
         for i, column in header.columns.items():
             cell = row.cells[i] if i < len(row.cells) else None
             title = header.titles[i]
@@ -238,6 +239,30 @@ def parse(
             except Bad as bad:
                 problems.append(Problem(row.number, title, bad.code, bad.zh, bad.en))
                 continue
+            # What a column says outright (its one value: 服务小时数 gives minutes) against what
+            # another said outright: two columns for one thing that disagree are refused, never
+            # one taken over the other. A value implied besides (an ID number's gender) yields.
+            if column.field in converted:
+                outright = [column.field]
+            else:
+                outright = list(converted) if len(converted) == 1 else []
+            clash = [
+                given[name]
+                for name in outright
+                if name in given and values.get(name) != converted[name]
+            ]
+            if clash:
+                problems.append(
+                    Problem(
+                        row.number,
+                        title,
+                        "CONFLICTING_COLUMNS",
+                        f"“{clash[0]}”和“{title}”只填一个，或填相同的值",
+                        f"Give {clash[0]} or {title}, not both (or the same value in both).",
+                    )
+                )
+                continue
+            given.update(dict.fromkeys(outright, title))
             for name, value in converted.items():
                 # The gender an ID number implies yields to a gender column.
                 if name not in values or name == column.field:

@@ -12,23 +12,28 @@ from __future__ import annotations
 
 from graph.engine.store import GraphStore
 from graph.events import Change
+from graph.model.vocab import VolunteerStatus
 from graph.workflows.guards import Lock, each_ok, guarded
 from graph.workflows.runner import Done, Request, missing, perform, refused
+
+# An organization that left or was merged into another takes no new tie.
+GONE = [VolunteerStatus.LEFT.value, VolunteerStatus.MERGED.value]
 
 RECORD_INCUBATION = guarded(
     "workflows.record_incubation",
     locks=Lock("o", "Organization", "organization"),
     reads="""
     OPTIONAL MATCH (h:Organization {id: $hub})
-    OPTIONAL MATCH (h)-[back:INCUBATED_BY]->(o)
+    OPTIONAL MATCH back = (h)-[:INCUBATED_BY*1..10]->(o)
+    WITH seen, o, h, count(back) > 0 AS circle
     """,
-    keep="o, h, back",
+    keep="o, h, circle",
     problems=[
         ("o IS NULL", "ORGANIZATION_NOT_FOUND"),
         ("h IS NULL", "HUB_NOT_FOUND"),
         ("o.id = h.id", "SELF"),
-        ("o.status = 'LEFT' OR h.status = 'LEFT'", "INACTIVE"),
-        ("back IS NOT NULL", "CIRCLE"),
+        ("o.status IN $gone OR h.status IN $gone", "INACTIVE"),
+        ("circle", "CIRCLE"),
     ],
     each=each_ok(
         "[h]",
@@ -61,6 +66,7 @@ async def record_incubation(
             "stage": stage,
             "since": since,
             "today": today,
+            "gone": GONE,
         },
         request,
         organization,
@@ -69,12 +75,12 @@ async def record_incubation(
             "HUB_NOT_FOUND": missing("organization", hub),
             "SELF": refused("An organization cannot incubate itself; name the hub that does."),
             "INACTIVE": refused(
-                "One of the two organizations is deactivated; reactivate it before recording "
-                "its incubation."
+                "One of the two organizations is deactivated or merged into another; record the "
+                "incubation on the organization that is kept."
             ),
             "CIRCLE": refused(
-                "The hub is itself incubated by this organization; an incubation cannot go "
-                "round in a circle."
+                "The hub is itself incubated by this organization, directly or through others; "
+                "an incubation cannot go round in a circle."
             ),
         },
         change=Change("ORGANIZATION_INCUBATED", "Organization"),

@@ -118,6 +118,18 @@ def _blank(family: Family) -> dict[str, Any]:
     return blank | dict.fromkeys(family.natural_key)  # the key freed
 
 
+# Records that name one of the family's by a property rather than a relationship (kept whatever
+# happens to the record: an organization's evaluation history, a volunteer's certificates):
+# (label, property). A merge points them at the survivor, so its grade expires by its own
+# history and its certificates list with it.
+REFERENCES: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "Organization": (
+        ("OrganizationEvaluation", "organization"),
+        ("ServiceCertificate", "organization"),
+    ),
+    "Volunteer": (("ServiceCertificate", "volunteer"),),
+}
+
 # Properties that go with a natural key: they move to the survivor with it (the last four
 # characters of the ID card whose hash it is), never one without the other.
 COMPANIONS: Mapping[str, tuple[str, ...]] = {"idHash": ("idLast4",)}
@@ -158,6 +170,13 @@ def merge_statement(family: Family) -> Statement:
             f"{make} {move.arrow('s', 'nr', 'y')} {on}SET nr += properties(gone{i}[j])))",
             f"FOREACH (g IN gone{i} | DELETE g)",
         ]
+    for k, (referring, prop) in enumerate(REFERENCES.get(family.label, ())):
+        reads += [
+            f"OPTIONAL MATCH (ref{k}:{allowed_label(referring)} {{{prop}: $duplicate}})",
+            f"WITH seen, {', '.join(carried)}, collect(ref{k}) AS refs{k}",
+        ]
+        carried.append(f"refs{k}")
+        writes.append(f"FOREACH (e IN refs{k} | SET e.{prop} = s.id)")
     names = {p.name for p in family.props}
     # One projection (``guards.assigned``' reason): each value reads the survivor as it was, so a
     # key's companion follows the key (taken only where the survivor had no key).

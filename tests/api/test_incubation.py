@@ -86,12 +86,21 @@ async def test_a_bad_incubation_is_refused_and_changes_nothing(
     assert await checksum(engine_store) == before
 
 
-async def test_an_incubation_cannot_go_round_in_a_circle(gql: GraphQL) -> None:
-    new = await _new_organization(gql, "东区青年志愿者协会")
-    await gql(RECORD, o=new, h=HUB, stage="INTRODUCED")
-    errors = await gql.errors(RECORD, o=HUB, h=new, stage="INCUBATED")
-    assert errors[0]["extensions"]["code"] == "CONFLICT"
-    assert "circle" in errors[0]["message"]
+async def test_an_incubation_cannot_go_round_in_a_circle(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    """The youth association is incubated by the hub, and a club by the association: neither
+    the hub by the association nor by the club."""
+    association = await _new_organization(gql, "东区青年志愿者协会")
+    club = await _new_organization(gql, "东区青年读书会")
+    await gql(RECORD, o=association, h=HUB, stage="INTRODUCED")
+    await gql(RECORD, o=club, h=association, stage="INCUBATED")
+    before = await checksum(engine_store)
+    for hub in (association, club):
+        errors = await gql.errors(RECORD, o=HUB, h=hub, stage="INCUBATED")
+        assert errors[0]["extensions"]["code"] == "CONFLICT"
+        assert "circle" in errors[0]["message"]
+    assert await checksum(engine_store) == before
 
 
 async def test_only_the_hub_itself_or_an_administrator_records_its_incubations(

@@ -435,3 +435,37 @@ async def test_a_resident_registered_again_after_a_move_keeps_one_community(
     )
     (kept,) = await engine_store.read(RESIDENT_TIES, {"id": survivor["key"]})
     assert kept["communities"] == ["community-zs-beixi"] and kept["needs"]
+
+
+async def test_an_organizations_grade_and_its_history_follow_it_onto_the_survivor(
+    gql: GraphQL,
+) -> None:
+    """The bureau graded the association under its second record: merged, the survivor holds
+    the grade with the evaluation behind it (so the grade expires by its own history)."""
+    ids = []
+    for name in ("东区长者协会", "东区长者协会（重复）"):
+        done = await gql(
+            "mutation ($n: String!) { createOrganization(input: {name: $n, "
+            "kind: SOCIAL_ORGANIZATION, location: {latitude: 22.52, longitude: 113.41}}) "
+            "{ organization { id } } }",
+            n=name,
+        )
+        ids.append(done["createOrganization"]["organization"]["id"])
+    today = dt.date.today()
+    await gql(
+        "mutation ($o: ID!, $on: Date!, $until: Date!) { recordOrganizationEvaluation("
+        'organizationId: $o, grade: GRADE_4A, score: 850, evaluator: "中山市社会组织评估委员会", '
+        "evaluatedOn: $on, validUntil: $until) { organization { rating } } }",
+        o=ids[1],
+        on=(today - dt.timedelta(days=30)).isoformat(),
+        until=(today + dt.timedelta(days=700)).isoformat(),
+    )
+    merged = await gql(
+        "mutation ($s: ID!, $d: ID!) { mergeOrganization(survivor: $s, duplicate: $d, "
+        "survivorVersion: 1, duplicateVersion: 1) { survivor { ... on Organization { "
+        "rating evaluations { grade score } } } } }",
+        s=ids[0],
+        d=ids[1],
+    )
+    survivor = merged["mergeOrganization"]["survivor"]
+    assert survivor == {"rating": "GRADE_4A", "evaluations": [{"grade": "GRADE_4A", "score": 850}]}

@@ -297,3 +297,25 @@ async def test_the_cli_writes_the_template_and_checks_a_timesheet(
     assert dry.returncode == 1, dry.stderr
     assert "row 5 [需求编号] NOT_ASSIGNED" in dry.stdout
     assert await checksum(engine_store) == before
+
+
+async def test_hours_and_minutes_that_disagree_are_refused_not_one_taken_over_the_other(
+    engine_store: GraphStore, tmp_path: Path
+) -> None:
+    """A sheet splitting a duration as 1 hour and 30 minutes is not read as 30 minutes: the
+    row is refused naming both columns; one giving the same duration twice goes in."""
+    await station(engine_store)
+    sheet = write_csv(
+        tmp_path / "时长.csv",
+        [
+            HEADER,
+            [CHEN_NO, VISIT, days_ago(6).isoformat(), "1", "30", ""],
+            [CHEN_NO, VISIT, days_ago(7).isoformat(), "1.5", "90", ""],
+        ],
+        encoding="utf-8",
+    )
+    before = await checksum(engine_store)
+    dry = await imported(engine_store, sheet, dry_run=True)
+    assert [(p.row, p.code) for p in dry.problems] == [(2, "CONFLICTING_COLUMNS")]
+    assert "服务小时数" in dry.problems[0].zh and "服务分钟数" in dry.problems[0].zh
+    assert await checksum(engine_store) == before
