@@ -9,6 +9,7 @@ see (docs/PRIVACY.md, ``access.policy.UNTIL_REVIEWED``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from access.tokens import Role
 from api.ids import to_global_id as gid
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
+from graph.model.services import LOCAL_TIME
 from tests.conftest import GraphQL, SignIn
 
 pytestmark = pytest.mark.usefixtures("fresh_demo")
@@ -116,6 +118,14 @@ async def test_a_visit_that_just_ended_shows_below_full_only_once_its_record_is_
     gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
 ) -> None:
     await gql(ASSIGN, need=LIN_VISIT, v=CHEN)
+    # This week's visit is an appointment in ten minutes: a visit checks in at its need's time.
+    soon = dt.datetime.now(LOCAL_TIME).replace(microsecond=0) + dt.timedelta(minutes=10)
+    await gql(
+        "mutation ($n: ID!, $at: DateTime!) { updateNeed(id: $n, input: {oneOffAt: $at}) "
+        "{ need { key } } }",
+        n=LIN_VISIT,
+        at=soon.isoformat(),
+    )
     home = (await engine_store.read(HOME, {"need": NEED}))[0]["at"]
     worker = await signed_in(Role.SOCIAL_WORKER, WORKER)
     chen = await signed_in(Role.VOLUNTEER, REGULAR)
