@@ -14,6 +14,7 @@ types.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -72,6 +73,23 @@ def _text(value: str | None, name: str, *, required: bool = False, limit: int = 
     if (required and not value) or len(value) > limit:
         raise BadUserInput(f"`{name}` must be 1–{limit} characters.")
     return value or None
+
+
+# Seven digits or more in a row, spaces and dashes between them allowed (a phone number, an
+# ID-card or bank-card number; full-width digits are digits too): not in a need's title.
+NUMBER = re.compile(r"\d(?:[\s\-]*\d){6,}")
+
+
+def _need_title(title: str | None) -> str | None:
+    """A need's title is read by every volunteer who may take it: it says what is needed. Her
+    name is checked in the graph (``graph.workflows.needs.names_resident``); numbers here."""
+    if title is not None and NUMBER.search(title):
+        raise BadUserInput(
+            "`title` holds a number like a phone or ID-card number; every volunteer who may take "
+            "the need reads the title. Keep numbers for the description, which only those "
+            "serving her read."
+        )
+    return title
 
 
 def _range(value: int | None, name: str, low: int, high: int) -> None:
@@ -151,7 +169,7 @@ async def report_need(info: Info, key: str | None, *, input: Any) -> Done:
     resident = _id(data.resident_id, "Resident", "residentId")
     category = _id(data.category_id, "ServiceCategory", "categoryId")
     skills = _ids(data.skill_ids, "Skill")
-    title = _text(data.title, "title", required=True)
+    title = _need_title(_text(data.title, "title", required=True))
     description = _text(data.description, "description", limit=MAX_NOTE)
     _range(data.headcount, "headcount", 1, 20)
     _range(data.duration_minutes, "durationMinutes", 15, 720)
@@ -186,6 +204,7 @@ async def report_need(info: Info, key: str | None, *, input: Any) -> Done:
 async def update_need(info: Info, key: str | None, *, id: str, input: Any) -> Done:
     need, data = _id(id, "Need", "id"), input
     changes = _changes(data, "title", ("headcount", "duration_minutes", "language_required"))
+    _need_title(changes.get("title"))
     if data.urgency is not None:
         changes["urgency"] = data.urgency.value
         changes["urgency_rank"] = URGENCY_RANK[data.urgency.value]

@@ -20,6 +20,7 @@ from api.errors import ApiError, Code
 from graph.engine.errors import (
     GraphConflict,
     GraphError,
+    GraphInvalid,
     GraphNotFound,
     GraphRejected,
     GraphTimeout,
@@ -56,6 +57,7 @@ _GRAPH_CODES: tuple[tuple[type[Exception], Code], ...] = (
     (GraphUnavailable, Code.GRAPH_UNAVAILABLE),
     (GraphConflict, Code.CONFLICT),
     (GraphNotFound, Code.NOT_FOUND),
+    (GraphInvalid, Code.BAD_USER_INPUT),  # before GraphRejected, which it refines
     (GraphRejected, Code.CONFLICT),
 )
 
@@ -111,7 +113,7 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
         code = Code.NOT_FOUND
         message = str(original)
     elif isinstance(original, GraphRejected):
-        code = Code.CONFLICT
+        code = Code.BAD_USER_INPUT if isinstance(original, GraphInvalid) else Code.CONFLICT
         message = str(original)
         extensions.update(original.extensions)
         if original.details:

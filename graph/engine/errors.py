@@ -47,6 +47,11 @@ class GraphRejected(GraphError):
         self.extensions = extensions or {}
 
 
+class GraphInvalid(GraphRejected):
+    """A value the user gave breaks a rule only the graph can check (a need's title that names
+    its resident); the API answers it as bad input, naming the field, and nothing changed."""
+
+
 class GraphQueryError(GraphError):
     """The store rejected a statement: a bug on our side, never the user's fault."""
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph.engine.cypher import cypher
-from graph.engine.errors import GraphNotFound, GraphRejected
+from graph.engine.errors import GraphInvalid, GraphNotFound, GraphRejected
 from graph.engine.store import GraphStore, Record
 from graph.events import Change
 from graph.model.entities import node_rows
@@ -32,6 +32,34 @@ from graph.workflows.runner import (
     refused,
 )
 
+# A need's title is read by every volunteer who may take it and travels with its service records
+# (docs/PRIVACY.md "Free text"): it says what is needed, not who needs it. Refused when it holds
+# its resident's name, or her surname (the first character; the first two of a four-character
+# name, for 欧阳, 司马…) in a form of address: 林婆婆, 陈叔, 老陈, 阿陈, 陈太. ``*`` is the surname.
+ADDRESSED = ("*婆婆", "*伯伯", "*阿婆", "*阿伯", "*阿姨", "*叔叔", "*爷爷", "*奶奶", "*大爷",
+             "*大妈", "*大娘", "*伯", "*叔", "*婆", "*姨", "*生", "*太", "老*", "阿*")  # fmt: skip
+
+
+def names_resident(resident: str, title: str) -> str:
+    """The condition that ``title`` (a Cypher expression) names ``resident`` (a node variable)."""
+    name = f"{resident}.name"
+    surnames = f"[left({name}, 1)] + CASE WHEN size({name}) >= 4 THEN [left({name}, 2)] ELSE [] END"
+    return (
+        f"({title} IS NOT NULL AND {name} IS NOT NULL AND size({name}) >= 2 AND "
+        f"({title} CONTAINS {name} OR any(s IN {surnames} WHERE "
+        f"any(form IN $addressed WHERE {title} CONTAINS replace(form, '*', s)))))"
+    )
+
+
+TITLE_NAMES_RESIDENT = {
+    "TITLE_NAMES_RESIDENT": (
+        GraphInvalid,
+        "`title` names the person the need is for; every volunteer who may take the need reads "
+        "it. Say what is needed (上门探访, 陪同就医), not who needs it: who she is stays with "
+        "those who serve her.",
+    )
+}
+
 REPORT_NEED = guarded(
     "workflows.report_need",
     reads="""
@@ -47,6 +75,7 @@ REPORT_NEED = guarded(
         ("c IS NULL", "RESIDENT_WITHOUT_COMMUNITY"),
         ("cat IS NULL", "CATEGORY_NOT_FOUND"),
         ("size(skills) < size($skills)", "SKILL_NOT_FOUND"),
+        (names_resident("r", "$props.title"), "TITLE_NAMES_RESIDENT"),
     ],
     write="CREATE (n:Need:Searchable {id: $id}) SET n += $props, n.search = $search "
     "CREATE (r)-[:HAS_NEED]->(n) CREATE (n)-[:IN]->(c) CREATE (n)-[:OF_CATEGORY]->(cat) "
@@ -69,9 +98,11 @@ UPDATE_NEED = guarded(
     WITH seen, need,
          collect(CASE WHEN held IS NULL THEN NULL ELSE coalesce(held.slots, need.slots, []) END)
          AS taken
+    OPTIONAL MATCH (owner:Resident)-[:HAS_NEED]->(need)
+    WITH seen, need, taken, owner
     """,
-    keep="need, taken, coalesce($props.headcount, need.headcount, 1) AS headcount",
-    problems=NEED_PROBLEMS,
+    keep="need, taken, owner, coalesce($props.headcount, need.headcount, 1) AS headcount",
+    problems=[*NEED_PROBLEMS, (names_resident("owner", "$props.title"), "TITLE_NAMES_RESIDENT")],
     then=Then(
         "need",
         [
@@ -272,10 +303,12 @@ async def report_need(
             "resident": resident,
             "category": category,
             "skills": list(dict.fromkeys(skills)),
+            "addressed": list(ADDRESSED),
         },
         request,
         need.id,
         {
+            **TITLE_NAMES_RESIDENT,
             "RESIDENT_NOT_FOUND": missing("resident", resident),
             "RESIDENT_WITHOUT_COMMUNITY": refused(
                 f"Resident {resident} has no community on record; record where they live first."
@@ -293,11 +326,12 @@ async def update_need(
     return await perform(
         store,
         UPDATE_NEED,
-        {"need": need, "props": dict(props), "search": search},
+        {"need": need, "props": dict(props), "search": search, "addressed": list(ADDRESSED)},
         request,
         need,
         {
             "NEED_NOT_FOUND": missing("need", need),
+            **TITLE_NAMES_RESIDENT,
             **NEED_STATE,
             "HEADCOUNT_BELOW_ASSIGNED": refused(
                 "More volunteers are already assigned to one of its slots than the new "

@@ -686,3 +686,36 @@ async def test_a_key_stored_before_keys_were_per_actor_answers_no_one(
     project = gid("Project", "project-zs-clothes-bank")
     done = await gql(GRANT, f=fund, p=project, amount="10.00", key="grant-legacy")
     assert done["grant"]["replayed"] is False
+
+
+REPORT = "mutation ($input: ReportNeedInput!) { reportNeed(input: $input) { need { id title } } }"
+RETITLE = (
+    "mutation ($n: ID!, $t: String!) { updateNeed(id: $n, input: {title: $t}) { need { title } } }"
+)
+
+
+async def test_a_need_title_says_what_is_needed_never_who_needs_it(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    """Every volunteer who may take a need reads its title: 林婆婆's name, her surname as she is
+    called (老林, 林姨) or her phone number in it would tell them who she is."""
+    haircut = {
+        "residentId": gid("Resident", "resident-zs-qiwan-01"),
+        "categoryId": gid("ServiceCategory", "cat-haircut"),
+        "slots": ["SAT_AM"],
+    }
+    before = await snapshot(engine_store)
+    for title in ("林婆婆上门义剪", "给老林剪头发", "林姨 义剪", "义剪，电话 138 0013 8000"):
+        errors = await gql.errors(REPORT, input={**haircut, "title": title})
+        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT", (title, errors)
+        assert "`title`" in errors[0]["message"] and "林" not in errors[0]["message"]
+    assert await snapshot(engine_store) == before
+
+    reported = await gql(REPORT, input={**haircut, "title": "上门义剪"})
+    need = reported["reportNeed"]["need"]["id"]
+    before = await snapshot(engine_store)
+    errors = await gql.errors(RETITLE, n=need, t="林婆婆的义剪")
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT", errors
+    assert await snapshot(engine_store) == before
+    renamed = await gql(RETITLE, n=need, t="上门义剪（周六上午）")
+    assert renamed["updateNeed"]["need"]["title"] == "上门义剪（周六上午）"
