@@ -94,16 +94,17 @@ async def _duplicated(store: GraphStore, spec: IndexSpec) -> list[str] | None:
     if not row["groups"]:
         return None
     examples = "; ".join(" and ".join(str(i) for i in ids) for ids in row["examples"])
-    which = f"{row['groups']} groups of {spec.label} records share a {spec.property}"
+    values = f"{row['groups']} value{'' if row['groups'] == 1 else 's'}"
+    which = f"{spec.label} records share a {spec.property} ({values}; for example {examples})"
     if not spec.repair:
         raise SchemaError(
             f"The graph holds duplicates where {spec.label}.{spec.property} must be unique: "
-            f"{which} (for example {examples}). Remove the duplicates, then start again."
+            f"{which}. Remove the duplicates, then start again."
         )
     for step in store.dialect.without_constraint(spec):
         await store.apply_ddl(step)
     return [
-        f"{which} (for example {examples}), so {spec.property} is not yet a unique constraint: "
+        f"{which}, so {spec.property} is not yet a unique constraint: "
         f"{spec.repair}, and the next start makes the constraint."
     ]
 
@@ -131,10 +132,9 @@ async def _wait_for_constraints(store: GraphStore, schema: GraphSchema) -> list[
                     f"The unique constraint on {spec.label}.{spec.property} failed to build "
                     "though no duplicates of it are left; drop it and start again."
                 )
-            warnings += found
-        if failed:
-            continue  # the failed ones are dropped now; the others may still be building
-        if all(r["status"] == "OPERATIONAL" for r in rows):
+            warnings += [w for w in found if w not in warnings]
+        # A failed one is dropped now (its key stays indexed); the others may still be building.
+        if not failed and all(r["status"] == "OPERATIONAL" for r in rows):
             return warnings
         if time.monotonic() > deadline:
             raise SchemaError(

@@ -45,6 +45,9 @@ class Request:
     inputs: Mapping[str, Any]
     key: str | None = None
     by: str | None = None  # the acting person's id, recorded where the workflow keeps it
+    # False for a key the service makes from what the request is about (an imported service's
+    # volunteer, need and day): the same thing asked by two people is then one request.
+    scoped: bool = True
 
     @property
     def stored_key(self) -> str | None:
@@ -54,7 +57,8 @@ class Request:
         the bare key: never matched again, so they can replay to no one.)"""
         if self.key is None:
             return None
-        return json.dumps([self.by, self.key], ensure_ascii=False, separators=(",", ":"))
+        owner = self.by if self.scoped else "*"
+        return json.dumps([owner, self.key], ensure_ascii=False, separators=(",", ":"))
 
     @property
     def fingerprint(self) -> str:
