@@ -223,12 +223,21 @@ async def _record(
         note=parsed.values.get("note") or None,
     )
     props = to_props(record)
-    # The key makes a retried import's row find its first answer instead of a second record.
+    # The key makes a retried import's row find its first answer instead of a second record,
+    # and so does the same file imported by two people at once: the key and the request name
+    # the service (not the importer, not the id this import would give its record).
     request = Request(
         "recordService",
-        {"volunteer": volunteer, "need": need, "category": None, "project": None, "props": props},
+        {
+            "volunteer": volunteer,
+            "need": need,
+            "category": None,
+            "project": None,
+            "props": {k: v for k, v in props.items() if k != "id"},
+        },
         key=f"import:service-hours:{volunteer}:{need}:{parsed.values['date']}",
         by=by,
+        scoped=False,
     )
     try:
         done = await record_service(

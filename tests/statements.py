@@ -9,7 +9,7 @@ import bench
 import graph
 from graph.engine.cypher import Statement, registered
 from graph.engine.dialect import NEO4J
-from graph.engine.indexes import SCHEMA
+from graph.engine.indexes import NATURAL_KEYS, SCHEMA
 
 
 def project_statements() -> list[Statement]:
@@ -22,7 +22,8 @@ def project_statements() -> list[Statement]:
         for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
             importlib.import_module(module.name)
     statements = {s.name: s for s in registered() if not s.name.startswith("test.")}
-    for step in NEO4J.schema_ddl(SCHEMA):
+    fallbacks = [d for s in NATURAL_KEYS for d in NEO4J.without_constraint(s)]
+    for step in [*NEO4J.schema_ddl(SCHEMA), *fallbacks]:
         assert isinstance(step.step, Statement)
         statements[step.step.name] = step.step
     return list(statements.values())

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.engine.cypher import MACRO, Statement, dynamic
-from graph.engine.indexes import GraphSchema
+from graph.engine.indexes import GraphSchema, IndexSpec
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class RawCommand:
 
     name: str
     args: tuple[str, ...]
+    action: str = "CREATE"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class DDL:
 
     step: Statement | RawCommand
     tolerate: tuple[str, ...] = ()
+    unique: IndexSpec | None = None  # the uniqueness rule this step creates, if it creates one
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,11 @@ class Dialect:
     def schema_ddl(self, schema: GraphSchema) -> list[DDL]:
         raise NotImplementedError
 
+    def without_constraint(self, spec: IndexSpec) -> list[DDL]:
+        """The steps leaving ``spec``'s property indexed (for look-ups) but not unique, for a
+        graph whose data holds duplicates of it."""
+        raise NotImplementedError
+
 
 def _arguments(text: str, start: int, key: str) -> tuple[int, list[str]]:
     """The top-level arguments of the call opening at ``start``, and where it closes (our
@@ -120,11 +127,19 @@ class Neo4jDialect(Dialect):
             name = f"{spec.label}_{spec.property}".lower()
             pattern = f"FOR (n:{spec.label})"
             if spec.kind == "unique":
+                if spec.repair:
+                    # A key indexed before it was unique: its range index would stop the
+                    # constraint from being made (it brings an index of its own).
+                    steps.append(
+                        DDL(dynamic(f"schema.{name}.unindex", f"DROP INDEX {name} IF EXISTS"))
+                    )
                 text = (
                     f"CREATE CONSTRAINT {name}_unique IF NOT EXISTS {pattern} "
                     f"REQUIRE n.{spec.property} IS UNIQUE"
                 )
-            elif spec.kind == "point":
+                steps.append(DDL(dynamic(f"schema.{name}.unique", text), unique=spec))
+                continue
+            if spec.kind == "point":
                 text = f"CREATE POINT INDEX {name} IF NOT EXISTS {pattern} ON (n.{spec.property})"
             else:
                 text = f"CREATE INDEX {name} IF NOT EXISTS {pattern} ON (n.{spec.property})"
@@ -141,6 +156,11 @@ class Neo4jDialect(Dialect):
             )
         )
         return steps
+
+    def without_constraint(self, spec: IndexSpec) -> list[DDL]:
+        name = f"{spec.label}_{spec.property}".lower()
+        text = f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{spec.label}) ON (n.{spec.property})"
+        return [DDL(dynamic(f"schema.{name}.range", text))]
 
 
 class FalkorDBDialect(Dialect):
@@ -167,9 +187,10 @@ class FalkorDBDialect(Dialect):
                     DDL(
                         RawCommand(
                             f"schema.{spec.label}_{spec.property}.unique".lower(),
-                            ("UNIQUE", "NODE", spec.label, "PROPERTIES", "1", spec.property),
+                            _constraint(spec),
                         ),
                         ("already exists",),
+                        unique=spec,
                     )
                 )
         label, prop = schema.fulltext
@@ -184,6 +205,16 @@ class FalkorDBDialect(Dialect):
             )
         )
         return steps
+
+    def without_constraint(self, spec: IndexSpec) -> list[DDL]:
+        # The exact-match index stays; the constraint FalkorDB marked FAILED goes, so the next
+        # start builds it again (after the duplicates are mended).
+        name = f"schema.{spec.label}_{spec.property}.drop_unique".lower()
+        return [DDL(RawCommand(name, _constraint(spec), "DROP"), ("not exist",))]
+
+
+def _constraint(spec: IndexSpec) -> tuple[str, ...]:
+    return ("UNIQUE", "NODE", spec.label, "PROPERTIES", "1", spec.property)
 
 
 # Neo4j's point.distance: haversine in double precision on R = 6,378,140 m. FalkorDB's own

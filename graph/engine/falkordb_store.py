@@ -119,7 +119,7 @@ class FalkorDBStore(GraphStore):
 
     async def _raw(self, command: RawCommand) -> None:
         try:
-            await self._db.execute_command("GRAPH.CONSTRAINT", "CREATE", self._graph_name,
+            await self._db.execute_command("GRAPH.CONSTRAINT", command.action, self._graph_name,
                                            *command.args)  # fmt: skip
         except redis.exceptions.ResponseError as exc:
             raise GraphQueryError(command.name, str(exc)) from None

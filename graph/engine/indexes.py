@@ -19,6 +19,9 @@ class IndexSpec:
     label: str
     property: str
     kind: IndexKind
+    # For a unique key users write (a natural key), how an operator mends duplicates of it; the
+    # graph then starts without the constraint instead of refusing to (graph.engine.bootstrap).
+    repair: str = ""
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,24 @@ class GraphSchema:
 
 # Entities located on the map, queried by distance.
 LOCATED = ("Community", "Resident", "Volunteer", "Organization", "Venue")
+
+
+def _merge(label: str) -> str:
+    return f'merge each pair with merge{label} (docs/REGISTRATION.md, "Merging duplicates")'
+
+
+# Natural keys (the families' ``keys=``), unique on both engines: two registrations of the same
+# person at the same moment cannot both go in (docs/REGISTRATION.md). A record without the key
+# (most volunteers have no national number) and a merged tombstone (its key cleared) are not
+# held by them. A graph that already holds duplicates of one starts without that constraint and
+# says which records to merge (``graph.engine.bootstrap``).
+NATURAL_KEYS = (
+    IndexSpec("City", "name", "unique", "rename all but one of them with updateCity"),
+    IndexSpec("Volunteer", "volunteerNo", "unique", _merge("Volunteer")),
+    IndexSpec("Resident", "idHash", "unique", _merge("Resident")),
+    IndexSpec("Organization", "creditCode", "unique", _merge("Organization")),
+    IndexSpec("SocialWorker", "certificateNo", "unique", _merge("SocialWorker")),
+)
 
 SCHEMA = GraphSchema(
     indexes=(
@@ -53,11 +74,7 @@ SCHEMA = GraphSchema(
         IndexSpec("Volunteer", "status", "range"),
         IndexSpec("Organization", "kind", "range"),
         # Natural keys (the families' ``keys=``; imports merge on them, graph/io/intake.py).
-        IndexSpec("City", "name", "range"),
-        IndexSpec("Volunteer", "volunteerNo", "range"),
-        IndexSpec("Resident", "idHash", "range"),
-        IndexSpec("Organization", "creditCode", "range"),
-        IndexSpec("SocialWorker", "certificateNo", "range"),
+        *NATURAL_KEYS,
     ),
     fulltext=("Searchable", "search"),
 )

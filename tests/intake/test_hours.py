@@ -319,3 +319,36 @@ async def test_hours_and_minutes_that_disagree_are_refused_not_one_taken_over_th
     assert [(p.row, p.code) for p in dry.problems] == [(2, "CONFLICTING_COLUMNS")]
     assert "服务小时数" in dry.problems[0].zh and "服务分钟数" in dry.problems[0].zh
     assert await checksum(engine_store) == before
+
+
+async def test_two_people_upload_the_same_timesheet_at_once_and_each_service_is_recorded_once(
+    demo_app: Starlette, settings: Settings, engine_store: GraphStore, tmp_path: Path
+) -> None:
+    await station(engine_store)
+    sheet = write_xlsx(
+        tmp_path / "h.xlsx",
+        [
+            HEADER,
+            [CHEN_NO, VISIT, days_ago(3).isoformat(), "1.5", None, "陪同散步"],
+            [CHEN_NO, VISIT, days_ago(2).isoformat(), None, "90", None],
+        ],
+    )
+    # 起湾's social worker and an administrator at the station both upload it.
+    async with (
+        client_as(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker,
+        client_as(demo_app, settings, Role.ADMIN, "admin-tests") as admin,
+    ):
+        answers = await asyncio.gather(
+            worker.post("/import/service-hours", files=_upload(sheet)),
+            admin.post("/import/service-hours", files=_upload(sheet)),
+        )
+    reports = [a.json() for a in answers]
+    assert [a.status_code for a in answers] == [200, 200], reports
+    # Each row went in once, by one of them; the other found it recorded and changed nothing.
+    assert sum(r["created"] for r in reports) == 2, reports
+    assert [r["created"] + r["unchanged"] for r in reports] == [2, 2], reports
+    records = await engine_store.read(IMPORTED, {"volunteer": CHEN, "need": VISIT})
+    assert [(str(r["date"])[:10], r["minutes"]) for r in records] == [
+        (days_ago(3).isoformat(), 90),
+        (days_ago(2).isoformat(), 90),
+    ]
