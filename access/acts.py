@@ -39,6 +39,10 @@ class Act(StrEnum):
     REGISTER = "register"  # a social worker covering every community the new record names
     VOLUNTEER_RECORD = "volunteer_record"  # a covering social worker, the volunteer themself,
     # or a partner the volunteer is a member of
+    RATE_SKILL = "rate_skill"  # a covering social worker, or a partner the volunteer is a member
+    # of: never the volunteer (they claim a skill; others rate and certify it)
+    TEAM_MEMBER = "team_member"  # a covering social worker, or the team itself (a partner), for
+    # a volunteer who is its member
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,18 @@ def decide(viewer: Viewer, grants: Grants, act: Act, target: Target) -> Decision
             or (partner and subject in target.organizations),
             "Only the volunteer, a social worker covering their communities or a team they are a "
             "member of may change a volunteer's record.",
+        ),
+        Act.RATE_SKILL: (
+            covers or (partner and subject in target.organizations),
+            "A volunteer's skills are rated and certified by a social worker covering a community "
+            "they serve or by a team they are a member of; a volunteer claims a skill, never "
+            "rates it.",
+        ),
+        Act.TEAM_MEMBER: (
+            covers
+            or (partner and target.organization == subject and subject in target.organizations),
+            "A team member's role and start are kept by the team itself or by a social worker "
+            "covering a community the volunteer serves.",
         ),
     }[act]
     return ALLOW if allowed else Decision(False, reason)

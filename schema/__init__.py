@@ -30,6 +30,7 @@ from schema.rights import RightsMutation
 from schema.services import ServicesQuery
 from schema.system import SystemMutation, SystemQuery
 from schema.taxonomy import TaxonomyQuery
+from schema.ties import TiesMutation
 from schema.webhooks import WebhookMutation
 from schema.workflows import Mutation
 
@@ -96,6 +97,7 @@ class RootMutation(
     MergeMutation,
     RightsMutation,
     GroundMutation,
+    TiesMutation,
     AttendanceMutation,
     WebhookMutation,
     SystemMutation,

@@ -20,6 +20,11 @@ its fund holds by then (the step refuses an overdraft, so the demo cannot hold o
 A hub's incubation ties (``incubations``, ``record_incubations``) go through
 ``recordIncubation``'s step, stage and day as the reports give them.
 
+A volunteer's skills and teams are registered with registration's defaults (a skill BASIC and not
+certified, a member a MEMBER since the day of registration); the levels, certificates, roles and
+real days the demo draws (``ties``, ``record_ties``) then go through ``rateVolunteerSkill``'s and
+``setTeamMember``'s steps, a skill only where it is not the default, every membership for its day.
+
 The rest (``run``) is planned by ``seeds.demo_core`` as :class:`Posting`, :class:`Referring` and
 :class:`Giving` and goes through ``postRecruitment``, ``signUp``, ``referNeed``,
 ``acceptReferral``/``completeReferral`` and ``allocateResource``'s steps, which have the last
@@ -42,7 +47,7 @@ from graph import workflows
 from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
 from graph.model.organizations import FUND_GRANTED, ORG_DONATED, ORG_INCUBATED_BY
-from graph.model.people import Resident
+from graph.model.people import TIES, VOLUNTEER_HAS_SKILL, VOLUNTEER_MEMBER_OF, Resident
 from graph.model.services import (
     NEED_IN,
     NEED_OF_CATEGORY,
@@ -271,6 +276,55 @@ async def record_incubations(store: GraphStore, ties: Sequence[tuple[str, str, A
 
     await _each(ties, incubate)
     return len(ties)
+
+
+Tied = tuple[str, str, dict[str, Any]]  # a HAS_SKILL or MEMBER_OF link: volunteer, end, props
+
+
+def ties(batch: Batch) -> tuple[list[Tied], list[Tied]]:
+    """The batch's skill ratings and memberships (their properties), taken out of it: the
+    registrations made the ties, their properties go through the steps (``record_ties``)."""
+    (skills,) = (t for t in TIES["Volunteer"] if t.rel == VOLUNTEER_HAS_SKILL)
+    default = dict(skills.props)
+    ratings = [
+        (v, skill, props)
+        for v, skill, props in batch.links.pop(VOLUNTEER_HAS_SKILL, [])
+        if {k: props.get(k, default[k]) for k in default} != default
+    ]
+    return ratings, batch.links.pop(VOLUNTEER_MEMBER_OF, [])
+
+
+async def record_ties(
+    store: GraphStore, ratings: Sequence[Tied], memberships: Sequence[Tied]
+) -> int:
+    """Rate each skill through ``rateVolunteerSkill``'s step and record each membership's role
+    and day through ``setTeamMember``'s, as the team records it; the number of steps."""
+
+    async def rate(tie: Tied) -> None:
+        volunteer, skill, props = tie
+        await workflows.rate_skill(
+            store,
+            _request("rateVolunteerSkill", f"rate:{volunteer}:{skill}", volunteer=volunteer),
+            volunteer=volunteer,
+            skill=skill,
+            level=props["level"],
+            certified=props["certified"],
+        )
+
+    async def member(tie: Tied) -> None:
+        volunteer, team, props = tie
+        await workflows.set_team_member(
+            store,
+            _request("setTeamMember", f"member:{volunteer}:{team}", by=team, volunteer=volunteer),
+            volunteer=volunteer,
+            team=team,
+            role=props["role"],
+            since=props["since"],
+        )
+
+    await _each(ratings, rate)
+    await _each(memberships, member)
+    return len(ratings) + len(memberships)
 
 
 async def run(

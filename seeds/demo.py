@@ -24,10 +24,10 @@ The records users keep (places, people, organizations, projects, funds, venues, 
 registered through the step ``create<Family>`` runs (``seeds.registered``). Needs are reported,
 closed and withdrawn, recruitments posted and signed up for, needs referred and referrals
 answered, residents' consent and hubs' incubations recorded, donations and grants made,
-resources given, through those steps (``seeds.casework``); assignments, service records,
-verifications and time-bank credits through theirs (``seeds.demo_history``). The batch writer
-still writes what registration does not write (the relationships' own properties):
-docs/FIELD.md lists what is not yet written through a user's path.
+resources given, volunteers' skills rated and team members' roles and days recorded, through
+those steps (``seeds.casework``); assignments, service records, verifications and time-bank
+credits through theirs (``seeds.demo_history``). The batch writer writes the records and
+relationships nobody registers or reports (docs/FIELD.md).
 """
 
 from __future__ import annotations
@@ -102,7 +102,10 @@ async def load(store: GraphStore, id_hash_key: str = DEVELOPMENT_ID_HASH_KEY) ->
     written = dict(await first.flush(store))
     batch.nodes = defaultdict(list, {t: r for t, r in batch.nodes.items() if t in stepped})
     registered_counts = await registered.write(store, batch, demo.id_cards, id_hash_key)
-    steps = await casework.report_needs(store, batch)
+    # Rated and recorded while every volunteer is as registered (active): the flush below then
+    # writes the status the demo draws (some have left since).
+    steps = await casework.record_ties(store, *casework.ties(batch))
+    steps += await casework.report_needs(store, batch)
     consenting = casework.consents(batch)
     incubated = casework.incubations(batch)
     donations, grants = casework.money(batch)

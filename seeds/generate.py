@@ -375,6 +375,8 @@ class CityGenerator:
             b.link(P.VOLUNTEER_SERVES_AREA, vid, self.community_ids[c])
             if rng.random() < 0.3 and c + 1 < spec.communities:
                 b.link(P.VOLUNTEER_SERVES_AREA, vid, self.community_ids[c + 1])
+            # Levels and roles batch-written with their ties, unlike the demo's (which go through
+            # rateVolunteerSkill's and setTeamMember's steps): for speed, docs/BENCHMARKS.md.
             for skill in rng.sample(skills, rng.randint(1, 3)):
                 b.link(
                     P.VOLUNTEER_HAS_SKILL,

@@ -12,11 +12,11 @@ create names records that exist.
 A resident's ID-card number is checked and kept as the API keeps it: its keyed hash (under the
 service's key) and its last four characters, never the number.
 
-What registration does not write stays with the batch writer, which ``seeds.demo`` runs next:
-the relationships' own properties (a skill's level, a member's role and since, written over the
-tie the create made) and the records of the families nobody
-registers (needs and the rest go through their own steps: ``seeds.casework``) — see
-docs/FIELD.md.
+A tie is made with registration's defaults (a skill BASIC, a member a MEMBER since the day): the
+levels, roles and days the demo draws go through ``rateVolunteerSkill``'s and ``setTeamMember``'s
+steps next (``seeds.casework.record_ties``). What registration does not write stays with the
+batch writer, which ``seeds.demo`` runs after: the records of the families nobody registers
+(needs and the rest go through their own steps: ``seeds.casework``) — see docs/FIELD.md.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@
 - ``hours``, ``attendance``, ``certificates``, ``evaluations``: work on the ground (docs/GROUND.md);
 - ``incubation``: a hub's record of the organizations it incubates (孵化);
 - ``merging``: an administrator's merge of a record registered twice onto the one kept;
+- ``ties``: the properties of the ties registration makes (a volunteer's skill rated, a team
+  member's role and since);
 - ``webhooks``: partners' webhooks (docs/LIVE.md "Webhooks").
 
 The steps are re-exported here, so callers write ``workflows.assign(...)`` without knowing which
@@ -38,6 +40,7 @@ from graph.workflows.resources import allocate_resource, offer_resource, update_
 from graph.workflows.rights import erase_resident, record_consent, withdraw_consent
 from graph.workflows.runner import Done, Request, new_id, now, perform
 from graph.workflows.service import record_service, spend_credits, verify_service
+from graph.workflows.ties import rate_skill, set_team_member
 from graph.workflows.webhooks import (
     approve_webhook,
     disable_webhook,
@@ -71,6 +74,7 @@ __all__ = [
     "offer_resource",
     "perform",
     "post_recruitment",
+    "rate_skill",
     "reactivate",
     "record_consent",
     "record_evaluation",
@@ -83,6 +87,7 @@ __all__ = [
     "revoke_certificate",
     "rotate_webhook_secret",
     "set_need_status",
+    "set_team_member",
     "sign_up",
     "spend_credits",
     "unassign",

@@ -13,7 +13,9 @@ import pytest
 
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
+from graph.model import people
 from graph.queries import linking
+from seeds import demo
 from tests.conftest import DemoLoader
 
 
@@ -338,3 +340,37 @@ async def test_every_consent_is_on_record_as_recording_one_leaves_it(loaded: Gra
     assert all(r["by"] and r["on"] and r["scopes"] == 4 for r in consenting)
     assert {r["by"] for r in consenting if r["child"]} == {"GUARDIAN"}
     assert {r["by"] for r in consenting if not r["child"]} == {"RESIDENT"}
+
+
+async def test_skill_levels_and_members_roles_are_as_drawn_and_went_through_the_steps(
+    loaded: GraphStore,
+) -> None:
+    """Every tie's properties are the demo's draws, written by ``rateVolunteerSkill`` (a skill
+    that is not the default BASIC, uncertified) and ``setTeamMember`` (every membership): no
+    membership keeps the day the load ran."""
+    built = demo.build().b.links
+    drawn = {(v, s): (p["level"], p["certified"]) for v, s, p in built[people.VOLUNTEER_HAS_SKILL]}
+    joined = {(v, t): (p["role"], p["since"]) for v, t, p in built[people.VOLUNTEER_MEMBER_OF]}
+    skills = await _rows(
+        loaded,
+        "ties.skills",
+        "MATCH (v:Volunteer)-[r:HAS_SKILL]->(s:Skill) "
+        "RETURN v.id AS v, s.id AS s, r.level AS level, r.certified AS certified",
+    )
+    assert {(r["v"], r["s"]): (r["level"], r["certified"]) for r in skills} == drawn
+    members = await _rows(
+        loaded,
+        "ties.members",
+        "MATCH (v:Volunteer)-[r:MEMBER_OF]->(t:Organization) "
+        "RETURN v.id AS v, t.id AS t, r.role AS role, toString(r.since) AS since",
+    )
+    assert {(r["v"], r["t"]): (r["role"], r["since"]) for r in members} == joined
+    events = await _rows(
+        loaded,
+        "ties.events",
+        "MATCH (e:Event) WHERE e.kind IN ['VOLUNTEER_SKILL_RATED', 'TEAM_MEMBER_SET'] "
+        "RETURN e.kind AS kind, count(e) AS n",
+    )
+    counted = {r["kind"]: int(r["n"]) for r in events}
+    rated = sum(level != ("BASIC", False) for level in drawn.values())
+    assert counted == {"VOLUNTEER_SKILL_RATED": rated, "TEAM_MEMBER_SET": len(joined)}

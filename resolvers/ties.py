@@ -1,0 +1,56 @@
+"""The properties of the ties registration makes, as mutations: ``rateVolunteerSkill`` and
+``setTeamMember`` (``graph.workflows.ties``). A day in the future is ``BAD_USER_INPUT`` here,
+before the graph; whether the volunteer holds the skill or is in the team is the step's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from api.errors import BadUserInput
+from graph import workflows
+from graph.model.services import LOCAL_TIME
+from graph.workflows import Done
+from resolvers.steps import entity_key
+from resolvers.steps import request as _request
+
+if TYPE_CHECKING:
+    from resolvers.context import Info
+
+
+def _value(choice: Any) -> str:
+    return str(getattr(choice, "value", choice))
+
+
+async def rate_volunteer_skill(
+    info: Info, key: str | None, *, volunteer_id: str, skill_id: str, level: Any, certified: bool
+) -> Done:
+    volunteer = entity_key(volunteer_id, "Volunteer", "volunteerId")
+    skill = entity_key(skill_id, "Skill", "skillId")
+    rated = _value(level)
+    request = _request(
+        info, "rateVolunteerSkill", key, volunteer=volunteer, skill=skill, level=rated,
+        certified=certified,
+    )  # fmt: skip
+    return await workflows.rate_skill(
+        info.context.store, request, volunteer=volunteer, skill=skill, level=rated,
+        certified=bool(certified),
+    )  # fmt: skip
+
+
+async def set_team_member(
+    info: Info, key: str | None, *, volunteer_id: str, team_id: str, role: Any, since: dt.date
+) -> Done:
+    volunteer = entity_key(volunteer_id, "Volunteer", "volunteerId")
+    team = entity_key(team_id, "Organization", "teamId")
+    if since > dt.datetime.now(LOCAL_TIME).date():
+        raise BadUserInput(
+            "`since` must not be in the future: the day the member joined.", field="since"
+        )
+    day, held = since.isoformat(), _value(role)
+    request = _request(
+        info, "setTeamMember", key, volunteer=volunteer, team=team, role=held, since=day
+    )
+    return await workflows.set_team_member(
+        info.context.store, request, volunteer=volunteer, team=team, role=held, since=day
+    )

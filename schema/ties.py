@@ -1,0 +1,58 @@
+"""The properties of the ties registration makes (``graph.workflows.ties``): a volunteer's skill
+rated and certified, a team member's role and start, declared once each as
+:func:`schema.steps.step` rows. Who may call each is ``access.acts`` (docs/ACCESS.md "Changes").
+
+No ``from __future__ import annotations``: lazy references are quoted names in ``Annotated``.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from access.acts import Act
+from resolvers import ties as resolve
+from schema.enums import MemberRole, SkillLevel
+from schema.permissions import may
+from schema.steps import Arg, id_arg, mutation_type, payload, step
+
+VolunteerPayload = payload(
+    "Volunteer",
+    "schema.people",
+    "volunteer",
+    "The volunteer whose tie a step changed.",
+    name="VolunteerTiePayload",
+)
+
+MUTATIONS: Sequence[Any] = (
+    step(
+        resolve.rate_volunteer_skill,
+        VolunteerPayload,
+        may(Act.RATE_SKILL, "Volunteer", "volunteer_id"),
+        "Rate a skill a volunteer holds (评定专长): how well, and whether they hold a certificate "
+        "for it. A social worker covering a community the volunteer serves, or a team the "
+        "volunteer is a member of; never the volunteer (they claim a skill, through "
+        "registration's `skillIds`, as BASIC and not certified). A skill they do not hold is a "
+        "CONFLICT: add it first.",
+        id_arg("volunteer_id", "The volunteer."),
+        id_arg("skill_id", "The skill, one they hold."),
+        Arg("level", SkillLevel, "How well they master it."),
+        Arg("certified", bool, "Whether they hold a certificate for it (持证)."),
+    ),
+    step(
+        resolve.set_team_member,
+        VolunteerPayload,
+        may(Act.TEAM_MEMBER, "Volunteer", "volunteer_id", organization="team_id"),
+        "Record a member's role in a team and the day they joined it (队员角色、入队日期), e.g. a "
+        "membership older than its registration. The team itself, or a social worker covering "
+        "a community the volunteer serves; a volunteer joins a team through registration's "
+        "`teamIds`, and one who is not a member is a CONFLICT.",
+        id_arg("volunteer_id", "The volunteer, a member of the team."),
+        id_arg("team_id", "The team (an organization)."),
+        Arg("role", MemberRole, "Their role in it."),
+        Arg("since", dt.date, "The day they joined it (not in the future)."),
+    ),
+)
+
+TiesMutation = mutation_type(
+    "TiesMutation", MUTATIONS, "The properties of ties: skills rated, team members' roles."
+)
