@@ -41,10 +41,11 @@ def exported_family(label: str) -> bool:
     """Whether an export carries the nodes of ``label``. Exports are the same for every role
     that may ask, so they hold only the rows the least entitled of those roles, the analyst, may
     see: whole families, or the reviewed rows of a family seen only once reviewed
-    (:func:`reviewed_only`); not the time-bank ledger (it adds up to balances), nor the audit
-    log."""
+    (:func:`reviewed_only`), or the consenting rows of a family seen only with consent to
+    analysis (:func:`consented_only`); not the time-bank ledger (it adds up to balances), nor
+    the audit log."""
     rows = _analyst_rows(label)
-    return rows is None or (rows.reviewed and not rows.closed and not rows.ids)
+    return rows is None or ((rows.reviewed or rows.consented) and not rows.closed and not rows.ids)
 
 
 def reviewed_only(label: str) -> bool:
@@ -52,6 +53,13 @@ def reviewed_only(label: str) -> bool:
     a service record not yet approved says when a visit ended)."""
     rows = _analyst_rows(label)
     return rows is not None and rows.reviewed
+
+
+def consented_only(label: str) -> bool:
+    """Whether an export carries only the rows of ``label`` consented to analysis
+    (``policy.BY_CONSENT``: a resident who did not consent, or withdrew, is left out)."""
+    rows = _analyst_rows(label)
+    return rows is not None and rows.consented
 
 
 def exported_tie(rel_type: str) -> bool:
@@ -66,7 +74,8 @@ def exported_tie(rel_type: str) -> bool:
 def deidentified(label: str, props: Mapping[str, object]) -> dict[str, object]:
     """A node's stored properties as an analysis export may carry them (:func:`in_analysis`:
     no protected field the export view may not read, no free text or undeclared property about a
-    resident); a resident's home becomes its ~500 m grid cell and their birth year an age band."""
+    resident); a resident's home becomes its ~500 m grid cell, their birth year an age band and
+    the day they were registered its month."""
     seen_as = export_view(label)
     out: dict[str, object] = {}
     for name, value in props.items():
@@ -82,4 +91,7 @@ def deidentified(label: str, props: Mapping[str, object]) -> dict[str, object]:
             out["approximateLocation"] = {"latitude": lat, "longitude": lon}
         birth_year = props.get("birthYear")
         out["ageBand"] = age_band(birth_year if isinstance(birth_year, int) else None)
+        registered = props.get("registeredOn")
+        if registered is not None:
+            out["registeredMonth"] = str(registered)[:7]
     return out

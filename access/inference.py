@@ -146,7 +146,7 @@ def read_scope(
         return ReadScope()
     # Rows seen without a grant (every row, open needs by status, approved service records) have a
     # grantless row's view.
-    ungranted = rows is None or bool(rows.statuses) or rows.reviewed
+    ungranted = rows is None or bool(rows.statuses) or rows.reviewed or rows.consented
     if ungranted and readable(view(viewer, grants, label, "")):
         return None
     # The rows seen by a grant (a key of another family has a grantless row's view: not readable

@@ -65,6 +65,8 @@ class RowScope:
     communities: frozenset[str] = frozenset()
     # Or reviewed: approved by a social worker (a family of :data:`UNTIL_REVIEWED`).
     reviewed: bool = False
+    # Or consented: the person consents to de-identified analysis (a family of :data:`BY_CONSENT`).
+    consented: bool = False
 
     def admits(
         self,
@@ -72,12 +74,14 @@ class RowScope:
         status: str | None = None,
         placed_in: frozenset[str] = frozenset(),
         reviewed: bool = False,
+        consented: bool = False,
     ) -> bool:
         return (
             key in self.ids
             or (status is not None and status in self.statuses)
             or not placed_in.isdisjoint(self.communities)
             or (self.reviewed and reviewed)
+            or (self.consented and consented)
         )
 
 
@@ -120,6 +124,18 @@ OPEN_NEED_STATUSES = frozenset({NeedStatus.OPEN})
 # ``reviewed`` predicate.
 UNTIL_REVIEWED = frozenset({"ServiceRecord"})
 
+# Families whose rows are about a person who chooses whether she counts in de-identified analysis
+# (``ConsentScope.ANALYSIS``, PIPL art. 14, 15, 29). Those who read her row de-identified — an
+# analyst, a social worker outside her communities — see it only while her consent on record
+# includes ANALYSIS and is not withdrawn; those who serve her (FULL: the social workers covering
+# her community, administrators; VISIT: her assigned volunteer, a partner she was referred to)
+# see her as before, since stopping care is not what she asked for. Every list, connection,
+# `node`, count, `where`, sort, statistic of residents, network answer and export takes it from
+# the row scope (:func:`row_scope`: ``RowScope.consented``), the graph layer from the family's
+# ``consented`` predicate. Figures of the service itself (needs, hours, gaps) still count her
+# needs and visits: they are the station's work, not statistics about her (docs/PRIVACY.md).
+BY_CONSENT = frozenset({"Resident"})
+
 SIGN_IN = "Sign in to see this; it is not public."
 
 
@@ -138,6 +154,8 @@ def row_scope(viewer: Viewer, grants: Grants, label: str) -> RowScope | None:
         return _ledger_rows(viewer, grants)
     if label in UNTIL_REVIEWED and role in {Role.SOCIAL_WORKER, Role.ANALYST}:
         return _reviewed_rows(viewer, grants)
+    if label in BY_CONSENT and role in {Role.SOCIAL_WORKER, Role.ANALYST}:
+        return _consented_rows(viewer, grants)
     if role in {Role.SOCIAL_WORKER, Role.ANALYST}:
         return None  # every row; what they see of it is the view's business
     if label in {"Volunteer", "SocialWorker"}:
@@ -194,6 +212,17 @@ def _reviewed_rows(viewer: Viewer, grants: Grants) -> RowScope:
     )
 
 
+def _consented_rows(viewer: Viewer, grants: Grants) -> RowScope:
+    """Rows of a :data:`BY_CONSENT` family: those consented to analysis, and for a social worker
+    every one placed in a community they cover (their FULL view: the residents they serve)."""
+    return RowScope(
+        consented=True,
+        communities=grants.communities if viewer.role is Role.SOCIAL_WORKER else frozenset(),
+        reason="A resident is seen de-identified only while she consents to de-identified "
+        "analysis (otherwise only by those who serve her); this is not one you may see.",
+    )
+
+
 def _partner_rows(grants: Grants, label: str) -> RowScope:
     if label == "Referral":
         return RowScope(
@@ -234,9 +263,12 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
         # The consent record, read as `consent` is (issue 19).
         "consentScopes": frozenset({View.FULL, View.DEIDENTIFIED}),
         "consentGivenBy": frozenset({View.FULL, View.DEIDENTIFIED}),
-        "consentGivenOn": frozenset({View.FULL, View.DEIDENTIFIED}),
-        "consentWithdrawnOn": frozenset({View.FULL, View.DEIDENTIFIED}),
-        "registeredOn": frozenset({View.FULL, View.DEIDENTIFIED}),
+        # Days are quasi-identifiers (the day she was registered, and consented with it, is
+        # known to her neighbours): de-identified views read the month (`registeredMonth`) and
+        # whether consent was given or withdrawn (`consent`), not the days (docs/PRIVACY.md).
+        "consentGivenOn": frozenset({View.FULL}),
+        "consentWithdrawnOn": frozenset({View.FULL}),
+        "registeredOn": frozenset({View.FULL}),
     },
     "Need": {
         "description": frozenset({View.FULL, View.VISIT}),

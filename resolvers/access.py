@@ -119,13 +119,16 @@ class Access:
 
     def scope_params(self, scope: RowScope) -> dict[str, Any]:
         """The graph's parameters of a row scope (``graph.model.family.SCOPE``)."""
-        return scope_params(scope.ids, scope.statuses, self.by(scope), scope.reviewed)
+        return scope_params(
+            scope.ids, scope.statuses, self.by(scope), scope.reviewed, scope.consented
+        )
 
     async def admits(
         self, label: str, scope: RowScope | None, key: str, status: str | None
     ) -> bool:
         """Whether a row is in the viewer's row scope, reading where it is only when the scope
-        admits rows by place, and whether it was reviewed only when it admits reviewed rows."""
+        admits rows by place, whether it was reviewed only when it admits reviewed rows, and
+        whether its person consents to analysis only when it admits consenting rows."""
         if scope is None or scope.admits(key, status):
             return True
         placed: frozenset[str] = frozenset()
@@ -135,4 +138,6 @@ class Access:
                 return True
         if scope.reviewed and label in policy.UNTIL_REVIEWED:
             return await self.loaders.reviewed(label).load(key)
+        if scope.consented and label in policy.BY_CONSENT:
+            return await self.loaders.consented(label).load(key)
         return False

@@ -47,7 +47,12 @@ class Loaders:
             params = (
                 None
                 if scope is None
-                else entities.scope_params(scope.ids, scope.statuses, reviewed=scope.reviewed)
+                else entities.scope_params(
+                    scope.ids,
+                    scope.statuses,
+                    reviewed=scope.reviewed,
+                    consented=scope.consented,
+                )
             )
 
             async def load(keys: list[str]) -> list[Page]:
@@ -80,6 +85,19 @@ class Loaders:
 
             async def load(keys: list[str]) -> list[bool]:
                 found = await access.reviewed_of(self.store, label, keys)
+                return [k in found for k in keys]
+
+            loader = self._loaders[key] = DataLoader(load_fn=load)
+        return loader
+
+    def consented(self, label: str) -> DataLoader[str, bool]:
+        """Whether each entity of ``label`` is consented to analysis (``policy.BY_CONSENT``)."""
+        key = ("consented", label)
+        loader = self._loaders.get(key)
+        if loader is None:
+
+            async def load(keys: list[str]) -> list[bool]:
+                found = await access.consented_of(self.store, label, keys)
                 return [k in found for k in keys]
 
             loader = self._loaders[key] = DataLoader(load_fn=load)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 
-from access import inference, policy
+from access import cells, inference, policy
 from api.errors import BadUserInput, NotFound
 from api.ids import from_global_id
 from domain import network as rules
@@ -144,18 +144,19 @@ async def _visible(info: Info, nodes: Iterable[NetNode]) -> dict[str, NetNode]:
     return {n.key: n for n, ok in zip(nodes, admitted, strict=True) if ok}
 
 
-# Relationships touching a family whose rows some viewers see only once reviewed
-# (``policy.UNTIL_REVIEWED``): screened as a walk reads them, so an unreviewed record is neither
-# reached, crossed nor counted against a limit (``truncated``) by a viewer who may not see it.
-REVIEWED_TIES = frozenset(
-    t for t, ends in network.ENDS.items() if not ends.isdisjoint(policy.UNTIL_REVIEWED)
-)
+# Families whose rows some viewers see only by a fact of the row: once reviewed
+# (``policy.UNTIL_REVIEWED``), with the resident's consent to analysis (``policy.BY_CONSENT``).
+SCREENED = policy.UNTIL_REVIEWED | policy.BY_CONSENT
+# Relationships touching them: screened as a walk reads them, so an unreviewed record or a
+# resident who did not consent to analysis is neither reached, crossed nor counted against a
+# limit (``truncated``) by a viewer who may not see it.
+REVIEWED_TIES = frozenset(t for t, ends in network.ENDS.items() if not ends.isdisjoint(SCREENED))
 
 
 def _withheld(info: Info) -> Withheld:
     """The viewer's edge rule for walks: a personal tie only where their view of its resident
-    end is identifying (``policy.shows_tie``); an edge to a row of a family seen only once
-    reviewed (``policy.UNTIL_REVIEWED``) only where the viewer's row scope admits that row."""
+    end is identifying (``policy.shows_tie``); an edge to a row of a :data:`SCREENED` family
+    only where the viewer's row scope admits that row."""
     access = info.context.access
 
     async def admit(edges: Sequence[NetEdge]) -> list[bool]:
@@ -177,12 +178,11 @@ def _withheld(info: Info) -> Withheld:
 
 
 async def _reviewed_rows_admitted(info: Info, edges: Sequence[NetEdge]) -> list[bool]:
-    """For each edge, whether the viewer's row scope admits its end of a family seen only once
-    reviewed (True for an edge with no such end)."""
+    """For each edge, whether the viewer's row scope admits its end of a :data:`SCREENED` family
+    (True for an edge with no such end)."""
     access = info.context.access
     ends = [
-        [(label, key) for label in policy.UNTIL_REVIEWED if (key := e.end(label)) is not None]
-        for e in edges
+        [(label, key) for label in SCREENED if (key := e.end(label)) is not None] for e in edges
     ]
     wanted = list(dict.fromkeys(end for found in ends for end in found))
     scopes = {label: await access.rows(label) for label in {label for label, _ in wanted}}
@@ -514,10 +514,20 @@ async def stat(info: Info, communities: list[str] | None, name: str) -> Any:
     """One figure for the scope's ``communities`` (each field of the statistics reads only what
     it shows): the graph's answer as it is."""
     read = getattr(figures, name)
-    if name not in figures.OF_RECORDS:
+    if name not in figures.SCOPED:
         return await read(info.context.store, communities)
-    # Service records as the viewer's row scope admits them (policy.UNTIL_REVIEWED).
+    # Rows as the viewer's row scope admits them (service records: policy.UNTIL_REVIEWED;
+    # residents: policy.BY_CONSENT).
     access = info.context.access
-    scope = await access.rows("ServiceRecord")
-    records = None if scope is None else access.scope_params(scope)
-    return await read(info.context.store, communities, records)
+    scope = await access.rows(figures.SCOPED[name])
+    seen = None if scope is None else access.scope_params(scope)
+    found = await read(info.context.store, communities, seen)
+    if name not in CELLS:
+        return found
+    # Counts of residents: small cells withheld from whoever does not read them all in full.
+    full = cells.reads_in_full(access.viewer, await access.grants(), communities)
+    return cells.shown(found, full=full)
+
+
+# The figures counted per community, shown through ``access.cells``.
+CELLS = frozenset({"residents", "residents_by_tag"})

@@ -14,6 +14,7 @@ from typing import Any
 
 import strawberry
 
+from access import cells
 from domain import network as rules
 from domain.money import yuan
 from graph.queries import statistics as figures
@@ -110,6 +111,53 @@ class KeyCount:
         return [cls(key=c.key, count=c.count) for c in found]
 
 
+@strawberry.type(
+    description="Why a count of residents is withheld (null): it would single someone out "
+    '(docs/PRIVACY.md "Small cells").'
+)
+class Suppression:
+    fewer_than: int | None = strawberry.field(
+        description='3 when the count itself is 1 or 2 (show it as "fewer than 3"); null when '
+        "it is withheld because a community it adds up is, so that no difference with other "
+        "figures gives that community's count back."
+    )
+    reason: str = strawberry.field(description="A sentence to show beside the missing count.")
+
+    @classmethod
+    def of(cls, cell: cells.Cell) -> "Suppression | None":
+        if not cell.withheld:
+            return None
+        if cell.fewer_than is not None:
+            return cls(
+                fewer_than=cell.fewer_than,
+                reason=f"Fewer than {cell.fewer_than} residents: withheld so as not to single "
+                "anyone out.",
+            )
+        return cls(
+            fewer_than=None,
+            reason="Withheld: a community it adds up counts fewer than "
+            f"{cells.K} residents, which this figure would give away.",
+        )
+
+
+@strawberry.type(
+    description="Residents under a key (a vulnerability tag). Below full access a count of 1–2 "
+    "residents of a community is withheld: `count` null and `suppression` says why."
+)
+class ResidentCount:
+    key: str = strawberry.field(description="The key (a vulnerability tag).")
+    count: int | None = strawberry.field(
+        description="How many; null when withheld (see `suppression`)."
+    )
+    suppression: Suppression | None = strawberry.field(
+        description="Null when `count` is shown; otherwise why it is withheld."
+    )
+
+    @classmethod
+    def each(cls, found: Iterable[cells.Cell]) -> list["ResidentCount"]:
+        return [cls(key=c.key, count=c.count, suppression=Suppression.of(c)) for c in found]
+
+
 @strawberry.type(description="Hours served in one month and category.")
 class MonthHours:
     month: str = strawberry.field(description="YYYY-MM.")
@@ -174,13 +222,27 @@ class Statistics:
     async def _read(self, info: strawberry.Info, name: str) -> Any:
         return await resolve.stat(info, self.communities, name)
 
-    @strawberry.field(description="Residents living there.")
-    async def residents(self, info: strawberry.Info) -> int:
-        return await self._read(info, "residents")
+    @strawberry.field(
+        description="Residents living there (who consent to de-identified analysis, below full "
+        "access); null when withheld as too few (see `residentsSuppression`)."
+    )
+    async def residents(self, info: strawberry.Info) -> int | None:
+        return (await self._residents(info)).count
 
-    @strawberry.field(description="Residents by vulnerability tag.")
-    async def residents_by_tag(self, info: strawberry.Info) -> list[KeyCount]:
-        return KeyCount.each(await self._read(info, "residents_by_tag"))
+    @strawberry.field(description="Null when `residents` is shown; otherwise why it is withheld.")
+    async def residents_suppression(self, info: strawberry.Info) -> Suppression | None:
+        return Suppression.of(await self._residents(info))
+
+    async def _residents(self, info: strawberry.Info) -> cells.Cell:
+        found = await self._read(info, "residents")
+        return found[0] if found else cells.Cell(figures.RESIDENTS_KEY, 0)
+
+    @strawberry.field(
+        description="Residents by vulnerability tag (who consent to de-identified analysis, "
+        "below full access); counts of 1–2 withheld (see `suppression`)."
+    )
+    async def residents_by_tag(self, info: strawberry.Info) -> list[ResidentCount]:
+        return ResidentCount.each(await self._read(info, "residents_by_tag"))
 
     @strawberry.field(description="Volunteers serving there, by star level (0–5).")
     async def volunteers_by_star(self, info: strawberry.Info) -> list[KeyCount]:

@@ -166,7 +166,8 @@ NETWORK_WORK: dict[tuple[str, str], Callable[[Mapping[str, Any]], Work]] = {
     **{
         ("Statistics", name): _figure
         for name in (
-            "residents", "residentsByTag", "volunteersByStar", "hoursByMonth", "needsByStatus",
+            "residents", "residentsSuppression", "residentsByTag", "volunteersByStar",
+            "hoursByMonth", "needsByStatus",
             "medianDaysToFirstService", "granted", "supplyDemand",
         )
     },

@@ -100,6 +100,13 @@ class Resident(Node):
         return inference.age_band(self.birth_year)
 
     @strawberry.field(
+        description="The month they were registered (建档月份, YYYY-MM) — what de-identified "
+        "views show instead of `registeredOn`."
+    )
+    def registered_month(self) -> str | None:
+        return None if self.registered_on is None else self.registered_on.isoformat()[:7]
+
+    @strawberry.field(
         description="The centre of the ~500 m grid cell of their home (大致位置): enough for a "
         "map of need, not enough to find the door."
     )

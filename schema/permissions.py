@@ -157,7 +157,10 @@ async def _within_rows(info: Any, label: str, key: str, trail: MutationTrail) ->
     if scope is None:
         return
     grants = await access.grants()
-    record = await info.context.loaders.entity(label).load(key)
+    loader = info.context.loaders.entity(label)
+    record = await loader.load(key)
+    # Read for the check only: the payload reads the row as the change leaves it.
+    loader.clear(key)
     if record is not None and (
         (label == "Need" and key in grants.family_needs)
         or await access.admits(label, scope, key, getattr(record, "status", None))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,24 +85,31 @@ def _edge(row: export.EdgeRow) -> export.EdgeRow:
     return export.EdgeRow(row.type, row.source, row.target, props)
 
 
-# Families of which an export carries the reviewed rows only (``exports.reviewed_only``), and the
-# relationships touching them, screened as a neighbourhood is walked.
-REVIEWED_LABELS = frozenset(label for label in EXPORTED_LABELS if exports.reviewed_only(label))
-REVIEWED_TYPES = frozenset(
-    t for t in EXPORTED_TYPES if not network.ENDS[t].isdisjoint(REVIEWED_LABELS)
-)
+# Families of which an export carries some rows only (the reviewed: ``exports.reviewed_only``;
+# those consented to analysis: ``exports.consented_only``), each with the read that says which,
+# and the relationships touching them, screened as a neighbourhood is walked.
+SCREENED: Mapping[str, Callable[[GraphStore, str, Sequence[str]], Awaitable[frozenset[str]]]] = {
+    **{label: facts.reviewed_of for label in EXPORTED_LABELS if exports.reviewed_only(label)},
+    **{label: facts.consented_of for label in EXPORTED_LABELS if exports.consented_only(label)},
+}
+SCREENED_TYPES = frozenset(t for t in EXPORTED_TYPES if not network.ENDS[t].isdisjoint(SCREENED))
 
 
-async def _reviewed(
-    store: GraphStore, label: str, rows: list[export.NodeRow]
-) -> list[export.NodeRow]:
-    """The rows an export may carry: of a family exported only once reviewed, the reviewed."""
-    if label not in REVIEWED_LABELS or not rows:
-        return rows
-    keys = [row.key for row in rows]
+async def _admitted(store: GraphStore, label: str, keys: Sequence[str]) -> set[str]:
+    """Of ``keys`` of a screened family, those an export may carry (in batches)."""
     found: set[str] = set()
     for start in range(0, len(keys), export.BATCH):
-        found |= await facts.reviewed_of(store, label, keys[start : start + export.BATCH])
+        found |= await SCREENED[label](store, label, keys[start : start + export.BATCH])
+    return found
+
+
+async def _screened(
+    store: GraphStore, label: str, rows: list[export.NodeRow]
+) -> list[export.NodeRow]:
+    """The rows an export may carry: of a screened family, those admitted."""
+    if label not in SCREENED or not rows:
+        return rows
+    found = await _admitted(store, label, [row.key for row in rows])
     return [row for row in rows if row.key in found]
 
 
@@ -110,18 +117,18 @@ def _screen(store: GraphStore) -> network.Withheld:
     """A walk's screen: no edge to a row an export may not carry (its edges follow its nodes)."""
 
     async def admit(edges: Sequence[network.NetEdge]) -> list[bool]:
-        ends = [[(x, k) for x in REVIEWED_LABELS if (k := e.end(x))] for e in edges]
+        ends = [[(x, k) for x in SCREENED if (k := e.end(x))] for e in edges]
         by_label: dict[str, list[str]] = {}
         for label, key in {end for found in ends for end in found}:
             by_label.setdefault(label, []).append(key)
         seen = {
             (label, key)
             for label, keys in by_label.items()
-            for key in await facts.reviewed_of(store, label, keys)
+            for key in await _admitted(store, label, keys)
         }
         return [all(end in seen for end in found) for found in ends]
 
-    return network.Withheld(REVIEWED_TYPES, admit)
+    return network.Withheld(SCREENED_TYPES, admit)
 
 
 async def whole(store: GraphStore) -> Export:
@@ -129,7 +136,7 @@ async def whole(store: GraphStore) -> Export:
     nodes: list[export.NodeRow] = []
     for label in EXPORTED_LABELS:
         rows = [row async for row in export.nodes(store, label)]
-        nodes += [_clean(row) for row in await _reviewed(store, label, rows)]
+        nodes += [_clean(row) for row in await _screened(store, label, rows)]
     known = {row.key for row in nodes}
     edges = [
         _edge(row)

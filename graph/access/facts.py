@@ -163,6 +163,33 @@ async def reviewed_of(store: GraphStore, label: str, keys: Sequence[str]) -> fro
     return frozenset(row["key"] for row in rows)
 
 
+# How a row of a family is seen to be consented to analysis (``Family.consented``;
+# access.policy.BY_CONSENT).
+CONSENTED: Mapping[str, str] = {
+    f.label: f.consented for f in (*people.FAMILIES, *services.FAMILIES) if f.consented is not None
+}
+
+
+@builder(each=over("label", CONSENTED))
+def consented_statement(label: str) -> Statement:
+    """Of a batch of ids of one family, those whose person consents to de-identified analysis."""
+    return dynamic(
+        f"access.consented.{label}",
+        f"""
+        UNWIND $keys AS key
+        MATCH (n:{allowed_label(label)} {{id: key}})
+        WHERE {CONSENTED[label]}
+        RETURN key
+        """,
+    )
+
+
+async def consented_of(store: GraphStore, label: str, keys: Sequence[str]) -> frozenset[str]:
+    """The keys among ``keys`` of the rows consented to de-identified analysis."""
+    rows = await store.read(consented_statement(label), {"keys": list(dict.fromkeys(keys))})
+    return frozenset(row["key"] for row in rows)
+
+
 # What a mutation acts on: the communities it is in and the organizations that own or receive it.
 TARGET_PATHS: Mapping[str, tuple[str, str]] = {
     "Need": ("(x)-[:IN]->(c:Community)", ""),

@@ -149,6 +149,10 @@ class Family:
     # ``access.policy.UNTIL_REVIEWED``: a row scope admits reviewed rows by it
     # (``$scope_reviewed``).
     reviewed: str | None = None
+    # A predicate on `n`: the person the row is consented to de-identified analysis. Set for the
+    # families of ``access.policy.BY_CONSENT``: a row scope admits consenting rows by it
+    # (``$scope_consented``).
+    consented: str | None = None
     # The stored properties (``props_of``) and the relationships conditions may follow.
     props: tuple[Prop, ...] = ()
     via: tuple[Via, ...] = ()
@@ -373,14 +377,17 @@ def scope_params(
     statuses: Iterable[str] = (),
     covered_by: str | None = None,
     reviewed: bool = False,
+    consented: bool = False,
 ) -> dict[str, Any]:
     """``covered_by``: also the rows placed in a community this social worker covers;
-    ``reviewed``: also the reviewed rows (``Family.reviewed``)."""
+    ``reviewed``: also the reviewed rows (``Family.reviewed``); ``consented``: also the rows
+    consented to analysis (``Family.consented``)."""
     return {
         "scope_ids": sorted(ids),
         "scope_statuses": sorted(statuses),
         "scope_by": covered_by,
         "scope_reviewed": reviewed,
+        "scope_consented": consented,
     }
 
 
@@ -525,6 +532,8 @@ def prepared(declared: Family, via: Iterable[Via] = (), ties: Iterable[Tie] = ()
         scope += f" OR {_placed_in(declared, 'scope_by')}"
     if declared.reviewed is not None:
         scope += f" OR ($scope_reviewed AND {declared.reviewed})"
+    if declared.consented is not None:
+        scope += f" OR ($scope_consented AND {declared.consented})"
     conditions = {**declared.conditions, SCOPE: scope, READABLE: readable("readable")}
     return dataclasses.replace(
         declared,

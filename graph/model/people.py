@@ -84,6 +84,16 @@ class Expert:
     version: int = 0
 
 
+# A resident counts in de-identified analysis (``access.policy.BY_CONSENT``) unless her consent
+# on record leaves out ANALYSIS or has been withdrawn. A record with no scopes (a registration
+# before consent is recorded, an import's yes/no column) is not a refusal and counts
+# (docs/PRIVACY.md "Consent to analysis").
+ANALYSED = (
+    "(n.consentWithdrawnOn IS NULL AND "
+    f"'{vocab.ConsentScope.ANALYSIS.value}' IN coalesce(n.consentScopes, "
+    f"['{vocab.ConsentScope.ANALYSIS.value}']))"
+)
+
 RESIDENTS = Family(
     "Resident",
     Resident,
@@ -108,6 +118,7 @@ RESIDENTS = Family(
     ),
     located=True,
     place="(n)-[:LIVES_IN]->(c:Community)",
+    consented=ANALYSED,
     conditions={
         **in_community("(n)-[:LIVES_IN]->"),
         "tags_any": "any(t IN n.tags WHERE t IN $tags_any)",

@@ -28,6 +28,11 @@ from graph.model.services import ACTIVE_NEED_STATUSES
 # (access.policy.UNTIL_REVIEWED), so no figure moves when a visit ends.
 RECORDS_SEEN = f"($scope_all OR ({family_named('ServiceRecord').conditions[SCOPE]}))"
 
+# The residents a figure counts: those the viewer's row scope admits (a resident who has not
+# consented to de-identified analysis, or withdrew, is counted only by those who serve her:
+# access.policy.BY_CONSENT), or every one (``$scope_all``).
+RESIDENTS_SEEN = f"($scope_all OR ({family_named('Resident').conditions[SCOPE]}))"
+
 SCOPE = cypher(
     "statistics.scope",
     """
@@ -40,21 +45,23 @@ SCOPE = cypher(
 
 RESIDENTS_BY_TAG = cypher(
     "statistics.residents_by_tag",
-    """
-    MATCH (r:Resident)-[:LIVES_IN]->(c:Community)
-    WHERE $communities IS NULL OR c.id IN $communities
-    UNWIND coalesce(r.tags, []) AS tag
-    RETURN tag, count(DISTINCT r) AS count
-    ORDER BY count DESC, tag
+    f"""
+    MATCH (n:Resident)-[:LIVES_IN]->(c:Community)
+    WHERE ($communities IS NULL OR c.id IN $communities) AND {RESIDENTS_SEEN}
+    WITH DISTINCT n, c
+    UNWIND coalesce(n.tags, []) AS tag
+    RETURN c.id AS community, tag, count(DISTINCT n) AS count
+    ORDER BY community, tag
     """,
 )
 
 RESIDENTS = cypher(
     "statistics.residents",
-    """
-    MATCH (r:Resident)-[:LIVES_IN]->(c:Community)
-    WHERE $communities IS NULL OR c.id IN $communities
-    RETURN count(DISTINCT r) AS count
+    f"""
+    MATCH (n:Resident)-[:LIVES_IN]->(c:Community)
+    WHERE ($communities IS NULL OR c.id IN $communities) AND {RESIDENTS_SEEN}
+    RETURN c.id AS community, count(DISTINCT n) AS count
+    ORDER BY community
     """,
 )
 
@@ -201,14 +208,33 @@ def _p(communities: Sequence[str] | None) -> dict[str, Any]:
     return {"communities": None if communities is None else list(communities)}
 
 
-async def residents(store: GraphStore, communities: Sequence[str] | None) -> int:
-    rows = await store.read(RESIDENTS, _p(communities))
-    return int(rows[0]["count"]) if rows else 0
+# Counts of residents come per community (community -> key -> count): a figure over several is
+# their sum, and small cells are withheld by community (access.cells).
+Cells = dict[str, dict[str, int]]
+RESIDENTS_KEY = "residents"
 
 
-async def residents_by_tag(store: GraphStore, communities: Sequence[str] | None) -> list[Count]:
-    rows = await store.read(RESIDENTS_BY_TAG, _p(communities))
-    return [Count(r["tag"], int(r["count"])) for r in rows]
+async def residents(
+    store: GraphStore,
+    communities: Sequence[str] | None,
+    seen: Mapping[str, Any] | None = None,
+) -> Cells:
+    """Residents per community, under :data:`RESIDENTS_KEY`."""
+    rows = await store.read(RESIDENTS, {**_p(communities), **_records(seen)})
+    return {r["community"]: {RESIDENTS_KEY: int(r["count"])} for r in rows}
+
+
+async def residents_by_tag(
+    store: GraphStore,
+    communities: Sequence[str] | None,
+    seen: Mapping[str, Any] | None = None,
+) -> Cells:
+    """Residents per community and vulnerability tag."""
+    rows = await store.read(RESIDENTS_BY_TAG, {**_p(communities), **_records(seen)})
+    found: Cells = {}
+    for r in rows:
+        found.setdefault(r["community"], {})[r["tag"]] = int(r["count"])
+    return found
 
 
 async def volunteers_by_star(store: GraphStore, communities: Sequence[str] | None) -> list[Count]:
@@ -216,13 +242,19 @@ async def volunteers_by_star(store: GraphStore, communities: Sequence[str] | Non
     return [Count(str(int(r["stars"])), int(r["count"])) for r in rows]
 
 
-# The figures that count service records: each takes the records the viewer sees (``records``).
-OF_RECORDS = frozenset({"hours", "days_to_first_service"})
+# The figures that count rows of a family the viewer may see only in part, and that family: each
+# takes the rows the viewer sees (:func:`scope_params` of their row scope of it).
+SCOPED: Mapping[str, str] = {
+    "hours": "ServiceRecord",
+    "days_to_first_service": "ServiceRecord",
+    "residents": "Resident",
+    "residents_by_tag": "Resident",
+}
 
 
 def _records(records: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``records``: :func:`scope_params` of the viewer's row scope of service records; None:
-    every record."""
+    """``records``: :func:`scope_params` of the viewer's row scope of the family counted; None:
+    every row."""
     return {**(scope_params(()) if records is None else records), "scope_all": records is None}
 
 

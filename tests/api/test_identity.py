@@ -403,7 +403,8 @@ async def test_label_counts_show_only_families_whose_every_row_the_caller_may_se
     assert "Resident" not in volunteer and "AuditEntry" not in volunteer  # scoped, closed
     assert volunteer["Volunteer"] == 2  # public profiles: every row
     worker = await label_counts(as_token, mint(engine_settings, Role.SOCIAL_WORKER, WORKER))
-    assert worker["Resident"] == 1
+    # Residents who keep out of analysis are rows only for those who serve them: scoped.
+    assert "Resident" not in worker and worker["Volunteer"] == 2
     assert not {"AuditEntry", "Revocation", "Searchable"} & set(worker)
 
 

@@ -318,6 +318,50 @@ query ($district: ID, $community: ID) {
 """
 
 
+TAG_CELLS = """
+query ($district: ID, $community: ID) {
+  statistics(districtId: $district, communityId: $community) {
+    residents residentsByTag { key count suppression { fewerThan reason } }
+  }
+}
+"""
+
+
+async def _living_alone(gql: GraphQL, **scope: str) -> dict | None:
+    found = (await gql(TAG_CELLS, **scope))["statistics"]["residentsByTag"]
+    return next((t for t in found if t["key"] == "LIVING_ALONE"), None)
+
+
+async def test_two_elders_living_alone_in_a_community_are_fewer_than_3_by_any_difference(
+    analyst: GraphQL, gql: GraphQL, signed_in: SignIn
+) -> None:
+    """A community of 东区 where two elders live alone: its count would point at them, so the
+    analyst reads "fewer than 3"; and since 东区's figure minus its other communities' would give
+    the two back, 东区's figure — and the city's — is withheld too. The administrator reads 2."""
+    alone = await gql(
+        "query ($d: ID!) { residents(first: 100, filter: {district: $d, "
+        "tagsAny: [LIVING_ALONE]}) { totalCount nodes { community { key } } } }",
+        d=EAST,
+    )
+    where: dict[str, int] = {}
+    for node in alone["residents"]["nodes"]:
+        where[node["community"]["key"]] = where.get(node["community"]["key"], 0) + 1
+    pair = sorted(key for key, count in where.items() if count == 2)
+    assert pair, where  # the demo has such a community
+    two = gid("Community", pair[0])
+    assert (await _living_alone(gql, community=two))["count"] == 2
+
+    told = await _living_alone(analyst, community=two)
+    assert told["count"] is None and told["suppression"]["fewerThan"] == 3
+    for scope in ({"district": EAST}, {}):
+        total = await _living_alone(analyst, **scope)
+        assert total["count"] is None and total["suppression"]["fewerThan"] is None, scope
+    # A social worker covering the community reads its figure in full.
+    if pair[0] in {"community-zs-qiwan", "community-zs-zhuyuan", "community-zs-maling"}:
+        worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
+        assert (await _living_alone(worker, community=two))["count"] == 2
+
+
 async def test_district_figures_agree_with_the_lists_they_summarize(
     analyst: GraphQL, gql: GraphQL
 ) -> None:
@@ -335,8 +379,14 @@ async def test_district_figures_agree_with_the_lists_they_summarize(
         "tagsAny: [ELDERLY_80_PLUS]}) { totalCount } }",
         d=EAST,
     )
-    by_tag = {t["key"]: t["count"] for t in found["residentsByTag"]}
+    # An administrator reads every cell; the analyst the same, but for those withheld as too
+    # small or adding up a small one (docs/PRIVACY.md "Small cells").
+    full = (await gql(STATS, district=EAST))["statistics"]
+    by_tag = {t["key"]: t["count"] for t in full["residentsByTag"]}
     assert by_tag["ELDERLY_80_PLUS"] == tagged["residents"]["totalCount"]
+    seen = {t["key"]: t["count"] for t in found["residentsByTag"]}
+    assert seen.keys() == by_tag.keys()
+    assert all(seen[k] in {None, by_tag[k]} for k in seen)
     assert all(0 <= int(s["key"]) <= 5 for s in found["volunteersByStar"])
     assert all(h["verifiedHours"] <= h["hours"] for h in found["hoursByMonth"])
     assert found["medianDaysToFirstService"] is not None

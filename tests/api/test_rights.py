@@ -392,11 +392,11 @@ async def test_her_daughter_consents_for_her_and_after_she_withdraws_it_she_is_n
 ) -> None:
     worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
     given = await worker(
-        CONSENT, r=LIN_ID, scopes=["REFERRAL", "RECORD"], by="GUARDIAN", on="2026-11-01"
+        CONSENT, r=LIN_ID, scopes=["REFERRAL", "RECORD", "ANALYSIS"], by="GUARDIAN", on="2026-11-01"
     )
     assert given["recordConsent"]["resident"] == {
         "consent": True,
-        "consentScopes": ["RECORD", "REFERRAL"],
+        "consentScopes": ["ANALYSIS", "RECORD", "REFERRAL"],
         "consentGivenBy": "GUARDIAN",
         "consentGivenOn": "2026-11-01",
         "consentWithdrawnOn": None,
@@ -406,7 +406,7 @@ async def test_her_daughter_consents_for_her_and_after_she_withdraws_it_she_is_n
     seen = await analyst(
         "query ($r: ID!) { node(id: $r) { ... on Resident { consent consentScopes } } }", r=LIN_ID
     )
-    assert seen["node"] == {"consent": True, "consentScopes": ["RECORD", "REFERRAL"]}
+    assert seen["node"] == {"consent": True, "consentScopes": ["ANALYSIS", "RECORD", "REFERRAL"]}
 
     withdrawn = await worker(WITHDRAW, r=LIN_ID, on="2026-11-20")
     assert withdrawn["withdrawConsent"]["resident"] == {
@@ -468,3 +468,88 @@ async def test_consent_needs_what_was_agreed_and_a_day_not_in_the_future(
     assert missing[0]["extensions"]["code"] == "NOT_FOUND"
     assert await _consent(engine_store) == consent
     assert await _referrals(engine_store) == referrals
+
+
+# --- consent to analysis --------------------------------------------------------------------
+
+QIWAN = gid("Community", "community-zs-qiwan")
+# What an analyst can learn of whether she is counted: her row, a list and its count under a
+# filter and a `where`, the statistics of her community.
+COUNTED = """
+query ($r: ID!, $c: ID!) {
+  node(id: $r) { id }
+  listed: residents(filter: {community: $c}, first: 100) { totalCount nodes { key } }
+  alone: residents(filter: {community: $c, tagsAll: [LIVING_ALONE]},
+                   where: {gender: {eq: FEMALE}}) { totalCount }
+  statistics(communityId: $c) { residents residentsByTag { key count } }
+}
+"""
+
+
+async def _counted(gql: GraphQL) -> dict[str, Any]:
+    body = await gql.raw(COUNTED, r=LIN_ID, c=QIWAN)
+    data = body["data"]
+    assert not [e for e in body.get("errors", ()) if e["path"][0] != "node"], body
+    return {
+        "row": data["node"] is not None,
+        "listed": LIN in {n["key"] for n in data["listed"]["nodes"]},
+        "total": data["listed"]["totalCount"],
+        "alone": data["alone"]["totalCount"],
+        "residents": data["statistics"]["residents"],
+        "tags": {t["key"]: t["count"] for t in data["statistics"]["residentsByTag"]},
+    }
+
+
+async def test_an_elder_who_keeps_out_of_statistics_is_served_and_not_counted(
+    signed_in: SignIn, demo_app: Any
+) -> None:
+    """林婆婆 consents to her record, visits and referrals but not to analysis: the bureau's
+    analyst no longer sees her de-identified row or counts her, by any list, count, filter,
+    statistic or export; her social worker still serves her. Consenting again brings her back;
+    withdrawing takes her out again."""
+    worker = await signed_in(*reversed(WORKER))
+    analyst = await signed_in(Role.ANALYST, "analyst-zs-bureau")
+    before = await _counted(analyst)
+    served = await _counted(worker)
+    assert before["row"] and before["listed"] and served["row"]
+    # What the analyst reads of her registration: the month, not the day.
+    when = await analyst.raw(
+        "query ($r: ID!) { node(id: $r) { ... on Resident { registeredMonth registeredOn } } }",
+        r=LIN_ID,
+    )
+    assert when["data"]["node"] == {"registeredMonth": "2016-03", "registeredOn": None}
+    assert when["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    await worker(
+        CONSENT, r=LIN_ID, scopes=["RECORD", "VOLUNTEER_VISITS", "REFERRAL"], by="RESIDENT"
+    )
+    left_out = await _counted(analyst)
+    hers = ("ELDERLY_80_PLUS", "LIVING_ALONE")
+    assert {k: v for k, v in left_out.items() if k != "tags"} == {
+        "row": False,
+        "listed": False,
+        "total": before["total"] - 1,
+        "alone": before["alone"] - 1,
+        "residents": before["residents"] - 1,
+    }
+    # Her tags count one fewer (a count of 1–2 is withheld: null, docs/PRIVACY.md "Small cells").
+    for tag in hers:
+        was = before["tags"][tag]
+        assert left_out["tags"].get(tag) == (None if was is None or was - 1 < 3 else was - 1)
+    others = {k: v for k, v in before["tags"].items() if k not in hers}
+    assert {k: v for k, v in left_out["tags"].items() if k not in hers} == others
+    refused = await analyst.errors("query ($r: ID!) { node(id: $r) { id } }", r=LIN_ID)
+    assert refused[0]["extensions"]["code"] == "FORBIDDEN"
+    # The station serves her as before: her social worker reads and counts her.
+    assert await _counted(worker) == served
+    named = await worker("query ($r: ID!) { node(id: $r) { ... on Resident { name } } }", r=LIN_ID)
+    assert named["node"] == {"name": "林婆婆"}
+    # An export around her community does not carry her.
+    async with client_as(demo_app, demo_app.state.settings, Role.ANALYST, "analyst-zs-bureau") as h:
+        exported = await h.get("/export/graph.graphml", params={"root": QIWAN, "depth": 1})
+    assert exported.status_code == 200 and LIN not in exported.text
+
+    await worker(CONSENT, r=LIN_ID, scopes=["RECORD", "ANALYSIS"], by="RESIDENT")
+    assert await _counted(analyst) == before
+    await worker(WITHDRAW, r=LIN_ID)
+    assert await _counted(analyst) == left_out
