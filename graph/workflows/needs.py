@@ -35,9 +35,10 @@ from graph.workflows.runner import (
 # A need's title is read by every volunteer who may take it and travels with its service records
 # (docs/PRIVACY.md "Free text"): it says what is needed, not who needs it. Refused when it holds
 # its resident's name, or her surname (the first character; the first two of a four-character
-# name, for 欧阳, 司马…) in a form of address: 林婆婆, 陈叔, 老陈, 阿陈, 陈太. ``*`` is the surname.
+# name, for 欧阳, 司马…) in a form of address: 林婆婆, 陈叔, 老陈, 阿陈, 陈太 (not 陈生: 卫生 is a
+# word). ``*`` is the surname.
 ADDRESSED = ("*婆婆", "*伯伯", "*阿婆", "*阿伯", "*阿姨", "*叔叔", "*爷爷", "*奶奶", "*大爷",
-             "*大妈", "*大娘", "*伯", "*叔", "*婆", "*姨", "*生", "*太", "老*", "阿*")  # fmt: skip
+             "*大妈", "*大娘", "*伯", "*叔", "*婆", "*姨", "*太", "老*", "阿*")  # fmt: skip
 
 
 def names_resident(resident: str, title: str) -> str:

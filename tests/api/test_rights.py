@@ -120,8 +120,8 @@ async def test_an_elder_who_asks_to_be_erased_is_found_nowhere_and_the_figures_s
         input={
             "residentId": LIN_ID,
             "categoryId": gid("ServiceCategory", "cat-visit"),
-            "title": "林婆婆 想要人陪她去街市",
-            "description": "电话 10012345678",
+            "title": "陪同去街市",
+            "description": "林婆婆 想要人陪她去街市，电话 10012345678",
             "slots": ["WED_AM"],
         },
     )
