@@ -79,7 +79,9 @@ def duplicates_statement(label: str, prop: str) -> Statement:
     return dynamic(
         f"schema.duplicates.{label}.{prop}",
         f"MATCH (n:{allowed_label(label)}) WHERE n.{prop} IS NOT NULL "
-        f"WITH n.{prop} AS value, collect(n.id) AS ids, count(n) AS c WHERE c > 1 "
+        # Ordered, so the warning names the same records in the same order at every start.
+        f"WITH n ORDER BY n.id WITH n.{prop} AS value, collect(n.id) AS ids, count(*) AS c "
+        "WHERE c > 1 WITH ids ORDER BY ids[0] "
         "RETURN count(*) AS groups, collect(ids)[0..$examples] AS examples",
     )
 

@@ -399,6 +399,12 @@ async def test_an_id_number_registered_elsewhere_is_not_tied_to_its_record_for_a
         input={"name": "黄婆婆", "location": HOME, "communityId": QIWAN, "idCardNumber": number},
     )
     hidden = made["createResident"]["resident"]["id"]
+    # She lets her record be seen de-identified beyond those who serve her (else it is not seen).
+    await covering(
+        "mutation ($r: ID!) { recordConsent(residentId: $r, scopes: [RECORD, ANALYSIS],"
+        " givenBy: RESIDENT) { resident { id } } }",
+        r=hidden,
+    )
     workers = await gql(
         "{ socialWorkers(first: 100) { nodes { key communities(first: 20) { nodes { key } } } } }"
     )
