@@ -35,7 +35,11 @@ REFUSALS = {"CONFLICT"}
 
 
 def rss_mb(pid: int | None) -> dict[str, float] | None:
-    """Current and peak resident memory of a process, MiB (None when it is gone)."""
+    """Current and peak resident memory of a process, MiB (None when it is gone).
+
+    A process that has exited but not yet been reaped (a graph server stopped by its memory
+    watcher, a zombie) still has a status file, without memory lines: that is "gone" too, not an
+    error that would end the watching thread and the benchmark with it."""
     if not pid:
         return None
     try:
@@ -43,6 +47,8 @@ def rss_mb(pid: int | None) -> dict[str, float] | None:
     except OSError:
         return None
     fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    if "VmRSS" not in fields or "VmHWM" not in fields:
+        return None
     kib = lambda name: int(fields[name].split()[0])  # noqa: E731
     return {"rss": round(kib("VmRSS") / 1024, 1), "peak": round(kib("VmHWM") / 1024, 1)}
 
