@@ -48,7 +48,7 @@ from schema.live import LiveContext
 from seeds import first_start
 from web import certificates, explorer, logs, webhook_worker
 from web.downloads import export_graph
-from web.gate import Gate, Identities
+from web.gate import Gate, Identities, RateLimiter
 from web.imports import import_sheet
 from web.live import Connections, LiveHandler
 
@@ -227,6 +227,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.load_demo_data:
                 await first_start.load_demo_if_empty(store, str(settings.id_hash_key))
             app.state.store = store
+            configured = settings.limits.rate_storage
+            shared = str(configured) if configured else store.counter_uri()
+            if shared:
+                rates.share(shared)
             watcher = background_task(store.watch(), "graph-watch")
             app.state.feed = Feed(store, settings.live.poll_s)
             background = [
@@ -261,28 +265,29 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     graphql = GraphQLView(settings)
     identities = Identities(settings.identity_cache_s)
+    rates = RateLimiter(settings.limits.rate_per_minute, settings.limits.rate_burst)
     app = Starlette(
         middleware=[Middleware(AccessLog)],
         routes=[
             Route("/", index),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql", Gate(graphql, settings, identities), methods=["GET", "POST"]),
+            Route("/graphql", Gate(graphql, settings, identities, rates), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),  # subscriptions; web/live.py signs them in
             Route(
                 "/export/{file}",
-                Gate(request_response(export_graph), settings, identities),
+                Gate(request_response(export_graph), settings, identities, rates),
                 methods=["GET"],
             ),
             # A certificate's PDF (signed in) and its public verification (the QR code's URL).
             Route(
                 "/certificates/{number}.pdf",
-                Gate(request_response(certificates.download), settings, identities),
+                Gate(request_response(certificates.download), settings, identities, rates),
                 methods=["GET"],
             ),
             Route(
                 "/certificates/{number}",
-                Gate(request_response(certificates.verify), settings, identities),
+                Gate(request_response(certificates.verify), settings, identities, rates),
                 methods=["GET"],
             ),
             # Uploads check their token themselves: the gate's body limit is for queries.
@@ -294,6 +299,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.store = None
     app.state.settings = settings
     app.state.identities = identities
+    app.state.rates = rates
     app.state.live = Connections()
     return app
 

@@ -59,6 +59,25 @@ def _number(env: Mapping[str, str], name: str, default: float, minimum: float) -
     return value
 
 
+RATE_STORAGES = ("memory", "redis", "rediss", "redis+unix")
+
+
+def _rate_storage(raw: str | None) -> Secret | None:
+    """``RATE_LIMIT_STORAGE`` as the asyncio URI ``limits`` expects (``redis://…`` becomes
+    ``async+redis://…``), or None when unset."""
+    if not raw:
+        return None
+    scheme, _, rest = raw.partition("://")
+    plain = scheme.removeprefix("async+")
+    if plain not in RATE_STORAGES or (not rest and plain != "memory"):
+        raise ConfigError(
+            "RATE_LIMIT_STORAGE must be a URI like redis://host:6379, rediss://…, "
+            "redis+unix:///path/to.sock or memory:// (the value is not repeated here: it may "
+            "hold a password)."
+        )
+    return Secret(f"async+{plain}://{rest}")
+
+
 def _read_key(env: Mapping[str, str], name: str) -> Secret:
     path = env.get(name, "")
     if not path:
@@ -80,6 +99,10 @@ class Limits:
     max_body_bytes: int = 256 * 1024
     rate_per_minute: int = 600
     rate_burst: int = 60
+    # Where the rate counts are kept (a `limits` storage URI); None: the graph's own Redis on
+    # FalkorDB, this process's memory on Neo4j (web/gate.py RateLimiter).
+    # A Secret: the URI may carry the Redis password, and settings reach logs as their repr.
+    rate_storage: Secret | None = None
     # Network analysis (schema/limits.py): graph rows one request may visit, and how many heavy
     # operations run at once per viewer and in the whole process.
     max_work: int = 25_000
@@ -219,6 +242,7 @@ class Settings:
             max_body_bytes=int(_number(env, "MAX_BODY_BYTES", Limits.max_body_bytes, 1024)),
             rate_per_minute=int(_number(env, "RATE_LIMIT_PER_MINUTE", Limits.rate_per_minute, 0)),
             rate_burst=int(_number(env, "RATE_LIMIT_BURST", Limits.rate_burst, 1)),
+            rate_storage=_rate_storage(env.get("RATE_LIMIT_STORAGE")),
             max_work=int(_number(env, "MAX_QUERY_WORK", Limits.max_work, 1)),
             heavy_per_viewer=int(
                 _number(env, "HEAVY_QUERIES_PER_VIEWER", Limits.heavy_per_viewer, 1)

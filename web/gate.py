@@ -21,6 +21,12 @@ import time
 from collections import OrderedDict
 from typing import Any
 
+import redis
+from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import ConfigurationError
+from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from access import tokens
@@ -34,31 +40,47 @@ log = logging.getLogger(__name__)
 
 
 class RateLimiter:
-    """A token bucket per caller: ``rate_per_minute`` sustained, ``burst`` at once. In memory,
-    per API process (several instances behind a balancer each allow the rate)."""
+    """Requests per caller: at most ``rate_per_minute`` in any minute and ``burst`` in any
+    second, counted by the ``limits`` library's moving window.
 
-    def __init__(self, rate_per_minute: int, burst: int, max_callers: int = 50_000) -> None:
-        self.rate = rate_per_minute / 60.0
-        self.burst = float(burst)
-        self.max_callers = max_callers
-        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+    The counts live where every API process on the same graph sees them: in the graph's own
+    Redis on FalkorDB (embedded or not), or in ``RATE_LIMIT_STORAGE`` (any ``limits`` storage URI,
+    e.g. a Redis beside Neo4j); otherwise in this process's memory, and then each API process
+    behind a balancer allows the rate (docs/ACCESS.md "Limits"). One limiter serves every gated
+    route, so the export and the certificates draw on the caller's one allowance.
+    """
 
-    def take(self, caller: str, now: float | None = None) -> float:
-        """0 when the request may go ahead, else the seconds until it may."""
-        if self.rate <= 0:
+    def __init__(self, rate_per_minute: int, burst: int) -> None:
+        self.items: tuple[RateLimitItem, ...] = (
+            (RateLimitItemPerSecond(burst), RateLimitItemPerMinute(rate_per_minute))
+            if rate_per_minute > 0
+            else ()
+        )
+        self._window = MovingWindowRateLimiter(MemoryStorage())
+
+    def share(self, uri: str) -> None:
+        """Count in the storage at ``uri`` from now on (the lifespan calls it once the graph,
+        whose Redis it may be, is open)."""
+        options = {"implementation": "redispy"} if "redis" in uri.split("://", 1)[0] else {}
+        self._window = MovingWindowRateLimiter(storage_from_string(uri, **options))
+
+    async def take(self, caller: str) -> float:
+        """0 when the request may go ahead (and is counted), else the seconds until it may.
+
+        When the counts cannot be reached the request goes ahead: the counts sit on the graph's
+        server, and a request that needs the graph fails there with its own clear error."""
+        if not self.items:
             return 0.0
-        now = time.monotonic() if now is None else now
-        tokens, last = self.buckets.pop(caller, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        wait = 0.0
-        if tokens >= 1:
-            tokens -= 1
-        else:
-            wait = (1 - tokens) / self.rate
-        self.buckets[caller] = (tokens, now)
-        while len(self.buckets) > self.max_callers:
-            self.buckets.popitem(last=False)
-        return wait
+        try:
+            # Each hit is atomic in the storage (two processes never both take the last place).
+            # The second's window first: a burst refused there does not use up the minute.
+            for item in self.items:
+                if not await self._window.hit(item, caller):
+                    stats = await self._window.get_window_stats(item, caller)
+                    return max(1.0, stats.reset_time - time.time())
+        except (OSError, redis.RedisError, ConfigurationError) as exc:
+            log.warning("rate counts unreachable; request let through", extra={"error": str(exc)})
+        return 0.0
 
 
 _NOUN = {
@@ -147,12 +169,13 @@ async def _respond(send: Send, refusal: Any) -> None:
 
 
 class Gate:
-    def __init__(self, app: ASGIApp, settings: Settings, identities: Identities) -> None:
+    def __init__(
+        self, app: ASGIApp, settings: Settings, identities: Identities, limiter: RateLimiter
+    ) -> None:
         self.app = app
         self.settings = settings
         self.identities = identities
-        limits = settings.limits
-        self.limiter = RateLimiter(limits.rate_per_minute, limits.rate_burst)
+        self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -181,7 +204,7 @@ class Gate:
                 )
         if refusal is None:
             client = scope.get("client") or ("unknown", 0)
-            wait = self.limiter.take(viewer.rate_key or f"address:{client[0]}")
+            wait = await self.limiter.take(viewer.rate_key or f"address:{client[0]}")
             if wait > 0:
                 refusal = _refusal(
                     429,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import redis.asyncio
 import redis.exceptions
@@ -178,6 +178,17 @@ class FalkorDBStore(GraphStore):
     async def heal(self) -> None:
         if self.server is not None and self.server.died:
             await self.server.revive()
+
+    def counter_uri(self) -> str | None:
+        """FalkorDB is a Redis: the counters sit beside the graph, on the same server."""
+        where = self._pool.connection_kwargs
+        if where.get("path"):
+            return f"async+redis+unix://{where['path']}"
+        login = ""
+        if where.get("password"):
+            user = quote(where.get("username") or "", safe="")
+            login = f"{user}:{quote(where['password'], safe='')}@"
+        return f"async+redis://{login}{where['host']}:{where['port']}"
 
     async def close(self) -> None:
         try:

@@ -117,6 +117,11 @@ class GraphStore(ABC):
     def description(self) -> str:
         """Where the graph is, for logs and error messages (never a secret)."""
 
+    def counter_uri(self) -> str | None:
+        """A Redis beside the graph where every API process may keep shared counters (the rate
+        limiter's), as a ``limits`` storage URI; None when the engine has none (Neo4j)."""
+        return None
+
     async def read(
         self, statement: Statement, params: Mapping[str, Any] | None = None
     ) -> list[Record]:

@@ -371,3 +371,30 @@ def test_run_neo4j_serves_the_demo_with_the_same_answers_and_takes_neo4j_down_wi
         on_neo4j.stop(signal.SIGTERM)
     assert wait_gone(jvm, 60), "Neo4j outlived the service"
     assert (home / "password").stat().st_mode & 0o777 == 0o600
+
+
+def test_two_api_processes_on_one_graph_share_one_rate_allowance(data_dir: Path) -> None:
+    """Two API processes behind a balancer, on one embedded graph (the second finds the first's
+    server and uses it): a caller's requests are counted in the graph's own Redis, so the pair
+    together allows the rate once, not once per process."""
+    limits = {"RATE_LIMIT_PER_MINUTE": "6", "RATE_LIMIT_BURST": "100", "LOAD_DEMO_DATA": "false"}
+    first = start(data_dir, **limits)
+    second = start(data_dir, **limits)
+    try:
+        assert first.graph_pid() == second.graph_pid()
+        token = mint(Settings(), Role.ADMIN, "balanced")
+        statuses = [
+            httpx.post(
+                f"{service.url}/graphql",
+                json={"query": "{ __typename }"},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            ).status_code
+            for _ in range(5)
+            for service in (first, second)
+        ]
+        assert sorted(statuses) == [200] * 6 + [429] * 4, statuses
+        assert statuses[:6] == [200] * 6  # alternating, each process let three through
+    finally:
+        assert second.stop(signal.SIGTERM) in {0, -signal.SIGTERM}
+        assert first.stop(signal.SIGTERM) in {0, -signal.SIGTERM}

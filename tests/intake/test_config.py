@@ -1,4 +1,4 @@
-"""The key of ID-card hashes: a development default, and production refuses to start without one."""
+"""Settings a deployment gives: the key of ID-card hashes, upload limits, where rate counts live."""
 
 from __future__ import annotations
 
@@ -27,3 +27,16 @@ def test_the_upload_limit_is_a_setting() -> None:
     assert Settings.from_env({"IMPORT_MAX_BYTES": "2048"}).import_max_bytes == 2048
     with pytest.raises(ConfigError, match="IMPORT_MAX_BYTES"):
         Settings.from_env({"IMPORT_MAX_BYTES": "10"})
+
+
+def test_where_rate_counts_are_kept_is_a_setting_that_never_prints_its_password() -> None:
+    """RATE_LIMIT_STORAGE: a Redis beside Neo4j, so several API processes share one allowance."""
+    assert Settings.from_env({}).limits.rate_storage is None  # the graph's Redis, or memory
+    uri = "redis://:s3cret@10.0.0.5:6379/2"
+    settings = Settings.from_env({"RATE_LIMIT_STORAGE": uri})
+    assert str(settings.limits.rate_storage) == "async+redis://:s3cret@10.0.0.5:6379/2"
+    assert "s3cret" not in repr(settings)
+    for wrong in ("mongodb://x", "redis", "s3cret@10.0.0.5"):
+        with pytest.raises(ConfigError, match="RATE_LIMIT_STORAGE") as refused:
+            Settings.from_env({"RATE_LIMIT_STORAGE": wrong})
+        assert "s3cret" not in str(refused.value)
