@@ -239,6 +239,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 background_task(_prune_events(store, settings), "event-prune"),
                 background_task(_sweep_grades(store), "grade-expiry"),
                 background_task(webhook_worker.run(store, settings), "webhooks"),
+                background_task(identities.follow(store), "standing-changes"),
             ]
             if settings.signs_with_development_secret:
                 log.warning(

@@ -76,8 +76,8 @@ async def merge(
     except graph.MergeRefused as error:
         raise Conflict(str(error), reason=error.reason) from None
     # The duplicate's standing changed (merged, its tokens revoked): this process reads it
-    # afresh, the others within the gate's cache lifetime.
-    info.context.request.app.state.identities.forget()
+    # afresh, the others as soon as they hear of it (web/gate.py Identities.follow).
+    await info.context.request.app.state.identities.changed(info.context.store)
     return done
 
 

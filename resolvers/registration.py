@@ -321,9 +321,9 @@ async def deactivate(info: Info, key: str | None, family: Family, id: str, versi
     _audit(info, [], target)
     request = _request(info, f"deactivate{family.label}", key, id=target, version=version)
     done = await graph.deactivate(info.context.store, request, family, target, _version(version))
-    # The subject's tokens stop working here at once (other processes within the gate's
-    # cache lifetime), as after a revocation.
-    info.context.request.app.state.identities.forget()
+    # The subject's tokens stop working here at once, in the other processes on the graph as
+    # soon as they hear of it (web/gate.py Identities.follow), as after a revocation.
+    await info.context.request.app.state.identities.changed(info.context.store)
     return done
 
 
@@ -344,9 +344,9 @@ async def reactivate(info: Info, key: str | None, family: Family, id: str, versi
         revoked_at=time.time(),
         keep_s=tokens.revocation_kept_s(info.context.settings),
     )
-    # The subject's standing changed: this process reads it afresh (the others within the gate's
-    # cache lifetime), for the revocation and the status alike.
-    info.context.request.app.state.identities.forget()
+    # The subject's standing changed: every process reads it afresh (web/gate.py
+    # Identities.follow), for the revocation and the status alike.
+    await info.context.request.app.state.identities.changed(info.context.store)
     return done
 
 

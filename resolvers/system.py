@@ -64,6 +64,7 @@ async def revoke_tokens(
         keep_s=tokens.revocation_kept_s(context.settings),
         now=at,
     )
-    # This process honours it at once; the others within their identity cache's lifetime.
+    # This process honours it at once; the others when identity.revoke's announcement reaches
+    # them (within their identity cache's lifetime on Neo4j, which passes no announcements).
     context.request.app.state.identities.forget()
     return covered, at

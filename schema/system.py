@@ -60,8 +60,9 @@ class RevokeTokensPayload:
 class SystemMutation:
     @strawberry.mutation(
         description="Revoke one token (by its id, the `jti` claim) and/or every token of a "
-        "subject issued until now. This API process refuses them at once, every other one on the "
-        "same graph within a minute. Administrators only; audited.",
+        "subject issued until now. Every API process on a FalkorDB graph refuses them at once (the "
+        "revocation is announced); on Neo4j the others within `IDENTITY_CACHE_S`. "
+        "Administrators only; audited.",
         extensions=may(Act.ADMINISTER),
     )
     async def revoke_tokens(

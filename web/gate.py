@@ -14,6 +14,8 @@ other error.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import math
@@ -33,6 +35,7 @@ from access import tokens
 from api.errors import Code
 from config import Settings
 from graph.access import identity
+from graph.access.identity import STANDING_CHANNEL, announce_standing
 from graph.engine.errors import GraphError
 from graph.engine.store import GraphStore
 
@@ -109,6 +112,22 @@ class Identities:
     def forget(self) -> None:
         """Drop every remembered answer (after a revocation, so it holds at once here)."""
         self._known.clear()
+
+    async def changed(self, store: GraphStore) -> None:
+        """A subject's standing changed (revoked, deactivated, reactivated, merged): forget here
+        at once and tell the other API processes on the graph to forget too."""
+        self.forget()
+        await announce_standing(store)
+
+    async def follow(self, store: GraphStore) -> None:
+        """Forget whenever another process announces a change (the lifespan runs this). Where the
+        engine passes no announcements (Neo4j), the cache's lifetime bounds staleness alone."""
+        while True:
+            with contextlib.suppress(GraphError):  # the graph is away: listen again shortly
+                if not await store.listen(STANDING_CHANNEL, self.forget):
+                    return
+            self.forget()
+            await asyncio.sleep(1.0)
 
     async def check(self, store: GraphStore, viewer: tokens.Viewer) -> None:
         """Raise :class:`tokens.TokenError` unless the viewer may still act through its token."""

@@ -22,18 +22,22 @@ so that every API process on it honours them.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from graph.engine.cypher import Statement, cypher
+from graph.engine.errors import GraphError
 from graph.engine.labels import label as allowed_label
 from graph.engine.store import GraphStore
 from graph.model.vocab import VolunteerStatus
 
 REVOCATION = allowed_label("Revocation")
 ISSUED = allowed_label("IssuedToken")
+
+log = logging.getLogger(__name__)
 
 # A subject whose status is one of these no longer acts through any token.
 INACTIVE_STATUSES = frozenset({VolunteerStatus.LEFT, VolunteerStatus.MERGED})
@@ -182,10 +186,28 @@ async def revoke(
         rows.append(subject_revocation(subject, by=by, at=at, keep_s=keep_s))
     await prune(store, now=at)
     await store.write(REVOKE, {"rows": rows})
+    await announce_standing(store)  # the CLI's revocations reach running services too
     covered = await store.read(
         COVERED, {"now": at, "at": at, "token_id": token_id or "", "subject": subject or ""}
     )
     return int(covered[0]["tokens"])
+
+
+# --- telling the other API processes ----------------------------------------------------
+
+# Where a change of standing is announced, so that every API process drops the answers it
+# remembered (web/gate.py ``Identities``) at once rather than after their lifetime.
+STANDING_CHANNEL = "crg:standing-changed"
+
+
+async def announce_standing(store: GraphStore) -> None:
+    """After a revocation, a deactivation, a reactivation or a merge has been written. Best
+    effort: the change is in the graph already, and a process that misses the word still reads
+    it once its remembered answer expires (``IDENTITY_CACHE_S``)."""
+    try:
+        await store.announce(STANDING_CHANNEL)
+    except GraphError as exc:
+        log.warning("could not announce a change of standing", extra={"error": str(exc)})
 
 
 # --- issued tokens --------------------------------------------------------------------------

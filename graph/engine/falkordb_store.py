@@ -10,7 +10,9 @@ idempotency key), which is what makes retrying a write safe.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -178,6 +180,36 @@ class FalkorDBStore(GraphStore):
     async def heal(self) -> None:
         if self.server is not None and self.server.died:
             await self.server.revive()
+
+    async def announce(self, channel: str) -> None:
+        try:
+            await redis.asyncio.Redis(connection_pool=self._pool).publish(channel, "changed")
+        except _TRANSIENT as exc:
+            raise GraphUnavailable("The graph cannot be reached to pass on a change.") from exc
+
+    async def listen(self, channel: str, heard: Callable[[], None]) -> bool:
+        # A connection of its own: a subscription holds it for as long as the process listens.
+        pool = redis.asyncio.ConnectionPool(
+            connection_class=self._pool.connection_class, **self._pool.connection_kwargs
+        )
+        pubsub = redis.asyncio.Redis(connection_pool=pool).pubsub(ignore_subscribe_messages=True)
+        me = asyncio.current_task()
+        try:
+            await pubsub.subscribe(channel)
+            heard()  # listening (again): whatever was announced meanwhile is lost
+            # Short reads, and a look at our own cancellation between them: redis-py's blocking
+            # read can swallow a cancellation, which would leave the service unable to stop.
+            while me is None or not me.cancelling():
+                if await pubsub.get_message(timeout=1.0) is not None:
+                    heard()
+            raise asyncio.CancelledError
+        except _TRANSIENT as exc:
+            raise GraphUnavailable("The graph stopped passing on changes.") from exc
+        finally:
+            with contextlib.suppress(*_TRANSIENT, TimeoutError):
+                async with asyncio.timeout(2):
+                    await pubsub.aclose()
+                    await pool.disconnect()
 
     def counter_uri(self) -> str | None:
         """FalkorDB is a Redis: the counters sit beside the graph, on the same server."""

@@ -22,7 +22,7 @@ import logging
 import os
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Coroutine, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -116,6 +116,17 @@ class GraphStore(ABC):
     @abstractmethod
     def description(self) -> str:
         """Where the graph is, for logs and error messages (never a secret)."""
+
+    async def announce(self, channel: str) -> None:  # noqa: B027 - Neo4j has no channel
+        """Tell every API process on this graph that something under ``channel`` changed (a
+        subject's standing: web/gate.py ``Identities``). Engines without a channel do nothing:
+        their processes rely on their caches' lifetimes."""
+
+    async def listen(self, channel: str, heard: Callable[[], None]) -> bool:
+        """Call ``heard`` at each announcement on ``channel``, and once whenever listening
+        (re)starts, since announcements made meanwhile are lost; runs until cancelled or the
+        graph goes away (``GraphUnavailable``). False at once when the engine has no channel."""
+        return False
 
     def counter_uri(self) -> str | None:
         """A Redis beside the graph where every API process may keep shared counters (the rate
