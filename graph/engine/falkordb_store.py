@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -192,7 +193,9 @@ class FalkorDBStore(GraphStore):
 def _classify(name: str, message: str) -> Exception:
     lowered = message.lower()
     if "unique constraint violation" in lowered:
-        return GraphConflict("That record already exists.")
+        # "unique constraint violation on node of type Volunteer": the label, never the value.
+        node = re.search(r"of type (\w+)", message)
+        return GraphConflict("That record already exists.", node.group(1) if node else None)
     if "query timed out" in lowered or "timeout" in lowered:
         return GraphTimeout("The graph did not finish the request in time.")
     if "loading" in lowered:
