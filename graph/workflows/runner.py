@@ -180,17 +180,17 @@ async def _write(
     the same key between its checks and its write (Neo4j runs writers concurrently): run it
     again, so its checks see that request's write and answer as they would have, had it come
     first (``DUPLICATE`` naming the record, or the replay of the same idempotency key)."""
-    refused: GraphConflict | None = None
+    last: GraphConflict | None = None
     for _ in range(CONFLICT_ATTEMPTS):
         try:
             return await store.write(statement, params)
         except GraphConflict as error:
-            refused = error
+            last = error
             if request.key is not None:
                 rows = await store.read(KEY_LOOKUP, {"key": request.stored_key})
                 if rows:
                     return rows  # the same key won the race: answer as its retry
-    raise key_conflict(refused.label if refused is not None else None)
+    raise key_conflict(last.label if last is not None else None)
 
 
 def missing(what: str, value: str | None) -> Problem:
