@@ -40,7 +40,8 @@ class Act(StrEnum):
     VOLUNTEER_RECORD = "volunteer_record"  # a covering social worker, the volunteer themself,
     # or a partner the volunteer is a member of
     RATE_SKILL = "rate_skill"  # a covering social worker, or a partner the volunteer is a member
-    # of: never the volunteer (they claim a skill; others rate and certify it)
+    # of: never the volunteer (they claim a skill; others rate it). Certifying it is the social
+    # worker's alone (:func:`may_certify`)
     TEAM_MEMBER = "team_member"  # a covering social worker, or the team itself (a partner), for
     # a volunteer who is its member
 
@@ -154,9 +155,8 @@ def decide(viewer: Viewer, grants: Grants, act: Act, target: Target) -> Decision
         ),
         Act.RATE_SKILL: (
             covers or (partner and subject in target.organizations),
-            "A volunteer's skills are rated and certified by a social worker covering a community "
-            "they serve or by a team they are a member of; a volunteer claims a skill, never "
-            "rates it.",
+            "A volunteer's skills are rated by a social worker covering a community they serve "
+            "or by a team they are a member of; a volunteer claims a skill, never rates it.",
         ),
         Act.TEAM_MEMBER: (
             covers
@@ -182,6 +182,21 @@ def may_write(viewer: Viewer, level: str) -> bool:
     """Whether ``viewer``, allowed to change a record, may write a field declared ``level``."""
     most = _ROLE_WRITES.get(viewer.role, "staff")
     return WRITE_LEVELS.index(level) <= WRITE_LEVELS.index(most)
+
+
+def may_certify(viewer: Viewer, certified: bool | None) -> Decision:
+    """Whether ``viewer``, allowed to rate a volunteer's skill (``Act.RATE_SKILL``), may also say
+    whether they hold a certificate for it (持证). A certificate is checked against the paper by
+    the social worker covering the volunteer (or an administrator): the team a volunteer serves
+    with rates how well they do the work, but neither grants nor withdraws the certificate, so a
+    partner leaves ``certified`` out (its value then stays as it is)."""
+    if certified is None or viewer.role in {Role.ADMIN, Role.SOCIAL_WORKER}:
+        return ALLOW
+    return Decision(
+        False,
+        "Only a social worker covering a community the volunteer serves, or an administrator, "
+        "certifies a skill (持证); rate its level without `certified`, which keeps it as it is.",
+    )
 
 
 def may_match(viewer: Viewer, grants: Grants, need: str, communities: frozenset[str]) -> Decision:

@@ -1,5 +1,6 @@
 """The properties of the ties registration makes, as mutations: ``rateVolunteerSkill`` and
-``setTeamMember`` (``graph.workflows.ties``). A day in the future is ``BAD_USER_INPUT`` here,
+``setTeamMember`` (``graph.workflows.ties``). Whether the caller may certify a skill is
+``access.acts.may_certify``, decided here. A day in the future is ``BAD_USER_INPUT`` here,
 before the graph; whether the volunteer holds the skill or is in the team is the step's."""
 
 from __future__ import annotations
@@ -7,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from api.errors import BadUserInput
+from access.acts import may_certify
+from api.errors import BadUserInput, Forbidden
 from graph import workflows
 from graph.model.services import LOCAL_TIME
 from graph.workflows import Done
@@ -23,10 +25,21 @@ def _value(choice: Any) -> str:
 
 
 async def rate_volunteer_skill(
-    info: Info, key: str | None, *, volunteer_id: str, skill_id: str, level: Any, certified: bool
+    info: Info,
+    key: str | None,
+    *,
+    volunteer_id: str,
+    skill_id: str,
+    level: Any,
+    certified: bool | None = None,
 ) -> Done:
+    """Rate a skill; ``certified`` only from those who certify (``acts.may_certify``), checked
+    here, before the graph, after the step's own rule admitted the caller as a rater."""
     volunteer = entity_key(volunteer_id, "Volunteer", "volunteerId")
     skill = entity_key(skill_id, "Skill", "skillId")
+    decision = may_certify(info.context.viewer, certified)
+    if not decision.allowed:
+        raise Forbidden(decision.reason, reason="NOT_A_CERTIFIER")
     rated = _value(level)
     request = _request(
         info, "rateVolunteerSkill", key, volunteer=volunteer, skill=skill, level=rated,
@@ -34,7 +47,7 @@ async def rate_volunteer_skill(
     )  # fmt: skip
     return await workflows.rate_skill(
         info.context.store, request, volunteer=volunteer, skill=skill, level=rated,
-        certified=bool(certified),
+        certified=certified,
     )  # fmt: skip
 
 

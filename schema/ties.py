@@ -31,12 +31,19 @@ MUTATIONS: Sequence[Any] = (
         "Rate a skill a volunteer holds (评定专长): how well, and whether they hold a certificate "
         "for it. A social worker covering a community the volunteer serves, or a team the "
         "volunteer is a member of; never the volunteer (they claim a skill, through "
-        "registration's `skillIds`, as BASIC and not certified). A skill they do not hold is a "
-        "CONFLICT: add it first.",
+        "registration's `skillIds`, as BASIC and not certified). Only the social worker (or an "
+        "administrator) certifies: a team rates the level and leaves `certified` out (given, it "
+        "is FORBIDDEN). A skill they do not hold is a CONFLICT: add it first.",
         id_arg("volunteer_id", "The volunteer."),
         id_arg("skill_id", "The skill, one they hold."),
         Arg("level", SkillLevel, "How well they master it."),
-        Arg("certified", bool, "Whether they hold a certificate for it (持证)."),
+        Arg(
+            "certified",
+            bool | None,
+            "Whether they hold a certificate for it (持证); left out, it stays as it is. A "
+            "covering social worker's or an administrator's to give.",
+            None,
+        ),
     ),
     step(
         resolve.set_team_member,

@@ -21,7 +21,16 @@ class GraphTimeout(GraphUnavailable):
 
 
 class GraphConflict(GraphError):
-    """A write would break a uniqueness rule (or another invariant the store enforces)."""
+    """A write would break a uniqueness rule (or another invariant the store enforces).
+
+    ``label`` is the label of the node whose unique property collided, when the engine said
+    (both do; never the value, which may be a protected field): the workflow runner names the
+    natural key from it (``graph.workflows.runner``).
+    """
+
+    def __init__(self, message: str, label: str | None = None) -> None:
+        super().__init__(message)
+        self.label = label
 
 
 class GraphNotFound(GraphError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -235,7 +236,9 @@ class FalkorDBStore(GraphStore):
 def _classify(name: str, message: str) -> Exception:
     lowered = message.lower()
     if "unique constraint violation" in lowered:
-        return GraphConflict("That record already exists.")
+        # "unique constraint violation on node of type Volunteer": the label, never the value.
+        node = re.search(r"of type (\w+)", message)
+        return GraphConflict("That record already exists.", node.group(1) if node else None)
     if "query timed out" in lowered or "timeout" in lowered:
         return GraphTimeout("The graph did not finish the request in time.")
     if "loading" in lowered:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 import time
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -97,7 +98,9 @@ class Neo4jStore(GraphStore):
     def _error(self, name: str, exc: nx.Neo4jError) -> Exception:
         """Our error for one of Neo4j's (never its text to a client: it names our Cypher)."""
         if isinstance(exc, nx.ConstraintError):
-            return GraphConflict("That record already exists.")
+            # "Node(7) already exists with label `Volunteer` and property ...": the label only.
+            node = re.search(r"with label `(\w+)`", exc.message or "")
+            return GraphConflict("That record already exists.", node.group(1) if node else None)
         code = exc.code or ""
         if "TransactionTimedOut" in code or "TransactionTimedOutClientConfiguration" in code:
             return GraphTimeout("The graph did not finish the request in time.")

@@ -19,6 +19,7 @@ from typing import Any
 from graph import events
 from graph.engine.cypher import cypher
 from graph.engine.errors import GraphConflict, GraphNotFound, GraphRejected
+from graph.engine.indexes import NATURAL_KEYS
 from graph.engine.store import GraphStore, Record
 from graph.events import Change, Event
 from graph.model.services import ACTIVE_NEED_STATUSES
@@ -135,9 +136,41 @@ async def perform(
     return Done(result, False, row)
 
 
-# How often a statement refused by a unique constraint is run again (one is enough: the request
-# that won has committed by the time the engine refuses the loser).
-CONFLICT_ATTEMPTS = 3
+# How often a statement refused by a unique constraint is run (one rerun is enough: the request
+# that won has committed by the time the engine refuses the loser, so the rerun's own checks see
+# its write and answer DUPLICATE, or the replay of the same key). A refusal that repeats is not a
+# race: the statement writes a key no check of its own looks at, and it is answered as a conflict
+# naming that key (:func:`key_conflict`), never "try again" (it would fail the same way).
+CONFLICT_ATTEMPTS = 2
+
+# What a natural key is called in an answer (``graph.engine.indexes.NATURAL_KEYS``): the field the
+# caller writes, where the stored property is derived from it (a resident's ID number is kept
+# hashed).
+_KEY_NAMES = {"idHash": "ID number"}
+
+
+def key_conflict(label: str | None) -> GraphConflict:
+    """The answer to a write a unique constraint refuses twice: which key collided, named by the
+    label the engine reported (never the value, nor which record holds it: the caller may not be
+    allowed to see that record)."""
+    spec = next((s for s in NATURAL_KEYS if s.label == label), None)
+    if spec is None:
+        return GraphConflict(
+            "Another record already holds a value this change gives as unique; nothing was "
+            "changed: check the numbers and names you gave."
+        )
+    what = _spaced(spec.label)
+    key = _KEY_NAMES.get(spec.property, spec.property)
+    return GraphConflict(
+        f"Another {what} already has this {key}, registered somewhere you may not see; nothing "
+        f"was changed: check it, or ask whoever keeps that {what} to correct or merge it.",
+        spec.label,
+    )
+
+
+def _spaced(label: str) -> str:
+    """``SocialWorker`` -> ``social worker``."""
+    return "".join(f" {c.lower()}" if c.isupper() else c for c in label).strip()
 
 
 async def _write(
@@ -147,17 +180,17 @@ async def _write(
     the same key between its checks and its write (Neo4j runs writers concurrently): run it
     again, so its checks see that request's write and answer as they would have, had it come
     first (``DUPLICATE`` naming the record, or the replay of the same idempotency key)."""
+    last: GraphConflict | None = None
     for _ in range(CONFLICT_ATTEMPTS):
         try:
             return await store.write(statement, params)
-        except GraphConflict:
+        except GraphConflict as error:
+            last = error
             if request.key is not None:
                 rows = await store.read(KEY_LOOKUP, {"key": request.stored_key})
                 if rows:
                     return rows  # the same key won the race: answer as its retry
-    raise GraphConflict(
-        "Someone else made the same change at the same moment; read the record and try again."
-    )
+    raise key_conflict(last.label if last is not None else None)
 
 
 def missing(what: str, value: str | None) -> Problem:

@@ -80,9 +80,11 @@ async def rate_skill(
     volunteer: str,
     skill: str,
     level: str,
-    certified: bool,
+    certified: bool | None,
 ) -> Done:
-    """Rate a skill the volunteer holds: how well (``SkillLevel``), and whether certified."""
+    """Rate a skill the volunteer holds: how well (``SkillLevel``), and whether certified
+    (None: as it is; who may say is ``access.acts.may_certify``)."""
+    given = {"level": level} if certified is None else {"level": level, "certified": certified}
     return await perform(
         store,
         RATE_SKILL,
@@ -90,7 +92,7 @@ async def rate_skill(
             "id": volunteer,
             "target": skill,
             "gone": GONE,
-            "props": _props(SKILLS, {"level": level, "certified": certified}),
+            "props": _props(SKILLS, given),
         },
         request,
         volunteer,

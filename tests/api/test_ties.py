@@ -1,6 +1,8 @@
 """The properties of a volunteer's ties over HTTP, on the demo, on both engines: 陈叔 (who cuts
 林婆婆's hair) has his haircut skill certified by 起湾's social worker, cannot certify it
-himself, and his team (邻舍) records him as its leader since the day he really joined.
+himself, nor can his team, which rates how well he cuts but leaves the certificate as the
+social worker set it; his team (邻舍) records him as its leader since the day he really joined,
+and places him in no other organization's team.
 
 A refusal is checked to have changed nothing (``graph.engine.system.checksum``).
 """
@@ -23,7 +25,7 @@ TEAM = "team-zs-linshe"
 HAIRCUT = gid("Skill", "skill-haircut")
 
 RATE = """
-mutation ($v: ID!, $s: ID!, $level: SkillLevel!, $certified: Boolean!) {
+mutation ($v: ID!, $s: ID!, $level: SkillLevel!, $certified: Boolean) {
   rateVolunteerSkill(volunteerId: $v, skillId: $s, level: $level, certified: $certified) {
     volunteer { skills(first: 10) { edges { level certified node { key } } } }
   }
@@ -95,4 +97,56 @@ async def test_the_team_records_its_leader_since_the_day_he_joined_never_a_futur
         since="2016-09-01",
     )  # fmt: skip
     assert code(errors) == "FORBIDDEN"
+    assert await checksum(engine_store) == before
+
+
+def haircut_of(done: dict) -> dict:
+    edges = done["rateVolunteerSkill"]["volunteer"]["skills"]["edges"]
+    return next(e for e in edges if e["node"]["key"] == "skill-haircut")
+
+
+async def test_his_team_rates_his_haircuts_but_only_the_social_worker_certifies_them(
+    signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    worker = await signed_in(Role.SOCIAL_WORKER, WORKER)
+    await worker(RATE, v=gid("Volunteer", CHEN), s=HAIRCUT, level="SKILLED", certified=True)
+
+    team = await signed_in(Role.PARTNER, TEAM)
+    before = await checksum(engine_store)
+    for certified in (True, False):  # neither granting nor withdrawing the certificate
+        errors = await team.errors(
+            RATE, v=gid("Volunteer", CHEN), s=HAIRCUT, level="PROFESSIONAL", certified=certified
+        )
+        assert code(errors) == "FORBIDDEN", errors
+        assert "Only a social worker" in errors[0]["message"]
+        assert "without `certified`" in errors[0]["message"]
+    assert await checksum(engine_store) == before
+
+    # Leaving `certified` out, the team rates the level; the certificate stays as it was.
+    done = await team(RATE, v=gid("Volunteer", CHEN), s=HAIRCUT, level="PROFESSIONAL")
+    haircut = haircut_of(done)
+    assert haircut["level"] == "PROFESSIONAL" and haircut["certified"] is True
+
+
+TEAMS_OF = """
+mutation ($id: ID!, $version: Int!, $teams: [ID!]) {
+  updateVolunteer(id: $id, version: $version, input: {teamIds: $teams}) {
+    volunteer { version }
+  }
+}
+"""
+
+
+async def test_his_team_places_him_in_no_other_organizations_team(
+    signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    """Joining a team is staff's (``teamIds``): a partner changing its member's record cannot
+    put him in another organization's team, and so into its view of his record."""
+    team = await signed_in(Role.PARTNER, TEAM)
+    before = await checksum(engine_store)
+    errors = await team.errors(
+        TEAMS_OF, id=gid("Volunteer", CHEN), version=1,
+        teams=[gid("Organization", TEAM), gid("Organization", "org-zs-east-clinic")],
+    )  # fmt: skip
+    assert code(errors) == "FORBIDDEN" and "teamIds" in errors[0]["message"]
     assert await checksum(engine_store) == before
