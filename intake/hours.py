@@ -149,16 +149,7 @@ async def resolve(
     for parsed in checked:
         there = recorded.get((parsed.key, parsed.values["need"], parsed.values["date"]), [])
         if there and parsed.values["minutes"] not in there:
-            report.problems.append(
-                Problem(
-                    parsed.row,
-                    _title(header, "date"),
-                    "ALREADY_RECORDED",
-                    "该志愿者当天为该需求已有服务记录，时长不同；导入不修改已登记的时长",
-                    "The volunteer already has a record for that need on that date, with other "
-                    "hours; an import does not change recorded hours.",
-                )
-            )
+            report.problems.append(_already_recorded(parsed.row, header))
             continue
         parsed.values["recorded"] = bool(there)
         kept.append(parsed)
@@ -192,6 +183,16 @@ def _refused(row: int, header: Header, code: str) -> Problem:
     return Problem(row, _title(header, field), code, zh, en)
 
 
+async def recorder(store: GraphStore, worker: str | None) -> str:
+    """Whose import it is, for its idempotency keys: a social worker's organisations (any of its
+    workers may upload the station's sheet), the worker alone if she works for none on record,
+    the administration for an administrator (HTTP or CLI)."""
+    if worker is None:
+        return "administration"
+    employers = await graph_intake.employers(store, worker)
+    return "org:" + "+".join(employers) if employers else f"worker:{worker}"
+
+
 async def write(
     store: GraphStore,
     header: Header,
@@ -199,33 +200,49 @@ async def write(
     report: Report,
     actor: tuple[str, str] | None,
     progress: Progress | None,
+    worker: str | None = None,
 ) -> None:
     """Each new row through the ``record_service`` step, as a ``recordService`` by the importer
     (its event included); rows already recorded change nothing."""
     by = actor[0] if actor is not None else None
+    owner = await recorder(store, worker)
     for parsed in good:
         if parsed.values["recorded"]:
             report.unchanged += 1
         else:
-            await _record(store, header, parsed, report, by)
+            await _record(store, header, parsed, report, by, owner)
         if progress is not None:
             progress(1)
 
 
+def _already_recorded(row: int, header: Header) -> Problem:
+    return Problem(
+        row,
+        _title(header, "date"),
+        "ALREADY_RECORDED",
+        "该志愿者当天为该需求已有服务记录，时长不同；导入不修改已登记的时长",
+        "The volunteer already has a record for that need on that date, with other hours; an "
+        "import does not change recorded hours.",
+    )
+
+
 async def _record(
-    store: GraphStore, header: Header, parsed: Parsed, report: Report, by: str | None
+    store: GraphStore, header: Header, parsed: Parsed, report: Report, by: str | None, owner: str
 ) -> None:
-    volunteer, need = parsed.key, parsed.values["need"]
+    volunteer, need, date = parsed.key, parsed.values["need"], parsed.values["date"]
     record = ServiceRecord(
         id=new_id("record"),
-        date=dt.date.fromisoformat(parsed.values["date"]),
+        date=dt.date.fromisoformat(date),
         minutes=parsed.values["minutes"],
         note=parsed.values.get("note") or None,
     )
     props = to_props(record)
-    # The key makes a retried import's row find its first answer instead of a second record,
-    # and so does the same file imported by two people at once: the key and the request name
-    # the service (not the importer, not the id this import would give its record).
+    # A retried import's row finds its first answer instead of a second record, and so does the
+    # same sheet uploaded by two people of one organisation at once: the key names the service and
+    # the organisation (``owner``), not the person nor the id this import gives its record. It
+    # never names another organisation's import, so no answer depends on what another
+    # organisation sent; the step itself records a service once whoever asks (``once``), and a
+    # row found recorded under its lock is answered as if the import had come a moment later.
     request = Request(
         "recordService",
         {
@@ -235,25 +252,33 @@ async def _record(
             "project": None,
             "props": {k: v for k, v in props.items() if k != "id"},
         },
-        key=f"import:service-hours:{volunteer}:{need}:{parsed.values['date']}",
+        key=f"import:service-hours:{owner}:{volunteer}:{need}:{date}",
         by=by,
         scoped=False,
     )
     try:
         done = await record_service(
             store, request, record.id, props, volunteer=volunteer, need=need, category=None,
-            project=None,
+            project=None, once=True,
         )  # fmt: skip
-    except GraphError as refused:  # the graph changed since the check: reported, not written
-        report.problems.append(
-            Problem(
-                parsed.row,
-                _title(header, "need"),
-                "REFUSED",
-                "该服务未能登记(数据已变化)，请重新检查后再导入",
-                str(refused),
-            )
+    except GraphError as refused:
+        there = (await graph_intake.recorded_services(store, [(volunteer, need)])).get(
+            (volunteer, need, date), []
         )
+        if parsed.values["minutes"] in there:
+            report.unchanged += 1
+        elif there:
+            report.problems.append(_already_recorded(parsed.row, header))
+        else:  # the graph changed since the check: reported, not written
+            report.problems.append(
+                Problem(
+                    parsed.row,
+                    _title(header, "need"),
+                    "REFUSED",
+                    "该服务未能登记(数据已变化)，请重新检查后再导入",
+                    str(refused),
+                )
+            )
         return
     if done.replayed:
         report.unchanged += 1

@@ -237,7 +237,7 @@ async def run(
     if not (dry_run or report.refused):
         if family is SERVICE_HOURS:
             assert report.header is not None  # the file was read
-            await hours.write(store, report.header, good, report, actor, progress)
+            await hours.write(store, report.header, good, report, actor, progress, worker)
         else:
             await _write(store, family, good, report, progress)
     if actor is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -75,15 +76,38 @@ def _text(value: str | None, name: str, *, required: bool = False, limit: int = 
     return value or None
 
 
-# Seven digits or more in a row, spaces and dashes between them allowed (a phone number, an
-# ID-card or bank-card number; full-width digits are digits too): not in a need's title.
-NUMBER = re.compile(r"\d(?:[\s\-]*\d){6,}")
+# A number that names a person, as it is written in a title: a mobile (1[3-9] and nine digits), an
+# ID-card number (18 characters: region, birth date, sequence, check digit or X), a landline with
+# its area code (0 and 2–3 digits, then 7–8), a bank card in groups of four (16–19 digits, from a
+# 3–9: a time range never starts so), each with spaces, dashes, dots, slashes or brackets
+# anywhere between its digits (138.0013.8000, 138 0013 8000, (0760) 8765-4321); or seven digits
+# and more in a row, unless they are a date (20261202). Shapes rather than a count of digits: a
+# date (2026-12-02) and a time range (0900-1700) are digits too, and what a title needs them for.
+# Full-width digits and punctuation are read as their ASCII forms (NFKC).
+_SEP = r"[\s\-./()\u2010-\u2015]*"
+_D = rf"{_SEP}[0-9]"
+_MOBILE = rf"1{_SEP}[3-9](?:{_D}){{9}}"
+_ID_CARD = (
+    rf"[1-9](?:{_D}){{5}}{_SEP}[12]{_SEP}[09](?:{_D}){{2}}{_SEP}[01]{_D}{_SEP}[0-3]{_D}"
+    rf"(?:{_D}){{3}}{_SEP}[0-9Xx]"
+)
+_LANDLINE = rf"0{_SEP}[1-9]{_D}(?:{_D})?{_SEP}[2-9](?:{_D}){{6,7}}"
+_CARD = r"[3-9][0-9]{3}(?:[\s\-]?[0-9]{4}){3}(?:[\s\-]?[0-9]{1,3})?"
+_DATE = r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9])"
+NUMBER = re.compile(
+    rf"(?<![0-9])(?:(?:{_MOBILE}|{_ID_CARD}|{_LANDLINE}|{_CARD})(?![0-9])|(?!{_DATE})[0-9]{{7,}})"
+)
+
+
+def holds_number(text: str) -> bool:
+    """Whether ``text`` holds a phone, ID-card or bank-card number (``NUMBER``)."""
+    return NUMBER.search(unicodedata.normalize("NFKC", text)) is not None
 
 
 def _need_title(title: str | None) -> str | None:
     """A need's title is read by every volunteer who may take it: it says what is needed. Her
     name is checked in the graph (``graph.workflows.needs.names_resident``); numbers here."""
-    if title is not None and NUMBER.search(title):
+    if title is not None and holds_number(title):
         raise BadUserInput(
             "`title` holds a number like a phone or ID-card number; every volunteer who may take "
             "the need reads the title. Keep numbers for the description, which only those "

@@ -230,6 +230,15 @@ COVERED_NEEDS = cypher(
     """,
 )
 
+# The organisations a social worker works for: an import of hours is theirs (its idempotency keys).
+EMPLOYERS = cypher(
+    "intake.employers",
+    """
+    MATCH (:SocialWorker {id: $worker})-[:EMPLOYED_BY]->(o:Organization)
+    RETURN collect(DISTINCT o.id) AS ids
+    """,
+)
+
 # The service records a volunteer already has for a need: an imported row whose volunteer, need
 # and date one of them has is already recorded (declined ones too: the file does not bring back
 # hours a social worker declined).
@@ -266,6 +275,11 @@ async def covered_needs(store: GraphStore, worker: str, needs: Iterable[str]) ->
         return set()
     rows = await store.read(COVERED_NEEDS, {"worker": worker, "needs": wanted})
     return set(rows[0]["ids"]) if rows else set()
+
+
+async def employers(store: GraphStore, worker: str) -> list[str]:
+    rows = await store.read(EMPLOYERS, {"worker": worker})
+    return sorted(rows[0]["ids"]) if rows else []
 
 
 async def recorded_services(

@@ -33,22 +33,62 @@ from graph.workflows.runner import (
 )
 
 # A need's title is read by every volunteer who may take it and travels with its service records
-# (docs/PRIVACY.md "Free text"): it says what is needed, not who needs it. Refused when it holds
-# its resident's name, or her surname (the first character; the first two of a four-character
-# name, for 欧阳, 司马…) in a form of address: 林婆婆, 陈叔, 老陈, 阿陈, 陈太 (not 陈生: 卫生 is a
-# word). ``*`` is the surname.
-ADDRESSED = ("*婆婆", "*伯伯", "*阿婆", "*阿伯", "*阿姨", "*叔叔", "*爷爷", "*奶奶", "*大爷",
-             "*大妈", "*大娘", "*伯", "*叔", "*婆", "*姨", "*太", "老*", "阿*")  # fmt: skip
+# (docs/PRIVACY.md "A need's title"): it says what is needed, not who needs it. Refused when it
+# holds its resident's name, or her surname followed by an honorific (林婆婆, 陈叔, 陈太, 欧阳阿姨):
+# how a neighbour is called. Her surname is the first character of her name, and the first two
+# too when they are a compound surname (欧阳, 司马…) or the name has four characters (a compound
+# surname not listed, or a married woman's two surnames, 陈李秀英).
+#
+# Only a surname *before* an honorific is looked for. A prefix (老陈, 阿陈) is not: 老 and 阿 begin
+# too many ordinary words for a surname after them to mean anything (老年, 老花镜, 老师, 老干部,
+# 阿胶: a resident surnamed 年, 花, 师 or 干 could not have her need called 老年助餐); and 陈生 is
+# not, 卫生 being a word. Where the character before an honorific is a word with it (外婆, 老伯,
+# 小姨, 师太: a kinship or age word, not a surname), the word is not an address: KINSHIP lists
+# them, and a surname form is looked for in the title with the kinship words that contain it
+# taken out, so 外婆 passes for a resident surnamed 外 while 外婆婆 and 外阿姨 do not.
+HONORIFICS = ("婆婆", "伯伯", "阿婆", "阿伯", "阿姨", "叔叔", "爷爷", "奶奶", "大爷", "大妈",
+              "大娘", "伯", "叔", "婆", "姨", "太")  # fmt: skip
+KINSHIP = (
+    "外婆", "老婆", "公婆", "太婆", "姑婆", "姨婆", "舅婆", "叔婆", "伯婆", "阿婆", "媒婆", "巫婆",
+    "产婆", "神婆", "师婆", "老太婆", "管家婆", "接生婆", "老婆婆", "太婆婆",
+    "大伯", "老伯", "阿伯", "世伯", "表伯", "堂伯", "叔伯", "老伯伯", "大伯伯", "老阿伯",
+    "大叔", "小叔", "老叔", "阿叔", "表叔", "堂叔", "师叔", "皇叔", "伯叔", "小叔叔", "老叔叔",
+    "阿姨", "大姨", "小姨", "老姨", "表姨", "姑姨", "老阿姨", "小阿姨", "大阿姨", "老阿婆",
+    "太太", "老太", "师太", "姨太", "阿太",
+    "老爷爷", "太爷爷", "老奶奶", "太奶奶", "姑奶奶", "少奶奶", "老大爷", "老大妈", "老大娘",
+)  # fmt: skip
+# Two-character surnames (复姓) a three-character name may begin with (欧阳修).
+COMPOUND_SURNAMES = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+    "令狐", "夏侯", "轩辕", "端木", "西门", "南宫", "独孤", "百里", "呼延", "万俟", "澹台", "公羊",
+    "闻人", "钟离", "宗政", "濮阳", "太史", "申屠", "赫连", "司空", "淳于", "单于", "拓跋", "东郭",
+    "公冶", "仲孙", "鲜于", "亓官", "司寇", "颛孙", "巫马", "公西", "漆雕", "乐正", "左丘", "梁丘",
+    "东门", "羊舌", "谷梁", "第五",
+)  # fmt: skip
+# The parameters names_resident's condition reads.
+TITLE_PARAMS = {
+    "honorifics": list(HONORIFICS),
+    "kinship": list(KINSHIP),
+    "compound": list(COMPOUND_SURNAMES),
+}
 
 
 def names_resident(resident: str, title: str) -> str:
-    """The condition that ``title`` (a Cypher expression) names ``resident`` (a node variable)."""
+    """The condition that ``title`` (a Cypher expression) names ``resident`` (a node variable),
+    with ``TITLE_PARAMS`` among the statement's parameters."""
     name = f"{resident}.name"
-    surnames = f"[left({name}, 1)] + CASE WHEN size({name}) >= 4 THEN [left({name}, 2)] ELSE [] END"
+    surnames = (
+        f"[left({name}, 1)] + CASE WHEN size({name}) >= 4 OR left({name}, 2) IN $compound "
+        f"THEN [left({name}, 2)] ELSE [] END"
+    )
+    # The title with the kinship words holding ``s + h`` taken out (``|`` joins no name).
+    unrelated = (
+        f"reduce(t = {title}, w IN [w IN $kinship WHERE w CONTAINS (s + h)] | replace(t, w, '|'))"
+    )
     return (
         f"({title} IS NOT NULL AND {name} IS NOT NULL AND size({name}) >= 2 AND "
         f"({title} CONTAINS {name} OR any(s IN {surnames} WHERE "
-        f"any(form IN $addressed WHERE {title} CONTAINS replace(form, '*', s)))))"
+        f"any(h IN $honorifics WHERE {title} CONTAINS (s + h) AND {unrelated} CONTAINS (s + h)))))"
     )
 
 
@@ -304,7 +344,7 @@ async def report_need(
             "resident": resident,
             "category": category,
             "skills": list(dict.fromkeys(skills)),
-            "addressed": list(ADDRESSED),
+            **TITLE_PARAMS,
         },
         request,
         need.id,
@@ -327,7 +367,7 @@ async def update_need(
     return await perform(
         store,
         UPDATE_NEED,
-        {"need": need, "props": dict(props), "search": search, "addressed": list(ADDRESSED)},
+        {"need": need, "props": dict(props), "search": search, **TITLE_PARAMS},
         request,
         need,
         {

@@ -71,12 +71,22 @@ RECORD_SERVICE_PROBLEMS = (
 
 # The first service given for a need moves it from MATCHED into IN_SERVICE (the need's life:
 # OPEN -> MATCHED -> IN_SERVICE -> CLOSED); the need is locked so that a closing or a cancelling
-# at the same moment is not overwritten.
+# at the same moment is not overwritten. ``$once`` (an imported row, docs/INTAKE.md): the
+# volunteer's service for the need on that day is recorded once, checked under that lock, so two
+# imports of one row at once record it once whoever makes them (the idempotency key answers a
+# retry only, of one organisation: another's key tells nothing).
 RECORD_SERVICE = guarded(
     "workflows.record_service",
     reads=_record_reads(locking=True),
     keep=_RECORD_KEEP,
-    problems=RECORD_SERVICE_PROBLEMS,
+    problems=[
+        *RECORD_SERVICE_PROBLEMS,
+        (
+            "$once AND need IS NOT NULL AND size([(v)-[:PERFORMED]->(done:ServiceRecord)"
+            "-[:FOR]->(need) WHERE done.date = $props.date | done.id]) > 0",
+            "ALREADY_RECORDED",
+        ),
+    ],
     write="CREATE (n:ServiceRecord {id: $id}) SET n += $props "
     "CREATE (v)-[:PERFORMED]->(n) CREATE (n)-[:OF_CATEGORY]->(cat) "
     "FOREACH (x IN CASE WHEN need IS NULL THEN [] ELSE [need] END | CREATE (n)-[:FOR]->(x)) "
@@ -162,7 +172,10 @@ async def record_service(
     need: str | None,
     category: str | None,
     project: str | None,
+    once: bool = False,
 ) -> Done:
+    """``once``: refused (``ALREADY_RECORDED``) when the volunteer already has a record for the
+    need on that day, as an imported row is (docs/INTAKE.md "Natural key")."""
     return await perform(
         store,
         RECORD_SERVICE,
@@ -173,6 +186,7 @@ async def record_service(
             "need": need,
             "category": category,
             "project": project,
+            "once": once,
         },
         request,
         record_id,
@@ -187,6 +201,9 @@ async def record_service(
             "CATEGORY_REQUIRED": (
                 GraphRejected,
                 "Say which service category it was, or which need it served.",
+            ),
+            "ALREADY_RECORDED": refused(
+                f"Volunteer {volunteer} already has a record for need {need} on that day."
             ),
         },
         change=Change(

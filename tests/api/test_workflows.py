@@ -698,14 +698,20 @@ async def test_a_need_title_says_what_is_needed_never_who_needs_it(
     gql: GraphQL, engine_store: GraphStore
 ) -> None:
     """Every volunteer who may take a need reads its title: 林婆婆's name, her surname as she is
-    called (老林, 林姨) or her phone number in it would tell them who she is."""
+    called (林姨, 林阿婆, 林太) or her phone number in it would tell them who she is."""
     haircut = {
         "residentId": gid("Resident", "resident-zs-qiwan-01"),
         "categoryId": gid("ServiceCategory", "cat-haircut"),
         "slots": ["SAT_AM"],
     }
     before = await snapshot(engine_store)
-    for title in ("林婆婆上门义剪", "给老林剪头发", "林姨 义剪", "义剪，电话 138 0013 8000"):
+    for title in (
+        "林婆婆上门义剪",
+        "给林阿婆剪头发",
+        "林姨 义剪",
+        "林太 义剪",
+        "义剪，电话 138 0013 8000",
+    ):
         errors = await gql.errors(REPORT, input={**haircut, "title": title})
         assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT", (title, errors)
         assert "`title`" in errors[0]["message"] and "林" not in errors[0]["message"]
@@ -719,3 +725,102 @@ async def test_a_need_title_says_what_is_needed_never_who_needs_it(
     assert await snapshot(engine_store) == before
     renamed = await gql(RETITLE, n=need, t="上门义剪（周六上午）")
     assert renamed["updateNeed"]["need"]["title"] == "上门义剪（周六上午）"
+
+
+RENAMED = dynamic(
+    "tests.workflows.renamed",
+    "MATCH (r:Resident {id: $id}) SET r.name = $name RETURN r.id AS id",
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "words", "addressed"),
+    [
+        ("年桂芳", "老年助餐", "年婆婆助餐"),
+        ("花秀兰", "配老花镜", "花阿姨配眼镜"),
+        ("师玉珍", "请老师上门辅导", "师奶奶 辅导"),
+        ("外淑华", "陪外婆就医", "外婆婆就医"),
+        ("卫国强", "环境卫生清洁", "卫伯 清洁"),
+    ],
+)
+async def test_a_word_that_begins_like_an_address_is_not_her_name(
+    gql: GraphQL, engine_store: GraphStore, name: str, words: str, addressed: str
+) -> None:
+    """A title is refused for her surname before an honorific only: 老年, 老花镜, 老师, 外婆 and
+    卫生 are words, whatever her surname, and pass; her surname as she is called does not."""
+    await engine_store.write(RENAMED, {"id": "resident-zs-qiwan-01", "name": name})
+    need = {
+        "residentId": gid("Resident", "resident-zs-qiwan-01"),
+        "categoryId": gid("ServiceCategory", "cat-haircut"),
+        "slots": ["SAT_AM"],
+    }
+    reported = await gql(REPORT, input={**need, "title": words})
+    assert reported["reportNeed"]["need"]["title"] == words
+    before = await snapshot(engine_store)
+    errors = await gql.errors(REPORT, input={**need, "title": addressed})
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT", errors
+    assert name[0] not in errors[0]["message"]
+    assert await snapshot(engine_store) == before
+
+
+async def test_a_compound_surname_is_her_surname_in_a_title(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    """欧阳秀英 is called 欧阳婆婆, not 欧婆婆; 欧阳修 (three characters) 欧阳伯伯: both refused,
+    reported or retitled."""
+    need = {
+        "residentId": gid("Resident", "resident-zs-qiwan-01"),
+        "categoryId": gid("ServiceCategory", "cat-haircut"),
+        "slots": ["SAT_AM"],
+    }
+    for name, addressed in (("欧阳秀英", "欧阳婆婆上门义剪"), ("欧阳修", "给欧阳伯伯剪头发")):
+        await engine_store.write(RENAMED, {"id": "resident-zs-qiwan-01", "name": name})
+        before = await snapshot(engine_store)
+        errors = await gql.errors(REPORT, input={**need, "title": addressed})
+        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT", (name, errors)
+        assert await snapshot(engine_store) == before
+
+        reported = await gql(REPORT, input={**need, "title": "上门义剪"})
+        before = await snapshot(engine_store)
+        errors = await gql.errors(RETITLE, n=reported["reportNeed"]["need"]["id"], t=addressed)
+        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT", (name, errors)
+        assert await snapshot(engine_store) == before
+
+
+async def test_a_title_may_hold_a_date_or_hours_but_not_a_phone_or_id_number(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    """Numbers are told apart by their shape, however they are spaced or dotted: a date and
+    opening hours say when the need is; a mobile, a landline, an ID-card or bank-card number
+    would say who she is."""
+    need = {
+        "residentId": gid("Resident", "resident-zs-qiwan-01"),
+        "categoryId": gid("ServiceCategory", "cat-haircut"),
+        "slots": ["SAT_AM"],
+    }
+    for title in (
+        "2026-12-02 上门义剪",
+        "义剪 0900-1700",
+        "陪诊 0900-1200、1400-1700",
+        "2026.12.02-2026.12.15 助餐",
+        "20261202 义剪",
+        "３栋５０２ 义剪",
+    ):
+        reported = await gql(REPORT, input={**need, "title": title})
+        assert reported["reportNeed"]["need"]["title"] == title
+
+    before = await snapshot(engine_store)
+    for title in (
+        "义剪，电话 138.0013.8000",
+        "义剪 138 0013 8000",
+        "义剪 １３８－００１３－８０００",
+        "义剪（0760）8765-4321",
+        "义剪 44010619500101123X",
+        "义剪 4401 0619 5001 0112 3X",
+        "义剪 卡号 6222 0212 3456 7890",
+        "义剪 87654321",
+    ):
+        errors = await gql.errors(REPORT, input={**need, "title": title})
+        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT", (title, errors)
+        assert "`title`" in errors[0]["message"]
+    assert await snapshot(engine_store) == before

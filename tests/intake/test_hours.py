@@ -69,6 +69,40 @@ AUDITED = dynamic(
     "RETURN a.outcome AS outcome, a.fields AS fields ORDER BY a.at",
 )
 
+# Another social worker, and two organisations.
+STRANGERS = dynamic(
+    "tests.hours_import.strangers",
+    """
+    MATCH (c:SocialWorker) WHERE c.id <> $worker
+    WITH c ORDER BY c.id LIMIT 1
+    MATCH (o:Organization)
+    WITH c, o ORDER BY o.id LIMIT 2
+    RETURN c.id AS colleague, collect(o.id) AS orgs
+    """,
+)
+UNEMPLOYED = dynamic(
+    "tests.hours_import.unemployed",
+    "MATCH (:SocialWorker {id: $id})-[e:EMPLOYED_BY]->() DELETE e RETURN count(*) AS n",
+)
+EMPLOYED = dynamic(
+    "tests.hours_import.employed",
+    "MATCH (c:SocialWorker {id: $id}), (o:Organization {id: $org}), "
+    "(:SocialWorker {id: $worker})-[:COVERS]->(com:Community) "
+    "MERGE (c)-[:EMPLOYED_BY]->(o) MERGE (c)-[:COVERS]->(com) RETURN c.id AS id",
+)
+
+
+async def colleague(store: GraphStore, *, same: bool) -> str:
+    """Another social worker made to cover the worker's communities; the worker works for one
+    organisation, and the other for the same one (``same``) or for another."""
+    found = (await store.read(STRANGERS, {"worker": WORKER}))[0]
+    ours, theirs = found["orgs"]
+    for who, org in ((WORKER, ours), (found["colleague"], ours if same else theirs)):
+        await store.write(UNEMPLOYED, {"id": who})
+        await store.write(EMPLOYED, {"id": who, "org": org, "worker": WORKER})
+    return str(found["colleague"])
+
+
 QUEUE = "{ serviceRecordsToReview(first: 100) { id key } }"
 REVIEW = """
 mutation ($d: [ReviewDecisionInput!]!) {
@@ -347,6 +381,75 @@ async def test_two_people_upload_the_same_timesheet_at_once_and_each_service_is_
     # Each row went in once, by one of them; the other found it recorded and changed nothing.
     assert sum(r["created"] for r in reports) == 2, reports
     assert [r["created"] + r["unchanged"] for r in reports] == [2, 2], reports
+    records = await engine_store.read(IMPORTED, {"volunteer": CHEN, "need": VISIT})
+    assert [(str(r["date"])[:10], r["minutes"]) for r in records] == [
+        (days_ago(3).isoformat(), 90),
+        (days_ago(2).isoformat(), 90),
+    ]
+
+
+def _two_rows(tmp_path: Path, note: str) -> Path:
+    return write_xlsx(
+        tmp_path / f"{note}.xlsx",
+        [
+            HEADER,
+            [CHEN_NO, VISIT, days_ago(3).isoformat(), "1.5", None, note],
+            [CHEN_NO, VISIT, days_ago(2).isoformat(), None, "90", note],
+        ],
+    )
+
+
+async def test_two_of_one_organisation_upload_the_same_timesheet_at_once_and_it_goes_in_once(
+    demo_app: Starlette, settings: Settings, engine_store: GraphStore, tmp_path: Path
+) -> None:
+    """The station's sheet, uploaded by two social workers of one organisation at once: each
+    row is one request of that organisation (its idempotency key), recorded once."""
+    await station(engine_store)
+    other = await colleague(engine_store, same=True)
+    sheet = _two_rows(tmp_path, "陪同散步")
+    async with (
+        client_as(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as one,
+        client_as(demo_app, settings, Role.SOCIAL_WORKER, other) as two,
+    ):
+        answers = await asyncio.gather(
+            one.post("/import/service-hours", files=_upload(sheet)),
+            two.post("/import/service-hours", files=_upload(sheet)),
+        )
+    reports = [a.json() for a in answers]
+    assert [a.status_code for a in answers] == [200, 200], reports
+    assert sum(r["created"] for r in reports) == 2, reports
+    assert [r["created"] + r["unchanged"] for r in reports] == [2, 2], reports
+    records = await engine_store.read(IMPORTED, {"volunteer": CHEN, "need": VISIT})
+    assert len(records) == 2
+
+
+async def test_another_organisation_uploading_the_same_rows_is_told_nothing_of_the_first(
+    demo_app: Starlette, settings: Settings, engine_store: GraphStore, tmp_path: Path
+) -> None:
+    """Two organisations covering 起湾 upload the same services at once, with their own notes.
+    Their keys never meet: neither answer replays the other's request or refuses it as a key
+    used for another one; each row is recorded once (recordService's check under the need's
+    lock), and whoever comes second hears what it would hear a moment later: recorded,
+    unchanged. Uploading again changes nothing."""
+    await station(engine_store)
+    other = await colleague(engine_store, same=False)
+    ours, theirs = _two_rows(tmp_path, "陪同散步"), _two_rows(tmp_path, "散步聊天")
+    async with (
+        client_as(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as one,
+        client_as(demo_app, settings, Role.SOCIAL_WORKER, other) as another,
+    ):
+        answers = await asyncio.gather(
+            one.post("/import/service-hours", files=_upload(ours)),
+            another.post("/import/service-hours", files=_upload(theirs)),
+        )
+        again = await another.post("/import/service-hours", files=_upload(theirs))
+    reports = [a.json() for a in answers]
+    assert [a.status_code for a in answers] == [200, 200], reports
+    assert all(r["problems"] == [] for r in reports), reports
+    assert sum(r["created"] for r in reports) == 2, reports
+    assert [r["created"] + r["unchanged"] for r in reports] == [2, 2], reports
+    assert "idempotency" not in str(reports).lower()
+    assert again.status_code == 200 and again.json()["unchanged"] == 2, again.json()
     records = await engine_store.read(IMPORTED, {"volunteer": CHEN, "need": VISIT})
     assert [(str(r["date"])[:10], r["minutes"]) for r in records] == [
         (days_ago(3).isoformat(), 90),
