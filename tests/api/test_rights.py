@@ -474,20 +474,21 @@ async def test_consent_needs_what_was_agreed_and_a_day_not_in_the_future(
 
 QIWAN = gid("Community", "community-zs-qiwan")
 # What an analyst can learn of whether she is counted: her row, a list and its count under a
-# filter and a `where`, the statistics of her community.
+# filter and a `where`, the statistics of her community, a survey of its residents' reach.
 COUNTED = """
-query ($r: ID!, $c: ID!) {
+query ($r: ID!, $c: ID!, $visit: ID!) {
   node(id: $r) { id }
   listed: residents(filter: {community: $c}, first: 100) { totalCount nodes { key } }
-  alone: residents(filter: {community: $c, tagsAll: [LIVING_ALONE]},
-                   where: {gender: {eq: FEMALE}}) { totalCount }
+  alone: residents(filter: {community: $c}, where: {gender: {eq: FEMALE}}) { totalCount }
   statistics(communityId: $c) { residents residentsByTag { key count } }
+  reach: coverageGaps(communityId: $c, categoryId: $visit, subject: RESIDENTS,
+                      radiusMeters: 3000, minCandidates: 1) { subjects }
 }
 """
 
 
 async def _counted(gql: GraphQL) -> dict[str, Any]:
-    body = await gql.raw(COUNTED, r=LIN_ID, c=QIWAN)
+    body = await gql.raw(COUNTED, r=LIN_ID, c=QIWAN, visit=gid("ServiceCategory", "cat-visit"))
     data = body["data"]
     assert not [e for e in body.get("errors", ()) if e["path"][0] != "node"], body
     return {
@@ -496,6 +497,7 @@ async def _counted(gql: GraphQL) -> dict[str, Any]:
         "total": data["listed"]["totalCount"],
         "alone": data["alone"]["totalCount"],
         "residents": data["statistics"]["residents"],
+        "surveyed": data["reach"]["subjects"],
         "tags": {t["key"]: t["count"] for t in data["statistics"]["residentsByTag"]},
     }
 
@@ -531,6 +533,7 @@ async def test_an_elder_who_keeps_out_of_statistics_is_served_and_not_counted(
         "total": before["total"] - 1,
         "alone": before["alone"] - 1,
         "residents": before["residents"] - 1,
+        "surveyed": before["surveyed"] - 1,  # a gap survey of residents' reach
     }
     # Her tags count one fewer (a count of 1–2 is withheld: null, docs/PRIVACY.md "Small cells").
     for tag in hers:
