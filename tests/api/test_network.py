@@ -666,6 +666,39 @@ async def test_a_gap_survey_measures_an_analysts_residents_from_their_cell_not_t
         assert found == [{"subjects": 1, "uncovered": uncovered}]
 
 
+ONE_COMMUNITY = """
+query ($c: ID!) {
+  counted: residents(first: 10, filter: {community: $c}) { totalCount }
+  paged: residents(first: 10, filter: {community: $c}) { nodes { key } }
+  women: residents(first: 10, filter: {community: $c}, where: {gender: {eq: FEMALE}}) {
+    totalCount
+  }
+  statistics(communityId: $c) { residents residentsSuppression { fewerThan } }
+}
+"""
+
+
+async def test_a_community_of_one_resident_is_not_counted_back_from_an_analysts_list(
+    analyst: GraphQL, gql: GraphQL, one_door: str
+) -> None:
+    """试验社区 has one resident, who consents to analysis: the statistics withhold its figure
+    ("fewer than 3"), and the analyst's list of it is refused whole — its count, its rows paged
+    through — as a small cell is; a `where` that holds nobody answers 0. The administrator lists
+    her."""
+    body = await analyst.raw(ONE_COMMUNITY, c=one_door)
+    assert body["data"]["statistics"] == {
+        "residents": None,
+        "residentsSuppression": {"fewerThan": 3},
+    }
+    assert body["data"]["counted"] is None and body["data"]["paged"] is None
+    assert body["data"]["women"] == {"totalCount": 0}  # she is not recorded as one: 0 names nobody
+    refused = {e["path"][0]: e["extensions"]["code"] for e in body["errors"]}
+    assert refused == {"counted": "FORBIDDEN", "paged": "FORBIDDEN"}
+    listed = await gql(ONE_COMMUNITY, c=one_door)
+    assert listed["counted"]["totalCount"] == 1
+    assert listed["paged"]["nodes"] == [{"key": "resident-t-door"}]
+
+
 async def test_a_covering_social_worker_sees_the_ledgers_of_their_volunteers_in_a_walk(
     analyst: GraphQL, gql: GraphQL, signed_in: SignIn
 ) -> None:
