@@ -22,6 +22,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 from access import cells, inference, policy
 from access.inference import ReadScope
 from access.policy import RowScope
+from access.tokens import Role
 from api.errors import BadUserInput, Forbidden
 from graph.model import entities
 from graph.model.entities import READABLE, SCOPE, Direction, Rel, readable_params
@@ -169,11 +170,29 @@ async def _check_small_group(
         )
         deidentified -= full.total or 0
     if cells.small(deidentified):
-        raise Forbidden(
-            f"Fewer than {cells.K} residents you read de-identified answer this list: their "
-            "count, or their rows, would point at them, as a small cell of the statistics would. "
-            "Widen the list (a district, fewer conditions)."
-        )
+        raise Forbidden(SMALL_GROUP)
+
+
+SMALL_GROUP = (
+    f"Fewer than {cells.K} residents you read de-identified answer this list: their count, or "
+    "their rows, would point at them, as a small cell of the statistics would. Widen the list "
+    "(a district, fewer conditions)."
+)
+
+
+async def _check_small_related(info: Info, rel: Rel, key: str, total: int) -> None:
+    """A connection of residents (a community's) is a list too (:func:`_check_small_group`):
+    refused when it holds 1 or 2 the viewer reads de-identified. An analyst reads every one so;
+    a social worker a community's residents outside the communities they cover (the residents
+    of other parents are mixed and not checked: docs/PRIVACY.md "What is left")."""
+    if not cells.small(total):
+        return
+    access = info.context.access
+    if access.viewer.role is Role.SOCIAL_WORKER and (
+        rel.type != "LIVES_IN" or key in (await access.grants()).communities
+    ):
+        return
+    raise Forbidden(SMALL_GROUP)
 
 
 def _compiled(
@@ -290,6 +309,8 @@ async def related_page(
         span, scope, plan.order, _condition_key(condition), sort, descending, compiled, readable
     )
     page = await _related(info, rel, direction, shape).load(key)
+    if scope is not None and scope.consented and child in policy.BY_CONSENT:
+        await _check_small_related(info, rel, key, page.total or 0)
     if trail is not None:
         trail.ids = [link.node.id for link in page.items]
         trail.rows = len(page.items)

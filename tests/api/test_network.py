@@ -674,6 +674,7 @@ query ($c: ID!) {
     totalCount
   }
   statistics(communityId: $c) { residents residentsSuppression { fewerThan } }
+  through: node(id: $c) { ... on Community { residents(first: 10) { totalCount nodes { key } } } }
 }
 """
 
@@ -683,8 +684,8 @@ async def test_a_community_of_one_resident_is_not_counted_back_from_an_analysts_
 ) -> None:
     """试验社区 has one resident, who consents to analysis: the statistics withhold its figure
     ("fewer than 3"), and the analyst's list of it is refused whole — its count, its rows paged
-    through — as a small cell is; a `where` that holds nobody answers 0. The administrator lists
-    her."""
+    through, the community's own `residents` — as a small cell is; a `where` that holds nobody
+    answers 0. The administrator lists her."""
     body = await analyst.raw(ONE_COMMUNITY, c=one_door)
     assert body["data"]["statistics"] == {
         "residents": None,
@@ -692,8 +693,9 @@ async def test_a_community_of_one_resident_is_not_counted_back_from_an_analysts_
     }
     assert body["data"]["counted"] is None and body["data"]["paged"] is None
     assert body["data"]["women"] == {"totalCount": 0}  # she is not recorded as one: 0 names nobody
+    assert (body["data"]["through"] or {}).get("residents") is None
     refused = {e["path"][0]: e["extensions"]["code"] for e in body["errors"]}
-    assert refused == {"counted": "FORBIDDEN", "paged": "FORBIDDEN"}
+    assert refused == {"counted": "FORBIDDEN", "paged": "FORBIDDEN", "through": "FORBIDDEN"}
     listed = await gql(ONE_COMMUNITY, c=one_door)
     assert listed["counted"]["totalCount"] == 1
     assert listed["paged"]["nodes"] == [{"key": "resident-t-door"}]
