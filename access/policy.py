@@ -258,7 +258,12 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
         # (intake/identity.py): as private as it.
         "idHash": frozenset({View.FULL}),
         "idLast4": frozenset({View.FULL}),
-        "tags": frozenset({View.FULL, View.DEIDENTIFIED}),
+        # A tag (LIVING_ALONE, DISABLED) is read row by row only in full: counted row by row, a
+        # de-identified list gives back exactly the small cells statistics withhold ("the two
+        # elders living alone in 起湾", docs/PRIVACY.md "Small cells"). Below FULL tags are read
+        # only as statistics (`residentsByTag`, k = 3), so no field, filter, `where`, export or
+        # survey of rows counts them.
+        "tags": frozenset({View.FULL}),
         "consent": frozenset({View.FULL, View.DEIDENTIFIED}),
         # The consent record, read as `consent` is (issue 19).
         "consentScopes": frozenset({View.FULL, View.DEIDENTIFIED}),

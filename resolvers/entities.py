@@ -19,9 +19,10 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
-from access import inference, policy
+from access import cells, inference, policy
 from access.inference import ReadScope
 from access.policy import RowScope
+from access.tokens import Role
 from api.errors import BadUserInput, Forbidden
 from graph.model import entities
 from graph.model.entities import READABLE, SCOPE, Direction, Rel, readable_params
@@ -116,6 +117,7 @@ async def root_page(
     if plan.compares_points and "near" in where:
         exact = None if plan.exact is None else (plan.exact.ids, access.by(plan.exact))
         where = {**where, "near": guarded_near(dict(where["near"]), exact)}
+    deidentified = scope is not None and scope.consented and label in policy.BY_CONSENT
     page = await entities.list_page(
         info.context.store,
         label,
@@ -124,14 +126,73 @@ async def root_page(
         descending=descending,
         search=search,
         window=window(first, after, last, before),
-        with_total=wants(info, "totalCount"),
+        with_total=deidentified or wants(info, "totalCount"),
         order=_order_params(access, plan.order),
         compiled=compiled,
     )
+    if deidentified:
+        assert scope is not None and page.total is not None
+        await _check_small_group(info, label, scope, where, search, compiled, page.total)
     if trail is not None:
         trail.ids = [record.id for record in page.items]
         trail.rows = len(page.items)
     return page
+
+
+async def _check_small_group(
+    info: Info,
+    label: str,
+    scope: RowScope,
+    where: Mapping[str, Mapping[str, Any]],
+    search: str | None,
+    compiled: Compiled | None,
+    total: int,
+) -> None:
+    """A list of residents is a count (its `totalCount`, or its rows counted page by page): the
+    residents it holds that the viewer reads de-identified (an analyst's every row; a social
+    worker's outside the communities they cover) must not be a group of 1 or 2, which
+    statistics would withhold (``access.cells``, docs/PRIVACY.md "Small cells"). Such a list is
+    refused whole, rows and count; 0 is shown (it names nobody)."""
+    deidentified = total
+    if scope.communities and total:
+        # The rows they read in full (their covered communities) are theirs to count.
+        covered = RowScope(communities=scope.communities)
+        full = await entities.list_page(
+            info.context.store,
+            label,
+            where={**where, SCOPE: info.context.access.scope_params(covered)},
+            sort=None,
+            descending=False,
+            search=search,
+            window=entities.Window(first=0),
+            with_total=True,
+            compiled=compiled,
+        )
+        deidentified -= full.total or 0
+    if cells.small(deidentified):
+        raise Forbidden(SMALL_GROUP)
+
+
+SMALL_GROUP = (
+    f"Fewer than {cells.K} residents you read de-identified answer this list: their count, or "
+    "their rows, would point at them, as a small cell of the statistics would. Widen the list "
+    "(a district, fewer conditions)."
+)
+
+
+async def _check_small_related(info: Info, rel: Rel, key: str, total: int) -> None:
+    """A connection of residents (a community's) is a list too (:func:`_check_small_group`):
+    refused when it holds 1 or 2 the viewer reads de-identified. An analyst reads every one so;
+    a social worker a community's residents outside the communities they cover (the residents
+    of other parents are mixed and not checked: docs/PRIVACY.md "What is left")."""
+    if not cells.small(total):
+        return
+    access = info.context.access
+    if access.viewer.role is Role.SOCIAL_WORKER and (
+        rel.type != "LIVES_IN" or key in (await access.grants()).communities
+    ):
+        return
+    raise Forbidden(SMALL_GROUP)
 
 
 def _compiled(
@@ -248,6 +309,8 @@ async def related_page(
         span, scope, plan.order, _condition_key(condition), sort, descending, compiled, readable
     )
     page = await _related(info, rel, direction, shape).load(key)
+    if scope is not None and scope.consented and child in policy.BY_CONSENT:
+        await _check_small_related(info, rel, key, page.total or 0)
     if trail is not None:
         trail.ids = [link.node.id for link in page.items]
         trail.rows = len(page.items)

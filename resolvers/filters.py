@@ -57,9 +57,11 @@ class Where:
         return self
 
     def values(self, name: str, values: list[Any] | None) -> Where:
-        """Any of several values (an empty list is treated as no filter)."""
+        """Any of several values (an empty list is treated as no filter), each once: a condition
+        may count them (a resident's `tagsAll`)."""
         if values:
-            self.conditions[name] = {name: [v.value if isinstance(v, Enum) else v for v in values]}
+            read = [v.value if isinstance(v, Enum) else v for v in values]
+            self.conditions[name] = {name: list(dict.fromkeys(read))}
         return self
 
     def id(self, name: str, global_id: str | None, label: str) -> Where:

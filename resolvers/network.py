@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import networkx as nx
 
 from access import cells, inference, policy
-from api.errors import BadUserInput, NotFound
+from api.errors import BadUserInput, Forbidden, NotFound
 from api.ids import from_global_id
 from domain import network as rules
 from domain.network import Shown
@@ -480,8 +480,17 @@ async def coverage_gaps(
             raise BadUserInput(
                 "Name the service category (`categoryId`) residents' reach is surveyed for."
             )
+        if tags:
+            await _check_tag_survey(info, district, community)
+        access = info.context.access
+        scope = await access.rows("Resident")
         subjects, truncated = await gaps.resident_subjects(
-            store, district=district, community=community, category=category, tags=tags
+            store,
+            district=district,
+            community=community,
+            category=category,
+            tags=tags,
+            seen=None if scope is None else access.scope_params(scope),
         )
     else:
         subjects, truncated = await gaps.need_subjects(
@@ -500,6 +509,21 @@ async def coverage_gaps(
         )
     )  # fmt: skip
     return CoverageGaps(survey, subject, len(supply), radius_meters, min_candidates)
+
+
+async def _check_tag_survey(info: Info, district: str | None, community: str | None) -> None:
+    """A survey of residents by tag counts them row by row, cell by cell: below FULL it would
+    give back the small cells statistics withhold ("the two elders living alone in 起湾"), so
+    tags are surveyed only by whoever reads every resident of the scope in full, as the `tags`
+    field is read (docs/PRIVACY.md "Small cells")."""
+    access = info.context.access
+    communities = await figures.scope(info.context.store, district, community)
+    if not cells.reads_in_full(access.viewer, await access.grants(), communities):
+        raise Forbidden(
+            "Surveying residents by tag needs their tags, which you read only as statistics "
+            "(residentsByTag, small cells withheld); survey all residents, or narrow the scope "
+            "to communities you cover."
+        )
 
 
 async def statistics(info: Info, district_id: str | None, community_id: str | None) -> Scope:

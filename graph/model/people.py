@@ -122,7 +122,12 @@ RESIDENTS = Family(
     conditions={
         **in_community("(n)-[:LIVES_IN]->"),
         "tags_any": "any(t IN n.tags WHERE t IN $tags_any)",
-        "tags_all": "all(t IN $tags_all WHERE t IN n.tags)",
+        # Every one of the tags: those of hers among them, counted once, are as many as asked
+        # (the resolver asks each once). Not `all(t IN $tags_all WHERE t IN n.tags)`: FalkorDB
+        # finds no rows with that right after the `WITH DISTINCT n` of a community or district
+        # filter (graph.model.entities._stage), so it iterates her tags instead.
+        "tags_all": "size(reduce(found = [], t IN n.tags | CASE WHEN t IN $tags_all AND NOT t "
+        "IN found THEN found + [t] ELSE found END)) = size($tags_all)",
         "born_from": "n.birthYear >= $born_from",
         "born_to": "n.birthYear <= $born_to",
         "gender": "n.gender = $gender",

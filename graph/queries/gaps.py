@@ -23,8 +23,10 @@ import numpy as np
 
 from graph.engine.cypher import Statement, builder, cypher, dynamic, over
 from graph.engine.store import GraphStore
+from graph.model.entities import scope_params
 from graph.model.filters import MAX_TAXONOMY_DEPTH
 from graph.model.services import ACTIVE_NEED_STATUSES
+from graph.queries.statistics import RESIDENTS_SEEN
 
 EARTH_RADIUS_M = 6_378_140.0
 MAX_SUBJECTS = 50_000
@@ -90,15 +92,18 @@ def needs_statement(scope: str) -> Statement:
 
 @builder(each=over("scope", SCOPES))
 def residents_statement(scope: str) -> Statement:
-    """Residents in scope with one of the tags (or any tag), and where they live."""
+    """Residents in scope with one of the tags (or any tag), and where they live; only those
+    the viewer's row scope admits (``statistics.RESIDENTS_SEEN``: a resident who keeps out of
+    analysis is not surveyed for an analyst, docs/PRIVACY.md "Consent to analysis")."""
     return dynamic(
         f"gaps.residents.{scope}",
         f"""
-    MATCH {SCOPES[scope]}<-[:LIVES_IN]-(r:Resident)
-    WHERE CASE WHEN $tags IS NULL THEN size(coalesce(r.tags, [])) > 0
-               ELSE any(t IN coalesce(r.tags, []) WHERE t IN $tags) END
-    RETURN r.id AS key, c.id AS community, c.name AS communityName,
-           coalesce(r.location, c.location) AS location, coalesce(r.languages, []) AS languages
+    MATCH {SCOPES[scope]}<-[:LIVES_IN]-(n:Resident)
+    WHERE CASE WHEN $tags IS NULL THEN size(coalesce(n.tags, [])) > 0
+               ELSE any(t IN coalesce(n.tags, []) WHERE t IN $tags) END
+      AND {RESIDENTS_SEEN}
+    RETURN n.id AS key, c.id AS community, c.name AS communityName,
+           coalesce(n.location, c.location) AS location, coalesce(n.languages, []) AS languages
     ORDER BY key
     LIMIT $cap
     """,
@@ -267,6 +272,10 @@ async def need_subjects(
     )
 
 
+def _seen(seen: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {**(scope_params(()) if seen is None else seen), "scope_all": seen is None}
+
+
 async def resident_subjects(
     store: GraphStore,
     *,
@@ -274,7 +283,9 @@ async def resident_subjects(
     community: str | None,
     category: str,
     tags: Sequence[str] | None,
+    seen: Mapping[str, Any] | None = None,
 ) -> tuple[list[Subject], bool]:
+    """``seen``: ``scope_params`` of the viewer's row scope of residents; None: every one."""
     named = await store.read(CATEGORY_NAME, {"category": category})
     category_name = named[0]["name"] if named else category
     return await _subjects(
@@ -282,7 +293,7 @@ async def resident_subjects(
         residents_statement,
         district=district,
         community=community,
-        params={"tags": list(tags) if tags else None},
+        params={"tags": list(tags) if tags else None, **_seen(seen)},
         rest=lambda row: {
             "category": category,
             "category_name": category_name,

@@ -428,6 +428,47 @@ async def test_service_records_await_the_covering_social_workers_review_until_ap
     assert reviewed["record"]["key"] == event["record"]["key"]
 
 
+ANALYST = (Role.ANALYST, "analyst-zs-bureau")
+HER_NEEDS = "subscription { needs { kind need { key resident { key } } } }"
+KEEP_OUT_OF_ANALYSIS = """
+mutation ($r: ID!) {
+  recordConsent(residentId: $r, scopes: [RECORD, VOLUNTEER_VISITS], givenBy: RESIDENT) {
+    resident { key }
+  }
+}
+"""
+
+
+async def test_a_feed_does_not_show_an_analyst_a_resident_who_keeps_out_of_analysis(
+    apis: list[Api], engine_settings: Settings
+) -> None:
+    """The bureau's analyst watches needs (the station's work): a need reported for 林婆婆 comes
+    with her de-identified row while she counts in analysis; once she keeps out of it, the next
+    need of hers still comes, but her row is FORBIDDEN as any hidden row — the feed reads her
+    through the same consent scope as the lists. Her social worker's feed names her as before."""
+    writer, reader = apis
+    admin = Http(writer, engine_settings, ADMIN)
+    async with (
+        subscriber(reader, signed(engine_settings, ANALYST)) as analyst,
+        subscriber(reader, signed(engine_settings, WORKER)) as worker,
+    ):
+        await analyst.subscribe(HER_NEEDS)
+        await worker.subscribe(HER_NEEDS)
+        await asyncio.sleep(0.5)
+        await admin(REPORT, input=need_input("分析之内"))
+        counted = (await analyst.next())["payload"]["data"]["needs"]["need"]
+        assert counted["resident"] == {"key": "resident-zs-qiwan-01"}
+        assert (await worker.next())["payload"]["data"]["needs"]["need"] == counted
+
+        await admin(KEEP_OUT_OF_ANALYSIS, r=gid("Resident", "resident-zs-qiwan-01"))
+        await admin(REPORT, input=need_input("分析之外"))
+        told = (await analyst.next())["payload"]
+        assert told["data"]["needs"]["need"]["resident"] is None
+        assert [e["extensions"]["code"] for e in told["errors"]] == ["FORBIDDEN"]
+        heard = (await worker.next())["payload"]["data"]["needs"]["need"]
+        assert heard["resident"] == {"key": "resident-zs-qiwan-01"}
+
+
 async def test_personal_information_read_through_a_subscription_is_audited(
     apis: list[Api], engine_settings: Settings
 ) -> None:

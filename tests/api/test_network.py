@@ -24,9 +24,10 @@ from graph.model.entities import Point
 from graph.model.people import Resident, Volunteer
 from graph.model.places import Community
 from graph.model.taxonomy import ServiceCategory, Skill
+from graph.model.vocab import ConsentScope
 from seeds.batch import Batch
 from seeds.demo_data import SOUTH_AWARDS
-from tests.conftest import DemoLoader, GraphQL, SignIn, bearer, signed_in_as
+from tests.conftest import DemoLoader, GraphQL, SignIn, bearer, client_as, signed_in_as
 
 EAST = gid("District", "district-zs-east")
 SOUTH = gid("District", "district-zs-south")
@@ -332,12 +333,9 @@ async def _living_alone(gql: GraphQL, **scope: str) -> dict | None:
     return next((t for t in found if t["key"] == "LIVING_ALONE"), None)
 
 
-async def test_two_elders_living_alone_in_a_community_are_fewer_than_3_by_any_difference(
-    analyst: GraphQL, gql: GraphQL, signed_in: SignIn
-) -> None:
-    """A community of 东区 where two elders live alone: its count would point at them, so the
-    analyst reads "fewer than 3"; and since 东区's figure minus its other communities' would give
-    the two back, 东区's figure — and the city's — is withheld too. The administrator reads 2."""
+async def _two_living_alone(gql: GraphQL) -> str:
+    """The key of a community of 东区 where exactly two elders live alone, as the administrator
+    lists them."""
     alone = await gql(
         "query ($d: ID!) { residents(first: 100, filter: {district: $d, "
         "tagsAny: [LIVING_ALONE]}) { totalCount nodes { community { key } } } }",
@@ -348,6 +346,16 @@ async def test_two_elders_living_alone_in_a_community_are_fewer_than_3_by_any_di
         where[node["community"]["key"]] = where.get(node["community"]["key"], 0) + 1
     pair = sorted(key for key, count in where.items() if count == 2)
     assert pair, where  # the demo has such a community
+    return pair[0]
+
+
+async def test_two_elders_living_alone_in_a_community_are_fewer_than_3_by_any_difference(
+    analyst: GraphQL, gql: GraphQL, signed_in: SignIn
+) -> None:
+    """A community of 东区 where two elders live alone: its count would point at them, so the
+    analyst reads "fewer than 3"; and since 东区's figure minus its other communities' would give
+    the two back, 东区's figure — and the city's — is withheld too. The administrator reads 2."""
+    pair = [await _two_living_alone(gql)]
     two = gid("Community", pair[0])
     assert (await _living_alone(gql, community=two))["count"] == 2
 
@@ -360,6 +368,81 @@ async def test_two_elders_living_alone_in_a_community_are_fewer_than_3_by_any_di
     if pair[0] in {"community-zs-qiwan", "community-zs-zhuyuan", "community-zs-maling"}:
         worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
         assert (await _living_alone(worker, community=two))["count"] == 2
+
+
+BY_TAG = {
+    "a filter of any tag": "residents(filter: {community: $c, tagsAny: [LIVING_ALONE]}) "
+    "{ totalCount }",
+    "a filter of all tags": "residents(filter: {community: $c, tagsAll: [LIVING_ALONE]}) "
+    "{ totalCount }",
+    "a where": "residents(filter: {community: $c}, where: {tags: {includes: LIVING_ALONE}}) "
+    "{ totalCount }",
+    "the community's residents": "node(id: $c) { ... on Community { "
+    "residents(where: {tags: {includes: LIVING_ALONE}}) { totalCount } } }",
+}
+PAGE = """
+query ($c: ID!, $after: String) {
+  residents(first: 3, after: $after, filter: {community: $c}) {
+    nodes { key tags } pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+SURVEY_BY_TAG = """
+query ($c: ID!, $category: ID!) {
+  coverageGaps(communityId: $c, categoryId: $category, subject: RESIDENTS,
+               tags: [LIVING_ALONE], radiusMeters: 3000, minCandidates: 2) { subjects }
+}
+"""
+
+
+async def test_an_analyst_cannot_count_the_two_elders_living_alone_from_lists_pages_or_exports(
+    analyst: GraphQL, gql: GraphQL, signed_in: SignIn, demo_app: Starlette, settings: Settings
+) -> None:
+    """The statistics withhold "2 elders living alone" in a community of 东区 (the test above);
+    the analyst does not learn the 2 elsewhere: no list, count or survey of residents by tag
+    (refused, FORBIDDEN), no tags on the rows paged through one by one, none in an export of the
+    community. The social worker covering it reads and counts them as before."""
+    key = await _two_living_alone(gql)
+    two = gid("Community", key)
+    for channel, query in BY_TAG.items():
+        errors = await analyst.errors(f"query ($c: ID!) {{ {query} }}", c=two)
+        assert [e["extensions"]["code"] for e in errors] == ["FORBIDDEN"], channel
+    survey = await analyst.errors(SURVEY_BY_TAG, c=two, category=VISIT)
+    assert [e["extensions"]["code"] for e in survey] == ["FORBIDDEN"]
+
+    # Every row of the community, page by page: all there, none with its tags.
+    rows: list[dict] = []
+    after = None
+    while True:
+        body = await analyst.raw(PAGE, c=two, after=after)
+        page = body["data"]["residents"]
+        rows += page["nodes"]
+        if page["nodes"]:
+            codes = {e["extensions"]["code"] for e in body["errors"]}
+            assert codes == {"FORBIDDEN"}, body["errors"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    listed = await gql(
+        "query ($c: ID!) { residents(first: 1, filter: {community: $c}) { totalCount } }", c=two
+    )
+    assert len(rows) == listed["residents"]["totalCount"] > 2  # every consenting resident
+    assert all(row["tags"] is None for row in rows)
+
+    async with client_as(demo_app, settings, Role.ANALYST, "analyst-zs-bureau") as http:
+        exported = await http.get("/export/graph.graphml", params={"root": two, "depth": 1})
+    assert exported.status_code == 200
+    assert "Resident" in exported.text and "LIVING_ALONE" not in exported.text
+
+    # The social worker covering the community serves them: the list counts the two.
+    workers = await gql(
+        "query ($c: ID!) { socialWorkers(first: 1, filter: {community: $c}) { nodes { key } } }",
+        c=two,
+    )
+    worker = await signed_in(Role.SOCIAL_WORKER, workers["socialWorkers"]["nodes"][0]["key"])
+    for channel in ("a filter of any tag", "a filter of all tags", "a where"):
+        found = await worker(f"query ($c: ID!) {{ {BY_TAG[channel]} }}", c=two)
+        assert found["residents"]["totalCount"] == 2, channel
 
 
 async def test_district_figures_agree_with_the_lists_they_summarize(
@@ -550,7 +633,9 @@ async def one_door(demo_app: Starlette, engine_store: GraphStore) -> AsyncIterat
         Community("community-t-door", "试验社区", DOOR),
         ServiceCategory("cat-t-door", "试验服务"),
         Skill("skill-t-door", "试验专长"),
-        Resident("resident-t-door", "试验居民", DOOR, tags=("LIVING_ALONE",)),
+        # She consents to analysis: the analyst surveys only residents who do.
+        Resident("resident-t-door", "试验居民", DOOR, tags=("LIVING_ALONE",), consent=True,
+                 consent_scopes=(ConsentScope.ANALYSIS,)),
         Volunteer("volunteer-t-door", "试验义工", VOLUNTEER_BASE, service_radius_meters=2_000,
                   availability=("MON_AM",)),
     )  # fmt: skip
@@ -579,6 +664,41 @@ async def test_a_gap_survey_measures_an_analysts_residents_from_their_cell_not_t
     for radius, uncovered in ((400, 1), (700, 1), (800, 0)):
         found = (await analyst(survey, **at, r=radius))["coverageGaps"]["groups"]
         assert found == [{"subjects": 1, "uncovered": uncovered}]
+
+
+ONE_COMMUNITY = """
+query ($c: ID!) {
+  counted: residents(first: 10, filter: {community: $c}) { totalCount }
+  paged: residents(first: 10, filter: {community: $c}) { nodes { key } }
+  women: residents(first: 10, filter: {community: $c}, where: {gender: {eq: FEMALE}}) {
+    totalCount
+  }
+  statistics(communityId: $c) { residents residentsSuppression { fewerThan } }
+  through: node(id: $c) { ... on Community { residents(first: 10) { totalCount nodes { key } } } }
+}
+"""
+
+
+async def test_a_community_of_one_resident_is_not_counted_back_from_an_analysts_list(
+    analyst: GraphQL, gql: GraphQL, one_door: str
+) -> None:
+    """试验社区 has one resident, who consents to analysis: the statistics withhold its figure
+    ("fewer than 3"), and the analyst's list of it is refused whole — its count, its rows paged
+    through, the community's own `residents` — as a small cell is; a `where` that holds nobody
+    answers 0. The administrator lists her."""
+    body = await analyst.raw(ONE_COMMUNITY, c=one_door)
+    assert body["data"]["statistics"] == {
+        "residents": None,
+        "residentsSuppression": {"fewerThan": 3},
+    }
+    assert body["data"]["counted"] is None and body["data"]["paged"] is None
+    assert body["data"]["women"] == {"totalCount": 0}  # she is not recorded as one: 0 names nobody
+    assert (body["data"]["through"] or {}).get("residents") is None
+    refused = {e["path"][0]: e["extensions"]["code"] for e in body["errors"]}
+    assert refused == {"counted": "FORBIDDEN", "paged": "FORBIDDEN", "through": "FORBIDDEN"}
+    listed = await gql(ONE_COMMUNITY, c=one_door)
+    assert listed["counted"]["totalCount"] == 1
+    assert listed["paged"]["nodes"] == [{"key": "resident-t-door"}]
 
 
 async def test_a_covering_social_worker_sees_the_ledgers_of_their_volunteers_in_a_walk(

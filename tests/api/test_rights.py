@@ -474,28 +474,33 @@ async def test_consent_needs_what_was_agreed_and_a_day_not_in_the_future(
 
 QIWAN = gid("Community", "community-zs-qiwan")
 # What an analyst can learn of whether she is counted: her row, a list and its count under a
-# filter and a `where`, the statistics of her community.
+# filter, the women of her district (a `where`), the statistics of her community, a survey of
+# its residents' reach.
 COUNTED = """
-query ($r: ID!, $c: ID!) {
+query ($r: ID!, $c: ID!, $d: ID!, $visit: ID!) {
   node(id: $r) { id }
   listed: residents(filter: {community: $c}, first: 100) { totalCount nodes { key } }
-  alone: residents(filter: {community: $c, tagsAll: [LIVING_ALONE]},
-                   where: {gender: {eq: FEMALE}}) { totalCount }
+  women: residents(filter: {district: $d}, where: {gender: {eq: FEMALE}}) { totalCount }
   statistics(communityId: $c) { residents residentsByTag { key count } }
+  reach: coverageGaps(communityId: $c, categoryId: $visit, subject: RESIDENTS,
+                      radiusMeters: 3000, minCandidates: 1) { subjects }
 }
 """
 
 
 async def _counted(gql: GraphQL) -> dict[str, Any]:
-    body = await gql.raw(COUNTED, r=LIN_ID, c=QIWAN)
+    body = await gql.raw(
+        COUNTED, r=LIN_ID, c=QIWAN, d=EAST, visit=gid("ServiceCategory", "cat-visit")
+    )
     data = body["data"]
     assert not [e for e in body.get("errors", ()) if e["path"][0] != "node"], body
     return {
         "row": data["node"] is not None,
         "listed": LIN in {n["key"] for n in data["listed"]["nodes"]},
         "total": data["listed"]["totalCount"],
-        "alone": data["alone"]["totalCount"],
+        "women": data["women"]["totalCount"],
         "residents": data["statistics"]["residents"],
+        "surveyed": data["reach"]["subjects"],
         "tags": {t["key"]: t["count"] for t in data["statistics"]["residentsByTag"]},
     }
 
@@ -529,8 +534,9 @@ async def test_an_elder_who_keeps_out_of_statistics_is_served_and_not_counted(
         "row": False,
         "listed": False,
         "total": before["total"] - 1,
-        "alone": before["alone"] - 1,
+        "women": before["women"] - 1,
         "residents": before["residents"] - 1,
+        "surveyed": before["surveyed"] - 1,  # a gap survey of residents' reach
     }
     # Her tags count one fewer (a count of 1–2 is withheld: null, docs/PRIVACY.md "Small cells").
     for tag in hers:
