@@ -4,6 +4,7 @@ and the audit trail — over HTTP on the demo data."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
@@ -226,7 +227,9 @@ async def limited(engine_settings: Settings) -> AsyncIterator[httpx.AsyncClient]
     app = create_app(tight)
     async with (
         LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager,
-        client(manager.app, bearer(tight, Role.ADMIN, "admin-limits")) as http,
+        # A caller of its own per test: the counts live in the graph's Redis, shared by every app
+        # on it, so an earlier test's requests would count against this one.
+        client(manager.app, bearer(tight, Role.ADMIN, f"admin-limits-{uuid.uuid4().hex}")) as http,
     ):
         yield http
 
