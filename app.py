@@ -230,7 +230,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             configured = settings.limits.rate_storage
             shared = str(configured) if configured else store.counter_uri()
             if shared:
-                rates.share(shared)
+                rates.share(shared, settings.graph_name)
             watcher = background_task(store.watch(), "graph-watch")
             app.state.feed = Feed(store, settings.live.poll_s)
             background = [

@@ -15,7 +15,6 @@ other error.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import math
@@ -41,6 +40,8 @@ from graph.engine.store import GraphStore
 
 log = logging.getLogger(__name__)
 
+COUNTS_TIMEOUT_S = 1.0  # the longest a request waits on the shared rate counts
+
 
 class RateLimiter:
     """Requests per caller: at most ``rate_per_minute`` in any minute and ``burst`` in any
@@ -59,30 +60,52 @@ class RateLimiter:
             if rate_per_minute > 0
             else ()
         )
-        self._window = MovingWindowRateLimiter(MemoryStorage())
+        self._local = MovingWindowRateLimiter(MemoryStorage())
+        self._window = self._local
+        self._namespace = "crg"
+        self._complained = 0.0
 
-    def share(self, uri: str) -> None:
+    def share(self, uri: str, namespace: str) -> None:
         """Count in the storage at ``uri`` from now on (the lifespan calls it once the graph,
-        whose Redis it may be, is open)."""
-        options = {"implementation": "redispy"} if "redis" in uri.split("://", 1)[0] else {}
+        whose Redis it may be, is open), under ``namespace`` (the graph's name), so two
+        deployments on one server keep apart."""
+        options: dict[str, Any] = {}
+        if "redis" in uri.split("://", 1)[0]:
+            # A Redis that hangs must not hold every request: short timeouts, then the local count.
+            options = {
+                "implementation": "redispy",
+                "socket_timeout": COUNTS_TIMEOUT_S,
+                "socket_connect_timeout": COUNTS_TIMEOUT_S,
+            }
         self._window = MovingWindowRateLimiter(storage_from_string(uri, **options))
+        self._namespace = namespace
 
     async def take(self, caller: str) -> float:
         """0 when the request may go ahead (and is counted), else the seconds until it may.
 
-        When the counts cannot be reached the request goes ahead: the counts sit on the graph's
-        server, and a request that needs the graph fails there with its own clear error."""
+        When the shared counts cannot be reached, this process counts alone (as if it were the
+        only one behind the balancer) and says so in the log at most once a minute."""
         if not self.items:
             return 0.0
         try:
-            # Each hit is atomic in the storage (two processes never both take the last place).
-            # The second's window first: a burst refused there does not use up the minute.
-            for item in self.items:
-                if not await self._window.hit(item, caller):
-                    stats = await self._window.get_window_stats(item, caller)
-                    return max(1.0, stats.reset_time - time.time())
-        except (OSError, redis.RedisError, ConfigurationError) as exc:
-            log.warning("rate counts unreachable; request let through", extra={"error": str(exc)})
+            return await self._take(self._window, caller)
+        except (OSError, redis.RedisError, ConfigurationError, TimeoutError) as exc:
+            now = time.monotonic()
+            if now - self._complained > 60:
+                self._complained = now
+                log.warning(
+                    "the shared rate counts cannot be reached; counting in this process",
+                    extra={"error": type(exc).__name__},
+                )
+            return await self._take(self._local, caller)
+
+    async def _take(self, window: MovingWindowRateLimiter, caller: str) -> float:
+        # Each hit is atomic in the storage (two processes never both take the last place).
+        # The second's window first: a burst refused there does not use up the minute.
+        for item in self.items:
+            if not await window.hit(item, self._namespace, caller):
+                stats = await window.get_window_stats(item, self._namespace, caller)
+                return max(1.0, stats.reset_time - time.time())
         return 0.0
 
 
@@ -108,10 +131,13 @@ class Identities:
         self.ttl_s = ttl_s
         self.max_entries = max_entries
         self._known: OrderedDict[tuple[str, ...], tuple[str | None, float]] = OrderedDict()
+        # Bumped by every forget(): an answer read while a change was announced is not kept.
+        self._generation = 0
 
     def forget(self) -> None:
         """Drop every remembered answer (after a revocation, so it holds at once here)."""
         self._known.clear()
+        self._generation += 1
 
     async def changed(self, store: GraphStore) -> None:
         """A subject's standing changed (revoked, deactivated, reactivated, merged): forget here
@@ -123,9 +149,13 @@ class Identities:
         """Forget whenever another process announces a change (the lifespan runs this). Where the
         engine passes no announcements (Neo4j), the cache's lifetime bounds staleness alone."""
         while True:
-            with contextlib.suppress(GraphError):  # the graph is away: listen again shortly
+            try:
                 if not await store.listen(STANDING_CHANNEL, self.forget):
                     return
+            except GraphError:
+                pass  # the graph is away: listen again shortly
+            except Exception:  # whatever stops it, the cache lifetime still bounds staleness
+                log.exception("listening for changes of standing stopped; listening again")
             self.forget()
             await asyncio.sleep(1.0)
 
@@ -140,8 +170,9 @@ class Identities:
             self._known.move_to_end(key)
             refusal = known[0]
         else:
+            generation = self._generation
             refusal = await self._refusal(store, viewer)
-            if self.ttl_s > 0:
+            if self.ttl_s > 0 and generation == self._generation:
                 self._known[key] = (refusal, now + self.ttl_s)
                 self._known.move_to_end(key)
                 while len(self._known) > self.max_entries:

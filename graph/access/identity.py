@@ -197,7 +197,7 @@ async def revoke(
 
 # Where a change of standing is announced, so that every API process drops the answers it
 # remembered (web/gate.py ``Identities``) at once rather than after their lifetime.
-STANDING_CHANNEL = "crg:standing-changed"
+STANDING_CHANNEL = "standing-changed"  # after the graph's name: one deployment's own
 
 
 async def announce_standing(store: GraphStore) -> None:

@@ -184,19 +184,22 @@ class FalkorDBStore(GraphStore):
 
     async def announce(self, channel: str) -> None:
         try:
-            await redis.asyncio.Redis(connection_pool=self._pool).publish(channel, "changed")
-        except _TRANSIENT as exc:
+            await redis.asyncio.Redis(connection_pool=self._pool).publish(
+                f"{self._graph_name}:{channel}", "changed"
+            )
+        except redis.exceptions.RedisError as exc:  # an ACL without channel rights too
             raise GraphUnavailable("The graph cannot be reached to pass on a change.") from exc
 
     async def listen(self, channel: str, heard: Callable[[], None]) -> bool:
         # A connection of its own: a subscription holds it for as long as the process listens.
         pool = redis.asyncio.ConnectionPool(
-            connection_class=self._pool.connection_class, **self._pool.connection_kwargs
+            connection_class=self._pool.connection_class,
+            **{**self._pool.connection_kwargs, "health_check_interval": 30},  # half-open links
         )
         pubsub = redis.asyncio.Redis(connection_pool=pool).pubsub(ignore_subscribe_messages=True)
         me = asyncio.current_task()
         try:
-            await pubsub.subscribe(channel)
+            await pubsub.subscribe(f"{self._graph_name}:{channel}")  # one deployment's own
             heard()  # listening (again): whatever was announced meanwhile is lost
             # Short reads, and a look at our own cancellation between them: redis-py's blocking
             # read can swallow a cancellation, which would leave the service unable to stop.
@@ -204,7 +207,7 @@ class FalkorDBStore(GraphStore):
                 if await pubsub.get_message(timeout=1.0) is not None:
                     heard()
             raise asyncio.CancelledError
-        except _TRANSIENT as exc:
+        except redis.exceptions.RedisError as exc:
             raise GraphUnavailable("The graph stopped passing on changes.") from exc
         finally:
             with contextlib.suppress(*_TRANSIENT, TimeoutError):
@@ -221,7 +224,9 @@ class FalkorDBStore(GraphStore):
         if where.get("password"):
             user = quote(where.get("username") or "", safe="")
             login = f"{user}:{quote(where['password'], safe='')}@"
-        return f"async+redis://{login}{where['host']}:{where['port']}"
+        host = str(where["host"])
+        host = f"[{host}]" if ":" in host else host  # an IPv6 address
+        return f"async+redis://{login}{host}:{where['port']}"
 
     async def close(self) -> None:
         try:
