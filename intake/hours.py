@@ -262,9 +262,12 @@ async def _record(
             project=None, once=True,
         )  # fmt: skip
     except GraphError as refused:
-        there = (await graph_intake.recorded_services(store, [(volunteer, need)])).get(
-            (volunteer, need, date), []
-        )
+        try:
+            there = (await graph_intake.recorded_services(store, [(volunteer, need)])).get(
+                (volunteer, need, date), []
+            )
+        except GraphError:  # the graph went away meanwhile: the row is reported, as refused
+            there = []
         if parsed.values["minutes"] in there:
             report.unchanged += 1
         elif there:
