@@ -10,6 +10,7 @@ persona with ``bearer``).
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -204,6 +205,9 @@ async def demo_app(
     await load_demo(engine_store)
     app = create_app(engine_settings)
     async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+        # Once it listens for changes of standing it forgets only for a change (round-trip
+        # counts must not see the forgetting that comes with starting to listen).
+        await asyncio.wait_for(app.state.identities.listening.wait(), timeout=30)
         yield app  # the app keeps its store in app.state, so no lifespan state is needed
 
 

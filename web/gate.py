@@ -133,6 +133,9 @@ class Identities:
         self._known: OrderedDict[tuple[str, ...], tuple[str | None, float]] = OrderedDict()
         # Bumped by every forget(): an answer read while a change was announced is not kept.
         self._generation = 0
+        # Set once this process hears announcements (or knows the engine passes none): from
+        # then on a remembered answer is only dropped for a change.
+        self.listening = asyncio.Event()
 
     def forget(self) -> None:
         """Drop every remembered answer (after a revocation, so it holds at once here)."""
@@ -145,12 +148,17 @@ class Identities:
         self.forget()
         await announce_standing(store)
 
+    def _heard(self) -> None:
+        self.forget()
+        self.listening.set()
+
     async def follow(self, store: GraphStore) -> None:
         """Forget whenever another process announces a change (the lifespan runs this). Where the
         engine passes no announcements (Neo4j), the cache's lifetime bounds staleness alone."""
         while True:
             try:
-                if not await store.listen(STANDING_CHANNEL, self.forget):
+                if not await store.listen(STANDING_CHANNEL, self._heard):
+                    self.listening.set()
                     return
             except GraphError:
                 pass  # the graph is away: listen again shortly
