@@ -262,7 +262,9 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
         # de-identified list gives back exactly the small cells statistics withhold ("the two
         # elders living alone in 起湾", docs/PRIVACY.md "Small cells"). Below FULL tags are read
         # only as statistics (`residentsByTag`, k = 3), so no field, filter, `where`, export or
-        # survey of rows counts them.
+        # survey of rows counts them: a gap survey of residents (`coverageGaps(subject:
+        # RESIDENTS)`, by tag or of any tag) is refused unless the viewer reads every resident
+        # of its scope in full (`resolvers.network._check_resident_survey`).
         "tags": frozenset({View.FULL}),
         "consent": frozenset({View.FULL, View.DEIDENTIFIED}),
         # The consent record, read as `consent` is (issue 19).

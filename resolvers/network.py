@@ -480,8 +480,7 @@ async def coverage_gaps(
             raise BadUserInput(
                 "Name the service category (`categoryId`) residents' reach is surveyed for."
             )
-        if tags:
-            await _check_tag_survey(info, district, community)
+        await _check_resident_survey(info, district, community)
         access = info.context.access
         scope = await access.rows("Resident")
         subjects, truncated = await gaps.resident_subjects(
@@ -511,18 +510,21 @@ async def coverage_gaps(
     return CoverageGaps(survey, subject, len(supply), radius_meters, min_candidates)
 
 
-async def _check_tag_survey(info: Info, district: str | None, community: str | None) -> None:
-    """A survey of residents by tag counts them row by row, cell by cell: below FULL it would
-    give back the small cells statistics withhold ("the two elders living alone in 起湾"), so
-    tags are surveyed only by whoever reads every resident of the scope in full, as the `tags`
-    field is read (docs/PRIVACY.md "Small cells")."""
+async def _check_resident_survey(info: Info, district: str | None, community: str | None) -> None:
+    """A survey of residents counts tagged residents row by row, per community: by tag, or of
+    any tag (the residents who have one), its `subjects`, `short` and `uncovered` give back the
+    small cells statistics withhold ("the two elders living alone in 起湾"), and differences
+    between groups, totals and radii give back whatever a per-count rule would withhold. So
+    residents are surveyed only by whoever reads every resident of the scope in full, as the
+    `tags` field is read (docs/PRIVACY.md "Small cells"); below FULL, `residentsByTag` and a
+    survey of needs answer the same question without counting people one by one."""
     access = info.context.access
     communities = await figures.scope(info.context.store, district, community)
     if not cells.reads_in_full(access.viewer, await access.grants(), communities):
         raise Forbidden(
-            "Surveying residents by tag needs their tags, which you read only as statistics "
-            "(residentsByTag, small cells withheld); survey all residents, or narrow the scope "
-            "to communities you cover."
+            "Surveying residents counts them by their tags, which you read only as statistics "
+            "(residentsByTag, small cells withheld); survey needs (subject NEEDS), or, as a "
+            "social worker, narrow the scope to communities you cover."
         )
 
 

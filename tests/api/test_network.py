@@ -19,10 +19,12 @@ from config import Settings
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
 from graph.model import people as P  # noqa: N812 - the demo data's short aliases
+from graph.model import services as S  # noqa: N812
 from graph.model import taxonomy as T  # noqa: N812
 from graph.model.entities import Point
 from graph.model.people import Resident, Volunteer
 from graph.model.places import Community
+from graph.model.services import Need
 from graph.model.taxonomy import ServiceCategory, Skill
 from graph.model.vocab import ConsentScope
 from seeds.batch import Batch
@@ -89,13 +91,15 @@ async def test_east_district_visits_list_the_communities_short_of_visiting_volun
             assert len(served["whoCanServe"]["candidates"]) < 2
 
 
-async def test_residents_gaps_count_people_without_naming_them(analyst: GraphQL) -> None:
-    body = await analyst.raw(GAPS, district=EAST, category=VISIT, subject="RESIDENTS", min=3)
+async def test_residents_gaps_count_people_without_naming_them(gql: GraphQL) -> None:
+    """The administrator (who reads every resident in full) surveys 东区's residents: counts,
+    nobody listed. An analyst may not survey residents at all (the small-cells test below)."""
+    body = await gql.raw(GAPS, district=EAST, category=VISIT, subject="RESIDENTS", min=3)
     assert "errors" not in body
     found = body["data"]["coverageGaps"]
     assert found["subjects"] > 0
     assert all(g["shortNeeds"] == [] for g in found["groups"])
-    (error,) = await analyst.errors(GAPS, district=EAST, subject="RESIDENTS")
+    (error,) = await gql.errors(GAPS, district=EAST, subject="RESIDENTS")
     assert error["extensions"]["code"] == "BAD_USER_INPUT" and "categoryId" in error["message"]
 
 
@@ -445,6 +449,44 @@ async def test_an_analyst_cannot_count_the_two_elders_living_alone_from_lists_pa
         assert found["residents"]["totalCount"] == 2, channel
 
 
+SURVEY_OF_ALL = """
+query ($c: ID, $d: ID, $category: ID!) {
+  coverageGaps(communityId: $c, districtId: $d, categoryId: $category, subject: RESIDENTS,
+               radiusMeters: 3000, minCandidates: 2) {
+    subjects short groups { community { key } subjects short uncovered }
+  }
+}
+"""
+
+
+async def test_an_analyst_cannot_count_the_two_elders_living_alone_from_a_survey_of_all_residents(
+    analyst: GraphQL, gql: GraphQL, signed_in: SignIn
+) -> None:
+    """A survey of residents without `tags` surveys everyone with any tag: per community it
+    counted the two elders living alone the statistics withhold ("起湾: 2"). Below FULL it is
+    refused, for the community and for its district alike, so no group, total or difference
+    gives a 1 or 2 back; the administrator and the social worker covering the community survey
+    their residents as before."""
+    key = await _two_living_alone(gql)
+    two = gid("Community", key)
+    for scope in ({"c": two}, {"d": EAST}, {}):
+        errors = await analyst.errors(SURVEY_OF_ALL, **scope, category=VISIT)
+        assert [e["extensions"]["code"] for e in errors] == ["FORBIDDEN"], scope
+        assert "NEEDS" in errors[0]["message"]  # what the analyst may survey instead
+
+    found = (await gql(SURVEY_OF_ALL, c=two, category=VISIT))["coverageGaps"]
+    assert found["subjects"] >= 2 and [g["community"]["key"] for g in found["groups"]] == [key]
+    workers = await gql(
+        "query ($c: ID!) { socialWorkers(first: 1, filter: {community: $c}) { nodes { key } } }",
+        c=two,
+    )
+    worker = await signed_in(Role.SOCIAL_WORKER, workers["socialWorkers"]["nodes"][0]["key"])
+    assert (await worker(SURVEY_OF_ALL, c=two, category=VISIT))["coverageGaps"] == found
+    # Outside the communities they cover, the social worker is refused as the analyst is.
+    (error,) = await worker.errors(SURVEY_OF_ALL, category=VISIT)
+    assert error["extensions"]["code"] == "FORBIDDEN"
+
+
 async def test_district_figures_agree_with_the_lists_they_summarize(
     analyst: GraphQL, gql: GraphQL
 ) -> None:
@@ -627,7 +669,8 @@ FORGET = dynamic(
 
 @pytest.fixture
 async def one_door(demo_app: Starlette, engine_store: GraphStore) -> AsyncIterator[str]:
-    """A community holding one tagged resident and one volunteer in reach, beside the demo."""
+    """A community holding one tagged resident, her visit, and one volunteer in reach, beside
+    the demo."""
     batch = Batch()
     batch.add(
         Community("community-t-door", "试验社区", DOOR),
@@ -638,26 +681,35 @@ async def one_door(demo_app: Starlette, engine_store: GraphStore) -> AsyncIterat
                  consent_scopes=(ConsentScope.ANALYSIS,)),
         Volunteer("volunteer-t-door", "试验义工", VOLUNTEER_BASE, service_radius_meters=2_000,
                   availability=("MON_AM",)),
+        Need("need-t-door", "试验探访", slots=("MON_AM",)),
     )  # fmt: skip
     batch.link(T.SKILL_OF_CATEGORY, "skill-t-door", "cat-t-door")
     batch.link(P.RESIDENT_LIVES_IN, "resident-t-door", "community-t-door")
     batch.link(P.VOLUNTEER_HAS_SKILL, "volunteer-t-door", "skill-t-door", level=3, certified=True)
+    batch.link(S.RESIDENT_HAS_NEED, "resident-t-door", "need-t-door")
+    batch.link(S.NEED_IN, "need-t-door", "community-t-door")
+    batch.link(S.NEED_OF_CATEGORY, "need-t-door", "cat-t-door")
     await batch.flush(engine_store)
     yield gid("Community", "community-t-door")
-    ids = ["community-t-door", "cat-t-door", "skill-t-door", "resident-t-door", "volunteer-t-door"]
+    ids = ["community-t-door", "cat-t-door", "skill-t-door", "resident-t-door", "volunteer-t-door",
+           "need-t-door"]  # fmt: skip
     await engine_store.write(FORGET, {"ids": ids})
 
 
 async def test_a_gap_survey_measures_an_analysts_residents_from_their_cell_not_their_door(
     analyst: GraphQL, gql: GraphQL, one_door: str
 ) -> None:
-    survey = """query ($c: ID!, $cat: ID!, $r: Int!) { coverageGaps(communityId: $c,
-        subject: RESIDENTS, categoryId: $cat, radiusMeters: $r, minCandidates: 1)
+    """Her visit is where she lives. The analyst surveys needs (residents only in full, the
+    small-cells test above), and measures hers from her cell."""
+    survey = """query ($c: ID!, $cat: ID!, $r: Int!, $s: GapSubject!) { coverageGaps(
+        communityId: $c, subject: $s, categoryId: $cat, radiusMeters: $r, minCandidates: 1)
         { groups { subjects uncovered } } }"""
-    at = {"c": one_door, "cat": gid("ServiceCategory", "cat-t-door")}
-    # 400 m reaches her from the volunteer's base: the administrator's survey, from her door.
-    admin = (await gql(survey, **at, r=400))["coverageGaps"]["groups"]
-    assert admin == [{"subjects": 1, "uncovered": 0}]
+    at = {"c": one_door, "cat": gid("ServiceCategory", "cat-t-door"), "s": "NEEDS"}
+    # 400 m reaches her from the volunteer's base: the administrator's survey, from her door,
+    # of her visit and of herself alike.
+    for subject in ("NEEDS", "RESIDENTS"):
+        admin = (await gql(survey, **{**at, "s": subject}, r=400))["coverageGaps"]["groups"]
+        assert admin == [{"subjects": 1, "uncovered": 0}], subject
     # The analyst's is from her cell's centre to the centre of the volunteer's cell (~757 m):
     # 700 m does not reach, 800 m does. Stepping the radius metre by metre tells the analyst
     # nothing finer than the two cells: neither her door nor the volunteer's home.

@@ -40,7 +40,6 @@ LIN_ID = gid("Resident", LIN)
 HER_ID_HASH = id_card(LIN_ID_CARD).keyed_hash(DEVELOPMENT_ID_HASH_KEY)
 HER = ("林婆婆", "0760-01234567", "起湾社区 3栋 502", HER_ID_HASH)
 EAST = gid("District", "district-zs-east")
-VISIT = gid("ServiceCategory", "cat-visit")
 WORKER = ("worker-0001", Role.SOCIAL_WORKER)  # covers 起湾: her case manager
 
 ERASE = """
@@ -87,12 +86,9 @@ ELSEWHERE = dynamic(
 
 
 async def figures(analyst: GraphQL) -> list[dict[str, Any]]:
-    """What an analyst reads about 东区: the statistics and both kinds of gap survey."""
-    return [
-        await analyst(STATS, d=EAST),
-        await analyst(GAPS, d=EAST, subject="NEEDS"),
-        await analyst(GAPS, d=EAST, subject="RESIDENTS", cat=VISIT),
-    ]
+    """What an analyst reads about 东区: the statistics and a gap survey of needs (residents are
+    surveyed only by who reads them in full, docs/PRIVACY.md "Small cells")."""
+    return [await analyst(STATS, d=EAST), await analyst(GAPS, d=EAST, subject="NEEDS")]
 
 
 async def anywhere(store: GraphStore, text: str) -> list[str]:
@@ -474,24 +470,20 @@ async def test_consent_needs_what_was_agreed_and_a_day_not_in_the_future(
 
 QIWAN = gid("Community", "community-zs-qiwan")
 # What an analyst can learn of whether she is counted: her row, a list and its count under a
-# filter, the women of her district (a `where`), the statistics of her community, a survey of
-# its residents' reach.
+# filter, the women of her district (a `where`), the statistics of her community. (A survey of
+# its residents' reach is refused to an analyst: docs/PRIVACY.md "Small cells".)
 COUNTED = """
-query ($r: ID!, $c: ID!, $d: ID!, $visit: ID!) {
+query ($r: ID!, $c: ID!, $d: ID!) {
   node(id: $r) { id }
   listed: residents(filter: {community: $c}, first: 100) { totalCount nodes { key } }
   women: residents(filter: {district: $d}, where: {gender: {eq: FEMALE}}) { totalCount }
   statistics(communityId: $c) { residents residentsByTag { key count } }
-  reach: coverageGaps(communityId: $c, categoryId: $visit, subject: RESIDENTS,
-                      radiusMeters: 3000, minCandidates: 1) { subjects }
 }
 """
 
 
 async def _counted(gql: GraphQL) -> dict[str, Any]:
-    body = await gql.raw(
-        COUNTED, r=LIN_ID, c=QIWAN, d=EAST, visit=gid("ServiceCategory", "cat-visit")
-    )
+    body = await gql.raw(COUNTED, r=LIN_ID, c=QIWAN, d=EAST)
     data = body["data"]
     assert not [e for e in body.get("errors", ()) if e["path"][0] != "node"], body
     return {
@@ -500,7 +492,6 @@ async def _counted(gql: GraphQL) -> dict[str, Any]:
         "total": data["listed"]["totalCount"],
         "women": data["women"]["totalCount"],
         "residents": data["statistics"]["residents"],
-        "surveyed": data["reach"]["subjects"],
         "tags": {t["key"]: t["count"] for t in data["statistics"]["residentsByTag"]},
     }
 
@@ -536,7 +527,6 @@ async def test_an_elder_who_keeps_out_of_statistics_is_served_and_not_counted(
         "total": before["total"] - 1,
         "women": before["women"] - 1,
         "residents": before["residents"] - 1,
-        "surveyed": before["surveyed"] - 1,  # a gap survey of residents' reach
     }
     # Her tags count one fewer (a count of 1–2 is withheld: null, docs/PRIVACY.md "Small cells").
     for tag in hers:
