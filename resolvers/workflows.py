@@ -79,29 +79,49 @@ def _text(value: str | None, name: str, *, required: bool = False, limit: int = 
 # A number that names a person, as it is written in a title: a mobile (1[3-9] and nine digits), an
 # ID-card number (18 characters: region, birth date, sequence, check digit or X), a landline with
 # its area code (0 and 2–3 digits, then 7–8), a bank card in groups of four (16–19 digits, from a
-# 3–9: a time range never starts so), each with spaces, dashes, dots, slashes or brackets
-# anywhere between its digits (138.0013.8000, 138 0013 8000, (0760) 8765-4321); or seven digits
-# and more in a row, unless they are a date (20261202). Shapes rather than a count of digits: a
-# date (2026-12-02) and a time range (0900-1700) are digits too, and what a title needs them for.
-# Full-width digits and punctuation are read as their ASCII forms (NFKC).
-_SEP = r"[\s\-./()\u2010-\u2015]*"
-_D = rf"{_SEP}[0-9]"
-_MOBILE = rf"1{_SEP}[3-9](?:{_D}){{9}}"
+# 3–9); or seven digits and more in a row, unless they are a date (20261202). Separators are read
+# only where such numbers are grouped (mobile 3-4-4 or 3-8, ID card 6-8-4 or in fours, landline
+# (area) local or local 3/4-4, card in fours), by one space, dash, dot or slash each:
+# 138.0013.8000, 138 0013 8000, (0760) 8765-4321. Dates (2026-12-02, 2026年12月5日, 12-15) and
+# times (0900-1100, 09:00-11:00) are taken out of the title first: they say when, not who, and
+# their digits beside each other (2026-12-05 1400-1700 2人) are no number. Full-width digits and
+# punctuation are read as their ASCII forms (NFKC).
+_S = r"[\s\-./\u2010-\u2015]"
+_MOBILE = rf"1[3-9][0-9](?:[0-9]{{8}}|{_S}[0-9]{{4}}{_S}[0-9]{{4}}|{_S}[0-9]{{8}})"
 _ID_CARD = (
-    rf"[1-9](?:{_D}){{5}}{_SEP}[12]{_SEP}[09](?:{_D}){{2}}{_SEP}[01]{_D}{_SEP}[0-3]{_D}"
-    rf"(?:{_D}){{3}}{_SEP}[0-9Xx]"
+    r"[1-9][0-9]{5}"
+    rf"(?:[0-9]{{11}}|{_S}[0-9]{{8}}{_S}[0-9]{{3}}|[0-9]{{2}}(?:{_S}[0-9]{{4}}){{3}}{_S}[0-9])"
+    r"[0-9Xx]"
 )
-_LANDLINE = rf"0{_SEP}[1-9]{_D}(?:{_D})?{_SEP}[2-9](?:{_D}){{6,7}}"
+_LANDLINE = (
+    rf"(?:\(0[1-9][0-9]{{1,2}}\)\s?|0[1-9][0-9]{{1,2}}{_S}?)"
+    rf"[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_S}[0-9]{{4}})"
+)
 _CARD = r"[3-9][0-9]{3}(?:[\s\-]?[0-9]{4}){3}(?:[\s\-]?[0-9]{1,3})?"
 _DATE = r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9])"
 NUMBER = re.compile(
     rf"(?<![0-9])(?:(?:{_MOBILE}|{_ID_CARD}|{_LANDLINE}|{_CARD})(?![0-9])|(?!{_DATE})[0-9]{{7,}})"
 )
+# A date or a time (range) standing on its own: not joined by a dash, dot or slash to more digits,
+# so that 138-0013-8000 or 0760-8765-4321 is never read as one.
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_DAY = r"(?:0?[1-9]|[12][0-9]|3[01])"
+_HHMM = r"(?:[01][0-9]|2[0-4])[0-5][0-9]"
+_HH_MM = r"(?:[01]?[0-9]|2[0-4]):[0-5][0-9]"
+WHEN = re.compile(
+    r"(?<![0-9])(?<![0-9][\-./:])(?:"
+    rf"(?:19|20)[0-9]{{2}}年{_MONTH}月{_DAY}[日号]?|{_MONTH}月{_DAY}[日号]?"
+    rf"|(?:19|20)[0-9]{{2}}([\-./]){_MONTH}\1{_DAY}|{_MONTH}-{_DAY}"
+    rf"|{_HHMM}-{_HHMM}|{_HH_MM}(?:-{_HH_MM})?"
+    r")(?![\-./:]?[0-9])"
+)
 
 
 def holds_number(text: str) -> bool:
-    """Whether ``text`` holds a phone, ID-card or bank-card number (``NUMBER``)."""
-    return NUMBER.search(unicodedata.normalize("NFKC", text)) is not None
+    """Whether ``text`` holds a phone, ID-card or bank-card number (``NUMBER``) once its dates
+    and times (``WHEN``) are taken out: they are digits too, and what a title needs them for."""
+    text = WHEN.sub("|", unicodedata.normalize("NFKC", text))
+    return NUMBER.search(text) is not None
 
 
 def _need_title(title: str | None) -> str | None:

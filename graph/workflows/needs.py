@@ -46,8 +46,17 @@ from graph.workflows.runner import (
 # 小姨, 师太: a kinship or age word, not a surname), the word is not an address: KINSHIP lists
 # them, and a surname form is looked for in the title with the kinship words that contain it
 # taken out, so 外婆 passes for a resident surnamed 外 while 外婆婆 and 外阿姨 do not.
+#
+# 太 alone ends too many ordinary phrases (钱太少, 路太滑, 血压高太久) to be taken for an address
+# wherever it follows her surname: BOUNDED honorifics count only at the end of the title or before
+# one of AFTER_BOUNDED (a space, punctuation, 太, 家, 的: 陈太, 陈太，, 陈太太, 陈太家). 姐 is not
+# bounded: what a surname-like character makes with it (小姐, 大姐, 师姐, 空姐) is in KINSHIP.
 HONORIFICS = ("婆婆", "伯伯", "阿婆", "阿伯", "阿姨", "叔叔", "爷爷", "奶奶", "大爷", "大妈",
-              "大娘", "伯", "叔", "婆", "姨", "太")  # fmt: skip
+              "大娘", "先生", "女士", "阿叔", "老伯", "老太", "伯", "叔", "婆", "姨", "太", "姐",
+              "婶", "嫂")  # fmt: skip
+BOUNDED = ("太",)
+AFTER_BOUNDED = (" ", "，", "。", "、", "；", "：", "！", "？", "（", "）", ",", ".", ";", ":",
+                 "!", "?", "(", ")", "/", "-", "太", "家", "的")  # fmt: skip
 KINSHIP = (
     "外婆", "老婆", "公婆", "太婆", "姑婆", "姨婆", "舅婆", "叔婆", "伯婆", "阿婆", "媒婆", "巫婆",
     "产婆", "神婆", "师婆", "老太婆", "管家婆", "接生婆", "老婆婆", "太婆婆",
@@ -56,6 +65,9 @@ KINSHIP = (
     "阿姨", "大姨", "小姨", "老姨", "表姨", "姑姨", "老阿姨", "小阿姨", "大阿姨", "老阿婆",
     "太太", "老太", "师太", "姨太", "阿太",
     "老爷爷", "太爷爷", "老奶奶", "太奶奶", "姑奶奶", "少奶奶", "老大爷", "老大妈", "老大娘",
+    "姐姐", "小姐", "大姐", "老姐", "阿姐", "表姐", "堂姐", "师姐", "学姐", "空姐", "家姐",
+    "婶婶", "大婶", "阿婶", "表婶", "堂婶", "叔婶", "嫂嫂", "大嫂", "阿嫂", "表嫂", "堂嫂", "兄嫂",
+    "空嫂", "老先生", "老女士",
 )  # fmt: skip
 # Two-character surnames (复姓) a three-character name may begin with (欧阳修).
 COMPOUND_SURNAMES = (
@@ -70,6 +82,8 @@ TITLE_PARAMS = {
     "honorifics": list(HONORIFICS),
     "kinship": list(KINSHIP),
     "compound": list(COMPOUND_SURNAMES),
+    "bounded": list(BOUNDED),
+    "after": list(AFTER_BOUNDED),
 }
 
 
@@ -88,7 +102,9 @@ def names_resident(resident: str, title: str) -> str:
     return (
         f"({title} IS NOT NULL AND {name} IS NOT NULL AND size({name}) >= 2 AND "
         f"({title} CONTAINS {name} OR any(s IN {surnames} WHERE "
-        f"any(h IN $honorifics WHERE {title} CONTAINS (s + h) AND {unrelated} CONTAINS (s + h)))))"
+        f"any(h IN $honorifics WHERE {title} CONTAINS (s + h) AND {unrelated} CONTAINS (s + h) "
+        f"AND (NOT h IN $bounded OR "
+        f"any(a IN $after WHERE ({unrelated} + ' ') CONTAINS (s + h + a)))))))"
     )
 
 

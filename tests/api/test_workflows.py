@@ -698,7 +698,8 @@ async def test_a_need_title_says_what_is_needed_never_who_needs_it(
     gql: GraphQL, engine_store: GraphStore
 ) -> None:
     """Every volunteer who may take a need reads its title: 林婆婆's name, her surname as she is
-    called (林姨, 林阿婆, 林太) or her phone number in it would tell them who she is."""
+    called (林姨, 林阿婆, 林太, 林先生, 林姐…) or her phone number in it would tell them who she
+    is."""
     haircut = {
         "residentId": gid("Resident", "resident-zs-qiwan-01"),
         "categoryId": gid("ServiceCategory", "cat-haircut"),
@@ -710,6 +711,17 @@ async def test_a_need_title_says_what_is_needed_never_who_needs_it(
         "给林阿婆剪头发",
         "林姨 义剪",
         "林太 义剪",
+        "林太太义剪",
+        "去林太家义剪",
+        "义剪，林太",
+        "林先生 义剪",
+        "林女士义剪",
+        "林老伯义剪",
+        "林老太义剪",
+        "林阿叔 义剪",
+        "林姐义剪",
+        "林婶义剪",
+        "林嫂义剪",
         "义剪，电话 138 0013 8000",
     ):
         errors = await gql.errors(REPORT, input={**haircut, "title": title})
@@ -741,13 +753,19 @@ RENAMED = dynamic(
         ("师玉珍", "请老师上门辅导", "师奶奶 辅导"),
         ("外淑华", "陪外婆就医", "外婆婆就医"),
         ("卫国强", "环境卫生清洁", "卫伯 清洁"),
+        ("钱秀英", "钱太少 申请补助", "钱太 申请补助"),
+        ("路桂芳", "路太滑 陪同出行", "路太的陪同出行"),
+        ("高淑珍", "血压高太久 陪诊", "高太，陪诊"),
+        ("师丽华", "请师姐陪同就医", "师女士陪同就医"),
+        ("空美玲", "空姐志愿者探访", "空姨探访"),
     ],
 )
 async def test_a_word_that_begins_like_an_address_is_not_her_name(
     gql: GraphQL, engine_store: GraphStore, name: str, words: str, addressed: str
 ) -> None:
-    """A title is refused for her surname before an honorific only: 老年, 老花镜, 老师, 外婆 and
-    卫生 are words, whatever her surname, and pass; her surname as she is called does not."""
+    """A title is refused for her surname before an honorific only: 老年, 老花镜, 老师, 外婆,
+    卫生, 师姐 and 空姐 are words, whatever her surname, and pass, as does 太 meaning "too"
+    (钱太少, 路太滑); her surname as she is called (钱太, 路太的) does not."""
     await engine_store.write(RENAMED, {"id": "resident-zs-qiwan-01", "name": name})
     need = {
         "residentId": gid("Resident", "resident-zs-qiwan-01"),
@@ -790,9 +808,9 @@ async def test_a_compound_surname_is_her_surname_in_a_title(
 async def test_a_title_may_hold_a_date_or_hours_but_not_a_phone_or_id_number(
     gql: GraphQL, engine_store: GraphStore
 ) -> None:
-    """Numbers are told apart by their shape, however they are spaced or dotted: a date and
-    opening hours say when the need is; a mobile, a landline, an ID-card or bank-card number
-    would say who she is."""
+    """Numbers are told apart by their shape, however they are grouped: a date and opening hours
+    say when the need is, even side by side (2026-12-05 1400-1700 2人); a mobile, a landline, an
+    ID-card or bank-card number would say who she is."""
     need = {
         "residentId": gid("Resident", "resident-zs-qiwan-01"),
         "categoryId": gid("ServiceCategory", "cat-haircut"),
@@ -805,6 +823,14 @@ async def test_a_title_may_hold_a_date_or_hours_but_not_a_phone_or_id_number(
         "2026.12.02-2026.12.15 助餐",
         "20261202 义剪",
         "３栋５０２ 义剪",
+        "助浴 2026-12-09 0900-1030",
+        "2026-12-05 0900-1100",
+        "2026-12-05 1400-1700 2人",
+        "0800-2000 2026-12-05",
+        "12-15 0900-1100 3人",
+        "2026-12-15 0900-1100 3人",
+        "2026年12月5日 09:00-11:00 助浴",
+        "12月15日 0900-1100 3人",
     ):
         reported = await gql(REPORT, input={**need, "title": title})
         assert reported["reportNeed"]["need"]["title"] == title
@@ -819,6 +845,9 @@ async def test_a_title_may_hold_a_date_or_hours_but_not_a_phone_or_id_number(
         "义剪 4401 0619 5001 0112 3X",
         "义剪 卡号 6222 0212 3456 7890",
         "义剪 87654321",
+        "2026-12-05 义剪 13800138000",
+        "义剪 0760-8765-4321",
+        "义剪 440106 19500101 123X",
     ):
         errors = await gql.errors(REPORT, input={**need, "title": title})
         assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT", (title, errors)
