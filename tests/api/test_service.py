@@ -116,6 +116,18 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
             os.kill(pid, signal.SIGKILL)
 
 
+@pytest.fixture
+def services(data_dir: Path) -> Iterator[list[Service]]:
+    """Services a test starts on one graph: whatever the test leaves running (it failed before
+    stopping them) is killed, the graph's owner last."""
+    started: list[Service] = []
+    yield started
+    for service in reversed(started):
+        if service.process.poll() is None:
+            service.process.kill()
+            service.process.wait(timeout=30)
+
+
 def write_marker(data_dir: Path, city_id: str) -> None:
     """An acknowledged write from another process, through the server the service owns."""
 
@@ -373,67 +385,69 @@ def test_run_neo4j_serves_the_demo_with_the_same_answers_and_takes_neo4j_down_wi
     assert (home / "password").stat().st_mode & 0o777 == 0o600
 
 
-def test_two_api_processes_on_one_graph_share_one_rate_allowance(data_dir: Path) -> None:
+def test_two_api_processes_on_one_graph_share_one_rate_allowance(
+    data_dir: Path, services: list[Service]
+) -> None:
     """Two API processes behind a balancer, on one embedded graph (the second finds the first's
     server and uses it): a caller's requests are counted in the graph's own Redis, so the pair
     together allows the rate once, not once per process."""
     limits = {"RATE_LIMIT_PER_MINUTE": "6", "RATE_LIMIT_BURST": "100", "LOAD_DEMO_DATA": "false"}
     first = start(data_dir, **limits)
+    services.append(first)
     second = start(data_dir, **limits)
-    try:
-        assert first.graph_pid() == second.graph_pid()
-        token = mint(Settings(), Role.ADMIN, "balanced")
-        statuses = [
-            httpx.post(
-                f"{service.url}/graphql",
-                json={"query": "{ __typename }"},
-                headers={"Authorization": f"Bearer {token}"},
-                timeout=30,
-            ).status_code
-            for _ in range(5)
-            for service in (first, second)
-        ]
-        assert sorted(statuses) == [200] * 6 + [429] * 4, statuses
-        assert statuses[:6] == [200] * 6  # alternating, each process let three through
-    finally:
-        assert second.stop(signal.SIGTERM) in {0, -signal.SIGTERM}
-        assert first.stop(signal.SIGTERM) in {0, -signal.SIGTERM}
+    services.append(second)
+    assert first.graph_pid() == second.graph_pid()
+    token = mint(Settings(), Role.ADMIN, "balanced")
+    statuses = [
+        httpx.post(
+            f"{service.url}/graphql",
+            json={"query": "{ __typename }"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        ).status_code
+        for _ in range(5)
+        for service in (first, second)
+    ]
+    assert sorted(statuses) == [200] * 6 + [429] * 4, statuses
+    assert statuses[:6] == [200] * 6  # alternating, each process let three through
+    assert second.stop(signal.SIGTERM) in {0, -signal.SIGTERM}
+    assert first.stop(signal.SIGTERM) in {0, -signal.SIGTERM}
 
 
 def test_a_token_revoked_through_one_api_process_stops_working_in_the_other_at_once(
-    data_dir: Path,
+    data_dir: Path, services: list[Service]
 ) -> None:
     """The other process had just let the token through and remembers that for a minute
     (IDENTITY_CACHE_S=60); the revocation's announcement makes it read the standing afresh."""
     settings = {"IDENTITY_CACHE_S": "60", "LOAD_DEMO_DATA": "true"}
     first = start(data_dir, **settings)
+    services.append(first)
     second = start(data_dir, **settings)
-    try:
-        admin = {"Authorization": f"Bearer {mint(Settings(), Role.ADMIN, 'admin-a')}"}
-        token = mint(Settings(), Role.ANALYST, "analyst-leaving")
-        headers = {"Authorization": f"Bearer {token}"}
+    services.append(second)
+    admin = {"Authorization": f"Bearer {mint(Settings(), Role.ADMIN, 'admin-a')}"}
+    token = mint(Settings(), Role.ANALYST, "analyst-leaving")
+    headers = {"Authorization": f"Bearer {token}"}
 
-        def status_at(service: Service) -> int:
-            return httpx.post(
-                f"{service.url}/graphql",
-                json={"query": "{ __typename }"},
-                headers=headers,
-                timeout=30,
-            ).status_code
-
-        assert status_at(second) == 200  # remembered there as standing
-        revoked = httpx.post(
-            f"{first.url}/graphql",
-            json={"query": 'mutation { revokeTokens(subject: "analyst-leaving") { revokedAt } }'},
-            headers=admin,
+    def status_at(service: Service) -> int:
+        return httpx.post(
+            f"{service.url}/graphql",
+            json={"query": "{ __typename }"},
+            headers=headers,
             timeout=30,
-        ).json()
-        assert "errors" not in revoked, revoked
-        deadline = time.monotonic() + 5  # far inside the minute the answer was kept for
-        while status_at(second) == 200:
-            assert time.monotonic() < deadline, "the other process still honours the token"
-            time.sleep(0.05)
-        assert status_at(second) == 401
-    finally:
-        second.stop(signal.SIGTERM)
-        first.stop(signal.SIGTERM)
+        ).status_code
+
+    assert status_at(second) == 200  # remembered there as standing
+    revoked = httpx.post(
+        f"{first.url}/graphql",
+        json={"query": 'mutation { revokeTokens(subject: "analyst-leaving") { revokedAt } }'},
+        headers=admin,
+        timeout=30,
+    ).json()
+    assert "errors" not in revoked, revoked
+    deadline = time.monotonic() + 5  # far inside the minute the answer was kept for
+    while status_at(second) == 200:
+        assert time.monotonic() < deadline, "the other process still honours the token"
+        time.sleep(0.05)
+    assert status_at(second) == 401
+    second.stop(signal.SIGTERM)
+    first.stop(signal.SIGTERM)
