@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 
@@ -372,15 +374,7 @@ async def test_two_people_upload_the_same_timesheet_at_once_and_each_service_is_
         client_as(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker,
         client_as(demo_app, settings, Role.ADMIN, "admin-tests") as admin,
     ):
-        answers = await asyncio.gather(
-            worker.post("/import/service-hours", files=_upload(sheet)),
-            admin.post("/import/service-hours", files=_upload(sheet)),
-        )
-    reports = [a.json() for a in answers]
-    assert [a.status_code for a in answers] == [200, 200], reports
-    # Each row went in once, by one of them; the other found it recorded and changed nothing.
-    assert sum(r["created"] for r in reports) == 2, reports
-    assert [r["created"] + r["unchanged"] for r in reports] == [2, 2], reports
+        await _each_row_once(worker, admin, (sheet, sheet))
     records = await engine_store.read(IMPORTED, {"volunteer": CHEN, "need": VISIT})
     assert [(str(r["date"])[:10], r["minutes"]) for r in records] == [
         (days_ago(3).isoformat(), 90),
@@ -399,6 +393,22 @@ def _two_rows(tmp_path: Path, note: str) -> Path:
     )
 
 
+async def _each_row_once(
+    first: httpx.AsyncClient, second: httpx.AsyncClient, sheets: tuple[Path, Path]
+) -> list[dict[str, Any]]:
+    """Both upload at once; each of the two rows goes in once, by one of them, and the other
+    finds it recorded and changes nothing. The two reports."""
+    answers = await asyncio.gather(
+        first.post("/import/service-hours", files=_upload(sheets[0])),
+        second.post("/import/service-hours", files=_upload(sheets[1])),
+    )
+    reports = [a.json() for a in answers]
+    assert [a.status_code for a in answers] == [200, 200], reports
+    assert sum(r["created"] for r in reports) == 2, reports
+    assert [r["created"] + r["unchanged"] for r in reports] == [2, 2], reports
+    return reports
+
+
 async def test_two_of_one_organisation_upload_the_same_timesheet_at_once_and_it_goes_in_once(
     demo_app: Starlette, settings: Settings, engine_store: GraphStore, tmp_path: Path
 ) -> None:
@@ -411,14 +421,7 @@ async def test_two_of_one_organisation_upload_the_same_timesheet_at_once_and_it_
         client_as(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as one,
         client_as(demo_app, settings, Role.SOCIAL_WORKER, other) as two,
     ):
-        answers = await asyncio.gather(
-            one.post("/import/service-hours", files=_upload(sheet)),
-            two.post("/import/service-hours", files=_upload(sheet)),
-        )
-    reports = [a.json() for a in answers]
-    assert [a.status_code for a in answers] == [200, 200], reports
-    assert sum(r["created"] for r in reports) == 2, reports
-    assert [r["created"] + r["unchanged"] for r in reports] == [2, 2], reports
+        await _each_row_once(one, two, (sheet, sheet))
     records = await engine_store.read(IMPORTED, {"volunteer": CHEN, "need": VISIT})
     assert len(records) == 2
 
@@ -438,16 +441,9 @@ async def test_another_organisation_uploading_the_same_rows_is_told_nothing_of_t
         client_as(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as one,
         client_as(demo_app, settings, Role.SOCIAL_WORKER, other) as another,
     ):
-        answers = await asyncio.gather(
-            one.post("/import/service-hours", files=_upload(ours)),
-            another.post("/import/service-hours", files=_upload(theirs)),
-        )
+        reports = await _each_row_once(one, another, (ours, theirs))
         again = await another.post("/import/service-hours", files=_upload(theirs))
-    reports = [a.json() for a in answers]
-    assert [a.status_code for a in answers] == [200, 200], reports
     assert all(r["problems"] == [] for r in reports), reports
-    assert sum(r["created"] for r in reports) == 2, reports
-    assert [r["created"] + r["unchanged"] for r in reports] == [2, 2], reports
     assert "idempotency" not in str(reports).lower()
     assert again.status_code == 200 and again.json()["unchanged"] == 2, again.json()
     records = await engine_store.read(IMPORTED, {"volunteer": CHEN, "need": VISIT})
