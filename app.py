@@ -262,6 +262,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                         await task
         finally:
             app.state.store = None
+            await rates.close()
             await store.close()
 
     graphql = GraphQLView(settings)

@@ -47,27 +47,31 @@ class RateLimiter:
     """Requests per caller: at most ``rate_per_minute`` in any minute and ``burst`` in any
     second, counted by the ``limits`` library's moving window.
 
-    The counts live where every API process on the same graph sees them: in the graph's own
-    Redis on FalkorDB (embedded or not), or in ``RATE_LIMIT_STORAGE`` (any ``limits`` storage URI,
-    e.g. a Redis beside Neo4j); otherwise in this process's memory, and then each API process
-    behind a balancer allows the rate (docs/ACCESS.md "Limits"). One limiter serves every gated
-    route, so the export and the certificates draw on the caller's one allowance.
+    The minute's counts live where every API process on the same graph sees them: in the
+    graph's own Redis on FalkorDB (embedded or not), or in ``RATE_LIMIT_STORAGE`` (any ``limits``
+    storage URI, e.g. a Redis beside Neo4j); otherwise in this process's memory, and then each
+    API process behind a balancer allows the rate (docs/ACCESS.md "Limits"). The second's burst
+    is counted in each process: it smooths what one process is asked at once, and counting it
+    there saves the request a round trip to the shared counts (measured: 0.78 ms with both
+    windows shared, about half with the minute alone: ``python -m bench.rates``). One limiter serves
+    every gated route, so the export and the certificates draw on the caller's one allowance.
     """
 
     def __init__(self, rate_per_minute: int, burst: int) -> None:
-        self.items: tuple[RateLimitItem, ...] = (
-            (RateLimitItemPerSecond(burst), RateLimitItemPerMinute(rate_per_minute))
-            if rate_per_minute > 0
-            else ()
-        )
+        self.burst: RateLimitItem | None = None
+        self.minute: RateLimitItem | None = None
+        if rate_per_minute > 0:
+            self.burst = RateLimitItemPerSecond(burst)
+            self.minute = RateLimitItemPerMinute(rate_per_minute)
         self._local = MovingWindowRateLimiter(MemoryStorage())
-        self._window = self._local
+        self._storage: Any = None
+        self._shared = self._local
         self._namespace = "crg"
         self._complained = 0.0
 
     def share(self, uri: str, namespace: str) -> None:
-        """Count in the storage at ``uri`` from now on (the lifespan calls it once the graph,
-        whose Redis it may be, is open), under ``namespace`` (the graph's name), so two
+        """Count the minute in the storage at ``uri`` from now on (the lifespan calls it once the
+        graph, whose Redis it may be, is open), under ``namespace`` (the graph's name), so two
         deployments on one server keep apart."""
         options: dict[str, Any] = {}
         if "redis" in uri.split("://", 1)[0]:
@@ -77,18 +81,35 @@ class RateLimiter:
                 "socket_timeout": COUNTS_TIMEOUT_S,
                 "socket_connect_timeout": COUNTS_TIMEOUT_S,
             }
-        self._window = MovingWindowRateLimiter(storage_from_string(uri, **options))
+        self._storage = storage_from_string(uri, **options)
+        self._shared = MovingWindowRateLimiter(self._storage)
         self._namespace = namespace
+
+    async def close(self) -> None:
+        """Let go of the shared counts' connections (at the lifespan's end), so none is left
+        for the garbage collector to close on a loop that has gone.
+
+        ``limits`` gives its async Redis storages no close of their own: the redis-py client
+        it keeps is closed here (``bridge.storage``; other storages hold no connection)."""
+        client = getattr(getattr(self._storage, "bridge", None), "storage", None)
+        if client is not None and hasattr(client, "aclose"):
+            await client.aclose()
+        self._storage = None
+        self._shared = self._local
 
     async def take(self, caller: str) -> float:
         """0 when the request may go ahead (and is counted), else the seconds until it may.
 
-        When the shared counts cannot be reached, this process counts alone (as if it were the
-        only one behind the balancer) and says so in the log at most once a minute."""
-        if not self.items:
+        The burst first: a request refused there does not use up the minute. When the shared
+        counts cannot be reached, this process counts the minute alone (as if it were the only
+        one behind the balancer) and says so in the log at most once a minute."""
+        if self.burst is None or self.minute is None:
             return 0.0
+        wait = await self._hit(self._local, self.burst, caller)
+        if wait:
+            return wait
         try:
-            return await self._take(self._window, caller)
+            return await self._hit(self._shared, self.minute, caller)
         except (OSError, redis.RedisError, ConfigurationError, TimeoutError) as exc:
             now = time.monotonic()
             if now - self._complained > 60:
@@ -97,16 +118,16 @@ class RateLimiter:
                     "the shared rate counts cannot be reached; counting in this process",
                     extra={"error": type(exc).__name__},
                 )
-            return await self._take(self._local, caller)
+            return await self._hit(self._local, self.minute, caller)
 
-    async def _take(self, window: MovingWindowRateLimiter, caller: str) -> float:
-        # Each hit is atomic in the storage (two processes never both take the last place).
-        # The second's window first: a burst refused there does not use up the minute.
-        for item in self.items:
-            if not await window.hit(item, self._namespace, caller):
-                stats = await window.get_window_stats(item, self._namespace, caller)
-                return max(1.0, stats.reset_time - time.time())
-        return 0.0
+    async def _hit(
+        self, window: MovingWindowRateLimiter, item: RateLimitItem, caller: str
+    ) -> float:
+        # Each hit is atomic in its storage (two processes never both take the last place).
+        if await window.hit(item, self._namespace, caller):
+            return 0.0
+        stats = await window.get_window_stats(item, self._namespace, caller)
+        return max(1.0, stats.reset_time - time.time())
 
 
 _NOUN = {
