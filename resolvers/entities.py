@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -180,19 +180,31 @@ SMALL_GROUP = (
 )
 
 
-async def _check_small_related(info: Info, rel: Rel, key: str, total: int) -> None:
-    """A connection of residents (a community's) is a list too (:func:`_check_small_group`):
-    refused when it holds 1 or 2 the viewer reads de-identified. An analyst reads every one so;
-    a social worker a community's residents outside the communities they cover (the residents
-    of other parents are mixed and not checked: docs/PRIVACY.md "What is left")."""
-    if not cells.small(total):
+async def _check_small_related(
+    info: Info, rel: Rel, direction: Direction, shape: _Shape, key: str, total: int
+) -> None:
+    """A connection of residents (a community's, a case manager's, a family's) is a list too
+    (:func:`_check_small_group`): refused when it holds 1 or 2 the viewer reads de-identified.
+    An analyst reads every one so; a social worker those outside the communities they cover —
+    all of an uncovered community's residents, and of a case manager's or a family's the ones
+    living elsewhere, counted here beside the page (``shape`` with only the covered rows
+    admitted), so "4 residents, 2 of them mine" does not give the other two away."""
+    if not total:
         return
     access = info.context.access
-    if access.viewer.role is Role.SOCIAL_WORKER and (
-        rel.type != "LIVES_IN" or key in (await access.grants()).communities
-    ):
-        return
-    raise Forbidden(SMALL_GROUP)
+    deidentified = total
+    if access.viewer.role is Role.SOCIAL_WORKER:
+        covered = (await access.grants()).communities
+        if rel.type == "LIVES_IN":
+            deidentified = 0 if key in covered else total
+        elif covered:
+            mine = replace(
+                shape, span=entities.Window(first=0), scope=RowScope(communities=covered)
+            )
+            page = await _related(info, rel, direction, mine).load(key)
+            deidentified -= page.total or 0
+    if cells.small(deidentified):
+        raise Forbidden(SMALL_GROUP)
 
 
 def _compiled(
@@ -310,7 +322,7 @@ async def related_page(
     )
     page = await _related(info, rel, direction, shape).load(key)
     if scope is not None and scope.consented and child in policy.BY_CONSENT:
-        await _check_small_related(info, rel, key, page.total or 0)
+        await _check_small_related(info, rel, direction, shape, key, page.total or 0)
     if trail is not None:
         trail.ids = [link.node.id for link in page.items]
         trail.rows = len(page.items)

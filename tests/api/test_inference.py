@@ -594,3 +594,61 @@ async def test_a_volunteers_changes_do_not_tell_a_hidden_need_from_none(
         assert spent["spendTimeCredits"] == {"entry": {"kind": "SPENT"}}
     finally:  # the module's demo data is shared: put it back as it was
         await load_demo(engine_store)
+
+
+# --- a connection of residents under another parent is a list too ---------------------------
+
+CASELOAD = """
+query ($id: ID!) {
+  node(id: $id) { ... on SocialWorker { caseload(first: 50) { totalCount nodes { key } } } }
+}
+"""
+MOVE = """
+mutation ($id: ID!, $version: Int!, $to: ID!) {
+  updateResident(id: $id, version: $version, input: {communityId: $to}) { resident { id } }
+}
+"""
+XIQU_MANAGER = "worker-0007"  # manages residents of 西区, which worker-0001 does not cover
+
+
+async def test_a_caseload_reaching_into_a_workers_communities_does_not_count_the_few_outside(
+    fresh_demo: None, demo_app: Starlette, settings: Settings, gql: GraphQL
+) -> None:
+    """worker-0007's cases live in 西区. Some of them move to 起湾, which worker-0001 covers:
+    reading worker-0007's caseload, worker-0001 reads those in full and the rest de-identified.
+    While the rest are many the caseload is listed; once two are left, "9 cases, 7 of them in
+    my communities" would point at those two — so the caseload is refused to worker-0001 as a
+    list of two de-identified residents is, while its manager and the administrator list it."""
+    manager = gid("SocialWorker", XIQU_MANAGER)
+    cases = (await gql(CASELOAD, id=manager))["node"]["caseload"]
+    keys = sorted(n["key"] for n in cases["nodes"])
+    assert cases["totalCount"] == len(keys) >= 5
+
+    async def move(residents: list[str]) -> None:
+        for key in residents:
+            found = await gql(
+                "query ($id: ID!) { node(id: $id) { ... on Resident { version } } }",
+                id=gid("Resident", key),
+            )
+            await gql(
+                MOVE,
+                id=gid("Resident", key),
+                version=found["node"]["version"],
+                to=gid("Community", QIWAN),
+            )
+
+    async with signed_in_as(demo_app, settings, Role.SOCIAL_WORKER, WORKER) as worker:
+        before = await worker.raw(CASELOAD, id=manager)
+        await move(keys[:-4])  # four stay in 西区
+        listed = await worker.raw(CASELOAD, id=manager)
+        await move(keys[-4:-2])  # two stay
+        refused = await worker.raw(CASELOAD, id=manager)
+    seen = {n["key"] for n in before["data"]["node"]["caseload"]["nodes"]}
+    assert seen and seen <= set(keys)  # those consenting to analysis, de-identified
+    assert listed["data"]["node"]["caseload"]["totalCount"] >= 5
+    assert refused["data"]["node"] is None or refused["data"]["node"].get("caseload") is None
+    assert [e["extensions"]["code"] for e in refused["errors"]] == ["FORBIDDEN"]
+    assert "Fewer than 3 residents you read de-identified" in refused["errors"][0]["message"]
+    assert (await gql(CASELOAD, id=manager))["node"]["caseload"]["totalCount"] == len(keys)
+    async with signed_in_as(demo_app, settings, Role.SOCIAL_WORKER, XIQU_MANAGER) as own:
+        assert (await own(CASELOAD, id=manager))["node"]["caseload"]["totalCount"] >= 3
