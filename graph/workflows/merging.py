@@ -34,6 +34,7 @@ one naming the duplicate is followed to the survivor through ``mergedInto``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -48,8 +49,9 @@ from graph.events import Change
 from graph.model.family import Family, Rel
 from graph.model.people import STAR_THRESHOLDS_HOURS
 from graph.model.registry import family_named, rels
+from graph.model.services import VOLUNTEER_SIGNED_UP
 from graph.model.text import search_text
-from graph.model.vocab import VolunteerStatus
+from graph.model.vocab import RecruitmentStatus, SignUpStatus, VolunteerStatus
 from graph.workflows.guards import Lock, assigned, guarded, lock, unlock
 from graph.workflows.registration import _kind
 from graph.workflows.runner import Done, Request, perform
@@ -130,6 +132,64 @@ REFERENCES: Mapping[str, tuple[tuple[str, str], ...]] = {
     "Volunteer": (("ServiceCertificate", "volunteer"),),
 }
 
+
+@dataclass(frozen=True)
+class Fold:
+    """What folding two ties of one type to one node changes besides dropping the duplicate's,
+    where a tie in ``state`` holds a place the node counts: two sign-ups of one person to a
+    recruitment. Of the two, the one holding its place is kept (a sign-up withdrawn under the
+    survivor does not cancel the one made under the duplicate: the survivor's tie takes the
+    duplicate's properties); and when both held one, a place comes free, so the node in
+    ``full`` (filled by them) goes back to ``reopened``."""
+
+    state: str
+    full: str
+    reopened: str
+
+
+FOLDS: Mapping[str, Fold] = {
+    VOLUNTEER_SIGNED_UP.type: Fold(
+        SignUpStatus.SIGNED_UP.value, RecruitmentStatus.FULL.value, RecruitmentStatus.OPEN.value
+    ),
+}
+
+
+def _folds(move: Move, i: int, carried: list[str]) -> tuple[list[str], list[str]]:
+    """The reads and writes of :data:`FOLDS` for one move (none for a type without a rule):
+    collected ``[survivor's tie, duplicate's tie]`` pairs where only the duplicate's holds a
+    place (its properties move onto the survivor's), and the nodes where both did."""
+    fold = FOLDS.get(move.rel.type)
+    if fold is None:
+        return [], []
+    other = allowed_label(move.other)
+    kept, gone = f"fk{i}", f"fg{i}"
+    reads = [
+        f"OPTIONAL MATCH {move.arrow('s', kept, f'fo{i}:{other}')} "
+        f"OPTIONAL MATCH {move.arrow('d', gone, f'fo{i}')}",
+        f"WITH seen, {', '.join(carried)}, "
+        f"collect(CASE WHEN {gone}.status = $fold{i}.state AND {kept}.status <> $fold{i}.state "
+        f"THEN [{kept}, {gone}] END) AS revive{i}, "
+        f"collect(CASE WHEN {gone}.status = $fold{i}.state AND {kept}.status = $fold{i}.state "
+        f"THEN fo{i} END) AS freed{i}",
+    ]
+    carried += [f"revive{i}", f"freed{i}"]
+    writes = [
+        f"FOREACH (p IN revive{i} | FOREACH (t IN [p[0]] | SET t += properties(p[1])))",
+        f"FOREACH (o IN freed{i} | SET o.status = CASE WHEN o.status = $fold{i}.full "
+        f"THEN $fold{i}.reopened ELSE o.status END)",
+    ]
+    return reads, writes
+
+
+def fold_params(family: Family) -> dict[str, Any]:
+    """The ``$fold<i>`` parameters of the family's statement (:func:`_folds`)."""
+    return {
+        f"fold{i}": dataclasses.asdict(FOLDS[move.rel.type])
+        for i, move in enumerate(moves(family))
+        if move.rel.type in FOLDS
+    }
+
+
 # Properties that go with a natural key: they move to the survivor with it (the last four
 # characters of the ID card whose hash it is), never one without the other.
 COMPANIONS: Mapping[str, tuple[str, ...]] = {"idHash": ("idLast4",)}
@@ -144,7 +204,11 @@ def merge_statement(family: Family) -> Statement:
         "WITH seen, s, d, CASE WHEN d IS NULL THEN {} ELSE properties(d) END AS was",
     ]
     writes = []
+    folding: list[str] = []  # before the moves: they read the duplicate's ties, which go
     for i, move in enumerate(moves(family)):
+        fold_reads, fold_writes = _folds(move, i, carried)
+        reads += fold_reads
+        folding += fold_writes
         other = allowed_label(move.other)
         reads += [
             f"OPTIONAL MATCH {move.arrow('d', f'r{i}', f'x{i}:{other}')}",
@@ -224,6 +288,7 @@ def merge_statement(family: Family) -> Statement:
     freed = [f"REMOVE {keys}"] if keys else []
     write = " ".join(
         [
+            *folding,
             *writes,
             *freed,
             f"SET {assigned('d', _blank(family), '$blank')}",
@@ -326,6 +391,7 @@ async def merge(
             "blank": _blank(family),
             "search": search_text(MERGED_NAME),
             "thresholds": list(STAR_THRESHOLDS_HOURS),
+            **fold_params(family),
             "revocation": identity.subject_revocation(
                 duplicate, by=request.by, at=revoked_at, keep_s=keep_s
             ),

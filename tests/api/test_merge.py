@@ -469,3 +469,82 @@ async def test_an_organizations_grade_and_its_history_follow_it_onto_the_survivo
     )
     survivor = merged["mergeOrganization"]["survivor"]
     assert survivor == {"rating": "GRADE_4A", "evaluations": [{"grade": "GRADE_4A", "score": 850}]}
+
+
+SIGN_UPS = dynamic(
+    "tests.merge.sign_ups",
+    """
+    MATCH (rec:Recruitment {id: $id})
+    OPTIONAL MATCH (v:Volunteer)-[su:SIGNED_UP]->(rec)
+    WITH rec, v, su ORDER BY v.id
+    RETURN rec.status AS status, collect([v.id, su.status]) AS sign_ups
+    """,
+)
+
+
+async def test_her_two_sign_ups_become_one_and_free_a_place(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    """Under both records 何姨 took places at a meal service for two, which is FULL; at a
+    second activity she withdrew under the first record and signed up again under the second.
+    Merged, she holds one place at the first — the other is free again, so it is OPEN — and is
+    still signed up for the second (the sign-up that holds a place is the one kept)."""
+    places = (await engine_store.read(PLACES, {}))[0]
+    made = await gql(
+        CREATE,
+        i={
+            "name": "何姨",
+            "location": {"latitude": places["lat"], "longitude": places["lon"]},
+            "serviceAreaIds": [QIWAN],
+        },
+    )
+    dup = made["createVolunteer"]["volunteer"]["id"]
+    soon = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=2)
+
+    async def post(capacity: int) -> str:
+        posted = await gql(
+            "mutation ($i: PostRecruitmentInput!) { postRecruitment(input: $i) "
+            "{ recruitment { id key } } }",
+            i={
+                "organizationId": gid("Organization", "org-zs-east-hub"),
+                "title": "长者食堂助餐",
+                "capacity": capacity,
+                "startsAt": soon.isoformat(),
+                "endsAt": (soon + dt.timedelta(hours=2)).isoformat(),
+                "communityId": QIWAN,
+                "venueId": gid("Venue", places["venue"]),
+            },
+        )
+        return str(posted["postRecruitment"]["recruitment"]["id"])
+
+    async def act(verb: str, recruitment: str, volunteer: str) -> None:
+        await gql(
+            f"mutation ($r: ID!, $v: ID!) {{ {verb}(recruitmentId: $r, volunteerId: $v) "
+            "{ replayed } }",
+            r=recruitment,
+            v=volunteer,
+        )
+
+    meal, walk = await post(capacity=2), await post(capacity=3)
+    await act("signUp", meal, NEAR)
+    await act("signUp", meal, dup)
+    await act("signUp", walk, NEAR)
+    await act("withdrawSignUp", walk, NEAR)
+    await act("signUp", walk, dup)
+    keys = {
+        r: (await gql("query ($id: ID!) { node(id: $id) { ... on Recruitment { key } } }", id=r))[
+            "node"
+        ]["key"]
+        for r in (meal, walk)
+    }
+    (full,) = await engine_store.read(SIGN_UPS, {"id": keys[meal]})
+    assert full["status"] == "FULL"
+
+    first, second = (await gql(READ, v=NEAR))["node"], (await gql(READ, v=dup))["node"]
+    await gql(MERGE, s=NEAR, d=dup, sv=first["version"], dv=second["version"])
+
+    (meal_after,) = await engine_store.read(SIGN_UPS, {"id": keys[meal]})
+    assert meal_after == {"status": "OPEN", "sign_ups": [["volunteer-zs-near", "SIGNED_UP"]]}
+    (walk_after,) = await engine_store.read(SIGN_UPS, {"id": keys[walk]})
+    assert walk_after == {"status": "OPEN", "sign_ups": [["volunteer-zs-near", "SIGNED_UP"]]}
+    await act("signUp", meal, gid("Volunteer", "volunteer-zs-regular"))  # the freed place
