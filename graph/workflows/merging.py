@@ -51,7 +51,7 @@ from graph.model.people import STAR_THRESHOLDS_HOURS
 from graph.model.registry import family_named, rels
 from graph.model.services import VOLUNTEER_SIGNED_UP
 from graph.model.text import search_text
-from graph.model.vocab import RecruitmentStatus, SignUpStatus, VolunteerStatus
+from graph.model.vocab import RecruitmentStatus, SignUpStatus, VolunteerStatus, WebhookStatus
 from graph.workflows.guards import Lock, assigned, guarded, lock, unlock
 from graph.workflows.registration import _kind
 from graph.workflows.runner import Done, Request, perform
@@ -190,6 +190,23 @@ def fold_params(family: Family) -> dict[str, Any]:
     }
 
 
+# Records of which a record of the family has at most one, naming it by a property (an
+# organization's webhook): (label, property, status property, the status it is put in when the
+# survivor has one already). The duplicate's is pointed at the survivor when the survivor has
+# none — the organization's endpoint keeps receiving its events; otherwise it stays with the
+# tombstone, put in that status (nothing is delivered to it), never a second one.
+SOLE_REFERENCES: Mapping[str, tuple[tuple[str, str, str, str], ...]] = {
+    "Organization": (("Webhook", "organization", "status", WebhookStatus.DISABLED.value),),
+}
+
+
+def sole_params(family: Family) -> dict[str, Any]:
+    """The ``$parked<k>`` parameters of the family's statement (:data:`SOLE_REFERENCES`)."""
+    return {
+        f"parked{k}": parked for k, (*_, parked) in enumerate(SOLE_REFERENCES.get(family.label, ()))
+    }
+
+
 # Properties that go with a natural key: they move to the survivor with it (the last four
 # characters of the ID card whose hash it is), never one without the other.
 COMPANIONS: Mapping[str, tuple[str, ...]] = {"idHash": ("idLast4",)}
@@ -241,6 +258,19 @@ def merge_statement(family: Family) -> Statement:
         ]
         carried.append(f"refs{k}")
         writes.append(f"FOREACH (e IN refs{k} | SET e.{prop} = s.id)")
+    for k, (referring, prop, status, _) in enumerate(SOLE_REFERENCES.get(family.label, ())):
+        kind = allowed_label(referring)
+        reads += [
+            f"OPTIONAL MATCH (one{k}:{kind} {{{prop}: $duplicate}})",
+            f"OPTIONAL MATCH (own{k}:{kind} {{{prop}: $survivor}})",
+            f"WITH seen, {', '.join(carried)}, one{k}, count(own{k}) > 0 AS owns{k}",
+        ]
+        carried += [f"one{k}", f"owns{k}"]
+        writes.append(
+            f"FOREACH (e IN CASE WHEN one{k} IS NULL THEN [] ELSE [one{k}] END | "
+            f"SET e.{prop} = CASE WHEN owns{k} THEN e.{prop} ELSE s.id END, "
+            f"e.{status} = CASE WHEN owns{k} THEN $parked{k} ELSE e.{status} END)"
+        )
     names = {p.name for p in family.props}
     # One projection (``guards.assigned``' reason): each value reads the survivor as it was, so a
     # key's companion follows the key (taken only where the survivor had no key).
@@ -392,6 +422,7 @@ async def merge(
             "search": search_text(MERGED_NAME),
             "thresholds": list(STAR_THRESHOLDS_HOURS),
             **fold_params(family),
+            **sole_params(family),
             "revocation": identity.subject_revocation(
                 duplicate, by=request.by, at=revoked_at, keep_s=keep_s
             ),

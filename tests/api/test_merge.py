@@ -548,3 +548,63 @@ async def test_her_two_sign_ups_become_one_and_free_a_place(
     (walk_after,) = await engine_store.read(SIGN_UPS, {"id": keys[walk]})
     assert walk_after == {"status": "OPEN", "sign_ups": [["volunteer-zs-near", "SIGNED_UP"]]}
     await act("signUp", meal, gid("Volunteer", "volunteer-zs-regular"))  # the freed place
+
+
+WEBHOOK_OF = dynamic(
+    "tests.merge.webhooks",
+    "MATCH (w:Webhook) WHERE w.organization IN $ids "
+    "RETURN w.organization AS organization, w.url AS url, w.status AS status ORDER BY url",
+)
+
+
+async def test_an_organizations_webhook_goes_to_the_survivor_unless_it_has_its_own(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    """The association registered twice, its endpoint under the second record: merged, the
+    survivor's events go to that endpoint. Had both records an endpoint, the survivor keeps its
+    own and the tombstone's is disabled — an organization never has two. (Literal addresses:
+    the check resolves host names; nothing is delivered to a webhook never approved.)"""
+
+    async def organization(name: str, url: str | None) -> tuple[str, str]:
+        done = await gql(
+            "mutation ($n: String!) { createOrganization(input: {name: $n, "
+            "kind: SOCIAL_ORGANIZATION, location: {latitude: 22.52, longitude: 113.41}}) "
+            "{ organization { id key } } }",
+            n=name,
+        )
+        made = done["createOrganization"]["organization"]
+        if url is not None:
+            await gql(
+                "mutation ($o: ID!, $url: String!) { registerWebhook(organizationId: $o, "
+                "url: $url) { secret } }",
+                o=made["id"],
+                url=url,
+            )
+        return made["id"], made["key"]
+
+    async def merge(survivor: str, duplicate: str) -> None:
+        await gql(
+            "mutation ($s: ID!, $d: ID!) { mergeOrganization(survivor: $s, duplicate: $d, "
+            "survivorVersion: 1, duplicateVersion: 1) { replayed } }",
+            s=survivor,
+            d=duplicate,
+        )
+
+    first = await organization("东区长者协会", None)
+    second = await organization("东区长者协会（重复）", "https://93.184.216.34/elders")
+    await merge(first[0], second[0])
+    assert await engine_store.read(WEBHOOK_OF, {"ids": [first[1], second[1]]}) == [
+        {"organization": first[1], "url": "https://93.184.216.34/elders", "status": "PENDING"}
+    ]
+    webhook = "query ($o: ID!) { node(id: $o) { ... on Organization { webhook { url } } } }"
+    assert (await gql(webhook, o=first[0]))["node"]["webhook"] == {
+        "url": "https://93.184.216.34/elders"
+    }
+
+    third = await organization("西区助残会", "https://93.184.216.34/west")
+    fourth = await organization("西区助残会（重复）", "https://93.184.216.34/west-2")
+    await merge(third[0], fourth[0])
+    assert await engine_store.read(WEBHOOK_OF, {"ids": [third[1], fourth[1]]}) == [
+        {"organization": third[1], "url": "https://93.184.216.34/west", "status": "PENDING"},
+        {"organization": fourth[1], "url": "https://93.184.216.34/west-2", "status": "DISABLED"},
+    ]
