@@ -67,3 +67,56 @@ async def set_team_member(
     return await workflows.set_team_member(
         info.context.store, request, volunteer=volunteer, team=team, role=held, since=day
     )
+
+
+def _since(since: dt.date) -> str:
+    if since > dt.datetime.now(LOCAL_TIME).date():
+        raise BadUserInput("`since` must not be in the future: the day it began.", field="since")
+    return since.isoformat()
+
+
+async def _dated(
+    info: Info, key: str | None, operation: str, family: str, tie: str, ids: tuple[Any, ...],
+    since: dt.date,
+) -> Done:  # fmt: skip
+    """One of ``graph.workflows.ties.DATED``'s steps: the record's and the tie's other end's ids
+    (each of its label, else ``BAD_USER_INPUT``), the day checked, then the step."""
+    (record_id, record_arg), (target_id, target_arg, target_label) = ids
+    record = entity_key(record_id, family, record_arg)
+    target = entity_key(target_id, target_label, target_arg)
+    day = _since(since)
+    request = _request(info, operation, key, record=record, target=target, since=day)
+    return await workflows.set_tie(
+        info.context.store, request, family=family, tie=tie, key=record, target=target,
+        props={"since": day},
+    )  # fmt: skip
+
+
+async def set_case_manager(
+    info: Info, key: str | None, *, resident_id: str, social_worker_id: str, since: dt.date
+) -> Done:
+    return await _dated(
+        info, key, "setCaseManager", "Resident", "caseManagers",
+        ((resident_id, "residentId"), (social_worker_id, "socialWorkerId", "SocialWorker")),
+        since,
+    )  # fmt: skip
+
+
+async def set_employment(
+    info: Info, key: str | None, *, social_worker_id: str, organization_id: str, since: dt.date
+) -> Done:
+    return await _dated(
+        info, key, "setEmployment", "SocialWorker", "employers",
+        ((social_worker_id, "socialWorkerId"), (organization_id, "organizationId", "Organization")),
+        since,
+    )  # fmt: skip
+
+
+async def set_think_tank_member(
+    info: Info, key: str | None, *, expert_id: str, think_tank_id: str, since: dt.date
+) -> Done:
+    return await _dated(
+        info, key, "setThinkTankMember", "Expert", "thinkTanks",
+        ((expert_id, "expertId"), (think_tank_id, "thinkTankId", "ThinkTank")),
+        since,
+    )  # fmt: skip

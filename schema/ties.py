@@ -23,6 +23,21 @@ VolunteerPayload = payload(
     name="VolunteerTiePayload",
 )
 
+ResidentPayload = payload(
+    "Resident", "schema.people", "resident", "The resident whose tie a step changed.",
+    name="ResidentTiePayload",
+)  # fmt: skip
+SocialWorkerPayload = payload(
+    "SocialWorker", "schema.people", "social_worker", "The social worker whose tie a step changed.",
+    name="SocialWorkerTiePayload",
+)  # fmt: skip
+ExpertPayload = payload(
+    "Expert", "schema.people", "expert", "The expert whose tie a step changed.",
+    name="ExpertTiePayload",
+)  # fmt: skip
+
+SINCE = "The day it began (not in the future); registration dated it to the day the tie was named."
+
 MUTATIONS: Sequence[Any] = (
     step(
         resolve.rate_volunteer_skill,
@@ -58,8 +73,47 @@ MUTATIONS: Sequence[Any] = (
         Arg("role", MemberRole, "Their role in it."),
         Arg("since", dt.date, "The day they joined it (not in the future)."),
     ),
+    # The days of the ties registration dates to the day they are named
+    # (``graph.workflows.ties.DATED``): each by whoever may change the record (its update's rule,
+    # ``schema.registration.RULES``); naming or ending the tie stays registration's.
+    step(
+        resolve.set_case_manager,
+        ResidentPayload,
+        may(Act.CASEWORK, "Resident", "resident_id"),
+        "Record the day a social worker took a resident's case (接案日期), e.g. a case older than "
+        "its record. Whoever may change the resident's record: a social worker covering her "
+        "community, or an administrator. The social worker is named her case manager through "
+        "`updateResident`'s `caseManagerIds` first; one who is not is a CONFLICT.",
+        id_arg("resident_id", "The resident."),
+        id_arg("social_worker_id", "The social worker, one of her case managers."),
+        Arg("since", dt.date, SINCE),
+    ),
+    step(
+        resolve.set_employment,
+        SocialWorkerPayload,
+        may(Act.ADMINISTER),
+        "Record the day a social worker joined an employer (入职日期). Administrators, who keep "
+        "the social workers' records; the employer is named through `updateSocialWorker`'s "
+        "`employerIds` first, and one that is not is a CONFLICT.",
+        id_arg("social_worker_id", "The social worker."),
+        id_arg("organization_id", "The organization, one of their employers."),
+        Arg("since", dt.date, SINCE),
+    ),
+    step(
+        resolve.set_think_tank_member,
+        ExpertPayload,
+        may(Act.ADMINISTER),
+        "Record the day an expert joined a think tank (入库日期). Administrators, who keep the "
+        "experts' records; the think tank is named through `updateExpert`'s `thinkTankIds` "
+        "first, and one that is not is a CONFLICT.",
+        id_arg("expert_id", "The expert."),
+        id_arg("think_tank_id", "The think tank, one they are part of."),
+        Arg("since", dt.date, SINCE),
+    ),
 )
 
 TiesMutation = mutation_type(
-    "TiesMutation", MUTATIONS, "The properties of ties: skills rated, team members' roles."
+    "TiesMutation",
+    MUTATIONS,
+    "The properties of ties: skills rated, team members' roles, the days ties began.",
 )

@@ -286,7 +286,12 @@ VIA = {
 # The relationships registration sets (``createVolunteer(input: {skillIds, serviceAreaIds,
 # teamIds})``…): a volunteer keeps their own skills; the communities and teams are staff's.
 TIES = {
-    "Resident": (Tie("community", RESIDENT_LIVES_IN, required=True, single=True),),
+    "Resident": (
+        Tie("community", RESIDENT_LIVES_IN, required=True, single=True),
+        # Who manages her case (个案社工): set by whoever may change her record (a social worker
+        # covering her community, an administrator); grants no reading (access.policy).
+        Tie("caseManagers", WORKER_CASE_MANAGER_OF, since="since", direction="in"),
+    ),
     "Volunteer": (
         Tie("skills", VOLUNTEER_HAS_SKILL, "self", props={"level": "BASIC", "certified": False}),
         Tie("serviceAreas", VOLUNTEER_SERVES_AREA, required=True),
@@ -295,8 +300,14 @@ TIES = {
     "SocialWorker": (
         Tie("communities", WORKER_COVERS),
         Tie("employers", WORKER_EMPLOYED_BY, since="since"),
+        Tie("supervisedTeams", WORKER_SUPERVISES),
     ),
-    "Expert": (Tie("thinkTanks", EXPERT_PART_OF, since="since"),),
+    "Expert": (
+        Tie("thinkTanks", EXPERT_PART_OF, since="since"),
+        Tie("advisedOrganizations", EXPERT_ADVISES_ORGANIZATION),
+        Tie("advisedProjects", EXPERT_ADVISES_PROJECT),
+        Tie("advisedCommunities", EXPERT_ADVISES_COMMUNITY),
+    ),
 }
 
 

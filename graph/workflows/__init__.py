@@ -40,7 +40,7 @@ from graph.workflows.resources import allocate_resource, offer_resource, update_
 from graph.workflows.rights import erase_resident, record_consent, withdraw_consent
 from graph.workflows.runner import Done, Request, new_id, now, perform
 from graph.workflows.service import record_service, spend_credits, verify_service
-from graph.workflows.ties import rate_skill, set_team_member
+from graph.workflows.ties import rate_skill, set_team_member, set_tie
 from graph.workflows.webhooks import (
     approve_webhook,
     disable_webhook,
@@ -88,6 +88,7 @@ __all__ = [
     "rotate_webhook_secret",
     "set_need_status",
     "set_team_member",
+    "set_tie",
     "sign_up",
     "spend_credits",
     "unassign",
