@@ -6,11 +6,13 @@ before the graph; whether the volunteer holds the skill or is in the team is the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
 from access.acts import may_certify
 from api.errors import BadUserInput, Forbidden
 from graph import workflows
+from graph.model.registry import family_named
 from graph.model.services import LOCAL_TIME
 from graph.workflows import Done
 from resolvers.steps import entity_key
@@ -79,8 +81,8 @@ async def _dated(
     info: Info, key: str | None, operation: str, family: str, tie: str, ids: tuple[Any, ...],
     since: dt.date,
 ) -> Done:  # fmt: skip
-    """One of ``graph.workflows.ties.DATED``'s steps: the record's and the tie's other end's ids
-    (each of its label, else ``BAD_USER_INPUT``), the day checked, then the step."""
+    """One of ``graph.workflows.ties.STEPS`` recording a day: the record's and the tie's other
+    end's ids (each of its label, else ``BAD_USER_INPUT``), the day checked, then the step."""
     (record_id, record_arg), (target_id, target_arg, target_label) = ids
     record = entity_key(record_id, family, record_arg)
     target = entity_key(target_id, target_label, target_arg)
@@ -120,3 +122,39 @@ async def set_think_tank_member(
         ((expert_id, "expertId"), (think_tank_id, "thinkTankId", "ThinkTank")),
         since,
     )  # fmt: skip
+
+
+# How a volunteer is family of a resident: a short word (PARENT, CHILD, SPOUSE, SELF: the
+# volunteer is the resident), kept as given.
+RELATION = re.compile(r"[A-Z][A-Z_]{1,19}")
+
+
+async def set_relative(
+    info: Info, key: str | None, *, resident_id: str, volunteer_id: str, relation: str
+) -> Done:
+    resident = entity_key(resident_id, "Resident", "residentId")
+    volunteer = entity_key(volunteer_id, "Volunteer", "volunteerId")
+    word = relation.strip().upper()
+    if not RELATION.fullmatch(word):
+        raise BadUserInput(
+            "`relation` is one word of 2 to 20 letters or underscores, e.g. PARENT, CHILD, "
+            "SPOUSE, SELF.",
+            field="relation",
+        )
+    request = _request(info, "setRelative", key, record=resident, target=volunteer, relation=word)
+    return await workflows.set_tie(
+        info.context.store, request, family="Resident", tie="relatives", key=resident,
+        target=volunteer, props={"relation": word},
+    )  # fmt: skip
+
+
+async def pause_volunteer(
+    info: Info, key: str | None, *, volunteer_id: str, version: int, paused: bool
+) -> Done:
+    volunteer = entity_key(volunteer_id, "Volunteer", "volunteerId")
+    if version < 0:
+        raise BadUserInput("`version` must be the `version` you read (0 or more).", field="version")
+    request = _request(info, "pauseVolunteer", key, volunteer=volunteer, paused=paused)
+    return await workflows.pause(
+        info.context.store, request, family_named("Volunteer"), volunteer, version, paused
+    )

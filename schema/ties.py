@@ -73,8 +73,8 @@ MUTATIONS: Sequence[Any] = (
         Arg("role", MemberRole, "Their role in it."),
         Arg("since", dt.date, "The day they joined it (not in the future)."),
     ),
-    # The days of the ties registration dates to the day they are named
-    # (``graph.workflows.ties.DATED``): each by whoever may change the record (its update's rule,
+    # The properties of the ties registration makes with its defaults
+    # (``graph.workflows.ties.STEPS``): each by whoever may change the record (its update's rule,
     # ``schema.registration.RULES``); naming or ending the tie stays registration's.
     step(
         resolve.set_case_manager,
@@ -87,6 +87,31 @@ MUTATIONS: Sequence[Any] = (
         id_arg("resident_id", "The resident."),
         id_arg("social_worker_id", "The social worker, one of her case managers."),
         Arg("since", dt.date, SINCE),
+    ),
+    step(
+        resolve.pause_volunteer,
+        VolunteerPayload,
+        may(Act.VOLUNTEER_SELF, "Volunteer", "volunteer_id", volunteer="volunteer_id"),
+        "Pause a volunteer (暂停: they take no service for a while) or, with `paused: false`, "
+        "set them active again. The volunteer themself, or a social worker covering a community "
+        "they serve (who may deactivate them). One who left or was merged is a CONFLICT "
+        "(`reactivateVolunteer` first); a stale `version` too.",
+        id_arg("volunteer_id", "The volunteer."),
+        Arg("version", int, "The `version` you read."),
+        Arg("paused", bool, "True to pause, false to resume."),
+    ),
+    step(
+        resolve.set_relative,
+        ResidentPayload,
+        may(Act.CASEWORK, "Resident", "resident_id"),
+        "Record how a volunteer is family of a resident (亲属关系: PARENT, CHILD, SPOUSE; SELF: "
+        "the volunteer is the resident). Whoever may change the resident's record: a social "
+        "worker covering her community, or an administrator. The volunteer is named among her "
+        "relatives through `updateResident`'s `relativeIds` first (which lets them read her "
+        "needs and spend their time-bank credits on them); one who is not is a CONFLICT.",
+        id_arg("resident_id", "The resident."),
+        id_arg("volunteer_id", "The volunteer, one of her relatives."),
+        Arg("relation", str, "One word: PARENT, CHILD, SPOUSE, SELF…"),
     ),
     step(
         resolve.set_employment,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from graph.model import vocab
 from graph.model.family import Family, Point, Rel, Tie, Via, props_of
 from graph.model.filters import GUARDED_NEAR, GUARDED_NEAR_DISTANCE, in_community, narrower_or_same
+from graph.model.services import VOLUNTEER_FAMILY_OF
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,9 @@ TIES = {
         # Who manages her case (个案社工): set by whoever may change her record (a social worker
         # covering her community, an administrator); grants no reading (access.policy).
         Tie("caseManagers", WORKER_CASE_MANAGER_OF, since="since", direction="in"),
+        # Volunteers who are her family (家属): they may spend their time-bank credits on her
+        # needs and read them (access.facts), so only whoever may change her record names them.
+        Tie("relatives", VOLUNTEER_FAMILY_OF, direction="in"),
     ),
     "Volunteer": (
         Tie("skills", VOLUNTEER_HAS_SKILL, "self", props={"level": "BASIC", "certified": False}),

@@ -35,7 +35,7 @@ from graph.workflows.merging import merge
 from graph.workflows.needs import assign, report_need, set_need_status, unassign, update_need
 from graph.workflows.recruitments import post_recruitment, sign_up, withdraw
 from graph.workflows.referrals import REFERRAL_STEPS, answer_referral, refer
-from graph.workflows.registration import create, deactivate, reactivate, update
+from graph.workflows.registration import create, deactivate, pause, reactivate, update
 from graph.workflows.resources import allocate_resource, offer_resource, update_resource
 from graph.workflows.rights import erase_resident, record_consent, withdraw_consent
 from graph.workflows.runner import Done, Request, new_id, now, perform
@@ -72,6 +72,7 @@ __all__ = [
     "new_id",
     "now",
     "offer_resource",
+    "pause",
     "perform",
     "post_recruitment",
     "rate_skill",

@@ -67,15 +67,16 @@ SKILLS = _tie("Volunteer", "skills")
 TEAMS = _tie("Volunteer", "teams")
 RATE_SKILL = tie_statement("Volunteer", SKILLS)
 SET_TEAM_MEMBER = tie_statement("Volunteer", TEAMS)
-# The ties registration dates to the day it makes them whose real day users record (a case
-# taken, an employment or think-tank membership older than its registration): (family, tie) ->
-# the mutation recording it.
-DATED = {
+# Ties registration makes with its defaults whose real properties users then record: the day a
+# case was taken, an employment or think-tank membership began (registration dates them to the
+# day it names them), how a volunteer is family of a resident. (family, tie) -> the mutation.
+STEPS = {
     ("Resident", "caseManagers"): "setCaseManager",
+    ("Resident", "relatives"): "setRelative",
     ("SocialWorker", "employers"): "setEmployment",
     ("Expert", "thinkTanks"): "setThinkTankMember",
 }
-TIE_STATEMENTS = {pair: tie_statement(pair[0], _tie(*pair)) for pair in DATED}
+TIE_STATEMENTS = {pair: tie_statement(pair[0], _tie(*pair)) for pair in STEPS}
 
 
 def _props(tie: Tie, props: Mapping[str, Any]) -> dict[str, Any]:
@@ -172,9 +173,9 @@ async def set_tie(
     target: str,
     props: Mapping[str, Any],
 ) -> Done:
-    """Record the day one of :data:`DATED`'s ties that exists really began (``since``, an ISO
-    date): a case manager took the case, a social worker joined an employer, an expert a think
-    tank. The tie
+    """Record the properties of one of :data:`STEPS`' ties that exists: the day it really began
+    (``since``, an ISO date: a case manager took the case, a social worker joined an employer,
+    an expert a think tank), or how a volunteer is family of a resident (``relation``). The tie
     itself is made or ended through registration (``update<Family>``'s ids), as who may do so
     decides; this step changes a tie, never makes one."""
     declared = _tie(family, tie)
