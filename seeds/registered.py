@@ -14,9 +14,12 @@ service's key) and its last four characters, never the number.
 
 A tie is made with registration's defaults (a skill BASIC, a member a MEMBER since the day): the
 levels, roles and days the demo draws go through ``rateVolunteerSkill``'s and ``setTeamMember``'s
-steps next (``seeds.casework.record_ties``). What registration does not write stays with the
-batch writer, which ``seeds.demo`` runs after: the records of the families nobody registers
-(needs and the rest go through their own steps: ``seeds.casework``) — see docs/FIELD.md.
+steps next (``seeds.casework.record_ties``), a case's, an employment's and a think-tank seat's
+real day and a relative's relation through theirs (``tie_steps``, ``record_tie_steps``), and
+volunteers who paused or left through ``pauseVolunteer``'s and ``deactivateVolunteer``'s
+(``standing``). ``made`` then takes the ties registration made out of the batch, refusing one
+holding a property no path wrote, so nothing of these records is left to the batch writer
+(``seeds.demo``; docs/FIELD.md).
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ from graph.model import entities, people
 from graph.model.family import Family, camel
 from graph.model.registry import families
 from graph.queries import linking
-from seeds import demo
+from seeds import casework, demo, registered
+from seeds.batch import Batch
 from tests.conftest import DemoLoader
 
 
@@ -432,3 +433,21 @@ async def test_every_relationship_between_kept_records_is_as_the_demo_draws_it(
             if got is None or any(shown.get(k) != str(v) for k, v in props.items()):
                 differ.append((rel.type, start, end, dict(props), got))
     assert differ == []
+
+
+def test_a_demo_drawing_what_no_user_path_writes_is_refused_before_it_is_written() -> None:
+    """The load's own check: a registration tie holding a property registration does not write
+    (a declared default drawn otherwise, with no step to record it), or a relationship nothing
+    took out of the batch, stops the load, naming it, rather than leaving it to the batch
+    writer."""
+    runs = next(t for f in _kept().values() for t in f.ties if t.props)
+    batch = Batch()
+    batch.link(runs.rel, "a", "b", **{k: f"NOT-{v}" for k, v in runs.props.items()})
+    with pytest.raises(ValueError, match=runs.rel.type):
+        registered.made(batch)
+    batch = demo.build().b
+    casework.ties(batch)
+    registered.tie_steps(batch)
+    registered.made(batch)
+    with pytest.raises(ValueError, match="No user path writes"):
+        demo._written_by_steps(batch)  # the needs' and the casework's are still in it
