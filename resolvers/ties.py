@@ -58,11 +58,7 @@ async def set_team_member(
 ) -> Done:
     volunteer = entity_key(volunteer_id, "Volunteer", "volunteerId")
     team = entity_key(team_id, "Organization", "teamId")
-    if since > dt.datetime.now(LOCAL_TIME).date():
-        raise BadUserInput(
-            "`since` must not be in the future: the day the member joined.", field="since"
-        )
-    day, held = since.isoformat(), _value(role)
+    day, held = _since(since), _value(role)
     request = _request(
         info, "setTeamMember", key, volunteer=volunteer, team=team, role=held, since=day
     )
