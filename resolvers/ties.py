@@ -1,5 +1,6 @@
-"""The properties of the ties registration makes, as mutations: ``rateVolunteerSkill`` and
-``setTeamMember`` (``graph.workflows.ties``). Whether the caller may certify a skill is
+"""The properties of the ties registration makes, as mutations: ``rateVolunteerSkill``,
+``setTeamMember`` and the other tie steps (``graph.workflows.ties``), and ``pauseVolunteer``
+(``graph.workflows.registration.pause``). Whether the caller may certify a skill is
 ``access.acts.may_certify``, decided here. A day in the future is ``BAD_USER_INPUT`` here,
 before the graph; whether the volunteer holds the skill or is in the team is the step's."""
 

@@ -1,6 +1,8 @@
 """The properties of the ties registration makes (``graph.workflows.ties``): a volunteer's skill
-rated and certified, a team member's role and start, declared once each as
-:func:`schema.steps.step` rows. Who may call each is ``access.acts`` (docs/ACCESS.md "Changes").
+rated and certified, a team member's role and start, the day a case, an employment or a
+think-tank seat began, how a volunteer is family of a resident; and a volunteer's pause (their
+standing short of leaving). Declared once each as :func:`schema.steps.step` rows. Who may call
+each is ``access.acts`` (docs/ACCESS.md "Changes").
 
 No ``from __future__ import annotations``: lazy references are quoted names in ``Annotated``.
 """

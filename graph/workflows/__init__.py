@@ -16,7 +16,8 @@
 - ``incubation``: a hub's record of the organizations it incubates (孵化);
 - ``merging``: an administrator's merge of a record registered twice onto the one kept;
 - ``ties``: the properties of the ties registration makes (a volunteer's skill rated, a team
-  member's role and since);
+  member's role and since, the real day of a case, an employment, a think-tank seat, a
+  relative's relation);
 - ``webhooks``: partners' webhooks (docs/LIVE.md "Webhooks").
 
 The steps are re-exported here, so callers write ``workflows.assign(...)`` without knowing which

@@ -1,12 +1,14 @@
 """The properties of a tie registration made: a volunteer's skill rated (``level``,
-``certified``) and a team member's ``role`` and ``since`` recorded.
+``certified``) and a team member's ``role`` and ``since`` recorded; the real day of a case, an
+employment or a think-tank seat, and how a volunteer is family of a resident (:data:`STEPS`,
+:func:`set_tie`).
 
 Registration (``graph.workflows.registration``) makes a tie with its declared defaults
 (``graph.model.people.TIES``: a skill BASIC and not certified, a member a MEMBER since the day);
 these steps change the properties of a tie that exists, and make none: a volunteer claims a
 skill and joins a team through registration, where who may do that is decided. Each statement
-is built from its ``Tie``'s declaration (the relationship type, the labels at both ends, the
-properties it may set), one guarded statement per tie, the volunteer locked.
+is built from its ``Tie``'s declaration (the relationship type, the labels at both ends, its
+direction, the properties it may set), one guarded statement per tie, the record locked.
 """
 
 from __future__ import annotations
