@@ -171,8 +171,15 @@ def _prop_doc(described: dict[str, str], name: str, prop: Prop) -> str:
     return doc
 
 
+# Ties the record's type shows no field for (a resident's relatives are personal: docs/PRIVACY.md).
+TIE_DOCS = {
+    "relatives": "Volunteers who are her family (家属): they may then read her needs and spend "
+    "their time-bank credits on them; `setRelative` records how.",
+}
+
+
 def _tie_doc(described: dict[str, str], tie: Tie) -> str:
-    doc = described.get(resolve.snake(tie.name)) or f"Its {tie.name}."
+    doc = described.get(resolve.snake(tie.name)) or TIE_DOCS.get(tie.name) or f"Its {tie.name}."
     how = "The id" if tie.single else "The ids"
     return f"{how} of {tie.target} records: {doc} On an update, replaces the current ones."
 

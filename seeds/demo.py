@@ -26,8 +26,11 @@ closed and withdrawn, recruitments posted and signed up for, needs referred and 
 answered, residents' consent and hubs' incubations recorded, donations and grants made,
 resources given, volunteers' skills rated and team members' roles and days recorded, through
 those steps (``seeds.casework``); assignments, service records, verifications and time-bank
-credits through theirs (``seeds.demo_history``). The batch writer writes the records and
-relationships nobody registers or reports (docs/FIELD.md).
+credits through theirs (``seeds.demo_history``); the days case managers took their cases and
+workers and experts joined, relatives, and volunteers who paused or left, through theirs
+(``seeds.registered``). The batch writer writes only the records of families nobody registers
+or reports, and none of their relationships: the load refuses a demo that draws anything no
+user path writes (docs/FIELD.md).
 """
 
 from __future__ import annotations
@@ -69,6 +72,17 @@ def build() -> Demo:
     return demo
 
 
+def _written_by_steps(batch: Batch) -> None:
+    """Refuse a demo whose batch still holds something after registration and the steps took
+    their part: a relationship no user path made, or a record of a family users keep (each was
+    registered, and what changed since went through a step). The batch writer writes only the
+    records of families nobody registers, before registration (``load``)."""
+    left = {rel.type: len(pairs) for rel, pairs in batch.links.items() if pairs}
+    if left:
+        raise ValueError(f"No user path writes the demo's {left}: write them through a step.")
+    batch.nodes.clear()  # registered: the truth tests compare the graph with what the demo draws
+
+
 async def _state(store: GraphStore) -> str:
     """EMPTY, LOADED (its last step, closing 何姨's past visits, is done) or PARTIAL."""
     last = (await entities.get_many(store, "Need", [PAST_VISITS])).get(PAST_VISITS)
@@ -102,14 +116,17 @@ async def load(store: GraphStore, id_hash_key: str = DEVELOPMENT_ID_HASH_KEY) ->
     written = dict(await first.flush(store))
     batch.nodes = defaultdict(list, {t: r for t, r in batch.nodes.items() if t in stepped})
     registered_counts = await registered.write(store, batch, demo.id_cards, id_hash_key)
-    # Rated and recorded while every volunteer is as registered (active): the flush below then
-    # writes the status the demo draws (some have left since).
+    # Rated and recorded while every volunteer is as registered (active); then those who have
+    # paused or left since go through their steps.
     steps = await casework.record_ties(store, *casework.ties(batch))
+    steps += await registered.record_tie_steps(store, registered.tie_steps(batch))
+    registered.made(batch)
     steps += await casework.report_needs(store, batch)
     consenting = casework.consents(batch)
     incubated = casework.incubations(batch)
     donations, grants = casework.money(batch)
-    written.update(await batch.flush(store))
+    steps += await registered.standing(store, batch)
+    _written_by_steps(batch)
     steps += await casework.record_money(store, donations, grants)
     steps += await casework.record_consents(store, consenting)
     steps += await casework.record_incubations(store, incubated)

@@ -79,8 +79,9 @@ def qingdao(d: Demo) -> None:
         ("project-qd-wanshi", "万事无忧", "cat-mediation"),
         ("project-qd-leifeng", "雷锋战友志愿行", "cat-culture"),
     ):
+        # Run by the committee (a project has one organization running it: registration's
+        # `runById`); the studio's social workers serve in them.
         d.project(pid, name, committee, (c,), (cat,), start="2021-06-01")
-        b.link(O.ORG_RUNS_PROJECT, studio, pid, role="SUPPORT")
     workers = d.workers(studio, (c,), 3, senior_first=True)
     b.link(P.WORKER_SUPERVISES, workers[0], team)
 

@@ -14,9 +14,12 @@ service's key) and its last four characters, never the number.
 
 A tie is made with registration's defaults (a skill BASIC, a member a MEMBER since the day): the
 levels, roles and days the demo draws go through ``rateVolunteerSkill``'s and ``setTeamMember``'s
-steps next (``seeds.casework.record_ties``). What registration does not write stays with the
-batch writer, which ``seeds.demo`` runs after: the records of the families nobody registers
-(needs and the rest go through their own steps: ``seeds.casework``) — see docs/FIELD.md.
+steps next (``seeds.casework.record_ties``), a case's, an employment's and a think-tank seat's
+real day and a relative's relation through theirs (``tie_steps``, ``record_tie_steps``), and
+volunteers who paused or left through ``pauseVolunteer``'s and ``deactivateVolunteer``'s
+(``standing``). ``made`` then takes the ties registration made out of the batch, refusing one
+holding a property no path wrote, so nothing of these records is left to the batch writer
+(``seeds.demo``; docs/FIELD.md).
 """
 
 from __future__ import annotations
@@ -25,14 +28,15 @@ import asyncio
 import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from graph import workflows
 from graph.engine.store import GraphStore
 from graph.model import entities
 from graph.model.family import Family, Tie
-from graph.model.registry import families
-from graph.workflows import registration
+from graph.model.registry import families, family_named
+from graph.workflows import registration, ties
 from intake.identity import CHECKS, id_card
 from seeds.batch import Batch
 
@@ -173,3 +177,96 @@ async def _create(
     await registration.create(
         store, request, family, record.id, _record(family, record, ties), today
     )
+
+
+@dataclass(frozen=True)
+class TieStep:
+    """A tie's properties recorded through its step (``graph.workflows.ties.STEPS``): the day a
+    case was taken, an employment or think-tank membership began, how a volunteer is family."""
+
+    family: str
+    tie: str
+    record: str
+    target: str
+    props: Mapping[str, Any]
+
+
+def tie_steps(batch: Batch) -> list[TieStep]:
+    """The batch's ties whose properties go through a step, taken out of it (registration made
+    them with its defaults: ``write``)."""
+    found: list[TieStep] = []
+    for label, name in ties.STEPS:
+        (tie,) = (t for t in family_named(label).ties if t.name == name)
+        for start, end, props in batch.links.pop(tie.rel, []):
+            record, target = (end, start) if tie.direction == "in" else (start, end)
+            found.append(TieStep(label, name, record, target, dict(props)))
+    return found
+
+
+async def record_tie_steps(store: GraphStore, steps: Sequence[TieStep]) -> int:
+    """Record each through its step, as whoever keeps the record would; the number of steps."""
+    for start in range(0, len(steps), CONCURRENT):
+        await asyncio.gather(
+            *(
+                workflows.set_tie(
+                    store,
+                    workflows.Request(
+                        ties.STEPS[(s.family, s.tie)],
+                        {"record": s.record, "target": s.target},
+                        key=f"demo:tie:{s.tie}:{s.record}:{s.target}",
+                        by=ACTOR,
+                    ),
+                    family=s.family,
+                    tie=s.tie,
+                    key=s.record,
+                    target=s.target,
+                    props=s.props,
+                )
+                for s in steps[start : start + CONCURRENT]
+            )
+        )
+    return len(steps)
+
+
+def made(batch: Batch) -> None:
+    """Take out of the batch the relationships registration made (every kept family's ties, the
+    links it was given: ``write``), refusing one that holds a property registration does not
+    write, which no user path would then have written."""
+    for family in families():
+        if not family.kept:
+            continue
+        for tie in family.ties:
+            for start, end, props in batch.links.pop(tie.rel, []):
+                if any(tie.props.get(k, object()) != v for k, v in props.items()):
+                    raise ValueError(
+                        f"The demo's {tie.rel.type} from {start} to {end} holds {dict(props)}; "
+                        f"registration writes {dict(tie.props)} and no step changes it."
+                    )
+
+
+async def standing(store: GraphStore, batch: Batch) -> int:
+    """The demo's volunteers who paused or left since they registered (as ACTIVE), through
+    ``pauseVolunteer``'s and ``deactivateVolunteer``'s steps; the number of steps."""
+    family = family_named("Volunteer")
+    drawn = {v.id: v.status for v in batch.nodes.get(family.record, [])}
+    moved = {k: str(getattr(s, "value", s)) for k, s in drawn.items()}
+    moved = {k: s for k, s in moved.items() if s != registration.ACTIVE}
+    read = await entities.get_many(store, "Volunteer", list(moved))
+
+    async def step(key: str) -> None:
+        version = read[key].version
+        if moved[key] == registration.PAUSED:
+            request = workflows.Request("pauseVolunteer", {"paused": True}, key=f"demo:pause:{key}",
+                                        by=ACTOR)  # fmt: skip
+            await registration.pause(store, request, family, key, version, True)
+        elif moved[key] == registration.left(family):
+            request = workflows.Request("deactivateVolunteer", {}, key=f"demo:leave:{key}",
+                                        by=ACTOR)  # fmt: skip
+            await registration.deactivate(store, request, family, key, version)
+        else:
+            raise ValueError(f"The demo's volunteer {key} is {moved[key]}: no step sets that.")
+
+    keys = sorted(moved)
+    for start in range(0, len(keys), CONCURRENT):
+        await asyncio.gather(*(step(k) for k in keys[start : start + CONCURRENT]))
+    return len(keys)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from graph.model import vocab
 from graph.model.family import Family, Point, Rel, Tie, Via, props_of
 from graph.model.filters import GUARDED_NEAR, GUARDED_NEAR_DISTANCE, in_community, narrower_or_same
+from graph.model.services import VOLUNTEER_FAMILY_OF
 
 
 @dataclass(frozen=True)
@@ -286,7 +287,15 @@ VIA = {
 # The relationships registration sets (``createVolunteer(input: {skillIds, serviceAreaIds,
 # teamIds})``…): a volunteer keeps their own skills; the communities and teams are staff's.
 TIES = {
-    "Resident": (Tie("community", RESIDENT_LIVES_IN, required=True, single=True),),
+    "Resident": (
+        Tie("community", RESIDENT_LIVES_IN, required=True, single=True),
+        # Who manages her case (个案社工): set by whoever may change her record (a social worker
+        # covering her community, an administrator); grants no reading (access.policy).
+        Tie("caseManagers", WORKER_CASE_MANAGER_OF, since="since", direction="in"),
+        # Volunteers who are her family (家属): they may spend their time-bank credits on her
+        # needs and read them (access.facts), so only whoever may change her record names them.
+        Tie("relatives", VOLUNTEER_FAMILY_OF, direction="in"),
+    ),
     "Volunteer": (
         Tie("skills", VOLUNTEER_HAS_SKILL, "self", props={"level": "BASIC", "certified": False}),
         Tie("serviceAreas", VOLUNTEER_SERVES_AREA, required=True),
@@ -295,8 +304,14 @@ TIES = {
     "SocialWorker": (
         Tie("communities", WORKER_COVERS),
         Tie("employers", WORKER_EMPLOYED_BY, since="since"),
+        Tie("supervisedTeams", WORKER_SUPERVISES),
     ),
-    "Expert": (Tie("thinkTanks", EXPERT_PART_OF, since="since"),),
+    "Expert": (
+        Tie("thinkTanks", EXPERT_PART_OF, since="since"),
+        Tie("advisedOrganizations", EXPERT_ADVISES_ORGANIZATION),
+        Tie("advisedProjects", EXPERT_ADVISES_PROJECT),
+        Tie("advisedCommunities", EXPERT_ADVISES_COMMUNITY),
+    ),
 }
 
 

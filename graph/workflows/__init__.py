@@ -16,7 +16,8 @@
 - ``incubation``: a hub's record of the organizations it incubates (孵化);
 - ``merging``: an administrator's merge of a record registered twice onto the one kept;
 - ``ties``: the properties of the ties registration makes (a volunteer's skill rated, a team
-  member's role and since);
+  member's role and since, the real day of a case, an employment, a think-tank seat, a
+  relative's relation);
 - ``webhooks``: partners' webhooks (docs/LIVE.md "Webhooks").
 
 The steps are re-exported here, so callers write ``workflows.assign(...)`` without knowing which
@@ -35,12 +36,12 @@ from graph.workflows.merging import merge
 from graph.workflows.needs import assign, report_need, set_need_status, unassign, update_need
 from graph.workflows.recruitments import post_recruitment, sign_up, withdraw
 from graph.workflows.referrals import REFERRAL_STEPS, answer_referral, refer
-from graph.workflows.registration import create, deactivate, reactivate, update
+from graph.workflows.registration import create, deactivate, pause, reactivate, update
 from graph.workflows.resources import allocate_resource, offer_resource, update_resource
 from graph.workflows.rights import erase_resident, record_consent, withdraw_consent
 from graph.workflows.runner import Done, Request, new_id, now, perform
 from graph.workflows.service import record_service, spend_credits, verify_service
-from graph.workflows.ties import rate_skill, set_team_member
+from graph.workflows.ties import rate_skill, set_team_member, set_tie
 from graph.workflows.webhooks import (
     approve_webhook,
     disable_webhook,
@@ -72,6 +73,7 @@ __all__ = [
     "new_id",
     "now",
     "offer_resource",
+    "pause",
     "perform",
     "post_recruitment",
     "rate_skill",
@@ -88,6 +90,7 @@ __all__ = [
     "rotate_webhook_secret",
     "set_need_status",
     "set_team_member",
+    "set_tie",
     "sign_up",
     "spend_credits",
     "unassign",

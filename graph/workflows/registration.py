@@ -254,6 +254,25 @@ def reactivate_statement(family: Family) -> Statement:
     )
 
 
+# A volunteer pauses (暂停: takes no service for a while) and resumes: their own standing, never
+# a deactivation's (LEFT and MERGED stay the deactivation's and the merge's).
+PAUSED = VolunteerStatus.PAUSED.value
+ACTIVE = VolunteerStatus.ACTIVE.value
+PAUSE = guarded(
+    "registration.pause.Volunteer",
+    locks=Lock("n", "Volunteer", "id"),
+    keep="n",
+    problems=[
+        ("n IS NULL", "NOT_FOUND"),
+        ("n.status = $merged", "MERGED"),
+        ("coalesce(n.version, 0) <> $version", "STALE"),
+        ("n.status = $left", "INACTIVE"),
+    ],
+    write="SET n.status = $status, n.version = coalesce(n.version, 0) + 1",
+    result="$id",
+)
+
+
 @dataclass(frozen=True)
 class Statements:
     create: Statement
@@ -415,3 +434,25 @@ def _touched(family: Family, record: Record) -> dict[str, list[str]]:
     for tie in family.ties:
         touched.setdefault(tie.target, []).extend(record.ties.get(tie.name, ()))
     return touched
+
+
+async def pause(
+    store: GraphStore, request: Request, family: Family, key: str, version: int, paused: bool
+) -> Done:
+    """Set a volunteer ``PAUSED`` (taking no service for a while) or back
+    ``ACTIVE``; one who left or was merged is refused, as an update is."""
+    return await perform(
+        store,
+        PAUSE,
+        {
+            "id": key,
+            "version": version,
+            "status": PAUSED if paused else ACTIVE,
+            "left": left(family),
+            "merged": MERGED,
+        },
+        request,
+        key,
+        _problems(family, key, None),
+        change=Change("VOLUNTEER_PAUSED" if paused else "VOLUNTEER_RESUMED", family.label),
+    )

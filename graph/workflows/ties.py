@@ -1,12 +1,14 @@
 """The properties of a tie registration made: a volunteer's skill rated (``level``,
-``certified``) and a team member's ``role`` and ``since`` recorded.
+``certified``) and a team member's ``role`` and ``since`` recorded; the real day of a case, an
+employment or a think-tank seat, and how a volunteer is family of a resident (:data:`STEPS`,
+:func:`set_tie`).
 
 Registration (``graph.workflows.registration``) makes a tie with its declared defaults
 (``graph.model.people.TIES``: a skill BASIC and not certified, a member a MEMBER since the day);
 these steps change the properties of a tie that exists, and make none: a volunteer claims a
 skill and joins a team through registration, where who may do that is decided. Each statement
-is built from its ``Tie``'s declaration (the relationship type, the labels at both ends, the
-properties it may set), one guarded statement per tie, the volunteer locked.
+is built from its ``Tie``'s declaration (the relationship type, the labels at both ends, its
+direction, the properties it may set), one guarded statement per tie, the record locked.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from graph.engine.labels import relationship_type
 from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.model.family import Tie
-from graph.model.people import TIES
+from graph.model.registry import family_named as family_of
 from graph.model.vocab import VolunteerStatus
+from graph.workflows import registration
 from graph.workflows.guards import Lock, each_ok, guarded
 from graph.workflows.runner import Done, Request, missing, perform, refused
 
@@ -30,21 +33,23 @@ GONE = [VolunteerStatus.LEFT.value, VolunteerStatus.MERGED.value]
 
 
 def _tie(family: str, name: str) -> Tie:
-    (tie,) = (t for t in TIES[family] if t.name == name)
+    (tie,) = (t for t in family_of(family).ties if t.name == name)
     return tie
 
 
 def tie_statement(family: str, tie: Tie) -> Statement:
     """Set declared properties (``$props``, only those ``tie.rel`` declares) on the record's
-    existing tie to ``$target``."""
+    existing tie to ``$target`` (a tie ``direction="in"`` points at the record: the case manager
+    of a resident, the organization running a project)."""
     record, target = allowed_label(family), allowed_label(tie.target)
     rel = relationship_type(tie.rel.type)
+    arrow = f"(n)<-[r:{rel}]-(t)" if tie.direction == "in" else f"(n)-[r:{rel}]->(t)"
     return guarded(
         f"workflows.ties.{family}.{tie.name}",
         locks=Lock("n", record, "id"),
         reads=f"""
     OPTIONAL MATCH (t:{target} {{id: $target}})
-    OPTIONAL MATCH (n)-[r:{rel}]->(t)
+    OPTIONAL MATCH {arrow}
     WITH seen, n, t, collect(r) AS tied
     """,
         keep="n, t, tied",
@@ -64,6 +69,16 @@ SKILLS = _tie("Volunteer", "skills")
 TEAMS = _tie("Volunteer", "teams")
 RATE_SKILL = tie_statement("Volunteer", SKILLS)
 SET_TEAM_MEMBER = tie_statement("Volunteer", TEAMS)
+# Ties registration makes with its defaults whose real properties users then record: the day a
+# case was taken, an employment or think-tank membership began (registration dates them to the
+# day it names them), how a volunteer is family of a resident. (family, tie) -> the mutation.
+STEPS = {
+    ("Resident", "caseManagers"): "setCaseManager",
+    ("Resident", "relatives"): "setRelative",
+    ("SocialWorker", "employers"): "setEmployment",
+    ("Expert", "thinkTanks"): "setThinkTankMember",
+}
+TIE_STATEMENTS = {pair: tie_statement(pair[0], _tie(*pair)) for pair in STEPS}
 
 
 def _props(tie: Tie, props: Mapping[str, Any]) -> dict[str, Any]:
@@ -148,3 +163,59 @@ async def set_team_member(
         },
         change=Change("TEAM_MEMBER_SET", "Volunteer", {"Organization": [team]}),
     )
+
+
+async def set_tie(
+    store: GraphStore,
+    request: Request,
+    *,
+    family: str,
+    tie: str,
+    key: str,
+    target: str,
+    props: Mapping[str, Any],
+) -> Done:
+    """Record the properties of one of :data:`STEPS`' ties that exists: the day it really began
+    (``since``, an ISO date: a case manager took the case, a social worker joined an employer,
+    an expert a think tank), or how a volunteer is family of a resident (``relation``). The tie
+    itself is made or ended through registration (``update<Family>``'s ids), as who may do so
+    decides; this step changes a tie, never makes one."""
+    declared = _tie(family, tie)
+    what, other = _words(family), _words(declared.target)
+    record = family_of(family)
+    field = f"{declared.name[0].lower()}{declared.name[1:]}"
+    return await perform(
+        store,
+        TIE_STATEMENTS[(family, tie)],
+        {
+            "id": key,
+            "target": target,
+            "gone": [registration.left(record), registration.MERGED],
+            "props": _props(declared, props),
+        },
+        request,
+        key,
+        {
+            "RECORD_NOT_FOUND": missing(what, key),
+            "TARGET_NOT_FOUND": missing(other, target),
+            "INACTIVE": refused(
+                f"This {what} is deactivated or merged into another record; its ties are kept "
+                "for its history only."
+            ),
+            "NOT_TIED": refused(
+                f"That {other} is not among the {what}'s `{field}`: name it there first "
+                f"(update{family}), then record this."
+            ),
+        },
+        change=Change(f"{_kind(tie)}_SET", family, {declared.target: [target]}),
+    )
+
+
+def _words(label: str) -> str:
+    """``SocialWorker`` as "social worker", for messages."""
+    return "".join(f" {c.lower()}" if c.isupper() else c for c in label).strip()
+
+
+def _kind(tie: str) -> str:
+    """The event's kind: ``caseManagers`` is ``CASE_MANAGERS_SET``."""
+    return "".join(f"_{c}" if c.isupper() else c for c in tie).upper()

@@ -6,6 +6,7 @@ here with the report file and line it comes from.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import AsyncIterator
 
@@ -13,9 +14,12 @@ import pytest
 
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
-from graph.model import people
+from graph.model import entities, people
+from graph.model.family import Family, camel
+from graph.model.registry import families
 from graph.queries import linking
-from seeds import demo
+from seeds import casework, demo, registered
+from seeds.batch import Batch
 from tests.conftest import DemoLoader
 
 
@@ -374,3 +378,76 @@ async def test_skill_levels_and_members_roles_are_as_drawn_and_went_through_the_
     counted = {r["kind"]: int(r["n"]) for r in events}
     rated = sum(level != ("BASIC", False) for level in drawn.values())
     assert counted == {"VOLUNTEER_SKILL_RATED": rated, "TEAM_MEMBER_SET": len(joined)}
+
+
+def _kept() -> dict[str, Family]:
+    return {f.label: f for f in families() if f.kept}
+
+
+async def test_every_kept_record_is_as_the_demo_draws_it_written_through_user_paths(
+    loaded: GraphStore,
+) -> None:
+    """What the demo draws of the records users keep (every property a user writes, and the
+    standing: paused, left) is in the graph, although the batch writer writes none of these
+    records: registration and the steps wrote it (``seeds.demo._written_by_steps`` refuses a
+    demo drawing anything more). Families and properties are the model's, not a list here."""
+    drawn = demo.build().b.nodes
+    differ = []
+    for label, family in _kept().items():
+        records = drawn.get(family.record, [])
+        stored = await entities.get_many(loaded, label, [r.id for r in records])
+        names = {camel(f.name): f.name for f in dataclasses.fields(family.record)}
+        checked = [p.name for p in family.writable if p.kind != "point" and p.name in names]
+        checked += ["status"] if family.prop("status") is not None else []
+        for record in records:
+            for name in checked:
+                want = getattr(record, names[name])
+                got = getattr(stored[record.id], names[name]) if record.id in stored else None
+                if want is not None and want != got:
+                    differ.append((label, record.id, name, want, got))
+    assert differ == []
+
+
+async def test_every_relationship_between_kept_records_is_as_the_demo_draws_it(
+    loaded: GraphStore,
+) -> None:
+    """Every relationship the demo draws between records users keep is in the graph with the
+    properties drawn: made by registration (a tie) or a step (a rating, a day, an incubation,
+    a donation), none by the batch writer."""
+    kept = _kept()
+    drawn = demo.build().b.links
+    differ = []
+    for rel, pairs in drawn.items():
+        if rel.start not in kept or rel.end not in kept or rel.keyed:
+            continue
+        rows = await _rows(
+            loaded,
+            f"kept_ties.{rel.name}",
+            f"MATCH (a:{rel.start})-[r:{rel.type}]->(b:{rel.end}) "
+            "RETURN a.id AS a, b.id AS b, properties(r) AS props",
+        )
+        found = {(r["a"], r["b"]): r["props"] for r in rows}
+        for start, end, props in pairs:
+            got = found.get((start, end))
+            shown = {k: str(v) for k, v in (got or {}).items()}
+            if got is None or any(shown.get(k) != str(v) for k, v in props.items()):
+                differ.append((rel.type, start, end, dict(props), got))
+    assert differ == []
+
+
+def test_a_demo_drawing_what_no_user_path_writes_is_refused_before_it_is_written() -> None:
+    """The load's own check: a registration tie holding a property registration does not write
+    (a declared default drawn otherwise, with no step to record it), or a relationship nothing
+    took out of the batch, stops the load, naming it, rather than leaving it to the batch
+    writer."""
+    runs = next(t for f in _kept().values() for t in f.ties if t.props)
+    batch = Batch()
+    batch.link(runs.rel, "a", "b", **{k: f"NOT-{v}" for k, v in runs.props.items()})
+    with pytest.raises(ValueError, match=runs.rel.type):
+        registered.made(batch)
+    batch = demo.build().b
+    casework.ties(batch)
+    registered.tie_steps(batch)
+    registered.made(batch)
+    with pytest.raises(ValueError, match="No user path writes"):
+        demo._written_by_steps(batch)  # the needs' and the casework's are still in it
