@@ -398,16 +398,11 @@ async def test_service_records_await_the_covering_social_workers_review_until_ap
         assert refused["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         await asyncio.sleep(0.5)
         admin = Http(writer, engine_settings, ADMIN)
-        await admin(
-            "mutation ($n: ID!, $v: [AssignmentInput!]!) { assignVolunteers(needId: $n, "
-            "volunteers: $v) { replayed } }",
-            n=LIN_VISIT,
-            v=[{"volunteerId": gid("Volunteer", "volunteer-zs-regular")}],
-        )
+        await _assign_chen(admin)
         await admin(
             "mutation ($v: ID!, $n: ID!) { recordService(input: {volunteerId: $v, needId: $n, "
             'date: "2026-11-17", hours: 1}) { replayed } }',
-            v=gid("Volunteer", "volunteer-zs-regular"),
+            v=gid("Volunteer", CHEN[1]),
             n=LIN_VISIT,
         )
         event = (await worker.next())["payload"]["data"]["serviceRecords"]
