@@ -177,6 +177,14 @@ def keyed(label: str, attr: str, returns: Any, description: str, *, many: bool =
     return strawberry.field(resolver=resolver, description=description)
 
 
+def version_field() -> Any:
+    """An entity's ``version`` (optimistic concurrency: an update names the one it read), described
+    the same for every family that keeps one."""
+    return strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
+
+
 SEARCH = Annotated[
     str | None,
     strawberry.argument(
