@@ -107,7 +107,7 @@ async def register_webhook(
 class Transition:
     """One of approve, disable, enable: the statuses it may start from, the status it reaches,
     whether the failure count starts again, whether deliveries start at the log's head, and the
-    change it announces. The three differ only in these, so one step performs each."""
+    change it announces. The three differ only in these, so one function prepares each."""
 
     status: WebhookStatus
     allowed: tuple[WebhookStatus, ...]
@@ -133,8 +133,9 @@ TRANSITIONS = {
 }
 
 
-async def _transition(store: GraphStore, request: Request, organization: str, name: str) -> Done:
-    """Perform one of :data:`TRANSITIONS` on the organization's webhook."""
+def _transition(name: str, organization: str) -> tuple[dict[str, Any], dict[str, Any], Change]:
+    """The statement's parameters, its problems and the change it announces, for one of
+    :data:`TRANSITIONS` (each public step still calls ``perform`` itself: the workflow seam)."""
     step = TRANSITIONS[name]
     params = {
         "organization": organization,
@@ -149,31 +150,32 @@ async def _transition(store: GraphStore, request: Request, organization: str, na
             f"Only a webhook that is {' or '.join(step.allowed)} can become {step.status}."
         ),
     }
-    return await perform(
-        store,
-        SET_WEBHOOK_STATUS,
-        params,
-        request,
-        organization,
-        problems,
-        change=Change(step.event, "Organization"),
-    )
+    return params, problems, Change(step.event, "Organization")
 
 
 async def approve_webhook(store: GraphStore, request: Request, organization: str) -> Done:
     """PENDING → ACTIVE; deliveries start with the next event."""
-    return await _transition(store, request, organization, "approve")
+    params, problems, change = _transition("approve", organization)
+    return await perform(
+        store, SET_WEBHOOK_STATUS, params, request, organization, problems, change=change
+    )
 
 
 async def disable_webhook(store: GraphStore, request: Request, organization: str) -> Done:
     """PENDING or ACTIVE → DISABLED; nothing is delivered while disabled."""
-    return await _transition(store, request, organization, "disable")
+    params, problems, change = _transition("disable", organization)
+    return await perform(
+        store, SET_WEBHOOK_STATUS, params, request, organization, problems, change=change
+    )
 
 
 async def enable_webhook(store: GraphStore, request: Request, organization: str) -> Done:
     """DISABLED → ACTIVE with the failure count cleared; deliveries resume at its cursor (the
     event that failed last, then what came after it, while the log still holds them)."""
-    return await _transition(store, request, organization, "enable")
+    params, problems, change = _transition("enable", organization)
+    return await perform(
+        store, SET_WEBHOOK_STATUS, params, request, organization, problems, change=change
+    )
 
 
 async def rotate_webhook_secret(
