@@ -153,9 +153,9 @@ def row_scope(viewer: Viewer, grants: Grants, label: str) -> RowScope | None:
     if label == "TimeBankEntry" and role in {Role.SOCIAL_WORKER, Role.ANALYST}:
         return _ledger_rows(viewer, grants)
     if label in UNTIL_REVIEWED and role in {Role.SOCIAL_WORKER, Role.ANALYST}:
-        return _reviewed_rows(viewer, grants)
+        return _covered_or(viewer, grants, UNREVIEWED, reviewed=True)
     if label in BY_CONSENT and role in {Role.SOCIAL_WORKER, Role.ANALYST}:
-        return _consented_rows(viewer, grants)
+        return _covered_or(viewer, grants, UNCONSENTED, consented=True)
     if role in {Role.SOCIAL_WORKER, Role.ANALYST}:
         return None  # every row; what they see of it is the view's business
     if label in {"Volunteer", "SocialWorker"}:
@@ -201,25 +201,27 @@ def _ledger_rows(viewer: Viewer, grants: Grants) -> RowScope:
     )
 
 
-def _reviewed_rows(viewer: Viewer, grants: Grants) -> RowScope:
-    """Rows of an :data:`UNTIL_REVIEWED` family: the approved ones, and for a social worker
-    every one placed in a community they cover (their FULL view: the records they review)."""
-    return RowScope(
-        reviewed=True,
-        communities=grants.communities if viewer.role is Role.SOCIAL_WORKER else frozenset(),
-        reason="A service record is seen outside the communities covering it only once a social "
-        "worker has approved it: until then it tells when a visit to a resident ended.",
-    )
+# Why a reader outside the communities does not see a row of an UNTIL_REVIEWED or BY_CONSENT
+# family (``RowScope.reason``).
+UNREVIEWED = (
+    "A service record is seen outside the communities covering it only once a social worker has "
+    "approved it: until then it tells when a visit to a resident ended."
+)
+UNCONSENTED = (
+    "A resident is seen de-identified only while she consents to de-identified analysis "
+    "(otherwise only by those who serve her); this is not one you may see."
+)
 
 
-def _consented_rows(viewer: Viewer, grants: Grants) -> RowScope:
-    """Rows of a :data:`BY_CONSENT` family: those consented to analysis, and for a social worker
-    every one placed in a community they cover (their FULL view: the residents they serve)."""
+def _covered_or(viewer: Viewer, grants: Grants, reason: str, **condition: bool) -> RowScope:
+    """Rows of an :data:`UNTIL_REVIEWED` or :data:`BY_CONSENT` family: those meeting its
+    ``condition`` (``reviewed=True``: approved; ``consented=True``: consented to analysis), and
+    for a social worker every one placed in a community they cover (their FULL view: the records
+    they review, the residents they serve). Both families are held back the same way."""
     return RowScope(
-        consented=True,
+        **condition,
         communities=grants.communities if viewer.role is Role.SOCIAL_WORKER else frozenset(),
-        reason="A resident is seen de-identified only while she consents to de-identified "
-        "analysis (otherwise only by those who serve her); this is not one you may see.",
+        reason=reason,
     )
 
 

@@ -116,14 +116,37 @@ _PHONE = Column(
     aliases=("手机", "手机号", "联系电话", "电话", "联系方式", "mobile", "telephone"),
     example="13800138000",
 )
-_COMMUNITY = Column(
-    "community",
-    "所在社区",
-    "community",
-    "community",
-    required=True,
-    aliases=("社区", "社区名称", "所属社区", "服务社区", "村居", "community name"),
-    example="东风社区",
+
+
+def _community(zh: str, *aliases: str) -> Column:
+    """The community a row is in (a resident's, a volunteer's) or serves (an organization's, a
+    social worker's): every family names it the same way but for its header and aliases."""
+    return Column(
+        "community",
+        zh,
+        "community",
+        "community",
+        required=True,
+        aliases=aliases,
+        example="东风社区",
+    )
+
+
+def _languages(example: str) -> Column:
+    """The languages a person speaks (volunteers and residents alike)."""
+    return Column(
+        "languages",
+        "语言",
+        "languages",
+        "codes",
+        aliases=("方言",),
+        example=example,
+        vocabulary="Language",
+    )
+
+
+_COMMUNITY = _community(
+    "所在社区", "社区", "社区名称", "所属社区", "服务社区", "村居", "community name"
 )
 _GENDER = Column("gender", "性别", "gender", "gender", aliases=("sex",), example="女")
 
@@ -165,15 +188,7 @@ VOLUNTEERS = IntakeFamily(
             aliases=("可服务时段", "空闲时间", "服务时间", "slots"),
             example="周二上午、周六下午",
         ),
-        Column(
-            "languages",
-            "语言",
-            "languages",
-            "codes",
-            aliases=("方言",),
-            example="普通话",
-            vocabulary="Language",
-        ),
+        _languages("普通话"),
         Column(
             "joined_on",
             "注册日期",
@@ -221,15 +236,7 @@ RESIDENTS = IntakeFamily(
             aliases=("类别", "服务对象类别", "困难类型", "标签", "categories"),
             example="独居、低保对象",
         ),
-        Column(
-            "languages",
-            "语言",
-            "languages",
-            "codes",
-            aliases=("方言",),
-            example="粤语",
-            vocabulary="Language",
-        ),
+        _languages("粤语"),
         Column(
             "consent",
             "同意共享",
@@ -282,15 +289,7 @@ ORGANIZATIONS = IntakeFamily(
             example="社工机构",
             vocabulary="OrganizationKind",
         ),
-        Column(
-            "community",
-            "服务社区",
-            "community",
-            "community",
-            required=True,
-            aliases=("所在社区", "社区", "服务区域"),
-            example="东风社区",
-        ),
+        _community("服务社区", "所在社区", "社区", "服务区域"),
         Column(
             "registration",
             "登记状态",
@@ -356,15 +355,7 @@ SOCIAL_WORKERS = IntakeFamily(
             vocabulary="Qualification",
         ),
         Column("title", "职务", "title", aliases=("岗位", "职位"), example="站长"),
-        Column(
-            "community",
-            "服务社区",
-            "community",
-            "community",
-            required=True,
-            aliases=("负责社区", "所在社区", "社区"),
-            example="东风社区",
-        ),
+        _community("服务社区", "负责社区", "所在社区", "社区"),
         Column(
             "employer",
             "所在机构",

@@ -6,7 +6,7 @@ No ``from __future__ import annotations``: lazy references are quoted names in `
 """
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from enum import Enum
 from typing import Annotated, Any
 
@@ -85,58 +85,55 @@ class AttendanceCodes:
         return AttendanceCode(code=token, expires_at=expires)
 
 
+def _check(
+    run: Callable[..., Awaitable[Any]], payload: Any, target: Arg, label: str, description: str
+) -> Any:
+    """A check-in or check-out row: by the volunteer themself, at ``target`` (a recruitment, or
+    a need's visit), with a code or where they are."""
+    permission = may(Act.VOLUNTEER_SELF, label, target.name, volunteer="volunteer_id")
+    return step(run, payload, permission, description, target, VOLUNTEER_ID, CODE, HERE)
+
+
 MUTATIONS: Sequence[Any] = (
-    step(
+    _check(
         resolve.check_in,
         RecruitmentPayload,
-        may(Act.VOLUNTEER_SELF, "Recruitment", "recruitment_id", volunteer="volunteer_id"),
+        RECRUITMENT_ID,
+        "Recruitment",
         "Check in to a recruitment (签到), from 30 minutes before its start until its end: with "
         "the attendance code shown to you, or your location within 300 m of its venue (used for "
         "the check, never stored).",
-        RECRUITMENT_ID,
-        VOLUNTEER_ID,
-        CODE,
-        HERE,
     ),
-    step(
+    _check(
         resolve.check_out,
         RecruitmentPayload,
-        may(Act.VOLUNTEER_SELF, "Recruitment", "recruitment_id", volunteer="volunteer_id"),
+        RECRUITMENT_ID,
+        "Recruitment",
         "Check out (签退), until 2 hours after the end: the minutes from check-in (not before the "
         "start) to now (not after the end) are proposed as a service record of the recruitment, "
         "waiting in the covering social worker's verification queue.",
-        RECRUITMENT_ID,
-        VOLUNTEER_ID,
-        CODE,
-        HERE,
     ),
-    step(
+    _check(
         resolve.check_in_to_need,
         NeedPayload,
-        may(Act.VOLUNTEER_SELF, "Need", "need_id", volunteer="volunteer_id"),
+        NEED_ID,
+        "Need",
         "Check in to a visit for a need you are assigned to (上门签到), while it is open and at "
         "its time: one of its weekly slots or its appointment, from 30 minutes before until 30 "
         "minutes after (a need with no time: 8:00–21:00 China time, the same grace; outside it "
         "the refusal says when check-in opens next, `extensions.opensAt`). With the attendance "
         "code the covering social worker shows you, or your location within 300 m of the "
         "resident's home (checked by the graph, never stored; a refusal names no distance).",
-        NEED_ID,
-        VOLUNTEER_ID,
-        CODE,
-        HERE,
     ),
-    step(
+    _check(
         resolve.check_out_of_need,
         NeedPayload,
-        may(Act.VOLUNTEER_SELF, "Need", "need_id", volunteer="volunteer_id"),
+        NEED_ID,
+        "Need",
         "Check out of the visit (上门签退), within 8 hours of checking in: the minutes since are "
         "proposed as a service record for the need, waiting in the covering social worker's "
         "verification queue. Each visit is a check-in and a check-out; the next visit checks in "
         "again.",
-        NEED_ID,
-        VOLUNTEER_ID,
-        CODE,
-        HERE,
     ),
     step(
         resolve.mark_no_shows,

@@ -10,6 +10,7 @@ here carry real type objects, which strawberry reads from ``__annotations__``.
 """
 
 import asyncio
+import inspect
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Optional
 
@@ -176,6 +177,14 @@ def keyed(label: str, attr: str, returns: Any, description: str, *, many: bool =
     return strawberry.field(resolver=resolver, description=description)
 
 
+def version_field() -> Any:
+    """An entity's ``version`` (optimistic concurrency: an update names the one it read), described
+    the same for every family that keeps one."""
+    return strawberry.field(
+        description="Changes so far (版本): send it with an update; a stale one is refused."
+    )
+
+
 SEARCH = Annotated[
     str | None,
     strawberry.argument(
@@ -204,22 +213,24 @@ def root_list(
     if label not in PUBLIC_FAMILIES:
         returns = Optional[returns]  # noqa: UP045 - `returns` is a runtime type expression
 
-    async def run(
+    to_conditions = where  # the argument named `where` below is the list's own
+
+    async def resolver(
         info: strawberry.Info,
-        condition: Any,
-        filter: Any,
-        search: str | None,
-        sort: Any,
-        direction: Any,
-        first: int | None,
-        after: str | None,
-        last: int | None,
-        before: str | None,
+        where: Any = None,
+        filter: Any = None,
+        search: str | None = None,
+        sort: Any = None,
+        direction: Any = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Any:
         page = await resolve.root_page(
             info,
             label,
-            where=where(filter),
+            where=to_conditions(filter),
             sort=None if sort is None else sort.value,
             descending=direction is not None and direction.value == "DESC",
             search=search,
@@ -227,7 +238,7 @@ def root_list(
             after=after,
             last=last,
             before=before,
-            condition=plain(condition),
+            condition=plain(where),
         )
         return build_connection(
             Connection,
@@ -258,47 +269,33 @@ def root_list(
         strawberry.argument(description="Order of the list (ties by key)."),
     ]
 
-    if searchable:
-
-        async def resolver(
-            info: strawberry.Info,
-            where: Any = None,
-            filter: Any = None,
-            search: Any = None,
-            sort: Any = None,
-            direction: Any = None,
-            first: FIRST = None,
-            after: AFTER = None,
-            last: LAST = None,
-            before: BEFORE = None,
-        ) -> Any:
-            return await run(
-                info, where, filter, search, sort, direction, first, after, last, before
-            )
-
-        resolver.__annotations__["search"] = SEARCH
-    else:
-
-        async def resolver(  # type: ignore[misc]
-            info: strawberry.Info,
-            where: Any = None,
-            filter: Any = None,
-            sort: Any = None,
-            direction: Any = None,
-            first: FIRST = None,
-            after: AFTER = None,
-            last: LAST = None,
-            before: BEFORE = None,
-        ) -> Any:
-            return await run(info, where, filter, None, sort, direction, first, after, last, before)
-
-    resolver.__annotations__.update(
-        {
-            "where": where_arg,
-            "filter": filter_arg,
-            "sort": sort_arg,
-            "direction": DIRECTION,
-            "return": returns,
-        }
+    # The arguments in their order; a list that is not searchable has no `search` (the resolver
+    # then always gets None for it). The resolver's own signature is replaced by this one, so one
+    # resolver serves both kinds of list.
+    arguments = {
+        "where": where_arg,
+        "filter": filter_arg,
+        **({"search": SEARCH} if searchable else {}),
+        "sort": sort_arg,
+        "direction": DIRECTION,
+        "first": FIRST,
+        "after": AFTER,
+        "last": LAST,
+        "before": BEFORE,
+    }
+    resolver.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                "info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=strawberry.Info
+            ),
+            *(
+                inspect.Parameter(
+                    name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=None
+                )
+                for name, kind in arguments.items()
+            ),
+        ],
+        return_annotation=returns,
     )
+    resolver.__annotations__.update({**arguments, "return": returns})
     return strawberry.field(resolver=resolver, description=description)

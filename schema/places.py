@@ -12,7 +12,7 @@ from graph.model import services as services_graph
 from resolvers import places as resolve
 from schema.base import Location, entity
 from schema.enums import CommunityKind
-from schema.fields import root_list
+from schema.fields import root_list, version_field
 from schema.inputs import NearInput, optional
 from schema.relations import link, reference
 from schema.relay import Connection, Node
@@ -22,9 +22,7 @@ from schema.relay import Connection, Node
 @strawberry.type(description="A city (市), e.g. 中山市.")
 class City(Node):
     name: str = strawberry.field(description="Name (名称).")
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
+    version: int = version_field()
 
     districts = link(graph.DISTRICT_IN_CITY, "in", "Districts and streets of the city.")
 
@@ -39,9 +37,7 @@ class District(Node):
     level: str | None = strawberry.field(
         description="Administrative level as written (区 / 街道 / 镇)."
     )
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
+    version: int = version_field()
 
     city = reference(graph.DISTRICT_IN_CITY, "out", "The city it belongs to.")
     communities = link(graph.COMMUNITY_IN_DISTRICT, "in", "Its communities and villages.")
@@ -65,9 +61,7 @@ class Community(Node):
     population: int | None = strawberry.field(
         description="Resident population (常住人口), if known."
     )
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
+    version: int = version_field()
 
     district = reference(graph.COMMUNITY_IN_DISTRICT, "out", "The district or street it is in.")
     residents = link(people_graph.RESIDENT_LIVES_IN, "in", "Residents on record (服务对象).")

@@ -10,7 +10,7 @@ from graph.model import services as services_graph
 from graph.model import taxonomy as graph
 from resolvers import taxonomy as resolve
 from schema.base import entity
-from schema.fields import lazy, root_list
+from schema.fields import lazy, root_list, version_field
 from schema.inputs import optional
 from schema.links import ProficiencyConnection
 from schema.relations import link
@@ -19,18 +19,22 @@ from schema.relay import Connection, Node
 TAXONOMY = "schema.taxonomy"
 
 
+@strawberry.type
+class Term(Node):
+    """What an entry of either taxonomy has: both are named and versioned the same way (the type
+    itself is not in the schema; Skill and ServiceCategory carry its fields)."""
+
+    name: str = strawberry.field(description="Name (名称).")
+    description: str | None = strawberry.field(description="What it covers (说明).")
+    version: int = version_field()
+
+
 @entity("Skill")
 @strawberry.type(
     description="A skill a volunteer offers (专长), e.g. 理发, 中医义诊. Skills form a taxonomy: "
     "a narrower skill satisfies a need for a broader one (中医义诊 → 义诊 → 医疗健康)."
 )
-class Skill(Node):
-    name: str = strawberry.field(description="Name (名称).")
-    description: str | None = strawberry.field(description="What it covers (说明).")
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
-
+class Skill(Term):
     broader = link(graph.SKILL_BROADER, "out", "Broader skills (上级专长).")
     narrower = link(graph.SKILL_BROADER, "in", "Narrower skills (下级专长).")
     categories = link(graph.SKILL_OF_CATEGORY, "out", "Service categories the skill serves.")
@@ -49,13 +53,7 @@ class Skill(Node):
     description="A category of service (服务类别), e.g. 医疗健康, 探访关怀, 家居清洁. A taxonomy "
     "like skills."
 )
-class ServiceCategory(Node):
-    name: str = strawberry.field(description="Name (名称).")
-    description: str | None = strawberry.field(description="What it covers (说明).")
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
-
+class ServiceCategory(Term):
     broader = link(graph.CATEGORY_BROADER, "out", "Broader categories.")
     narrower = link(graph.CATEGORY_BROADER, "in", "Narrower categories.")
     skills = link(graph.SKILL_OF_CATEGORY, "in", "Skills serving it.")

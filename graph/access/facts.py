@@ -116,6 +116,11 @@ PLACE_PATHS: Mapping[str, str] = {
 }
 
 
+def _batch(keys: Sequence[str]) -> list[str]:
+    """A batch's keys once each, in their order: the statements ``UNWIND`` them."""
+    return list(dict.fromkeys(keys))
+
+
 @builder(each=over("label", PLACE_PATHS))
 def communities_statement(label: str) -> Statement:
     """For a batch of ids of one family, the communities each is in."""
@@ -132,62 +137,63 @@ def communities_statement(label: str) -> Statement:
 async def communities_of(
     store: GraphStore, label: str, keys: Sequence[str]
 ) -> dict[str, frozenset[str]]:
-    rows = await store.read(communities_statement(label), {"keys": list(dict.fromkeys(keys))})
+    rows = await store.read(communities_statement(label), {"keys": _batch(keys)})
     found = {row["key"]: frozenset(row["communities"] or ()) for row in rows}
     return {key: found.get(key, frozenset()) for key in keys}
 
 
-# How a row of a family is seen to be reviewed (``Family.reviewed``; access.policy.UNTIL_REVIEWED).
-REVIEWED: Mapping[str, str] = {
-    f.label: f.reviewed for f in (*people.FAMILIES, *services.FAMILIES) if f.reviewed is not None
+# The conditions a family declares on its rows (``Family.reviewed``: how a row is seen to be
+# reviewed, access.policy.UNTIL_REVIEWED; ``Family.consented``: how it is seen to be consented to
+# de-identified analysis, access.policy.BY_CONSENT). Both are read the same way, a batch of ids
+# at a time, so one table, one statement builder and one reader serve them.
+CONDITIONS: Mapping[str, Mapping[str, str]] = {
+    condition: {
+        f.label: getattr(f, condition)
+        for f in (*people.FAMILIES, *services.FAMILIES)
+        if getattr(f, condition) is not None
+    }
+    for condition in ("reviewed", "consented")
 }
+REVIEWED = CONDITIONS["reviewed"]
+CONSENTED = CONDITIONS["consented"]
 
 
-@builder(each=over("label", REVIEWED))
-def reviewed_statement(label: str) -> Statement:
-    """Of a batch of ids of one family, those reviewed."""
+@builder(
+    each=lambda: (
+        {"condition": condition, "label": label}
+        for condition, labels in CONDITIONS.items()
+        for label in labels
+    )
+)
+def condition_statement(condition: str, label: str) -> Statement:
+    """Of a batch of ids of one family, those whose rows meet the family's ``condition``."""
     return dynamic(
-        f"access.reviewed.{label}",
+        f"access.{condition}.{label}",
         f"""
         UNWIND $keys AS key
         MATCH (n:{allowed_label(label)} {{id: key}})
-        WHERE {REVIEWED[label]}
+        WHERE {CONDITIONS[condition][label]}
         RETURN key
         """,
     )
+
+
+async def _meeting(
+    store: GraphStore, condition: str, label: str, keys: Sequence[str]
+) -> frozenset[str]:
+    """The keys among ``keys`` of the rows that meet ``condition`` (a key of ``CONDITIONS``)."""
+    rows = await store.read(condition_statement(condition, label), {"keys": _batch(keys)})
+    return frozenset(row["key"] for row in rows)
 
 
 async def reviewed_of(store: GraphStore, label: str, keys: Sequence[str]) -> frozenset[str]:
     """The keys among ``keys`` of the rows that have been reviewed."""
-    rows = await store.read(reviewed_statement(label), {"keys": list(dict.fromkeys(keys))})
-    return frozenset(row["key"] for row in rows)
-
-
-# How a row of a family is seen to be consented to analysis (``Family.consented``;
-# access.policy.BY_CONSENT).
-CONSENTED: Mapping[str, str] = {
-    f.label: f.consented for f in (*people.FAMILIES, *services.FAMILIES) if f.consented is not None
-}
-
-
-@builder(each=over("label", CONSENTED))
-def consented_statement(label: str) -> Statement:
-    """Of a batch of ids of one family, those whose person consents to de-identified analysis."""
-    return dynamic(
-        f"access.consented.{label}",
-        f"""
-        UNWIND $keys AS key
-        MATCH (n:{allowed_label(label)} {{id: key}})
-        WHERE {CONSENTED[label]}
-        RETURN key
-        """,
-    )
+    return await _meeting(store, "reviewed", label, keys)
 
 
 async def consented_of(store: GraphStore, label: str, keys: Sequence[str]) -> frozenset[str]:
     """The keys among ``keys`` of the rows consented to de-identified analysis."""
-    rows = await store.read(consented_statement(label), {"keys": list(dict.fromkeys(keys))})
-    return frozenset(row["key"] for row in rows)
+    return await _meeting(store, "consented", label, keys)
 
 
 # What a mutation acts on: the communities it is in and the organizations that own or receive it.

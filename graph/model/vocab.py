@@ -14,41 +14,42 @@ from enum import IntEnum, StrEnum
 from typing import Self
 
 
-class Vocabulary(StrEnum):
+class Described:
+    """What both kinds of vocabulary share: each member carries its description, and the class
+    takes its own as a keyword (``class X(Vocabulary, description=...)``), kept as its
+    docstring. A mixin, so a vocabulary stays a plain ``StrEnum`` or ``IntEnum``."""
+
+    description: str
+
+    def __init_subclass__(cls, *, description: str = "", **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if description:  # not Vocabulary and Grade themselves, which keep their docstrings
+            cls.__doc__ = description
+
+    @staticmethod
+    def member(kind: type, base: type, value: object, description: str) -> object:
+        """A member of ``kind`` made as its value type ``base`` makes it, with its description."""
+        member = base.__new__(kind, value)
+        member._value_ = value
+        member.description = description
+        return member
+
+
+class Vocabulary(Described, StrEnum):
     """A closed set of text values; a member is declared as ``NAME = "NAME", "description"``.
 
     Members are ``str``: they compare equal to the stored text and go to either engine as it.
-    The class takes its own description as a keyword (``class X(Vocabulary, description=...)``),
-    kept as its docstring.
     """
 
-    description: str
-
     def __new__(cls, value: str, description: str) -> Self:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.description = description
-        return member
-
-    def __init_subclass__(cls, *, description: str = "", **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.__doc__ = description
+        return Described.member(cls, str, value, description)  # type: ignore[return-value]
 
 
-class Grade(IntEnum):
+class Grade(Described, IntEnum):
     """A closed set of ranked values stored as numbers; ``NAME = 1, "description"``."""
 
-    description: str
-
     def __new__(cls, value: int, description: str) -> Self:
-        member = int.__new__(cls, value)
-        member._value_ = value
-        member.description = description
-        return member
-
-    def __init_subclass__(cls, *, description: str = "", **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.__doc__ = description
+        return Described.member(cls, int, value, description)  # type: ignore[return-value]
 
 
 class CommunityKind(Vocabulary, description="Urban community or rural village (社区 / 村)."):

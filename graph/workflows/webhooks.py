@@ -12,6 +12,7 @@ no entity anyone reads events about (``graph/webhooks.py``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from graph.engine.store import GraphStore
@@ -20,12 +21,18 @@ from graph.model.vocab import WebhookStatus
 from graph.workflows.guards import Lock, guarded
 from graph.workflows.runner import Done, Request, missing, perform, refused
 
+# Every step locks the organization and reads its webhook, if any; all but registering need both.
+_ORGANIZATION = Lock("o", "Organization", "organization")
+_WEBHOOK = "OPTIONAL MATCH (w:Webhook {organization: $organization})"
+_ORGANIZATION_FOUND = ("o IS NULL", "ORGANIZATION_NOT_FOUND")
+_WEBHOOK_FOUND = ("w IS NULL", "WEBHOOK_NOT_FOUND")
+
 REGISTER_WEBHOOK = guarded(
     "workflows.register_webhook",
-    locks=Lock("o", "Organization", "organization"),
-    reads="OPTIONAL MATCH (w:Webhook {organization: $organization})",
+    locks=_ORGANIZATION,
+    reads=_WEBHOOK,
     keep="o, w",
-    problems=[("o IS NULL", "ORGANIZATION_NOT_FOUND")],
+    problems=[_ORGANIZATION_FOUND],
     write="FOREACH (x IN CASE WHEN w IS NULL THEN [1] ELSE [] END | "
     "CREATE (:Webhook {id: $id, organization: $organization, url: $url, status: $status, "
     "secret: $secret, failures: 0, cursor: 0, version: 1, createdAt: $at, updatedAt: $at})) "
@@ -39,15 +46,15 @@ REGISTER_WEBHOOK = guarded(
 # deliveries start at the log's head (approval); ``$reset``: the failure count starts again.
 SET_WEBHOOK_STATUS = guarded(
     "workflows.set_webhook_status",
-    locks=Lock("o", "Organization", "organization"),
-    reads="""
-    OPTIONAL MATCH (w:Webhook {organization: $organization})
-    OPTIONAL MATCH (head:EventClock {id: 'events'})
+    locks=_ORGANIZATION,
+    reads=f"""
+    {_WEBHOOK}
+    OPTIONAL MATCH (head:EventClock {{id: 'events'}})
     """,
     keep="o, w, head",
     problems=[
-        ("o IS NULL", "ORGANIZATION_NOT_FOUND"),
-        ("w IS NULL", "WEBHOOK_NOT_FOUND"),
+        _ORGANIZATION_FOUND,
+        _WEBHOOK_FOUND,
         ("NOT w.status IN $from_statuses", "WRONG_STATUS"),
     ],
     write="SET w.status = $status, w.version = w.version + 1, w.updatedAt = $at, "
@@ -58,13 +65,10 @@ SET_WEBHOOK_STATUS = guarded(
 
 ROTATE_WEBHOOK_SECRET = guarded(
     "workflows.rotate_webhook_secret",
-    locks=Lock("o", "Organization", "organization"),
-    reads="OPTIONAL MATCH (w:Webhook {organization: $organization})",
+    locks=_ORGANIZATION,
+    reads=_WEBHOOK,
     keep="o, w",
-    problems=[
-        ("o IS NULL", "ORGANIZATION_NOT_FOUND"),
-        ("w IS NULL", "WEBHOOK_NOT_FOUND"),
-    ],
+    problems=[_ORGANIZATION_FOUND, _WEBHOOK_FOUND],
     write="SET w.secret = $secret, w.version = w.version + 1, w.updatedAt = $at",
     result="$organization",
 )
@@ -99,78 +103,78 @@ async def register_webhook(
     )
 
 
-# status reached -> (statuses it may be reached from, failures cleared, cursor to the log's head)
+@dataclass(frozen=True)
+class Transition:
+    """One of approve, disable, enable: the statuses it may start from, the status it reaches,
+    whether the failure count starts again, whether deliveries start at the log's head, and the
+    change it announces. The three differ only in these, so one function prepares each."""
+
+    status: WebhookStatus
+    allowed: tuple[WebhookStatus, ...]
+    reset: bool
+    from_head: bool
+    event: str
+
+
 TRANSITIONS = {
-    "approve": (WebhookStatus.ACTIVE, (WebhookStatus.PENDING,), True, True),
-    "disable": (
+    "approve": Transition(
+        WebhookStatus.ACTIVE, (WebhookStatus.PENDING,), True, True, "WEBHOOK_APPROVED"
+    ),
+    "disable": Transition(
         WebhookStatus.DISABLED,
         (WebhookStatus.PENDING, WebhookStatus.ACTIVE),
         False,
         False,
+        "WEBHOOK_DISABLED",
     ),
-    "enable": (WebhookStatus.ACTIVE, (WebhookStatus.DISABLED,), True, False),
+    "enable": Transition(
+        WebhookStatus.ACTIVE, (WebhookStatus.DISABLED,), True, False, "WEBHOOK_ENABLED"
+    ),
 }
 
 
-def _transition(name: str, organization: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The statement's parameters and problems for one of :data:`TRANSITIONS`."""
-    status, allowed, reset, from_head = TRANSITIONS[name]
+def _transition(name: str, organization: str) -> tuple[dict[str, Any], dict[str, Any], Change]:
+    """The statement's parameters, its problems and the change it announces, for one of
+    :data:`TRANSITIONS` (each public step still calls ``perform`` itself: the workflow seam)."""
+    step = TRANSITIONS[name]
     params = {
         "organization": organization,
-        "status": status,
-        "from_statuses": list(allowed),
-        "reset": reset,
-        "from_head": from_head,
+        "status": step.status,
+        "from_statuses": list(step.allowed),
+        "reset": step.reset,
+        "from_head": step.from_head,
     }
     problems = {
         **_problems(organization),
         "WRONG_STATUS": refused(
-            f"Only a webhook that is {' or '.join(allowed)} can become {status}."
+            f"Only a webhook that is {' or '.join(step.allowed)} can become {step.status}."
         ),
     }
-    return params, problems
+    return params, problems, Change(step.event, "Organization")
 
 
 async def approve_webhook(store: GraphStore, request: Request, organization: str) -> Done:
     """PENDING → ACTIVE; deliveries start with the next event."""
-    params, problems = _transition("approve", organization)
+    params, problems, change = _transition("approve", organization)
     return await perform(
-        store,
-        SET_WEBHOOK_STATUS,
-        params,
-        request,
-        organization,
-        problems,
-        change=Change("WEBHOOK_APPROVED", "Organization"),
+        store, SET_WEBHOOK_STATUS, params, request, organization, problems, change=change
     )
 
 
 async def disable_webhook(store: GraphStore, request: Request, organization: str) -> Done:
     """PENDING or ACTIVE → DISABLED; nothing is delivered while disabled."""
-    params, problems = _transition("disable", organization)
+    params, problems, change = _transition("disable", organization)
     return await perform(
-        store,
-        SET_WEBHOOK_STATUS,
-        params,
-        request,
-        organization,
-        problems,
-        change=Change("WEBHOOK_DISABLED", "Organization"),
+        store, SET_WEBHOOK_STATUS, params, request, organization, problems, change=change
     )
 
 
 async def enable_webhook(store: GraphStore, request: Request, organization: str) -> Done:
     """DISABLED → ACTIVE with the failure count cleared; deliveries resume at its cursor (the
     event that failed last, then what came after it, while the log still holds them)."""
-    params, problems = _transition("enable", organization)
+    params, problems, change = _transition("enable", organization)
     return await perform(
-        store,
-        SET_WEBHOOK_STATUS,
-        params,
-        request,
-        organization,
-        problems,
-        change=Change("WEBHOOK_ENABLED", "Organization"),
+        store, SET_WEBHOOK_STATUS, params, request, organization, problems, change=change
     )
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 
 from api.ids import to_global_id as gid
-from graph import events, feed
+from graph import feed
 from graph.engine.store import GraphStore
 from graph.events import Event
 from tests.conftest import GraphQL
@@ -46,14 +45,6 @@ def need_input(title: str) -> dict[str, object]:
         "title": title,
         "slots": ["TUE_AM"],
     }
-
-
-@pytest.fixture
-def told() -> Iterator[list[Event]]:
-    seen: list[Event] = []
-    stop = events.subscribe(seen.append)
-    yield seen
-    stop()
 
 
 async def logged_since(store: GraphStore, start: int) -> list[Event]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 
@@ -39,15 +38,6 @@ mutation ($r: ID!, $v: ID!, $key: String) {
   signUp(recruitmentId: $r, volunteerId: $v, idempotencyKey: $key) { replayed }
 }
 """
-
-
-@pytest.fixture
-def told() -> Iterator[list[Event]]:
-    """Every event emitted while the test runs, in order."""
-    seen: list[Event] = []
-    stop = events.subscribe(seen.append)
-    yield seen
-    stop()
 
 
 async def test_a_reported_need_is_told_once_with_what_who_and_when(

@@ -40,6 +40,7 @@ WORKER = (Role.SOCIAL_WORKER, "worker-0001")  # covers 起湾社区
 VOLUNTEER = (Role.VOLUNTEER, "volunteer-zs-near")  # assigned to none of 林婆婆's needs
 PARTNER = (Role.PARTNER, "org-zs-east-eldercare")
 LIN_VISIT = gid("Need", "need-zs-qiwan-01-visit")
+CHEN = (Role.VOLUNTEER, "volunteer-zs-regular")  # 陈叔, who visits 林婆婆
 
 # Short timings so revocation and idleness show within a test.
 LIVE_ENV = {
@@ -88,6 +89,35 @@ def apis(
 @pytest.fixture(autouse=True)
 async def demo_graph(engine_store: GraphStore, load_demo: DemoLoader) -> None:
     await load_demo(engine_store)
+
+
+async def _assign_chen(admin: Http) -> None:
+    """陈叔 is assigned to 林婆婆's weekly visit."""
+    await admin(
+        "mutation ($n: ID!, $v: ID!) { assignVolunteers(needId: $n, "
+        "volunteers: [{volunteerId: $v}]) { need { key } } }",
+        n=LIN_VISIT,
+        v=gid("Volunteer", CHEN[1]),
+    )
+
+
+async def _heard_until_update(
+    admin: Http, watching: list[tuple[Role, str]], listeners: tuple[Any, ...]
+) -> dict[str, list[str]]:
+    """A change to 林婆婆's need everyone who sees it hears; then what each listener heard on the
+    needs feed up to it, by who listens."""
+    await admin(
+        'mutation ($n: ID!) { updateNeed(id: $n, input: {title: "每周二上门探访"}) '
+        "{ need { key } } }",
+        n=LIN_VISIT,
+    )
+    heard = {}
+    for who, each in zip(watching, listeners, strict=True):
+        kinds = [(await each.next())["payload"]["data"]["needs"]["kind"]]
+        while kinds[-1] != "NEED_UPDATED":
+            kinds.append((await each.next())["payload"]["data"]["needs"]["kind"])
+        heard[who[1]] = kinds
+    return heard
 
 
 class Http:
@@ -248,13 +278,7 @@ async def test_a_visits_check_in_is_told_only_to_those_who_run_the_visit(
     # worker and 陈叔, who checks in, do.
     writer, reader = apis
     admin = Http(writer, engine_settings, ADMIN)
-    chen = (Role.VOLUNTEER, "volunteer-zs-regular")
-    await admin(
-        "mutation ($n: ID!, $v: ID!) { assignVolunteers(needId: $n, "
-        "volunteers: [{volunteerId: $v}]) { need { key } } }",
-        n=LIN_VISIT,
-        v=gid("Volunteer", chen[1]),
-    )
+    await _assign_chen(admin)
     # This week's visit is an appointment in ten minutes: a visit checks in at its need's time.
     soon = dt.datetime.now(LOCAL_TIME).replace(microsecond=0) + dt.timedelta(minutes=10)
     await admin(
@@ -267,36 +291,26 @@ async def test_a_visits_check_in_is_told_only_to_those_who_run_the_visit(
         "mutation ($n: ID!, $v: ID!) { needAttendanceCode(needId: $n, volunteerId: $v, "
         "action: CHECK_IN) { code } }",
         n=LIN_VISIT,
-        v=gid("Volunteer", chen[1]),
+        v=gid("Volunteer", CHEN[1]),
     )
-    watching = [WORKER, chen, (Role.ANALYST, "analyst-zs-bureau")]
+    watching = [WORKER, CHEN, (Role.ANALYST, "analyst-zs-bureau")]
     async with (
         subscriber(reader, signed(engine_settings, WORKER)) as worker,
-        subscriber(reader, signed(engine_settings, chen)) as volunteer,
+        subscriber(reader, signed(engine_settings, CHEN)) as volunteer,
         subscriber(reader, signed(engine_settings, watching[2])) as analyst,
     ):
         for each in (worker, volunteer, analyst):
             await each.subscribe(NEEDS)
         await asyncio.sleep(0.5)
-        await Http(writer, engine_settings, chen)(
+        await Http(writer, engine_settings, CHEN)(
             "mutation ($n: ID!, $v: ID!, $c: String) { checkInToNeed(needId: $n, "
             "volunteerId: $v, code: $c) { replayed } }",
             n=LIN_VISIT,
-            v=gid("Volunteer", chen[1]),
+            v=gid("Volunteer", CHEN[1]),
             c=code["needAttendanceCode"]["code"],
         )
         # A change everyone who sees the need hears, after the check-in.
-        await admin(
-            'mutation ($n: ID!) { updateNeed(id: $n, input: {title: "每周二上门探访"}) '
-            "{ need { key } } }",
-            n=LIN_VISIT,
-        )
-        heard = {}
-        for who, each in zip(watching, (worker, volunteer, analyst), strict=True):
-            kinds = [(await each.next())["payload"]["data"]["needs"]["kind"]]
-            while kinds[-1] != "NEED_UPDATED":
-                kinds.append((await each.next())["payload"]["data"]["needs"]["kind"])
-            heard[who[1]] = kinds
+        heard = await _heard_until_update(admin, watching, (worker, volunteer, analyst))
     assert heard == {
         "worker-0001": ["CHECKED_IN", "NEED_UPDATED"],
         "volunteer-zs-regular": ["CHECKED_IN", "NEED_UPDATED"],
@@ -312,16 +326,10 @@ async def test_a_service_record_typed_in_is_told_only_to_those_who_see_it_before
     # from the needs feed; her social worker and 陈叔 himself do.
     writer, reader = apis
     admin = Http(writer, engine_settings, ADMIN)
-    chen = (Role.VOLUNTEER, "volunteer-zs-regular")
-    await admin(
-        "mutation ($n: ID!, $v: ID!) { assignVolunteers(needId: $n, "
-        "volunteers: [{volunteerId: $v}]) { need { key } } }",
-        n=LIN_VISIT,
-        v=gid("Volunteer", chen[1]),
-    )
+    await _assign_chen(admin)
     watching = [
         WORKER,
-        chen,
+        CHEN,
         (Role.ANALYST, "analyst-zs-bureau"),
         (Role.SOCIAL_WORKER, "worker-0014"),  # covers only Hangzhou
     ]
@@ -335,24 +343,14 @@ async def test_a_service_record_typed_in_is_told_only_to_those_who_see_it_before
         for each in listeners:
             await each.subscribe(NEEDS)
         await asyncio.sleep(0.5)
-        await Http(writer, engine_settings, chen)(
+        await Http(writer, engine_settings, CHEN)(
             "mutation ($v: ID!, $n: ID!) { recordService(input: {volunteerId: $v, needId: $n, "
             'date: "2026-11-17", hours: 1}) { replayed } }',
-            v=gid("Volunteer", chen[1]),
+            v=gid("Volunteer", CHEN[1]),
             n=LIN_VISIT,
         )
         # A change everyone who sees the need hears, after the record.
-        await admin(
-            'mutation ($n: ID!) { updateNeed(id: $n, input: {title: "每周二上门探访"}) '
-            "{ need { key } } }",
-            n=LIN_VISIT,
-        )
-        heard = {}
-        for who, each in zip(watching, listeners, strict=True):
-            kinds = [(await each.next())["payload"]["data"]["needs"]["kind"]]
-            while kinds[-1] != "NEED_UPDATED":
-                kinds.append((await each.next())["payload"]["data"]["needs"]["kind"])
-            heard[who[1]] = kinds
+        heard = await _heard_until_update(admin, watching, listeners)
     assert heard == {
         "worker-0001": ["SERVICE_RECORDED", "NEED_UPDATED"],
         "volunteer-zs-regular": ["SERVICE_RECORDED", "NEED_UPDATED"],
@@ -400,16 +398,11 @@ async def test_service_records_await_the_covering_social_workers_review_until_ap
         assert refused["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         await asyncio.sleep(0.5)
         admin = Http(writer, engine_settings, ADMIN)
-        await admin(
-            "mutation ($n: ID!, $v: [AssignmentInput!]!) { assignVolunteers(needId: $n, "
-            "volunteers: $v) { replayed } }",
-            n=LIN_VISIT,
-            v=[{"volunteerId": gid("Volunteer", "volunteer-zs-regular")}],
-        )
+        await _assign_chen(admin)
         await admin(
             "mutation ($v: ID!, $n: ID!) { recordService(input: {volunteerId: $v, needId: $n, "
             'date: "2026-11-17", hours: 1}) { replayed } }',
-            v=gid("Volunteer", "volunteer-zs-regular"),
+            v=gid("Volunteer", CHEN[1]),
             n=LIN_VISIT,
         )
         event = (await worker.next())["payload"]["data"]["serviceRecords"]

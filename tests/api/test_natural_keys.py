@@ -23,7 +23,7 @@ from graph.events import Change
 from graph.model.registry import family_named
 from graph.workflows.registration import STATEMENTS
 from graph.workflows.runner import Request, perform
-from tests.conftest import SignIn
+from tests.conftest import GraphQL, SignIn
 from tests.statements import project_statements
 
 pytestmark = pytest.mark.usefixtures("fresh_demo")
@@ -39,11 +39,18 @@ mutation ($id: ID!, $version: Int!, $input: UpdateVolunteerInput!) {
 """
 
 
+async def _numbered(signed_in: SignIn) -> GraphQL:
+    """Their social worker gives the regular volunteer the national number ZS20260001; signed in
+    as her."""
+    worker = await signed_in(Role.SOCIAL_WORKER, WORKER)
+    await worker(UPDATE_VOLUNTEER, id=REGULAR, version=1, input={"volunteerNo": "ZS20260001"})
+    return worker
+
+
 async def test_a_volunteer_number_another_volunteer_holds_is_a_conflict_naming_it(
     signed_in: SignIn, engine_store: GraphStore
 ) -> None:
-    worker = await signed_in(Role.SOCIAL_WORKER, WORKER)
-    await worker(UPDATE_VOLUNTEER, id=REGULAR, version=1, input={"volunteerNo": "ZS20260001"})
+    worker = await _numbered(signed_in)
     before = await checksum(engine_store)
     errors = await worker.errors(
         UPDATE_VOLUNTEER, id=NEAR, version=1, input={"volunteerNo": "ZS20260001"}
@@ -65,8 +72,7 @@ UNCHECKED = dynamic(
 async def test_a_key_no_check_looks_at_is_a_conflict_naming_the_key_not_try_again(
     signed_in: SignIn, engine_store: GraphStore
 ) -> None:
-    worker = await signed_in(Role.SOCIAL_WORKER, WORKER)
-    await worker(UPDATE_VOLUNTEER, id=REGULAR, version=1, input={"volunteerNo": "ZS20260001"})
+    await _numbered(signed_in)
     before = await checksum(engine_store)
     request = Request("test", {"no": "ZS20260001"}, by=WORKER)
     with pytest.raises(GraphConflict) as refused:

@@ -36,6 +36,7 @@ pytestmark = pytest.mark.usefixtures("fresh_demo")
 NEED = "need-zs-qiwan-01-visit"
 LIN_VISIT = gid("Need", NEED)
 REGULAR = "volunteer-zs-regular"  # 陈叔: 1 verified hour so far
+ME = gid("Volunteer", REGULAR)
 
 HOME = dynamic(
     "tests.need_attendance.home",
@@ -101,6 +102,8 @@ mutation ($n: ID!, $at: DateTime!) {
   updateNeed(id: $n, input: {oneOffAt: $at}) { need { oneOffAt } }
 }
 """
+STATUS = "query ($n: ID!) { node(id: $n) { ... on Need { status } } }"
+QUEUE = "{ serviceRecordsToReview(first: 100) { id } }"
 CLOSE = 'mutation ($n: ID!) { closeNeed(id: $n, note: "林婆婆搬去女儿家") { need { status } } }'
 CANCEL = "mutation ($n: ID!) { cancelNeed(id: $n) { need { status } } }"
 
@@ -126,43 +129,68 @@ async def _visit(store: GraphStore, volunteer: str) -> dict[str, Any]:
     return (await store.read(VISIT, {"v": volunteer, "need": NEED}))[0]
 
 
+async def _assigned(
+    gql: GraphQL, signed_in: SignIn, store: GraphStore, *, due: float | None = 10
+) -> tuple[GraphQL, dict[str, float]]:
+    """陈叔 assigned to her need, her visit an appointment ``due`` minutes from now (``None``:
+    left to the test): signed in as him, and where her home is."""
+    await gql(ASSIGN, need=LIN_VISIT, v=ME)
+    if due is not None:
+        await _due(gql, due)
+    home = (await store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]["at"]
+    return await signed_in(Role.VOLUNTEER, REGULAR), home
+
+
+async def _later(store: GraphStore, minutes: int) -> None:
+    """``minutes`` pass in 陈叔's visit."""
+    await store.write(LATER, {"v": REGULAR, "need": NEED, "minutes": minutes})
+
+
+async def _records(gql: GraphQL) -> list[dict[str, Any]]:
+    """The service records of 陈叔's visits to her."""
+    state = (await gql(VISITS, n=LIN_VISIT))["node"]["serviceRecords"]["nodes"]
+    return [r for r in state if r["volunteer"]["key"] == REGULAR]
+
+
+async def _queue(worker: GraphQL) -> set[str]:
+    """The ids of the service records waiting in a social worker's review queue."""
+    return {r["id"] for r in (await worker(QUEUE))["serviceRecordsToReview"]}
+
+
 async def test_a_visit_is_checked_in_and_out_and_its_hours_reach_the_time_bank(
     gql: GraphQL, signed_in: SignIn, engine_store: GraphStore, settings: Settings
 ) -> None:
-    await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
-    await _due(gql)
-    found = (await engine_store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]
-    home, other = found["at"], found["other"]
+    chen, home = await _assigned(gql, signed_in, engine_store)
+    other = (await engine_store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]["other"]
     worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
-    chen = await signed_in(Role.VOLUNTEER, REGULAR)
     stranger = await signed_in(Role.VOLUNTEER, other)
-    me, them = gid("Volunteer", REGULAR), gid("Volunteer", other)
+    them = gid("Volunteer", other)
 
     # Refusals first; none of them writes anything.
     before = await checksum(engine_store)
     # Down the street (312 m, beyond the 300 m radius): refused without saying how far.
-    far = await chen.errors(IN, n=LIN_VISIT, v=me, here=_north(home, 312))
+    far = await chen.errors(IN, n=LIN_VISIT, v=ME, here=_north(home, 312))
     assert far[0]["extensions"]["code"] == "CONFLICT" and "home" in far[0]["message"]
     _says_nowhere(far[0], home)
     # A code made ten minutes ago has expired.
     old, _ = attendance.issue(
         settings, NEED, REGULAR, attendance.Action.CHECK_IN, time.time() - 600, kind="Need"
     )
-    expired = await chen.errors(IN, n=LIN_VISIT, v=me, code=old)
+    expired = await chen.errors(IN, n=LIN_VISIT, v=ME, code=old)
     assert expired[0]["extensions"]["reason"] == "EXPIRED"
     # A recruitment's code, or a check-out code, does not check in to the visit.
     elsewhere, _ = attendance.issue(settings, "recruitment-x", REGULAR, attendance.Action.CHECK_IN)
-    other_code = await chen.errors(IN, n=LIN_VISIT, v=me, code=elsewhere)
+    other_code = await chen.errors(IN, n=LIN_VISIT, v=ME, code=elsewhere)
     assert other_code[0]["extensions"]["reason"] == "OTHER_NEED"
-    out_code = (await worker(CODE, n=LIN_VISIT, v=me, a="CHECK_OUT"))["needAttendanceCode"]
-    wrong = await chen.errors(IN, n=LIN_VISIT, v=me, code=out_code["code"])
+    out_code = (await worker(CODE, n=LIN_VISIT, v=ME, a="CHECK_OUT"))["needAttendanceCode"]
+    wrong = await chen.errors(IN, n=LIN_VISIT, v=ME, code=out_code["code"])
     assert wrong[0]["extensions"]["reason"] == "OTHER_ACTION"
     # Someone else: with 陈叔's code, for 陈叔, or with a code of his own while not assigned
     # (the rule of recordService: hours only for a volunteer assigned to the need).
-    code = (await worker(CODE, n=LIN_VISIT, v=me, a="CHECK_IN"))["needAttendanceCode"]
+    code = (await worker(CODE, n=LIN_VISIT, v=ME, a="CHECK_IN"))["needAttendanceCode"]
     mine = await stranger.errors(IN, n=LIN_VISIT, v=them, code=code["code"])
     assert mine[0]["extensions"]["code"] == "FORBIDDEN"
-    for_him = await stranger.errors(IN, n=LIN_VISIT, v=me, code=code["code"])
+    for_him = await stranger.errors(IN, n=LIN_VISIT, v=ME, code=code["code"])
     assert for_him[0]["extensions"]["code"] == "FORBIDDEN"
     theirs = (await worker(CODE, n=LIN_VISIT, v=them, a="CHECK_IN"))["needAttendanceCode"]
     not_assigned = await worker.errors(IN, n=LIN_VISIT, v=them, code=theirs["code"])
@@ -173,7 +201,7 @@ async def test_a_visit_is_checked_in_and_out_and_its_hours_reach_the_time_bank(
     assert await checksum(engine_store) == before
 
     # The first visit: in with the code the social worker shows, which works once.
-    await chen(IN, n=LIN_VISIT, v=me, code=code["code"])
+    await chen(IN, n=LIN_VISIT, v=ME, code=code["code"])
     visit = await _visit(engine_store, REGULAR)
     assert visit["checkInBy"] == "CODE" and visit["checkedInAt"] is not None
     # An analyst's view of the need's neighbourhood does not say a visit is under way.
@@ -182,78 +210,65 @@ async def test_a_visit_is_checked_in_and_out_and_its_hours_reach_the_time_bank(
     assigned = [e["properties"] for e in hood if e["type"] == "ASSIGNED"]
     assert assigned and not any(set(p) & {"checkedInAt", "checkInBy", "codes"} for p in assigned)
     # Nor does the need's status, which the analyst reads: it goes into service at the check-out.
-    status = "query ($n: ID!) { node(id: $n) { ... on Need { status } } }"
-    assert (await analyst(status, n=LIN_VISIT))["node"]["status"] == "MATCHED"
+    assert (await analyst(STATUS, n=LIN_VISIT))["node"]["status"] == "MATCHED"
     checked_in = await checksum(engine_store)
-    replay = await chen.errors(IN, n=LIN_VISIT, v=me, code=code["code"])
+    replay = await chen.errors(IN, n=LIN_VISIT, v=ME, code=code["code"])
     assert replay[0]["extensions"]["code"] == "CONFLICT"
-    again = await chen.errors(IN, n=LIN_VISIT, v=me, here=_north(home, 10))
+    again = await chen.errors(IN, n=LIN_VISIT, v=ME, here=_north(home, 10))
     assert again[0]["extensions"]["code"] == "CONFLICT"
     assert await checksum(engine_store) == checked_in
     # 90 minutes later, out with a fresh code; that code too works once.
-    await engine_store.write(LATER, {"v": REGULAR, "need": NEED, "minutes": 90})
-    out = (await worker(CODE, n=LIN_VISIT, v=me, a="CHECK_OUT"))["needAttendanceCode"]
-    await chen(OUT, n=LIN_VISIT, v=me, code=out["code"])
-    assert (await analyst(status, n=LIN_VISIT))["node"]["status"] == "IN_SERVICE"
+    await _later(engine_store, 90)
+    out = (await worker(CODE, n=LIN_VISIT, v=ME, a="CHECK_OUT"))["needAttendanceCode"]
+    await chen(OUT, n=LIN_VISIT, v=ME, code=out["code"])
+    assert (await analyst(STATUS, n=LIN_VISIT))["node"]["status"] == "IN_SERVICE"
     checked_out = await checksum(engine_store)
-    replay_out = await chen.errors(OUT, n=LIN_VISIT, v=me, code=out["code"])
+    replay_out = await chen.errors(OUT, n=LIN_VISIT, v=ME, code=out["code"])
     assert replay_out[0]["extensions"]["code"] == "CONFLICT"
     assert await checksum(engine_store) == checked_out
 
     # The next visit, by location: 289 m from her door is at the home, 312 m is not.
-    await chen(IN, n=LIN_VISIT, v=me, here=_north(home, 289))
+    await chen(IN, n=LIN_VISIT, v=ME, here=_north(home, 289))
     assert (await _visit(engine_store, REGULAR))["checkInBy"] == "LOCATION"
-    await engine_store.write(LATER, {"v": REGULAR, "need": NEED, "minutes": 30})
+    await _later(engine_store, 30)
     in_visit = await checksum(engine_store)
-    gone = await chen.errors(OUT, n=LIN_VISIT, v=me, here=_north(home, 312))
+    gone = await chen.errors(OUT, n=LIN_VISIT, v=ME, here=_north(home, 312))
     assert gone[0]["extensions"]["code"] == "CONFLICT"
     _says_nowhere(gone[0], home)
     assert await checksum(engine_store) == in_visit
-    await chen(OUT, n=LIN_VISIT, v=me, here=_north(home, 289))
+    await chen(OUT, n=LIN_VISIT, v=ME, here=_north(home, 289))
 
     visit = await _visit(engine_store, REGULAR)
     assert visit["checkedInAt"] is None and visit["minutes"] == 30
     # Where he stood was used for the check and kept nowhere.
     kept = await engine_store.read(KEPT, {"need": NEED})
     assert not any("lat" in k.lower() or "lon" in k.lower() for row in kept for k in row["keys"])
-    state = (await gql(VISITS, n=LIN_VISIT))["node"]["serviceRecords"]["nodes"]
-    proposed = [r for r in state if r["volunteer"]["key"] == REGULAR]
+    proposed = await _records(gql)
     assert sorted(r["hours"] for r in proposed) == [0.5, 1.5]
     assert all(r["category"] is not None for r in proposed)
 
     # The hours wait in the social worker's queue; she approves them; they reach his time bank.
-    queue = {
-        r["id"]
-        for r in (await worker("{ serviceRecordsToReview(first: 100) { id } }"))[
-            "serviceRecordsToReview"
-        ]
-    }
     ids = [r["id"] for r in proposed]
-    assert set(ids) <= queue
-    assert (await gql(VOLUNTEER, v=me))["node"] == {"verifiedHours": 1.0, "timeBankHours": 1.0}
+    assert set(ids) <= await _queue(worker)
+    assert (await gql(VOLUNTEER, v=ME))["node"] == {"verifiedHours": 1.0, "timeBankHours": 1.0}
     await worker(REVIEW, d=[{"recordId": i, "approve": True} for i in ids])
-    assert (await gql(VOLUNTEER, v=me))["node"] == {"verifiedHours": 3.0, "timeBankHours": 3.0}
+    assert (await gql(VOLUNTEER, v=ME))["node"] == {"verifiedHours": 3.0, "timeBankHours": 3.0}
 
 
 async def test_a_forgotten_check_out_lapses_and_the_next_visit_checks_in_anew(
     gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
 ) -> None:
-    await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
-    await _due(gql)
-    home = (await engine_store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]["at"]
-    chen = await signed_in(Role.VOLUNTEER, REGULAR)
-    me = gid("Volunteer", REGULAR)
-    await chen(IN, n=LIN_VISIT, v=me, here=_north(home, 20))
-    await engine_store.write(LATER, {"v": REGULAR, "need": NEED, "minutes": 9 * 60})
+    chen, home = await _assigned(gql, signed_in, engine_store)
+    await chen(IN, n=LIN_VISIT, v=ME, here=_north(home, 20))
+    await _later(engine_store, 9 * 60)
     before = await checksum(engine_store)
-    lapsed = await chen.errors(OUT, n=LIN_VISIT, v=me, here=_north(home, 20))
+    lapsed = await chen.errors(OUT, n=LIN_VISIT, v=ME, here=_north(home, 20))
     assert lapsed[0]["extensions"]["code"] == "CONFLICT" and "lapsed" in lapsed[0]["message"]
     assert await checksum(engine_store) == before
-    await chen(IN, n=LIN_VISIT, v=me, here=_north(home, 20))
-    await engine_store.write(LATER, {"v": REGULAR, "need": NEED, "minutes": 45})
-    await chen(OUT, n=LIN_VISIT, v=me, here=_north(home, 20))
-    state = (await gql(VISITS, n=LIN_VISIT))["node"]["serviceRecords"]["nodes"]
-    assert [r["hours"] for r in state if r["volunteer"]["key"] == REGULAR] == [0.75]
+    await chen(IN, n=LIN_VISIT, v=ME, here=_north(home, 20))
+    await _later(engine_store, 45)
+    await chen(OUT, n=LIN_VISIT, v=ME, here=_north(home, 20))
+    assert [r["hours"] for r in await _records(gql)] == [0.75]
 
 
 def _key(global_id: str) -> str:
@@ -265,17 +280,11 @@ async def test_a_visit_under_a_minute_proposes_no_record_and_leaves_the_need_mat
 ) -> None:
     # In and straight out (the door was not answered): no service record, so the need is not
     # in service either (docs/MATCHING.md: it goes into service with its first record).
-    await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
-    await _due(gql)
-    home = (await engine_store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]["at"]
-    chen = await signed_in(Role.VOLUNTEER, REGULAR)
-    me = gid("Volunteer", REGULAR)
-    await chen(IN, n=LIN_VISIT, v=me, here=_north(home, 20))
-    await chen(OUT, n=LIN_VISIT, v=me, here=_north(home, 20))
-    need = (await gql(VISITS, n=LIN_VISIT))["node"]
-    assert [r for r in need["serviceRecords"]["nodes"] if r["volunteer"]["key"] == REGULAR] == []
-    status = await gql("query ($n: ID!) { node(id: $n) { ... on Need { status } } }", n=LIN_VISIT)
-    assert status["node"]["status"] == "MATCHED"
+    chen, home = await _assigned(gql, signed_in, engine_store)
+    await chen(IN, n=LIN_VISIT, v=ME, here=_north(home, 20))
+    await chen(OUT, n=LIN_VISIT, v=ME, here=_north(home, 20))
+    assert await _records(gql) == []
+    assert (await gql(STATUS, n=LIN_VISIT))["node"]["status"] == "MATCHED"
 
 
 # --- the visit's time ------------------------------------------------------------------------
@@ -316,7 +325,7 @@ async def _refused(store: GraphStore, when: dt.datetime) -> GraphRejected:
 async def test_a_weekly_visit_checks_in_on_its_morning_give_or_take_half_an_hour(
     gql: GraphQL, engine_store: GraphStore
 ) -> None:
-    await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
+    await gql(ASSIGN, need=LIN_VISIT, v=ME)
     tuesday = _next_tuesday(9, 30)
     # In the morning slot, and at either end of the grace: in, and out an hour later.
     for moment in (tuesday, _next_tuesday(7, 31), _next_tuesday(12, 29)):
@@ -334,21 +343,17 @@ async def test_a_weekly_visit_checks_in_on_its_morning_give_or_take_half_an_hour
     await _refused(engine_store, _next_tuesday(15))
     await _refused(engine_store, tuesday + dt.timedelta(days=1))
     # The three visits' hours, and nothing from the refusals.
-    state = (await gql(VISITS, n=LIN_VISIT))["node"]["serviceRecords"]["nodes"]
-    assert [r["hours"] for r in state if r["volunteer"]["key"] == REGULAR] == [1.0, 1.0, 1.0]
+    assert [r["hours"] for r in await _records(gql)] == [1.0, 1.0, 1.0]
 
 
 async def test_an_appointment_checks_in_from_half_an_hour_before_to_half_an_hour_after(
     gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
 ) -> None:
-    await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
-    home = (await engine_store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]["at"]
-    chen = await signed_in(Role.VOLUNTEER, REGULAR)
-    me = gid("Volunteer", REGULAR)
+    chen, home = await _assigned(gql, signed_in, engine_store, due=None)
     # This week's visit is at an appointment in 40 minutes: too early to check in at her door.
     await _due(gql, 40)
     before = await checksum(engine_store)
-    early = await chen.errors(IN, n=LIN_VISIT, v=me, here=_north(home, 20))
+    early = await chen.errors(IN, n=LIN_VISIT, v=ME, here=_north(home, 20))
     assert early[0]["extensions"]["code"] == "CONFLICT"
     assert early[0]["extensions"]["reason"] == "NOT_VISIT_TIME"
     opens = dt.datetime.fromisoformat(early[0]["extensions"]["opensAt"])
@@ -357,9 +362,9 @@ async def test_an_appointment_checks_in_from_half_an_hour_before_to_half_an_hour
     assert await checksum(engine_store) == before
     # Moved to 25 minutes from now: within the half hour before it, so he checks in.
     await _due(gql, 25)
-    await chen(IN, n=LIN_VISIT, v=me, here=_north(home, 20))
-    await engine_store.write(LATER, {"v": REGULAR, "need": NEED, "minutes": 50})
-    await chen(OUT, n=LIN_VISIT, v=me, here=_north(home, 20))
+    await chen(IN, n=LIN_VISIT, v=ME, here=_north(home, 20))
+    await _later(engine_store, 50)
+    await chen(OUT, n=LIN_VISIT, v=ME, here=_north(home, 20))
     # At set moments (the graph step): the hour's appointment is open until half an hour after
     # its end, and no longer; after that the refusal says check-in closed, and opens no more.
     start = _next_tuesday(15)
@@ -368,8 +373,7 @@ async def test_an_appointment_checks_in_from_half_an_hour_before_to_half_an_hour
     await _step(engine_store, start + dt.timedelta(minutes=100), out=True)
     closed = await _refused(engine_store, start + dt.timedelta(minutes=91))
     assert closed.extensions["opensAt"] is None and "closed" in str(closed)
-    state = (await gql(VISITS, n=LIN_VISIT))["node"]["serviceRecords"]["nodes"]
-    hours = sorted(r["hours"] for r in state if r["volunteer"]["key"] == REGULAR)
+    hours = sorted(r["hours"] for r in await _records(gql))
     assert len(hours) == 2 and hours[1] == round(50 / 60, 2)
 
 
@@ -379,47 +383,34 @@ async def test_an_appointment_checks_in_from_half_an_hour_before_to_half_an_hour
 async def test_closing_a_need_during_a_visit_ends_it_and_proposes_its_hours(
     gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
 ) -> None:
-    await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
-    await _due(gql)
-    home = (await engine_store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]["at"]
-    chen = await signed_in(Role.VOLUNTEER, REGULAR)
+    chen, home = await _assigned(gql, signed_in, engine_store)
     worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
-    me = gid("Volunteer", REGULAR)
-    await chen(IN, n=LIN_VISIT, v=me, here=_north(home, 20))
-    await engine_store.write(LATER, {"v": REGULAR, "need": NEED, "minutes": 40})
+    await chen(IN, n=LIN_VISIT, v=ME, here=_north(home, 20))
+    await _later(engine_store, 40)
     # She moves to her daughter's while he is there: the social worker closes the need.
     assert (await worker(CLOSE, n=LIN_VISIT))["closeNeed"]["need"]["status"] == "CLOSED"
     # His visit ended then: no check-in open, its 40 minutes proposed, waiting in her queue;
     # the need stays CLOSED (closing wins over a check-out's IN_SERVICE).
     visit = await _visit(engine_store, REGULAR)
     assert visit["checkedInAt"] is None and visit["minutes"] == 40
-    records = (await gql(VISITS, n=LIN_VISIT))["node"]["serviceRecords"]["nodes"]
-    proposed = [r for r in records if r["volunteer"]["key"] == REGULAR]
+    proposed = await _records(gql)
     assert [r["hours"] for r in proposed] == [round(40 / 60, 2)]
     assert proposed[0]["category"] is not None
-    queue = (await worker("{ serviceRecordsToReview(first: 100) { id } }"))[
-        "serviceRecordsToReview"
-    ]
-    assert proposed[0]["id"] in {r["id"] for r in queue}
-    status = "query ($n: ID!) { node(id: $n) { ... on Need { status } } }"
-    assert (await gql(status, n=LIN_VISIT))["node"]["status"] == "CLOSED"
+    assert proposed[0]["id"] in await _queue(worker)
+    assert (await gql(STATUS, n=LIN_VISIT))["node"]["status"] == "CLOSED"
     # Nothing is left for him to check out of.
     after = await checksum(engine_store)
-    assert await chen.errors(OUT, n=LIN_VISIT, v=me, here=_north(home, 20))
+    assert await chen.errors(OUT, n=LIN_VISIT, v=ME, here=_north(home, 20))
     assert await checksum(engine_store) == after
 
 
 async def test_cancelling_a_need_ends_a_visit_under_a_minute_without_a_record(
     gql: GraphQL, signed_in: SignIn, engine_store: GraphStore
 ) -> None:
-    await gql(ASSIGN, need=LIN_VISIT, v=gid("Volunteer", REGULAR))
-    await _due(gql)
-    home = (await engine_store.read(HOME, {"need": NEED, "assigned": REGULAR}))[0]["at"]
-    chen = await signed_in(Role.VOLUNTEER, REGULAR)
+    chen, home = await _assigned(gql, signed_in, engine_store)
     worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
-    await chen(IN, n=LIN_VISIT, v=gid("Volunteer", REGULAR), here=_north(home, 20))
+    await chen(IN, n=LIN_VISIT, v=ME, here=_north(home, 20))
     assert (await worker(CANCEL, n=LIN_VISIT))["cancelNeed"]["need"]["status"] == "CANCELLED"
     visit = await _visit(engine_store, REGULAR)
     assert visit["checkedInAt"] is None and visit["minutes"] == 0
-    records = (await gql(VISITS, n=LIN_VISIT))["node"]["serviceRecords"]["nodes"]
-    assert [r for r in records if r["volunteer"]["key"] == REGULAR] == []
+    assert await _records(gql) == []

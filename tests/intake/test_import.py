@@ -30,6 +30,16 @@ PEOPLE = dynamic(
 )
 
 
+def residents(tmp_path: Path, *rows: list, name: str = "residents.csv", **options: str) -> Path:
+    """A CSV list of residents under the usual headers (:data:`RESIDENT_HEADER`)."""
+    return write_csv(tmp_path / name, [RESIDENT_HEADER, *rows], **options)
+
+
+def volunteers(tmp_path: Path, *rows: list) -> Path:
+    """A CSV roster of volunteers under the usual headers (:data:`VOLUNTEER_HEADER`)."""
+    return write_csv(tmp_path / "v.csv", [VOLUNTEER_HEADER, *rows])
+
+
 async def people(store: GraphStore) -> list[dict]:
     return await store.read(PEOPLE)
 
@@ -146,15 +156,12 @@ async def test_a_dry_run_reports_every_problem_and_writes_nothing(
     store: GraphStore, tmp_path: Path
 ) -> None:
     await places(store)
-    file = write_csv(
-        tmp_path / "residents.csv",
-        [
-            RESIDENT_HEADER,
-            [id_number(seq="123"), "王秀英", "020-87654321", "东风路1号", "东风社区", "独居", "是"],
-            [id_number(seq="123")[:-1] + "0", "赵大爷", "12345", "", "东风社区", "", "否"],
-            ["", "孙阿姨", "", "", "新华社区", "", ""],
-            [id_number(seq="125"), "周伯", "", "", "西湖社区", "火星人", ""],
-        ],
+    file = residents(
+        tmp_path,
+        [id_number(seq="123"), "王秀英", "020-87654321", "东风路1号", "东风社区", "独居", "是"],
+        [id_number(seq="123")[:-1] + "0", "赵大爷", "12345", "", "东风社区", "", "否"],
+        ["", "孙阿姨", "", "", "新华社区", "", ""],
+        [id_number(seq="125"), "周伯", "", "", "西湖社区", "火星人", ""],
     )
     before = await checksum(store)
     report = await imported(store, "residents", file, dry_run=True)
@@ -176,14 +183,11 @@ async def test_rows_naming_unknown_or_ambiguous_places_are_problems_never_new_pl
     store: GraphStore, tmp_path: Path
 ) -> None:
     await places(store)
-    file = write_csv(
-        tmp_path / "residents.csv",
-        [
-            RESIDENT_HEADER,
-            [id_number(seq="131"), "王秀英", "", "", "东风社区", "", ""],
-            [id_number(seq="133"), "孙阿姨", "", "", "新华社区", "", ""],
-            [id_number(seq="135"), "周伯", "", "", "西湖社区", "", ""],
-        ],
+    file = residents(
+        tmp_path,
+        [id_number(seq="131"), "王秀英", "", "", "东风社区", "", ""],
+        [id_number(seq="133"), "孙阿姨", "", "", "新华社区", "", ""],
+        [id_number(seq="135"), "周伯", "", "", "西湖社区", "", ""],
     )
     report = await imported(store, "residents", file)
     assert [(p.row, p.code) for p in report.problems] == [
@@ -200,9 +204,9 @@ async def test_a_resident_is_kept_by_a_keyed_hash_of_their_id_number_never_the_n
 ) -> None:
     await places(store)
     number = id_number(birth="19380712", seq="131")
-    file = write_csv(
-        tmp_path / "residents.csv",
-        [RESIDENT_HEADER, [number, "王秀英", "", "东风路1号", "东风社区", "独居、低保对象", "是"]],
+    file = residents(
+        tmp_path,
+        [number, "王秀英", "", "东风路1号", "东风社区", "独居、低保对象", "是"],
         encoding="gb18030",  # what Excel on a Chinese Windows saves as "CSV"
     )
     assert (await imported(store, "residents", file)).complete
@@ -214,9 +218,8 @@ async def test_a_resident_is_kept_by_a_keyed_hash_of_their_id_number_never_the_n
     assert stored["birthYear"] == 1938 and stored["gender"] == "MALE"
     assert stored["tags"] == ["LIVING_ALONE", "LOW_INCOME"] and stored["consent"] is True
     # Moving to another community (named by id this time) moves them; nothing else changes.
-    moved = write_csv(
-        tmp_path / "moved.csv",
-        [RESIDENT_HEADER, [number, "王秀英", "", "东风路1号", "comm-xinhua", "", ""]],
+    moved = residents(
+        tmp_path, [number, "王秀英", "", "东风路1号", "comm-xinhua", "", ""], name="moved.csv"
     )
     report = await imported(store, "residents", moved)
     assert (report.created, report.updated) == (0, 1)
@@ -235,9 +238,8 @@ async def test_duplicated_rows_go_in_once_and_the_repeats_are_reported(
 ) -> None:
     await places(store)
     row = ["44200019900101", "陈志强", "13800138000", "东风社区", "", "", ""]
-    file = write_csv(
-        tmp_path / "v.csv",
-        [VOLUNTEER_HEADER, row, row, ["44200019900102", "李梅", "", "东风社区", "", "", ""], row],
+    file = volunteers(
+        tmp_path, row, row, ["44200019900102", "李梅", "", "东风社区", "", "", ""], row
     )
     report = await imported(store, "volunteers", file)
     assert report.created == 2
@@ -252,13 +254,10 @@ async def test_all_or_nothing_refuses_the_whole_file_for_one_bad_row(
     store: GraphStore, tmp_path: Path
 ) -> None:
     await places(store)
-    file = write_csv(
-        tmp_path / "v.csv",
-        [
-            VOLUNTEER_HEADER,
-            ["44200019900101", "陈志强", "13800138000", "东风社区", "", "", ""],
-            ["44200019900102", "李梅", "不详", "东风社区", "", "", ""],
-        ],
+    file = volunteers(
+        tmp_path,
+        ["44200019900101", "陈志强", "13800138000", "东风社区", "", "", ""],
+        ["44200019900102", "李梅", "不详", "东风社区", "", "", ""],
     )
     before = await checksum(store)
     report = await imported(store, "volunteers", file, all_or_nothing=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -26,7 +26,7 @@ from domain.webhooks import (
     verify,
 )
 from tests.receivers import Endpoint, listening
-from web.webhooks import Standing, body_of, deliver
+from web.webhooks import Outcome, Standing, body_of, deliver
 
 FAST = Backoff(base_s=0.01, cap_s=0.05, attempts=3)
 
@@ -41,6 +41,23 @@ class Receiver(Endpoint):
         return [verify(self.secret, h[SIGNATURE_HEADER], body) for h, body in self.seen]
 
 
+async def _deliver(
+    url: str,
+    secret: str,
+    event_id: str,
+    payload: Mapping[str, object],
+    client: httpx.AsyncClient | None = None,
+) -> Outcome:
+    """One delivery to a receiver on this machine (loopback HTTP allowed here, retried at test
+    speed), through ``client`` or a client of its own."""
+    if client is None:
+        async with httpx.AsyncClient() as own:
+            return await _deliver(url, secret, event_id, payload, own)
+    return await deliver(
+        client, url, secret, event_id, payload, backoff=FAST, allow_loopback_http=True
+    )
+
+
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     with listening(Receiver(secret=new_secret())) as state:
@@ -49,16 +66,7 @@ def receiver() -> Iterator[Receiver]:
 
 async def test_a_delivery_is_signed_and_the_receiver_verifies_it(receiver: Receiver) -> None:
     payload = {"id": "event-1", "type": "REFERRAL_ACCEPTED", "cursor": 7}
-    async with httpx.AsyncClient() as client:
-        outcome = await deliver(
-            client,
-            receiver.url,
-            receiver.secret,
-            "event-1",
-            payload,
-            backoff=FAST,
-            allow_loopback_http=True,
-        )
+    outcome = await _deliver(receiver.url, receiver.secret, "event-1", payload)
     assert outcome.delivered and outcome.attempts == 1 and outcome.status == 200
     assert outcome.error is None
     ((headers, body),) = receiver.seen
@@ -83,16 +91,7 @@ async def test_a_failing_receiver_is_retried_with_backoff_then_the_failure_is_re
     receiver: Receiver,
 ) -> None:
     receiver.answers = [500, 503, 500]
-    async with httpx.AsyncClient() as client:
-        outcome = await deliver(
-            client,
-            receiver.url,
-            receiver.secret,
-            "event-2",
-            {"id": "event-2"},
-            backoff=FAST,
-            allow_loopback_http=True,
-        )
+    outcome = await _deliver(receiver.url, receiver.secret, "event-2", {"id": "event-2"})
     assert not outcome.delivered
     assert (outcome.attempts, outcome.status, outcome.error) == (3, 500, "HTTP 500")
     assert len(receiver.seen) == 3 and all(receiver.verified())
@@ -100,31 +99,13 @@ async def test_a_failing_receiver_is_retried_with_backoff_then_the_failure_is_re
 
 async def test_a_retry_that_succeeds_is_one_delivery(receiver: Receiver) -> None:
     receiver.answers = [502]
-    async with httpx.AsyncClient() as client:
-        outcome = await deliver(
-            client,
-            receiver.url,
-            receiver.secret,
-            "event-3",
-            {"id": "event-3"},
-            backoff=FAST,
-            allow_loopback_http=True,
-        )
+    outcome = await _deliver(receiver.url, receiver.secret, "event-3", {"id": "event-3"})
     assert outcome.delivered and outcome.attempts == 2
     assert [h[EVENT_ID_HEADER] for h, _ in receiver.seen] == ["event-3", "event-3"]
 
 
 async def test_an_unreachable_receiver_records_the_error() -> None:
-    async with httpx.AsyncClient() as client:
-        outcome = await deliver(
-            client,
-            "http://127.0.0.1:9/hooks",
-            new_secret(),
-            "event-4",
-            {"id": "event-4"},
-            backoff=FAST,
-            allow_loopback_http=True,
-        )
+    outcome = await _deliver("http://127.0.0.1:9/hooks", new_secret(), "event-4", {"id": "event-4"})
     assert not outcome.delivered and outcome.status is None
     assert outcome.error is not None and "Connect" in outcome.error
 
@@ -135,15 +116,7 @@ async def test_repeated_failures_disable_the_webhook_until_re_enabled(receiver: 
     async with httpx.AsyncClient() as client:
         for n in range(2):
             standing.record(
-                await deliver(
-                    client,
-                    receiver.url,
-                    receiver.secret,
-                    f"event-{n}",
-                    {"n": n},
-                    backoff=FAST,
-                    allow_loopback_http=True,
-                )
+                await _deliver(receiver.url, receiver.secret, f"event-{n}", {"n": n}, client)
             )
         assert (standing.enabled, standing.failures, standing.last_error) == (
             False,
@@ -151,17 +124,7 @@ async def test_repeated_failures_disable_the_webhook_until_re_enabled(receiver: 
             "HTTP 500",
         )
         standing.enable()
-        standing.record(
-            await deliver(
-                client,
-                receiver.url,
-                receiver.secret,
-                "event-2",
-                {"n": 2},
-                backoff=FAST,
-                allow_loopback_http=True,
-            )
-        )
+        standing.record(await _deliver(receiver.url, receiver.secret, "event-2", {"n": 2}, client))
     assert standing.enabled and standing.failures == 0
 
 
