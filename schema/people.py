@@ -42,7 +42,7 @@ from schema.links import (
     SinceConnection,
     VerificationConnection,
 )
-from schema.relations import link, reference
+from schema.relations import link, reference, survivor_of
 from schema.relay import Connection, Node
 
 PEOPLE = "schema.people"
@@ -120,6 +120,7 @@ class Resident(Node):
         description="When it was withdrawn (撤回同意; withdrawConsent), if it was."
     )
     registered_on: dt.date | None = strawberry.field(description="On record since (建档日期).")
+    merged_into = survivor_of("Resident")
     version: int = strawberry.field(
         description="Changes so far (版本): send it with an update; a stale one is refused."
     )
@@ -209,6 +210,7 @@ class Volunteer(Node):
         description="Star level 0–5 (星级义工), awarded on verified hours and quality."
     )
     joined_on: dt.date | None = strawberry.field(description="Registered on (注册日期).")
+    merged_into = survivor_of("Volunteer")
     version: int = strawberry.field(
         description="Changes so far (版本): send it with an update; a stale one is refused."
     )
@@ -279,6 +281,7 @@ class SocialWorker(Node):
     phone: str | None = strawberry.field(description="Phone (电话)." + PII)
     qualification: Qualification = strawberry.field(description="Qualification (职业水平).")
     title: str | None = strawberry.field(description="Post, e.g. 站长, 督导 (职务).")
+    merged_into = survivor_of("SocialWorker")
     version: int = strawberry.field(
         description="Changes so far (版本): send it with an update; a stale one is refused."
     )
