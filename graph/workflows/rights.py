@@ -222,8 +222,10 @@ def history_entry(
 
 def read_history(stored: Any) -> list[dict[str, Any]]:
     """The history as stored (a list of JSON texts, or nothing) as a list of entries, oldest
-    first."""
-    return [json.loads(text) for text in stored or ()]
+    first: in the order recorded (a merge appends a duplicate's entries after the survivor's,
+    ``graph.workflows.merging.HISTORIES``), entries recorded at the same second as appended."""
+    entries = [json.loads(text) for text in stored or ()]
+    return sorted(entries, key=lambda e: str(e.get("recordedAt", "")))
 
 
 RECORD_CONSENT = guarded(
