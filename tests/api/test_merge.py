@@ -482,7 +482,7 @@ async def test_a_merged_residents_consent_history_joins_the_survivors_and_is_era
 ) -> None:
     """林婆婆's consent, recorded under her first record, stays provable after the merge: it is
     in the survivor's history beside the one recorded under the second record, the tombstone keeps
-    none, and erasing her removes all of it."""
+    none (its `mergedInto` names the survivor), and erasing her removes all of it."""
     made = await gql(
         "mutation ($i: CreateResidentInput!) { createResident(input: $i) { resident { id key } } }",
         i={
@@ -517,6 +517,8 @@ async def test_a_merged_residents_consent_history_joins_the_survivors_and_is_era
     ids = [survivor["key"], "resident-zs-qiwan-01"]
     rows = {r["id"]: r["history"] for r in await engine_store.read(CONSENT_HISTORY, {"ids": ids})}
     assert rows["resident-zs-qiwan-01"] is None and len(rows[survivor["key"]]) == len(joined)
+    pointer = "query ($r: ID!) { node(id: $r) { ... on Resident { mergedInto } } }"
+    assert (await gql(pointer, r=lin))["node"] == {"mergedInto": survivor["id"]}
 
     await gql(
         "mutation ($r: ID!) { eraseResident(residentId: $r) { resident { key } } }",
