@@ -277,6 +277,8 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
         # whether consent was given or withdrawn (`consent`), not the days (docs/PRIVACY.md).
         "consentGivenOn": frozenset({View.FULL}),
         "consentWithdrawnOn": frozenset({View.FULL}),
+        # Every consent given and withdrawn, with its days: read as the days are.
+        "consentHistory": frozenset({View.FULL}),
         "registeredOn": frozenset({View.FULL}),
     },
     "Need": {
@@ -312,7 +314,14 @@ FIELD_VIEWS: Mapping[str, Mapping[str, frozenset[View]]] = {
 }
 
 # Fields that are a resident's personal information: each read of one is audited.
-_CONSENT = {"consent", "consentScopes", "consentGivenBy", "consentGivenOn", "consentWithdrawnOn"}
+_CONSENT = {
+    "consent",
+    "consentScopes",
+    "consentGivenBy",
+    "consentGivenOn",
+    "consentWithdrawnOn",
+    "consentHistory",
+}
 AUDITED = {"Resident": frozenset(FIELD_VIEWS["Resident"]) - {"tags", "registeredOn", *_CONSENT}}
 
 

@@ -16,9 +16,10 @@ from typing import Any
 
 from access import tokens
 from api.errors import BadUserInput, Conflict, NotFound
-from api.ids import from_global_id
+from api.ids import from_global_id, to_global_id
 from graph.model.family import Family
 from graph.model.registry import family_named
+from graph.queries import duplicates
 from graph.workflows import Done
 from graph.workflows import merging as graph
 from resolvers.context import Info
@@ -99,3 +100,44 @@ def resolver(label: str) -> Callable[..., Awaitable[Done]]:
 
     run.__name__ = f"merge_{snake(label)}"
     return run
+
+
+# --- what a tombstone points at, and what may need merging ---------------------------------------
+
+
+async def merged_into(info: Info, label: str, key: str) -> str | None:
+    """The global id of the record ``key`` was merged into, or None: for a live record, and for a
+    tombstone whose survivor the viewer may not see. The two read alike, so the answer tells no
+    one who may not see the survivor that a record was merged (a resident's tombstone shows no
+    status). Administrators see every survivor."""
+
+    async def load(keys: list[str]) -> list[str | None]:
+        found = await duplicates.survivors(info.context.store, label, list(keys))
+        return [found.get(k) for k in keys]
+
+    survivor = await info.context.loaders.custom(("mergedInto", label), load).load(key)
+    if survivor is None:
+        return None
+    access = info.context.access
+    if access.viewer.role is not tokens.Role.ADMIN:
+        scope = await access.rows(label)
+        if not await access.admits(label, scope, survivor, None):
+            return None
+    return to_global_id(label, survivor)
+
+
+def _family(name: str) -> str:
+    """The family an administrator lists candidates of: one of the mergeable ones, by its
+    GraphQL type name (BAD_USER_INPUT otherwise)."""
+    if name not in graph.MERGEABLE:
+        raise BadUserInput(
+            f"`family` must be one of the families that can be merged: "
+            f"{', '.join(graph.MERGEABLE)}; {name!r} is not.",
+            field="family",
+        )
+    return name
+
+
+async def duplicate_candidates(info: Info, family: str) -> list[duplicates.Candidate]:
+    """Pairs of active records of ``family`` sharing a natural key or a normalised phone."""
+    return await duplicates.candidates(info.context.store, _family(family))

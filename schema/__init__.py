@@ -18,7 +18,7 @@ from schema.ground import GroundMutation, GroundQuery
 from schema.limits import VALIDATION_CACHE, RequestLimits
 from schema.live import Subscription
 from schema.matching import MatchingQuery
-from schema.merge import MergeMutation
+from schema.merge import MergeMutation, MergeQuery
 from schema.network import NetworkQuery
 from schema.organizations import OrganizationsQuery
 from schema.people import PeopleQuery
@@ -82,6 +82,7 @@ class Query(
     AuditQuery,
     GroundQuery,
     SystemQuery,
+    MergeQuery,
 ):
     pass
 

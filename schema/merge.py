@@ -9,12 +9,16 @@ No ``from __future__ import annotations``: lazy references are quoted names in `
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
+
+import strawberry
 
 from access.acts import Act
+from api.ids import to_global_id
+from graph.queries.duplicates import Candidate
 from graph.workflows.merging import MERGEABLE
 from resolvers import merge as resolve
-from schema.permissions import may
+from schema.permissions import may, roles
 from schema.registration import _MODULES, _NAMES
 from schema.steps import Arg, id_arg, mutation_type, payload, step
 
@@ -51,3 +55,51 @@ MergeMutation = mutation_type(
     MUTATIONS,
     "Merging records registered twice (administrators).",
 )
+
+
+@strawberry.type(
+    description="Two records in use of one family that share a natural key or a phone: "
+    "perhaps one person (or organization) registered twice. Read both (`nodes(ids:)`) and, if "
+    "they are one, merge them with `merge<Family>`."
+)
+class DuplicateCandidate:
+    first: strawberry.ID = strawberry.field(description="One of the two (the smaller id).")
+    second: strawberry.ID = strawberry.field(description="The other.")
+    shared_by: str = strawberry.field(
+        description="What they share: the family's natural key (`volunteerNo`, `idHash` — an "
+        "ID-card number's keyed hash —, `certificateNo`, `creditCode`) or `phone` (compared "
+        "normalised: spaces, dashes and +86 left out). A pair sharing both is listed twice."
+    )
+
+    @classmethod
+    def of(cls, label: str, found: Candidate) -> "DuplicateCandidate":
+        return cls(
+            first=strawberry.ID(to_global_id(label, found.first)),
+            second=strawberry.ID(to_global_id(label, found.second)),
+            shared_by=found.shared_by,
+        )
+
+
+ADMINISTRATORS = "Only administrators list duplicate candidates: they are the ones who merge."
+
+
+@strawberry.type
+class MergeQuery:
+    @strawberry.field(
+        extensions=roles(reason=ADMINISTRATORS),
+        description="Pairs of records in use (not merged, not deactivated) of one family that "
+        "share a natural key or a phone, ordered by their ids: what may need merging "
+        "(`merge<Family>`). Administrators only (FORBIDDEN for anyone else).",
+    )
+    async def duplicate_candidates(
+        self,
+        info: strawberry.Info,
+        family: Annotated[
+            str,
+            strawberry.argument(
+                description=f"The family's type name: one of {', '.join(MERGEABLE)}."
+            ),
+        ],
+    ) -> list[DuplicateCandidate] | None:
+        found = await resolve.duplicate_candidates(info, family)
+        return [DuplicateCandidate.of(family, c) for c in found]

@@ -34,7 +34,7 @@ from schema.links import (
     MembershipConnection,
     SinceConnection,
 )
-from schema.relations import link, reference
+from schema.relations import link, reference, survivor_of
 from schema.relay import Connection, Node
 from schema.webhooks import Webhook, organization_webhook
 
@@ -91,6 +91,7 @@ class Organization(Node):
     )
     description: str | None = strawberry.field(description="What it does (简介).")
     phone: str | None = strawberry.field(description="Public contact line (联系电话).")
+    merged_into = survivor_of("Organization")
     version: int = strawberry.field(
         description="Changes so far (版本): send it with an update; a stale one is refused."
     )

@@ -8,12 +8,14 @@ who sees them.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import strawberry
 
 from access import inference
 from graph.model import people as graph
 from graph.model import services as services_graph
+from graph.workflows import rights
 from resolvers import ground
 from resolvers import people as resolve
 from schema.base import Location, entity
@@ -40,12 +42,46 @@ from schema.links import (
     SinceConnection,
     VerificationConnection,
 )
-from schema.relations import link, reference
+from schema.relations import link, reference, survivor_of
 from schema.relay import Connection, Node
 
 PEOPLE = "schema.people"
 
 PII = " Personal information (PII)."
+
+
+@strawberry.type(
+    description="One entry of a resident's consent history (同意记录): a consent given or "
+    "withdrawn, who recorded it and when. Entries are only ever added."
+)
+class ConsentEntry:
+    action: str = strawberry.field(
+        description="GIVEN (a consent recorded: recordConsent) or WITHDRAWN (withdrawConsent)."
+    )
+    on: dt.date = strawberry.field(description="The day it was given or withdrawn.")
+    scopes: list[ConsentScope] | None = strawberry.field(
+        description="What was agreed to (同意范围); null for a withdrawal."
+    )
+    given_by: ConsentGiver | None = strawberry.field(
+        description="Who gave it: the resident or a guardian (同意人); null for a withdrawal."
+    )
+    recorded_by: str | None = strawberry.field(
+        description="The account that recorded it (as the audit log names it)."
+    )
+    recorded_at: dt.datetime = strawberry.field(description="When it was recorded.")
+
+    @classmethod
+    def of(cls, entry: dict[str, object]) -> ConsentEntry:
+        scopes = entry.get("scopes")
+        given_by = entry.get("givenBy")
+        return cls(
+            action=str(entry["action"]),
+            on=dt.date.fromisoformat(str(entry["on"])),
+            scopes=None if scopes is None else [ConsentScope(s) for s in scopes],  # type: ignore[union-attr]
+            given_by=None if given_by is None else ConsentGiver(given_by),
+            recorded_by=None if entry.get("recordedBy") is None else str(entry["recordedBy"]),
+            recorded_at=dt.datetime.fromisoformat(str(entry["recordedAt"])),
+        )
 
 
 @entity("Resident")
@@ -84,9 +120,22 @@ class Resident(Node):
         description="When it was withdrawn (撤回同意; withdrawConsent), if it was."
     )
     registered_on: dt.date | None = strawberry.field(description="On record since (建档日期).")
+    merged_into = survivor_of("Resident")
     version: int = strawberry.field(
         description="Changes so far (版本): send it with an update; a stale one is refused."
     )
+    # As stored (JSON texts); the field below reads it. Named as the record's field, which fills it.
+    consent_history: strawberry.Private[Any] = None
+
+    @strawberry.field(
+        name="consentHistory",
+        description="Every consent given and withdrawn (同意记录), oldest first: what was agreed, "
+        "by whom, on which day, and who recorded it when. The current consent is the `consent*` "
+        "fields; this keeps the earlier ones too. Read as `consentGivenOn` is (its days are "
+        "quasi-identifiers); removed when the resident is erased.",
+    )
+    def consent_entries(self) -> list[ConsentEntry] | None:
+        return [ConsentEntry.of(e) for e in rights.read_history(self.consent_history)]
 
     @strawberry.field(description="Age this year (年龄), from the year of birth." + PII)
     def age(self) -> int | None:
@@ -161,6 +210,7 @@ class Volunteer(Node):
         description="Star level 0–5 (星级义工), awarded on verified hours and quality."
     )
     joined_on: dt.date | None = strawberry.field(description="Registered on (注册日期).")
+    merged_into = survivor_of("Volunteer")
     version: int = strawberry.field(
         description="Changes so far (版本): send it with an update; a stale one is refused."
     )
@@ -231,6 +281,7 @@ class SocialWorker(Node):
     phone: str | None = strawberry.field(description="Phone (电话)." + PII)
     qualification: Qualification = strawberry.field(description="Qualification (职业水平).")
     title: str | None = strawberry.field(description="Post, e.g. 站长, 督导 (职务).")
+    merged_into = survivor_of("SocialWorker")
     version: int = strawberry.field(
         description="Changes so far (版本): send it with an update; a stale one is refused."
     )

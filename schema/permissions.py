@@ -21,6 +21,7 @@ from typing import Any
 from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types.base import StrawberryOptional
+from strawberry.types.private import is_private
 
 from access import acts, policy
 from access.acts import Act, Target
@@ -56,8 +57,8 @@ def protect(types: Iterable[type]) -> None:
         protected = policy.FIELD_VIEWS.get(label, {})
         for field in definition.fields:
             name = field.graphql_name or camel(field.python_name)
-            if name not in protected:
-                continue
+            if name not in protected or is_private(field.type):
+                continue  # a private field is no field of the schema (a resolver's input)
             if not isinstance(field.type, StrawberryOptional):
                 raise TypeError(f"{label}.{name} is protected, so it must be nullable.")
             if not any(isinstance(e, PermissionExtension) for e in field.extensions):

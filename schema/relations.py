@@ -10,10 +10,13 @@ the relationship's properties (level, role, amount). Both are ``schema.fields``'
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
+
+import strawberry
 
 from graph.model import organizations, people, places, services, taxonomy
 from graph.model.entities import Direction, Rel
+from resolvers import merge
 from schema.fields import lazy, one, related
 from schema.relay import Connection
 
@@ -41,3 +44,20 @@ def link(rel: Rel, direction: Direction, description: str, *, edges: type = Conn
 def reference(rel: Rel, direction: Direction, description: str) -> Any:
     """The one entity ``rel`` reaches, or null (``schema.fields.one``)."""
     return one(rel, direction, far_end(rel, direction) | None, description)
+
+
+def survivor_of(label: str) -> Any:
+    """``mergedInto`` of a mergeable family's type (``graph.workflows.merging.MERGEABLE``): the
+    global id of the record a tombstone was merged into (``resolvers.merge.merged_into``)."""
+
+    async def resolver(root: Any, info: strawberry.Info) -> Any:
+        return await merge.merged_into(info, label, root.key)
+
+    resolver.__annotations__["return"] = Optional[strawberry.ID]  # noqa: UP045
+    return strawberry.field(
+        resolver=resolver,
+        description=f"The {label} this record was merged into (合并至), when it is a duplicate "
+        "kept as a tombstone (`merge" + label + "`); null for a record in use. Read by "
+        "administrators and by whoever may see the survivor; null for anyone else, so it does "
+        "not tell them a record was merged.",
+    )

@@ -41,7 +41,8 @@ RIGHTS = (
         ConsentPayload,
         may(Act.CASEWORK, "Resident", "resident_id"),
         "Record the consent a resident, or their guardian, gave (知情同意): what it covers and "
-        "when. It replaces the current consent; `Resident.consent` becomes true.",
+        "when. It replaces the current consent (`Resident.consent` becomes true) and is added to "
+        "`Resident.consentHistory`, which keeps every earlier one.",
         RESIDENT,
         Arg("scopes", list[ConsentScope], "What they agreed to; at least one."),
         Arg("given_by", ConsentGiver, "The resident themself, or a guardian."),
@@ -52,7 +53,8 @@ RIGHTS = (
         ConsentPayload,
         may(Act.CASEWORK, "Resident", "resident_id"),
         "Record that consent was withdrawn (撤回同意): `Resident.consent` becomes false, what "
-        "was given stays on record with the day it ended, and their needs are no longer "
+        "was given stays on record with the day it ended (and in `consentHistory`), and their "
+        "needs are no longer "
         "referred to other organizations (the covering station keeps serving them). CONFLICT "
         "when there is no consent to withdraw.",
         RESIDENT,

@@ -2,7 +2,8 @@
 access and copy one's personal information).
 
 Unlike the analysts' exports (de-identified) this is the resident's whole record, identity
-included, with what is linked to her: her community and case managers, family ties, needs with
+included (her consent history among it, every consent given and withdrawn), with what is
+linked to her: her community and case managers, family ties, needs with
 their assigned volunteers, the service records and referrals about them, and who read or changed
 her record (the audit entries naming her). What the service keeps only for itself (the search
 text, write locks) is left out. The file is JSON: one document with nested lists reads as it is
@@ -19,6 +20,7 @@ from typing import Any
 
 from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
+from graph.workflows.rights import read_history
 
 FORMAT = "community-resource-graph/subject-access"
 VERSION = 1
@@ -88,6 +90,15 @@ def _own(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in sorted(props.items()) if k not in INTERNAL and v is not None}
 
 
+def _resident(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Her own properties, the consent history as entries (what was agreed, by whom, when,
+    when withdrawn) rather than the JSON texts the graph keeps them as."""
+    own = _own(props)
+    if "consentHistory" in own:
+        own["consentHistory"] = read_history(own["consentHistory"])
+    return own
+
+
 async def document(store: GraphStore, resident: str) -> dict[str, Any] | None:
     """Everything held about ``resident``, or None when there is no such resident."""
     found = await store.read(RESIDENT, {"id": resident})
@@ -99,7 +110,7 @@ async def document(store: GraphStore, resident: str) -> dict[str, Any] | None:
         "format": FORMAT,
         "version": VERSION,
         "createdAt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "resident": _own(row["props"]),
+        "resident": _resident(row["props"]),
         "community": {"id": row["community"], "name": row["communityName"]},
         "caseManagers": row["caseManagers"],
         "family": row["family"],

@@ -38,6 +38,9 @@ class Resident:
     consent_given_by: vocab.ConsentGiver | None = None
     consent_given_on: dt.date | None = None
     consent_withdrawn_on: dt.date | None = None
+    # Every consent given and withdrawn, oldest first, appended and never rewritten (one JSON
+    # text each: graph.workflows.rights "consent history"); dropped on erasure.
+    consent_history: tuple[str, ...] = ()
     registered_on: dt.date | None = None
     version: int = 0  # bumped by every registration change (optimistic concurrency)
 
@@ -101,6 +104,7 @@ RESIDENTS = Family(
     props=props_of(
         Resident,
         keys=("id_hash",),
+        unfiltered=("consent_history",),  # JSON texts: read as a whole, never compared
         writes={
             "name": "staff",
             "location": "staff",

@@ -14,6 +14,8 @@ relationship vocabulary (``graph.model.registry.rels()``), not written per famil
   their check-in and minutes), sign-ups and attendance (``SIGNED_UP``), time-bank entries
   (``HOLDS``), a resident's needs, a worker's verifications. Totals the family keeps on the node
   add up (:data:`SUMS`: verified minutes), and the star level is computed again from the sum;
+- a history kept on the node (:data:`HISTORIES`: a resident's consent history) is joined: the
+  duplicate's entries are added to the survivor's, the tombstone keeps none;
 - a property the survivor lacks takes the duplicate's value (a phone, a birth year, the natural
   key): so a natural key moves to a survivor without one, and registering or importing with it
   again finds the survivor;
@@ -65,6 +67,10 @@ MERGED_NAME = "（已合并）"
 SUMS = ("verifiedMinutes",)
 # Derived from the sum: the star level, from the verified minutes (``people.star_level``).
 STARS = ("starLevel", "verifiedMinutes")
+# Histories kept on the node, appended to and never rewritten (a resident's consent history,
+# ``graph.workflows.rights``): the duplicate's entries join the survivor's, so they stay provable
+# with her and erasing her removes them too; the tombstone keeps none.
+HISTORIES = ("consentHistory",)
 
 
 @dataclass(frozen=True)
@@ -295,6 +301,11 @@ def merge_statement(family: Family) -> Statement:
         if set(STARS) <= names
         else []
     )  # fmt: skip
+    histories = [
+        f"s.{name} = coalesce(s.{name}, []) + coalesce(was.{name}, []), d.{name} = null"
+        for name in HISTORIES
+        if name in names
+    ]
     tombstone = [
         "d.status = $merged",
         "d.mergedInto = s.id",
@@ -323,7 +334,7 @@ def merge_statement(family: Family) -> Statement:
             *freed,
             f"SET {assigned('d', _blank(family), '$blank')}",
             f"SET s = s {{.*, {filled}}}, s.version = coalesce(s.version, 0) + 1",
-            *(f"SET {x}" for x in [*stars, *sums]),
+            *(f"SET {x}" for x in [*stars, *sums, *histories]),
             f"SET {', '.join(tombstone)}{revokes}",
         ]
     )

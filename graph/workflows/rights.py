@@ -17,6 +17,8 @@ so a backup taken before an erasure does not bring the person back.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,7 +27,7 @@ from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.model.text import search_text
 from graph.workflows.guards import Lock, guarded
-from graph.workflows.runner import Done, Request, missing, perform, refused
+from graph.workflows.runner import Done, Request, missing, now, perform, refused
 
 # What an erased resident is called: the stub keeps a name (the family requires one), this one.
 ERASED_NAME = "（已删除）"
@@ -52,7 +54,19 @@ FREE_TEXT: Mapping[str, tuple[str, ...]] = {
 # `idNumber` is no longer written (an ID-card number is kept as `idHash` and `idLast4`), but
 # graphs and backups made before 2026-12-02 hold it on demo residents: an erasure, and the
 # re-erasure a restore runs, clear it there too.
-IDENTITY = ("phone", "address", "idNumber", "idHash", "idLast4", "birthYear")
+# `consentHistory` (every consent given and withdrawn, with who recorded it and when) goes too:
+# it is the record of one person's choices, kept to prove them to her and to a regulator; once
+# she is erased there is no one it proves anything about. Her current consent stays (PRIVACY.md
+# "Erasure": it shows what was done lawfully and says nothing of who she was).
+IDENTITY = (
+    "phone",
+    "address",
+    "idNumber",
+    "idHash",
+    "idLast4",
+    "birthYear",
+    "consentHistory",
+)
 
 
 def _dropped(var: str, label: str) -> str:
@@ -169,13 +183,58 @@ async def erase_resident(store: GraphStore, request: Request, *, resident: str) 
 
 # --- consent ---------------------------------------------------------------------------------
 
+# The consent history (PIPL art. 14, 15, 31: what was agreed, by whom, when, and when it was
+# withdrawn must be provable). The current consent lives in the `consent*` properties, which
+# recording replaces; every giving and every withdrawal is also appended, never rewritten, to
+# `consentHistory` on the resident: one JSON text per entry, since neither engine stores a list
+# of maps as a property. A list on her own node rather than `Consent` nodes: it is read only as a
+# whole and only with her record, it is merged, backed up, restored and erased with her node by
+# the machinery that already handles her properties, and it adds no label or relationship that
+# every export, network walk and privacy declaration would have to learn. Entries (camelCase, as
+# the API shows them): `action` GIVEN or WITHDRAWN, `on` the day it happened (given or
+# withdrawn), `scopes` and `givenBy` for a giving, `recordedBy` the account that recorded it and
+# `recordedAt` when.
+GIVEN = "GIVEN"
+WITHDRAWN = "WITHDRAWN"
+_APPEND = "r.consentHistory = coalesce(r.consentHistory, []) + [$entry]"
+
+
+def history_entry(
+    action: str,
+    on: dt.date,
+    recorded_by: str | None,
+    recorded_at: dt.datetime,
+    *,
+    scopes: list[str] | None = None,
+    given_by: str | None = None,
+) -> str:
+    """One entry of the history as it is stored: compact JSON, keys sorted (one spelling)."""
+    entry: dict[str, Any] = {
+        "action": action,
+        "on": on.isoformat(),
+        "recordedBy": recorded_by,
+        "recordedAt": recorded_at.isoformat(),
+    }
+    if action == GIVEN:
+        entry |= {"scopes": scopes, "givenBy": given_by}
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def read_history(stored: Any) -> list[dict[str, Any]]:
+    """The history as stored (a list of JSON texts, or nothing) as a list of entries, oldest
+    first: in the order recorded (a merge appends a duplicate's entries after the survivor's,
+    ``graph.workflows.merging.HISTORIES``), entries recorded at the same second as appended."""
+    entries = [json.loads(text) for text in stored or ()]
+    return sorted(entries, key=lambda e: str(e.get("recordedAt", "")))
+
+
 RECORD_CONSENT = guarded(
     "rights.record_consent",
     locks=Lock("r", "Resident", "resident"),
     keep="r",
     problems=[("r IS NULL", "RESIDENT_NOT_FOUND")],
     write="SET r.consent = true, r.consentScopes = $scopes, r.consentGivenBy = $givenBy, "
-    "r.consentGivenOn = $givenOn, r.consentWithdrawnOn = null",
+    f"r.consentGivenOn = $givenOn, r.consentWithdrawnOn = null, {_APPEND}",
     result="$resident",
 )
 
@@ -187,7 +246,7 @@ WITHDRAW_CONSENT = guarded(
         ("r IS NULL", "RESIDENT_NOT_FOUND"),
         ("coalesce(r.consent, false) = false", "NO_CONSENT"),
     ],
-    write="SET r.consent = false, r.consentWithdrawnOn = $withdrawnOn",
+    write=f"SET r.consent = false, r.consentWithdrawnOn = $withdrawnOn, {_APPEND}",
     result="$resident",
 )
 
@@ -201,11 +260,21 @@ async def record_consent(
     given_by: str,
     given_on: Any,
 ) -> Done:
-    """Record the consent a resident (or their guardian) gave; it replaces the current one."""
+    """Record the consent a resident (or their guardian) gave; it replaces the current one, and
+    is added to her consent history (which keeps every earlier one)."""
+    at = now()
+    entry = history_entry(GIVEN, given_on, request.by, at, scopes=scopes, given_by=given_by)
     return await perform(
         store,
         RECORD_CONSENT,
-        {"resident": resident, "scopes": scopes, "givenBy": given_by, "givenOn": given_on},
+        {
+            "resident": resident,
+            "scopes": scopes,
+            "givenBy": given_by,
+            "givenOn": given_on,
+            "entry": entry,
+            "at": at,
+        },
         request,
         resident,
         {"RESIDENT_NOT_FOUND": missing("resident", resident)},
@@ -216,11 +285,14 @@ async def record_consent(
 async def withdraw_consent(
     store: GraphStore, request: Request, *, resident: str, withdrawn_on: Any
 ) -> Done:
-    """Record that the consent was withdrawn (what was given, and when, stays on the record)."""
+    """Record that the consent was withdrawn (what was given, and when, stays on the record and
+    in the history, which gains the withdrawal)."""
+    at = now()
+    entry = history_entry(WITHDRAWN, withdrawn_on, request.by, at)
     return await perform(
         store,
         WITHDRAW_CONSENT,
-        {"resident": resident, "withdrawnOn": withdrawn_on},
+        {"resident": resident, "withdrawnOn": withdrawn_on, "entry": entry, "at": at},
         request,
         resident,
         {

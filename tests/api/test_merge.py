@@ -608,3 +608,60 @@ async def test_an_organizations_webhook_goes_to_the_survivor_unless_it_has_its_o
         {"organization": third[1], "url": "https://93.184.216.34/west", "status": "PENDING"},
         {"organization": fourth[1], "url": "https://93.184.216.34/west-2", "status": "DISABLED"},
     ]
+
+
+CONSENT_HISTORY = dynamic(
+    "tests.merge.consent_history",
+    "MATCH (r:Resident) WHERE r.id IN $ids RETURN r.id AS id, r.consentHistory AS history",
+)
+
+
+async def test_a_merged_residents_consent_history_joins_the_survivors_and_is_erased_with_her(
+    gql: GraphQL, engine_store: GraphStore
+) -> None:
+    """林婆婆's consent, recorded under her first record, stays provable after the merge: it is
+    in the survivor's history beside the one recorded under the second record, the tombstone keeps
+    none (its `mergedInto` names the survivor), and erasing her removes all of it."""
+    made = await gql(
+        "mutation ($i: CreateResidentInput!) { createResident(input: $i) { resident { id key } } }",
+        i={
+            "name": "林婆婆",
+            "location": {"latitude": 22.5241, "longitude": 113.4125},
+            "communityId": QIWAN,
+        },
+    )
+    survivor = made["createResident"]["resident"]
+    lin = gid("Resident", "resident-zs-qiwan-01")
+    history = (
+        "query ($r: ID!) { node(id: $r) { ... on Resident { version consentHistory { on } } } }"
+    )
+    earlier = (await gql(history, r=lin))["node"]
+    assert earlier["consentHistory"], "the demo records her consent"
+    await gql(
+        "mutation ($r: ID!) { recordConsent(residentId: $r, scopes: [RECORD], givenBy: GUARDIAN, "
+        'givenOn: "2026-11-02") { resident { consent } } }',
+        r=survivor["id"],
+    )
+    await gql(
+        "mutation ($s: ID!, $d: ID!, $dv: Int!) { mergeResident(survivor: $s, duplicate: $d, "
+        "survivorVersion: 1, duplicateVersion: $dv) { survivor { key } } }",
+        s=survivor["id"],
+        d=lin,
+        dv=earlier["version"],
+    )
+    joined = (await gql(history, r=survivor["id"]))["node"]["consentHistory"]
+    assert sorted(e["on"] for e in joined) == sorted(
+        [*(e["on"] for e in earlier["consentHistory"]), "2026-11-02"]
+    )
+    ids = [survivor["key"], "resident-zs-qiwan-01"]
+    rows = {r["id"]: r["history"] for r in await engine_store.read(CONSENT_HISTORY, {"ids": ids})}
+    assert rows["resident-zs-qiwan-01"] is None and len(rows[survivor["key"]]) == len(joined)
+    pointer = "query ($r: ID!) { node(id: $r) { ... on Resident { mergedInto } } }"
+    assert (await gql(pointer, r=lin))["node"] == {"mergedInto": survivor["id"]}
+
+    await gql(
+        "mutation ($r: ID!) { eraseResident(residentId: $r) { resident { key } } }",
+        r=survivor["id"],
+    )
+    rows = {r["id"]: r["history"] for r in await engine_store.read(CONSENT_HISTORY, {"ids": ids})}
+    assert rows == {survivor["key"]: None, "resident-zs-qiwan-01": None}

@@ -549,3 +549,112 @@ async def test_an_elder_who_keeps_out_of_statistics_is_served_and_not_counted(
     assert await _counted(analyst) == before
     await worker(WITHDRAW, r=LIN_ID)
     assert await _counted(analyst) == left_out
+
+
+# --- consent history -----------------------------------------------------------------------------
+
+# How the history (and the audit log) names the account that recorded an entry.
+BY_WORKER = "social_worker:worker-0001"
+
+HISTORY = """
+query ($r: ID!) {
+  node(id: $r) {
+    ... on Resident { consent consentHistory { action on scopes givenBy recordedBy recordedAt } }
+  }
+}
+"""
+
+
+async def test_her_consent_history_stays_provable_until_she_is_erased(
+    signed_in: SignIn, demo_app: Any, engine_store: GraphStore
+) -> None:
+    """林婆婆 consents herself to her record, her daughter later consents for her to more, and she
+    withdraws it: each is kept, in order, with who recorded it; the current consent is the last.
+    The history is read as the consent's days are (those who read her in full), is in her file,
+    and goes when she is erased."""
+    worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
+    earlier = (await worker(HISTORY, r=LIN_ID))["node"]["consentHistory"]  # the demo's
+    await worker(CONSENT, r=LIN_ID, scopes=["RECORD"], by="RESIDENT", on="2026-10-01")
+    await worker(CONSENT, r=LIN_ID, scopes=["RECORD", "REFERRAL"], by="GUARDIAN", on="2026-11-01")
+    await worker(WITHDRAW, r=LIN_ID, on="2026-11-20")
+
+    seen = (await worker(HISTORY, r=LIN_ID))["node"]
+    assert seen["consent"] is False
+    entries = seen["consentHistory"]
+    assert entries[: len(earlier)] == earlier
+    assert [
+        (e["action"], e["on"], e["scopes"], e["givenBy"], e["recordedBy"])
+        for e in entries[len(earlier) :]
+    ] == [
+        ("GIVEN", "2026-10-01", ["RECORD"], "RESIDENT", BY_WORKER),
+        ("GIVEN", "2026-11-01", ["RECORD", "REFERRAL"], "GUARDIAN", BY_WORKER),
+        ("WITHDRAWN", "2026-11-20", None, None, BY_WORKER),
+    ]
+    assert all(e["recordedAt"] for e in entries)
+
+    # An administrator reads it too; an analyst, who reads whether she consents but not the
+    # days, gets null and FORBIDDEN, as for `consentGivenOn`.
+    admin = await signed_in(Role.ADMIN, "admin-tests")
+    assert (await admin(HISTORY, r=LIN_ID))["node"]["consentHistory"] == entries
+    analyst = await signed_in(Role.ANALYST, "analyst-zs-bureau")
+    await worker(CONSENT, r=LIN_ID, scopes=["ANALYSIS"], by="RESIDENT", on="2026-11-21")
+    body = await analyst.raw(HISTORY, r=LIN_ID)
+    assert body["data"]["node"] == {"consent": True, "consentHistory": None}
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert body["errors"][0]["path"] == ["node", "consentHistory"]
+
+    # Her file holds the history as entries.
+    async with client_as(
+        demo_app, demo_app.state.settings, Role.SOCIAL_WORKER, "worker-0001"
+    ) as http:
+        file = (await http.get("/export/subject.json", params={"resident": LIN_ID})).json()
+    held = file["resident"]["consentHistory"][len(earlier) :]
+    assert [(e["action"], e["on"]) for e in held] == [
+        ("GIVEN", "2026-10-01"),
+        ("GIVEN", "2026-11-01"),
+        ("WITHDRAWN", "2026-11-20"),
+        ("GIVEN", "2026-11-21"),
+    ]
+    assert held[1]["givenBy"] == "GUARDIAN" and held[1]["recordedBy"] == BY_WORKER
+
+    # Erased, she has no history left; the current consent stays (it says nothing of who she was).
+    await worker(ERASE, r=LIN_ID)
+    after = (await worker(HISTORY, r=LIN_ID))["node"]
+    assert after == {"consent": True, "consentHistory": []}
+    stored = await engine_store.read(
+        dynamic(
+            "test.rights.history",
+            "MATCH (r:Resident {id: $id}) RETURN r.consentHistory AS history",
+        ),
+        {"id": LIN},
+    )
+    assert stored == [{"history": None}]
+
+
+async def test_a_retried_consent_is_one_history_entry_and_a_refused_one_none(
+    signed_in: SignIn, engine_store: GraphStore
+) -> None:
+    """A retry with the same key answers the same and adds nothing; a withdrawal refused for want
+    of a consent, or a consent in the future, adds nothing either (the graph is unchanged)."""
+    worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
+    earlier = len((await worker(HISTORY, r=LIN_ID))["node"]["consentHistory"])
+    keyed = """
+    mutation ($r: ID!) {
+      recordConsent(residentId: $r, scopes: [RECORD], givenBy: RESIDENT, idempotencyKey: "c-1") {
+        replayed
+      }
+    }
+    """
+    assert (await worker(keyed, r=LIN_ID))["recordConsent"]["replayed"] is False
+    assert (await worker(keyed, r=LIN_ID))["recordConsent"]["replayed"] is True
+    assert len((await worker(HISTORY, r=LIN_ID))["node"]["consentHistory"]) == earlier + 1
+    await worker(WITHDRAW, r=LIN_ID)
+    before = await checksum(engine_store)
+    refused = await worker.errors(WITHDRAW, r=LIN_ID)
+    assert refused[0]["extensions"]["code"] == "CONFLICT"
+    future = await worker.errors(
+        CONSENT, r=LIN_ID, scopes=["RECORD"], by="RESIDENT", on="2037-01-01"
+    )
+    assert future[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert await checksum(engine_store) == before
+    assert len((await worker(HISTORY, r=LIN_ID))["node"]["consentHistory"]) == earlier + 2

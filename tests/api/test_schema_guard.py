@@ -19,6 +19,7 @@ from graphql import (
 )
 
 from graph.model.registry import FAMILIES
+from graph.workflows.merging import MERGEABLE
 from schema import ENTITY_TYPES, schema
 from tests.conftest import GraphQL
 
@@ -105,3 +106,12 @@ def test_every_type_field_argument_and_enum_value_is_documented() -> None:
                     if not arg.description:
                         missing.append(f"{name}.{field_name}({arg_name})")
     assert missing == []
+
+
+def test_every_family_that_can_be_merged_says_where_a_tombstone_went() -> None:
+    """A merge leaves the duplicate as a tombstone pointing at its survivor: each mergeable
+    family's type shows that pointer as `mergedInto`, a global id (null for a record in use)."""
+    for label in MERGEABLE:
+        field = GRAPHQL.type_map[label].fields["mergedInto"]
+        assert not isinstance(field.type, GraphQLNonNull), label
+        assert _named(field.type).name == "ID", label
