@@ -71,7 +71,8 @@ async def _measure(
             return dataclasses.replace(context, location=cell), BANDED, False
     if _reads_every_base(access.viewer, await access.grants()):
         # Every base is exact for them (an administrator): no need to list the ~25,000 bases
-        # within reach of a city's need and ask of each (docs/BENCHMARKS.md).
+        # within reach of a city's need and ask of each (docs/BENCHMARKS.md, "Matching for
+        # an administrator").
         return context, matching.EXACT, True
     nearby = await matching.nearby(store, context, radius_meters)
     return context, await precision(info, nearby), True
