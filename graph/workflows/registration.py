@@ -177,6 +177,16 @@ def _stored(family: Family) -> list[str]:
     return [p.name for p in family.props if p.kind != "point" and p.name not in {"id", "version"}]
 
 
+# What every change to a kept record checks first, in this order (updating, deactivating,
+# reactivating, pausing): it exists, was not merged away, and is at the version read.
+STANDING_CHECKS = (
+    ("n IS NULL", "NOT_FOUND"),
+    ("n.status = $merged", "MERGED"),
+    ("coalesce(n.version, 0) <> $version", "STALE"),
+)
+LEFT_CHECK = ("n.status = $left", "INACTIVE")  # a record that left takes no change but its return
+
+
 def update_statement(family: Family) -> Statement:
     reads, keep = _reads(family, "n", update=True)
     changes = []
@@ -200,10 +210,8 @@ def update_statement(family: Family) -> Statement:
         reads=reads,
         keep=", ".join(keep),
         problems=[
-            ("n IS NULL", "NOT_FOUND"),
-            ("n.status = $merged", "MERGED"),
-            ("coalesce(n.version, 0) <> $version", "STALE"),
-            ("n.status = $left", "INACTIVE"),
+            *STANDING_CHECKS,
+            LEFT_CHECK,
             ("existing IS NOT NULL", "DUPLICATE"),
             *_tie_problems(family),
         ],
@@ -221,10 +229,8 @@ def deactivate_statement(family: Family) -> Statement:
         locks=Lock("n", allowed_label(family.label), "id"),
         keep="n",
         problems=[
-            ("n IS NULL", "NOT_FOUND"),
-            ("n.status = $merged", "MERGED"),
-            ("coalesce(n.version, 0) <> $version", "STALE"),
-            ("n.status = $left", "INACTIVE"),
+            *STANDING_CHECKS,
+            LEFT_CHECK,
         ],
         write="SET n.status = $left, n.version = coalesce(n.version, 0) + 1, n.deactivatedAt = $at",
         result="$id",
@@ -243,9 +249,7 @@ def reactivate_statement(family: Family) -> Statement:
         locks=Lock("n", allowed_label(family.label), "id"),
         keep="n",
         problems=[
-            ("n IS NULL", "NOT_FOUND"),
-            ("n.status = $merged", "MERGED"),
-            ("coalesce(n.version, 0) <> $version", "STALE"),
+            *STANDING_CHECKS,
             ("n.status IS NULL OR n.status <> $left", "ACTIVE"),
         ],
         write="SET n.status = $restored, n.version = coalesce(n.version, 0) + 1, "
@@ -263,10 +267,8 @@ PAUSE = guarded(
     locks=Lock("n", "Volunteer", "id"),
     keep="n",
     problems=[
-        ("n IS NULL", "NOT_FOUND"),
-        ("n.status = $merged", "MERGED"),
-        ("coalesce(n.version, 0) <> $version", "STALE"),
-        ("n.status = $left", "INACTIVE"),
+        *STANDING_CHECKS,
+        LEFT_CHECK,
     ],
     write="SET n.status = $status, n.version = coalesce(n.version, 0) + 1",
     result="$id",
