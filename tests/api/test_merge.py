@@ -97,6 +97,25 @@ def code(errors: list[dict]) -> tuple[str, str | None]:
     return errors[0]["extensions"]["code"], errors[0]["extensions"].get("reason")
 
 
+async def _post_meal_service(gql: GraphQL, venue: str, *, capacity: int) -> str:
+    """A meal service in 起湾 two days from now, with ``capacity`` places; its global id."""
+    soon = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=2)
+    posted = await gql(
+        "mutation ($i: PostRecruitmentInput!) { postRecruitment(input: $i) "
+        "{ recruitment { id } } }",
+        i={
+            "organizationId": gid("Organization", "org-zs-east-hub"),
+            "title": "长者食堂助餐",
+            "capacity": capacity,
+            "startsAt": soon.isoformat(),
+            "endsAt": (soon + dt.timedelta(hours=2)).isoformat(),
+            "communityId": QIWAN,
+            "venueId": gid("Venue", venue),
+        },
+    )
+    return str(posted["postRecruitment"]["recruitment"]["id"])
+
+
 async def _registered_again(gql: GraphQL, signed_in: SignIn, engine_store: GraphStore) -> str:
     """何姨's second record, registered by hand, with 99 verified hours and a sign-up; returns
     its global id (version 1)."""
@@ -128,21 +147,7 @@ async def _registered_again(gql: GraphQL, signed_in: SignIn, engine_store: Graph
     worker = await signed_in(Role.SOCIAL_WORKER, WORKER)
     await worker(REVIEW, d=[{"recordId": r, "approve": True} for r in records])
     # Both sign up for the same recruitment.
-    soon = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=2)
-    posted = await gql(
-        "mutation ($i: PostRecruitmentInput!) { postRecruitment(input: $i) "
-        "{ recruitment { id } } }",
-        i={
-            "organizationId": gid("Organization", "org-zs-east-hub"),
-            "title": "长者食堂助餐",
-            "capacity": 5,
-            "startsAt": soon.isoformat(),
-            "endsAt": (soon + dt.timedelta(hours=2)).isoformat(),
-            "communityId": QIWAN,
-            "venueId": gid("Venue", places["venue"]),
-        },
-    )
-    recruitment = posted["postRecruitment"]["recruitment"]["id"]
+    recruitment = await _post_meal_service(gql, places["venue"], capacity=5)
     for v in (NEAR, dup):
         await gql(
             "mutation ($r: ID!, $v: ID!) { signUp(recruitmentId: $r, volunteerId: $v) "
@@ -499,23 +504,6 @@ async def test_her_two_sign_ups_become_one_and_free_a_place(
         },
     )
     dup = made["createVolunteer"]["volunteer"]["id"]
-    soon = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=2)
-
-    async def post(capacity: int) -> str:
-        posted = await gql(
-            "mutation ($i: PostRecruitmentInput!) { postRecruitment(input: $i) "
-            "{ recruitment { id key } } }",
-            i={
-                "organizationId": gid("Organization", "org-zs-east-hub"),
-                "title": "长者食堂助餐",
-                "capacity": capacity,
-                "startsAt": soon.isoformat(),
-                "endsAt": (soon + dt.timedelta(hours=2)).isoformat(),
-                "communityId": QIWAN,
-                "venueId": gid("Venue", places["venue"]),
-            },
-        )
-        return str(posted["postRecruitment"]["recruitment"]["id"])
 
     async def act(verb: str, recruitment: str, volunteer: str) -> None:
         await gql(
@@ -525,7 +513,8 @@ async def test_her_two_sign_ups_become_one_and_free_a_place(
             v=volunteer,
         )
 
-    meal, walk = await post(capacity=2), await post(capacity=3)
+    meal = await _post_meal_service(gql, places["venue"], capacity=2)
+    walk = await _post_meal_service(gql, places["venue"], capacity=3)
     await act("signUp", meal, NEAR)
     await act("signUp", meal, dup)
     await act("signUp", walk, NEAR)
