@@ -122,3 +122,17 @@ def test_every_statement_writing_a_natural_key_checks_it_or_says_why_not() -> No
         writes = [k for k in names if re.search(rf"\.{k}\b|\b{k}:", statement.template)]
         if writes and "'DUPLICATE'" not in statement.template:
             assert statement.name in NO_CHECK_NEEDED, (statement.name, writes)
+
+
+def test_no_statement_writes_a_whole_map_onto_a_keyed_record_unchecked() -> None:
+    """``SET n += $props`` names no property, so the guard above cannot see a natural key in
+    it: any map written onto a node of a keyed family (a volunteer, a resident, …) needs the
+    step's DUPLICATE check or a reason above. A map onto another label (a need, an event, a
+    tie) holds no natural key."""
+    keyed = {spec.label for spec in NATURAL_KEYS}
+    for statement in project_statements():
+        if "'DUPLICATE'" in statement.template or statement.name in NO_CHECK_NEEDED:
+            continue
+        for var in re.findall(r"\b(\w+)\s*\+=\s*\$", statement.template):
+            labels = set(re.findall(rf"\(\s*{var}\s*:\s*(\w+)", statement.template))
+            assert not labels & keyed, (statement.name, var, labels & keyed)
