@@ -130,7 +130,7 @@ async def root_page(
         with_total=deidentified or wants(info, "totalCount"),
         order=_order_params(access, plan.order),
         compiled=compiled,
-        cells=cells_params(cells.K, access.by(scope)) if scope and deidentified else None,
+        cells=_cells(access, scope, where, compiled, search) if scope and deidentified else None,
     )
     if deidentified and not page.total and page.withheld:
         # Everything the list holds was left out: said so, rather than read as "nobody".
@@ -139,6 +139,21 @@ async def root_page(
         trail.ids = [record.id for record in page.items]
         trail.rows = len(page.items)
     return page
+
+
+def _cells(
+    access: Access,
+    scope: RowScope,
+    where: Mapping[str, Any],
+    compiled: Compiled | None,
+    search: str | None,
+) -> dict[str, Any]:
+    """The small-cell parameters of a de-identified list (``graph.model.cells``): a list of
+    whole communities (a community, a district, everywhere) has no rows of a community left
+    outside it, so their count is skipped."""
+    placed = {"community", "district", SCOPE}
+    filtered = bool(set(where) - placed) or compiled is not None or search is not None
+    return cells_params(cells.K, access.by(scope), filtered=filtered)
 
 
 # A root list of residents the viewer reads de-identified leaves out, in its Cypher

@@ -26,10 +26,13 @@ from graph.model.family import Family
 CELLS = "cells"  # the name's mark of a statement that leaves small cells out
 
 
-def cells_params(k: int, covered_by: str | None) -> dict[str, Any]:
+def cells_params(k: int, covered_by: str | None, *, filtered: bool = True) -> dict[str, Any]:
     """The parameters of :func:`withheld`: ``k`` the fewest rows of a community a list may
-    show (and leave out); ``covered_by`` the social worker reading covered communities in full."""
-    return {"cells_k": k, "cells_by": covered_by}
+    show (and leave out); ``covered_by`` the social worker reading covered communities in full;
+    ``filtered``: the list may hold some of a community's rows only (any condition but where
+    they live), so the rows not in it are counted too; a list of whole communities skips that
+    count (it is 0 for each)."""
+    return {"cells_k": k, "cells_by": covered_by, "cells_filtered": filtered}
 
 
 def applies(family: Family) -> bool:
@@ -60,26 +63,30 @@ def withheld(family: Family, *, search: bool, counted: bool) -> str:
         "size([(cell)<-[:COVERS]-(:SocialWorker {id: $cells_by}) | 1]) > 0)"
     )
     carried = "n, score" if search else "n"
-    row = "{n: n, score: score}" if search else "{n: n}"
+    # A count needs only how many of each community; a page carries the rows through.
+    row = "{n: n, score: score}" if search else "n"
+    held = "" if counted else f", collect({row}) AS held"
+    kept = "" if counted else "held, "
     head = f"""
     WITH {carried}
     OPTIONAL MATCH {place}
-    WITH cell, {covered} AS full, collect({row}) AS held
-    WITH held, full, size(held) AS matched,
-         CASE WHEN cell IS NULL THEN 0 ELSE size([{mates} WHERE {consents} | 1]) END AS whole
-    WITH held, matched,
+    WITH cell, {covered} AS full, count(n) AS matched{held}
+    WITH {kept}full, matched,
+         CASE WHEN cell IS NULL OR NOT $cells_filtered THEN matched
+              ELSE size([{mates} WHERE {consents} | 1]) END AS whole
+    WITH {kept}matched,
          full OR NOT ({_small("matched")} OR {_small("(whole - matched)")}) AS shown"""
     if counted:
         return (
             head + "\n    RETURN sum(CASE WHEN shown THEN matched ELSE 0 END) AS total,"
             "\n           sum(CASE WHEN shown THEN 0 ELSE matched END) AS withheld"
         )
-    back = "h.n AS n, h.score AS score" if search else "h.n AS n"
+    back = "WITH h.n AS n, h.score AS score" if search else ""
     return (
         head
         + f"""
     WHERE shown
-    UNWIND held AS h
-    WITH {back}
+    UNWIND held AS {"h" if search else "n"}
+    {back}
     MATCH (n)"""
     )
