@@ -25,6 +25,7 @@ from access.policy import RowScope
 from access.tokens import Role
 from api.errors import BadUserInput, Forbidden
 from graph.model import entities
+from graph.model.cells import cells_params
 from graph.model.entities import READABLE, SCOPE, Direction, Rel, readable_params
 from graph.model.where import ANY_ROW, Compiled, PointGuard, WhereError, compile_where
 from resolvers.access import Access
@@ -129,49 +130,43 @@ async def root_page(
         with_total=deidentified or wants(info, "totalCount"),
         order=_order_params(access, plan.order),
         compiled=compiled,
+        cells=_cells(access, scope, where, compiled, search) if scope and deidentified else None,
     )
-    if deidentified:
-        assert scope is not None and page.total is not None
-        await _check_small_group(info, label, scope, where, search, compiled, page.total)
+    if deidentified and not page.total and page.withheld:
+        # Everything the list holds was left out: said so, rather than read as "nobody".
+        raise Forbidden(WITHHELD)
     if trail is not None:
         trail.ids = [record.id for record in page.items]
         trail.rows = len(page.items)
     return page
 
 
-async def _check_small_group(
-    info: Info,
-    label: str,
+def _cells(
+    access: Access,
     scope: RowScope,
-    where: Mapping[str, Mapping[str, Any]],
-    search: str | None,
+    where: Mapping[str, Any],
     compiled: Compiled | None,
-    total: int,
-) -> None:
-    """A list of residents is a count (its `totalCount`, or its rows counted page by page): the
-    residents it holds that the viewer reads de-identified (an analyst's every row; a social
-    worker's outside the communities they cover) must not be a group of 1 or 2, which
-    statistics would withhold (``access.cells``, docs/PRIVACY.md "Small cells"). Such a list is
-    refused whole, rows and count; 0 is shown (it names nobody)."""
-    deidentified = total
-    if scope.communities and total:
-        # The rows they read in full (their covered communities) are theirs to count.
-        covered = RowScope(communities=scope.communities)
-        full = await entities.list_page(
-            info.context.store,
-            label,
-            where={**where, SCOPE: info.context.access.scope_params(covered)},
-            sort=None,
-            descending=False,
-            search=search,
-            window=entities.Window(first=0),
-            with_total=True,
-            compiled=compiled,
-        )
-        deidentified -= full.total or 0
-    if cells.small(deidentified):
-        raise Forbidden(SMALL_GROUP)
+    search: str | None,
+) -> dict[str, Any]:
+    """The small-cell parameters of a de-identified list (``graph.model.cells``): a list of
+    whole communities (a community, a district, everywhere) has no rows of a community left
+    outside it, so their count is skipped."""
+    placed = {"community", "district", SCOPE}
+    filtered = bool(set(where) - placed) or compiled is not None or search is not None
+    return cells_params(cells.K, access.by(scope), filtered=filtered)
 
+
+# A root list of residents the viewer reads de-identified leaves out, in its Cypher
+# (``graph.model.cells``), the rows of every community holding 1–2 of them, or all but 1–2 of
+# its residents they read so: page, count and later pages agree, and neither the list's count
+# nor its difference from another list (a district's minus its other communities') gives a
+# small group back. Rows read in full are never left out. docs/PRIVACY.md "Small cells".
+WITHHELD = (
+    f"Fewer than {cells.K} residents you read de-identified answer this list in each community "
+    f"they live in, or all but fewer than {cells.K} of its residents do: they are left out, as a "
+    "small cell of the statistics is, and nothing else answers it. Widen the list (a district, "
+    "fewer conditions)."
+)
 
 SMALL_GROUP = (
     f"Fewer than {cells.K} residents you read de-identified answer this list: their count, or "
@@ -183,8 +178,8 @@ SMALL_GROUP = (
 async def _check_small_related(
     info: Info, rel: Rel, direction: Direction, shape: _Shape, key: str, total: int
 ) -> None:
-    """A connection of residents (a community's, a case manager's, a family's) is a list too
-    (:func:`_check_small_group`): refused when it holds 1 or 2 the viewer reads de-identified.
+    """A connection of residents (a community's, a case manager's, a family's) is a count too
+    (as a root list, ``WITHHELD``): refused when it holds 1 or 2 the viewer reads de-identified.
     An analyst reads every one so; a social worker those outside the communities they cover —
     all of an uncovered community's residents, and of a case manager's or a family's the ones
     living elsewhere, counted here beside the page (``shape`` with only the covered rows

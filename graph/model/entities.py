@@ -17,6 +17,8 @@ from graph.engine.labels import label as allowed_label
 from graph.engine.labels import relationship_type
 from graph.engine.store import GraphStore
 from graph.engine.values import COORD_DIGITS
+from graph.model import examples
+from graph.model.cells import CELLS, withheld
 from graph.model.family import (
     READABLE,
     SCOPE,
@@ -41,8 +43,7 @@ from graph.model.registry import families as _families
 from graph.model.registry import family_named, family_of
 from graph.model.registry import rels as _rels
 from graph.model.text import query_terms, search_text
-from graph.model.where import Clause, Compiled, PointGuard, compile_where
-from graph.model.where import example as where_example
+from graph.model.where import Clause, Compiled
 
 __all__ = [
     "READABLE",
@@ -202,53 +203,6 @@ def _where(family: Family, conditions: Sequence[str], *, search: bool) -> str:
     return f"WHERE {' AND '.join(clauses)}" if clauses else ""
 
 
-def _list_examples() -> Iterable[Mapping[str, Any]]:
-    for family in _families():
-        every = tuple(sorted(family.conditions))
-        for sort in family.sorts:
-            yield {"label": family.label, "conditions": every, "sort": sort, "search": False}
-            if family.place is not None:  # see _ordered
-                for search in {False, bool(family.searchable)}:
-                    yield {
-                        "label": family.label,
-                        "conditions": (),
-                        "sort": sort,
-                        "partial": True,
-                        "search": search,
-                    }
-        yield {
-            "label": family.label,
-            "conditions": (),
-            "sort": None,
-            "search": bool(family.searchable),
-        }
-        full, anchored = _where_examples(family)
-        for search in {False, bool(family.searchable)}:
-            yield {
-                "label": family.label,
-                "conditions": every,
-                "sort": None if search else family.default_sort,
-                "search": search,
-                "clause": full,
-            }
-        yield {
-            "label": family.label,
-            "conditions": (),
-            "sort": family.default_sort,
-            "search": False,
-            "clause": anchored,
-        }
-
-
-def _where_examples(family: Family) -> tuple[Clause, Clause]:
-    """A where of every operator and relationship (``graph.model.where.example``), its points
-    guarded (the unguarded ``near`` is a part of the guarded one), and one anchored on the
-    entity's own id."""
-    guard = PointGuard(1_000, 400, 0.005)
-    full = compile_where(family, where_example(family), guard, most=1_000).clause
-    return full, compile_where(family, {"id": {"eq": "x"}}).clause
-
-
 def _ordered(family: Family, sort: str, direction: str, *, partial: bool) -> tuple[str, str]:
     """What to project beside `n` and the ORDER BY keys, for ``sort``.
 
@@ -272,7 +226,7 @@ def _ordered(family: Family, sort: str, direction: str, *, partial: bool) -> tup
     return "", f"{key}{direction}, n.id"
 
 
-@builder(each=_list_examples)
+@builder(each=examples.lists)
 def list_statement(
     label: str,
     conditions: tuple[str, ...],
@@ -282,10 +236,12 @@ def list_statement(
     search: bool = False,
     partial: bool = False,
     clause: Clause | None = None,
+    cells: bool = False,
 ) -> Statement:
     """One page of a family, filtered; a search ranks by relevance unless a sort is given.
     ``partial``: the sort's value is readable on some rows only (:func:`_ordered`); ``clause``:
-    a compiled ``where`` (``graph.model.where``) applies too."""
+    a compiled ``where`` (``graph.model.where``) applies too; ``cells``: small cells of rows
+    read de-identified are left out (``graph.model.cells``), as the count leaves them out."""
     family = _family(label)
     where = _where(family, conditions, search=search)
     direction = " DESC" if descending else ""
@@ -306,6 +262,8 @@ def list_statement(
         head = _head(family, conditions, clause)
         extra, order = _ordered(family, sort or family.default_sort, direction, partial=partial)
     head += _stage(clause, search=search)
+    if cells:
+        head += withheld(family, search=search, counted=False)
     text = f"""
     {head}
     WITH n{extra} ORDER BY {order}
@@ -314,6 +272,7 @@ def list_statement(
     """
     key = ",".join(conditions) + (f";where:{clause.key}" if clause else "")
     name = f"{sort}{direction}{'/search' if search else ''}{'/partial' if partial else ''}"
+    name += f"/{CELLS}" if cells else ""
     return dynamic(f"entities.list.{label}[{key}]/{name}", text)
 
 
@@ -337,23 +296,17 @@ def _stage(clause: Clause | None, *, search: bool) -> str:
     return f"\n    WITH {carried} MATCH (n) WHERE {clause.predicate}"
 
 
-def _count_examples() -> Iterable[Mapping[str, Any]]:
-    for family in _families():
-        every = tuple(sorted(family.conditions))
-        yield {"label": family.label, "conditions": every, "search": bool(family.searchable)}
-        yield {
-            "label": family.label,
-            "conditions": every,
-            "search": False,
-            "clause": _where_examples(family)[0],
-        }
-
-
-@builder(each=_count_examples)
+@builder(each=examples.counts)
 def count_statement(
-    label: str, conditions: tuple[str, ...], *, search: bool = False, clause: Clause | None = None
+    label: str,
+    conditions: tuple[str, ...],
+    *,
+    search: bool = False,
+    clause: Clause | None = None,
+    cells: bool = False,
 ) -> Statement:
-    """How many entities a filtered list holds."""
+    """How many entities a filtered list holds; ``cells``: and how many of them are left out as
+    small cells (``withheld``, :func:`list_statement`), not counted in ``total``."""
     family = _family(label)
     where = _where(family, conditions, search=search)
     if search:
@@ -367,10 +320,10 @@ def count_statement(
         head = _head(family, conditions, clause)
     head += _stage(clause, search=search)
     key = ",".join(conditions) + (f";where:{clause.key}" if clause else "")
-    return dynamic(
-        f"entities.count.{label}[{key}]{'/search' if search else ''}",
-        f"{head}\nRETURN count(n) AS total",
-    )
+    name = f"entities.count.{label}[{key}]{'/search' if search else ''}"
+    if cells:
+        return dynamic(f"{name}/{CELLS}", head + withheld(family, search=search, counted=True))
+    return dynamic(name, f"{head}\nRETURN count(n) AS total")
 
 
 def _first_name(family: Family) -> str:
@@ -405,7 +358,7 @@ def _related_examples() -> Iterable[Mapping[str, Any]]:
                     "direction": direction,
                     "scoped": True,
                     "partial": placed,
-                    "clause": _where_examples(_family(child))[0],
+                    "clause": examples.where_clauses(_family(child))[0],
                     "readable": placed,
                 }
 
@@ -500,15 +453,19 @@ async def list_page(
     with_total: bool,
     order: Mapping[str, Any] | None = None,
     compiled: Compiled | None = None,
+    cells: Mapping[str, Any] | None = None,
 ) -> Page:
     """A filtered, sorted window of one family (``where``: condition -> its parameters).
     ``order``: the sort's value is readable on some rows only (:func:`readable_params` with the
     prefix ``sort``); None: on every row. ``compiled``: a ``where`` (``graph.model.where``),
-    its parameters included (and the ``near`` readable parameters when it guards points)."""
+    its parameters included (and the ``near`` readable parameters when it guards points).
+    ``cells``: small cells left out (``graph.model.cells.cells_params``), from the page and the
+    count alike; the page's ``withheld`` says how many rows were (when counted)."""
     family = _family(label)
     conditions = tuple(sorted(where))
     clause = compiled.clause if compiled is not None else None
     params: dict[str, Any] = {**(order or {}), **(compiled.params if compiled else {})}
+    params.update(cells or {})
     for name in conditions:
         if name not in family.conditions:
             raise ValueError(f"{label} has no filter {name!r}.")
@@ -520,14 +477,18 @@ async def list_page(
     if searching:
         params["query"] = store.dialect.fulltext_query(terms or [])
     total: int | None = None
+    left_out = 0
     if with_total or window.needs_total:
-        statement = count_statement(label, conditions, search=searching, clause=clause)
+        statement = count_statement(
+            label, conditions, search=searching, clause=clause, cells=cells is not None
+        )
         counted = await store.read(statement, params)
-        total = int(counted[0]["total"]) if counted else 0
+        total = int(counted[0]["total"] or 0) if counted else 0
+        left_out = int(counted[0].get("withheld") or 0) if counted else 0
     lo, hi = window.bounds(total)
     limit = (hi - lo) if hi is not None else None
     if limit == 0:
-        return Page([], lo, total)
+        return Page([], lo, total, withheld=left_out)
     statement = list_statement(
         label,
         conditions,
@@ -536,13 +497,14 @@ async def list_page(
         search=searching,
         partial=bool(order),
         clause=clause,
+        cells=cells is not None,
     )
     # One row more than asked tells whether a next page exists without counting the list.
     fetch = limit + 1 if limit is not None else 1_000_000
     rows = await store.read(statement, {**params, "skip": lo, "limit": fetch})
     more = limit is not None and len(rows) > limit
     items = [from_props(family.record, row["n"]) for row in rows[:limit]]
-    return Page(items, lo, total, more)
+    return Page(items, lo, total, more, withheld=left_out)
 
 
 async def related_pages(

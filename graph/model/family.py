@@ -263,6 +263,7 @@ class Page:
     offset: int
     total: int | None
     more: bool | None = None  # when the total is unknown: whether items follow the window
+    withheld: int = 0  # rows left out of the list and its total as small cells (graph.model.cells)
 
 
 @dataclass(frozen=True)

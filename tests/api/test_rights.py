@@ -482,6 +482,13 @@ query ($r: ID!, $c: ID!, $d: ID!) {
 """
 
 
+QIWAN_WOMEN = """
+query ($c: ID!) {
+  residents(filter: {community: $c}, where: {gender: {eq: FEMALE}}) { totalCount }
+}
+"""
+
+
 async def _counted(gql: GraphQL) -> dict[str, Any]:
     body = await gql.raw(COUNTED, r=LIN_ID, c=QIWAN, d=EAST)
     data = body["data"]
@@ -508,6 +515,7 @@ async def test_an_elder_who_keeps_out_of_statistics_is_served_and_not_counted(
     before = await _counted(analyst)
     served = await _counted(worker)
     assert before["row"] and before["listed"] and served["row"]
+    assert (await analyst(QIWAN_WOMEN, c=QIWAN))["residents"]["totalCount"] == 3
     # What the analyst reads of her registration: the month, not the day.
     when = await analyst.raw(
         "query ($r: ID!) { node(id: $r) { ... on Resident { registeredMonth registeredOn } } }",
@@ -525,9 +533,13 @@ async def test_an_elder_who_keeps_out_of_statistics_is_served_and_not_counted(
         "row": False,
         "listed": False,
         "total": before["total"] - 1,
-        "women": before["women"] - 1,
+        # She was one of the three women of 起湾 the analyst reads: the two left would be a
+        # small cell, so the district's list of women leaves them out too ("Small cells").
+        "women": before["women"] - 3,
         "residents": before["residents"] - 1,
     }
+    qiwan_women = await analyst.raw(QIWAN_WOMEN, c=QIWAN)
+    assert [e["extensions"]["code"] for e in qiwan_women["errors"]] == ["FORBIDDEN"]
     # Her tags count one fewer (a count of 1–2 is withheld: null, docs/PRIVACY.md "Small cells").
     for tag in hers:
         was = before["tags"][tag]
