@@ -118,6 +118,8 @@ query ($n: ID!) { whoCanServe(needId: $n, first: 10) { score distanceMeters volu
 
 def _literal(value: Any) -> str:
     """A constant of our matching's parameters as a Cypher literal."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -141,11 +143,7 @@ def who_statement() -> str:
     constants = {
         "radius": matching.DEFAULT_RADIUS_METERS,
         "reach": matching.DEFAULT_RADIUS_METERS + matching.EXACT.slack_meters,
-        "exact_all": True,
-        "exact": [],
-        "grid": matching.EXACT.grid,
-        "band_edges": list(matching.EXACT.band_edges),
-        "band_reps": list(matching.EXACT.band_reps),
+        **matching.EXACT.params(),
         "active": [str(s) for s in ACTIVE_NEED_STATUSES],
         "experience_full": matching.EXPERIENCE_FULL_MINUTES,
         **{f"w_{name}": weight for name, weight in matching.WEIGHTS.items()},

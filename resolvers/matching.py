@@ -24,8 +24,8 @@ from graph.model.entities import Point
 from graph.queries import linking, matching
 
 if TYPE_CHECKING:
-    from access.policy import Grants
-    from access.tokens import Viewer  # annotations only
+    from access.policy import Grants  # annotations only
+    from resolvers.access import Access
     from resolvers.context import Info
 
 
@@ -56,11 +56,10 @@ async def _entrusted(info: Info, need: str) -> None:
         raise Forbidden(decision.reason)
 
 
-async def _measure(
-    info: Info, need: str, radius_meters: int
-) -> tuple[matching.NeedContext, matching.Precision, bool]:
+async def _measure(info: Info, need: str) -> tuple[matching.NeedContext, matching.Precision, bool]:
     """The need as the viewer may measure from it: its home exact or as its cell (and whether
-    exact), and which volunteers' bases within reach they may measure exactly."""
+    exact), and which volunteers' bases they may measure exactly — as rows the matching
+    statement tells apart itself (:func:`_bases_read`), not a list of the bases within reach."""
     store, access = info.context.store, info.context.access
     context = await matching.need_context(store, need)
     where = context.location
@@ -69,24 +68,25 @@ async def _measure(
         if not inference.point_readable("Resident", home):
             cell = Point(*inference.coarse(where.latitude, where.longitude))
             return dataclasses.replace(context, location=cell), BANDED, False
-    if _reads_every_base(access.viewer, await access.grants()):
-        # Every base is exact for them (an administrator): no need to list the ~25,000 bases
-        # within reach of a city's need and ask of each (docs/BENCHMARKS.md, "Matching for
-        # an administrator").
-        return context, matching.EXACT, True
-    nearby = await matching.nearby(store, context, radius_meters)
-    return context, await precision(info, nearby), True
+    return context, _bases_read(access, await access.grants()), True
 
 
-def _reads_every_base(viewer: Viewer, grants: Grants) -> bool:
-    """Whether the viewer reads every volunteer's base they see (``inference.read_scope``, the
-    rule :func:`precision` asks of each base, over the whole family at once)."""
+def _bases_read(access: Access, grants: Grants) -> matching.Precision:
+    """The volunteers whose base the viewer may read (``inference.read_scope`` of the location,
+    the rule ``inference.point_readable`` applies to each volunteer's view): every base (an
+    administrator: :data:`matching.EXACT`), or their own (a volunteer), their organization's
+    members' (a partner), those serving a community they cover (a social worker) — the
+    candidates statement measures these exactly, every other base by its cell."""
     fields = frozenset({inference.LOCATION_FIELD})
-    return inference.read_scope(viewer, grants, "Volunteer", fields) is None
+    scope = inference.read_scope(access.viewer, grants, "Volunteer", fields)
+    if scope is None:
+        return matching.EXACT
+    return dataclasses.replace(BANDED, exact=scope.ids, covered_by=access.by(scope))
 
 
 async def precision(info: Info, volunteers: Sequence[str]) -> matching.Precision:
-    """How exactly the viewer may measure these volunteers' bases (policy's distance rule)."""
+    """How exactly the viewer may measure these volunteers' bases (policy's distance rule): for
+    a handful named by id (an assignment's), each asked of its own view."""
     access = info.context.access
     views = await asyncio.gather(*(access.view("Volunteer", key) for key in volunteers))
     readable = [inference.point_readable("Volunteer", seen) for seen in views]
@@ -104,7 +104,7 @@ async def _asked(
     _, need = from_global_id(need_id, expect="Need")
     radius = _radius(radius_meters)
     await _entrusted(info, need)
-    return need, radius, await _measure(info, need, radius or matching.DEFAULT_RADIUS_METERS)
+    return need, radius, await _measure(info, need)
 
 
 async def who_can_serve(

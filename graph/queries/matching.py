@@ -30,12 +30,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.engine.cypher import cypher
 from graph.engine.errors import GraphNotFound, GraphRejected
 from graph.engine.store import GraphStore
 from graph.model.entities import Point
+from graph.model.family import readable_params, readable_predicate
 from graph.model.filters import MAX_TAXONOMY_DEPTH
+from graph.model.people import VOLUNTEERS
 from graph.model.services import ACTIVE_NEED_STATUSES
 
 DEFAULT_RADIUS_METERS = 5_000
@@ -74,33 +77,30 @@ NEED_CONTEXT = cypher(
     """,
 )
 
-# Active volunteers whose base may be within `$reach` of the point: the bases a matching may
-# measure, so the caller can ask which of them the viewer may measure exactly.
-NEARBY = cypher(
-    "matching.nearby",
-    """
-    MATCH (v:Volunteer)
-    WHERE $$within(v.location, point({latitude: $latitude, longitude: $longitude}), $reach)
-      AND v.status = 'ACTIVE'
-    RETURN v.id AS volunteer
-    """,
-)
+# Whether the viewer may read the base of the volunteer `n` (``access.inference.read_scope`` of
+# its location, the rule ``inference.point_readable`` applies to one volunteer's view): every
+# base (`$exact_all`), their own or their organization's members' (`$exact_ids`), or one
+# serving a community the social worker `$exact_by` covers — the predicate lists use for the
+# rows whose protected value a viewer reads (``graph.model.family.readable_predicate``).
+READABLE_BASE = readable_predicate(VOLUNTEERS, "exact", projected=True)
 
 # A base the viewer may not read is measured from the centre of its grid cell (`$grid` degrees)
 # and ranked by the representative of that distance's band (`$band_edges`, `$band_reps`), so
 # nothing below — eligibility, score, order, the pool's cut — depends on more than the cell.
+# Which bases those are is decided here, row by row (READABLE_BASE), not by listing every base
+# within reach beforehand (docs/BENCHMARKS.md, "Matching as a social worker").
 CANDIDATES = cypher(
     "matching.candidates",
     f"""
-    MATCH (v:Volunteer)
-    WHERE $$within(v.location, point({{latitude: $latitude, longitude: $longitude}}), $reach)
-      AND v.status = 'ACTIVE'
-      AND any(s IN $wanted WHERE s IN v.availability)
-      AND (NOT $language_required OR any(l IN v.languages WHERE l IN $languages))
-    WITH v, $exact_all OR v.id IN $exact AS exact,
+    MATCH (n:Volunteer)
+    WHERE $$within(n.location, point({{latitude: $latitude, longitude: $longitude}}), $reach)
+      AND n.status = 'ACTIVE'
+      AND any(s IN $wanted WHERE s IN n.availability)
+      AND (NOT $language_required OR any(l IN n.languages WHERE l IN $languages))
+    WITH n AS v, {READABLE_BASE} AS exact,
          point({{latitude: $latitude, longitude: $longitude}}) AS home,
-         point({{latitude: floor(v.location.latitude / $grid) * $grid + $grid / 2.0,
-                longitude: floor(v.location.longitude / $grid) * $grid + $grid / 2.0}}) AS cell
+         point({{latitude: floor(n.location.latitude / $grid) * $grid + $grid / 2.0,
+                longitude: floor(n.location.longitude / $grid) * $grid + $grid / 2.0}}) AS cell
     WITH v, exact, CASE WHEN exact THEN $$distance(v.location, home)
                         ELSE $$distance(cell, home) END AS measured
     WHERE measured <= $radius AND measured <= v.serviceRadiusMeters
@@ -169,20 +169,32 @@ CANDIDATES = cypher(
 @dataclass(frozen=True)
 class Precision:
     """How exactly a matching may measure volunteers' bases, for one viewer (the policy's
-    distance rule, docs/ACCESS.md): the bases in ``exact`` (every base when it is None) exactly;
-    any other only from the centre of its ``grid``-degree cell, ranked as the representative
-    (``band_reps``) of the band (upper edges ``band_edges``) that distance falls in."""
+    distance rule, docs/ACCESS.md): the bases in ``exact`` (every base when it is None) and
+    those serving a community the social worker ``covered_by`` covers exactly (the rows of
+    ``access.inference.read_scope``); any other only from the centre of its ``grid``-degree
+    cell, ranked as the representative (``band_reps``) of the band (upper edges ``band_edges``)
+    that distance falls in."""
 
     exact: frozenset[str] | None = None
     grid: float = 0.005
     band_edges: tuple[int, ...] = ()
     band_reps: tuple[int, ...] = (0,)
+    covered_by: str | None = None
 
     @property
     def slack_meters(self) -> int:
         """How much farther than the asked radius a base may be when its cell's centre is
         within it: half a cell's diagonal (a degree of longitude is at most one of latitude)."""
         return 0 if self.exact is None else math.ceil(self.grid * 111_320 * math.sqrt(2) / 2) + 1
+
+    def params(self) -> dict[str, Any]:
+        """The parameters of :data:`READABLE_BASE` and of the cell and bands."""
+        return {
+            **readable_params("exact", self.exact, self.covered_by),
+            "grid": self.grid,
+            "band_edges": list(self.band_edges),
+            "band_reps": list(self.band_reps),
+        }
 
 
 EXACT = Precision()
@@ -295,22 +307,6 @@ async def need_context(store: GraphStore, need: str) -> NeedContext:
     )
 
 
-async def nearby(store: GraphStore, context: NeedContext, radius_meters: int) -> list[str]:
-    """Active volunteers whose base a matching within ``radius_meters`` might measure (with the
-    slack of a cell, for bases measured by their cell)."""
-    if context.location is None:
-        return []
-    rows = await store.read(
-        NEARBY,
-        {
-            "latitude": context.location.latitude,
-            "longitude": context.location.longitude,
-            "reach": radius_meters + Precision(frozenset()).slack_meters,
-        },
-    )
-    return [row["volunteer"] for row in rows]
-
-
 async def candidates(
     store: GraphStore,
     context: NeedContext,
@@ -327,11 +323,7 @@ async def candidates(
         CANDIDATES,
         {
             "reach": radius_meters + precision.slack_meters,
-            "exact_all": precision.exact is None,
-            "exact": sorted(precision.exact or ()),
-            "grid": precision.grid,
-            "band_edges": list(precision.band_edges),
-            "band_reps": list(precision.band_reps),
+            **precision.params(),
             "need": context.need,
             "resident": context.resident,
             "latitude": context.location.latitude,

@@ -11,13 +11,17 @@ import math
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
+from starlette.applications import Starlette
 
 from access.tokens import Role
 from api.ids import to_global_id
+from config import Settings
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
-from tests.conftest import DemoLoader, GraphQL, SignIn
+from tests.api.costs import round_trips
+from tests.conftest import DemoLoader, GraphQL, SignIn, client_as
 
 WHO = """
 query ($need: ID!, $radius: Int, $slot: WeeklySlot, $first: Int = 10) {
@@ -332,6 +336,63 @@ async def test_a_base_the_viewer_may_not_read_is_given_as_a_band_not_metres(
     assert "Volunteer.location" in withheld[0]["message"]
     # The administrator may read both ends: metres.
     assert exact[NEAR] < exact[REGULAR]
+
+
+LINKED = """
+query ($need: ID!) {
+  linkResources(needId: $need) {
+    volunteers {
+      candidates { volunteer { key } distanceMeters distanceBand { atLeastMeters underMeters } }
+    }
+  }
+}
+"""
+
+
+def _candidates(data: dict[str, Any]) -> list[dict[str, Any]]:
+    answer = data.get("whoCanServe") or data["linkResources"]["volunteers"]
+    return answer["candidates"]
+
+
+@pytest.mark.parametrize("query", [MEASURED, LINKED], ids=["whoCanServe", "linkResources"])
+async def test_a_covering_worker_measures_the_bases_they_may_read_in_metres_and_others_as_bands(
+    gql: GraphQL, signed_in: SignIn, restore_demo: GraphStore, query: str
+) -> None:
+    """worker-0001 covers 林婆婆's 起湾, which 何姨 serves: her base is theirs to read, so her
+    distance is exact, the administrator's metres. 陈叔 now serves only 槎桥, which they do not
+    cover: his base is not theirs, so in the same answer his distance is a band, its metres
+    withheld."""
+    await restore_demo.write(ELSEWHERE, {"volunteers": [REGULAR]})
+    admin = {
+        c["volunteer"]["key"]: c
+        for c in _candidates(await gql(query, need=need("need-zs-qiwan-01-visit")))
+    }
+    worker = await signed_in(Role.SOCIAL_WORKER, "worker-0001")
+    body = await worker.raw(query, need=need("need-zs-qiwan-01-visit"))
+    offered = _candidates(body["data"])
+    seen = {c["volunteer"]["key"]: c for c in offered}
+    assert {NEAR, REGULAR} <= set(seen) and {NEAR, REGULAR} <= set(admin)
+    assert seen[NEAR]["distanceMeters"] == admin[NEAR]["distanceMeters"] is not None
+    assert seen[REGULAR]["distanceMeters"] is None
+    band = seen[REGULAR]["distanceBand"]
+    assert band["underMeters"] is None or band["atLeastMeters"] < band["underMeters"]
+    withheld = [e for e in body["errors"] if e["path"][-1] == "distanceMeters"]
+    assert [offered[e["path"][-2]]["volunteer"]["key"] for e in withheld] == [REGULAR]
+    assert withheld[0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_workers_matching_costs_their_own_reads_not_one_per_base_within_reach(
+    demo_app: Starlette, demo_client: httpx.AsyncClient, settings: Settings
+) -> None:
+    """Which bases a covering worker may read is told apart inside the matching statement: their
+    whoCanServe costs the administrator's round trips and two reads of their own — their grants
+    and the communities of the resident's home, which decide whether they may read it — not a
+    list of the volunteers within reach and their communities besides."""
+    asked = {"need": need("need-zs-qiwan-01-visit")}
+    admin, _ = await round_trips(demo_app, demo_client, MATCH_ANY, **asked)
+    async with client_as(demo_app, settings, Role.SOCIAL_WORKER, "worker-0001") as http:
+        worker, _ = await round_trips(demo_app, http, MATCH_ANY, **asked)
+    assert worker == admin + 2
 
 
 async def test_moving_hidden_bases_within_their_cell_changes_no_answer_at_any_radius(
