@@ -14,7 +14,8 @@ Each workflow step is one Cypher statement, so it is atomic on both engines. A s
 So a step that is refused changes nothing, and a step either happened with its key and its
 event or did not happen at all. :func:`guarded` builds every statement from what is its own (what
 it locks and reads, its problems in order, its write, what it returns), so that shape is written
-once, here; ``runner.py`` runs the statements.
+once, here; :func:`step` adds to each problem what its caller is told, so a step's function only
+passes its parameters and its change; ``runner.py`` runs the statements.
 """
 
 from __future__ import annotations
