@@ -46,7 +46,7 @@ from seeds import demo
 
 ROOT = Path(__file__).resolve().parents[1]
 WITHOUT_LOG = dynamic(
-    "bench.post_recruitment_unlogged", POST_RECRUITMENT.template.replace(RECORD, "")
+    "bench.post_recruitment_unlogged", POST_RECRUITMENT.statement.template.replace(RECORD, "")
 )
 ORGANIZATION = "org-zs-lianhe"
 

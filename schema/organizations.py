@@ -24,7 +24,7 @@ from schema.enums import (
     ResourceKind,
     TeamLevel,
 )
-from schema.fields import lazy, root_list
+from schema.fields import lazy, root_list, version_field
 from schema.inputs import NearInput, optional
 from schema.links import (
     AllocationConnection,
@@ -92,9 +92,7 @@ class Organization(Node):
     description: str | None = strawberry.field(description="What it does (简介).")
     phone: str | None = strawberry.field(description="Public contact line (联系电话).")
     merged_into = survivor_of("Organization")
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
+    version: int = version_field()
 
     @strawberry.field(description="Its evaluations (社会组织评估), latest first: the history.")
     async def evaluations(self, info: strawberry.Info) -> list[OrganizationEvaluation]:
@@ -171,9 +169,7 @@ class Project(Node):
     start_date: dt.date | None = strawberry.field(description="Start (开始日期).")
     end_date: dt.date | None = strawberry.field(description="End (结束日期).")
     budget: Decimal | None = strawberry.field(description="Budget in yuan (预算, 元).")
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
+    version: int = version_field()
 
     run_by = link(graph.ORG_RUNS_PROJECT, "in", "Organizations running it (实施机构).")
     funders = link(
@@ -209,9 +205,7 @@ class Fund(Node):
     kind: FundKind = strawberry.field(description="What kind of fund (类型).")
     established_on: dt.date | None = strawberry.field(description="Set up on (设立日期).")
     description: str | None = strawberry.field(description="Purpose (宗旨).")
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
+    version: int = version_field()
 
     @strawberry.field(description="Donated, granted and balance, in yuan.")
     async def money(self, info: strawberry.Info) -> FundMoney:
@@ -250,9 +244,7 @@ class ThinkTank(Node):
     name: str = strawberry.field(description="Name (名称).")
     founded_on: dt.date | None = strawberry.field(description="Set up on (成立日期).")
     description: str | None = strawberry.field(description="What it does (简介).")
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
+    version: int = version_field()
 
     managed_by = reference(
         graph.THINK_TANK_MANAGED_BY, "out", "The station or hub running it (运营方)."
@@ -274,9 +266,7 @@ class Resource(Node):
     available_from: dt.date | None = strawberry.field(description="Offered from (起始日期).")
     available_until: dt.date | None = strawberry.field(description="Offered until (截止日期).")
     description: str | None = strawberry.field(description="Details (说明).")
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
+    version: int = version_field()
 
     @strawberry.field(description="What is left to allocate (剩余), in `unit`.")
     async def remaining(self, info: strawberry.Info) -> int:
@@ -305,9 +295,7 @@ class Venue(Node):
         description="How far from its point a location check-in counts (签到半径, 50–5000 m); "
         "unset means 300 m."
     )
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
+    version: int = version_field()
 
     community = reference(graph.VENUE_IN, "out", "Community it is in.")
     managed_by = reference(graph.VENUE_MANAGED_BY, "out", "Who runs it (管理方).")

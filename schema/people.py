@@ -30,7 +30,7 @@ from schema.enums import (
     VulnerabilityTag,
     WeeklySlot,
 )
-from schema.fields import lazy, root_list
+from schema.fields import lazy, root_list, version_field
 from schema.ground import ServiceCertificate
 from schema.inputs import NearInput, optional
 from schema.links import (
@@ -121,9 +121,7 @@ class Resident(Node):
     )
     registered_on: dt.date | None = strawberry.field(description="On record since (建档日期).")
     merged_into = survivor_of("Resident")
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
+    version: int = version_field()
     # As stored (JSON texts); the field below reads it. Named as the record's field, which fills it.
     consent_history: strawberry.Private[Any] = None
 
@@ -211,9 +209,7 @@ class Volunteer(Node):
     )
     joined_on: dt.date | None = strawberry.field(description="Registered on (注册日期).")
     merged_into = survivor_of("Volunteer")
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
+    version: int = version_field()
     verified_minutes: strawberry.Private[int]
 
     @strawberry.field(description="Hours of service verified by social workers (已核实服务时数).")
@@ -282,9 +278,7 @@ class SocialWorker(Node):
     qualification: Qualification = strawberry.field(description="Qualification (职业水平).")
     title: str | None = strawberry.field(description="Post, e.g. 站长, 督导 (职务).")
     merged_into = survivor_of("SocialWorker")
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
+    version: int = version_field()
 
     employers = link(
         graph.WORKER_EMPLOYED_BY, "out", "Employing agency (所属机构).", edges=SinceConnection
@@ -321,9 +315,7 @@ class Expert(Node):
     title: str | None = strawberry.field(description="Title, e.g. 教授, 律师 (职称).")
     affiliation: str | None = strawberry.field(description="Where they work (工作单位).")
     phone: str | None = strawberry.field(description="Phone (电话)." + PII)
-    version: int = strawberry.field(
-        description="Changes so far (版本): send it with an update; a stale one is refused."
-    )
+    version: int = version_field()
 
     think_tanks = link(
         graph.EXPERT_PART_OF, "out", "Think tanks they sit on (所属智库).", edges=SinceConnection

@@ -15,12 +15,14 @@ from typing import Any
 from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
 from graph.events import Change
-from graph.workflows.guards import Lock, guarded
+from graph.workflows.guards import Lock, step
 from graph.workflows.runner import Done, Request, missing, perform, refused
+
+WORKER_NOT_FOUND = missing("social worker", "{worker}")
 
 # Only approved hours count, and only those its own social workers approved: an organization
 # certifies the service it recorded (67号令 第十五条).
-ISSUE_CERTIFICATE = guarded(
+ISSUE_CERTIFICATE = step(
     "workflows.issue_certificate",
     reads="""
     OPTIONAL MATCH (v:Volunteer {id: $volunteer})
@@ -37,11 +39,26 @@ ISSUE_CERTIFICATE = guarded(
     """,
     keep="v, w, o, employed, recs, kinds",
     problems=[
-        ("v IS NULL", "VOLUNTEER_NOT_FOUND"),
-        ("w IS NULL", "WORKER_NOT_FOUND"),
-        ("o IS NULL", "ORGANIZATION_NOT_FOUND"),
-        ("employed IS NULL", "NOT_EMPLOYER"),
-        ("size(recs) = 0", "NO_APPROVED_HOURS"),
+        ("v IS NULL", "VOLUNTEER_NOT_FOUND", missing("volunteer", "{volunteer}")),
+        ("w IS NULL", "WORKER_NOT_FOUND", WORKER_NOT_FOUND),
+        ("o IS NULL", "ORGANIZATION_NOT_FOUND", missing("organization", "{organization}")),
+        (
+            "employed IS NULL",
+            "NOT_EMPLOYER",
+            refused(
+                "A certificate is issued in the name of the organization that employs the "
+                "issuing social worker."
+            ),
+        ),
+        (
+            "size(recs) = 0",
+            "NO_APPROVED_HOURS",
+            (
+                GraphRejected,
+                "The volunteer has no hours approved by this organization's social workers in "
+                "that period; only approved hours are certified.",
+            ),
+        ),
     ],
     write="CREATE (c:ServiceCertificate {id: $number}) SET c += $props, "
     "c.volunteer = v.id, c.name = v.name, c.volunteerNo = v.volunteerNo, "
@@ -58,7 +75,7 @@ ISSUE_CERTIFICATE = guarded(
     result="$number",
 )
 
-REVOKE_CERTIFICATE = guarded(
+REVOKE_CERTIFICATE = step(
     "workflows.revoke_certificate",
     locks=Lock("c", "ServiceCertificate", "number"),
     reads="""
@@ -67,10 +84,18 @@ REVOKE_CERTIFICATE = guarded(
     """,
     keep="c, w, employed",
     problems=[
-        ("c IS NULL", "CERTIFICATE_NOT_FOUND"),
-        ("w IS NULL", "WORKER_NOT_FOUND"),
-        ("employed IS NULL", "NOT_ISSUER"),
-        ("c.status = 'REVOKED'", "ALREADY_REVOKED"),
+        ("c IS NULL", "CERTIFICATE_NOT_FOUND", missing("service certificate", "{number}")),
+        ("w IS NULL", "WORKER_NOT_FOUND", WORKER_NOT_FOUND),
+        (
+            "employed IS NULL",
+            "NOT_ISSUER",
+            refused("Only a social worker of the issuing organization may revoke its certificate."),
+        ),
+        (
+            "c.status = 'REVOKED'",
+            "ALREADY_REVOKED",
+            refused("That certificate is already revoked."),
+        ),
     ],
     write="SET c.status = 'REVOKED', c.revokedAt = $at, c.revokedBy = $worker, "
     "c.revokeReason = $reason",
@@ -105,20 +130,6 @@ async def issue_certificate(
         },
         request,
         number,
-        {
-            "VOLUNTEER_NOT_FOUND": missing("volunteer", volunteer),
-            "WORKER_NOT_FOUND": missing("social worker", worker),
-            "ORGANIZATION_NOT_FOUND": missing("organization", organization),
-            "NOT_EMPLOYER": refused(
-                "A certificate is issued in the name of the organization that employs the "
-                "issuing social worker."
-            ),
-            "NO_APPROVED_HOURS": (
-                GraphRejected,
-                "The volunteer has no hours approved by this organization's social workers in "
-                "that period; only approved hours are certified.",
-            ),
-        },
         change=Change(
             "CERTIFICATE_ISSUED",
             "ServiceCertificate",
@@ -136,13 +147,5 @@ async def revoke_certificate(
         {"number": number, "worker": worker, "reason": reason},
         request,
         number,
-        {
-            "CERTIFICATE_NOT_FOUND": missing("service certificate", number),
-            "WORKER_NOT_FOUND": missing("social worker", worker),
-            "NOT_ISSUER": refused(
-                "Only a social worker of the issuing organization may revoke its certificate."
-            ),
-            "ALREADY_REVOKED": refused("That certificate is already revoked."),
-        },
         change=Change("CERTIFICATE_REVOKED", "ServiceCertificate", {"SocialWorker": [worker]}),
     )

@@ -7,22 +7,27 @@ import datetime as dt
 from graph.engine.errors import GraphRejected
 from graph.engine.store import GraphStore
 from graph.events import Change
-from graph.workflows.guards import Lock, guarded
+from graph.workflows.guards import Lock, step
 from graph.workflows.runner import Done, Request, missing, new_id, perform
 
-DONATE = guarded(
+FUND_NOT_FOUND = missing("fund", "{fund}")
+
+DONATE = step(
     "workflows.donate",
     reads="""
     OPTIONAL MATCH (f:Fund {id: $fund})
     OPTIONAL MATCH (donor:Organization {id: $donor})
     """,
     keep="f, donor",
-    problems=[("f IS NULL", "FUND_NOT_FOUND"), ("donor IS NULL", "DONOR_NOT_FOUND")],
+    problems=[
+        ("f IS NULL", "FUND_NOT_FOUND", FUND_NOT_FOUND),
+        ("donor IS NULL", "DONOR_NOT_FOUND", missing("organization", "{donor}")),
+    ],
     write="CREATE (donor)-[:DONATED {id: $id, amountFen: $amount, date: $date, note: $note}]->(f)",
     result="$fund",
 )
 
-GRANT = guarded(
+GRANT = step(
     "workflows.grant",
     locks=Lock("f", "Fund", "fund"),
     reads="""
@@ -35,9 +40,15 @@ GRANT = guarded(
     """,
     keep="f, balance, p",
     problems=[
-        ("f IS NULL", "FUND_NOT_FOUND"),
-        ("p IS NULL", "PROJECT_NOT_FOUND"),
-        ("balance < $amount", "INSUFFICIENT_BALANCE"),
+        ("f IS NULL", "FUND_NOT_FOUND", FUND_NOT_FOUND),
+        ("p IS NULL", "PROJECT_NOT_FOUND", missing("project", "{project}")),
+        (
+            "balance < $amount",
+            "INSUFFICIENT_BALANCE",
+            lambda row: GraphRejected(
+                f"The fund has only {row['balance'] / 100:.2f} yuan left; it cannot be overdrawn."
+            ),
+        ),
     ],
     write="CREATE (f)-[:GRANTED {id: $id, amountFen: $amount, date: $date, award: $award}]->(p)",
     result="$fund",
@@ -68,10 +79,6 @@ async def donate(
         },
         request,
         fund,
-        {
-            "FUND_NOT_FOUND": missing("fund", fund),
-            "DONOR_NOT_FOUND": missing("organization", donor),
-        },
         change=Change("DONATION_RECEIVED", "Fund", {"Organization": [donor]}),
     )
 
@@ -99,12 +106,5 @@ async def grant(
         },
         request,
         fund,
-        {
-            "FUND_NOT_FOUND": missing("fund", fund),
-            "PROJECT_NOT_FOUND": missing("project", project),
-            "INSUFFICIENT_BALANCE": lambda row: GraphRejected(
-                f"The fund has only {row['balance'] / 100:.2f} yuan left; it cannot be overdrawn."
-            ),
-        },
         change=Change("GRANT_MADE", "Fund", {"Project": [project]}),
     )

@@ -14,13 +14,15 @@ Each workflow step is one Cypher statement, so it is atomic on both engines. A s
 So a step that is refused changes nothing, and a step either happened with its key and its
 event or did not happen at all. :func:`guarded` builds every statement from what is its own (what
 it locks and reads, its problems in order, its write, what it returns), so that shape is written
-once, here; ``runner.py`` runs the statements.
+once, here; :func:`step` adds to each problem what its caller is told, so a step's function only
+passes its parameters and its change; ``runner.py`` runs the statements.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from graph.engine.cypher import Statement, cypher
 
@@ -69,8 +71,9 @@ def when_ok(body: str) -> str:
 
 # --- the builder every workflow statement uses ---------------------------------------------
 
-# (condition, problem code): the first condition that holds names the step's problem.
-Problems = Sequence[tuple[str, str]]
+# (condition, problem code), or (condition, problem code, answer) in a :func:`step`: the first
+# condition that holds names the step's problem; the answer is what its caller is told.
+Problems = Sequence[tuple[str, str] | tuple[str, str, Any]]
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,28 @@ def guarded(
     return cypher(name, "\n    ".join(["", *parts, ""]))
 
 
+@dataclass(frozen=True)
+class Step:
+    """A guarded statement with the answer to each of its problems, declared together
+    (:func:`step`); ``runner.perform`` runs it."""
+
+    statement: Statement
+    answers: Mapping[str, Any]
+
+
+def step(name: str, **parts: Any) -> Step:
+    """:func:`guarded` from the same ``parts``, where each problem also names its answer:
+    ``runner.missing``/``runner.refused`` (a message that is a template over the step's
+    parameters: ``"There is no fund with id {fund}."``) or a function of the statement's row.
+
+    So a problem's condition, its code and what the user is told stand on one line, and a step's
+    function passes only its parameters and its change to ``perform``. The statement is the one
+    :func:`guarded` builds from the conditions and codes alone."""
+    then: Then | None = parts.get("then")
+    problems = [*parts["problems"], *(then.problems if then is not None else ())]
+    return Step(guarded(name, **parts), {p[1]: p[2] for p in problems if len(p) > 2})
+
+
 def checked(name: str, *, reads: str, keep: str, problems: Problems) -> Statement:
     """A guarded step's checks alone, read-only: the ``problem`` it would answer now (no lock, no
     idempotency key, nothing written), from the same ``reads`` and ``problems`` the step
@@ -174,13 +199,11 @@ def each_ok(items: str, body: str) -> str:
 
 
 def _problem(keep: str, problems: Problems, more: bool) -> str:
-    cases = "".join(f"\n        WHEN {condition} THEN '{code}'" for condition, code in problems)
+    cases = "".join(f"\n        WHEN {p[0]} THEN '{p[1]}'" for p in problems)
     end = "\n        ELSE NULL" if more else ""
     return f"WITH seen, {keep}, CASE{cases}{end}\n    END AS problem"
 
 
 def _later(then: Then) -> str:
-    cases = "".join(
-        f" WHEN problem IS NULL AND {condition} THEN '{code}'" for condition, code in then.problems
-    )
+    cases = "".join(f" WHEN problem IS NULL AND {p[0]} THEN '{p[1]}'" for p in then.problems)
     return f"WITH seen, {then.keep}, CASE{cases} ELSE problem END AS problem"

@@ -13,13 +13,13 @@ from __future__ import annotations
 from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.model.vocab import VolunteerStatus
-from graph.workflows.guards import Lock, each_ok, guarded
+from graph.workflows.guards import Lock, each_ok, step
 from graph.workflows.runner import Done, Request, missing, perform, refused
 
 # An organization that left or was merged into another takes no new tie.
 GONE = [VolunteerStatus.LEFT.value, VolunteerStatus.MERGED.value]
 
-RECORD_INCUBATION = guarded(
+RECORD_INCUBATION = step(
     "workflows.record_incubation",
     locks=Lock("o", "Organization", "organization"),
     reads="""
@@ -29,11 +29,29 @@ RECORD_INCUBATION = guarded(
     """,
     keep="o, h, circle",
     problems=[
-        ("o IS NULL", "ORGANIZATION_NOT_FOUND"),
-        ("h IS NULL", "HUB_NOT_FOUND"),
-        ("o.id = h.id", "SELF"),
-        ("o.status IN $gone OR h.status IN $gone", "INACTIVE"),
-        ("circle", "CIRCLE"),
+        ("o IS NULL", "ORGANIZATION_NOT_FOUND", missing("organization", "{organization}")),
+        ("h IS NULL", "HUB_NOT_FOUND", missing("organization", "{hub}")),
+        (
+            "o.id = h.id",
+            "SELF",
+            refused("An organization cannot incubate itself; name the hub that does."),
+        ),
+        (
+            "o.status IN $gone OR h.status IN $gone",
+            "INACTIVE",
+            refused(
+                "One of the two organizations is deactivated or merged into another; record the "
+                "incubation on the organization that is kept."
+            ),
+        ),
+        (
+            "circle",
+            "CIRCLE",
+            refused(
+                "The hub is itself incubated by this organization, directly or through others; "
+                "an incubation cannot go round in a circle."
+            ),
+        ),
     ],
     each=each_ok(
         "[h]",
@@ -70,18 +88,5 @@ async def record_incubation(
         },
         request,
         organization,
-        {
-            "ORGANIZATION_NOT_FOUND": missing("organization", organization),
-            "HUB_NOT_FOUND": missing("organization", hub),
-            "SELF": refused("An organization cannot incubate itself; name the hub that does."),
-            "INACTIVE": refused(
-                "One of the two organizations is deactivated or merged into another; record the "
-                "incubation on the organization that is kept."
-            ),
-            "CIRCLE": refused(
-                "The hub is itself incubated by this organization, directly or through others; "
-                "an incubation cannot go round in a circle."
-            ),
-        },
         change=Change("ORGANIZATION_INCUBATED", "Organization"),
     )

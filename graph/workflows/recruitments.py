@@ -9,10 +9,10 @@ from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.model.entities import node_rows
 from graph.model.services import RECRUITMENTS, Recruitment
-from graph.workflows.guards import Lock, each_ok, guarded
+from graph.workflows.guards import Lock, each_ok, step
 from graph.workflows.runner import Done, Request, missing, perform, refused
 
-POST_RECRUITMENT = guarded(
+POST_RECRUITMENT = step(
     "workflows.post_recruitment",
     reads="""
     OPTIONAL MATCH (o:Organization {id: $organization})
@@ -24,11 +24,23 @@ POST_RECRUITMENT = guarded(
     """,
     keep="o, c, venue, p, skills",
     problems=[
-        ("o IS NULL", "ORGANIZATION_NOT_FOUND"),
-        ("$community IS NOT NULL AND c IS NULL", "COMMUNITY_NOT_FOUND"),
-        ("$venue IS NOT NULL AND venue IS NULL", "VENUE_NOT_FOUND"),
-        ("$project IS NOT NULL AND p IS NULL", "PROJECT_NOT_FOUND"),
-        ("size(skills) < size($skills)", "SKILL_NOT_FOUND"),
+        ("o IS NULL", "ORGANIZATION_NOT_FOUND", missing("organization", "{organization}")),
+        (
+            "$community IS NOT NULL AND c IS NULL",
+            "COMMUNITY_NOT_FOUND",
+            missing("community", "{community}"),
+        ),
+        ("$venue IS NOT NULL AND venue IS NULL", "VENUE_NOT_FOUND", missing("venue", "{venue}")),
+        (
+            "$project IS NOT NULL AND p IS NULL",
+            "PROJECT_NOT_FOUND",
+            missing("project", "{project}"),
+        ),
+        (
+            "size(skills) < size($skills)",
+            "SKILL_NOT_FOUND",
+            (GraphNotFound, "One of the required skills does not exist."),
+        ),
     ],
     write="CREATE (n:Recruitment:Searchable {id: $id}) SET n += $props, n.search = $search "
     "CREATE (o)-[:RUNS]->(n) "
@@ -41,8 +53,9 @@ POST_RECRUITMENT = guarded(
 )
 
 RECRUITMENT = Lock("rec", "Recruitment", "recruitment")
+RECRUITMENT_NOT_FOUND = missing("recruitment", "{recruitment}")
 
-SIGN_UP = guarded(
+SIGN_UP = step(
     "workflows.sign_up",
     locks=RECRUITMENT,
     reads="""
@@ -53,27 +66,46 @@ SIGN_UP = guarded(
     """,
     keep="rec, taken, v, mine",
     problems=[
-        ("rec IS NULL", "RECRUITMENT_NOT_FOUND"),
-        ("v IS NULL", "VOLUNTEER_NOT_FOUND"),
-        ("v.status <> 'ACTIVE'", "INACTIVE"),
-        ("rec.status = 'CLOSED'", "RECRUITMENT_CLOSED"),
-        ("rec.startsAt IS NOT NULL AND rec.startsAt <= $at", "RECRUITMENT_STARTED"),
-        ("mine IS NOT NULL AND mine.status = 'SIGNED_UP'", "ALREADY_SIGNED_UP"),
-        ("taken >= rec.capacity", "RECRUITMENT_FULL"),
+        ("rec IS NULL", "RECRUITMENT_NOT_FOUND", RECRUITMENT_NOT_FOUND),
+        ("v IS NULL", "VOLUNTEER_NOT_FOUND", missing("volunteer", "{volunteer}")),
+        ("v.status <> 'ACTIVE'", "INACTIVE", refused("Volunteer {volunteer} is not active.")),
+        ("rec.status = 'CLOSED'", "RECRUITMENT_CLOSED", refused("That recruitment is closed.")),
+        (
+            "rec.startsAt IS NOT NULL AND rec.startsAt <= $at",
+            "RECRUITMENT_STARTED",
+            refused("That activity has already started."),
+        ),
+        (
+            "mine IS NOT NULL AND mine.status = 'SIGNED_UP'",
+            "ALREADY_SIGNED_UP",
+            refused("Volunteer {volunteer} has already signed up."),
+        ),
+        (
+            "taken >= rec.capacity",
+            "RECRUITMENT_FULL",
+            refused("That recruitment is full; every place is taken."),
+        ),
     ],
     each=each_ok("[v]", "MERGE (x)-[s:SIGNED_UP]->(rec) SET s.status = 'SIGNED_UP', s.at = $at"),
     write="SET rec.status = CASE WHEN taken + 1 >= rec.capacity THEN 'FULL' ELSE 'OPEN' END",
     result="$recruitment",
 )
 
-WITHDRAW = guarded(
+WITHDRAW = step(
     "workflows.withdraw",
     locks=RECRUITMENT,
     reads="""
     OPTIONAL MATCH (:Volunteer {id: $volunteer})-[mine:SIGNED_UP {status: 'SIGNED_UP'}]->(rec)
     """,
     keep="rec, mine",
-    problems=[("rec IS NULL", "RECRUITMENT_NOT_FOUND"), ("mine IS NULL", "NOT_SIGNED_UP")],
+    problems=[
+        ("rec IS NULL", "RECRUITMENT_NOT_FOUND", RECRUITMENT_NOT_FOUND),
+        (
+            "mine IS NULL",
+            "NOT_SIGNED_UP",
+            refused("Volunteer {volunteer} is not signed up for it."),
+        ),
+    ],
     each=each_ok("[mine]", "SET x.status = 'WITHDRAWN', x.withdrawnAt = $at"),
     write="SET rec.status = CASE WHEN rec.status = 'FULL' THEN 'OPEN' ELSE rec.status END",
     result="$recruitment",
@@ -107,13 +139,6 @@ async def post_recruitment(
         },
         request,
         recruitment.id,
-        {
-            "ORGANIZATION_NOT_FOUND": missing("organization", organization),
-            "COMMUNITY_NOT_FOUND": missing("community", community),
-            "VENUE_NOT_FOUND": missing("venue", venue),
-            "PROJECT_NOT_FOUND": missing("project", project),
-            "SKILL_NOT_FOUND": (GraphNotFound, "One of the required skills does not exist."),
-        },
         change=Change("RECRUITMENT_POSTED", "Recruitment", {"Organization": [organization]}),
     )
 
@@ -125,15 +150,6 @@ async def sign_up(store: GraphStore, request: Request, recruitment: str, volunte
         {"recruitment": recruitment, "volunteer": volunteer},
         request,
         recruitment,
-        {
-            "RECRUITMENT_NOT_FOUND": missing("recruitment", recruitment),
-            "VOLUNTEER_NOT_FOUND": missing("volunteer", volunteer),
-            "INACTIVE": refused(f"Volunteer {volunteer} is not active."),
-            "RECRUITMENT_CLOSED": refused("That recruitment is closed."),
-            "RECRUITMENT_STARTED": refused("That activity has already started."),
-            "ALREADY_SIGNED_UP": refused(f"Volunteer {volunteer} has already signed up."),
-            "RECRUITMENT_FULL": refused("That recruitment is full; every place is taken."),
-        },
         change=Change("SIGNED_UP", "Recruitment", {"Volunteer": [volunteer]}),
     )
 
@@ -145,9 +161,5 @@ async def withdraw(store: GraphStore, request: Request, recruitment: str, volunt
         {"recruitment": recruitment, "volunteer": volunteer},
         request,
         recruitment,
-        {
-            "RECRUITMENT_NOT_FOUND": missing("recruitment", recruitment),
-            "NOT_SIGNED_UP": refused(f"Volunteer {volunteer} is not signed up for it."),
-        },
         change=Change("SIGN_UP_WITHDRAWN", "Recruitment", {"Volunteer": [volunteer]}),
     )

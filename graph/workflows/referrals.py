@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from graph.engine.store import GraphStore
 from graph.events import Change
-from graph.workflows.guards import Lock, Then, guarded
-from graph.workflows.runner import NEED_STATE, Done, Request, missing, new_id, perform, refused
+from graph.workflows.guards import Lock, Then, step
+from graph.workflows.runner import (
+    NEED_NOT_ACTIVE,
+    Done,
+    Request,
+    missing,
+    new_id,
+    perform,
+    refused,
+)
 
-REFER = guarded(
+REFER = step(
     "workflows.refer",
     locks=Lock("need", "Need", "need"),
     reads="""
@@ -20,18 +28,33 @@ REFER = guarded(
     keep="need, source, target, count(open) AS alreadyOpen, "
     "count(who.consentWithdrawnOn) AS withdrawn",
     problems=[
-        ("need IS NULL", "NEED_NOT_FOUND"),
-        ("source IS NULL", "FROM_NOT_FOUND"),
-        ("target IS NULL", "TO_NOT_FOUND"),
-        ("source = target", "SAME_ORGANIZATION"),
-        ("NOT need.status IN $active", "NEED_NOT_ACTIVE"),
+        ("need IS NULL", "NEED_NOT_FOUND", missing("need", "{need}")),
+        ("source IS NULL", "FROM_NOT_FOUND", missing("organization", "{from}")),
+        ("target IS NULL", "TO_NOT_FOUND", missing("organization", "{to}")),
+        (
+            "source = target",
+            "SAME_ORGANIZATION",
+            refused("An organization cannot refer a need to itself."),
+        ),
+        ("NOT need.status IN $active", "NEED_NOT_ACTIVE", NEED_NOT_ACTIVE),
     ],
     then=Then(
         "need, source, target",
         [
-            ("alreadyOpen > 0", "ALREADY_REFERRED"),
+            (
+                "alreadyOpen > 0",
+                "ALREADY_REFERRED",
+                refused("That need is already referred to that organization and still open there."),
+            ),
             # A resident who withdrew consent is not sent to another organization (PRIVACY.md).
-            ("withdrawn > 0", "CONSENT_WITHDRAWN"),
+            (
+                "withdrawn > 0",
+                "CONSENT_WITHDRAWN",
+                refused(
+                    "This resident has withdrawn consent: their needs are served by the station "
+                    "covering them and are not referred to other organizations."
+                ),
+            ),
         ],
     ),
     write="CREATE (n:Referral {id: $id, status: 'PENDING', reason: $reason, createdAt: $at}) "
@@ -40,14 +63,19 @@ REFER = guarded(
     result="$id",
 )
 
-ANSWER_REFERRAL = guarded(
+ANSWER_REFERRAL = step(
     "workflows.answer_referral",
     locks=Lock("ref", "Referral", "referral"),
     reads="OPTIONAL MATCH (ref)-[:TO]->(target:Organization)",
     keep="ref, target",
     problems=[
-        ("ref IS NULL", "REFERRAL_NOT_FOUND"),
-        ("$organization IS NOT NULL AND target.id <> $organization", "NOT_RECIPIENT"),
+        ("ref IS NULL", "REFERRAL_NOT_FOUND", missing("referral", "{referral}")),
+        (
+            "$organization IS NOT NULL AND target.id <> $organization",
+            "NOT_RECIPIENT",
+            refused("Only the organization a need was referred to answers it."),
+        ),
+        # answered where the step is taken, naming the statuses it may be taken from
         ("NOT ref.status IN $from_statuses", "WRONG_STATUS"),
     ],
     write="SET ref.status = $status, ref.outcome = coalesce($outcome, ref.outcome) "
@@ -78,20 +106,6 @@ async def refer(
         {"id": referral, "need": need, "from": source, "to": target, "reason": reason},
         request,
         referral,
-        {
-            "NEED_NOT_FOUND": missing("need", need),
-            "FROM_NOT_FOUND": missing("organization", source),
-            "TO_NOT_FOUND": missing("organization", target),
-            "SAME_ORGANIZATION": refused("An organization cannot refer a need to itself."),
-            **NEED_STATE,
-            "ALREADY_REFERRED": refused(
-                "That need is already referred to that organization and still open there."
-            ),
-            "CONSENT_WITHDRAWN": refused(
-                "This resident has withdrawn consent: their needs are served by the station "
-                "covering them and are not referred to other organizations."
-            ),
-        },
         change=Change(
             "NEED_REFERRED", "Referral", {"Need": [need], "Organization": [source, target]}
         ),
@@ -129,8 +143,6 @@ async def answer_referral(
         request,
         referral,
         {
-            "REFERRAL_NOT_FOUND": missing("referral", referral),
-            "NOT_RECIPIENT": refused("Only the organization a need was referred to answers it."),
             "WRONG_STATUS": refused(
                 f"Only a referral that is {' or '.join(allowed)} can become {status}."
             ),

@@ -12,10 +12,18 @@ from graph.engine.errors import GraphNotFound, GraphRejected
 from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.model.vocab import VolunteerStatus
-from graph.workflows.guards import Lock, guarded
-from graph.workflows.runner import NEED_STATE, Done, Request, missing, new_id, perform, refused
+from graph.workflows.guards import Lock, step
+from graph.workflows.runner import (
+    NEED_NOT_ACTIVE,
+    Done,
+    Request,
+    missing,
+    new_id,
+    perform,
+    refused,
+)
 
-OFFER_RESOURCE = guarded(
+OFFER_RESOURCE = step(
     "workflows.offer_resource",
     reads="""
     OPTIONAL MATCH (o:Organization {id: $organization})
@@ -25,9 +33,13 @@ OFFER_RESOURCE = guarded(
     """,
     keep="o, venue, categories",
     problems=[
-        ("o IS NULL", "ORGANIZATION_NOT_FOUND"),
-        ("$venue IS NOT NULL AND venue IS NULL", "VENUE_NOT_FOUND"),
-        ("size(categories) < size($categories)", "CATEGORY_NOT_FOUND"),
+        ("o IS NULL", "ORGANIZATION_NOT_FOUND", missing("organization", "{organization}")),
+        ("$venue IS NOT NULL AND venue IS NULL", "VENUE_NOT_FOUND", missing("venue", "{venue}")),
+        (
+            "size(categories) < size($categories)",
+            "CATEGORY_NOT_FOUND",
+            (GraphNotFound, "One of the service categories does not exist."),
+        ),
     ],
     write="CREATE (n:Resource:Searchable {id: $id}) SET n += $props, n.search = $search "
     "CREATE (o)-[:OFFERS]->(n) "
@@ -42,8 +54,9 @@ RESOURCE = Lock("res", "Resource", "resource")
 # allocated again.
 LEFT = VolunteerStatus.LEFT.value
 INACTIVE = refused("This resource is deactivated; it is kept for its history only.")
+RESOURCE_NOT_FOUND = missing("resource", "{resource}")
 
-ALLOCATE_RESOURCE = guarded(
+ALLOCATE_RESOURCE = step(
     "workflows.allocate_resource",
     locks=RESOURCE,
     reads="""
@@ -53,20 +66,32 @@ ALLOCATE_RESOURCE = guarded(
     """,
     keep="res, remaining, need",
     problems=[
-        ("res IS NULL", "RESOURCE_NOT_FOUND"),
-        ("res.status = $left", "INACTIVE"),
-        ("need IS NULL", "NEED_NOT_FOUND"),
-        ("NOT need.status IN $active", "NEED_NOT_ACTIVE"),
-        ("res.availableFrom IS NOT NULL AND res.availableFrom > $today", "NOT_YET_AVAILABLE"),
-        ("res.availableUntil IS NOT NULL AND res.availableUntil < $today", "NO_LONGER_AVAILABLE"),
-        ("remaining < $quantity", "NOT_ENOUGH_LEFT"),
+        ("res IS NULL", "RESOURCE_NOT_FOUND", RESOURCE_NOT_FOUND),
+        ("res.status = $left", "INACTIVE", INACTIVE),
+        ("need IS NULL", "NEED_NOT_FOUND", missing("need", "{need}")),
+        ("NOT need.status IN $active", "NEED_NOT_ACTIVE", NEED_NOT_ACTIVE),
+        (
+            "res.availableFrom IS NOT NULL AND res.availableFrom > $today",
+            "NOT_YET_AVAILABLE",
+            refused("That resource is not available yet."),
+        ),
+        (
+            "res.availableUntil IS NOT NULL AND res.availableUntil < $today",
+            "NO_LONGER_AVAILABLE",
+            refused("That resource is no longer available."),
+        ),
+        (
+            "remaining < $quantity",
+            "NOT_ENOUGH_LEFT",
+            lambda row: GraphRejected(f"Only {int(row['remaining'])} of that resource are left."),
+        ),
     ],
     write="CREATE (res)-[:ALLOCATED_TO {id: $id, quantity: $quantity, at: $at, by: $by}]->(need)",
     result="$resource",
     returns="remaining",
 )
 
-UPDATE_RESOURCE = guarded(
+UPDATE_RESOURCE = step(
     "workflows.update_resource",
     locks=RESOURCE,
     reads="""
@@ -78,13 +103,21 @@ UPDATE_RESOURCE = guarded(
     """,
     keep="res, allocated",
     problems=[
-        ("res IS NULL", "RESOURCE_NOT_FOUND"),
-        ("res.status = $left", "INACTIVE"),
-        ("$props.quantity IS NOT NULL AND $props.quantity < allocated", "BELOW_ALLOCATED"),
+        ("res IS NULL", "RESOURCE_NOT_FOUND", RESOURCE_NOT_FOUND),
+        ("res.status = $left", "INACTIVE", INACTIVE),
+        (
+            "$props.quantity IS NOT NULL AND $props.quantity < allocated",
+            "BELOW_ALLOCATED",
+            lambda row: GraphRejected(
+                f"{int(row['allocated'])} of it are already allocated; the quantity cannot be "
+                "lower than that."
+            ),
+        ),
         (
             "availableFrom IS NOT NULL AND availableUntil IS NOT NULL "
             "AND availableUntil < availableFrom",
             "WINDOW_INVERTED",
+            refused("`availableUntil` would be before `availableFrom`; change both together."),
         ),
     ],
     # Bumps the version registration's deactivateResource checks (docs/REGISTRATION.md).
@@ -119,11 +152,6 @@ async def offer_resource(
         },
         request,
         resource_id,
-        {
-            "ORGANIZATION_NOT_FOUND": missing("organization", organization),
-            "VENUE_NOT_FOUND": missing("venue", venue),
-            "CATEGORY_NOT_FOUND": (GraphNotFound, "One of the service categories does not exist."),
-        },
         change=Change("RESOURCE_OFFERED", "Resource", {"Organization": [organization]}),
     )
 
@@ -150,17 +178,6 @@ async def allocate_resource(
         },
         request,
         resource,
-        {
-            "RESOURCE_NOT_FOUND": missing("resource", resource),
-            "NEED_NOT_FOUND": missing("need", need),
-            "INACTIVE": INACTIVE,
-            **NEED_STATE,
-            "NOT_YET_AVAILABLE": refused("That resource is not available yet."),
-            "NO_LONGER_AVAILABLE": refused("That resource is no longer available."),
-            "NOT_ENOUGH_LEFT": lambda row: GraphRejected(
-                f"Only {int(row['remaining'])} of that resource are left."
-            ),
-        },
         change=Change("RESOURCE_ALLOCATED", "Resource", {"Need": [need]}),
     )
 
@@ -180,16 +197,5 @@ async def update_resource(
         {"resource": resource, "props": dict(props), "search": search, "left": LEFT},
         request,
         resource,
-        {
-            "RESOURCE_NOT_FOUND": missing("resource", resource),
-            "INACTIVE": INACTIVE,
-            "BELOW_ALLOCATED": lambda row: GraphRejected(
-                f"{int(row['allocated'])} of it are already allocated; the quantity cannot be "
-                "lower than that."
-            ),
-            "WINDOW_INVERTED": refused(
-                "`availableUntil` would be before `availableFrom`; change both together."
-            ),
-        },
         change=Change("RESOURCE_UPDATED", "Resource"),
     )

@@ -23,6 +23,7 @@ from graph.engine.indexes import NATURAL_KEYS
 from graph.engine.store import GraphStore, Record
 from graph.events import Change, Event
 from graph.model.services import ACTIVE_NEED_STATUSES
+from graph.workflows.guards import Step
 
 KEY_LOOKUP = cypher(
     "workflows.key_lookup",
@@ -36,6 +37,15 @@ KEY_LOOKUP = cypher(
 # --- running them --------------------------------------------------------------------------
 
 Problem = tuple[type[Exception], str]
+Answer = Problem | Callable[[Record], Exception]
+
+
+def _filled(answers: Mapping[str, Answer], params: Mapping[str, Any]) -> dict[str, Answer]:
+    """A step's answers with their messages' ``{param}`` places filled from ``params``."""
+    return {
+        code: (answer[0], answer[1].format_map(params)) if isinstance(answer, tuple) else answer
+        for code, answer in answers.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -92,10 +102,14 @@ async def perform(
     params: Mapping[str, Any],
     request: Request,
     result: str,
-    problems: Mapping[str, Problem | Callable[[Record], Exception]],
+    problems: Mapping[str, Answer] | None = None,
+    *,
     change: Change,
 ) -> Done:
     """Run one guarded statement; raise the user-facing error for its problem, if any.
+
+    A :class:`~graph.workflows.guards.Step` brings its own answers, their messages filled in from
+    ``params``; ``problems`` adds to them (an answer that depends on more than the parameters).
 
     Every workflow goes through here, so this is where a write that happened records and emits
     its one event: the statement writes it to the log with the change (``$event``), and it is
@@ -114,6 +128,10 @@ async def perform(
         "active": list(ACTIVE_NEED_STATUSES),
         "event": event.record(),
     }
+    if isinstance(statement, Step):
+        problems = {**_filled(statement.answers, params), **(problems or {})}
+        statement = statement.statement
+    problems = problems or {}
     rows = await _write(store, statement, full, request)
     row = rows[0]
     problem = row["problem"]
@@ -202,8 +220,7 @@ def refused(message: str) -> Problem:
 
 
 # A need that is closed or cancelled takes no more steps (needs, assignment, resources, referrals).
-NEED_STATE = {
-    "NEED_NOT_ACTIVE": refused(
-        "That need is closed or cancelled; report a new need instead of changing it."
-    ),
-}
+NEED_NOT_ACTIVE = refused(
+    "That need is closed or cancelled; report a new need instead of changing it."
+)
+NEED_STATE = {"NEED_NOT_ACTIVE": NEED_NOT_ACTIVE}

@@ -14,7 +14,7 @@ from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.model.people import STAR_THRESHOLDS_HOURS
 from graph.model.services import LOCAL_TIME
-from graph.workflows.guards import Lock, Then, checked, guarded, lock, unlock
+from graph.workflows.guards import Lock, Then, checked, lock, step, unlock
 from graph.workflows.runner import Done, Request, missing, new_id, perform, refused
 
 # What a service record may say, whoever records it (recordService, a spreadsheet of hours):
@@ -60,13 +60,27 @@ def _record_reads(locking: bool) -> str:
 _RECORD_KEEP = "v, need, assigned, coalesce(given, needCategory) AS cat, given, p"
 # recordService's rules about the graph, in the order they are checked: the step's statement
 # and the check an import runs on each row before writing (RECORD_SERVICE_CHECK) both use them.
+VOLUNTEER_NOT_FOUND = missing("volunteer", "{volunteer}")
+NEED_NOT_FOUND = missing("need", "{need}")
 RECORD_SERVICE_PROBLEMS = (
-    ("v IS NULL", "VOLUNTEER_NOT_FOUND"),
-    ("$need IS NOT NULL AND need IS NULL", "NEED_NOT_FOUND"),
-    ("$category IS NOT NULL AND given IS NULL", "CATEGORY_NOT_FOUND"),
-    ("$project IS NOT NULL AND p IS NULL", "PROJECT_NOT_FOUND"),
-    ("need IS NOT NULL AND assigned IS NULL", "NOT_ASSIGNED"),
-    ("need IS NULL AND given IS NULL", "CATEGORY_REQUIRED"),
+    ("v IS NULL", "VOLUNTEER_NOT_FOUND", VOLUNTEER_NOT_FOUND),
+    ("$need IS NOT NULL AND need IS NULL", "NEED_NOT_FOUND", NEED_NOT_FOUND),
+    (
+        "$category IS NOT NULL AND given IS NULL",
+        "CATEGORY_NOT_FOUND",
+        missing("service category", "{category}"),
+    ),
+    ("$project IS NOT NULL AND p IS NULL", "PROJECT_NOT_FOUND", missing("project", "{project}")),
+    (
+        "need IS NOT NULL AND assigned IS NULL",
+        "NOT_ASSIGNED",
+        refused("Volunteer {volunteer} is not assigned to need {need}; assign them first."),
+    ),
+    (
+        "need IS NULL AND given IS NULL",
+        "CATEGORY_REQUIRED",
+        (GraphRejected, "Say which service category it was, or which need it served."),
+    ),
 )
 
 # The first service given for a need moves it from MATCHED into IN_SERVICE (the need's life:
@@ -75,7 +89,7 @@ RECORD_SERVICE_PROBLEMS = (
 # volunteer's service for the need on that day is recorded once, checked under that lock, so two
 # imports of one row at once record it once whoever makes them (the idempotency key answers a
 # retry only, of one organisation: another's key tells nothing).
-RECORD_SERVICE = guarded(
+RECORD_SERVICE = step(
     "workflows.record_service",
     reads=_record_reads(locking=True),
     keep=_RECORD_KEEP,
@@ -85,6 +99,7 @@ RECORD_SERVICE = guarded(
             "$once AND need IS NOT NULL AND size([(v)-[:PERFORMED]->(done:ServiceRecord)"
             "-[:FOR]->(need) WHERE done.date = $props.date | done.id]) > 0",
             "ALREADY_RECORDED",
+            refused("Volunteer {volunteer} already has a record for need {need} on that day."),
         ),
     ],
     write="CREATE (n:ServiceRecord {id: $id}) SET n += $props "
@@ -106,7 +121,7 @@ RECORD_SERVICE_CHECK = checked(
     problems=RECORD_SERVICE_PROBLEMS,
 )
 
-VERIFY_SERVICE = guarded(
+VERIFY_SERVICE = step(
     "workflows.verify_service",
     locks=Lock("rec", "ServiceRecord", "record"),
     reads=f"""
@@ -121,14 +136,34 @@ VERIFY_SERVICE = guarded(
     """,
     keep="rec, v, w, count(DISTINCT done) AS verified, count(DISTINCT no) AS declined, c, covers",
     problems=[
-        ("rec IS NULL", "RECORD_NOT_FOUND"),
-        ("w IS NULL", "WORKER_NOT_FOUND"),
-        ("v IS NULL", "RECORD_WITHOUT_VOLUNTEER"),
-        ("c IS NOT NULL AND covers IS NULL", "NOT_COVERING"),
+        ("rec IS NULL", "RECORD_NOT_FOUND", missing("service record", "{record}")),
+        ("w IS NULL", "WORKER_NOT_FOUND", missing("social worker", "{worker}")),
+        ("v IS NULL", "RECORD_WITHOUT_VOLUNTEER", refused("That record names no volunteer.")),
+        (
+            "c IS NOT NULL AND covers IS NULL",
+            "NOT_COVERING",
+            refused(
+                "Social worker {worker} does not cover the community where the service was "
+                "given; its own social worker verifies it."
+            ),
+        ),
     ],
     then=Then(
         "rec, v, w, declined, coalesce(v.verifiedMinutes, 0) + coalesce(rec.minutes, 0) AS total",
-        [("verified > 0", "ALREADY_VERIFIED"), ("declined > 0", "ALREADY_DECLINED")],
+        [
+            (
+                "verified > 0",
+                "ALREADY_VERIFIED",
+                refused("That service record is already verified."),
+            ),
+            (
+                "declined > 0",
+                "ALREADY_DECLINED",
+                refused(
+                    "That service record was declined; its hours never count (record them anew)."
+                ),
+            ),
+        ],
     ),
     write="CREATE (w)-[:VERIFIED {at: $at}]->(rec) "
     "SET v.verifiedMinutes = total, "
@@ -139,7 +174,7 @@ VERIFY_SERVICE = guarded(
     unlocks=[unlock("v")],
 )
 
-SPEND_CREDITS = guarded(
+SPEND_CREDITS = step(
     "workflows.spend_credits",
     locks=Lock("v", "Volunteer", "volunteer"),
     reads="""
@@ -150,10 +185,23 @@ SPEND_CREDITS = guarded(
     """,
     keep="v, balance, need, family",
     problems=[
-        ("v IS NULL", "VOLUNTEER_NOT_FOUND"),
-        ("need IS NULL", "NEED_NOT_FOUND"),
-        ("family IS NULL", "NOT_FAMILY"),
-        ("balance < $minutes", "INSUFFICIENT_CREDITS"),
+        ("v IS NULL", "VOLUNTEER_NOT_FOUND", VOLUNTEER_NOT_FOUND),
+        ("need IS NULL", "NEED_NOT_FOUND", NEED_NOT_FOUND),
+        (
+            "family IS NULL",
+            "NOT_FAMILY",
+            refused(
+                "Time-bank credits pay only for services to the volunteer or their family; "
+                "that need's resident is not recorded as family."
+            ),
+        ),
+        (
+            "balance < $minutes",
+            "INSUFFICIENT_CREDITS",
+            lambda row: GraphRejected(
+                f"Not enough time-bank credit: the balance is {int(row['balance'])} minutes."
+            ),
+        ),
     ],
     write="CREATE (e:TimeBankEntry {id: $id, minutes: -$minutes, kind: 'SPENT', at: $at, "
     "note: $note}) CREATE (v)-[:HOLDS]->(e) CREATE (e)-[:SPENT_ON]->(need)",
@@ -190,22 +238,6 @@ async def record_service(
         },
         request,
         record_id,
-        {
-            "VOLUNTEER_NOT_FOUND": missing("volunteer", volunteer),
-            "NEED_NOT_FOUND": missing("need", need),
-            "CATEGORY_NOT_FOUND": missing("service category", category),
-            "PROJECT_NOT_FOUND": missing("project", project),
-            "NOT_ASSIGNED": refused(
-                f"Volunteer {volunteer} is not assigned to need {need}; assign them first."
-            ),
-            "CATEGORY_REQUIRED": (
-                GraphRejected,
-                "Say which service category it was, or which need it served.",
-            ),
-            "ALREADY_RECORDED": refused(
-                f"Volunteer {volunteer} already has a record for need {need} on that day."
-            ),
-        },
         change=Change(
             "SERVICE_RECORDED", "ServiceRecord", {"Volunteer": [volunteer], "Need": [need]}
         ),
@@ -225,19 +257,6 @@ async def verify_service(store: GraphStore, request: Request, record: str, worke
         },
         request,
         record,
-        {
-            "RECORD_NOT_FOUND": missing("service record", record),
-            "WORKER_NOT_FOUND": missing("social worker", worker),
-            "RECORD_WITHOUT_VOLUNTEER": refused("That record names no volunteer."),
-            "NOT_COVERING": refused(
-                f"Social worker {worker} does not cover the community where the service was "
-                "given; its own social worker verifies it."
-            ),
-            "ALREADY_VERIFIED": refused("That service record is already verified."),
-            "ALREADY_DECLINED": refused(
-                "That service record was declined; its hours never count (record them anew)."
-            ),
-        },
         change=Change(
             "SERVICE_VERIFIED",
             "ServiceRecord",
@@ -262,16 +281,5 @@ async def spend_credits(
         {"id": entry, "volunteer": volunteer, "need": need, "minutes": minutes, "note": note},
         request,
         entry,
-        {
-            "VOLUNTEER_NOT_FOUND": missing("volunteer", volunteer),
-            "NEED_NOT_FOUND": missing("need", need),
-            "NOT_FAMILY": refused(
-                "Time-bank credits pay only for services to the volunteer or their family; "
-                "that need's resident is not recorded as family."
-            ),
-            "INSUFFICIENT_CREDITS": lambda row: GraphRejected(
-                f"Not enough time-bank credit: the balance is {int(row['balance'])} minutes."
-            ),
-        },
         change=Change("CREDITS_SPENT", "TimeBankEntry", {"Volunteer": [volunteer], "Need": [need]}),
     )

@@ -82,8 +82,7 @@ async def test_a_key_no_check_looks_at_is_a_conflict_naming_the_key_not_try_agai
             {"id": "volunteer-zs-near", "no": "ZS20260001"},
             request,
             "volunteer-zs-near",
-            {},
-            Change("TEST", "Volunteer"),
+            change=Change("TEST", "Volunteer"),
         )
     message = str(refused.value)
     assert message.startswith("Another volunteer already has this volunteerNo")
