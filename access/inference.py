@@ -317,6 +317,13 @@ def point_readable(label: str, seen_as: View) -> bool:
     return may_read(label, LOCATION_FIELD, seen_as)
 
 
+def bases_read(viewer: Viewer, grants: Grants) -> ReadScope | None:
+    """The volunteers whose base the viewer may read (:func:`point_readable` over the family at
+    once, :func:`read_scope` of the location): ``None`` for every one (an administrator), so a
+    matching or a survey need not ask of each of the thousands within reach."""
+    return read_scope(viewer, grants, "Volunteer", frozenset({LOCATION_FIELD}))
+
+
 @dataclass(frozen=True)
 class DistanceBand:
     at_least: int  # metres

@@ -77,8 +77,7 @@ def _bases_read(access: Access, grants: Grants) -> matching.Precision:
     administrator: :data:`matching.EXACT`), or their own (a volunteer), their organization's
     members' (a partner), those serving a community they cover (a social worker) — the
     candidates statement measures these exactly, every other base by its cell."""
-    fields = frozenset({inference.LOCATION_FIELD})
-    scope = inference.read_scope(access.viewer, grants, "Volunteer", fields)
+    scope = inference.bases_read(access.viewer, grants)
     if scope is None:
         return matching.EXACT
     return dataclasses.replace(BANDED, exact=scope.ids, covered_by=access.by(scope))

@@ -458,8 +458,7 @@ async def _bases(info: Info, supply: Sequence[gaps.Supply]) -> list[gaps.Supply]
     A viewer who reads every base (an administrator) takes them as they are: a district's
     survey reaches ~57,000 volunteers, and asking of each cost ~1 s (docs/BENCHMARKS.md)."""
     access = info.context.access
-    located = frozenset({inference.LOCATION_FIELD})
-    if inference.read_scope(access.viewer, await access.grants(), "Volunteer", located) is None:
+    if inference.bases_read(access.viewer, await access.grants()) is None:
         return list(supply)
     views = await asyncio.gather(*(access.view("Volunteer", v.key) for v in supply))
     return _on_cells("Volunteer", supply, views)
