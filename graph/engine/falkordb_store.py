@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 RETRIES = 3
 RETRY_PAUSE_S = 0.1
+_REWRITE_ATTEMPTS = 3  # the server's own rewrite, then ours; a third in case one more began
 _TRANSIENT = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
@@ -161,22 +162,36 @@ class FalkorDBStore(GraphStore):
 
         Replaying a bulk load's statements is slow: a 32,000-node city written by the loader
         took over a minute to reopen, the same graph from a rewritten file 0.2 s. Redis also
-        rewrites by itself as the file grows (``auto-aof-rewrite-min-size``).
+        rewrites by itself as the file grows (``auto-aof-rewrite-min-size``), and refuses a
+        second rewrite while one runs ("already in progress"): that one is waited for and ours
+        asked again, so the snapshot holds every write made before this call.
         """
         connection = self._db.connection
         try:
-            await connection.execute_command("BGREWRITEAOF")
-            while True:
-                info = await connection.info("persistence")
-                if not info.get("aof_rewrite_in_progress") and not info.get(
-                    "aof_rewrite_scheduled"
-                ):
-                    return
-                await asyncio.sleep(0.1)
+            for _ in range(_REWRITE_ATTEMPTS):
+                try:
+                    await connection.execute_command("BGREWRITEAOF")
+                except redis.exceptions.ResponseError as exc:
+                    if "in progress" not in str(exc):
+                        raise
+                    await self._rewritten(connection)
+                    continue
+                await self._rewritten(connection)
+                return
+            raise GraphQueryError("BGREWRITEAOF", "a rewrite of the server's own kept running")
         except redis.exceptions.ResponseError as exc:
             raise GraphQueryError("BGREWRITEAOF", str(exc)) from None
         except _TRANSIENT as exc:
             raise GraphUnavailable(f"The graph at {self._where} cannot be reached.") from exc
+
+    @staticmethod
+    async def _rewritten(connection: Any) -> None:
+        """Return once no rewrite of the append-only file runs or waits to run."""
+        while True:
+            info = await connection.info("persistence")
+            if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+                return
+            await asyncio.sleep(0.1)
 
     async def heal(self) -> None:
         if self.server is not None and self.server.died:

@@ -421,3 +421,25 @@ async def test_the_services_background_statements_are_not_counted_as_a_requests(
     assert store.round_trips == before
     await store.read(CHECKSUM)
     assert store.round_trips == before + 1
+
+
+async def test_compacting_while_the_server_rewrites_its_file_waits_for_it_and_rewrites_again(
+    falkordb_store: GraphStore,
+) -> None:
+    """Redis rewrites its append-only file by itself as it grows; a restore's compaction landing
+    during one was refused with "already in progress" and failed the whole restore."""
+    from graph.engine.falkordb_store import FalkorDBStore  # noqa: PLC0415
+
+    assert isinstance(falkordb_store, FalkorDBStore)
+    server = falkordb_store._db.connection
+    await server.config_set("rdb-key-save-delay", 300_000)  # µs per key: the rewrite lasts
+    try:
+        rewrites_before = (await server.info("persistence"))["aof_rewrites"]  # counted at start
+        await server.execute_command("BGREWRITEAOF")  # the server's own, still running
+        assert (await server.info("persistence"))["aof_rewrite_in_progress"]
+        await falkordb_store.compact()
+        after = await server.info("persistence")
+    finally:
+        await server.config_set("rdb-key-save-delay", 0)
+    assert not after["aof_rewrite_in_progress"]
+    assert after["aof_rewrites"] == rewrites_before + 2  # the one running, then ours
