@@ -88,14 +88,16 @@ class Expert:
     version: int = 0
 
 
-# A resident counts in de-identified analysis (``access.policy.BY_CONSENT``) unless her consent
-# on record leaves out ANALYSIS or has been withdrawn. A record with no scopes (a registration
-# before consent is recorded, an import's yes/no column) is not a refusal and counts
-# (docs/PRIVACY.md "Consent to analysis").
+# A resident counts in de-identified analysis (``access.policy.BY_CONSENT``) while a consent is on
+# record, not withdrawn, that includes ANALYSIS or names no purposes at all (a yes/no consent:
+# an import's 同意共享 column, a record from before consents named their purposes). A resident
+# whose consent was never recorded (registered, not asked yet; an import's 否 or blank) does not
+# count, nor does one whose consent leaves ANALYSIS out (docs/PRIVACY.md "Consent to analysis").
+# ``recordConsent`` sets ``consent`` and its scopes, ``withdrawConsent`` clears ``consent``.
 ANALYSED = (
-    "(n.consentWithdrawnOn IS NULL AND "
-    f"'{vocab.ConsentScope.ANALYSIS.value}' IN coalesce(n.consentScopes, "
-    f"['{vocab.ConsentScope.ANALYSIS.value}']))"
+    "(n.consentWithdrawnOn IS NULL AND coalesce(n.consent, false) = true AND "
+    "(size(coalesce(n.consentScopes, [])) = 0 OR "
+    f"'{vocab.ConsentScope.ANALYSIS.value}' IN n.consentScopes))"
 )
 
 RESIDENTS = Family(

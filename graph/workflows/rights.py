@@ -228,13 +228,16 @@ def read_history(stored: Any) -> list[dict[str, Any]]:
     return sorted(entries, key=lambda e: str(e.get("recordedAt", "")))
 
 
+# Her consent is part of her record: a front end holding the record by its version sees it change.
+_BUMP = "r.version = coalesce(r.version, 0) + 1"
+
 RECORD_CONSENT = guarded(
     "rights.record_consent",
     locks=Lock("r", "Resident", "resident"),
     keep="r",
     problems=[("r IS NULL", "RESIDENT_NOT_FOUND")],
     write="SET r.consent = true, r.consentScopes = $scopes, r.consentGivenBy = $givenBy, "
-    f"r.consentGivenOn = $givenOn, r.consentWithdrawnOn = null, {_APPEND}",
+    f"r.consentGivenOn = $givenOn, r.consentWithdrawnOn = null, {_BUMP}, {_APPEND}",
     result="$resident",
 )
 
@@ -246,7 +249,7 @@ WITHDRAW_CONSENT = guarded(
         ("r IS NULL", "RESIDENT_NOT_FOUND"),
         ("coalesce(r.consent, false) = false", "NO_CONSENT"),
     ],
-    write=f"SET r.consent = false, r.consentWithdrawnOn = $withdrawnOn, {_APPEND}",
+    write=f"SET r.consent = false, r.consentWithdrawnOn = $withdrawnOn, {_BUMP}, {_APPEND}",
     result="$resident",
 )
 

@@ -26,9 +26,11 @@ from graph.engine.store import GraphStore
 from graph.engine.system import checksum, clear_graph
 from graph.io import backup, erasures
 from graph.workflows import rights
+from intake import run
 from intake.identity import id_card
 from seeds.demo_scenarios import LIN_ID_CARD
 from tests.conftest import GraphQL, SignIn, client_as, graph_env
+from tests.intake.sheets import id_number, write_csv
 
 pytestmark = pytest.mark.usefixtures("fresh_demo")
 
@@ -73,6 +75,11 @@ query ($d: ID, $subject: GapSubject!, $cat: ID) {
 
 EVERY_NODE = dynamic(
     "test.rights.every_node", "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"
+)
+IMPORTED = dynamic(
+    "test.rights.imported",
+    "MATCH (r:Resident) WHERE r.name IN ['甲婆婆', '乙婆婆', '丙婆婆'] "
+    "RETURN r.name AS name, r.id AS id",
 )
 # A social worker who does not cover 起湾.
 ELSEWHERE = dynamic(
@@ -561,6 +568,54 @@ async def test_an_elder_who_keeps_out_of_statistics_is_served_and_not_counted(
     assert await _counted(analyst) == before
     await worker(WITHDRAW, r=LIN_ID)
     assert await _counted(analyst) == left_out
+
+
+async def test_a_yes_on_an_imported_register_counts_in_analysis_and_a_no_or_a_blank_does_not(
+    signed_in: SignIn, engine_store: GraphStore, tmp_path: Path
+) -> None:
+    """起湾's station imports its paper register: its 同意共享 column says 是, 否 or nothing, and
+    names no purposes. A 是 is consent on record and she counts in what the bureau's analyst
+    reads; a 否, or a blank (never asked, as for anyone registered before their consent is
+    recorded), keeps her out until a consent that includes ANALYSIS is recorded; withdrawing
+    takes her out again (docs/PRIVACY.md "Consent to analysis")."""
+    register = write_csv(
+        tmp_path / "register.csv",
+        [
+            ["身份证号码", "姓名", "住址", "所在社区", "人员类别", "同意共享"],
+            [id_number(seq="311"), "甲婆婆", "起湾社区 1栋", "起湾社区", "独居", "是"],
+            [id_number(seq="322"), "乙婆婆", "起湾社区 2栋", "起湾社区", "独居", "否"],
+            [id_number(seq="333"), "丙婆婆", "起湾社区 3栋", "起湾社区", "独居", ""],
+        ],
+    )
+    report = await run.run(engine_store, "residents", register, id_hash_key=DEVELOPMENT_ID_HASH_KEY)
+    assert report.complete and report.created == 3
+    ids = {r["name"]: gid("Resident", r["id"]) for r in await engine_store.read(IMPORTED)}
+    analyst = await signed_in(Role.ANALYST, "analyst-zs-bureau")
+    worker = await signed_in(*reversed(WORKER))
+
+    async def counted() -> set[str]:
+        seen = set()
+        for name, rid in ids.items():
+            body = await analyst.raw("query ($r: ID!) { node(id: $r) { id } }", r=rid)
+            if body["data"]["node"]:
+                seen.add(name)
+            else:
+                assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        return seen
+
+    assert await counted() == {"甲婆婆"}
+    version = "query ($r: ID!) { node(id: $r) { ... on Resident { version } } }"
+    was = (await worker(version, r=ids["丙婆婆"]))["node"]["version"]
+    await worker(CONSENT, r=ids["丙婆婆"], scopes=["RECORD", "ANALYSIS"], by="RESIDENT")
+    # Her consent is part of her record: its version moves, as any change of it does.
+    assert (await worker(version, r=ids["丙婆婆"]))["node"]["version"] == was + 1
+    await worker(CONSENT, r=ids["乙婆婆"], scopes=["RECORD"], by="RESIDENT")
+    assert await counted() == {"甲婆婆", "丙婆婆"}
+    await worker(WITHDRAW, r=ids["甲婆婆"])
+    assert await counted() == {"丙婆婆"}
+    # Her social worker serves all three whatever they consented to.
+    for rid in ids.values():
+        assert (await worker("query ($r: ID!) { node(id: $r) { id } }", r=rid))["node"]
 
 
 # --- consent history -----------------------------------------------------------------------------
