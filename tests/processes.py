@@ -33,6 +33,22 @@ def wait_gone(pid: int, timeout_s: float = 15.0) -> bool:
     return False
 
 
+def wait_ready(process: subprocess.Popen[bytes], url: str, log: Path, budget_s: float) -> bool:
+    """True once the process at ``url`` answers ``/readyz`` with 200, False if ``budget_s``
+    passes first; a process that exits meanwhile fails the test with its log."""
+    deadline = time.monotonic() + budget_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the service exited at start-up: {log.read_text()}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
 @asynccontextmanager
 async def service_process(
     tmp_path: Path, engine: str, *, ready_timeout_s: float = 120
@@ -102,15 +118,7 @@ def start_api(settings: Settings, logs: Path, extra: Mapping[str, str]) -> Api:
             stderr=subprocess.STDOUT,
         )
     api = Api(process, port, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the API exited at start-up: {log.read_text()}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return api
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
+    if wait_ready(process, f"http://127.0.0.1:{port}", log, budget_s=60):
+        return api
     api.stop()
     raise AssertionError(f"the API was not ready in time: {log.read_text()}")

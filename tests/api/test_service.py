@@ -25,7 +25,7 @@ from graph.engine.local_neo4j import free_port
 from graph.model.entities import Point, upsert
 from graph.model.people import Volunteer
 from graph.model.places import City
-from tests.processes import wait_gone
+from tests.processes import wait_gone, wait_ready
 
 pytestmark = pytest.mark.slow
 
@@ -92,16 +92,8 @@ def start(
             stderr=subprocess.STDOUT,
         )
     service = Service(process, port, data_dir, log)
-    deadline = time.monotonic() + STARTUP_BUDGET_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the service exited at start-up: {log.read_text()}")
-        try:
-            if httpx.get(f"{service.url}/readyz", timeout=1).status_code == 200:
-                return service
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
+    if wait_ready(process, service.url, log, budget_s=STARTUP_BUDGET_S):
+        return service
     process.kill()
     raise AssertionError(f"the service was not ready within {STARTUP_BUDGET_S} s")
 
