@@ -9,6 +9,10 @@ within the volunteer's own radius and the asked radius, free in one of the need'
 the load limit, a common language when the need asks for one. What it leaves out, on purpose:
 slot-level clashes with the volunteer's other assignments (``whoCanServe`` checks those for one
 need). Distances are great-circle (haversine, R = 6,378,140 m as on both engines).
+
+The subjects and the volunteers come back as one packed value (``$$packed``, read by
+``Dialect.unpack``): on FalkorDB one JSON text rather than ~15 typed values a row, which its
+client decoded one by one at ~70 µs a row, most of a district's survey (docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -78,14 +82,17 @@ def needs_statement(scope: str) -> Statement:
     OPTIONAL MATCH (r:Resident)-[:HAS_NEED]->(need)
     OPTIONAL MATCH (need)-[:REQUIRES]->(req:Skill)
     WITH need, c, cat, r, collect(req.id) AS required
-    RETURN need.id AS key, c.id AS community, c.name AS communityName, cat.id AS category,
-           cat.name AS categoryName, coalesce(r.location, c.location) AS location,
-           CASE WHEN need.oneOffSlot IS NULL THEN coalesce(need.slots, [])
-                ELSE [need.oneOffSlot] END AS slots,
-           coalesce(need.languageRequired, false) AS languageRequired,
-           coalesce(r.languages, []) AS languages, required
-    ORDER BY key
+    ORDER BY need.id
     LIMIT $cap
+    RETURN $$packed(collect({{
+           key: $$text(need.id), community: $$text(c.id), communityName: $$text(c.name),
+           category: $$text(cat.id), categoryName: $$text(cat.name),
+           location: coalesce(r.location, c.location),
+           slots: $$texts(CASE WHEN need.oneOffSlot IS NULL THEN coalesce(need.slots, [])
+                               ELSE [need.oneOffSlot] END),
+           languageRequired: coalesce(need.languageRequired, false),
+           languages: $$texts(coalesce(r.languages, [])), required: $$texts(required)
+    }})) AS rows
     """,
     )
 
@@ -102,10 +109,14 @@ def residents_statement(scope: str) -> Statement:
     WHERE CASE WHEN $tags IS NULL THEN size(coalesce(n.tags, [])) > 0
                ELSE any(t IN coalesce(n.tags, []) WHERE t IN $tags) END
       AND {RESIDENTS_SEEN}
-    RETURN n.id AS key, c.id AS community, c.name AS communityName,
-           coalesce(n.location, c.location) AS location, coalesce(n.languages, []) AS languages
-    ORDER BY key
+    WITH n, c
+    ORDER BY n.id
     LIMIT $cap
+    RETURN $$packed(collect({{
+           key: $$text(n.id), community: $$text(c.id), communityName: $$text(c.name),
+           location: coalesce(n.location, c.location),
+           languages: $$texts(coalesce(n.languages, []))
+    }})) AS rows
     """,
     )
 
@@ -120,9 +131,12 @@ VOLUNTEERS = cypher(
     WHERE other.status IN $active
     WITH v, count(other) AS load
     WHERE load < coalesce(v.maxLoad, 1)
-    RETURN v.id AS key, v.location AS location, v.serviceRadiusMeters AS radius,
-           coalesce(v.availability, []) AS availability, coalesce(v.languages, []) AS languages,
-           [(v)-[:HAS_SKILL]->(s:Skill) | s.id] AS skills
+    RETURN $$packed(collect({
+           key: $$text(v.id), location: v.location, radius: v.serviceRadiusMeters,
+           availability: $$texts(coalesce(v.availability, [])),
+           languages: $$texts(coalesce(v.languages, [])),
+           skills: $$texts([(v)-[:HAS_SKILL]->(s:Skill) | s.id])
+    })) AS rows
     """,
 )
 
@@ -229,10 +243,11 @@ async def _subjects(
     """The subjects ``statement`` finds in scope, read with ``cap = MAX_SUBJECTS + 1`` (the
     extra row tells a cut); a subject with no known place cannot be surveyed and is skipped.
     Every row names its subject and community; ``rest`` gives the fields that differ by kind."""
-    rows = await store.read(
+    found = await store.read(
         statement(_scope(district, community)),
         {"district": district, "community": community, **params, "cap": MAX_SUBJECTS + 1},
     )
+    rows = store.dialect.unpack(found[0]["rows"]) if found else []
     subjects = []
     for row in rows[:MAX_SUBJECTS]:
         where = _point(row["location"])
@@ -310,7 +325,7 @@ async def supply(store: GraphStore, subjects: Sequence[Subject], radius: int) ->
     lat = sum(s.latitude for s in subjects) / len(subjects)
     lon = sum(s.longitude for s in subjects) / len(subjects)
     spread = max(haversine(lat, lon, s.latitude, s.longitude) for s in subjects)
-    rows = await store.read(
+    found = await store.read(
         VOLUNTEERS,
         {
             "latitude": lat,
@@ -319,6 +334,7 @@ async def supply(store: GraphStore, subjects: Sequence[Subject], radius: int) ->
             "active": list(ACTIVE_NEED_STATUSES),
         },
     )
+    rows = store.dialect.unpack(found[0]["rows"]) if found else []
     found = []
     for row in rows:
         where = _point(row["location"])
