@@ -385,6 +385,8 @@ def eligible_counts(
 
     Vectorized with numpy, a block of subjects against one pool of volunteers at a time: the
     per-pair Python loop took 36 s for a 20,000-need district of the city tier (BENCHMARKS.md).
+    Blocks are of subjects near in latitude, each against the band of the pool (sorted by
+    latitude) that can reach it, not the whole pool round the district.
     """
     slots, languages = _Bits(), _Bits()
     lat = np.radians(np.array([v.latitude for v in volunteers], dtype=np.float64))
@@ -400,30 +402,42 @@ def eligible_counts(
     for n, s in enumerate(subjects):
         by_pool[(s.required, s.category)].append(n)
     counts = [0] * len(subjects)
-    for (required, category), members in by_pool.items():
+    for (required, category), in_pool in by_pool.items():
         skills = tax.satisfying(required, category)
         pool = np.array(sorted({i for k in skills for i in by_skill.get(k, ())}), dtype=np.int64)
         if not len(pool):
             continue
+        pool = pool[np.argsort(lat[pool], kind="stable")]  # by latitude: a block reads a band
         p_lat, p_lon, p_reach = lat[pool], lon[pool], reach[pool]
         p_cos = np.cos(p_lat)
         p_slots, p_langs = available[pool], spoken[pool]
+        # A volunteer more than `band` radians of latitude away is beyond every reach of the
+        # pool (a great-circle distance is at least R x the difference of latitudes); the
+        # margin of ~6 mm keeps rounding from deciding.
+        band = float(p_reach.max()) / EARTH_RADIUS_M + 1e-9
+        members = sorted(in_pool, key=lambda n: subjects[n].latitude)
         for start in range(0, len(members), CHUNK):
-            block = [subjects[n] for n in members[start : start + CHUNK]]
+            chunk = members[start : start + CHUNK]
+            block = [subjects[n] for n in chunk]
             s_lat = np.radians(np.array([s.latitude for s in block]))[:, None]
             s_lon = np.radians(np.array([s.longitude for s in block]))[:, None]
+            low = int(np.searchsorted(p_lat, s_lat.min() - band, side="left"))
+            high = int(np.searchsorted(p_lat, s_lat.max() + band, side="right"))
+            if low >= high:
+                continue  # counts stay 0
+            b_lat, b_lon, b_cos = p_lat[low:high], p_lon[low:high], p_cos[low:high]
             a = (
-                np.sin((p_lat - s_lat) / 2) ** 2
-                + np.cos(s_lat) * p_cos * np.sin((p_lon - s_lon) / 2) ** 2
+                np.sin((b_lat - s_lat) / 2) ** 2
+                + np.cos(s_lat) * b_cos * np.sin((b_lon - s_lon) / 2) ** 2
             )
             distance = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-            ok = distance <= p_reach
+            ok = distance <= p_reach[low:high]
             for row, s in enumerate(block):
                 if s.slots:
-                    ok[row] &= (p_slots & slots.mask(s.slots)) != 0
+                    ok[row] &= (p_slots[low:high] & slots.mask(s.slots)) != 0
                 if s.language_required:
-                    ok[row] &= (p_langs & languages.mask(s.languages)) != 0
-            for row, n in enumerate(members[start : start + CHUNK]):
+                    ok[row] &= (p_langs[low:high] & languages.mask(s.languages)) != 0
+            for row, n in enumerate(chunk):
                 counts[n] = int(ok[row].sum())
     return counts
 
