@@ -1,6 +1,7 @@
 """Where one district's coverage survey spends its time, phase by phase.
 
-``python -m bench.survey --data DIR [--district ID] [--rounds 3] [--answer FILE]``, on a graph
+``python -m bench.survey --data DIR [--district ID] [--rounds 3] [--answer FILE]
+[--subject RESIDENTS --category ID]``, on a graph
 ``python -m bench.run`` (or ``cli seed``) loaded into ``DIR`` (embedded FalkorDB). The service
 runs in this process (the app over an ASGI transport, no HTTP server); ``coverageGaps`` of
 needs (radius 3,000 m) is asked as an administrator, and each part of the resolver
@@ -37,8 +38,9 @@ from graph.queries import gaps
 from resolvers import network
 
 QUERY = """
-query ($d: ID!) {
-  coverageGaps(districtId: $d, subject: NEEDS, radiusMeters: 3000, minCandidates: 2) {
+query ($d: ID!, $s: GapSubject!, $c: ID) {
+  coverageGaps(districtId: $d, subject: $s, categoryId: $c, radiusMeters: 3000,
+               minCandidates: 2) {
     subjects short volunteersConsidered truncated
     groups { communityName categoryName subjects short medianCandidates }
   }
@@ -57,7 +59,8 @@ BUSIEST = cypher(
 # The parts of the resolver, in the order it runs them: (module, attribute, label).
 PARTS = (
     (gaps, "need_subjects", "needs"),
-    (network, "_placed", "placing needs"),
+    (gaps, "resident_subjects", "residents"),
+    (network, "_placed", "placing them"),
     (gaps, "supply", "volunteers within reach"),
     (network, "_bases", "placing bases"),
     (gaps, "taxonomy", "taxonomy"),
@@ -110,7 +113,13 @@ def _capture(answers: list[Any]) -> None:
     network.coverage_gaps = wrapper  # type: ignore[assignment]
 
 
-async def measure(data: str, district: str | None, rounds: int) -> Any:
+async def measure(
+    data: str,
+    district: str | None,
+    rounds: int,
+    subject: str = "NEEDS",
+    category: str | None = None,
+) -> Any:
     """Print each part's rows and median seconds; return the last answer of the resolver."""
     settings = Settings.from_env(
         {
@@ -134,6 +143,11 @@ async def measure(data: str, district: str | None, rounds: int) -> Any:
         if district is None:
             district = (await store.read(BUSIEST))[0]["district"]
         token = mint(settings, Role.ADMIN, "admin-bench", ttl_s=3600)
+        variables = {
+            "d": to_global_id("District", district),
+            "s": subject,
+            "c": to_global_id("ServiceCategory", category) if category else None,
+        }
         transport = httpx.ASGITransport(app=app)
         whole: list[float] = []
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
@@ -141,7 +155,7 @@ async def measure(data: str, district: str | None, rounds: int) -> Any:
                 started = time.perf_counter()
                 response = await http.post(
                     "/graphql",
-                    json={"query": QUERY, "variables": {"d": to_global_id("District", district)}},
+                    json={"query": QUERY, "variables": variables},
                     headers={"Authorization": f"Bearer {token}"},
                     timeout=120,
                 )
@@ -153,8 +167,10 @@ async def measure(data: str, district: str | None, rounds: int) -> Any:
                     seen.clear()
                     continue
                 whole.append(elapsed)
-    print(f"coverageGaps of {district} as an administrator, median of {rounds} rounds:")
+    print(f"coverageGaps of {subject} in {district} as an administrator, median of {rounds}:")
     for _, _, label in PARTS:
+        if not seen[label]:
+            continue  # the other kind of subject
         read = rows.get(label)
         count = "" if read is None else f"{read:,} rows"
         print(f"  {label:24} {count:>14}  {statistics.median(seen[label]):7.3f} s")
@@ -167,9 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", required=True, help="the loaded tier's FalkorDB directory")
     parser.add_argument("--district", help="a district's id (default: the one with most needs)")
     parser.add_argument("--rounds", type=int, default=3, help="requests timed, after a warm-up")
+    parser.add_argument("--subject", choices=("NEEDS", "RESIDENTS"), default="NEEDS")
+    parser.add_argument("--category", help="a service category's id (RESIDENTS needs one)")
     parser.add_argument("--answer", help="write the resolver's full answer to this JSON file")
     args = parser.parse_args(argv)
-    found = asyncio.run(measure(args.data, args.district, args.rounds))
+    found = asyncio.run(measure(args.data, args.district, args.rounds, args.subject, args.category))
     if args.answer:
         text = json.dumps(dataclasses.asdict(found), indent=1, sort_keys=True)
         Path(args.answer).write_text(text, encoding="utf-8")
