@@ -12,6 +12,12 @@ Differences held here:
 - full-text: Neo4j's ``db.index.fulltext.queryNodes`` (Lucene syntax, OR by default) vs
   FalkorDB's ``db.idx.fulltext.queryNodes`` (RediSearch syntax, AND by default); the index is
   named after its label on both, so one template serves;
+- many rows read at once (``$$packed``, ``$$text``, ``Dialect.unpack``): FalkorDB's Python
+  client decodes every typed value of a result one by one (~70 µs a row of a survey's volunteers),
+  so there a statement may return its rows as one JSON text (``toJSON``, which writes strings
+  without escaping them: ``$$text`` escapes the backslashes and quotes of each string first);
+  Neo4j 5 has no ``toJSON`` without APOC and its driver decodes a list of maps well, so there the
+  same value goes as it is;
 - index and constraint DDL: Neo4j has ``IF NOT EXISTS`` and named constraints; FalkorDB creates
   indexes without names, reports duplicates as errors, and creates unique constraints with the
   ``GRAPH.CONSTRAINT`` command (on top of an exact-match index).
@@ -19,11 +25,14 @@ Differences held here:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from graph.engine.cypher import MACRO, Statement, dynamic
 from graph.engine.indexes import GraphSchema, IndexSpec
+from graph.engine.values import COORD_DIGITS
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,11 @@ class Dialect:
     def fulltext_query(self, terms: Sequence[str]) -> str:
         """Join pre-tokenized terms so that every term must match."""
         raise NotImplementedError
+
+    def unpack(self, value: Any) -> list[dict[str, Any]]:
+        """The rows of a ``$$packed(collect({...}))`` column, as the store gives other rows
+        (points as ``{"latitude", "longitude"}`` rounded to 1e-5 degree)."""
+        return list(value or ())
 
     def schema_ddl(self, schema: GraphSchema) -> list[DDL]:
         raise NotImplementedError
@@ -167,6 +181,10 @@ class FalkorDBDialect(Dialect):
     def fulltext_query(self, terms: Sequence[str]) -> str:
         return " ".join(terms)
 
+    def unpack(self, value: Any) -> list[dict[str, Any]]:
+        # strict=False: toJSON writes control characters as they are, and they are the value.
+        return list(json.loads(value, strict=False, object_hook=_json_point)) if value else []
+
     def schema_ddl(self, schema: GraphSchema) -> list[DDL]:
         already = ("already indexed",)
         steps: list[DDL] = []
@@ -213,6 +231,21 @@ class FalkorDBDialect(Dialect):
         return [DDL(RawCommand(name, _constraint(spec), "DROP"), ("not exist",))]
 
 
+def _json_point(found: dict[str, Any]) -> dict[str, Any]:
+    """FalkorDB's JSON of a point (``crs``, ``latitude``, ``longitude``, ``height``; six
+    decimals of its 32-bit floats) as the store decodes a point: rounded to 1e-5 degree."""
+    if "crs" in found and "latitude" in found and "longitude" in found:
+        return {
+            "latitude": round(float(found["latitude"]), COORD_DIGITS),
+            "longitude": round(float(found["longitude"]), COORD_DIGITS),
+        }
+    return found
+
+
+# A string inside toJSON's text: its backslashes and double quotes escaped (Cypher literals).
+_ESCAPED = """replace(replace({0}, '\\\\', '\\\\\\\\'), '"', '\\\\"')"""
+
+
 def _constraint(spec: IndexSpec) -> tuple[str, ...]:
     return ("UNIQUE", "NODE", spec.label, "PROPERTIES", "1", spec.property)
 
@@ -245,6 +278,9 @@ NEO4J = Neo4jDialect(
         "within": Formula("point.distance({0}, {1}) <= {2}"),
         "now": "localdatetime({timezone: 'UTC'})",
         "fulltext_nodes": "db.index.fulltext.queryNodes",
+        "packed": Formula("{0}"),
+        "text": Formula("{0}"),
+        "texts": Formula("{0}"),
     },
 )
 
@@ -255,6 +291,9 @@ FALKORDB = FalkorDBDialect(
         "within": Formula(f"(distance({{0}}, {{1}}) <= {{2}} + 1.0 AND {_EXACT} <= {{2}})"),
         "now": "localdatetime()",
         "fulltext_nodes": "db.idx.fulltext.queryNodes",
+        "packed": Formula("toJSON({0})"),
+        "text": Formula(_ESCAPED),
+        "texts": Formula(f"[_text IN {{0}} | {_ESCAPED.format('_text')}]"),
     },
     constraint_status=dynamic(
         "schema.constraint_status",

@@ -9,6 +9,10 @@ within the volunteer's own radius and the asked radius, free in one of the need'
 the load limit, a common language when the need asks for one. What it leaves out, on purpose:
 slot-level clashes with the volunteer's other assignments (``whoCanServe`` checks those for one
 need). Distances are great-circle (haversine, R = 6,378,140 m as on both engines).
+
+The subjects and the volunteers come back as one packed value (``$$packed``, read by
+``Dialect.unpack``): on FalkorDB one JSON text rather than ~15 typed values a row, which its
+client decoded one by one at ~70 µs a row, most of a district's survey (docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -67,25 +71,30 @@ def _scope(district: str | None, community: str | None) -> str:
 
 @builder(each=over("scope", SCOPES))
 def needs_statement(scope: str) -> Statement:
-    """Active needs in scope, where they are (the resident's home, else the community's centre)."""
+    """Active needs in scope, where they are (the resident's home, else the community's centre).
+    The status is tested after a ``WITH``: in one ``MATCH`` FalkorDB started from every active
+    need of the graph (its status index), or from every category, not from the scope."""
     return dynamic(
         f"gaps.needs.{scope}",
         f"""
     MATCH {SCOPES[scope]}<-[:IN]-(need:Need)
-    WHERE need.status IN $active
+    WITH c, need WHERE need.status IN $active
     MATCH (need)-[:OF_CATEGORY]->(cat:ServiceCategory)
     WHERE $categories IS NULL OR cat.id IN $categories
     OPTIONAL MATCH (r:Resident)-[:HAS_NEED]->(need)
     OPTIONAL MATCH (need)-[:REQUIRES]->(req:Skill)
     WITH need, c, cat, r, collect(req.id) AS required
-    RETURN need.id AS key, c.id AS community, c.name AS communityName, cat.id AS category,
-           cat.name AS categoryName, coalesce(r.location, c.location) AS location,
-           CASE WHEN need.oneOffSlot IS NULL THEN coalesce(need.slots, [])
-                ELSE [need.oneOffSlot] END AS slots,
-           coalesce(need.languageRequired, false) AS languageRequired,
-           coalesce(r.languages, []) AS languages, required
-    ORDER BY key
+    ORDER BY need.id
     LIMIT $cap
+    RETURN $$packed(collect({{
+           key: $$text(need.id), community: $$text(c.id), communityName: $$text(c.name),
+           category: $$text(cat.id), categoryName: $$text(cat.name),
+           location: coalesce(r.location, c.location),
+           slots: $$texts(CASE WHEN need.oneOffSlot IS NULL THEN coalesce(need.slots, [])
+                               ELSE [need.oneOffSlot] END),
+           languageRequired: coalesce(need.languageRequired, false),
+           languages: $$texts(coalesce(r.languages, [])), required: $$texts(required)
+    }})) AS rows
     """,
     )
 
@@ -102,27 +111,34 @@ def residents_statement(scope: str) -> Statement:
     WHERE CASE WHEN $tags IS NULL THEN size(coalesce(n.tags, [])) > 0
                ELSE any(t IN coalesce(n.tags, []) WHERE t IN $tags) END
       AND {RESIDENTS_SEEN}
-    RETURN n.id AS key, c.id AS community, c.name AS communityName,
-           coalesce(n.location, c.location) AS location, coalesce(n.languages, []) AS languages
-    ORDER BY key
+    WITH n, c
+    ORDER BY n.id
     LIMIT $cap
+    RETURN $$packed(collect({{
+           key: $$text(n.id), community: $$text(c.id), communityName: $$text(c.name),
+           location: coalesce(n.location, c.location),
+           languages: $$texts(coalesce(n.languages, []))
+    }})) AS rows
     """,
     )
 
 
+# The load is counted per volunteer by a comprehension, not an optional match and a count:
+# FalkorDB grouped every volunteer in reach by node for the count (~30 % of the statement).
 VOLUNTEERS = cypher(
     "gaps.volunteers",
     """
     MATCH (v:Volunteer)
     WHERE $$within(v.location, point({latitude: $latitude, longitude: $longitude}), $reach)
       AND v.status = 'ACTIVE'
-    OPTIONAL MATCH (v)-[:ASSIGNED]->(other:Need)
-    WHERE other.status IN $active
-    WITH v, count(other) AS load
+    WITH v, size([(v)-[:ASSIGNED]->(other:Need) WHERE other.status IN $active | other]) AS load
     WHERE load < coalesce(v.maxLoad, 1)
-    RETURN v.id AS key, v.location AS location, v.serviceRadiusMeters AS radius,
-           coalesce(v.availability, []) AS availability, coalesce(v.languages, []) AS languages,
-           [(v)-[:HAS_SKILL]->(s:Skill) | s.id] AS skills
+    RETURN $$packed(collect({
+           key: $$text(v.id), location: v.location, radius: v.serviceRadiusMeters,
+           availability: $$texts(coalesce(v.availability, [])),
+           languages: $$texts(coalesce(v.languages, [])),
+           skills: $$texts([(v)-[:HAS_SKILL]->(s:Skill) | s.id])
+    })) AS rows
     """,
 )
 
@@ -229,10 +245,11 @@ async def _subjects(
     """The subjects ``statement`` finds in scope, read with ``cap = MAX_SUBJECTS + 1`` (the
     extra row tells a cut); a subject with no known place cannot be surveyed and is skipped.
     Every row names its subject and community; ``rest`` gives the fields that differ by kind."""
-    rows = await store.read(
+    found = await store.read(
         statement(_scope(district, community)),
         {"district": district, "community": community, **params, "cap": MAX_SUBJECTS + 1},
     )
+    rows = store.dialect.unpack(found[0]["rows"]) if found else []
     subjects = []
     for row in rows[:MAX_SUBJECTS]:
         where = _point(row["location"])
@@ -310,7 +327,7 @@ async def supply(store: GraphStore, subjects: Sequence[Subject], radius: int) ->
     lat = sum(s.latitude for s in subjects) / len(subjects)
     lon = sum(s.longitude for s in subjects) / len(subjects)
     spread = max(haversine(lat, lon, s.latitude, s.longitude) for s in subjects)
-    rows = await store.read(
+    found = await store.read(
         VOLUNTEERS,
         {
             "latitude": lat,
@@ -319,6 +336,7 @@ async def supply(store: GraphStore, subjects: Sequence[Subject], radius: int) ->
             "active": list(ACTIVE_NEED_STATUSES),
         },
     )
+    rows = store.dialect.unpack(found[0]["rows"]) if found else []
     found = []
     for row in rows:
         where = _point(row["location"])
@@ -367,6 +385,8 @@ def eligible_counts(
 
     Vectorized with numpy, a block of subjects against one pool of volunteers at a time: the
     per-pair Python loop took 36 s for a 20,000-need district of the city tier (BENCHMARKS.md).
+    Blocks are of subjects near in latitude, each against the band of the pool (sorted by
+    latitude) that can reach it, not the whole pool round the district.
     """
     slots, languages = _Bits(), _Bits()
     lat = np.radians(np.array([v.latitude for v in volunteers], dtype=np.float64))
@@ -382,30 +402,42 @@ def eligible_counts(
     for n, s in enumerate(subjects):
         by_pool[(s.required, s.category)].append(n)
     counts = [0] * len(subjects)
-    for (required, category), members in by_pool.items():
+    for (required, category), in_pool in by_pool.items():
         skills = tax.satisfying(required, category)
         pool = np.array(sorted({i for k in skills for i in by_skill.get(k, ())}), dtype=np.int64)
         if not len(pool):
             continue
+        pool = pool[np.argsort(lat[pool], kind="stable")]  # by latitude: a block reads a band
         p_lat, p_lon, p_reach = lat[pool], lon[pool], reach[pool]
         p_cos = np.cos(p_lat)
         p_slots, p_langs = available[pool], spoken[pool]
+        # A volunteer more than `band` radians of latitude away is beyond every reach of the
+        # pool (a great-circle distance is at least R x the difference of latitudes); the
+        # margin of ~6 mm keeps rounding from deciding.
+        band = float(p_reach.max()) / EARTH_RADIUS_M + 1e-9
+        members = sorted(in_pool, key=lambda n: subjects[n].latitude)
         for start in range(0, len(members), CHUNK):
-            block = [subjects[n] for n in members[start : start + CHUNK]]
+            chunk = members[start : start + CHUNK]
+            block = [subjects[n] for n in chunk]
             s_lat = np.radians(np.array([s.latitude for s in block]))[:, None]
             s_lon = np.radians(np.array([s.longitude for s in block]))[:, None]
+            low = int(np.searchsorted(p_lat, s_lat.min() - band, side="left"))
+            high = int(np.searchsorted(p_lat, s_lat.max() + band, side="right"))
+            if low >= high:
+                continue  # counts stay 0
+            b_lat, b_lon, b_cos = p_lat[low:high], p_lon[low:high], p_cos[low:high]
             a = (
-                np.sin((p_lat - s_lat) / 2) ** 2
-                + np.cos(s_lat) * p_cos * np.sin((p_lon - s_lon) / 2) ** 2
+                np.sin((b_lat - s_lat) / 2) ** 2
+                + np.cos(s_lat) * b_cos * np.sin((b_lon - s_lon) / 2) ** 2
             )
             distance = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-            ok = distance <= p_reach
+            ok = distance <= p_reach[low:high]
             for row, s in enumerate(block):
                 if s.slots:
-                    ok[row] &= (p_slots & slots.mask(s.slots)) != 0
+                    ok[row] &= (p_slots[low:high] & slots.mask(s.slots)) != 0
                 if s.language_required:
-                    ok[row] &= (p_langs & languages.mask(s.languages)) != 0
-            for row, n in enumerate(members[start : start + CHUNK]):
+                    ok[row] &= (p_langs[low:high] & languages.mask(s.languages)) != 0
+            for row, n in enumerate(chunk):
                 counts[n] = int(ok[row].sum())
     return counts
 
