@@ -27,10 +27,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 from websockets.asyncio.client import connect
 
 from access.tokens import Role, mint
+from bench.readiness import wait_ready
 from config import Settings
 from graph.engine.connect import open_store
 from graph.engine.cypher import dynamic
@@ -109,14 +109,8 @@ def start_api(settings: Settings, subscribers: int) -> tuple[subprocess.Popen[by
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return process, port
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
+    if wait_ready(process, f"http://127.0.0.1:{port}", budget_s=60):
+        return process, port
     process.kill()
     raise SystemExit("the API did not start")
 

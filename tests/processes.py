@@ -12,9 +12,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from bench.crash import Service
+from bench.readiness import wait_ready
 from config import Settings
 from graph.engine.embedded import _is_alive
 from graph.engine.local_neo4j import LocalNeo4j, Memory, free_port
@@ -30,22 +29,6 @@ def wait_gone(pid: int, timeout_s: float = 15.0) -> bool:
         if not _is_alive(pid):
             return True
         time.sleep(0.05)
-    return False
-
-
-def wait_ready(process: subprocess.Popen[bytes], url: str, log: Path, budget_s: float) -> bool:
-    """True once the process at ``url`` answers ``/readyz`` with 200, False if ``budget_s``
-    passes first; a process that exits meanwhile fails the test with its log."""
-    deadline = time.monotonic() + budget_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the service exited at start-up: {log.read_text()}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
     return False
 
 
@@ -118,7 +101,7 @@ def start_api(settings: Settings, logs: Path, extra: Mapping[str, str]) -> Api:
             stderr=subprocess.STDOUT,
         )
     api = Api(process, port, log)
-    if wait_ready(process, f"http://127.0.0.1:{port}", log, budget_s=60):
+    if wait_ready(process, f"http://127.0.0.1:{port}", budget_s=60):
         return api
     api.stop()
-    raise AssertionError(f"the API was not ready in time: {log.read_text()}")
+    raise AssertionError(f"the API did not start (exited or not ready in time): {log.read_text()}")

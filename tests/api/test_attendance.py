@@ -17,6 +17,7 @@ from config import Settings
 from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
 from graph.engine.system import checksum
+from tests.api.recruitments import post_meal_service
 from tests.conftest import GraphQL, SignIn
 
 pytestmark = pytest.mark.usefixtures("fresh_demo")
@@ -67,21 +68,13 @@ async def _post_and_sign_up(
     gql: GraphQL, places: dict[str, Any], volunteers: tuple[str, ...]
 ) -> str:
     """A recruitment at the test venue starting in 20 minutes, the volunteers signed up."""
-    soon = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(minutes=20)
-    posted = await gql(
-        "mutation ($i: PostRecruitmentInput!) { postRecruitment(input: $i) "
-        "{ recruitment { id } } }",
-        i={
-            "organizationId": gid("Organization", "org-zs-east-hub"),
-            "title": "长者食堂助餐",
-            "capacity": 5,
-            "startsAt": soon.isoformat(),
-            "endsAt": (soon + dt.timedelta(hours=2)).isoformat(),
-            "communityId": gid("Community", places["community"]),
-            "venueId": gid("Venue", places["venue"]),
-        },
+    rec = await post_meal_service(
+        gql,
+        community=places["community"],
+        venue=places["venue"],
+        capacity=5,
+        starts_in=dt.timedelta(minutes=20),
     )
-    rec: str = posted["postRecruitment"]["recruitment"]["id"]
     for v in volunteers:
         await gql(
             "mutation ($r: ID!, $v: ID!) { signUp(recruitmentId: $r, volunteerId: $v) "

@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -25,6 +24,7 @@ from starlette.applications import Starlette
 from access import policy
 from access.tokens import Kind, Role, TokenError, Viewer, issue, mint, verify
 from app import create_app
+from bench.readiness import wait_ready
 from config import ConfigError, Settings
 from graph.engine.cypher import cypher
 from graph.engine.labels import SUPPORT_LABELS
@@ -326,17 +326,10 @@ def serve(settings: Settings, log: Path) -> tuple[subprocess.Popen[bytes], str]:
             stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text()
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
+    if wait_ready(process, url, budget_s=60):
+        return process, url
     process.kill()
-    raise AssertionError(f"the second API process was not ready: {log.read_text()}")
+    raise AssertionError(f"the second API process did not start: {log.read_text()}")
 
 
 @asynccontextmanager

@@ -23,13 +23,15 @@ from graph.engine.cypher import dynamic
 from graph.engine.store import GraphStore
 from graph.engine.system import checksum
 from seeds.demo_scenarios import LIN_ID_CARD
+from tests.api.recruitments import post_meal_service
 from tests.conftest import GraphQL, SignIn
 
 pytestmark = pytest.mark.usefixtures("fresh_demo")
 
 NEAR = gid("Volunteer", "volunteer-zs-near")  # 何姨, from the roster
 LIN_VISIT = gid("Need", "need-zs-qiwan-01-visit")
-QIWAN = gid("Community", "community-zs-qiwan")
+QIWAN_KEY = "community-zs-qiwan"
+QIWAN = gid("Community", QIWAN_KEY)
 VISIT, CHAT = gid("Skill", "skill-visit"), gid("Skill", "skill-chat")
 LINSHE = gid("Organization", "team-zs-linshe")
 WORKER = "worker-0001"  # covers 起湾
@@ -99,21 +101,9 @@ def code(errors: list[dict]) -> tuple[str, str | None]:
 
 async def _post_meal_service(gql: GraphQL, venue: str, *, capacity: int) -> str:
     """A meal service in 起湾 two days from now, with ``capacity`` places; its global id."""
-    soon = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=2)
-    posted = await gql(
-        "mutation ($i: PostRecruitmentInput!) { postRecruitment(input: $i) "
-        "{ recruitment { id } } }",
-        i={
-            "organizationId": gid("Organization", "org-zs-east-hub"),
-            "title": "长者食堂助餐",
-            "capacity": capacity,
-            "startsAt": soon.isoformat(),
-            "endsAt": (soon + dt.timedelta(hours=2)).isoformat(),
-            "communityId": QIWAN,
-            "venueId": gid("Venue", venue),
-        },
+    return await post_meal_service(
+        gql, community=QIWAN_KEY, venue=venue, capacity=capacity, starts_in=dt.timedelta(days=2)
     )
-    return str(posted["postRecruitment"]["recruitment"]["id"])
 
 
 async def _registered_again(gql: GraphQL, signed_in: SignIn, engine_store: GraphStore) -> str:
@@ -626,16 +616,17 @@ async def test_a_merged_residents_consent_history_joins_the_survivors_and_is_era
     )
     earlier = (await gql(history, r=lin))["node"]
     assert earlier["consentHistory"], "the demo records her consent"
-    await gql(
+    consented = await gql(
         "mutation ($r: ID!) { recordConsent(residentId: $r, scopes: [RECORD], givenBy: GUARDIAN, "
-        'givenOn: "2026-11-02") { resident { consent } } }',
+        'givenOn: "2026-11-02") { resident { consent version } } }',
         r=survivor["id"],
     )
     await gql(
-        "mutation ($s: ID!, $d: ID!, $dv: Int!) { mergeResident(survivor: $s, duplicate: $d, "
-        "survivorVersion: 1, duplicateVersion: $dv) { survivor { key } } }",
+        "mutation ($s: ID!, $d: ID!, $sv: Int!, $dv: Int!) { mergeResident(survivor: $s, "
+        "duplicate: $d, survivorVersion: $sv, duplicateVersion: $dv) { survivor { key } } }",
         s=survivor["id"],
         d=lin,
+        sv=consented["recordConsent"]["resident"]["version"],  # her consent changed the record
         dv=earlier["version"],
     )
     joined = (await gql(history, r=survivor["id"]))["node"]["consentHistory"]

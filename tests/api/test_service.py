@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from access.tokens import Role, mint
+from bench.readiness import wait_ready
 from config import Settings
 from graph.engine.connect import open_store
 from graph.engine.embedded import _is_alive
@@ -25,7 +26,7 @@ from graph.engine.local_neo4j import free_port
 from graph.model.entities import Point, upsert
 from graph.model.people import Volunteer
 from graph.model.places import City
-from tests.processes import wait_gone, wait_ready
+from tests.processes import wait_gone
 
 pytestmark = pytest.mark.slow
 
@@ -92,8 +93,10 @@ def start(
             stderr=subprocess.STDOUT,
         )
     service = Service(process, port, data_dir, log)
-    if wait_ready(process, service.url, log, budget_s=STARTUP_BUDGET_S):
+    if wait_ready(process, service.url, budget_s=STARTUP_BUDGET_S):
         return service
+    if process.poll() is not None:
+        raise AssertionError(f"the service exited at start-up: {log.read_text()}")
     process.kill()
     raise AssertionError(f"the service was not ready within {STARTUP_BUDGET_S} s")
 
