@@ -20,7 +20,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from access import cells, inference, policy
-from access.inference import ReadScope
+from access.inference import QueryPlan, ReadScope
 from access.policy import RowScope
 from access.tokens import Role
 from api.errors import BadUserInput, Forbidden
@@ -105,19 +105,14 @@ async def root_page(
     )
     if plan.refusal is not None:
         raise Forbidden(plan.refusal)
-    if compiled is not None and compiled.points and _guards_points(label):
-        exact = None if plan.exact is None else (plan.exact.ids, access.by(plan.exact))
-        compiled = _compiled(label, condition, guarded=True)
-        assert compiled is not None
-        compiled.params.update(readable_params("near", *(exact or (None, None))))
+    compiled = _guarded(label, condition, compiled, plan, access)
     if plan.rows is not None:
         where = {
             **where,
             READABLE: readable_params("readable", plan.rows.ids, access.by(plan.rows)),
         }
     if plan.compares_points and "near" in where:
-        exact = None if plan.exact is None else (plan.exact.ids, access.by(plan.exact))
-        where = {**where, "near": guarded_near(dict(where["near"]), exact)}
+        where = {**where, "near": guarded_near(dict(where["near"]), _exact(plan, access))}
     deidentified = scope is not None and scope.consented and label in policy.BY_CONSENT
     page = await entities.list_page(
         info.context.store,
@@ -225,6 +220,30 @@ def _guards_points(label: str) -> bool:
     return not inference.COARSE.isdisjoint(policy.FIELD_VIEWS.get(label, {}))
 
 
+def _exact(plan: QueryPlan, access: Access) -> tuple[frozenset[str], str | None] | None:
+    """The rows whose points the viewer may compare exactly (ids, and the social worker covering
+    where they are), as the guarded distance of a `near` filter or a `where` takes them."""
+    return None if plan.exact is None else (plan.exact.ids, access.by(plan.exact))
+
+
+def _guarded(
+    label: str,
+    condition: Mapping[str, Any] | None,
+    compiled: Compiled | None,
+    plan: QueryPlan,
+    access: Access,
+) -> Compiled | None:
+    """``compiled`` again with its distances guarded (:func:`_compiled`) when ``label`` holds
+    points some viewers read only coarsely; a root list and a relationship's items both compare
+    them so, or the one would locate what the other withholds."""
+    if compiled is None or not compiled.points or not _guards_points(label):
+        return compiled
+    guarded = _compiled(label, condition, guarded=True)
+    assert guarded is not None
+    guarded.params.update(readable_params("near", *(_exact(plan, access) or (None, None))))
+    return guarded
+
+
 async def _check_related(access: Access, compiled: Compiled) -> None:
     """A condition through a relationship reads the related family too: only what every viewer
     who sees its rows may read (its properties without a ``policy.FIELD_VIEWS`` rule, the
@@ -301,11 +320,7 @@ async def related_page(
     )
     if plan.refusal is not None:
         raise Forbidden(plan.refusal)
-    if compiled is not None and compiled.points and _guards_points(child):
-        exact = None if plan.exact is None else (plan.exact.ids, access.by(plan.exact))
-        compiled = _compiled(child, condition, guarded=True)
-        assert compiled is not None
-        compiled.params.update(readable_params("near", *(exact or (None, None))))
+    compiled = _guarded(child, condition, compiled, plan, access)
     readable = (
         None
         if plan.rows is None

@@ -25,25 +25,20 @@ class Loaders:
 
     def entity(self, label: str) -> DataLoader[str, Any]:
         """Records of one family by key (None for a key that does not exist)."""
-        key = ("entity", label)
-        loader = self._loaders.get(key)
-        if loader is None:
 
-            async def load(keys: list[str]) -> list[Any]:
-                found = await entities.get_many(self.store, label, keys)
-                return [found.get(k) for k in keys]
+        async def load(keys: list[str]) -> list[Any]:
+            found = await entities.get_many(self.store, label, keys)
+            return [found.get(k) for k in keys]
 
-            loader = self._loaders[key] = DataLoader(load_fn=load)
-        return loader
+        return self.custom(("entity", label), load)
 
     def related(
         self, rel: Rel, direction: Direction, window: Window, scope: RowScope | None = None
     ) -> DataLoader[str, Page]:
         """Windows of related entities per parent key, for one relationship and one window,
         holding only the rows ``scope`` admits."""
-        key = ("related", rel, direction, window, scope)
-        loader = self._loaders.get(key)
-        if loader is None:
+
+        async def load(keys: list[str]) -> list[Page]:
             params = (
                 None
                 if scope is None
@@ -54,57 +49,42 @@ class Loaders:
                     consented=scope.consented,
                 )
             )
+            pages = await entities.related_pages(self.store, rel, direction, keys, window, params)
+            return [pages[k] for k in keys]
 
-            async def load(keys: list[str]) -> list[Page]:
-                pages = await entities.related_pages(
-                    self.store, rel, direction, keys, window, params
-                )
-                return [pages[k] for k in keys]
-
-            loader = self._loaders[key] = DataLoader(load_fn=load)
-        return loader
+        return self.custom(("related", rel, direction, window, scope), load)
 
     def communities(self, label: str) -> DataLoader[str, frozenset[str]]:
         """The communities each entity of ``label`` is in (for a social worker's view)."""
-        key = ("communities", label)
-        loader = self._loaders.get(key)
-        if loader is None:
 
-            async def load(keys: list[str]) -> list[frozenset[str]]:
-                found = await access.communities_of(self.store, label, keys)
-                return [found[k] for k in keys]
+        async def load(keys: list[str]) -> list[frozenset[str]]:
+            found = await access.communities_of(self.store, label, keys)
+            return [found[k] for k in keys]
 
-            loader = self._loaders[key] = DataLoader(load_fn=load)
-        return loader
+        return self.custom(("communities", label), load)
 
     def reviewed(self, label: str) -> DataLoader[str, bool]:
         """Whether each entity of ``label`` has been reviewed (``policy.UNTIL_REVIEWED``)."""
-        key = ("reviewed", label)
-        loader = self._loaders.get(key)
-        if loader is None:
 
-            async def load(keys: list[str]) -> list[bool]:
-                found = await access.reviewed_of(self.store, label, keys)
-                return [k in found for k in keys]
+        async def load(keys: list[str]) -> list[bool]:
+            found = await access.reviewed_of(self.store, label, keys)
+            return [k in found for k in keys]
 
-            loader = self._loaders[key] = DataLoader(load_fn=load)
-        return loader
+        return self.custom(("reviewed", label), load)
 
     def consented(self, label: str) -> DataLoader[str, bool]:
         """Whether each entity of ``label`` is consented to analysis (``policy.BY_CONSENT``)."""
-        key = ("consented", label)
-        loader = self._loaders.get(key)
-        if loader is None:
 
-            async def load(keys: list[str]) -> list[bool]:
-                found = await access.consented_of(self.store, label, keys)
-                return [k in found for k in keys]
+        async def load(keys: list[str]) -> list[bool]:
+            found = await access.consented_of(self.store, label, keys)
+            return [k in found for k in keys]
 
-            loader = self._loaders[key] = DataLoader(load_fn=load)
-        return loader
+        return self.custom(("consented", label), load)
 
     def custom(self, name: Hashable, load: Any) -> DataLoader[Any, Any]:
-        """A loader for a derived value (a fund's balance), created once per request."""
+        """The request's loader named ``name``, made with ``load`` the first time it is asked for
+        (every loader above, and derived values such as a fund's balance): one batch per name
+        and tick, whoever asks."""
         loader = self._loaders.get(name)
         if loader is None:
             loader = self._loaders[name] = DataLoader(load_fn=load)

@@ -1,6 +1,7 @@
 """Attendance (签到/签退, docs/GROUND.md) at a recruitment or on a visit for a need the volunteer is
 assigned to: codes, check-in and check-out by code or location, no-shows; the steps declared once
-each as :func:`schema.steps.step` rows.
+each as :func:`schema.steps.step` rows, the codes (which write nothing) as
+:func:`schema.steps.unkeyed` rows.
 
 No ``from __future__ import annotations``: lazy references are quoted names in ``Annotated``.
 """
@@ -8,14 +9,15 @@ No ``from __future__ import annotations``: lazy references are quoted names in `
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
+from strawberry.extensions.field_extension import FieldExtension
 
 from access.acts import Act
 from resolvers import attendance as resolve
 from schema.permissions import may
-from schema.steps import Arg, id_arg, mutation_type, step, text_arg
+from schema.steps import Arg, id_arg, mutation_type, step, text_arg, unkeyed
 from schema.workflows import NeedPayload, RecruitmentPayload
 
 
@@ -44,45 +46,45 @@ CODE = text_arg("code", "The attendance code shown to them (or give `location`).
 HERE = Arg("location", HereInput | None, "Where they are (or give `code`); never stored.", None)
 
 
-@strawberry.type
-class AttendanceCodes:
-    @strawberry.mutation(
-        description="Make an attendance code (签到码) for one volunteer to check in or out of a "
+ACTION = Arg("action", AttendanceAction, "In or out.")
+
+
+def _code(
+    run: Callable[..., Awaitable[tuple[str, dt.datetime]]],
+    target: Arg,
+    permission: list[FieldExtension],
+    description: str,
+) -> Any:
+    """An attendance-code row: for one volunteer at ``target`` (a recruitment, or a need's
+    visit); nothing is written, so it takes no idempotency key."""
+
+    def answer(made: tuple[str, dt.datetime]) -> AttendanceCode:
+        return AttendanceCode(code=made[0], expires_at=made[1])
+
+    volunteer = Arg("volunteer_id", strawberry.ID, "Volunteer.")
+    return unkeyed(run, answer, AttendanceCode, permission, description, target, volunteer, ACTION)
+
+
+CODES: Sequence[Any] = (
+    _code(
+        resolve.attendance_code,
+        Arg("recruitment_id", strawberry.ID, "Recruitment."),
+        may(Act.ATTENDANCE, "Recruitment", "recruitment_id"),
+        "Make an attendance code (签到码) for one volunteer to check in or out of a "
         "recruitment: valid 2 minutes, usable once, by that volunteer only. For the social "
         "workers covering the activity's community and the organization running it; nothing is "
         "written (the code's use is).",
-        extensions=may(Act.ATTENDANCE, "Recruitment", "recruitment_id"),
-    )
-    async def attendance_code(
-        self,
-        info: strawberry.Info,
-        recruitment_id: Annotated[strawberry.ID, strawberry.argument(description="Recruitment.")],
-        volunteer_id: Annotated[strawberry.ID, strawberry.argument(description="Volunteer.")],
-        action: Annotated[AttendanceAction, strawberry.argument(description="In or out.")],
-    ) -> AttendanceCode:
-        token, expires = await resolve.attendance_code(
-            info, recruitment_id=recruitment_id, volunteer_id=volunteer_id, action=action
-        )
-        return AttendanceCode(code=token, expires_at=expires)
-
-    @strawberry.mutation(
-        description="Make an attendance code (签到码) for a volunteer assigned to a need to check "
+    ),
+    _code(
+        resolve.need_attendance_code,
+        Arg("need_id", strawberry.ID, "Need."),
+        may(Act.CASEWORK, "Need", "need_id"),
+        "Make an attendance code (签到码) for a volunteer assigned to a need to check "
         "in or out of a visit to its resident: valid 2 minutes, usable once, by that volunteer "
         "only. For the social workers covering the need's community; nothing is written (the "
         "code's use is).",
-        extensions=may(Act.CASEWORK, "Need", "need_id"),
-    )
-    async def need_attendance_code(
-        self,
-        info: strawberry.Info,
-        need_id: Annotated[strawberry.ID, strawberry.argument(description="Need.")],
-        volunteer_id: Annotated[strawberry.ID, strawberry.argument(description="Volunteer.")],
-        action: Annotated[AttendanceAction, strawberry.argument(description="In or out.")],
-    ) -> AttendanceCode:
-        token, expires = await resolve.need_attendance_code(
-            info, need_id=need_id, volunteer_id=volunteer_id, action=action
-        )
-        return AttendanceCode(code=token, expires_at=expires)
+    ),
+)
 
 
 def _check(
@@ -145,8 +147,9 @@ MUTATIONS: Sequence[Any] = (
 )
 
 _Steps = mutation_type("AttendanceSteps", MUTATIONS, "Attendance steps.")
+_Codes = mutation_type("AttendanceCodes", CODES, "Attendance codes.")
 
 
 @strawberry.type(description="Attendance: codes, check-in, check-out, no-shows.")
-class AttendanceMutation(_Steps, AttendanceCodes):  # type: ignore[misc,valid-type]
+class AttendanceMutation(_Steps, _Codes):  # type: ignore[misc,valid-type]
     pass

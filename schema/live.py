@@ -146,46 +146,50 @@ AFTER = Annotated[
 ]
 
 
-def _fields(event: Event) -> dict[str, Any]:
-    return {"cursor": str(event.seq), "kind": event.kind, "at": event.at}
+@strawberry.type
+class LiveEvent:
+    """What every event a subscription delivers has: where to resume, what happened and when
+    (the type itself is not in the schema; each family's event carries its fields, naming the
+    kinds it sends in ``kind``'s description)."""
+
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
+    kind: str
+    at: dt.datetime = strawberry.field(description="When the change was written.")
+
+    @classmethod
+    def of(cls, event: Event, **rest: Any) -> Any:
+        """The event as delivered: its place in the log, kind and time, and ``rest``."""
+        return cls(cursor=str(event.seq), kind=event.kind, at=event.at, **rest)
 
 
 @strawberry.type(description="A need was reported or changed (status, assignment, details).")
-class NeedEvent:
-    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
+class NeedEvent(LiveEvent):
     kind: str = strawberry.field(description="What happened, e.g. NEED_REPORTED (docs/LIVE.md).")
-    at: dt.datetime = strawberry.field(description="When the change was written.")
     need: Need = strawberry.field(description="The need as you may read it now.")
 
 
 @strawberry.type(
     description="Someone signed up for or withdrew from a recruitment, or it was posted."
 )
-class RecruitmentEvent:
-    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
+class RecruitmentEvent(LiveEvent):
     kind: str = strawberry.field(description="SIGNED_UP, SIGN_UP_WITHDRAWN, RECRUITMENT_POSTED.")
-    at: dt.datetime = strawberry.field(description="When the change was written.")
     recruitment: Recruitment = strawberry.field(description="The recruitment now.")
     free_places: int = strawberry.field(description="Places still free now (剩余名额).")
 
 
 @strawberry.type(description="A referral was made or changed status.")
-class ReferralEvent:
-    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
+class ReferralEvent(LiveEvent):
     kind: str = strawberry.field(description="NEED_REFERRED or REFERRAL_<status>.")
-    at: dt.datetime = strawberry.field(description="When the change was written.")
     referral: Referral = strawberry.field(description="The referral as you may read it now.")
 
 
 @strawberry.type(description="A service record was logged or verified.")
-class ServiceRecordEvent:
-    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
+class ServiceRecordEvent(LiveEvent):
     kind: str = strawberry.field(
         description="SERVICE_RECORDED or CHECKED_OUT (a record proposed), NEED_CLOSED or "
         "NEED_CANCELLED (a visit under way ended by it, its record proposed), SERVICE_VERIFIED or "
         "SERVICE_REVIEWED (approved or declined in a batch)."
     )
-    at: dt.datetime = strawberry.field(description="When the change was written.")
     awaiting_verification: bool = strawberry.field(
         description="True while no social worker has approved or declined it (待核实)."
     )
@@ -212,7 +216,7 @@ class Subscription:
                 volunteers = event.keys.get("Volunteer", ())
                 if not policy.hears_visit_presence(info.context.viewer, seen_as, volunteers):
                     continue
-            yield NeedEvent(**_fields(event), need=to_node("Need", record))
+            yield NeedEvent.of(event, need=to_node("Need", record))
 
     @strawberry.subscription(
         description="Sign-ups and withdrawals of recruitments (with the places still free), and "
@@ -223,8 +227,8 @@ class Subscription:
     ) -> AsyncGenerator[RecruitmentEvent]:
         async for event, record in watch(info, after, "Recruitment", "recruitments"):
             free = await feed.free_places(info.context.store, record.id)
-            yield RecruitmentEvent(
-                **_fields(event), recruitment=to_node("Recruitment", record), free_places=free
+            yield RecruitmentEvent.of(
+                event, recruitment=to_node("Recruitment", record), free_places=free
             )
 
     @strawberry.subscription(
@@ -234,7 +238,7 @@ class Subscription:
         self, info: strawberry.Info, after: AFTER = None
     ) -> AsyncGenerator[ReferralEvent]:
         async for event, record in watch(info, after, "Referral", "referrals"):
-            yield ReferralEvent(**_fields(event), referral=to_node("Referral", record))
+            yield ReferralEvent.of(event, referral=to_node("Referral", record))
 
     @strawberry.subscription(
         description="Service records logged or proposed at a check-out (awaiting review), and "
@@ -254,8 +258,8 @@ class Subscription:
             verified, community = await feed.record_state(info.context.store, record.id)
             if not await _covers(info, community):
                 continue
-            yield ServiceRecordEvent(
-                **_fields(event),
+            yield ServiceRecordEvent.of(
+                event,
                 awaiting_verification=not verified,
                 record=to_node("ServiceRecord", record),
             )

@@ -57,10 +57,31 @@ DOCS = {
     "full-width digits are accepted and dropped.",
 }
 
+Rule = Callable[[], list[FieldExtension]]
+
+
+def _administrator() -> list[FieldExtension]:
+    return may(Act.ADMINISTER)
+
+
+# The administrators' registers: each step theirs alone.
+ADMINISTERED: tuple[Rule, Rule, Rule] = (_administrator, _administrator, _administrator)
+
+
+def _partners(label: str, by: str) -> tuple[Rule, Rule, Rule]:
+    """A partner registers what it runs or offers (the organization ``input.<by>`` names) and
+    keeps it: updates and deactivations are the keeper's (``Act.KEEPER``)."""
+
+    def keeper() -> list[FieldExtension]:
+        return may(Act.KEEPER, label, "id")
+
+    return lambda: may(Act.ORGANIZATION, organization=f"input.{by}"), keeper, keeper
+
+
 # Who may call each step, per family (create, update, deactivate): ``access.acts``' rules,
 # tabulated in docs/ACCESS.md. A reactivation is the deactivation's rule: who may end a record's
 # standing may give it back.
-RULES: dict[str, tuple[Callable[[], list[FieldExtension]], ...]] = {
+RULES: dict[str, tuple[Rule, Rule, Rule]] = {
     "Resident": (
         lambda: may(Act.REGISTER, communities="input.community_id"),
         lambda: may(Act.CASEWORK, "Resident", "id"),
@@ -71,36 +92,17 @@ RULES: dict[str, tuple[Callable[[], list[FieldExtension]], ...]] = {
         lambda: may(Act.VOLUNTEER_RECORD, "Volunteer", "id", volunteer="id"),
         lambda: may(Act.VOLUNTEER_SELF, "Volunteer", "id", volunteer="id"),
     ),
-    "SocialWorker": (
-        lambda: may(Act.ADMINISTER),
-        lambda: may(Act.ADMINISTER),
-        lambda: may(Act.ADMINISTER),
-    ),
+    "SocialWorker": ADMINISTERED,
     "Organization": (
-        lambda: may(Act.ADMINISTER),
+        _administrator,
         lambda: may(Act.ORGANIZATION, organization="id"),
-        lambda: may(Act.ADMINISTER),
+        _administrator,
     ),
-    # A partner registers the projects it runs and the resources it offers, and keeps them.
-    "Project": (
-        lambda: may(Act.ORGANIZATION, organization="input.run_by_id"),
-        lambda: may(Act.KEEPER, "Project", "id"),
-        lambda: may(Act.KEEPER, "Project", "id"),
-    ),
-    "Resource": (
-        lambda: may(Act.ORGANIZATION, organization="input.offered_by_id"),
-        lambda: may(Act.KEEPER, "Resource", "id"),
-        lambda: may(Act.KEEPER, "Resource", "id"),
-    ),
-    # Places, venues, funds, think tanks and their experts, the taxonomy: the administrators'
-    # registers.
-    **{
-        label: (
-            lambda: may(Act.ADMINISTER),
-            lambda: may(Act.ADMINISTER),
-            lambda: may(Act.ADMINISTER),
-        )
-        for label in (
+    "Project": _partners("Project", "run_by_id"),
+    "Resource": _partners("Resource", "offered_by_id"),
+    # Places, venues, funds, think tanks and their experts, the taxonomy.
+    **dict.fromkeys(
+        (
             "City",
             "District",
             "Community",
@@ -110,8 +112,9 @@ RULES: dict[str, tuple[Callable[[], list[FieldExtension]], ...]] = {
             "Expert",
             "Skill",
             "ServiceCategory",
-        )
-    },
+        ),
+        ADMINISTERED,
+    ),
 }
 
 _MODULES = {

@@ -9,8 +9,11 @@ No ``from __future__ import annotations``: lazy references are quoted names in `
 """
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from access.acts import Act
+from graph.workflows import Done
 from resolvers import rights as resolve
 from schema.enums import ConsentGiver, ConsentScope
 from schema.permissions import may
@@ -35,11 +38,17 @@ ConsentPayload = payload(
 
 RESIDENT = id_arg("resident_id", "The resident.")
 
+
+def _right(run: Callable[..., Awaitable[Done]], answer: Any, description: str, *args: Arg) -> Any:
+    """A right's row: whatever the right, the same people answer it (see above), about the
+    resident ``resident_id`` names."""
+    return step(run, answer, may(Act.CASEWORK, "Resident", "resident_id"), description, *args)
+
+
 RIGHTS = (
-    step(
+    _right(
         resolve.record_consent,
         ConsentPayload,
-        may(Act.CASEWORK, "Resident", "resident_id"),
         "Record the consent a resident, or their guardian, gave (知情同意): what it covers and "
         "when. It replaces the current consent (`Resident.consent` becomes true) and is added to "
         "`Resident.consentHistory`, which keeps every earlier one.",
@@ -48,10 +57,9 @@ RIGHTS = (
         Arg("given_by", ConsentGiver, "The resident themself, or a guardian."),
         Arg("given_on", dt.date | None, "When it was given; default today, never later.", None),
     ),
-    step(
+    _right(
         resolve.withdraw_consent,
         ConsentPayload,
-        may(Act.CASEWORK, "Resident", "resident_id"),
         "Record that consent was withdrawn (撤回同意): `Resident.consent` becomes false, what "
         "was given stays on record with the day it ended (and in `consentHistory`), and their "
         "needs are no longer "
@@ -60,10 +68,9 @@ RIGHTS = (
         RESIDENT,
         Arg("withdrawn_on", dt.date | None, "When; default today, never later.", None),
     ),
-    step(
+    _right(
         resolve.erase_resident,
         ErasurePayload,
-        may(Act.CASEWORK, "Resident", "resident_id"),
         "Erase a resident who asks for it (PIPL art. 47): name, phone, address, ID number, birth "
         "year, exact home, search text, free text about them and stored answers about them are "
         "removed everywhere, also from later exports and backups and when an older backup is "

@@ -82,24 +82,61 @@ def step(
         key = kwargs.pop("idempotency_key", None)
         return payload.from_result(await run(info, key, **kwargs))
 
-    parameters = [
+    key = inspect.Parameter(
+        "idempotency_key", inspect.Parameter.KEYWORD_ONLY, annotation=KEY, default=None
+    )
+    return _field(resolver, run.__name__, payload, permission, description, (*_params(args), key))
+
+
+def unkeyed(
+    run: Callable[..., Awaitable[Any]],
+    answer: Callable[[Any], Any],
+    returns: Any,
+    permission: list[FieldExtension],
+    description: str,
+    *args: Arg,
+) -> Any:
+    """The mutation field for ``run`` when it writes nothing (e.g. issues a short-lived code), so
+    a retry needs no ``idempotencyKey``: the declared arguments, guarded by ``permission``,
+    answering ``answer`` of what ``run`` gives back, as a ``returns``. Declared as rows like
+    :func:`step`, with whom it shares the argument and rule checks."""
+    _check_rule(run.__name__, permission, args)
+
+    async def resolver(self: Any, info: strawberry.Info, **kwargs: Any) -> Any:
+        return answer(await run(info, **kwargs))
+
+    return _field(resolver, run.__name__, returns, permission, description, _params(args))
+
+
+def _params(args: Sequence[Arg]) -> list[inspect.Parameter]:
+    """The keyword parameters strawberry reads a mutation's arguments from."""
+    return [
+        inspect.Parameter(
+            a.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[a.type, strawberry.argument(description=a.description)],
+            default=a.default,
+        )
+        for a in args
+    ]
+
+
+def _field(
+    resolver: Callable[..., Awaitable[Any]],
+    name: str,
+    returns: Any,
+    permission: list[FieldExtension],
+    description: str,
+    parameters: Sequence[inspect.Parameter],
+) -> Any:
+    """The strawberry mutation for ``resolver``, named ``name``, with ``parameters`` after
+    ``self`` and ``info``."""
+    head = [
         inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
         inspect.Parameter("info", inspect.Parameter.KEYWORD_ONLY, annotation=strawberry.Info),
-        *(
-            inspect.Parameter(
-                a.name,
-                inspect.Parameter.KEYWORD_ONLY,
-                annotation=Annotated[a.type, strawberry.argument(description=a.description)],
-                default=a.default,
-            )
-            for a in args
-        ),
-        inspect.Parameter(
-            "idempotency_key", inspect.Parameter.KEYWORD_ONLY, annotation=KEY, default=None
-        ),
     ]
-    resolver.__name__ = run.__name__
-    resolver.__signature__ = inspect.Signature(parameters, return_annotation=payload)  # type: ignore[attr-defined]
+    resolver.__name__ = name
+    resolver.__signature__ = inspect.Signature([*head, *parameters], return_annotation=returns)  # type: ignore[attr-defined]
     return strawberry.mutation(resolver=resolver, extensions=permission, description=description)
 
 
