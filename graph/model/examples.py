@@ -35,14 +35,6 @@ def lists() -> Iterable[Mapping[str, Any]]:
             "search": bool(family.searchable),
         }
         full, anchored = where_clauses(family)
-        for search in {False, bool(family.searchable)}:
-            yield {
-                "label": family.label,
-                "conditions": every,
-                "sort": None if search else family.default_sort,
-                "search": search,
-                "clause": full,
-            }
         yield {
             "label": family.label,
             "conditions": (),
@@ -50,16 +42,17 @@ def lists() -> Iterable[Mapping[str, Any]]:
             "search": False,
             "clause": anchored,
         }
-        if applies(family):  # small cells left out (graph.model.cells), with each other part
+        # Every part at once, searched or sorted; again with small cells left out
+        # (graph.model.cells) where they apply, the sorted one a partial list.
+        for cells in (False, True) if applies(family) else (False,):
             for search in {False, bool(family.searchable)}:
                 yield {
                     "label": family.label,
                     "conditions": every,
                     "sort": None if search else family.default_sort,
                     "search": search,
-                    "partial": not search,
                     "clause": full,
-                    "cells": True,
+                    **({"partial": not search, "cells": True} if cells else {}),
                 }
 
 

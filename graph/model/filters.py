@@ -53,3 +53,11 @@ def in_community(path: str) -> dict[str, str]:
 def narrower_or_same(path_to_node: str, target: str, param: str) -> str:
     """``path_to_node`` ends in the taxonomy node; it must be ``$param`` or sit below it."""
     return f"{path_to_node}-[:BROADER*0..{MAX_TAXONOMY_DEPTH}]->(:{target} {{id: ${param}}})"
+
+
+# The ``category`` condition of a family filed under service categories by ``OF_CATEGORY``:
+# asking for 医疗健康 finds what is filed under 义诊 too. Declared once for the six families that
+# file so (needs, service records, organizations, projects, resources, skills).
+IN_CATEGORY = narrower_or_same(
+    "(n)-[:OF_CATEGORY]->(:ServiceCategory)", "ServiceCategory", "category"
+)

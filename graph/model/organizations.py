@@ -15,7 +15,7 @@ from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
 from graph.model import vocab
 from graph.model.family import Family, Point, Rel, Tie, Via, props_of
-from graph.model.filters import NEAR, NEAR_DISTANCE, in_community, narrower_or_same
+from graph.model.filters import IN_CATEGORY, NEAR, NEAR_DISTANCE, in_community
 
 
 @dataclass(frozen=True)
@@ -122,9 +122,7 @@ ORGANIZATIONS = Family(
         "incubated_by": "(n)-[:INCUBATED_BY]->(:Organization {id: $incubated_by})",
         "part_of": "(n)-[:PART_OF*1..3]->(:Organization {id: $part_of})",
         **in_community("(n)-[:SERVES_AREA]->"),
-        "category": narrower_or_same(
-            "(n)-[:OF_CATEGORY]->(:ServiceCategory)", "ServiceCategory", "category"
-        ),
+        "category": IN_CATEGORY,
         "near": NEAR,
     },
     sorts={
@@ -159,9 +157,7 @@ PROJECTS = Family(
     ),
     conditions={
         "status": "n.status IN $status",
-        "category": narrower_or_same(
-            "(n)-[:OF_CATEGORY]->(:ServiceCategory)", "ServiceCategory", "category"
-        ),
+        "category": IN_CATEGORY,
         **in_community("(n)-[:TARGETS]->"),
         "run_by": "(:Organization {id: $run_by})-[:RUNS]->(n)",
         "funded_by": "(:Fund {id: $funded_by})-[:GRANTED]->(n)",
@@ -229,9 +225,7 @@ RESOURCES = Family(
     ),
     conditions={
         "kind": "n.kind IN $kind",
-        "category": narrower_or_same(
-            "(n)-[:OF_CATEGORY]->(:ServiceCategory)", "ServiceCategory", "category"
-        ),
+        "category": IN_CATEGORY,
         "offered_by": "(:Organization {id: $offered_by})-[:OFFERS]->(n)",
         "available_on": "(n.availableFrom IS NULL OR n.availableFrom <= $available_on) AND "
         "(n.availableUntil IS NULL OR n.availableUntil >= $available_on)",

@@ -12,7 +12,7 @@ from graph.engine.cypher import cypher
 from graph.engine.store import GraphStore
 from graph.model import vocab
 from graph.model.family import Family, Rel, Via, props_of
-from graph.model.filters import in_community, narrower_or_same
+from graph.model.filters import IN_CATEGORY, in_community
 
 # Urgency as a number (its place in the vocabulary, LOW 0 to CRITICAL 3), stored beside the
 # urgency so lists can sort most urgent first.
@@ -144,9 +144,7 @@ NEEDS = Family(
     conditions={
         "status": "n.status IN $status",
         "urgency": "n.urgency IN $urgency",
-        "category": narrower_or_same(
-            "(n)-[:OF_CATEGORY]->(:ServiceCategory)", "ServiceCategory", "category"
-        ),
+        "category": IN_CATEGORY,
         "skill": "(n)-[:REQUIRES]->(:Skill {id: $skill})",
         **in_community("(n)-[:IN]->"),
         "resident": "(:Resident {id: $resident})-[:HAS_NEED]->(n)",
@@ -190,9 +188,7 @@ SERVICE_RECORDS = Family(
         "volunteer": "(:Volunteer {id: $volunteer})-[:PERFORMED]->(n)",
         "need": "(n)-[:FOR]->(:Need {id: $need})",
         "project": "(n)-[:PART_OF]->(:Project {id: $project})",
-        "category": narrower_or_same(
-            "(n)-[:OF_CATEGORY]->(:ServiceCategory)", "ServiceCategory", "category"
-        ),
+        "category": IN_CATEGORY,
         "verified": "(:SocialWorker)-[:VERIFIED]->(n)",
         "unverified": "NOT (:SocialWorker)-[:VERIFIED]->(n)",
         "date_from": "n.date >= $date_from",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from graph.model import vocab
 from graph.model.family import Family, Rel, Tie, Via, props_of
-from graph.model.filters import narrower_or_same
+from graph.model.filters import IN_CATEGORY, narrower_or_same
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,7 @@ SKILLS = Family(
     conditions={
         "under": narrower_or_same("(n)", "Skill", "under"),
         "top_level": "NOT (n)-[:BROADER]->(:Skill)",
-        "category": narrower_or_same(
-            "(n)-[:OF_CATEGORY]->(:ServiceCategory)", "ServiceCategory", "category"
-        ),
+        "category": IN_CATEGORY,
     },
 )
 

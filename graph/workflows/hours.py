@@ -16,12 +16,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graph.engine.errors import GraphRejected
-from graph.engine.store import GraphStore, Record
+from graph.engine.store import GraphStore
 from graph.events import Change
 from graph.model.people import STAR_THRESHOLDS_HOURS
 from graph.workflows.guards import guarded, lock, when_ok
-from graph.workflows.runner import Done, Request, missing, perform
+from graph.workflows.runner import Done, Request, missing, perform, refused_items
 
 # The communities a record is reviewed in: its need's, or its recruitment's for hours proposed
 # from attendance (a record of neither has none, so no social worker covers it; an
@@ -96,16 +95,9 @@ REFUSALS = {
     "ALREADY_DECLINED": "It was already declined; a new record is needed.",
 }
 
-
-def _refused(row: Record) -> Exception:
-    details = [
-        {"recordId": r["id"], "reason": r["problem"], "message": REFUSALS[r["problem"]]}
-        for r in row["refused"]
-    ]
-    summary = "; ".join(f"{d['recordId']}: {d['message']}" for d in details)
-    return GraphRejected(
-        f"Nothing was reviewed: some records cannot be reviewed. {summary}", details
-    )
+_REFUSED = refused_items(
+    "recordId", REFUSALS, "Nothing was reviewed: some records cannot be reviewed."
+)
 
 
 async def review_service(
@@ -131,7 +123,7 @@ async def review_service(
         ordered[0]["id"],
         {
             "WORKER_NOT_FOUND": missing("social worker", worker),
-            "RECORDS_REFUSED": _refused,
+            "RECORDS_REFUSED": _REFUSED,
         },
         change=Change(
             "SERVICE_REVIEWED",

@@ -30,6 +30,7 @@ from graph.workflows.runner import (
     now,
     perform,
     refused,
+    refused_items,
 )
 
 # A need's title is read by every volunteer who may take it and travels with its service records
@@ -489,14 +490,7 @@ REFUSALS = {
     "BUSY": "Not free in the slot (unavailable, or booked for another need).",
 }
 
-
-def _not_eligible(row: Record) -> Exception:
-    details = [
-        {"volunteerId": r["id"], "reason": r["problem"], "message": REFUSALS[r["problem"]]}
-        for r in row["refused"]
-    ]
-    summary = "; ".join(f"{d['volunteerId']}: {d['message']}" for d in details)
-    return GraphRejected(f"Some volunteers cannot take this need. {summary}", details)
+_NOT_ELIGIBLE = refused_items("volunteerId", REFUSALS, "Some volunteers cannot take this need.")
 
 
 async def assign(
@@ -524,7 +518,7 @@ async def assign(
         {
             "NEED_NOT_FOUND": missing("need", need),
             **NEED_STATE,
-            "VOLUNTEER_NOT_ELIGIBLE": _not_eligible,
+            "VOLUNTEER_NOT_ELIGIBLE": _NOT_ELIGIBLE,
             "NEED_FULL": refused(
                 "The need already has as many volunteers as it asked for in one of the slots."
             ),

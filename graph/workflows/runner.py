@@ -219,6 +219,24 @@ def refused(message: str) -> Problem:
     return GraphRejected, message
 
 
+def refused_items(id_field: str, reasons: Mapping[str, str], lead: str) -> Answer:
+    """The answer of an all-or-none step over many items (assigning volunteers, reviewing
+    records) when some items stopped it: the statement returns them as ``refused``, maps of
+    ``id`` and ``problem`` (a key of ``reasons``). Every one is named, in ``details`` (``{id_field:
+    …, reason, message}``, so a front end marks each row) and after ``lead`` in the message, so
+    the user fixes them all at once instead of one per try."""
+
+    def answer(row: Record) -> Exception:
+        details = [
+            {id_field: r["id"], "reason": r["problem"], "message": reasons[r["problem"]]}
+            for r in row["refused"]
+        ]
+        summary = "; ".join(f"{d[id_field]}: {d['message']}" for d in details)
+        return GraphRejected(f"{lead} {summary}", details)
+
+    return answer
+
+
 # A need that is closed or cancelled takes no more steps (needs, assignment, resources, referrals).
 NEED_NOT_ACTIVE = refused(
     "That need is closed or cancelled; report a new need instead of changing it."
