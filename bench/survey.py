@@ -32,7 +32,7 @@ import httpx
 from access.tokens import Role, mint
 from api.ids import to_global_id
 from app import create_app
-from config import Settings
+from bench.inprocess import settings_over
 from graph.engine.cypher import cypher
 from graph.queries import gaps
 from resolvers import network
@@ -121,16 +121,7 @@ async def measure(
     category: str | None = None,
 ) -> Any:
     """Print each part's rows and median seconds; return the last answer of the resolver."""
-    settings = Settings.from_env(
-        {
-            "GRAPH_URI": "embedded",
-            "GRAPH_DATA_DIR": data,
-            "LOAD_DEMO_DATA": "false",
-            "RATE_LIMIT_PER_MINUTE": "0",
-            "LOG_LEVEL": "warning",
-            "GRAPH_QUERY_TIMEOUT_S": "60",
-        }
-    )
+    settings = settings_over(data, GRAPH_QUERY_TIMEOUT_S="60")
     seen: dict[str, list[float]] = defaultdict(list)
     rows: dict[str, int | None] = {}
     answers: list[Any] = []

@@ -23,8 +23,8 @@ import httpx
 from access.tokens import Role, mint
 from api.ids import to_global_id
 from app import create_app
+from bench.inprocess import settings_over
 from bench.ops import LINK, WHO
-from config import Settings
 from graph.engine.cypher import cypher
 from graph.model.services import ACTIVE_NEED_STATUSES
 
@@ -45,15 +45,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 async def measure(data: str, needs: int, rounds: int, seed: int) -> list[dict[str, Any]]:
-    settings = Settings.from_env(
-        {
-            "GRAPH_URI": "embedded",
-            "GRAPH_DATA_DIR": data,
-            "LOAD_DEMO_DATA": "false",
-            "RATE_LIMIT_PER_MINUTE": "0",
-            "LOG_LEVEL": "warning",
-        }
-    )
+    settings = settings_over(data)
     app = create_app(settings)
     results = []
     async with app.router.lifespan_context(app):
