@@ -233,6 +233,14 @@ def _point(value: Mapping[str, float] | None) -> tuple[float, float] | None:
     return None if value is None else (float(value["latitude"]), float(value["longitude"]))
 
 
+async def _read_packed(
+    store: GraphStore, statement: Statement, params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The rows of a statement that returns them packed in one ``rows`` column."""
+    found = await store.read(statement, params)
+    return store.dialect.unpack(found[0]["rows"]) if found else []
+
+
 async def _subjects(
     store: GraphStore,
     statement: Callable[[str], Statement],
@@ -245,11 +253,11 @@ async def _subjects(
     """The subjects ``statement`` finds in scope, read with ``cap = MAX_SUBJECTS + 1`` (the
     extra row tells a cut); a subject with no known place cannot be surveyed and is skipped.
     Every row names its subject and community; ``rest`` gives the fields that differ by kind."""
-    found = await store.read(
+    rows = await _read_packed(
+        store,
         statement(_scope(district, community)),
         {"district": district, "community": community, **params, "cap": MAX_SUBJECTS + 1},
     )
-    rows = store.dialect.unpack(found[0]["rows"]) if found else []
     subjects = []
     for row in rows[:MAX_SUBJECTS]:
         where = _point(row["location"])
@@ -327,7 +335,8 @@ async def supply(store: GraphStore, subjects: Sequence[Subject], radius: int) ->
     lat = sum(s.latitude for s in subjects) / len(subjects)
     lon = sum(s.longitude for s in subjects) / len(subjects)
     spread = max(haversine(lat, lon, s.latitude, s.longitude) for s in subjects)
-    found = await store.read(
+    rows = await _read_packed(
+        store,
         VOLUNTEERS,
         {
             "latitude": lat,
@@ -336,7 +345,6 @@ async def supply(store: GraphStore, subjects: Sequence[Subject], radius: int) ->
             "active": list(ACTIVE_NEED_STATUSES),
         },
     )
-    rows = store.dialect.unpack(found[0]["rows"]) if found else []
     found = []
     for row in rows:
         where = _point(row["location"])
